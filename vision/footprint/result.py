@@ -1,0 +1,107 @@
+"""Typed results of footprint analysis.
+
+Units are in the field names: ``_mm`` millimetres, ``_deg`` degrees, ``_px`` pixels of the
+(rectified) analysis image. Ratios (arch index, Staheli) are dimensionless; the
+Chippaux-Smirak index is a percentage (0-100), as in the literature.
+
+The JSON shape produced by :meth:`FootprintResult.to_json` is the one agreed in
+``shared/DESIGN.md`` (``footcoach footprint --json``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+Side = Literal["left", "right"]
+Category = Literal["high", "normal", "flat"]
+
+
+@dataclass(frozen=True)
+class Quality:
+    """How far the numbers can be trusted.
+
+    score : 0 (useless) .. 1 (clean print). Below about 0.5 the app asks for a retake.
+    issues : short codes (``toes_cut_off``, ``touches_edge``, ``merged_feet``, ``smudged``,
+        ``low_contrast``, ``blur``, ``not_paper_print``, ``no_scale``, ...).
+    advice : one plain sentence per issue telling a parent how to retake the photo.
+    """
+
+    score: float
+    issues: tuple[str, ...] = ()
+    advice: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FootMeasurement:
+    """One foot's print, measured with the toes removed.
+
+    Coordinates (``heel_px``, ``toe_px``, ``contour_px``) are (x, y) pixels of the analysis
+    image, which is the rectified sheet when a sheet was found, else the decoded photo.
+    """
+
+    side: Side
+    arch_index: float                  # Cavanagh & Rodgers 1987, middle third / total area
+    staheli_index: float               # narrowest midfoot / widest heel width
+    chippaux_smirak_index: float       # narrowest midfoot / widest forefoot width, in %
+    clarke_angle_deg: float            # degrees
+    length_mm: float | None            # heel to longest toe along the axis; None without scale
+    width_mm: float | None             # widest forefoot width; None without scale
+    category: Category                 # adult arch-index band (Cavanagh & Rodgers)
+    age_reading: str | None            # age-aware sentence naming its reference; None w/o age
+    quality: Quality
+    heel_px: tuple[float, float] = (0.0, 0.0)
+    toe_px: tuple[float, float] = (0.0, 0.0)
+    contour_px: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    def to_json(self) -> dict:
+        return {
+            "side": self.side,
+            "arch_index": round(float(self.arch_index), 4),
+            "staheli_index": round(float(self.staheli_index), 4),
+            "chippaux_smirak_index": round(float(self.chippaux_smirak_index), 2),
+            "clarke_angle_deg": round(float(self.clarke_angle_deg), 2),
+            "length_mm": None if self.length_mm is None else round(float(self.length_mm), 1),
+            "width_mm": None if self.width_mm is None else round(float(self.width_mm), 1),
+            "category": self.category,
+            "age_reading": self.age_reading,
+            "quality": {
+                "score": round(float(self.quality.score), 3),
+                "issues": list(self.quality.issues),
+            },
+        }
+
+
+@dataclass(frozen=True)
+class FootprintResult:
+    """Result for one image. ``ok`` is False when the image could not be read or holds no
+    footprint; ``error`` then says why in words a parent understands."""
+
+    image: str
+    ok: bool
+    feet: tuple[FootMeasurement, ...] = ()
+    scale_mm_per_px: float | None = None
+    warnings: tuple[str, ...] = ()
+    error: str | None = None
+    overlay: np.ndarray | None = field(default=None, repr=False, compare=False)  # BGR uint8
+    timings_ms: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
+
+    def to_json(self) -> dict:
+        if not self.ok:
+            return {"image": self.image, "ok": False, "error": self.error or "unknown error"}
+        return {
+            "image": self.image,
+            "ok": True,
+            "scale_mm_per_px": None
+            if self.scale_mm_per_px is None
+            else round(float(self.scale_mm_per_px), 5),
+            "warnings": list(self.warnings),
+            "feet": [f.to_json() for f in self.feet],
+        }
+
+
+class FootprintError(ValueError):
+    """Raised inside the pipeline for input that cannot be analysed; ``measure_footprint``
+    turns it into ``FootprintResult(ok=False, error=str(exc))``."""
