@@ -15,7 +15,7 @@ import sys
 
 COMMAND_MODULES = {
     "footprint": "cli.footprint_cmd",
-    "track": "cli.exercise_cmd",
+    "track": "cli.track_cmd",
     "exercise": "cli.exercise_cmd",
     "plan": "cli.coach_cmd",
     "child": "cli.history_cmd",
