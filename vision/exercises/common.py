@@ -1,0 +1,240 @@
+"""Helpers shared by the exercise analyses: rep finding, data checks, report building.
+
+Conventions: frame indices refer to :class:`vision.pose.signals.Signals` rows (a regular
+timeline); times are seconds from ``Signals.t_s``; angles are degrees; heel heights are
+fractions of the foot length.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from vision.exercises.report import ExerciseReport, Fault, Rep
+from vision.pose.signals import Signals, ViewEstimate, runs
+from vision.pose.trace import NOSE, SIDE_IDX
+
+MIN_PERSON_FRAC = 0.3      # a person in at least this fraction of frames
+MIN_BODY_HEIGHT = 0.15     # shoulder to ankle (or hip to ankle x 2) in image heights
+MIN_PART_FRAC = 0.3        # a body part seen in at least this fraction of person frames
+
+
+@dataclass(frozen=True)
+class RepInterval:
+    """One repetition found by :func:`hysteresis_reps` (frame indices, ``end`` inclusive).
+
+    ``peak`` is the frame of the extreme value, ``extreme`` that value, ``amplitude`` its
+    distance from the baseline (same units as the signal).
+    """
+
+    start: int
+    end: int
+    peak: int
+    extreme: float
+    amplitude: float
+    complete: bool = True       # False when cut by the start or end of the trace
+
+
+def hysteresis_reps(x: np.ndarray, *, enter: float, leave: float, fps: float,
+                    direction: str = "below", min_duration_s: float = 0.4,
+                    min_amplitude: float = 0.0, baseline: float | None = None,
+                    max_gap_s: float = 0.5, edges: bool = False) -> list[RepInterval]:
+    """Repetitions of a 1-D signal by hysteresis.
+
+    A rep begins when ``x`` crosses ``enter`` (going below it for ``direction="below"``,
+    above it for ``"above"``) and ends when it crosses back past ``leave``. The reported
+    interval widens to the last/first frames on the resting side of ``leave``. A rep
+    shorter than ``min_duration_s`` or whose extreme is less than ``min_amplitude`` from
+    ``baseline`` (median of the resting frames when None) is dropped (a wobble). A NaN
+    run longer than ``max_gap_s`` inside a rep cancels it. With ``edges=True`` a rep cut
+    by the start or the end of the trace is kept, marked ``complete=False``.
+    """
+    if direction not in ("below", "above"):
+        raise ValueError(f"direction must be 'below' or 'above', got {direction!r}")
+    s = np.asarray(x, float) * (1 if direction == "below" else -1)
+    en, lv = (enter, leave) if direction == "below" else (-enter, -leave)
+    if en > lv:
+        raise ValueError("enter must be past leave in the rep direction")
+    finite = np.isfinite(s)
+    if baseline is None:
+        rest = s[finite & (s > lv)]
+        base = float(np.median(rest)) if rest.size else lv
+    else:
+        base = baseline if direction == "below" else -baseline
+    long_gap = np.zeros(len(s), bool)
+    for a, b in runs(~finite):
+        if b - a > max_gap_s * fps:
+            long_gap[a:b] = True
+    out: list[RepInterval] = []
+    inside, start, first = False, 0, True
+    args = (finite, lv, base, fps, min_duration_s, min_amplitude, direction)
+    idx = np.flatnonzero(finite | long_gap)
+    for i in idx:
+        if long_gap[i]:
+            inside, first = False, False
+        elif not inside and s[i] < en:
+            inside, start = True, i
+            partial_start = first and edges
+        elif inside and s[i] > lv:
+            inside = False
+            rep = _make_rep(s, start, i, *args)
+            if rep is not None and partial_start:
+                rep = RepInterval(**{**rep.__dict__, "complete": False})
+            out.append(rep)
+        if not long_gap[i] and s[i] > lv:
+            first = False
+    if inside and edges and idx.size:
+        rep = _make_rep(s, start, int(idx[-1]), *args)
+        out.append(None if rep is None else RepInterval(**{**rep.__dict__, "complete": False}))
+    return [r for r in out if r is not None]
+
+
+def _make_rep(s, start, stop, finite, lv, base, fps, min_dur, min_amp, direction):
+    a = start       # walk back to the last resting frame (not across missing frames)
+    while a > 0 and finite[a - 1] and not s[a - 1] > lv:
+        a -= 1
+    if a > 0 and finite[a - 1]:
+        a -= 1
+    seg = np.where(finite[a:stop + 1], s[a:stop + 1], np.inf)
+    k = a + int(np.argmin(seg))
+    amp = base - s[k]
+    if (stop - a) / fps < min_dur or amp < min_amp:
+        return None
+    sign = 1 if direction == "below" else -1
+    return RepInterval(start=int(a), end=int(stop), peak=int(k), extreme=float(sign * s[k]),
+                       amplitude=float(amp))
+
+
+def frames_to_s(sig: Signals, i: int) -> float:
+    """Time in seconds of frame ``i`` of ``sig``."""
+    return float(sig.t_s[min(max(i, 0), len(sig) - 1)])
+
+
+def body_height(sig: Signals) -> float:
+    """Median shoulder-to-ankle (or 2 x hip-to-ankle) extent in image heights."""
+    ext = []
+    for s in ("left", "right"):
+        sh, hip, ank = sig.side(s, "shoulder"), sig.side(s, "hip"), sig.side(s, "ankle")
+        d1 = np.hypot(*(sh - ank).T)
+        d2 = 2 * np.hypot(*(hip - ank).T)
+        ext.append(np.where(np.isfinite(d1), d1, d2))
+    e = np.fmax(ext[0], ext[1])
+    e = e[np.isfinite(e)]
+    return float(np.median(e)) if e.size else float("nan")
+
+
+def part_coverage(sig: Signals, part: str) -> float:
+    """Fraction of person frames where ``part`` (e.g. "heel") is seen on either side."""
+    person = sig.person
+    if not person.any():
+        return 0.0
+    seen = sig.seen(SIDE_IDX["left"][part]) | sig.seen(SIDE_IDX["right"][part])
+    return float(min((seen & person).sum() / person.sum(), 1.0))
+
+
+def check_data(sig: Signals, *, parts: tuple[str, ...] = ("hip", "knee", "ankle"),
+               need_feet: bool = False) -> str | None:
+    """Reason (a sentence) why the trace cannot be analysed, or None when it can."""
+    if len(sig) == 0 or sig.person.mean() < MIN_PERSON_FRAC:
+        return "no person is visible in most of the video"
+    feet = ("heel", "toe", "ankle") if need_feet else ()
+    for part in feet:
+        if part_coverage(sig, part) < MIN_PART_FRAC:
+            return "the feet are not visible: keep both feet in the picture, with the floor"
+    for part in parts:
+        if part_coverage(sig, part) < MIN_PART_FRAC:
+            return f"the {part}s are not visible: keep the whole body in the picture"
+    h = body_height(sig)
+    if np.isfinite(h) and h < MIN_BODY_HEIGHT:
+        return "the person is too small in the picture: move the camera closer"
+    if not np.isfinite(h) and not sig.seen(NOSE).any():
+        return "no person is visible in most of the video"
+    return None
+
+
+def insufficient(exercise: str, sig: Signals | None, fps: float, frames: int, reason: str,
+                 *, view: ViewEstimate | None = None, reps: tuple[Rep, ...] = (),
+                 metrics: dict | None = None, warnings: tuple[str, ...] = ()) -> ExerciseReport:
+    """An ``insufficient_data`` report carrying ``reason`` (also added to the warnings)."""
+    return ExerciseReport(exercise=exercise, frames=frames, fps=fps,
+                          view=view.view if view else "unknown", verdict="insufficient_data",
+                          reps=reps, metrics=metrics or {}, warnings=(*warnings, reason),
+                          reason=reason)
+
+
+def verdict_for(reps, faults) -> str:
+    """"needs_attention" when any fault was found, "good" otherwise."""
+    return "needs_attention" if faults or any(not r.ok for r in reps) else "good"
+
+
+def merge_faults(faults: list[Fault]) -> tuple[Fault, ...]:
+    """Faults sorted by start time (one per rep and code; no merging across reps)."""
+    return tuple(sorted(faults, key=lambda f: (f.start_s, f.code)))
+
+
+def round_or_none(x: float, nd: int = 1):
+    """``round(x, nd)`` as a float, or None when ``x`` is not finite (JSON-safe)."""
+    return None if x is None or not np.isfinite(x) else round(float(x), nd)
+
+
+def local_baseline(x: np.ndarray, rest: np.ndarray, *, fps: float, window_s: float = 1.5) -> np.ndarray:
+    """Baseline of ``x`` taken from ``rest`` frames near each moment.
+
+    Rest frames keep their own (NaN-free) value's running median; each run of non-rest
+    frames gets a straight line from the median of the rest frames up to ``window_s``
+    before it to the median of those up to ``window_s`` after it (one side when the other
+    has none). Slow drift (the person shifting, the camera creeping) is thus removed.
+    """
+    x = np.asarray(x, float)
+    ok = rest & np.isfinite(x)
+    base = np.full(len(x), np.nan)
+    if not ok.any():
+        return base
+    w = max(int(window_s * fps), 1)
+    glob = float(np.median(x[ok]))
+    base[ok] = x[ok]
+    for a, b in runs(~ok):
+        before = x[max(a - w, 0):a][ok[max(a - w, 0):a]]
+        after = x[b:b + w][ok[b:b + w]]
+        m0 = float(np.median(before)) if before.size else None
+        m1 = float(np.median(after)) if after.size else None
+        m0, m1 = (m0 if m0 is not None else (m1 if m1 is not None else glob)), (m1 if m1 is not None else (m0 if m0 is not None else glob))
+        base[a:b] = np.linspace(m0, m1, b - a + 2)[1:-1]
+    return base
+
+
+def heel_rise_frac_foot(sig: Signals, side: str, foot_len: float, *, rest: np.ndarray,
+                        cutoff_hz: float = 2.0) -> np.ndarray:
+    """(n,) heel rise above its resting position, in foot lengths (0 = flat).
+
+    Two measures must agree, so the smaller is returned: the heel's height above the foot
+    index (image vertical) and the heel's own height, each relative to a local baseline
+    from ``rest`` frames (see :func:`local_baseline`). A real heel lift raises both; a
+    jittering toe landmark or a moving camera raises only one.
+    """
+    from vision.pose.signals import smooth_zero_phase
+    heel = sig.side(side, "heel")[:, 1]
+    toe = sig.side(side, "toe")[:, 1]
+    y = smooth_zero_phase(np.stack([heel, toe], 1), fps=sig.fps, cutoff_hz=cutoff_hz)
+    rel = (y[:, 1] - y[:, 0]) / foot_len
+    ab = -y[:, 0] / foot_len
+    rel_rise = rel - local_baseline(rel, rest, fps=sig.fps)
+    abs_rise = ab - local_baseline(ab, rest, fps=sig.fps)
+    return np.fmin(rel_rise, abs_rise) if np.isfinite(abs_rise).any() else rel_rise
+
+
+def sustained_max(x: np.ndarray, *, fps: float, min_s: float = 0.15) -> float:
+    """Largest level that ``x`` stays at or above for at least ``min_s`` seconds
+    (the maximum of a running minimum); NaN when ``x`` is all NaN."""
+    from scipy.ndimage import minimum_filter1d
+    x = np.asarray(x, float)
+    if not np.isfinite(x).any():
+        return float("nan")
+    w = max(int(round(min_s * fps)), 1)
+    filled = np.where(np.isfinite(x), x, -np.inf)
+    if len(filled) < w:
+        return float(np.max(filled)) if np.isfinite(np.max(filled)) else float("nan")
+    m = minimum_filter1d(filled, w, mode="nearest")
+    v = float(np.max(m))
+    return v if np.isfinite(v) else float("nan")

@@ -1,0 +1,174 @@
+"""Supine leg raise analysis: reps, peak hip flexion and knee extension per leg.
+
+Conventions
+-----------
+Hip flexion is the angle between the trunk line (mid-shoulder -> mid-hip; the same side's
+shoulder -> hip when one shoulder or hip is unseen) and the thigh (hip -> knee), in the
+image plane, degrees: 0 = leg on the floor in line with the
+trunk, 90 = thigh at a right angle to the trunk (vertical when lying flat). The thigh, not
+hip -> ankle, is used so a bent knee does not lower the reading; the knee is judged on its
+own. Knee extension is the knee angle (hip-knee-ankle, 180 = straight).
+
+Method
+------
+Per leg, reps by hysteresis on the smoothed hip flexion: a rep begins when the flexion
+rises ``ENTER_DEG`` above the resting level (10th percentile) and ends when it comes back
+within ``LEAVE_DEG``. Reps of the two legs that overlap in time are one rep with side
+"both", measured on the better-seen leg (visibility, steady thigh length). A leg whose
+thigh length changes a lot between frames (the tracker guessing an
+occluded leg) is not used. Faults: ``low_lift`` when the peak is below ``LOW_LIFT_DEG``
+(the routine's target is 90 deg), ``knee_bent`` when the knee angle while the leg is up
+(10th percentile over frames above half the peak) is below ``KNEE_BENT_DEG``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from vision.exercises import common as C
+from vision.exercises.report import ExerciseReport, Fault, Rep
+from vision.pose.signals import Signals, detect_view, hip_flexion_deg, knee_angle_deg, prepare
+from vision.pose.trace import SIDE_IDX, Trace
+
+ENTER_DEG = 25.0        # flexion above rest that starts a rep
+LEAVE_DEG = 12.0        # back within this of rest ends it
+MIN_REP_S = 0.5
+TARGET_DEG = 90.0
+LOW_LIFT_DEG = 70.0     # peak below this -> low_lift (target 90 with a 20 deg tolerance)
+KNEE_BENT_DEG = 160.0   # knee angle below this while the leg is up -> knee_bent
+MAX_LENGTH_CV = 0.2     # thigh length variation above this -> the leg is not trusted
+EXERCISE = "leg-raise"
+
+
+def _length_cv(sig: Signals, side: str, a: str, b: str) -> float:
+    d = np.hypot(*(sig.side(side, a) - sig.side(side, b)).T)
+    d = d[np.isfinite(d)]
+    if d.size < 5:
+        return float("inf")
+    med = np.median(d)
+    return float(1.4826 * np.median(np.abs(d - med)) / med) if med > 0 else float("inf")
+
+
+def _trunk_vector(sig: Signals) -> np.ndarray:
+    """(n, 2) mid-shoulder -> mid-hip. The midpoints lie in the body's mid-plane, so in a
+    side view the line keeps its true direction under perspective (a same-side shoulder
+    and hip are at different depths and tilt it)."""
+    sh = (sig.side("left", "shoulder") + sig.side("right", "shoulder")) / 2
+    hp = (sig.side("left", "hip") + sig.side("right", "hip")) / 2
+    return hp - sh
+
+
+def leg_signals(sig: Signals) -> dict:
+    """Per usable leg: {"hip": hip flexion (n,), "knee": knee angle (n,), "knee_ok": bool}."""
+    out = {}
+    trunk = _trunk_vector(sig)
+    for s in ("left", "right"):
+        own = sig.side(s, "hip") - sig.side(s, "shoulder")
+        vec = np.where(np.isfinite(trunk), trunk, own)
+        hip = hip_flexion_deg(sig.side(s, "hip") - vec, sig.side(s, "hip"), sig.side(s, "knee"))
+        if np.isfinite(hip).mean() < 0.3 or _length_cv(sig, s, "hip", "knee") > MAX_LENGTH_CV:
+            continue
+        knee = knee_angle_deg(sig.side(s, "hip"), sig.side(s, "knee"), sig.side(s, "ankle"))
+        knee_ok = np.isfinite(knee).mean() >= 0.3 and _length_cv(sig, s, "knee", "ankle") <= MAX_LENGTH_CV
+        vis = sig.visibility[:, [SIDE_IDX[s]["hip"], SIDE_IDX[s]["knee"]]]
+        quality = float(np.nanmedian(vis)) / (1 + 10 * _length_cv(sig, s, "hip", "knee"))
+        out[s] = {"hip": hip, "knee": knee, "knee_ok": bool(knee_ok), "quality": quality}
+    return out
+
+
+def _leg_reps(hip: np.ndarray, fps: float):
+    rest = float(np.nanpercentile(hip, 10))
+    reps = C.hysteresis_reps(hip, enter=rest + ENTER_DEG, leave=rest + LEAVE_DEG, fps=fps,
+                             direction="above", min_duration_s=MIN_REP_S,
+                             min_amplitude=ENTER_DEG, baseline=rest, edges=True)
+    return reps
+
+
+def merge_legs(per_leg: dict[str, list]) -> list[tuple[int, int, dict]]:
+    """Merge per-leg reps overlapping in time: [(start, end, {side: RepInterval})]."""
+    items = sorted(((r.start, r.end, s, r) for s, rs in per_leg.items() for r in rs))
+    merged: list[tuple[int, int, dict]] = []
+    for a, b, s, r in items:
+        if merged and a <= merged[-1][1] and s not in merged[-1][2]:
+            a0, b0, d = merged[-1]
+            merged[-1] = (a0, max(b0, b), {**d, s: r})
+        else:
+            merged.append((a, b, {s: r}))
+    return merged
+
+
+def _rep(sig, legs, a, b, by_side) -> tuple[Rep, list[Fault]]:
+    t0, t1 = C.frames_to_s(sig, a), C.frames_to_s(sig, b)
+    peaks, knees = {}, {}
+    for s, r in by_side.items():
+        h = legs[s]["hip"][r.start:r.end + 1]
+        peaks[s] = float(np.nanmax(h))
+        if legs[s]["knee_ok"]:
+            k = legs[s]["knee"][r.start:r.end + 1][h >= peaks[s] / 2]
+            k = k[np.isfinite(k)]
+            if k.size:
+                knees[s] = float(np.percentile(k, 10))
+    side = "both" if len(by_side) == 2 else next(iter(by_side))
+    best = max(peaks, key=lambda s: legs[s]["quality"])     # better-seen leg speaks for both
+    peak = peaks[best]
+    faults = []
+    if peak < LOW_LIFT_DEG:
+        faults.append(Fault("low_lift", side, t0, t1,
+                            f"The leg rose to {peak:.0f} degrees; aim for about {TARGET_DEG:.0f} "
+                            "(straight up)."))
+    if knees and min(knees.values()) < KNEE_BENT_DEG:
+        bent = [s for s, v in knees.items() if v < KNEE_BENT_DEG]
+        faults.append(Fault("knee_bent", "both" if len(bent) == 2 else bent[0], t0, t1,
+                            f"The knee bent to {min(knees.values()):.0f} degrees while lifting; "
+                            "keep the leg straight."))
+    complete = all(r.complete for r in by_side.values())
+    m = {"side": side, "peak_hip_flexion_deg": round(peak, 1),
+         "min_knee_extension_deg": C.round_or_none(min(knees.values())) if knees else None,
+         "complete": complete}
+    if len(peaks) == 2:
+        m.update({f"peak_hip_flexion_deg_{s}": round(v, 1) for s, v in peaks.items()})
+    return Rep(t0, t1, ok=not faults, faults=tuple(f.code for f in faults), metrics=m), faults
+
+
+def analyse(trace: Trace, **options) -> ExerciseReport:
+    """Analyse a supine leg-raise trace (lying on the back, filmed from the side).
+
+    Options: ``min_visibility``, ``cutoff_hz`` (see :func:`prepare`). Rep metrics:
+    ``side``, ``peak_hip_flexion_deg``, ``min_knee_extension_deg``, ``complete`` (False
+    for a rep cut by the start or end of the recording). Overall metrics:
+    ``peak_hip_flexion_deg`` (list per rep), ``min_knee_extension_deg``, ``reps``.
+    """
+    sig = prepare(trace, **{k: v for k, v in options.items() if k in ("min_visibility", "cutoff_hz")})
+    n, fps = len(trace), float(trace.fps)
+    reason = C.check_data(sig, parts=("shoulder", "hip", "knee"))
+    if reason:
+        return C.insufficient(EXERCISE, sig, fps, n, reason)
+    view = detect_view(sig)
+    if not view.lying:
+        return C.insufficient(EXERCISE, sig, fps, n, "the person is not lying down: a leg "
+                              "raise is done lying on the back", view=view)
+    legs = leg_signals(sig)
+    if not legs:
+        return C.insufficient(EXERCISE, sig, fps, n, "the legs are not seen well enough", view=view)
+    per_leg = {s: _leg_reps(d["hip"], sig.fps) for s, d in legs.items()}
+    merged = merge_legs(per_leg)
+    warnings = [f"the {s} leg is not seen well and was not analysed"
+                for s in ("left", "right") if s not in legs]
+    if view.view == "front":
+        warnings.append("filmed from the head or feet end: hip angles are unreliable; film from the side")
+    if not merged:
+        return C.insufficient(EXERCISE, sig, fps, n, "no leg raise was found: the legs did not "
+                              f"rise {ENTER_DEG:.0f} degrees", view=view, warnings=tuple(warnings))
+    reps, faults = [], []
+    for a, b, by_side in merged:
+        rep, f = _rep(sig, legs, a, b, by_side)
+        reps.append(rep)
+        faults += f
+    knees = [r.metrics["min_knee_extension_deg"] for r in reps if r.metrics["min_knee_extension_deg"] is not None]
+    metrics = {"reps": sum(r.metrics["complete"] for r in reps), "reps_including_partial": len(reps),
+               "peak_hip_flexion_deg": [r.metrics["peak_hip_flexion_deg"] for r in reps],
+               "min_knee_extension_deg": min(knees) if knees else None,
+               "target_hip_flexion_deg": TARGET_DEG, "legs_analysed": sorted(legs)}
+    return ExerciseReport(exercise=EXERCISE, frames=n, fps=fps, view=view.view,
+                          verdict=C.verdict_for(reps, faults), reps=tuple(reps),
+                          faults=C.merge_faults(faults), metrics=metrics, warnings=tuple(warnings))

@@ -1,0 +1,311 @@
+"""Walking: foot contacts, heel-first versus tiptoe steps, from a side view.
+
+Method (per foot, on a side view, lengths in foot lengths ``L`` of that foot):
+
+1. **Swing and stance.** The foot's horizontal speed (mean of heel, ankle and foot index,
+   zero-phase smoothed) enters a swing above ``SWING_ENTER_FOOT_PER_S`` and leaves it below
+   ``SWING_LEAVE_FOOT_PER_S``. The frame a swing ends is the foot's initial contact; the
+   stance lasts until the next swing starts.
+2. **A step** is a contact after a swing that carried the foot at least ``MIN_STEP_FOOT``
+   forward, in the direction the foot points and the body travels (the hip moves at least
+   ``MIN_BODY_FOOT`` the same way meanwhile). Standing still (no swing), turning (the foot
+   points the other way, or across the view) and shuffles are not steps.
+3. **Initial contact**: heel height above the foot index at contact, in foot lengths
+   (negative = heel lower = heel first); ``CONTACT_FRAC`` decides heel / toe / flat.
+4. **Tiptoe stance**: median heel height above the foot index over the loading and
+   mid-stance part of the stance (15-55 % of it). A heel-first walker has the foot flat
+   there (about 0); a toe walker keeps the heel up. ``TIPTOE_HEEL_FRAC`` (0.15 L) decides,
+   or 0.10 L after a clearly toe-first contact.
+
+Only side-view frames are used (left-right shoulder separation small against the trunk,
+see :func:`vision.pose.signals.detect_view`); a front view cannot show heel height.
+
+References: initial contact and foot-flat timing of normal gait, Perry & Burnfield, *Gait
+Analysis* (2010); toe walking, Engstrom & Tedroff, Pediatrics 2012.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from vision.exercises.common import check_data, insufficient, round_or_none
+from vision.exercises.report import ExerciseReport, Fault, Rep
+from vision.pose.signals import (SIDE_MAX_RATIO, Signals, choose_foot, interpolate_gaps,
+                                 prepare, runs)
+from vision.pose.trace import L_HIP, L_SHOULDER, R_HIP, R_SHOULDER, SIDE_IDX, Trace
+
+SWING_ENTER_FOOT_PER_S = 2.0
+SWING_LEAVE_FOOT_PER_S = 1.0
+MIN_STEP_FOOT = 0.5
+MIN_BODY_FOOT = 0.3
+CONTACT_FRAC = 0.05
+TIPTOE_HEEL_FRAC = 0.15
+TIPTOE_HEEL_FRAC_TOE_FIRST = 0.10   # enough when the contact was clearly toe-first
+MIN_SIDE_FRAC = 0.3
+MIN_SIDE_ON = 0.6          # projected foot length / foot length for a side-on foot
+MIN_STANCE_S = 0.12
+STANCE_CAP_S = 0.8         # a longer stance is standing: judge its first part
+EDGE_MARGIN = 0.01         # landmarks this close to the picture edge are guesses
+CUTOFF_HZ = 6.0
+BRIDGE_GAP_S = 0.6       # feet unseen this long are bridged linearly to find contacts
+
+__all__ = ["Step", "analyse", "find_steps", "side_view_frames", "TIPTOE_HEEL_FRAC"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One walking step (a foot contact). Times in seconds, heights in foot lengths."""
+
+    side: str
+    contact_s: float
+    off_s: float
+    contact_i: int
+    off_i: int
+    initial_contact: str            # "heel" | "toe" | "flat"
+    contact_heel_frac_foot: float   # heel above foot index at contact (negative = lower)
+    stance_heel_frac_foot: float    # median heel above foot index, 15-55 % of stance
+    stride_frac_foot: float         # swing displacement before this contact
+    tiptoe: bool
+
+
+def side_view_frames(sig: Signals, *, window_s: float = 0.5) -> np.ndarray:
+    """(n,) True where the body is seen side-on (shoulder separation perpendicular to the
+    trunk below ``SIDE_MAX_RATIO`` trunk lengths, rolling median over ``window_s``)."""
+    ls, rs = sig.p(L_SHOULDER), sig.p(R_SHOULDER)
+    lh, rh = sig.p(L_HIP), sig.p(R_HIP)
+    trunk = (ls + rs) / 2 - (lh + rh) / 2
+    tlen = np.hypot(trunk[:, 0], trunk[:, 1])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        perp = np.stack([-trunk[:, 1], trunk[:, 0]], 1) / tlen[:, None]
+        sh = np.abs(((ls - rs) * perp).sum(1)) / tlen
+        hp = np.abs(((lh - rh) * perp).sum(1)) / tlen * 1.6
+    ratio = np.where(np.isfinite(sh), sh, hp)
+    ratio = _rolling_median(ratio, max(int(window_s * sig.fps), 1))
+    return ratio < SIDE_MAX_RATIO
+
+
+def _rolling_median(x: np.ndarray, w: int) -> np.ndarray:
+    if w <= 1 or len(x) == 0:
+        return x
+    h = w // 2
+    pad = np.concatenate([np.full(h, np.nan), x, np.full(h, np.nan)])
+    win = np.lib.stride_tricks.sliding_window_view(pad, 2 * h + 1)
+    with np.errstate(all="ignore"):
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return np.nanmedian(win, axis=1)
+
+
+def _speed(x: np.ndarray, t: np.ndarray) -> np.ndarray:
+    if len(x) < 2:
+        return np.full(len(x), np.nan)
+    return np.gradient(x, t)
+
+
+def _swings(speed: np.ndarray, fps: float) -> list[tuple[int, int]]:
+    """(start, stop) frame pairs where |speed| (foot lengths / s) is a swing (hysteresis)."""
+    s = np.abs(speed)
+    out, inside, start = [], False, 0
+    for i, v in enumerate(s):
+        if not np.isfinite(v):
+            if inside:
+                inside = False
+                out.append((start, i))
+            continue
+        if not inside and v > SWING_ENTER_FOOT_PER_S:
+            inside, start = True, i
+            while start > 0 and np.isfinite(s[start - 1]) and s[start - 1] > SWING_LEAVE_FOOT_PER_S:
+                start -= 1
+        elif inside and v < SWING_LEAVE_FOOT_PER_S:
+            inside = False
+            out.append((start, i))
+    if inside:
+        out.append((start, len(s)))
+    min_len = max(int(0.08 * fps), 2)
+    return [(a, b) for a, b in out if b - a >= min_len]
+
+
+def _foot_signals(sig: Signals, side: str, foot_len: float) -> dict:
+    """Per-frame foot signals in foot lengths: centre x, speed (L/s), heel rise above the
+    foot index, pointing (toe x - heel x), projected length, and a 'seen' mask (heel and
+    foot index tracked and inside the picture)."""
+    idx = SIDE_IDX[side]
+    cols = [idx["heel"], idx["toe"], idx["ankle"]]
+    raw = sig.xy[:, cols]
+    pts = interpolate_gaps(raw, fps=sig.fps, max_gap_s=BRIDGE_GAP_S)
+    heel, toe, ankle = pts[:, 0], pts[:, 1], pts[:, 2]
+    cx = (heel[:, 0] + toe[:, 0] + ankle[:, 0]) / 3
+    xn = raw[:, :2, 0] / sig.aspect
+    with np.errstate(invalid="ignore"):
+        inside = ((xn > EDGE_MARGIN) & (xn < 1 - EDGE_MARGIN)
+                  & (raw[:, :2, 1] < 1 - EDGE_MARGIN / 2)).all(axis=1)
+    d = toe - heel
+    return {"cx": cx, "speed": _speed(cx, sig.t_s) / foot_len,
+            "rise": d[:, 1] / foot_len, "point": d[:, 0] / foot_len,
+            "length": np.hypot(d[:, 0], d[:, 1]) / foot_len,
+            "seen": inside & np.isfinite(raw[:, :2, 0]).all(axis=1)}
+
+
+def _merge_swings(swings: list[tuple[int, int]], fps: float) -> list[tuple[int, int]]:
+    """Join swings separated by a pause shorter than ``MIN_STANCE_S`` (tracker jitter)."""
+    out: list[tuple[int, int]] = []
+    for a, b in swings:
+        if out and (a - out[-1][1]) < MIN_STANCE_S * fps:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def find_steps(sig: Signals, side: str, foot_len: float, side_view: np.ndarray,
+               body_x: np.ndarray) -> list[Step]:
+    """Steps of one foot (see the module notes). ``body_x`` is the hip centre x (n,)."""
+    f = _foot_signals(sig, side, foot_len)
+    swings = _merge_swings(_swings(f["speed"], sig.fps), sig.fps)
+    steps = []
+    for k, (a, b) in enumerate(swings):
+        if b >= len(sig) - MIN_STANCE_S * sig.fps:
+            continue
+        off = swings[k + 1][0] if k + 1 < len(swings) else len(sig) - 1
+        lost = np.flatnonzero(~sig.person[b:off + 1])
+        if lost.size:                           # the walker left the picture
+            off = b + int(lost[0])
+        if off - b < 2 * MIN_STANCE_S * sig.fps and (lost.size or off >= len(sig) - 1):
+            continue                            # stance cut short: not judged, not counted
+        early = slice(b, b + max(min(off - b, int(STANCE_CAP_S * sig.fps)), 1))
+        if side_view[early].mean() < 0.5:
+            continue
+        disp = (f["cx"][b] - f["cx"][a]) / foot_len
+        moved = (body_x[b] - body_x[a]) / foot_len
+        facing = _med(f["point"][early])
+        if not (abs(disp) >= MIN_STEP_FOOT and abs(facing) >= MIN_SIDE_ON
+                and np.sign(disp) == np.sign(facing) == np.sign(moved)
+                and abs(moved) >= MIN_BODY_FOOT and _med(f["length"][early]) >= MIN_SIDE_ON):
+            continue
+        steps.append(_classify(sig, side, f, b, off, disp))
+    return steps
+
+
+def _med(x: np.ndarray) -> float:
+    x = x[np.isfinite(x)]
+    return float(np.median(x)) if x.size else float("nan")
+
+
+def _classify(sig: Signals, side: str, f: dict, b: int, off: int, disp: float) -> Step:
+    """Initial contact and stance heel height of the step whose contact is frame ``b``."""
+    n_use = min(off - b, int(STANCE_CAP_S * sig.fps))   # a long stance is standing
+    lo = b + int(0.15 * n_use)
+    hi = max(b + int(0.55 * n_use), lo + 1)
+    k = max(int(0.04 * sig.fps), 1)
+    at = slice(max(b - k, 0), b + k + 1)
+    seen, rise = f["seen"], np.where(f["seen"], f["rise"], np.nan)
+    if seen[lo:hi].mean() < 0.5 and sig.person[lo:hi].all():
+        lo, hi = b, b + max(n_use, 1)          # feet hidden a moment: use what was seen
+    if seen[at].sum() < 1:
+        at = slice(b, b + max(int(0.1 * sig.fps), 2))
+    stance = _med(rise[lo:hi]) if seen[lo:hi].sum() >= max(2, 0.3 * (hi - lo)) else float("nan")
+    contact = _med(rise[at])
+    kind = "unknown"
+    if np.isfinite(contact):
+        kind = "heel" if contact < -CONTACT_FRAC else ("toe" if contact > CONTACT_FRAC else "flat")
+    tip = bool(np.isfinite(stance) and kind != "heel" and (
+        stance > TIPTOE_HEEL_FRAC or (stance > TIPTOE_HEEL_FRAC_TOE_FIRST and contact > 2 * CONTACT_FRAC)))
+    return Step(side=side, contact_s=float(sig.t_s[b]), off_s=float(sig.t_s[min(off, len(sig) - 1)]),
+                contact_i=b, off_i=off, initial_contact=kind, contact_heel_frac_foot=contact,
+                stance_heel_frac_foot=stance, stride_frac_foot=abs(disp), tiptoe=tip)
+
+
+def _step_rep(st: Step) -> Rep:
+    return Rep(start_s=st.contact_s, end_s=st.off_s, ok=not st.tiptoe,
+               faults=("tiptoe",) if st.tiptoe else (),
+               metrics={"side": st.side, "initial_contact": st.initial_contact,
+                        "contact_heel_pct_foot": round_or_none(100 * st.contact_heel_frac_foot),
+                        "stance_heel_pct_foot": round_or_none(100 * st.stance_heel_frac_foot)})
+
+
+def _tiptoe_fault(st: Step) -> Fault:
+    return Fault(code="tiptoe", side=st.side, start_s=st.contact_s, end_s=st.off_s,
+                 message=f"{st.side.capitalize()} foot landed and stayed on the toes: the heel "
+                         f"stayed {100 * st.stance_heel_frac_foot:.0f} % of the foot length up.")
+
+
+def analyse(trace: Trace, *, min_steps: int = 2) -> ExerciseReport:
+    """Analyse a walking trace (side view) for heel-first and tiptoe steps.
+
+    Parameters
+    ----------
+    trace : Trace
+    min_steps : int
+        Fewer side-view steps than this gives ``insufficient_data``.
+
+    Returns
+    -------
+    ExerciseReport
+        ``reps`` are the steps (side, initial_contact, heel heights in % of the foot length);
+        metrics ``steps``, ``heel_strike_ratio`` (heel-first contacts / steps),
+        ``tiptoe_stance_ratio`` (steps on tiptoe / steps), ``steps_left``/``steps_right``,
+        ``side_view_s``.
+    """
+    n = len(trace)
+    sig = prepare(trace, cutoff_hz=CUTOFF_HZ)
+    reason = check_data(sig, need_feet=True)
+    if reason:
+        return insufficient("walk", sig, trace.fps, n, reason)
+    side_view = side_view_frames(sig)
+    warnings = []
+    person_n = max(int(sig.person.sum()), 1)
+    side_frac = float((side_view & sig.person).sum() / person_n)
+    if side_frac < MIN_SIDE_FRAC:
+        return _insufficient(trace, "the walk is not filmed from the side: heel-first or "
+                             "tiptoe steps can only be judged with the camera at the side of "
+                             "the walkway", view=_view(side_frac))
+    front = [(a, b) for a, b in runs(sig.person & ~side_view) if (b - a) >= 0.5 * sig.fps]
+    if front:
+        spans = ", ".join(f"{sig.t_s[a]:.1f}-{sig.t_s[b - 1]:.1f} s" for a, b in front)
+        warnings.append(f"parts not seen from the side were not used ({spans})")
+    choice = choose_foot(sig)
+    body_x = (sig.p(L_HIP)[:, 0] + sig.p(R_HIP)[:, 0]) / 2
+    steps: list[Step] = []
+    for side in ("left", "right"):
+        L = choice.foot_length.get(side, np.nan)
+        if not np.isfinite(L) or L <= 0:
+            L = np.nanmax([v for v in choice.foot_length.values()] + [np.nan])
+        if np.isfinite(L) and L > 0:
+            steps += find_steps(sig, side, L, side_view, body_x)
+    steps.sort(key=lambda s: s.contact_s)
+    return _report(trace, steps, side_frac, warnings, min_steps)
+
+
+def _insufficient(trace: Trace, reason: str, *, view: str = "unknown", reps=(),
+                  metrics=None, warnings=()) -> ExerciseReport:
+    return ExerciseReport(exercise="walk", frames=len(trace), fps=trace.fps, view=view,
+                          verdict="insufficient_data", reps=reps, metrics=metrics or {},
+                          warnings=(*warnings, reason), reason=reason)
+
+
+def _view(side_frac: float) -> str:
+    return "side" if side_frac >= 0.5 else "front"
+
+
+def _report(trace: Trace, steps: list[Step], side_frac: float, warnings: list[str],
+            min_steps: int) -> ExerciseReport:
+    n_steps = len(steps)
+    metrics = {"steps": n_steps,
+               "steps_left": sum(s.side == "left" for s in steps),
+               "steps_right": sum(s.side == "right" for s in steps),
+               "heel_strike_ratio": round(sum(s.initial_contact == "heel" for s in steps) / n_steps, 3)
+               if n_steps else None,
+               "tiptoe_stance_ratio": round(sum(s.tiptoe for s in steps) / n_steps, 3)
+               if n_steps else None}
+    reps = tuple(_step_rep(s) for s in steps)
+    if n_steps < min_steps:
+        return _insufficient(trace, "fewer than two steps were seen from the side: walk "
+                             "across the picture, a few steps each way", view=_view(side_frac),
+                             reps=reps, metrics=metrics, warnings=tuple(warnings))
+    faults = tuple(_tiptoe_fault(s) for s in steps if s.tiptoe)
+    return ExerciseReport(exercise="walk", frames=len(trace), fps=trace.fps,
+                          view=_view(side_frac), verdict="needs_attention" if faults else "good",
+                          reps=reps, faults=faults, metrics=metrics, warnings=tuple(warnings))

@@ -1,0 +1,377 @@
+"""One foot's print: long axis, heel and toe ends, toes removed, side (left/right).
+
+Conventions
+-----------
+Input is one foot's binary print (toes separate or touching the ball) at any rotation. Points
+are (x, y) pixels of that mask, y down. The foot axis runs from the heel centre to the tip of
+the second toe (Cavanagh & Rodgers, J Biomech 1987); ``axis_uv`` is its unit vector.
+
+Method (all in the *axis frame* of :mod:`vision.footprint.indices`, so any rotation or mirror
+of the mask gives the same numbers):
+
+1. principal axis of the print; the forefoot end is the one whose widest row is widest;
+2. toes: per frame column, the run of print that starts at the ball's widest row ends at the
+   ball front, unless a toe touches it; a grey-level opening of that front profile with a
+   parabolic structuring element (radius about the ball width) removes the toe bumps and gives
+   the cut line. Everything in front of the ball widest row and not in that run is toe;
+3. heel centre = centroid of the rear fifth of the toe-less print; second-toe tip = tip of the
+   toe next to the hallux (toes split at the valleys of their front profile);
+4. repeat 2-3 once in the frame of the new axis;
+5. side: the hallux, the arch concavity and the obliquity of the toe row all sit medially.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from scipy import ndimage as ndi
+from scipy.signal import find_peaks
+
+from vision.footprint.indices import AxisFrame, _upper_hull, axis_frame
+from vision.footprint.result import FootprintError, Side
+
+__all__ = ["FootGeometry", "analyse_foot"]
+
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class FootGeometry:
+    """Geometry of one foot's print (see module conventions)."""
+
+    side: Side
+    side_confidence: float
+    full_mask: np.ndarray
+    toeless_mask: np.ndarray
+    toes_mask: np.ndarray
+    heel_xy: Point
+    toe_xy: Point
+    ball_front_xy: Point
+    axis_uv: Point
+    toes_found: bool
+
+
+@dataclass(frozen=True)
+class _Toes:
+    """Toe split in one frame: per column the ball run [start, cut] (frame rows)."""
+
+    ball_row: int
+    start: np.ndarray
+    cut: np.ndarray
+    tips: list            # (col, row, area) per toe, columns ascending
+    hallux: int           # index into tips, -1 if unknown
+
+
+def _principal_axis(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    ys, xs = np.nonzero(mask)
+    c = np.array([xs.mean(), ys.mean()])
+    cov = np.cov(np.stack([xs - c[0], ys - c[1]]))
+    evals, evecs = np.linalg.eigh(cov)
+    return c, evecs[:, np.argmax(evals)]
+
+
+def _frame(mask, origin, a) -> AxisFrame:
+    # columns along +perp = (-a_y, a_x): medial for a left foot (see indices.medial_unit)
+    return axis_frame(mask, origin, a, np.array([-a[1], a[0]]), pad_px=3)
+
+
+def _orient(mask: np.ndarray, c: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """Flip ``a`` so it points to the forefoot: the end with the widest row."""
+    counts = _frame(mask, c, a).image.sum(axis=1)
+    rows = np.flatnonzero(counts)
+    r0, r1 = rows[0], rows[-1] + 1
+    n = max((r1 - r0) * 2 // 5, 1)
+    rear, front = counts[r0:r0 + n].max(), counts[r1 - n:r1].max()
+    return a if front >= rear else -a
+
+
+def _ball_runs(img: np.ndarray, ball_row: int, reach: int):
+    """Per column: start and end row of the print run at (or just ahead of) ``ball_row``."""
+    h, w = img.shape
+    sub = img[ball_row:min(ball_row + reach + 1, h)]
+    has = sub.any(axis=0)
+    start = ball_row + np.argmax(sub, axis=0)
+    after = img[ball_row:]
+    rows = np.arange(after.shape[0])[:, None] + ball_row
+    gap = (~after) & (rows >= start[None, :])
+    end = np.where(gap.any(axis=0), ball_row + np.argmax(gap, axis=0), h) - 1
+    return has, start, end
+
+
+def _split_toes(img: np.ndarray, ball_w: float) -> _Toes:
+    """Find the ball front per column and the toes in an axis-frame print (toes at the end)."""
+    counts = img.sum(axis=1)
+    rows = np.flatnonzero(counts)
+    r0, r1 = rows[0], rows[-1] + 1
+    front_half = np.arange((r0 + r1) // 2, r1)
+    ball_row = int(front_half[np.argmax(counts[front_half])])
+    has, start, end = _ball_runs(img, ball_row, reach=max(int(0.12 * ball_w), 2))
+    e = np.where(has, end, ball_row - 1).astype(float)
+    cut = _ball_front_cut(e, ball_w, low=ball_row - 1.0)
+    toes = _toe_mask(img, ball_row, start, cut, has)
+    tips, hallux = _toe_tips(toes, ball_w)
+    return _Toes(ball_row, np.where(has, start, ball_row), cut, tips, hallux)
+
+
+def _ball_front_cut(e: np.ndarray, ball_w: float, *, low: float) -> np.ndarray:
+    """Ball front row per column from the run-end profile ``e`` (toe bumps removed).
+
+    A toe touching the ball makes the run continue into the toe: a bump on the otherwise
+    arched ball-front profile. A flat grey opening (width 0.6 ball widths) flags bump columns;
+    there the front is interpolated from a quadratic fit to the nearby clean columns (falling
+    back to the opened profile at the ends of the ball).
+    """
+    k = max(int(0.6 * ball_w) | 1, 3)
+    opened = ndi.grey_opening(e, size=k, mode="constant", cval=low)
+    bump = e > opened + max(0.06 * ball_w, 2.0)
+    if not bump.any():
+        return e
+    bump = ndi.binary_dilation(bump, iterations=max(int(0.02 * ball_w), 1))
+    cut = np.where(bump, opened, e)
+    lab, n = ndi.label(bump)
+    cols = np.arange(e.size)
+    near = int(0.25 * ball_w)
+    for i in range(1, n + 1):
+        seg = np.flatnonzero(lab == i)
+        lo, hi = seg[0], seg[-1]
+        left = cols[max(lo - near, 0):lo]
+        right = cols[hi + 1:hi + 1 + near]
+        left, right = left[(~bump[left]) & (e[left] > low)], right[(~bump[right]) & (e[right] > low)]
+        if left.size >= 3 and right.size >= 3:
+            xs = np.concatenate([left, right])
+            fit = np.polyval(np.polyfit(xs, e[xs], 2), seg)
+            cut[seg] = np.minimum(e[seg], fit)
+    return cut
+
+
+def _toe_mask(img, ball_row, start, cut, has) -> np.ndarray:
+    rows = np.arange(img.shape[0])[:, None]
+    in_ball = has[None, :] & (rows >= start[None, :]) & (rows <= cut[None, :])
+    return img & (rows > ball_row) & ~in_ball
+
+
+def _toe_tips(toes: np.ndarray, ball_w: float) -> tuple[list, int]:
+    """Split the toe row at the valleys of its front profile; biggest end piece = hallux."""
+    # drop specks (print texture) smaller than a small toe's share
+    lab, n = ndi.label(toes)
+    if n == 0:
+        return [], -1
+    areas = ndi.sum(toes, lab, index=np.arange(1, n + 1))
+    keep = np.isin(lab, 1 + np.flatnonzero(areas >= max(0.002 * ball_w ** 2, 4)))
+    if not keep.any():
+        return [], -1
+    colany = keep.any(axis=0)
+    top = np.where(colany, keep.shape[0] - 1 - np.argmax(keep[::-1], axis=0), 0).astype(float)
+    base = top[colany].min() - 1 if colany.any() else 0
+    prof = np.where(colany, top, base)
+    peaks, _ = find_peaks(np.concatenate([[base], prof, [base]]),
+                          prominence=max(0.03 * ball_w, 2), distance=max(int(0.06 * ball_w), 1))
+    peaks = peaks - 1
+    if peaks.size == 0:
+        return [], -1
+    colarea = keep.sum(axis=0).astype(float)
+    bounds = [0] + [int(peaks[i] + np.argmin(prof[peaks[i]:peaks[i + 1] + 1]))
+                    for i in range(len(peaks) - 1)] + [len(prof)]
+    tips = []
+    for i, p in enumerate(peaks):
+        seg = slice(bounds[i], bounds[i + 1])
+        tips.append((float(p), float(prof[p]), float(colarea[seg].sum())))
+    hallux = 0 if tips[0][2] >= tips[-1][2] else len(tips) - 1
+    return tips, hallux
+
+
+def _heel_centre(img: np.ndarray, frac: float = 0.2) -> tuple[float, float]:
+    counts = img.sum(axis=1)
+    rows = np.flatnonzero(counts)
+    r0, r1 = rows[0], rows[-1] + 1
+    ys, xs = np.nonzero(img[r0:r0 + max(int(frac * (r1 - r0)), 1)])
+    return float(xs.mean()), float(ys.mean() + r0)
+
+
+def _side_score(fr_img: np.ndarray, toeless: np.ndarray, sp: _Toes, ball_w: float):
+    """Signed evidence that the +column side of the frame is medial (> 0) and its weight.
+
+    Cues (each in -1..1): hallux at that end of the toe row; toe tips and ball front further
+    forward on that side (the metatarsal line is oblique); deeper concavity on that border.
+    """
+    cues = []
+    tips = sp.tips
+    if len(tips) >= 2:
+        ends = (tips[0][2], tips[-1][2])
+        ratio = max(ends) / max(min(ends), 1e-9)
+        sign = 1.0 if sp.hallux == len(tips) - 1 else -1.0
+        cues.append((1.0, sign * float(np.clip((ratio - 1.0) / 0.8, 0, 1))))
+    if len(tips) >= 3:
+        cols, rows = np.array([t[0] for t in tips]), np.array([t[1] for t in tips])
+        beta = np.polyfit(cols, rows, 1)[0]
+        cues.append((0.7, float(np.clip(beta / 0.25, -1, 1))))
+    cols = np.flatnonzero(fr_img[sp.ball_row])
+    if cols.size > 4:
+        lo, hi = cols[0] + 0.2 * cols.size, cols[-1] - 0.2 * cols.size
+        sel = np.arange(fr_img.shape[1])
+        sel = sel[(sel >= lo) & (sel <= hi)]
+        if sel.size >= 3:
+            beta = np.polyfit(sel, sp.cut[sel], 1)[0]
+            cues.append((0.5, float(np.clip(beta / 0.15, -1, 1))))
+    cues.append((1.0, _concavity_cue(toeless, sp.ball_row, ball_w)))
+    wsum = sum(w for w, _ in cues)
+    score = sum(w * s for w, s in cues)
+    return score, wsum
+
+
+def _concavity_cue(toeless: np.ndarray, ball_row: int, ball_w: float) -> float:
+    """(+side concavity depth - -side depth) / (0.1 ball width), clipped to -1..1."""
+    counts = toeless.sum(axis=1)
+    rows = np.flatnonzero(counts)
+    r0 = rows[0]
+    n = max(int(0.35 * (ball_row - r0)), 1)
+    heel_row = r0 + int(np.argmax(counts[r0:r0 + n]))
+    span = np.arange(heel_row, ball_row + 1)
+    span = span[counts[span] > 0]
+    if span.size < 5:
+        return 0.0
+    w = toeless.shape[1]
+    hi = (w - 1 - np.argmax(toeless[span, ::-1], axis=1)).astype(float)
+    lo = np.argmax(toeless[span], axis=1).astype(float)
+    depth = []
+    for edge in (hi, -lo):
+        hull = _upper_hull(span.astype(float), edge)
+        line = np.interp(span, span[hull], edge[hull])
+        depth.append(float(np.max(line - edge)))
+    return float(np.clip((depth[0] - depth[1]) / (0.1 * ball_w), -1, 1))
+
+
+def _check_mask(mask) -> np.ndarray:
+    m = np.asarray(mask)
+    if m.ndim != 2:
+        raise FootprintError(f"a foot mask must be 2-D, got shape {m.shape}")
+    m = m.astype(bool)
+    if np.count_nonzero(m) < 200:
+        raise FootprintError("the footprint is too small or empty to measure")
+    return m
+
+
+def _working_mask(m: np.ndarray, work_px: int):
+    """Crop to the print (+pad) and shrink so the long side is at most ``work_px``."""
+    ys, xs = np.nonzero(m)
+    pad = 4
+    y0, y1 = max(ys.min() - pad, 0), min(ys.max() + pad + 1, m.shape[0])
+    x0, x1 = max(xs.min() - pad, 0), min(xs.max() + pad + 1, m.shape[1])
+    crop = m[y0:y1, x0:x1]
+    f = min(1.0, work_px / max(crop.shape))
+    if f < 1.0:
+        size = (max(int(round(crop.shape[1] * f)), 1), max(int(round(crop.shape[0] * f)), 1))
+        small = cv2.resize(crop.astype(np.float32), size, interpolation=cv2.INTER_AREA) >= 0.5
+        f = (size[0] / crop.shape[1] + size[1] / crop.shape[0]) / 2.0
+    else:
+        small = crop
+    return small, (x0, y0), f
+
+
+def _fit_axis(small: np.ndarray):
+    """Iterate: frame -> toe split -> heel centre and second-toe tip -> new axis."""
+    c, a = _principal_axis(small)
+    a = _orient(small, c, a)
+    origin = c
+    for _ in range(3):
+        fr = _frame(small, origin, a)
+        counts = fr.image.sum(axis=1)
+        rows = np.flatnonzero(counts)
+        ball_w = float(counts[(rows[0] + rows[-1]) // 2:rows[-1] + 1].max())
+        sp = _split_toes(fr.image, ball_w)
+        toes_f = _toe_mask(fr.image, sp.ball_row, sp.start, sp.cut, sp.start >= 0)
+        toes_f &= _keep_specks(toes_f, ball_w)
+        toeless_f = fr.image & ~toes_f
+        heel_f = _heel_centre(toeless_f)
+        heel = fr.to_image(*heel_f)
+        if len(sp.tips) >= 2:
+            k = sp.hallux + 1 if sp.hallux == 0 else sp.hallux - 1
+            tip = fr.to_image(sp.tips[k][0], sp.tips[k][1] + 0.5)
+        elif len(sp.tips) == 1:
+            tip = fr.to_image(sp.tips[0][0], sp.tips[0][1] + 0.5)
+        else:
+            ys, xs = np.nonzero(toeless_f)
+            _, d = _principal_axis(toeless_f)
+            d = d if d[1] >= 0 else -d                      # frame rows grow to the toes
+            v = d[0] * np.asarray(fr.medial_uv) + d[1] * np.asarray(fr.axis_uv)
+            t_front = float(np.max((xs - heel_f[0]) * d[0] + (ys - heel_f[1]) * d[1]))
+            tip = heel + v * t_front
+        a_new = (tip - heel) / max(np.hypot(*(tip - heel)), 1e-9)
+        done = float(np.dot(a_new, a)) > np.cos(np.deg2rad(0.05))
+        a, origin = a_new, heel
+        if done:
+            break
+    return fr, sp, toes_f, toeless_f, ball_w, heel, tip, a
+
+
+def _keep_specks(toes_f: np.ndarray, ball_w: float) -> np.ndarray:
+    """Toe pixels worth keeping as toes: blobs of a small toe's size (ignore print specks)."""
+    lab, n = ndi.label(toes_f)
+    if n == 0:
+        return toes_f
+    areas = ndi.sum(toes_f, lab, index=np.arange(1, n + 1))
+    return np.isin(lab, 1 + np.flatnonzero(areas >= max(0.002 * ball_w ** 2, 4)))
+
+
+def analyse_foot(mask: np.ndarray, *, work_px: int = 700) -> FootGeometry:
+    """Axis, heel and toe ends, toes removed, and side of one foot's print.
+
+    Parameters
+    ----------
+    mask : (H, W) bool array
+        One foot's print, toes included (separate blobs or touching the ball), any rotation.
+    work_px : int, keyword-only
+        The geometry is found on a copy whose long side is at most this many pixels; the
+        returned masks keep the input resolution.
+
+    Returns
+    -------
+    FootGeometry
+        ``heel_xy`` is the heel centre, ``toe_xy`` the second-toe tip; the axis between them
+        follows Cavanagh & Rodgers (1987). Without toes, ``toe_xy`` is the front of the ball
+        on the print's principal axis and ``toes_found`` is False.
+
+    Raises
+    ------
+    FootprintError
+        For a mask that is not 2-D or holds too few pixels.
+    """
+    m = _check_mask(mask)
+    small, (x0, y0), f = _working_mask(m, int(work_px))
+    fr, sp, toes_f, toeless_f, ball_w, heel_w, tip_w, a = _fit_axis(small)
+    score, wsum = _side_score(fr.image, toeless_f, sp, ball_w)
+    side: Side = "left" if score >= 0 else "right"   # +columns are medial for a left foot
+    # classify full-resolution pixels with the working frame's ball cut
+    ys, xs = np.nonzero(m)
+    wx, wy = (xs - x0 + 0.5) * f - 0.5, (ys - y0 + 0.5) * f - 0.5
+    ox, oy = fr.origin_xy
+    col = np.rint((wx - ox) * fr.medial_uv[0] + (wy - oy) * fr.medial_uv[1]).astype(int)
+    row = np.rint((wx - ox) * fr.axis_uv[0] + (wy - oy) * fr.axis_uv[1]).astype(int)
+    col_c = np.clip(col, 0, fr.image.shape[1] - 1)
+    row_c = np.clip(row, 0, fr.image.shape[0] - 1)
+    in_ball = (row >= sp.start[col_c]) & (row <= sp.cut[col_c])
+    is_toe = (row > sp.ball_row) & ~in_ball & _toe_halo(toes_f)[row_c, col_c]
+    toes = np.zeros_like(m)
+    toes[ys[is_toe], xs[is_toe]] = True
+    toeless = m & ~toes
+    if not toeless.any():
+        raise FootprintError("no heel or ball found in the footprint")
+
+    def to_full(p):
+        return (float((p[0] + 0.5) / f - 0.5 + x0), float((p[1] + 0.5) / f - 0.5 + y0))
+
+    heel, toe = to_full(heel_w), to_full(tip_w)
+    tt, tl = np.nonzero(toeless)
+    proj = (tl - heel[0]) * a[0] + (tt - heel[1]) * a[1]
+    k = int(np.argmax(proj))
+    return FootGeometry(side=side, side_confidence=float(np.clip(abs(score) / 3.2, 0, 1)),
+                        full_mask=m, toeless_mask=toeless, toes_mask=toes, heel_xy=heel,
+                        toe_xy=toe, ball_front_xy=(float(tl[k]), float(tt[k])),
+                        axis_uv=(float(a[0]), float(a[1])), toes_found=bool(len(sp.tips) > 0))
+
+
+def _toe_halo(toes_f: np.ndarray) -> np.ndarray:
+    """Toe pixels grown by one pixel, so full-resolution edge pixels join their toe."""
+    return cv2.dilate(toes_f.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0

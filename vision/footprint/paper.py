@@ -1,0 +1,286 @@
+"""Find the sheet of paper under the print, rectify it and derive the scale.
+
+Conventions
+-----------
+- Corners are (x, y) pixels of the input image, ordered top-left, top-right, bottom-right,
+  bottom-left *of the rectified sheet*, which is always portrait (rows >= columns).
+- ``mm_per_px`` is isotropic in the rectified image: the sheet's long side (297 mm for A4,
+  279 mm for US Letter) spans ``rectified.shape[0]`` pixels.
+- The sheet is trusted only when all four corners are in the photo, its outline is close to
+  a quadrilateral, it covers a fair part of the photo and its proportions match the paper:
+  a sheet cut by the photo's edge gives no scale (a partial sheet has no known size).
+
+Method
+------
+The sheet is the large region that differs from the table: bright (Otsu on luma) or, for
+kraft and coloured paper, far in colour from the photo's border. Its outer contour is
+reduced to four corners (Douglas-Peucker on the convex hull), each side is refined by a
+least-squares line fit through the contour points between corners, and the corners are the
+intersections of those lines. ``cv2.getPerspectiveTransform`` then maps the sheet to a
+rectangle with the paper's proportions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+__all__ = ["Sheet", "find_sheet", "paper_region", "parse_paper", "PAPER_SIZES_MM"]
+
+PAPER_SIZES_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
+_RECT_LONG_PX = 1400          # rectified sheet's long side in pixels (~0.21 mm/px for A4)
+_MIN_AREA_FRAC = 0.08         # sheet covers at least this much of the photo
+_MIN_FILL = 0.93              # region area / quadrilateral area
+_ASPECT_TOL = 0.12            # relative aspect mismatch accepted for a named size
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A rectified sheet of paper.
+
+    rectified : BGR uint8, portrait, the sheet only.
+    mm_per_px : millimetres per pixel of ``rectified``.
+    corners : (4, 2) float, (x, y) in the input image (tl, tr, br, bl of the rectified sheet).
+    paper_name : "a4", "letter" or "WxH" (user-given millimetres).
+    size_mm : (width, height) of the sheet in millimetres.
+    guessed : True when the size was chosen from the proportions (no ``paper`` given).
+    homography : 3x3 float, input image -> rectified pixels.
+    """
+
+    rectified: np.ndarray = field(repr=False)
+    mm_per_px: float
+    corners: np.ndarray
+    paper_name: str
+    size_mm: tuple[float, float]
+    guessed: bool = True
+    homography: np.ndarray | None = field(default=None, repr=False)
+
+
+def parse_paper(paper: str | tuple | None) -> tuple[str, tuple[float, float]] | None:
+    """``"a4"``, ``"letter"``, ``"210x297"`` (mm) or ``(w, h)`` -> (name, (short, long) mm).
+
+    Raises ValueError naming the bad value.
+    """
+    if paper is None:
+        return None
+    if isinstance(paper, (tuple, list)) and len(paper) == 2:
+        w, h = float(paper[0]), float(paper[1])
+        name = f"{w:g}x{h:g}"
+    else:
+        key = str(paper).strip().lower().replace(" ", "")
+        if key in PAPER_SIZES_MM:
+            return key, PAPER_SIZES_MM[key]
+        match = re.fullmatch(r"(\d+(?:\.\d+)?)[x*](\d+(?:\.\d+)?)(mm)?", key)
+        if not match:
+            raise ValueError(f"paper must be 'a4', 'letter' or WxH in mm like '210x297', "
+                             f"got {paper!r}")
+        w, h = float(match.group(1)), float(match.group(2))
+        name = f"{w:g}x{h:g}"
+    if not (20 <= min(w, h) and max(w, h) <= 2000):
+        raise ValueError(f"paper size {paper!r} is not a plausible sheet (20-2000 mm)")
+    return name, (min(w, h), max(w, h))
+
+
+def _order_corners(pts: np.ndarray) -> np.ndarray:
+    """Order 4 points clockwise from top-left (image coordinates, y down)."""
+    c = pts.mean(axis=0)
+    ang = np.arctan2(pts[:, 1] - c[1], pts[:, 0] - c[0])
+    pts = pts[np.argsort(ang)]                     # clockwise on screen, from the left
+    start = int(np.argmin(pts.sum(axis=1)))        # top-left: smallest x + y
+    return np.roll(pts, -start, axis=0)
+
+
+def _candidate_masks(small: np.ndarray) -> list[np.ndarray]:
+    """Binary masks that may hold the sheet: bright vs dark, and far-from-table colour."""
+    grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    grey = cv2.GaussianBlur(grey, (5, 5), 0)
+    _, bright = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    lab = cv2.cvtColor(small, cv2.COLOR_BGR2LAB).astype(np.float32)
+    border = np.concatenate([lab[0], lab[-1], lab[:, 0], lab[:, -1]])
+    dist = np.linalg.norm(lab - np.median(border, axis=0), axis=2)
+    dist8 = np.clip(dist * 2, 0, 255).astype(np.uint8)
+    _, far = cv2.threshold(dist8, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return [bright, far]
+
+
+def _largest_region(mask: np.ndarray) -> np.ndarray | None:
+    """Largest 8-connected region of a 0/1 mask with its holes filled (prints inside)."""
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    if n < 2:
+        return None
+    k = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    region = (labels == k).astype(np.uint8)
+    cnts, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    filled = np.zeros_like(region)
+    cv2.drawContours(filled, cnts, -1, 1, thickness=cv2.FILLED)
+    return filled
+
+
+def _touches_border(contour: np.ndarray, shape: tuple[int, int], tol: int = 2) -> float:
+    """Fraction of contour points on the picture's border (a sheet cut by the photo)."""
+    pts = contour.reshape(-1, 2)
+    rows, cols = shape
+    on = ((pts[:, 0] <= tol) | (pts[:, 1] <= tol) | (pts[:, 0] >= cols - 1 - tol)
+          | (pts[:, 1] >= rows - 1 - tol))
+    return float(on.mean()) if len(pts) else 1.0
+
+
+def _refine_sides(contour: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """Fit a line through the contour points of each side and intersect neighbours."""
+    pts = contour.reshape(-1, 2).astype(np.float64)
+    lines = []
+    for i in range(4):
+        p, q = quad[i], quad[(i + 1) % 4]
+        d = q - p
+        length = np.linalg.norm(d)
+        u = d / max(length, 1e-9)
+        rel = pts - p
+        t = rel @ u / length
+        off = np.abs(rel[:, 0] * u[1] - rel[:, 1] * u[0])
+        sel = pts[(t > 0.1) & (t < 0.9) & (off < max(2.0, 0.01 * length))]
+        if len(sel) < 10:
+            lines.append((p, u))
+            continue
+        vx, vy, x0, y0 = cv2.fitLine(sel.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01)
+        lines.append((np.array([x0[0], y0[0]]), np.array([vx[0], vy[0]])))
+    out = []
+    for i in range(4):
+        (p1, u1), (p2, u2) = lines[i - 1], lines[i]
+        a = np.array([u1, -u2]).T
+        if abs(np.linalg.det(a)) < 1e-6:
+            out.append(quad[i])
+            continue
+        s = np.linalg.solve(a, p2 - p1)
+        out.append(p1 + s[0] * u1)
+    return np.array(out)
+
+
+def _quad_from_region(region: np.ndarray) -> np.ndarray | None:
+    """Four corners (x, y) of a region that is a whole, convex quadrilateral, else None."""
+    cnts, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not cnts:
+        return None
+    contour = max(cnts, key=cv2.contourArea)
+    area = cv2.contourArea(contour)
+    if area < _MIN_AREA_FRAC * region.size or _touches_border(contour, region.shape) > 0.02:
+        return None
+    hull = cv2.convexHull(contour)
+    peri = cv2.arcLength(hull, True)
+    for eps in (0.01, 0.02, 0.03, 0.045, 0.06):
+        approx = cv2.approxPolyDP(hull, eps * peri, True)
+        if len(approx) <= 4:
+            break
+    if len(approx) != 4:
+        return None
+    quad = _order_corners(approx.reshape(4, 2).astype(np.float64))
+    hull_area = max(cv2.contourArea(hull), 1.0)
+    quad_area = cv2.contourArea(quad.astype(np.float32))
+    if area / hull_area < _MIN_FILL or quad_area / hull_area < _MIN_FILL:
+        return None
+    if not _corner_angles_ok(quad):
+        return None
+    return _order_corners(_refine_sides(contour, quad))
+
+
+def _corner_angles_ok(quad: np.ndarray, lo: float = 50.0, hi: float = 130.0) -> bool:
+    """A photographed rectangle keeps its corner angles within [lo, hi] degrees."""
+    for i in range(4):
+        u = quad[i - 1] - quad[i]
+        v = quad[(i + 1) % 4] - quad[i]
+        cos = u @ v / max(np.linalg.norm(u) * np.linalg.norm(v), 1e-9)
+        if not lo <= np.degrees(np.arccos(np.clip(cos, -1, 1))) <= hi:
+            return False
+    return True
+
+
+def _choose_size(quad: np.ndarray, paper) -> tuple[str, tuple[float, float], bool] | None:
+    """Paper name and (short, long) mm: the given one, or the standard size that fits."""
+    sides = [np.linalg.norm(quad[(i + 1) % 4] - quad[i]) for i in range(4)]
+    a, b = (sides[0] + sides[2]) / 2, (sides[1] + sides[3]) / 2
+    aspect = max(a, b) / max(min(a, b), 1e-9)
+    given = parse_paper(paper)
+    if given is not None:
+        name, size = given
+        ok = abs(np.log(aspect * size[0] / size[1])) < 2 * _ASPECT_TOL
+        return (name, size, False) if ok else None
+    errs = {k: abs(np.log(aspect * s[0] / s[1])) for k, s in PAPER_SIZES_MM.items()}
+    name = min(errs, key=errs.get)
+    if errs[name] > _ASPECT_TOL:
+        return None
+    return name, PAPER_SIZES_MM[name], True
+
+
+def find_sheet(image: np.ndarray, *, paper=None) -> Sheet | None:
+    """Find a whole sheet of paper in the photo and rectify it.
+
+    Parameters
+    ----------
+    image : ndarray, (rows, cols, 3) uint8
+        BGR photo.
+    paper : {"a4", "letter"} or "WxH" (mm) or (w, h), optional
+        Known sheet size; by default the standard size matching the proportions.
+
+    Returns
+    -------
+    Sheet or None
+        None when no whole sheet is visible (cut by the photo's edge, covered, or not
+        quadrilateral); the caller then reports ratios only.
+    """
+    if image.ndim != 3 or image.dtype != np.uint8:
+        raise ValueError(f"image must be BGR uint8, got {image.dtype} {image.shape}")
+    parse_paper(paper)  # validate early
+    f = min(1.0, 600.0 / max(image.shape[:2]))
+    small = cv2.resize(image, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+    for cand in _candidate_masks(small):
+        region = _largest_region(cand)
+        if region is None:
+            continue
+        quad = _quad_from_region(region)
+        if quad is None:
+            continue
+        size = _choose_size(quad, paper)
+        if size is None:
+            continue
+        return _rectify(image, (quad + 0.5) / f - 0.5, *size)
+    return None
+
+
+def _rectify(image: np.ndarray, quad: np.ndarray, name: str, size: tuple[float, float],
+             guessed: bool) -> Sheet:
+    """Warp the sheet to a portrait rectangle with the paper's proportions."""
+    if np.linalg.norm(quad[1] - quad[0]) > np.linalg.norm(quad[3] - quad[0]):
+        quad = np.roll(quad, -1, axis=0)  # landscape in the photo: make the sheet portrait
+    short_mm, long_mm = size
+    rows = _RECT_LONG_PX
+    cols = int(round(rows * short_mm / long_mm))
+    dst = np.array([[0, 0], [cols - 1, 0], [cols - 1, rows - 1], [0, rows - 1]], np.float32)
+    h = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
+    rect = cv2.warpPerspective(image, h, (cols, rows), flags=cv2.INTER_AREA,
+                               borderMode=cv2.BORDER_REPLICATE)
+    return Sheet(rectified=rect, mm_per_px=long_mm / (rows - 1), corners=quad,
+                 paper_name=name, size_mm=(short_mm, long_mm), guessed=guessed, homography=h)
+
+
+def paper_region(image: np.ndarray) -> np.ndarray | None:
+    """Where the paper is when no whole sheet was found (bool, image shape), or None.
+
+    The convex hull of the largest bright region, when it covers most of the photo: it keeps
+    the table, a shadow or a dark strip at the photo's edge out of the search for prints.
+    """
+    f = min(1.0, 400.0 / max(image.shape[:2]))
+    small = cv2.resize(image, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+    region = _largest_region(_candidate_masks(small)[0])
+    if region is None or region.mean() < 0.3:
+        return None
+    cnts, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    hull = cv2.convexHull(max(cnts, key=cv2.contourArea))
+    out = np.zeros(small.shape[:2], np.uint8)
+    cv2.fillConvexPoly(out, hull, 1)
+    out = cv2.erode(out, np.ones((3, 3), np.uint8))
+    big = cv2.resize(out, (image.shape[1], image.shape[0]), interpolation=cv2.INTER_NEAREST)
+    return big.astype(bool)

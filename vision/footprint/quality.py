@@ -1,0 +1,245 @@
+"""How far a footprint's numbers can be trusted: a 0..1 score, named issues, retake advice.
+
+Two questions are answered here:
+
+1. *Is this a print on paper at all?* (:func:`source_check`). Podoscope and sole photos
+   (skin on a dark background), podoscope scanner captures (coloured light soles on black),
+   plantar-pressure images (jet colour maps) and pressure-mat charts (coloured square cells)
+   show the whole sole or a pressure field, not a contact print; their "arch index" is not
+   the one the reference bands were made for. They are recognised from colour statistics of
+   the print and of its background, and the blockiness of chart cells.
+2. *Is this print good?* (:func:`assess`): toes or heel cut by the edge, feet merged,
+   a smudged outline, low contrast, blur, no scale.
+
+Score: the product of one factor per issue (``_PENALTY``), capped at 0.25 for
+``not_paper_print``. Below about 0.5 the app asks for a retake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from vision.footprint.result import Quality
+
+__all__ = ["SourceCheck", "source_check", "assess", "ADVICE"]
+
+ADVICE = {
+    "toes_cut_off": "The toes run off the paper or the photo: place the foot further from "
+                    "the edge and photograph the whole sheet.",
+    "touches_edge": "The print touches the edge of the paper or photo: leave a margin all "
+                    "around the foot.",
+    "merged_feet": "The two feet touch or overlap: print each foot with space between them.",
+    "smudged": "The print is smudged or patchy: use less ink or water, press the foot straight "
+               "down and lift it straight up.",
+    "low_contrast": "The print is faint: use a little more ink or water, or darker paper for a "
+                    "wet print, and photograph it in even light.",
+    "blur": "The photo is blurred: hold the phone still, tap to focus, and use more light.",
+    "no_scale": "No whole sheet of paper is visible, so no millimetres: photograph the whole "
+                "sheet from above with a little table around it.",
+    "not_paper_print": "This looks like a photo of a sole, a podoscope or a pressure map, not "
+                       "a footprint on paper: the indices are not reliable. Make an ink or wet "
+                       "print on paper and photograph it.",
+    "extra_prints": "There are more than two prints or a large mark on the sheet: use a clean "
+                    "sheet with one print of each foot.",
+    "no_toes": "No toes were found on this print: the length and axis are less certain; make "
+               "sure the toes touch the paper.",
+}
+
+_PENALTY = {
+    "toes_cut_off": 0.5, "touches_edge": 0.7, "merged_feet": 0.35, "smudged": 0.65,
+    "low_contrast": 0.75, "blur": 0.7, "no_scale": 0.95, "extra_prints": 0.85,
+    "no_toes": 0.85, "not_paper_print": 0.25,
+}
+
+
+@dataclass(frozen=True)
+class SourceCheck:
+    """What kind of picture this is.
+
+    kind : "paper_print", "sole_photo", "podoscope_scan", "pressure_map" or "chart".
+    refuse : True when no index should be given at all (only a clear message).
+    message : a sentence for the user ("" for paper prints).
+    """
+
+    kind: str
+    refuse: bool = False
+    message: str = ""
+
+
+def _hsv_stats(image: np.ndarray, mask: np.ndarray) -> dict[str, float]:
+    """Colour statistics of the pixels under ``mask`` (hue in degrees, S and V in 0..1)."""
+    hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)[mask]
+    if len(hsv) == 0:
+        return {"sat": 0.0, "skin": 0.0, "vivid": 0.0, "sectors": 0, "value": 0.0}
+    hsv = hsv[:: max(1, len(hsv) // 50_000)].astype(np.float32)
+    hue, sat, val = hsv[:, 0] * 2.0, hsv[:, 1] / 255.0, hsv[:, 2] / 255.0
+    skin = ((hue <= 50) | (hue >= 340)) & (sat > 0.12) & (sat < 0.75) & (val > 0.3)
+    vivid = (sat > 0.45) & (val > 0.25)
+    sectors = 0
+    if vivid.mean() > 0.2:
+        counts = np.bincount((hue[vivid] // 60).astype(int) % 6, minlength=6) / vivid.sum()
+        sectors = int((counts > 0.05).sum())
+    return {"sat": float(np.median(sat)), "skin": float(skin.mean()),
+            "vivid": float(vivid.mean()), "sectors": sectors, "value": float(np.median(val))}
+
+
+def _axis_aligned_edges(image: np.ndarray, mask: np.ndarray) -> float:
+    """Fraction of strong edges near the print that run exactly along x or y (chart cells)."""
+    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    gx = cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3)
+    near = cv2.dilate(mask.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+    mag = np.hypot(gx, gy)[near]
+    if mag.size == 0 or mag.max() <= 0:
+        return 0.0
+    strong = mag > 0.3 * np.percentile(mag, 99)
+    ang = np.degrees(np.arctan2(gy[near][strong], gx[near][strong])) % 90.0
+    return float(((ang < 4) | (ang > 86)).mean())
+
+
+def source_check(image: np.ndarray, foreground: np.ndarray, *, polarity: str) -> SourceCheck:
+    """Tell a print on paper from sole photos, podoscope scans, pressure maps and charts.
+
+    Parameters
+    ----------
+    image : BGR uint8, the analysed picture.
+    foreground : bool mask of the print (all feet).
+    polarity : "dark_on_light" or "light_on_dark" (from segmentation).
+    """
+    fg = _hsv_stats(image, foreground)
+    bg = _hsv_stats(image, ~foreground)
+    if fg["vivid"] > 0.4 and fg["sectors"] >= 3:
+        return SourceCheck("pressure_map", False, "This looks like a plantar pressure map "
+                           "(colour scale), not a footprint on paper.")
+    if bg["vivid"] > 0.5 and bg["sat"] > 0.5:
+        return SourceCheck("pressure_map", False, "This looks like a pressure map or a "
+                           "coloured chart, not a footprint on paper.")
+    if fg["vivid"] > 0.3 and _axis_aligned_edges(image, foreground) > 0.6:
+        return SourceCheck("chart", False, "This looks like a pressure-mat chart (square "
+                           "cells), not a footprint on paper.")
+    if fg["skin"] > 0.5 and (polarity == "light_on_dark" or bg["value"] < 0.35):
+        return SourceCheck("sole_photo", True, "This looks like a photo of the soles (skin, "
+                           "podoscope or mirror), not a footprint on paper. Make an ink or "
+                           "wet print on paper and photograph it.")
+    if polarity == "light_on_dark" and fg["sat"] > 0.1:
+        return SourceCheck("podoscope_scan", False, "This looks like a podoscope or scanner "
+                           "capture of the sole, not a footprint on paper.")
+    return SourceCheck("paper_print")
+
+
+def _edge_zone(shape: tuple[int, int], valid: np.ndarray | None, margin: int = 3) -> np.ndarray:
+    """Pixels at the picture's border or at the border of the usable region (sheet)."""
+    zone = np.zeros(shape, bool)
+    zone[:margin], zone[-margin:], zone[:, :margin], zone[:, -margin:] = True, True, True, True
+    if valid is not None:
+        outside = (~valid).astype(np.uint8)
+        zone |= cv2.dilate(outside, np.ones((2 * margin + 1,) * 2, np.uint8)) > 0
+    return zone
+
+
+def _cut_by_edge(geom, zone: np.ndarray) -> tuple[bool, bool]:
+    """(print touches the edge, the touching part is the toe end)."""
+    ys, xs = np.nonzero(geom.full_mask & zone)
+    if len(xs) == 0:
+        return False, False
+    hx, hy = geom.heel_xy
+    ux, uy = geom.axis_uv
+    ay, ax = np.nonzero(geom.full_mask)
+    t_all = (ax - hx) * ux + (ay - hy) * uy
+    t_edge = (xs - hx) * ux + (ys - hy) * uy
+    lo, hi = float(t_all.min()), float(t_all.max())
+    front = bool(np.any(t_edge > lo + 0.8 * (hi - lo)))
+    return True, front
+
+
+def _shape_ratios(mask: np.ndarray) -> tuple[float, float]:
+    """(width / length from the principal axes, perimeter / convex-hull perimeter)."""
+    cnts, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL,
+                               cv2.CHAIN_APPROX_NONE)
+    if not cnts:
+        return 1.0, 1.0
+    pts = np.vstack(cnts).reshape(-1, 2).astype(np.float64)
+    evals = np.linalg.eigvalsh(np.cov(pts.T)) if len(pts) > 2 else np.array([1.0, 1.0])
+    aspect = float(np.sqrt(max(evals[0], 1e-9) / max(evals[1], 1e-9)))
+    perim = sum(cv2.arcLength(c, True) for c in cnts)
+    hull = cv2.arcLength(cv2.convexHull(pts.astype(np.float32)), True)
+    return aspect, float(perim / max(hull, 1e-9))
+
+
+def _edge_width_px(image: np.ndarray, mask: np.ndarray) -> float:
+    """Typical width (px) of the print's edge: contrast / steepest slope across the outline."""
+    grey = cv2.GaussianBlur(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), (3, 3), 0)
+    grey = grey.astype(np.float32)
+    m8 = mask.astype(np.uint8)
+    band = (cv2.dilate(m8, np.ones((7, 7), np.uint8)) - cv2.erode(m8, np.ones((7, 7), np.uint8))) > 0
+    if band.sum() < 20:
+        return 0.0
+    gx = cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3) / 8.0
+    gy = cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3) / 8.0
+    slope = float(np.percentile(np.hypot(gx, gy)[band], 90))
+    inner = cv2.erode(m8, np.ones((9, 9), np.uint8)) > 0
+    outer = (cv2.dilate(m8, np.ones((9, 9), np.uint8)) == 0)
+    if inner.sum() < 20 or outer.sum() < 20:
+        return 0.0
+    step = abs(float(np.median(grey[outer])) - float(np.median(grey[inner])))
+    return step / max(slope, 1e-6)
+
+
+def assess(geom, *, image: np.ndarray | None = None, valid: np.ndarray | None = None,
+           contrast: float = 1.0, sheet_found: bool = True,
+           source: SourceCheck | None = None, extra_prints: bool = False) -> Quality:
+    """Score one foot's print and list what to fix.
+
+    Parameters
+    ----------
+    geom : FootGeometry (``vision.footprint.anatomy``)
+    image : BGR uint8 analysis picture (for blur), optional.
+    valid : bool mask of the usable region (the sheet); the picture's border always counts.
+    contrast : darkening of the print vs the paper (``Segmentation.contrast``).
+    sheet_found : False when no whole sheet gave a scale.
+    source : result of :func:`source_check`.
+    extra_prints : more large prints than two feet on the picture.
+
+    Returns
+    -------
+    Quality
+        score 0..1, issue codes, one advice sentence per issue.
+    """
+    issues = []
+    touches, front = _cut_by_edge(geom, _edge_zone(geom.full_mask.shape, valid))
+    if front:
+        issues.append("toes_cut_off")
+    elif touches:
+        issues.append("touches_edge")
+    aspect, ragged = _shape_ratios(geom.toeless_mask)
+    if aspect > 0.75:
+        issues.append("merged_feet")
+    if ragged > 1.45:
+        issues.append("smudged")
+    if contrast < _LOW_CONTRAST:
+        issues.append("low_contrast")
+    if image is not None:
+        length = float(np.sqrt(geom.full_mask.sum() / 0.22))
+        if _edge_width_px(image, geom.full_mask) > 0.02 * length:
+            issues.append("blur")
+    if not geom.toes_found:
+        issues.append("no_toes")
+    if extra_prints:
+        issues.append("extra_prints")
+    if not sheet_found:
+        issues.append("no_scale")
+    if source is not None and source.kind != "paper_print":
+        issues.append("not_paper_print")
+    score = 1.0
+    for code in issues:
+        score *= _PENALTY[code]
+    if "not_paper_print" in issues:
+        score = min(score, 0.25)
+    return Quality(score=float(np.clip(score, 0, 1)), issues=tuple(issues),
+                   advice=tuple(ADVICE[c] for c in issues))
+
+
+_LOW_CONTRAST = 0.08

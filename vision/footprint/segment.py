@@ -1,0 +1,403 @@
+"""Segment footprints on paper (or on the whole photo) and group them into feet.
+
+Conventions
+-----------
+- Input: BGR uint8 image, usually the rectified sheet. Output masks are bool arrays of the
+  same (rows, cols) shape, one per foot, toes included (``anatomy.analyse_foot`` removes them).
+- "Print" means where the foot touched: dark ink or a wet mark on light paper, or a light
+  print on a dark background (inverted polarity, detected automatically).
+- All sizes are relative: texture and line widths scale with the image and, after a first
+  pass, with the length of the largest print, so the same code works at any resolution.
+
+Method
+------
+1. Background flattening: the paper's brightness is estimated per channel by a grey-level
+   closing with a kernel wider than a foot on a tiny copy, then each pixel's darkening
+   relative to it is ``1 - I / background`` (removes shading, folds' gradients, colour casts).
+2. Of three darkening measures (grey, brightest channel, colour distance) the one with the
+   best Otsu separability is kept, smoothed at the texture scale (grid-mat crosshatch and
+   wet-print blotches become a density), then thresholded with hysteresis (Otsu, half Otsu)
+   so faint midfoot contact attached to the print is kept.
+3. Morphology scaled to the print: closing fills the crosshatch, hole filling, opening
+   removes pen lines and printed rules; thin, tiny or border-spanning parts are dropped.
+4. Grouping: large parts are foot bodies (a high-arched foot may give two: heel and forefoot,
+   merged when their union is foot-shaped); small parts (toes) join the nearest body.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from scipy import ndimage as ndi
+
+__all__ = ["Segmentation", "segment_prints", "print_darkness", "NoPrintFound"]
+
+_TEXTURE_SIGMA_FRAC = 0.002     # of the image's long side: smoothing of the density
+_TEXTURE_CLOSE_FRAC = 0.0075    # closing radius: crosshatch period is ~0.6 % of the sheet
+_BODY_FRAC = 0.08               # a part this big (vs the largest) is a heel or a sole
+_FOOT_FRAC = 0.35               # a second foot is at least this big vs the first
+_AREA_PER_LENGTH2 = 0.22        # print area / foot length squared (with toes)
+_MAX_BODIES = 8                 # more large parts than this is not a footprint sheet
+_CLOSE_FRAC = 0.012             # of foot length: closes the crosshatch
+_OPEN_FRAC = 0.015              # of foot length: removes pen lines and printed rules
+_MERGE_ELONGATION = 2.2         # union of heel and forefoot parts is at least this long
+_TOE_REACH = 0.08               # toes lie within this fraction of the foot length
+_MIN_SEPARATION = 0.035         # darkening (fraction of paper brightness) print vs paper
+
+
+class NoPrintFound(Exception):
+    """Nothing print-like on the image (blank paper, an unrelated photo)."""
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    """Per-foot masks and facts about the print.
+
+    feet : tuple of bool arrays, one per foot (at most two), largest first.
+    polarity : "dark_on_light" (ink, wet print) or "light_on_dark" (inverted print).
+    contrast : median darkening of the print relative to the paper (0..1).
+    foreground : bool array, every kept print pixel (union of ``feet``).
+    dropped : how many print-like parts were left out (marks, extra prints).
+    extra_bodies : large parts beyond two feet (a third print, a smudge).
+    """
+
+    feet: tuple[np.ndarray, ...]
+    polarity: str
+    contrast: float
+    foreground: np.ndarray = field(repr=False)
+    dropped: int = 0
+    extra_bodies: int = 0
+    feature: str = "grey"
+
+
+def _disk(radius: float) -> np.ndarray:
+    r = max(1, int(round(radius)))
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+
+
+def _background(channel: np.ndarray, *, how: str = "close") -> np.ndarray:
+    """Paper level under the marks, on a small copy: a grey closing with a kernel wider than
+    a foot (dark marks vanish) or, for colour channels, a wide median."""
+    rows, cols = channel.shape
+    scale = 96.0 / max(rows, cols)
+    small = cv2.resize(channel, (max(8, round(cols * scale)), max(8, round(rows * scale))),
+                       interpolation=cv2.INTER_AREA)
+    if how == "close":
+        small = cv2.morphologyEx(small, cv2.MORPH_CLOSE, _disk(max(small.shape) * 0.14))
+        small = cv2.medianBlur(small, 5)
+    else:
+        small = cv2.medianBlur(small.astype(np.uint8), 2 * (max(small.shape) // 6) + 1)
+    bg = cv2.resize(small, (cols, rows), interpolation=cv2.INTER_LINEAR)
+    return np.maximum(bg.astype(np.float32), 1.0)
+
+
+def detect_polarity(image: np.ndarray) -> str:
+    """"light_on_dark" when the paper (the majority of the picture) is dark."""
+    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    lo, mid, hi = np.percentile(grey, [5, 50, 99])
+    return "light_on_dark" if mid < 90 and hi - mid > 60 else "dark_on_light"
+
+
+def print_darkness(image: np.ndarray, *, polarity: str = "dark_on_light"
+                   ) -> dict[str, np.ndarray]:
+    """Candidate darkening maps (float32, 0..1): how much each pixel is darker than paper.
+
+    Returns a dict with ``grey`` (luma), ``neutral`` (brightest channel: coloured printed
+    rules vanish, neutral ink stays) and ``colour`` (chroma distance from the paper colour).
+    """
+    img = image if polarity == "dark_on_light" else 255 - image
+    grey = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    brightest = img.max(axis=2).astype(np.float32)
+    out = {
+        "grey": np.clip(1.0 - grey / _background(grey), 0, 1),
+        "neutral": np.clip(1.0 - brightest / _background(brightest), 0, 1),
+    }
+    lab = cv2.cvtColor(img, cv2.COLOR_BGR2LAB)
+    d_ab = [lab[..., k].astype(np.float32) - _background(lab[..., k], how="median")
+            for k in (1, 2)]
+    chroma = np.hypot(d_ab[0], d_ab[1])
+    out["colour"] = np.clip(chroma / 100.0, 0, 1)
+    return out
+
+
+def _separability(values: np.ndarray) -> tuple[float, float]:
+    """Otsu threshold and its separability (between-class / total variance)."""
+    v = values[:: max(1, values.size // 100_000)].astype(np.float32)
+    top = max(float(v.max()), 1e-6)
+    q = np.clip(v * (255.0 / top), 0, 255).astype(np.uint8)
+    th = float(cv2.threshold(q, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0]) * top / 255
+    fg, bg = v[v > th], v[v <= th]
+    if fg.size == 0 or bg.size == 0 or v.var() <= 1e-12:
+        return th, 0.0
+    w1 = fg.size / v.size
+    between = w1 * (1 - w1) * (fg.mean() - bg.mean()) ** 2
+    return th, float(between / v.var())
+
+
+def _binarise(image: np.ndarray, valid: np.ndarray | None, polarity: str
+              ) -> tuple[np.ndarray, float, str]:
+    """Best darkening map, closed and smoothed to a density, hysteresis-thresholded.
+
+    The maps are computed at half resolution (a density needs no more). The grey-level
+    closing (radius about one crosshatch period) fills the gaps between the lines of a
+    grid-mat print, so light contact drawn with sparse lines counts as contact, without
+    moving the outline of a solid ink or wet print.
+    """
+    rows, cols = image.shape[:2]
+    half = cv2.resize(image, ((cols + 1) // 2, (rows + 1) // 2), interpolation=cv2.INTER_AREA)
+    hvalid = None if valid is None else cv2.resize(
+        valid.astype(np.uint8), half.shape[1::-1], interpolation=cv2.INTER_NEAREST) > 0
+    side = max(half.shape[:2])
+    close_k = _disk(_TEXTURE_CLOSE_FRAC * side)
+    sigma = max(1.0, _TEXTURE_SIGMA_FRAC * side)
+    best = None
+    for name, feat in print_darkness(half, polarity=polarity).items():
+        if name == "colour" and best is not None and best[4] >= _MIN_SEPARATION:
+            continue  # chroma is a fallback for coloured paper with a weak darkening
+        dens = cv2.GaussianBlur(cv2.morphologyEx(feat, cv2.MORPH_CLOSE, close_k), (0, 0), sigma)
+        vals = dens[hvalid] if hvalid is not None else dens.ravel()
+        th, eta = _separability(vals)
+        fg = vals[vals > th]
+        sep = float(np.median(fg) - np.median(vals[vals <= th])) if fg.size else 0.0
+        score = eta * min(1.0, sep / 0.1)
+        if best is None or score > best[0]:
+            best = (score, name, dens, th, sep)
+    _, name, dens, th, sep = best
+    if sep < _MIN_SEPARATION:
+        raise NoPrintFound(f"no print darker than the paper (contrast {sep:.3f})")
+    dens = cv2.resize(dens, (cols, rows), interpolation=cv2.INTER_LINEAR)
+    low = (dens > 0.5 * th).astype(np.uint8)
+    if valid is not None:
+        low &= valid.astype(np.uint8)
+    n, lab = cv2.connectedComponents(low, connectivity=8)
+    strong = np.zeros(n, bool)
+    strong[np.unique(lab[dens > th])] = True
+    strong[0] = False
+    return strong[lab], sep, name
+
+
+@dataclass(frozen=True, eq=False)
+class _Part:
+    """One connected part of the binary print: pixels (row, col), outline, shape."""
+
+    label: int
+    area: int
+    bbox: tuple[int, int, int, int]          # row0, col0, row1, col1 (exclusive)
+    coords: np.ndarray = field(repr=False)   # (n, 2) row, col
+    outline: np.ndarray = field(repr=False)  # (m, 2) row, col
+    major_px: float = 0.0                    # 4 sigma along the main axis
+    minor_px: float = 0.0
+    axis_rc: tuple[float, float] = (1.0, 0.0)
+    moments: tuple[float, ...] = ()          # n, sum r, sum c, sum rr, sum rc, sum cc
+
+
+def _moments(coords: np.ndarray) -> np.ndarray:
+    r = coords[:, 0].astype(np.float64)
+    c = coords[:, 1].astype(np.float64)
+    return np.array([len(r), r.sum(), c.sum(), (r * r).sum(), (r * c).sum(), (c * c).sum()])
+
+
+def _shape(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Centroid (r, c), eigenvalues (ascending) and eigenvectors of summed moments."""
+    n = max(m[0], 1.0)
+    mean = np.array([m[1], m[2]]) / n
+    cov = np.array([[m[3] / n - mean[0] ** 2, m[4] / n - mean[0] * mean[1]],
+                    [m[4] / n - mean[0] * mean[1], m[5] / n - mean[1] ** 2]])
+    evals, evecs = np.linalg.eigh(cov + np.eye(2) * 1e-3)
+    return mean, np.maximum(evals, 1e-6), evecs
+
+
+def _parts(mask: np.ndarray) -> tuple[np.ndarray, list[_Part]]:
+    """Label 8-connected parts and measure each (cv2, fast)."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    parts = []
+    for k in range(1, n):
+        c0, r0, w, h, area = (int(v) for v in stats[k])
+        sub = labels[r0:r0 + h, c0:c0 + w] == k
+        rr, cc = np.nonzero(sub)
+        coords = np.column_stack([rr + r0, cc + c0])
+        cnts, _ = cv2.findContours(sub.astype(np.uint8), cv2.RETR_EXTERNAL,
+                                   cv2.CHAIN_APPROX_SIMPLE)
+        pts = np.vstack([c.reshape(-1, 2) for c in cnts])[:, ::-1] + (r0, c0)
+        mom = _moments(coords)
+        _, evals, evecs = _shape(mom)
+        parts.append(_Part(k, area, (r0, c0, r0 + h, c0 + w), coords, pts,
+                           4 * float(np.sqrt(evals[1])), 4 * float(np.sqrt(evals[0])),
+                           tuple(evecs[:, 1]), tuple(mom)))
+    return labels, parts
+
+
+def _dilate(mask: np.ndarray, radius: float) -> np.ndarray:
+    """Binary dilation by a Euclidean disk, in linear time (distance transform)."""
+    return cv2.distanceTransform((~mask).astype(np.uint8), cv2.DIST_L2, 5) <= radius
+
+
+def _erode(mask: np.ndarray, radius: float) -> np.ndarray:
+    """Binary erosion by a Euclidean disk, in linear time (distance transform)."""
+    return cv2.distanceTransform(mask.astype(np.uint8), cv2.DIST_L2, 5) > radius
+
+
+def _clean(mask: np.ndarray, scale: float) -> np.ndarray:
+    """Close the texture, fill holes, open away pen lines (all scaled to the print)."""
+    closed = _erode(_dilate(mask, _CLOSE_FRAC * scale), _CLOSE_FRAC * scale)
+    filled = ndi.binary_fill_holes(closed)
+    return _dilate(_erode(filled, _OPEN_FRAC * scale), _OPEN_FRAC * scale)
+
+
+def _distance_to(mask: np.ndarray) -> np.ndarray:
+    """Euclidean distance (px) of every pixel to the nearest pixel of ``mask``."""
+    return cv2.distanceTransform((~mask).astype(np.uint8), cv2.DIST_L2, 5)
+
+
+def _is_clutter(part: _Part, scale: float, shape: tuple[int, int]) -> bool:
+    """Pen lines, printed rules, folds, logos and specks: thin, tiny, spanning the picture,
+    or small and cut by the picture's border."""
+    if part.area < 0.0006 * scale * scale:
+        return True
+    if part.major_px / max(part.minor_px, 1.0) > 5.0:
+        return True
+    r0, c0, r1, c1 = part.bbox
+    spans = (r1 - r0) > 0.9 * shape[0] or (c1 - c0) > 0.9 * shape[1]
+    if spans and part.minor_px < 0.25 * scale:
+        return True  # a fold, the sheet's edge, a ruled margin
+    on_border = r0 == 0 or c0 == 0 or r1 == shape[0] or c1 == shape[1]
+    return on_border and part.area < 0.03 * scale * scale
+
+
+def _gap(pa: _Part, pb: _Part) -> float:
+    """Smallest distance (px) between the outlines of two parts."""
+    a = pa.outline[:: max(1, len(pa.outline) // 400)].astype(np.float32)
+    b = pb.outline[:: max(1, len(pb.outline) // 400)].astype(np.float32)
+    d2 = ((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2)
+    return float(np.sqrt(d2.min()))
+
+
+def _merge_score(ga: list[_Part], gb: list[_Part], gaps: dict) -> float:
+    """How well two groups of parts make one foot together; 0 when they do not.
+
+    Heel and forefoot of a high-arched foot lie end to end: the union is elongated
+    (>= ``_MERGE_ELONGATION``), the link between them runs along the union's axis and along
+    the axis of the more elongated part, and the gap is short. Closer pairs score higher.
+    """
+    ma = np.sum([p.moments for p in ga], axis=0)
+    mb = np.sum([p.moments for p in gb], axis=0)
+    _, evals, evecs = _shape(ma + mb)
+    elong = float(np.sqrt(evals[1] / evals[0]))
+    length = 4 * float(np.sqrt(evals[1]))
+    link = _shape(mb)[0] - _shape(ma)[0]
+    link /= max(float(np.linalg.norm(link)), 1e-9)
+    along = abs(float(link @ evecs[:, 1]))
+    lead = max(ga + gb, key=lambda p: p.major_px / max(p.minor_px, 1.0))
+    lead_along = abs(float(link @ np.asarray(lead.axis_rc)))
+    if lead.major_px / max(lead.minor_px, 1.0) < 1.25:
+        lead_along = 1.0  # a round part has no direction of its own
+    gap = min(gaps[(p.label, q.label)] for p in ga for q in gb)
+    ok = (gap < 0.35 * length and elong >= _MERGE_ELONGATION and along > 0.8
+          and lead_along > 0.85)
+    return 1.0 - gap / length if ok else 0.0
+
+
+def _merge_bodies(bodies: list[_Part]) -> list[list[_Part]]:
+    """Agglomerate heel and forefoot parts: repeatedly join the best-scoring pair.
+
+    Two feet side by side never form an elongated union, so they stay apart.
+    """
+    groups = [[p] for p in bodies]
+    gaps = {}
+    for p in bodies:
+        for q in bodies:
+            if p.label < q.label:
+                gaps[(p.label, q.label)] = gaps[(q.label, p.label)] = _gap(p, q)
+    while len(groups) > 1:
+        best = (0.0, -1, -1)
+        for i in range(len(groups)):
+            for j in range(i + 1, len(groups)):
+                score = _merge_score(groups[i], groups[j], gaps)
+                if score > best[0]:
+                    best = (score, i, j)
+        if best[0] <= 0:
+            break
+        _, i, j = best
+        groups[i] = groups[i] + groups.pop(j)
+    return groups
+
+
+def _attach_toes(masks: list[np.ndarray], small: list[_Part], labels: np.ndarray,
+                 scale: float) -> None:
+    """Each small part near a foot (toes, a separate little toe) joins the nearest foot."""
+    dists = np.stack([_distance_to(m) for m in masks])
+    for p in small:
+        d = dists[:, p.coords[:, 0], p.coords[:, 1]].min(axis=1)
+        k = int(np.argmin(d))
+        if d[k] < _TOE_REACH * scale:
+            masks[k][p.coords[:, 0], p.coords[:, 1]] = True
+
+
+def _group(labels: np.ndarray, parts: list[_Part], scale: float
+           ) -> tuple[list[np.ndarray], int]:
+    """Bodies (big parts, merged per foot) plus toes (small parts near a body)."""
+    parts = sorted(parts, key=lambda p: -p.area)
+    big = [p for p in parts if p.area >= _BODY_FRAC * parts[0].area][:_MAX_BODIES]
+    small = [p for p in parts if all(p is not q for q in big)]
+    feet = _merge_bodies(big)
+    feet.sort(key=lambda f: -sum(p.area for p in f))
+    first = sum(p.area for p in feet[0])
+    feet = [f for f in feet if sum(p.area for p in f) >= _FOOT_FRAC * first]
+    extra = max(0, len(feet) - 2)
+    masks = []
+    for foot in feet[:2]:
+        m = np.zeros(labels.shape, bool)
+        for p in foot:
+            m[p.coords[:, 0], p.coords[:, 1]] = True
+        masks.append(m)
+    _attach_toes(masks, small, labels, scale)
+    return masks, extra
+
+
+def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Segmentation:
+    """Find the footprints on an image and return one mask per foot.
+
+    Parameters
+    ----------
+    image : ndarray, shape (rows, cols, 3), uint8
+        BGR photo or rectified sheet.
+    valid : bool ndarray, optional
+        Where prints may be (for example the sheet without its border); default everywhere.
+
+    Returns
+    -------
+    Segmentation
+        ``feet`` holds one bool mask per foot (toes included), largest first.
+
+    Raises
+    ------
+    NoPrintFound
+        Blank paper or nothing darker (or lighter) than the background.
+    """
+    if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
+        raise ValueError(f"image must be BGR uint8 (rows, cols, 3), got {image.dtype} "
+                         f"{image.shape}")
+    polarity = detect_polarity(image)
+    mask, contrast, feature = _binarise(image, valid, polarity)
+    _, rough = _parts(cv2.resize(mask.astype(np.uint8), None, fx=0.25, fy=0.25,
+                                 interpolation=cv2.INTER_NEAREST))
+    if not rough:
+        raise NoPrintFound("no print found")
+    # foot length from the largest part's area (a print covers ~22 % of length squared):
+    # robust to a pen line or a fold joined to the print, unlike its major axis
+    scale = 4 * float(np.sqrt(max(p.area for p in rough) / _AREA_PER_LENGTH2))
+    labels, parts = _parts(_clean(mask, scale))
+    kept = [p for p in parts if not _is_clutter(p, scale, mask.shape)]
+    if not kept:
+        raise NoPrintFound("only marks and lines, no footprint")
+    scale = float(np.sqrt(max(p.area for p in kept) / _AREA_PER_LENGTH2))
+    feet, extra = _group(labels, kept, scale)
+    fg = np.zeros(mask.shape, bool)
+    for m in feet:
+        fg |= m
+    used = len(np.unique(labels[fg])) - (0 if fg.all() else 1)
+    return Segmentation(feet=tuple(feet), polarity=polarity, contrast=contrast,
+                        foreground=fg, dropped=max(0, len(parts) - used),
+                        extra_bodies=extra, feature=feature)

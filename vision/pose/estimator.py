@@ -1,0 +1,383 @@
+"""MediaPipe Pose (and optionally Hands) for one stream, kept on one person.
+
+Conventions
+-----------
+- One ``mediapipe.solutions.pose.Pose`` (``model_complexity=1``, the only bundled model,
+  ``static_image_mode=False``, ``smooth_landmarks=True``) and at most one ``Hands`` per
+  stream, made once in the constructor: never per frame. Frames must come in time order.
+- Output landmarks are normalised to the *full* input frame (x by width, y by height, y
+  down), whatever region was analysed; z is rescaled with x. Visibility is MediaPipe's.
+- Frames are analysed at most ``max_side_px`` on the long side (default 960); landmarks are
+  normalised, so this changes speed, not coordinates.
+- Hand labels ("Left"/"Right") are MediaPipe's, which assume a mirrored (selfie) image.
+
+Staying on one person
+---------------------
+MediaPipe Pose follows a single person, but a reflection, a passer-by or a second exerciser
+can take it over. Three guards:
+
+1. *Region of interest.* Once a person is acquired, everything farther than
+   ``ROI_MARGIN_BODY`` times the body box's longer side from that box is painted grey before
+   the model sees the frame, so nobody outside it can be detected. Masking (rather than
+   cropping) keeps MediaPipe's own frame-to-frame tracking and smoothing in one coordinate
+   frame, so the window can follow the person every frame at no cost.
+2. *Jump rejection.* A detection is the same person when its hip centre moved less than
+   ``JUMP_SLACK_TORSO + SPEED_TORSO_PER_S * dt`` torso lengths with a torso length within
+   ``SCALE_SLACK + SCALE_PER_S * dt`` (log ratio) since the last accepted frame, or when its
+   body box overlaps the previous one by at least ``SAME_OVERLAP`` of the smaller box
+   (MediaPipe correcting its own estimate of the same body). Anything else is treated as
+   missing and MediaPipe is made to re-detect inside the window, which grows with the time
+   lost (``ROI_GROWTH_PER_S``) until it covers the frame.
+3. *Target.* ``target`` picks the person at the start: ``"largest"`` or ``"central"`` (people
+   are found by detecting, masking the person found and detecting again), a point ``(x, y)``
+   or a box ``(x0, y0, x1, y1)`` in normalised coordinates that the user picked.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from vision.pose.trace import L_HIP, L_SHOULDER, N_HAND, N_POSE, R_HIP, R_SHOULDER, HandLandmarks
+from vision.pose.video import ANALYSIS_MAX_SIDE_PX, downscale_for_analysis
+
+ROI_SIZE_BODY = 2.0          # window side / longer side of the body box
+ROI_MIN_FRAC = 0.35          # window side at least this fraction of the frame's short side
+ROI_EDGE_FRAC = 0.08         # re-centre when the body box comes this close to the window edge
+ROI_GROWTH_PER_S = 1.5       # window side grows by this fraction per second while lost
+JUMP_SLACK_TORSO = 0.5       # hip-centre displacement always allowed (torso lengths)
+SPEED_TORSO_PER_S = 5.0      # plus this speed (a running child: ~2 body heights per second)
+SCALE_SLACK = math.log(1.6)  # torso length may change by x1.6 between frames...
+SCALE_PER_S = 1.0            # ...plus e^(1.0 * dt)
+MAX_PEOPLE = 4               # people looked for when choosing "largest" / "central"
+VIS_FOR_BOX = 0.5            # landmarks at least this visible define the body box
+
+
+@dataclass(frozen=True)
+class BodyBox:
+    """Where the tracked person is, in normalised full-frame coordinates.
+
+    ``x0, y0, x1, y1`` bound the visible landmarks; ``hip_x, hip_y`` is the hip centre;
+    ``torso_px`` is the shoulder-centre to hip-centre length in pixels of the analysed frame
+    (at least a quarter of the box's longer side, so a foreshortened torso cannot shrink it
+    to nothing); ``t`` the time in seconds.
+    """
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    hip_x: float
+    hip_y: float
+    torso_px: float
+    t: float
+
+    def contains(self, x: float, y: float, *, margin: float = 0.0) -> bool:
+        mx, my = margin * (self.x1 - self.x0), margin * (self.y1 - self.y0)
+        return self.x0 - mx <= x <= self.x1 + mx and self.y0 - my <= y <= self.y1 + my
+
+
+def body_box(row: np.ndarray, width: int, height: int, t: float) -> BodyBox:
+    """The :class:`BodyBox` of one pose row (33, 4) for a frame ``width`` x ``height`` px."""
+    vis = row[:, 3] >= VIS_FOR_BOX
+    pts = row[vis, :2] if vis.sum() >= 4 else row[:, :2]
+    x0, y0 = np.clip(pts.min(axis=0), 0.0, 1.0)
+    x1, y1 = np.clip(pts.max(axis=0), 0.0, 1.0)
+    hip = (row[L_HIP, :2] + row[R_HIP, :2]) / 2
+    sho = (row[L_SHOULDER, :2] + row[R_SHOULDER, :2]) / 2
+    torso = math.hypot((sho[0] - hip[0]) * width, (sho[1] - hip[1]) * height)
+    longer = max((x1 - x0) * width, (y1 - y0) * height)
+    return BodyBox(float(x0), float(y0), float(x1), float(y1), float(hip[0]), float(hip[1]),
+                   max(torso, 0.25 * longer, 1.0), float(t))
+
+
+def plausible_move(prev: BodyBox, new: BodyBox, *, width: int, height: int) -> bool:
+    """True when ``new`` can be the same person as ``prev`` given the time between them.
+
+    Notes
+    -----
+    Allowed hip-centre displacement (pixels) is
+    ``torso_prev * (JUMP_SLACK_TORSO + SPEED_TORSO_PER_S * dt)`` and allowed torso-length
+    change is ``|log(torso_new / torso_prev)| <= SCALE_SLACK + SCALE_PER_S * dt``.
+    """
+    dt = max(new.t - prev.t, 0.0)
+    d = math.hypot((new.hip_x - prev.hip_x) * width, (new.hip_y - prev.hip_y) * height)
+    if d > prev.torso_px * (JUMP_SLACK_TORSO + SPEED_TORSO_PER_S * dt):
+        return False
+    return abs(math.log(new.torso_px / prev.torso_px)) <= SCALE_SLACK + SCALE_PER_S * dt
+
+
+class PoseTracker:
+    """Pose (and hands) of one person through one stream of frames.
+
+    Parameters
+    ----------
+    hands : bool
+        Also run MediaPipe Hands (up to two hands, full frame).
+    target : None, "largest", "central", (x, y) or (x0, y0, x1, y1)
+        Who to follow (normalised coordinates for a point or box). None follows whoever
+        MediaPipe finds first.
+    max_side_px : int
+        Analyse frames shrunk to this long side (pixels).
+
+    Attributes
+    ----------
+    n_rejected : int
+        Detections refused as implausible jumps (another person taking over).
+    n_resets : int
+        Tracker resets (window moves and re-acquisitions).
+    box : BodyBox or None
+        The last accepted body box.
+    """
+
+    def __init__(self, *, hands: bool = False, target=None,
+                 max_side_px: int = ANALYSIS_MAX_SIDE_PX,
+                 min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5):
+        self.target = _check_target(target)
+        self.max_side_px = int(max_side_px)
+        self._pose = _make_pose(min_detection_confidence, min_tracking_confidence)
+        self._hands = _make_hands(min_detection_confidence, min_tracking_confidence) \
+            if hands else None
+        self.box: BodyBox | None = None
+        self._window: tuple[int, int, int, int] | None = None   # x0, y0, x1, y1 pixels
+        self._lost_since: float | None = None
+        self.n_rejected = 0
+        self.n_resets = 0
+
+    # ----- public -----------------------------------------------------------------------
+    def process(self, frame_bgr: np.ndarray, t: float
+                ) -> tuple[np.ndarray | None, list[HandLandmarks]]:
+        """Landmarks of the tracked person in one frame (time ``t`` seconds).
+
+        Returns ``(pose_row, hands)``: ``pose_row`` is a (33, 4) array of normalised
+        x, y, z and visibility, or None when the person is not found (or a detection was
+        rejected as another person); ``hands`` a list of :class:`HandLandmarks`.
+        """
+        if frame_bgr is None or frame_bgr.ndim != 3 or frame_bgr.shape[2] != 3:
+            raise ValueError("frame_bgr must be an (h, w, 3) BGR image")
+        small = downscale_for_analysis(frame_bgr, max_side_px=self.max_side_px)
+        rgb = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
+        if self.box is None:
+            row = self._acquire(rgb, t)
+        else:
+            row = self._follow(rgb, t)
+        hands = self._run_hands(rgb) if self._hands is not None else []
+        return row, hands
+
+    def close(self) -> None:
+        for sol in (self._pose, self._hands):
+            if sol is not None:
+                sol.close()
+        self._pose = self._hands = None
+
+    def __enter__(self) -> PoseTracker:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ----- acquisition ------------------------------------------------------------------
+    def _acquire(self, rgb: np.ndarray, t: float) -> np.ndarray | None:
+        """Find the person to follow: whoever MediaPipe finds, or the target."""
+        h, w = rgb.shape[:2]
+        target = self.target
+        if target is None:
+            row = self._run_pose(rgb, None)
+        elif isinstance(target, str):
+            row = self._choose(rgb, t, target)
+        else:
+            row = self._find_at(rgb, t, target)
+        if row is not None:
+            self._accept(row, w, h, t)
+        return row
+
+    def _choose(self, rgb: np.ndarray, t: float, how: str) -> np.ndarray | None:
+        """Detect up to MAX_PEOPLE people by masking each one found; keep one by ``how``."""
+        h, w = rgb.shape[:2]
+        img = rgb.copy()
+        found: list[tuple[np.ndarray, BodyBox]] = []
+        for _ in range(MAX_PEOPLE):
+            self._reset()
+            row = self._run_pose(img, None)
+            if row is None:
+                break
+            box = body_box(row, w, h, t)
+            if any(b.contains(box.hip_x, box.hip_y) for _, b in found):
+                break  # found the same person again through the mask
+            found.append((row, box))
+            x0, y0, x1, y1 = _expand_px(box, w, h, margin=0.1)
+            img[y0:y1, x0:x1] = 127
+        if not found:
+            return None
+        if how == "largest":
+            row, _ = max(found, key=lambda rb: rb[1].torso_px)
+        else:
+            row, _ = min(found, key=lambda rb: math.hypot(rb[1].hip_x - 0.5, rb[1].hip_y - 0.5))
+        self._reset()
+        return row
+
+    def _find_at(self, rgb: np.ndarray, t: float, target: tuple) -> np.ndarray | None:
+        """Person whose body contains the picked point, or whose hips lie in the picked box."""
+        h, w = rgb.shape[:2]
+        if len(target) == 2:
+            px, py = target
+            windows = [_square_window(px * w, py * h, f * min(w, h), w, h) for f in (0.6, 1.0)]
+        else:
+            x0, y0, x1, y1 = target
+            px, py = (x0 + x1) / 2, (y0 + y1) / 2
+            side = 1.25 * max((x1 - x0) * w, (y1 - y0) * h)
+            windows = [_square_window(px * w, py * h, side, w, h)]
+        windows.append((0, 0, w, h))
+        for win in windows:
+            self._reset()
+            row = self._run_pose(rgb, win)
+            if row is None:
+                continue
+            box = body_box(row, w, h, t)
+            hit = box.contains(px, py, margin=0.1) if len(target) == 2 else \
+                (target[0] <= box.hip_x <= target[2] and target[1] <= box.hip_y <= target[3])
+            if hit:
+                self._window = win
+                return row
+        return None
+
+    # ----- following --------------------------------------------------------------------
+    def _follow(self, rgb: np.ndarray, t: float) -> np.ndarray | None:
+        h, w = rgb.shape[:2]
+        self._place_window(w, h, t)
+        row = self._run_pose(rgb, self._window)
+        if row is None:
+            self._mark_lost(t)
+            return None
+        box = body_box(row, w, h, t)
+        if not plausible_move(self.box, box, width=w, height=h):
+            self.n_rejected += 1
+            self._reset()          # drop the impostor; re-detect inside the window
+            self._mark_lost(t)
+            return None
+        self._accept(row, w, h, t)
+        return row
+
+    def _accept(self, row: np.ndarray, w: int, h: int, t: float) -> None:
+        self.box = body_box(row, w, h, t)
+        self._lost_since = None
+
+    def _mark_lost(self, t: float) -> None:
+        if self._lost_since is None:
+            self._lost_since = t
+
+    def _place_window(self, w: int, h: int, t: float) -> None:
+        """Keep the window still while the body is well inside it; else re-centre it."""
+        box = self.box
+        lost_s = 0.0 if self._lost_since is None else max(t - self._lost_since, 0.0)
+        side = ROI_SIZE_BODY * max((box.x1 - box.x0) * w, (box.y1 - box.y0) * h)
+        side = max(side, ROI_MIN_FRAC * min(w, h)) * (1.0 + ROI_GROWTH_PER_S * lost_s)
+        cx, cy = (box.x0 + box.x1) / 2 * w, (box.y0 + box.y1) / 2 * h
+        want = _square_window(cx, cy, side, w, h)
+        if self._window is None or lost_s > 0 or not self._inside(box, w, h) \
+                or _side_changed(self._window, want):
+            if want != self._window:
+                self._window = want
+                self._reset()
+
+    def _inside(self, box: BodyBox, w: int, h: int) -> bool:
+        x0, y0, x1, y1 = self._window
+        m = ROI_EDGE_FRAC * max(x1 - x0, y1 - y0)
+        return ((x0 == 0 or box.x0 * w >= x0 + m) and (y0 == 0 or box.y0 * h >= y0 + m)
+                and (x1 == w or box.x1 * w <= x1 - m) and (y1 == h or box.y1 * h <= y1 - m))
+
+    # ----- MediaPipe --------------------------------------------------------------------
+    def _reset(self) -> None:
+        self._pose.reset()
+        self.n_resets += 1
+
+    def _run_pose(self, rgb: np.ndarray, window) -> np.ndarray | None:
+        h, w = rgb.shape[:2]
+        if window is None or window == (0, 0, w, h):
+            res = self._pose.process(rgb)
+            return None if res.pose_landmarks is None else _pose_array(res.pose_landmarks)
+        x0, y0, x1, y1 = window
+        res = self._pose.process(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
+        if res.pose_landmarks is None:
+            return None
+        row = _pose_array(res.pose_landmarks)
+        cw, ch = x1 - x0, y1 - y0
+        row[:, 0] = (row[:, 0] * cw + x0) / w
+        row[:, 1] = (row[:, 1] * ch + y0) / h
+        row[:, 2] = row[:, 2] * cw / w
+        return row
+
+    def _run_hands(self, rgb: np.ndarray) -> list[HandLandmarks]:
+        res = self._hands.process(rgb)
+        if not res.multi_hand_landmarks:
+            return []
+        labels = [c.classification[0].label for c in (res.multi_handedness or [])]
+        out = []
+        for i, lms in enumerate(res.multi_hand_landmarks):
+            arr = np.array([[p.x, p.y, p.z] for p in lms.landmark], dtype=float)
+            if arr.shape == (N_HAND, 3):
+                out.append(HandLandmarks(labels[i] if i < len(labels) else "", arr))
+        return out
+
+
+# ----- helpers ---------------------------------------------------------------------------
+def _make_pose(det: float, trk: float):
+    import mediapipe as mp
+
+    # model_complexity=1 is the only Pose model inside the wheel (0 and 2 download).
+    return mp.solutions.pose.Pose(static_image_mode=False, model_complexity=1,
+                                  smooth_landmarks=True, enable_segmentation=False,
+                                  min_detection_confidence=det, min_tracking_confidence=trk)
+
+
+def _make_hands(det: float, trk: float):
+    import mediapipe as mp
+
+    return mp.solutions.hands.Hands(static_image_mode=False, max_num_hands=2,
+                                    model_complexity=1, min_detection_confidence=det,
+                                    min_tracking_confidence=trk)
+
+
+def _pose_array(landmarks) -> np.ndarray:
+    arr = np.array([[p.x, p.y, p.z, p.visibility] for p in landmarks.landmark], dtype=float)
+    if arr.shape != (N_POSE, 4):
+        raise RuntimeError(f"MediaPipe returned {arr.shape} pose landmarks")
+    return arr
+
+
+def _square_window(cx: float, cy: float, side: float, w: int, h: int) -> tuple:
+    """Integer window of ``side`` px centred near (cx, cy), shifted to lie inside the frame."""
+    cw, ch = int(round(min(side, w))), int(round(min(side, h)))
+    x0 = int(round(min(max(cx - cw / 2, 0), w - cw)))
+    y0 = int(round(min(max(cy - ch / 2, 0), h - ch)))
+    return (x0, y0, x0 + cw, y0 + ch)
+
+
+def _side_changed(old: tuple, new: tuple, tol: float = 0.3) -> bool:
+    a, b = max(old[2] - old[0], old[3] - old[1]), max(new[2] - new[0], new[3] - new[1])
+    return abs(math.log(max(a, 1) / max(b, 1))) > math.log(1 + tol)
+
+
+def _expand_px(box: BodyBox, w: int, h: int, *, margin: float) -> tuple[int, int, int, int]:
+    mx, my = margin * (box.x1 - box.x0), margin * (box.y1 - box.y0)
+    return (max(int((box.x0 - mx) * w), 0), max(int((box.y0 - my) * h), 0),
+            min(int(math.ceil((box.x1 + mx) * w)), w), min(int(math.ceil((box.y1 + my) * h)), h))
+
+
+def _check_target(target):
+    """Validate ``target``; return it as None, a string, or a tuple of floats."""
+    if target is None or target in ("largest", "central"):
+        return target
+    if isinstance(target, str):
+        raise ValueError(f"target must be 'largest', 'central', a point or a box, got {target!r}")
+    vals = tuple(float(v) for v in target)
+    if len(vals) not in (2, 4) or not all(0.0 <= v <= 1.0 for v in vals):
+        raise ValueError(f"target point/box must be 2 or 4 normalised numbers in 0..1, "
+                         f"got {target!r}")
+    if len(vals) == 4 and not (vals[0] < vals[2] and vals[1] < vals[3]):
+        raise ValueError(f"target box must be (x0, y0, x1, y1) with x0 < x1, y0 < y1, "
+                         f"got {target!r}")
+    return vals

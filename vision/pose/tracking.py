@@ -1,0 +1,105 @@
+"""Landmark traces from videos and frame streams: the one call the CLI and the app use.
+
+``track_video(path)`` opens the file (see :mod:`vision.pose.video`), runs one
+:class:`~vision.pose.estimator.PoseTracker` over every frame and returns a
+:class:`~vision.pose.trace.Trace` (normalised landmarks, NaN rows where nobody was found).
+``track_frames`` does the same for frames the caller already has (image sequences, the app).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from vision.pose.estimator import PoseTracker
+from vision.pose.trace import N_POSE, HandLandmarks, Trace
+from vision.pose.video import VideoError, open_video
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class TrackStats:
+    """What happened while tracking: frames seen, frames with a person, rejected jumps
+    (detections refused as another person) and tracker resets."""
+
+    frames: int
+    frames_with_person: int
+    rejected_jumps: int
+    resets: int
+
+
+def track_video(path: str | os.PathLike, *, hands: bool = False, target=None,
+                progress: Progress | None = None, max_frames: int | None = None,
+                fps: float | None = None) -> Trace:
+    """Track one person through a video file or image sequence.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        Video file, folder of images or glob (see :func:`vision.pose.video.open_video`).
+    hands : bool
+        Also record hand landmarks.
+    target : None, "largest", "central", (x, y) or (x0, y0, x1, y1)
+        Who to follow (see :class:`~vision.pose.estimator.PoseTracker`).
+    progress : callable, optional
+        Called as ``progress(done_frames, total_frames)`` after each frame; ``total`` is the
+        container's frame count (an estimate; 0 when unknown).
+    max_frames : int, optional
+        Stop after this many frames.
+    fps : float, optional
+        Frame rate of an image sequence (default 30).
+
+    Returns
+    -------
+    Trace
+        ``source`` is the file name; ``width`` and ``height`` are the upright frame size.
+        ``trace.stats`` (a :class:`TrackStats`) is attached as an attribute.
+
+    Raises
+    ------
+    VideoError
+        The file cannot be read as a video (see :func:`~vision.pose.video.open_video`).
+    """
+    with open_video(path, fps=fps) as video:
+        return track_frames(video, fps=video.fps, width=video.width, height=video.height,
+                            hands=hands, target=target, progress=progress,
+                            total=video.frame_count, max_frames=max_frames,
+                            source=os.path.basename(os.fspath(path)))
+
+
+def track_frames(frames: Iterable[tuple[float, np.ndarray]], fps: float, width: int,
+                 height: int, *, hands: bool = False, target=None,
+                 progress: Progress | None = None, total: int = 0,
+                 max_frames: int | None = None, source: str = "") -> Trace:
+    """Track one person through ``(t_seconds, frame_bgr)`` pairs in time order.
+
+    ``width`` and ``height`` (pixels) describe the frames; ``fps`` is recorded in the trace.
+    Other parameters as for :func:`track_video`. Raises VideoError when no frame arrives.
+    """
+    ts: list[float] = []
+    rows: list[np.ndarray] = []
+    hand_rows: list[list[HandLandmarks]] = []
+    missing = np.full((N_POSE, 4), np.nan)
+    with PoseTracker(hands=hands, target=target) as tracker:
+        for i, (t, frame) in enumerate(frames):
+            if max_frames is not None and i >= max_frames:
+                break
+            row, hs = tracker.process(frame, t)
+            ts.append(float(t))
+            rows.append(missing if row is None else row)
+            hand_rows.append(hs)
+            if progress is not None:
+                progress(i + 1, max(total, i + 1))
+        stats = TrackStats(frames=len(ts),
+                           frames_with_person=sum(not np.isnan(r[0, 0]) for r in rows),
+                           rejected_jumps=tracker.n_rejected, resets=tracker.n_resets)
+    if not ts:
+        raise VideoError(f"{source or 'the stream'} gave no frames to track.")
+    trace = Trace(fps=float(fps), width=int(width), height=int(height), t=np.array(ts),
+                  pose=np.stack(rows), hands=hand_rows, source=source)
+    trace.stats = stats
+    return trace

@@ -1,0 +1,343 @@
+"""Frame sources: video files and image sequences as one iterator of ``(t_seconds, frame_bgr)``.
+
+Conventions
+-----------
+- Frames are BGR ``uint8`` arrays of shape (height, width, 3), already turned upright: the
+  rotation a phone writes into the container (display matrix) is applied, so ``width`` and
+  ``height`` are the *displayed* size.
+- ``t`` is seconds from the first frame, taken from the stream's presentation timestamps
+  (variable frame rate clips keep their real timing); where a timestamp is missing or does
+  not increase, ``index / fps`` is used instead.
+- Decoding: OpenCV first (fast, widely tested); codecs the pip OpenCV build cannot decode
+  (AV1) go through PyAV (libdav1d). The container is probed once with PyAV to name the codec
+  and to detect rotation.
+- Every failure the user can cause (missing file, not a video, no frames, an undecodable
+  codec) raises :class:`VideoError` with one plain sentence.
+
+Examples
+--------
+>>> with open_video("clip.mp4") as video:          # doctest: +SKIP
+...     for t, frame in video:
+...         ...
+"""
+
+from __future__ import annotations
+
+import glob
+import math
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff")
+# Codecs the pip build of OpenCV cannot decode: skip straight to PyAV (and avoid its log spam).
+_OPENCV_CANNOT = {"av1"}
+DEFAULT_SEQUENCE_FPS = 30.0
+ANALYSIS_MAX_SIDE_PX = 960
+
+
+class VideoError(ValueError):
+    """A video the user gave cannot be read; the message is one sentence for the user."""
+
+
+@dataclass(frozen=True)
+class _Probe:
+    codec: str           # canonical codec name ("h264", "av1", ...) or "" when unknown
+    fps: float           # 0 when unknown
+    frame_count: int     # 0 when unknown
+    rotation_ccw_deg: int
+
+
+class VideoSource:
+    """An opened video or image sequence; iterate it for ``(t_seconds, frame_bgr)``.
+
+    Use :func:`open_video` to make one. Attributes: ``fps`` (frames per second), ``width`` and
+    ``height`` (pixels, after rotation), ``frame_count`` (from the container; may be an
+    estimate, 0 when unknown), ``codec`` (e.g. "h264", "av1", "images"), ``backend``
+    ("opencv", "pyav" or "images"), ``rotation_deg`` (counter-clockwise rotation applied).
+    The source can be iterated once.
+    """
+
+    def __init__(self, path: str, *, fps: float, width: int, height: int, frame_count: int,
+                 codec: str, backend: str, rotation_deg: int, frames: Iterator, closer=None):
+        self.path = path
+        self.fps = float(fps)
+        self.width = int(width)
+        self.height = int(height)
+        self.frame_count = int(frame_count)
+        self.codec = codec
+        self.backend = backend
+        self.rotation_deg = int(rotation_deg)
+        self._frames = frames
+        self._closer = closer
+
+    def __iter__(self) -> Iterator[tuple[float, np.ndarray]]:
+        return self._frames
+
+    def __enter__(self) -> VideoSource:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._closer is not None:
+            self._closer()
+            self._closer = None
+
+    def __repr__(self) -> str:
+        return (f"VideoSource({Path(self.path).name!r}, {self.width}x{self.height}, "
+                f"{self.fps:.2f} fps, {self.frame_count} frames, codec={self.codec}, "
+                f"backend={self.backend})")
+
+
+def open_video(path: str | os.PathLike, *, fps: float | None = None) -> VideoSource:
+    """Open a video file (mp4, mov, avi, webm, mkv...) or an image sequence.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        A video file, a folder of images (sorted by name), or a glob such as
+        ``"frames/*.png"``.
+    fps : float, optional
+        Frame rate of an image sequence (default 30). Ignored for video files, whose own
+        rate is used.
+
+    Returns
+    -------
+    VideoSource
+        Context manager and iterator of ``(t_seconds, frame_bgr)``.
+
+    Raises
+    ------
+    VideoError
+        Missing file, not a video, no frames, or a codec that neither OpenCV nor PyAV can
+        decode (the message names the codec).
+    """
+    text = os.fspath(path)
+    if fps is not None and not (fps > 0 and math.isfinite(fps)):
+        raise ValueError(f"fps must be a positive number, got {fps!r}")
+    if any(ch in text for ch in "*?[") and not os.path.exists(text):
+        return _open_images(sorted(glob.glob(text)), text, fps)
+    p = Path(text)
+    if not p.exists():
+        raise VideoError(f"Video file not found: {text}.")
+    if p.is_dir():
+        files = sorted(str(f) for f in p.iterdir() if f.suffix.lower() in IMAGE_SUFFIXES)
+        return _open_images(files, text, fps)
+    if p.suffix.lower() in IMAGE_SUFFIXES:
+        raise VideoError(f"{p.name} is a still image, not a video; pass a folder of images "
+                         "to use an image sequence.")
+    if p.stat().st_size == 0:
+        raise VideoError(f"{p.name} is empty (0 bytes), so it holds no video frames.")
+    probe = _probe(text)
+    if probe.codec not in _OPENCV_CANNOT:
+        source = _open_opencv(text, probe)
+        if source is not None:
+            return source
+    return _open_pyav(text, probe)
+
+
+def downscale_for_analysis(frame: np.ndarray, *, max_side_px: int = ANALYSIS_MAX_SIDE_PX
+                           ) -> np.ndarray:
+    """Shrink ``frame`` so its long side is at most ``max_side_px`` (aspect kept).
+
+    Landmarks are normalised to the frame, so analysing a smaller copy changes no
+    coordinate; it only saves time in colour conversion and the detector's resize.
+    """
+    h, w = frame.shape[:2]
+    long_side = max(h, w)
+    if long_side <= max_side_px:
+        return frame
+    s = max_side_px / long_side
+    return cv2.resize(frame, (max(1, round(w * s)), max(1, round(h * s))),
+                      interpolation=cv2.INTER_AREA)
+
+
+# ----- probing ---------------------------------------------------------------------------
+def _probe(path: str) -> _Probe:
+    """Name the codec and read the rotation with PyAV; raise VideoError if not a video."""
+    import av
+
+    name = Path(path).name
+    try:
+        container = av.open(path)
+    except (av.error.InvalidDataError, av.error.FFmpegError, UnicodeDecodeError) as exc:
+        raise VideoError(f"{name} is not a video file (no readable container: "
+                         f"{getattr(exc, 'strerror', None) or exc}).") from exc
+    try:
+        if not container.streams.video:
+            if container.streams.audio:
+                raise VideoError(f"{name} is an audio file: it holds no video stream.")
+            raise VideoError(f"{name} contains no video frames.")
+        stream = container.streams.video[0]
+        codec = _codec_name(stream)
+        rate = stream.average_rate or stream.guessed_rate or stream.base_rate
+        fps = float(rate) if rate else 0.0
+        rotation = 0
+        try:
+            for frame in container.decode(stream):
+                rotation = int(round(getattr(frame, "rotation", 0) or 0))
+                break
+        except av.error.FFmpegError:
+            pass  # decoding errors are reported when a backend tries for real
+        return _Probe(codec=codec, fps=fps, frame_count=int(stream.frames or 0),
+                      rotation_ccw_deg=rotation % 360)
+    finally:
+        container.close()
+
+
+def _codec_name(stream) -> str:
+    codec = stream.codec_context.codec
+    return str(getattr(codec, "canonical_name", "") or codec.name or "")
+
+
+# ----- OpenCV backend --------------------------------------------------------------------
+def _open_opencv(path: str, probe: _Probe) -> VideoSource | None:
+    """Open with OpenCV; None when OpenCV cannot decode the first frame."""
+    cap = cv2.VideoCapture(path)
+    if not cap.isOpened():
+        cap.release()
+        return None
+    cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
+    ok, first = cap.read()
+    if not ok or first is None:
+        cap.release()
+        return None
+    first = _fix_opencv_rotation(first, cap, probe)
+    fps = cap.get(cv2.CAP_PROP_FPS) or probe.fps or DEFAULT_SEQUENCE_FPS
+    count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0) or probe.frame_count
+    first_t = cap.get(cv2.CAP_PROP_POS_MSEC)
+
+    def frames() -> Iterator[tuple[float, np.ndarray]]:
+        clock = _Clock(fps)
+        yield clock(0, first_t), first
+        i = 1
+        while True:
+            ok, frame = cap.read()
+            if not ok or frame is None:
+                break
+            yield clock(i, cap.get(cv2.CAP_PROP_POS_MSEC)), _fix_opencv_rotation(frame, cap, probe)
+            i += 1
+        cap.release()
+
+    return VideoSource(path, fps=fps, width=first.shape[1], height=first.shape[0],
+                       frame_count=count, codec=probe.codec or "unknown", backend="opencv",
+                       rotation_deg=probe.rotation_ccw_deg, frames=frames(), closer=cap.release)
+
+
+def _fix_opencv_rotation(frame: np.ndarray, cap, probe: _Probe) -> np.ndarray:
+    """Rotate by hand when OpenCV saw rotation metadata but did not apply it."""
+    if probe.rotation_ccw_deg == 0 or cap.get(cv2.CAP_PROP_ORIENTATION_AUTO):
+        return frame
+    return _rotate_ccw(frame, probe.rotation_ccw_deg)
+
+
+def _rotate_ccw(frame: np.ndarray, deg: int) -> np.ndarray:
+    code = {90: cv2.ROTATE_90_COUNTERCLOCKWISE, 180: cv2.ROTATE_180,
+            270: cv2.ROTATE_90_CLOCKWISE}.get(deg % 360)
+    return frame if code is None else cv2.rotate(frame, code)
+
+
+class _Clock:
+    """Seconds from the first frame: container timestamps when they increase, else i/fps."""
+
+    def __init__(self, fps: float):
+        self.fps = fps
+        self.t0: float | None = None
+        self.last = -math.inf
+
+    def __call__(self, i: int, pos_ms: float | None) -> float:
+        t = None
+        if pos_ms is not None and math.isfinite(pos_ms):
+            if self.t0 is None:
+                self.t0 = pos_ms / 1000.0
+            t = pos_ms / 1000.0 - self.t0
+        if t is None or t <= self.last:
+            t = i / self.fps if self.last < i / self.fps else self.last + 1.0 / self.fps
+        self.last = t
+        return t
+
+
+# ----- PyAV backend ----------------------------------------------------------------------
+def _open_pyav(path: str, probe: _Probe) -> VideoSource:
+    import av
+
+    name = Path(path).name
+    codec = probe.codec or "unknown"
+    container = av.open(path)
+    stream = container.streams.video[0]
+    stream.thread_type = "AUTO"
+    decoded = container.decode(stream)
+    try:
+        frame = next(decoded)
+    except StopIteration:
+        container.close()
+        raise VideoError(f"{name} contains no video frames.") from None
+    except av.error.FFmpegError as exc:
+        container.close()
+        raise VideoError(f"{name} uses the {codec.upper()} codec, which neither OpenCV nor "
+                         f"PyAV can decode on this machine ({exc}).") from exc
+    first = _rotate_ccw(frame.to_ndarray(format="bgr24"), probe.rotation_ccw_deg)
+    fps = probe.fps or DEFAULT_SEQUENCE_FPS
+    count = probe.frame_count or _estimate_count(container, stream, fps)
+
+    def frames() -> Iterator[tuple[float, np.ndarray]]:
+        clock = _Clock(fps)
+        yield clock(0, _ms(frame)), first
+        i = 1
+        try:
+            for f in decoded:
+                yield clock(i, _ms(f)), _rotate_ccw(f.to_ndarray(format="bgr24"),
+                                                    probe.rotation_ccw_deg)
+                i += 1
+        except av.error.FFmpegError:
+            pass  # a damaged tail: stop at the last good frame
+        container.close()
+
+    return VideoSource(path, fps=fps, width=first.shape[1], height=first.shape[0],
+                       frame_count=count, codec=codec, backend="pyav",
+                       rotation_deg=probe.rotation_ccw_deg, frames=frames(),
+                       closer=container.close)
+
+
+def _ms(frame) -> float | None:
+    return None if frame.time is None else frame.time * 1000.0
+
+
+def _estimate_count(container, stream, fps: float) -> int:
+    """Frames from the duration when the container does not store a count (e.g. WebM)."""
+    if stream.duration and stream.time_base:
+        return int(round(float(stream.duration * stream.time_base) * fps))
+    if container.duration:
+        return int(round(container.duration / 1_000_000 * fps))
+    return 0
+
+
+# ----- image sequences -------------------------------------------------------------------
+def _open_images(files: list[str], label: str, fps: float | None) -> VideoSource:
+    files = [f for f in files if Path(f).suffix.lower() in IMAGE_SUFFIXES]
+    if not files:
+        raise VideoError(f"No images (jpg, png, ...) found in {label}.")
+    first = cv2.imread(files[0], cv2.IMREAD_COLOR)
+    if first is None:
+        raise VideoError(f"{Path(files[0]).name} is not a readable image.")
+    rate = float(fps or DEFAULT_SEQUENCE_FPS)
+    h, w = first.shape[:2]
+
+    def frames() -> Iterator[tuple[float, np.ndarray]]:
+        yield 0.0, first
+        for i, f in enumerate(files[1:], start=1):
+            img = cv2.imread(f, cv2.IMREAD_COLOR)
+            if img is None:
+                raise VideoError(f"{Path(f).name} is not a readable image.")
+            if img.shape[:2] != (h, w):
+                img = cv2.resize(img, (w, h), interpolation=cv2.INTER_AREA)
+            yield i / rate, img
+
+    return VideoSource(label, fps=rate, width=w, height=h, frame_count=len(files),
+                       codec="images", backend="images", rotation_deg=0, frames=frames())
