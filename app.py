@@ -15,6 +15,10 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:          # `ui` is not an installed package
     sys.path.insert(0, str(ROOT))
 
+from ui.compat import fix_media_responses  # noqa: E402
+
+fix_media_responses()   # images and videos must load (see ui/compat.py)
+
 from ui import (  # noqa: E402
     child_page,
     footprint_page,
@@ -24,7 +28,7 @@ from ui import (  # noqa: E402
     routine_page,
 )
 from ui.state import current_child, ensure_demo_child, format_age, get_store  # noqa: E402
-from ui.widgets import guard  # noqa: E402
+from ui.widgets import app_icon, guard  # noqa: E402
 
 PAGES = [
     st.Page(child_page.render, title="Child", icon=":material/child_care:", url_path="child"),
@@ -49,7 +53,7 @@ def sidebar() -> None:
         st.caption("Everything stays on this computer.")
 
 
-st.set_page_config(page_title="footcoach", page_icon=":material/footprint:", layout="wide")
+st.set_page_config(page_title="footcoach", page_icon=app_icon(), layout="wide")
 page = st.navigation(PAGES)
 sidebar()
 page.run()

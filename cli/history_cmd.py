@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -135,7 +136,10 @@ def _child_export(args) -> int:
     data = _store(args).export_json(args.child, include_images=args.images)
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if args.output:
-        Path(args.output).write_text(text + "\n", encoding="utf-8")
+        # owner-only: the backup holds a child's health data (and photos with --images)
+        fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(fd, "w", encoding="utf-8") as fh:
+            fh.write(text + "\n")
         print(f"wrote {args.output}")
     else:
         print(text)
@@ -195,11 +199,11 @@ def _footprint_lines(store: HistoryStore, child) -> list[str]:
         return ["Footprints: none stored"]
     lines = ["Footprints: arch index per foot (Cavanagh & Rodgers 1987 adult bands; no label "
              "before 3 years)",
-             f"  {'date':<10}  {'age (mo)':>8}  {'left':<14}  {'right':<14}"]
+             f"  {'date':<10}  {'age (mo)':>8}  {'left':<14}  right"]
     for (day, _, _), feet in groups.items():
         age = next(iter(feet.values())).age_months
         lines.append(f"  {day.isoformat():<10}  {age:>8.1f}  {_foot_cell(feet.get('left')):<14}"
-                     f"  {_foot_cell(feet.get('right')):<14}")
+                     f"  {_foot_cell(feet.get('right'))}")
     return lines
 
 
@@ -214,7 +218,7 @@ def history_text(store: HistoryStore, key: str) -> str:
     for e in exercises:
         faults = f"  faults: {', '.join(e.faults)}" if e.faults else ""
         lines.append(f"  {e.taken_on}  {e.age_months:>5.1f} mo  {e.exercise:<11} "
-                     f"{e.verdict}{faults}")
+                     f"{e.verdict.replace('_', ' ')}{faults}")
     sessions = store.session_history(child)
     lines += ["", "Sessions:" + ("" if sessions else " none stored")]
     for s in sessions:

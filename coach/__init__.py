@@ -5,6 +5,7 @@ Public API::
     from coach import screen, QUESTIONS, build_plan, Assessments
     outcome = screen({q.id: False for q in QUESTIONS})   # every question answered
     plan = build_plan(14, outcome)                         # Plan, see coach.plan
+    store = HistoryStore()                                 # SQLite history, see coach.store
 
 Knowledge lives in ``coach/data/*.toml`` (see :mod:`coach.knowledge`). The names below are
 re-exported lazily, so ``import coach.store`` does not load or validate the routine data.
@@ -21,6 +22,9 @@ _EXPORTS = {
                    "PlanStep", "build_plan"),
     "coach.screening": ("NOT_SCREENED", "QUESTION_IDS", "QUESTIONS", "ScreeningOutcome",
                         "ScreeningQuestion", "answers_from_items", "screen"),
+    "coach.store": ("HistoryStore", "Child", "TrendPoint", "FootprintEntry", "ExerciseEntry",
+                    "SessionEntry", "ScreeningEntry", "DeleteSummary", "UnknownChildError",
+                    "AliasTakenError", "footcoach_home"),
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = sorted(_WHERE)

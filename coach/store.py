@@ -13,6 +13,22 @@ Guarantees
 - :meth:`HistoryStore.delete_child` removes every row about the child (checked table by
   table, including tables later migrations add), its photos and its photo folder.
 
+Threads and processes
+---------------------
+A store keeps one connection per thread, opened on first use; share one store between
+threads freely, or make one per script run (opening costs about a millisecond). Do not carry
+a store's connections across ``fork`` (a forked child opens its own automatically). Call
+:meth:`HistoryStore.close` (or use ``with``) to release them early.
+
+Choices
+-------
+- Aliases are unique ignoring ASCII case (``Mia`` = ``mia``); an alias of digits only is
+  refused, so ``"12"`` always means the child with id 12.
+- :meth:`~HistoryStore.add_footprint` returns one row id per foot.
+- :meth:`~HistoryStore.import_json` refuses an alias already in use unless
+  ``on_conflict="suffix"`` (then ``"Mia (2)"``); :meth:`~HistoryStore.export_csv` writes one
+  table per file (``table="footprints"|"exercises"|"sessions"``). See :mod:`coach.store_io`.
+
 Examples
 --------
 >>> import tempfile, pathlib
@@ -52,6 +68,8 @@ __all__ = ["AliasTakenError", "Child", "DeleteSummary", "ExerciseEntry", "Footpr
            "footcoach_home"]
 
 ChildKey = int | str | Child
+_ENTRY_TABLES = {"footprint": "footprints", "exercise": "exercise_reports",
+                 "session": "sessions", "screening": "screenings"}
 
 
 def footcoach_home() -> Path:
@@ -97,10 +115,14 @@ class HistoryStore:
             raise FileNotFoundError(f"no history database at {self.path}")
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         created = not self.path.exists()
-        self.schema_version = migrate(self.path)
+        self._db = Connections(self.path)
+        try:
+            self.schema_version = migrate(self._db)
+        except BaseException:
+            self._db.close()
+            raise
         if created:
             os.chmod(self.path, 0o600)
-        self._db = Connections(self.path)
 
     def close(self) -> None:
         """Close the open connections (the store reopens them if used again)."""
@@ -183,8 +205,13 @@ class HistoryStore:
         return DeleteSummary(kid, counts, removed)
 
     def _sweep_orphan_images(self) -> None:
-        known = {c.id for c in self.list_children()}
-        for folder in orphan_folders(self.images_dir, known):
+        def ids(conn):
+            seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'children'")
+            row = seq.fetchone()
+            return {r[0] for r in conn.execute("SELECT id FROM children")}, row[0] if row else 0
+
+        known, highest = self._db.read(ids)
+        for folder in orphan_folders(self.images_dir, known, highest):
             remove_child_images(self.images_dir, int(folder.name))
 
     def _checkpoint(self) -> None:
@@ -282,6 +309,33 @@ class HistoryStore:
                               {"child_id": kid.id, "answered_at": when, **values})
 
         return self._db.write(body)
+
+    def delete_entry(self, child: ChildKey, kind: str, entry_id: int) -> None:
+        """Remove one record of the child (a wrong measurement, a session logged twice).
+
+        ``kind`` is ``"footprint"`` (one foot's row), ``"exercise"``, ``"session"`` or
+        ``"screening"``. A footprint photo no other row of the child uses is deleted too.
+        Raises :class:`UnknownChildError` or ``LookupError`` when there is no such record.
+        """
+        table = _ENTRY_TABLES.get(kind)
+        if table is None:
+            raise ValueError(f"kind must be one of {tuple(_ENTRY_TABLES)}, got {kind!r}")
+
+        def body(conn):
+            kid = sql.find_child(conn, _key(child))
+            row = conn.execute(f"SELECT * FROM {table} WHERE id = ? AND child_id = ?",
+                               (int(entry_id), kid.id)).fetchone()
+            if row is None:
+                raise LookupError(f"{kid.alias} has no {kind} with id {entry_id}")
+            conn.execute(f"DELETE FROM {table} WHERE id = ?", (row["id"],))
+            if table == "footprints" and row["image_path"] and not sql.image_in_use(
+                    conn, kid.id, row["image_sha256"]):
+                return row["image_path"]
+            return None
+
+        unused = self._db.write(body)
+        if unused:
+            (self.images_dir / unused).unlink(missing_ok=True)
 
     # -- reading --------------------------------------------------------------------------
     def _history(self, child: ChildKey, table: str) -> tuple[Child, list[sqlite3.Row]]:

@@ -54,7 +54,8 @@ def save_image(images_dir: Path, child_id: int, data: bytes) -> SavedImage:
     target = images_dir / rel
     if target.exists():
         return SavedImage(sha, rel, created=False)
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    images_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    target.parent.mkdir(exist_ok=True, mode=0o700)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".part")
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -78,9 +79,15 @@ def remove_child_images(images_dir: Path, child_id: int) -> int:
     return count
 
 
-def orphan_folders(images_dir: Path, known_ids: set[int]) -> list[Path]:
-    """Numbered child folders whose child no longer exists (left by an interrupted delete)."""
+def orphan_folders(images_dir: Path, known_ids: set[int], highest_id: int) -> list[Path]:
+    """Numbered child folders whose child no longer exists (left by an interrupted delete).
+
+    Only ids up to ``highest_id`` (the highest child id ever committed) count: a folder with a
+    higher number may belong to a child another process is adding right now. Child ids are
+    never reused (AUTOINCREMENT), so a missing id at or below it is gone for good.
+    """
     if not images_dir.is_dir():
         return []
     return [p for p in images_dir.iterdir()
-            if p.is_dir() and p.name.isdigit() and int(p.name) not in known_ids]
+            if p.is_dir() and p.name.isdigit() and int(p.name) <= highest_id
+            and int(p.name) not in known_ids]

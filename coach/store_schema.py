@@ -119,7 +119,10 @@ def is_busy(exc: BaseException) -> bool:
 
 def connect(path: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
     """Open a connection in autocommit mode with the pragmas above (see module notes)."""
-    conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, isolation_level=None)
+    # check_same_thread=False only so that Connections.close() may close every thread's
+    # connection; each connection is still used by the one thread that opened it.
+    conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, isolation_level=None,
+                           check_same_thread=False)
     try:
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
@@ -146,9 +149,8 @@ def _retry_busy(fn: Callable[[], T], *, deadline_s: float = WRITE_DEADLINE_S) ->
             pause = min(pause * 2, 0.25)
 
 
-def _transaction(conn: sqlite3.Connection, body: Callable[[sqlite3.Connection], T],
-                 begin: str) -> T:
-    conn.execute(begin)
+def _write_tx(conn: sqlite3.Connection, body: Callable[[sqlite3.Connection], T]) -> T:
+    conn.execute("BEGIN IMMEDIATE")
     try:
         result = body(conn)
         conn.execute("COMMIT")
@@ -157,6 +159,15 @@ def _transaction(conn: sqlite3.Connection, body: Callable[[sqlite3.Connection], 
             conn.execute("ROLLBACK")
         raise
     return result
+
+
+def _read_tx(conn: sqlite3.Connection, body: Callable[[sqlite3.Connection], T]) -> T:
+    conn.execute("BEGIN")
+    try:
+        return body(conn)
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
 
 
 class Connections:
@@ -211,26 +222,18 @@ class Connections:
         database as it was. On ``SQLITE_BUSY`` the transaction is run again from the start,
         so ``body`` must only touch the database (no other side effects).
         """
-        return _retry_busy(lambda: self._run(body, "BEGIN IMMEDIATE"), deadline_s=deadline_s)
+        return _retry_busy(lambda: self._run(_write_tx, body), deadline_s=deadline_s)
 
     def read(self, body: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``body(conn)`` in one read transaction (a consistent snapshot)."""
-        return _retry_busy(lambda: self._run(body, "BEGIN"))
+        return _retry_busy(lambda: self._run(_read_tx, body))
 
-    def _run(self, body, begin: str):
-        conn = self.get()
+    def _run(self, tx, body):
         try:
-            if begin == "BEGIN":
-                conn.execute(begin)
-                try:
-                    return body(conn)
-                finally:
-                    if conn.in_transaction:
-                        conn.execute("ROLLBACK")
-            return _transaction(conn, body, begin)
+            return tx(self.get(), body)
         except sqlite3.DatabaseError as exc:
             if not is_busy(exc) and not isinstance(exc, sqlite3.IntegrityError):
-                self.discard()
+                self.discard()      # e.g. disk I/O error: start the next call afresh
             raise
 
 
@@ -239,8 +242,12 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(path: str | Path, migrations: tuple[Migration, ...] | None = None) -> int:
-    """Bring the database at ``path`` to the latest of ``migrations``; return that version.
+def migrate(target: str | Path | Connections,
+            migrations: tuple[Migration, ...] | None = None) -> int:
+    """Bring the database to the latest of ``migrations``; return that version.
+
+    ``target`` is a path (a connection is opened and closed here) or the store's
+    :class:`Connections` (reused, so opening a store costs one query when up to date).
 
     Raises
     ------
@@ -250,17 +257,18 @@ def migrate(path: str | Path, migrations: tuple[Migration, ...] | None = None) -
     """
     migrations = load_migrations() if migrations is None else migrations
     latest = migrations[-1].version if migrations else 0
-    db = Connections(path)
+    db = target if isinstance(target, Connections) else Connections(target)
     try:
-        current = schema_version(db.get())
+        current = db.read(schema_version)
         if current > latest:
-            raise SchemaError(f"{path} has schema version {current}, newer than this "
+            raise SchemaError(f"{db.path} has schema version {current}, newer than this "
                               f"footcoach understands ({latest}); update footcoach to open it")
         for mig in migrations:
             if mig.version > current:
                 db.write(lambda conn, mig=mig: _apply(conn, mig))
     finally:
-        db.close()
+        if db is not target:
+            db.close()
     return latest
 
 

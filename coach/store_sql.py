@@ -7,6 +7,7 @@ are listed in :data:`CHILD_TABLES`, the one place the full delete and the export
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 
 from coach.store_types import Child, UnknownChildError
 
@@ -37,8 +38,9 @@ def find_child(conn: sqlite3.Connection, key: int | str) -> Child:
         row = conn.execute("SELECT * FROM children WHERE id = ?", (int(key),)).fetchone()
         what = f"id {int(key)}"
     elif isinstance(key, str):
-        row = conn.execute("SELECT * FROM children WHERE alias = ?", (key.strip(),)).fetchone()
-        what = f"alias {key.strip()!r}"
+        alias = unicodedata.normalize("NFC", key).strip()
+        row = conn.execute("SELECT * FROM children WHERE alias = ?", (alias,)).fetchone()
+        what = f"alias {alias!r}"
     else:
         raise UnknownChildError(f"a child is named by its id or alias, got {key!r}")
     if row is None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -36,13 +38,14 @@ def parse_day(value: Any, what: str) -> date:
 
 
 def check_alias(alias: Any) -> str:
-    """Strip the alias; it must be 1-80 printable characters and not only digits.
+    """Strip the alias (NFC-normalised); it must be 1-80 printable characters and not only
+    digits. Uniqueness ignores ASCII letter case only (SQLite ``NOCASE``).
 
     All-digit aliases are refused so that ``get_child("12")`` always means id 12.
     """
     if not isinstance(alias, str):
         raise ValueError(f"alias must be text, got {alias!r}")
-    text = alias.strip()
+    text = unicodedata.normalize("NFC", alias).strip()   # "Zoé" typed two ways is one alias
     if not text:
         raise ValueError("alias must not be empty")
     if len(text) > ALIAS_MAX:
@@ -94,11 +97,26 @@ def _number(value: Any, what: str, *, lo: float | None = None, hi: float | None 
             optional: bool = True) -> float | None:
     if value is None and optional:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or \
+            not math.isfinite(value):
         raise ValueError(f"{what} must be a finite number, got {value!r}")
     if (lo is not None and value < lo) or (hi is not None and value > hi):
         raise ValueError(f"{what} must be between {lo} and {hi}, got {value!r}")
     return float(value)
+
+
+def plain_json(obj: Any) -> Any:
+    """A copy with NumPy scalars and arrays turned into Python values (``.item()``,
+    ``.tolist()``) and NaN/inf into None, so that strict JSON can hold it."""
+    if isinstance(obj, Mapping):
+        return {str(k): plain_json(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [plain_json(v) for v in obj]
+    if hasattr(obj, "tolist") and not isinstance(obj, str | bytes):
+        return plain_json(obj.tolist())          # NumPy scalar or array
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
 
 
 def _as_json_dict(data: Any, what: str) -> dict:
@@ -171,7 +189,7 @@ def exercise_row(report: Any) -> dict:
         raise ValueError("exercise report faults must be a list of objects")
     codes = sorted({str(f.get("code", "")) for f in faults} - {""})
     try:
-        text = json.dumps(data, allow_nan=False, sort_keys=True)
+        text = json.dumps(plain_json(data), allow_nan=False, sort_keys=True)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"exercise report cannot be stored as JSON: {exc}") from None
     return {"exercise": exercise.strip(), "verdict": verdict, "report": text,

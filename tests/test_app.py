@@ -63,13 +63,33 @@ def store():
     return HistoryStore()
 
 
-def sample_photo() -> Path:
-    from ui.footprint_page import sample_photos
+@pytest.fixture(scope="session")
+def rendered_dir(tmp_path_factory) -> Path | None:
+    """A folder with one rendered footprint photo (used while none is bundled)."""
+    if not has("vision.synth.footprint_render", "render_photo"):
+        return None
+    import cv2
 
-    photos = sample_photos()
-    if not photos:
-        pytest.skip("no sample footprint photo bundled yet")
-    return photos[0]
+    from vision.synth.footprint_render import RenderSpec, render_photo
+
+    folder = tmp_path_factory.mktemp("footprints")
+    photo = render_photo(RenderSpec(long_side_px=1400, seed=5))
+    cv2.imwrite(str(folder / "rendered_demo.jpg"), photo.image)
+    return folder
+
+
+@pytest.fixture
+def sample_photo(rendered_dir, monkeypatch) -> Path:
+    """The photo the Footprint page shows on first run (bundled, else a rendered one)."""
+    import ui.footprint_page as fp
+
+    photos = fp.sample_photos()
+    if photos:
+        return photos[0]
+    if rendered_dir is None:
+        pytest.skip("no sample footprint photo bundled yet and no renderer")
+    monkeypatch.setattr(fp, "SAMPLE_DIR", rendered_dir)
+    return fp.sample_photos()[0]
 
 
 # -- every page ---------------------------------------------------------------------------
@@ -111,9 +131,8 @@ def test_add_child_rejects_empty_alias(tmp_home):
 
 
 # -- footprint ----------------------------------------------------------------------------
-def test_footprint_first_run_shows_sample_result(tmp_home):
+def test_footprint_first_run_shows_sample_result(tmp_home, sample_photo):
     need("vision.footprint", "measure_footprint")
-    sample_photo()
     at = app_on("footprint").run()
     no_exception(at)
     assert not at.error, [e.value for e in at.error]
@@ -124,10 +143,10 @@ def test_footprint_first_run_shows_sample_result(tmp_home):
     assert "Reading for this age" in texts(at)
 
 
-def test_footprint_upload_and_save(tmp_home):
+def test_footprint_upload_and_save(tmp_home, sample_photo):
     need("vision.footprint", "measure_footprint")
     need("coach.store", "HistoryStore")
-    photo = sample_photo()
+    photo = sample_photo
     at = app_on("footprint").run()
     at.file_uploader(key="fp_upload").set_value((photo.name, photo.read_bytes(), "image/png"))
     at.run()
@@ -141,18 +160,16 @@ def test_footprint_upload_and_save(tmp_home):
     assert trend and all(0 < p.arch_index < 0.6 for p in trend)
 
 
-def test_footprint_routine_beside_result(tmp_home):
+def test_footprint_routine_beside_result(tmp_home, sample_photo):
     need("vision.footprint", "measure_footprint")
     need("coach.plan", "build_plan", "Assessments")
-    sample_photo()
     at = app_on("footprint").run()
     no_exception(at)
     assert "Routine that fits" in texts(at)
 
 
-def test_footprint_engine_error_is_plain(tmp_home, monkeypatch):
+def test_footprint_engine_error_is_plain(tmp_home, monkeypatch, sample_photo):
     need("vision.footprint", "measure_footprint")
-    sample_photo()
     import streamlit as st
 
     import vision.footprint

@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import sqlite3
 import stat
 import threading
+import time
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -16,7 +18,14 @@ import pytest
 
 from coach import store_io, store_sql
 from coach.store import HistoryStore
-from coach.store_schema import SchemaError, connect, load_migrations, migrate, split_statements
+from coach.store_schema import (
+    Connections,
+    SchemaError,
+    connect,
+    load_migrations,
+    migrate,
+    split_statements,
+)
 from coach.store_types import AliasTakenError, UnknownChildError
 from vision.exercises.report import ExerciseReport, Fault, Rep
 from vision.footprint.result import FootMeasurement, FootprintResult, Quality
@@ -58,9 +67,10 @@ def store(tmp_path):
     return HistoryStore(tmp_path / "h.db")
 
 
-@pytest.fixture
-def filled(store):
-    """A store with two children and a record of every kind for each."""
+@pytest.fixture(scope="module")
+def filled_template(tmp_path_factory):
+    """Built once: two children and a record of every kind for each (copied per test)."""
+    store = HistoryStore(tmp_path_factory.mktemp("template") / "h.db")
     for alias, birth in (("Mia", "2020-05-10"), ("Noah", "2019-01-20")):
         kid = store.add_child(alias, birth)
         store.add_footprint(kid, footprint(), taken_on="2023-06-01", image_bytes=JPEG)
@@ -70,7 +80,15 @@ def filled(store):
                           steps_done=["arch_stroke", "toe_spread"], notes="calm")
         store.add_screening(kid, {"fever": False, "injury": False}, Outcome("ok"),
                             answered_at="2024-06-03T18:25:00")
-    return store
+    store.close()                                   # checkpoints: the .db file is complete
+    return store.path.parent
+
+
+@pytest.fixture
+def filled(filled_template, tmp_path):
+    shutil.copy(filled_template / "h.db", tmp_path / "h.db")
+    shutil.copytree(filled_template / "images", tmp_path / "images")
+    return HistoryStore(tmp_path / "h.db")
 
 
 def snapshot(store):
@@ -361,12 +379,15 @@ def test_delete_child_removes_rows_photos_and_folder(filled):
     mia = filled.get_child("Mia")
     folder = filled.images_dir / str(mia.id)
     assert len(list(folder.iterdir())) == 2
-    (filled.images_dir / "9999").mkdir()            # left over by an interrupted delete
-    (filled.images_dir / "9999" / "x.jpg").write_bytes(JPEG)
+    temp = filled.add_child("Temp", "2020-01-01")
+    filled.add_footprint(temp, footprint(), taken_on="2024-01-01", image_bytes=JPEG)
+    with closing(connect(filled.path)) as conn:   # a delete interrupted before the photos
+        conn.execute("DELETE FROM children WHERE id = ?", (temp.id,))
+    assert (filled.images_dir / str(temp.id)).is_dir()
     summary = filled.delete_child("Mia")
     assert summary.rows == {"footprints": 4, "exercise_reports": 1, "sessions": 1,
                             "screenings": 1} and summary.images_removed == 2
-    assert not folder.exists() and not (filled.images_dir / "9999").exists()
+    assert not folder.exists() and not (filled.images_dir / str(temp.id)).exists()
     for table in ("children",):
         assert raw(filled, f"SELECT COUNT(*) FROM {table} WHERE id = ?", mia.id) == [(0,)]
     with closing(sqlite3.connect(filled.path)) as conn:
@@ -452,7 +473,7 @@ def test_bad_import_stores_nothing(filled):
 def test_export_csv(filled, tmp_path):
     out = tmp_path / "feet.csv"
     assert filled.export_csv("Mia", out) == 4
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert tuple(rows[0]) == store_io.CSV_COLUMNS["footprints"]
     assert rows[0]["child"] == "Mia" and rows[0]["side"] == "left"
     assert float(rows[0]["arch_index"]) == 0.24 and rows[0]["quality_issues"] == "no_scale"
@@ -497,6 +518,121 @@ def test_two_threads_write_at_once(tmp_path):
         t.join()
     assert errors == []
     store = HistoryStore(path)
+    worker = threading.Thread(target=store.list_children)
+    worker.start()
+    worker.join()
+    store.close()                                   # closes the worker's connection too
     sources = [e.source for e in store.footprint_history(kid)]
     assert len(sources) == 4 * n and len(set(sources)) == 2 * n
     assert len(store.session_history(kid)) == 2 * n
+
+
+def test_alias_is_unicode_normalised(store):
+    kid = store.add_child("Zoe\u0301", "2020-05-10")          # e + combining accent
+    assert kid.alias == "Zoé" and store.get_child("Zoé") == kid
+    with pytest.raises(AliasTakenError):
+        store.add_child("Zoé", "2020-05-10")
+
+
+def test_sweep_spares_folders_of_children_being_added(filled):
+    mia = filled.get_child("Mia")
+    future = filled.images_dir / "500"                          # id not committed yet
+    future.mkdir()
+    filled.delete_child("Noah")
+    assert future.is_dir() and (filled.images_dir / str(mia.id)).is_dir()
+
+
+def test_readers_are_not_blocked_and_writers_wait(tmp_path):
+    path = tmp_path / "lock.db"
+    store = HistoryStore(path)
+    store.add_child("Mia", "2020-05-10")
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_write_lock():
+        with closing(connect(path)) as holder:
+            holder.execute("BEGIN IMMEDIATE")
+            holder.execute("INSERT INTO children (alias, birth_date, created_at) "
+                           "VALUES ('Held', '2020-01-01', 'x')")
+            locked.set()
+            release.wait(10)
+            time.sleep(0.3)
+            holder.execute("COMMIT")
+
+    holder = threading.Thread(target=hold_write_lock)
+    holder.start()
+    assert locked.wait(10)
+    t0 = time.monotonic()
+    assert [c.alias for c in store.list_children()] == ["Mia"]      # WAL: snapshot read
+    assert time.monotonic() - t0 < 1.0
+    short = Connections(path, busy_timeout_ms=5)        # fail fast, so the retry loop runs
+    release.set()
+    t0 = time.monotonic()
+    short.write(lambda conn: conn.execute(
+        "INSERT INTO children (alias, birth_date, created_at) VALUES ('Ava', '2020-01-01', 'x')"))
+    waited = time.monotonic() - t0
+    holder.join()
+    short.close()
+    assert waited >= 0.25
+    assert [c.alias for c in store.list_children()] == ["Ava", "Held", "Mia"]
+
+
+def test_concurrent_first_open_migrates_once(tmp_path):
+    path, errors = tmp_path / "race.db", []
+
+    def opener():
+        try:
+            HistoryStore(path).close()
+        except Exception as exc:                          # pragma: no cover
+            errors.append(exc)
+
+    threads = [threading.Thread(target=opener) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and HistoryStore(path).schema_version == 2
+
+
+def test_stores_a_real_screening_outcome(store):
+    screening = pytest.importorskip("coach.screening")
+    answers = {q.id: False for q in screening.QUESTIONS}
+    answers[screening.QUESTIONS[0].id] = True
+    outcome = screening.screen(answers)
+    kid = store.add_child("Mia", "2020-05-10")
+    store.add_screening(kid, answers, outcome)
+    (entry,) = store.screening_history(kid)
+    assert entry.status == outcome.status and entry.reasons == tuple(outcome.reasons)
+    assert entry.answers == answers
+
+
+def test_delete_entry(filled):
+    mia, noah = filled.get_child("Mia"), filled.get_child("Noah")
+    feet = filled.footprint_history(mia)
+    photo = filled.image_file(feet[0])
+    filled.delete_entry(mia, "footprint", feet[0].id)
+    assert photo.is_file()                           # the other foot still uses the photo
+    filled.delete_entry(mia, "footprint", feet[1].id)
+    assert not photo.exists()
+    assert [e.id for e in filled.footprint_history(mia)] == [e.id for e in feet[2:]]
+    (session,) = filled.session_history(mia)
+    with pytest.raises(LookupError):                 # not Noah's record
+        filled.delete_entry(noah, "session", session.id)
+    filled.delete_entry(mia, "session", session.id)
+    assert filled.session_history(mia) == [] and len(filled.session_history(noah)) == 1
+    with pytest.raises(ValueError):
+        filled.delete_entry(mia, "child", 1)
+
+
+def test_numpy_values_are_stored_as_plain_json(store):
+    np = pytest.importorskip("numpy")
+    kid = store.add_child("Mia", "2020-05-10")
+    rep = dict(report().to_json(), metrics={"reps": np.int64(3), "ok": np.bool_(True),
+                                            "angles": np.array([80.5, 90.0]),
+                                            "missing": float("nan")})
+    store.add_exercise(kid, rep, taken_on="2024-01-01")
+    foot = dict(_foot().to_json(), arch_index=np.float32(0.25))
+    store.add_footprint(kid, {"ok": True, "feet": [foot]}, taken_on="2024-01-01")
+    (entry,) = store.exercise_history(kid)
+    assert entry.report["metrics"] == {"reps": 3, "ok": True, "angles": [80.5, 90.0],
+                                       "missing": None}
+    assert store.footprint_history(kid)[0].arch_index == pytest.approx(0.25)

@@ -30,7 +30,7 @@ KILLS = 200
 # The writer loads coach/store*.py without running coach/__init__.py (which re-exports other
 # modules): process start-up stays cheap whatever the package grows to import.
 # ``python -c WRITER root db log write TAG LIMIT`` writes LIMIT rounds (two processes test);
-# ``python -c WRITER root db log fork`` is a fork server: for each ``TAG`` line on stdin it
+# ``python -c WRITER root db log fork`` is a fork server: for each ``TAG [DB]`` line on stdin it
 # forks a writer (a fresh process with its own connections, in about a millisecond instead
 # of the ~150 ms an interpreter start costs on a loaded 2-core machine), prints ``pid N``,
 # and ``exit STATUS`` once the writer is gone. Writers print ``r`` once the store is open.
@@ -42,7 +42,7 @@ WRITER = textwrap.dedent("""
     sys.path.insert(0, root)
     from coach.store import HistoryStore, UnknownChildError, AliasTakenError
 
-    def write(tag, limit):
+    def write(tag, limit, db=db):
         store = HistoryStore(db)
         try:
             kid = store.get_child("Crash")
@@ -73,10 +73,11 @@ WRITER = textwrap.dedent("""
         write(sys.argv[5], int(sys.argv[6]))
     else:
         for line in sys.stdin:
+            tag, *other_db = line.split()
             pid = os.fork()
             if pid == 0:
                 try:
-                    write(line.strip(), 10**9)
+                    write(tag, 10**9, *other_db)
                     os._exit(0)
                 except BaseException:
                     traceback.print_exc()
@@ -124,18 +125,21 @@ def check_database(db: Path, log: Path) -> dict[str, int]:
             "exercises": len(ex_ids), "sessions": len(sess_ids)}
 
 
-def kill_one(server: subprocess.Popen, tag: str, rng: random.Random) -> bool:
+def kill_one(server: subprocess.Popen, tag: str, rng: random.Random, *, db: Path | None = None,
+             anywhere: bool | None = None, max_delay: float = 0.05) -> bool:
     """Start a writer, SIGKILL it at a random moment; True when it had begun writing."""
-    server.stdin.write(f"{tag}\n".encode())
+    server.stdin.write(f"{tag} {db or ''}\n".encode())
     server.stdin.flush()
-    anywhere = rng.random() < 0.15                  # start-up and migration included
+    if anywhere is None:
+        anywhere = rng.random() < 0.15              # start-up and migration included
+        max_delay = 0.02 if anywhere else max_delay
     pid, ready = None, False
     while pid is None or not (ready or anywhere):
         word, *rest = server.stdout.readline().decode().split() or ["eof"]
         assert word in ("pid", "r"), server.stderr.read().decode()
         pid = int(rest[0]) if word == "pid" else pid
         ready = ready or word == "r"
-    time.sleep(rng.uniform(0, 0.02 if anywhere else 0.05))
+    time.sleep(rng.uniform(0, max_delay))
     os.kill(pid, signal.SIGKILL)
     while True:
         word, *rest = server.stdout.readline().decode().split() or ["eof"]
@@ -181,3 +185,33 @@ def test_two_processes_write_at_once(tmp_path):
     with closing(sqlite3.connect(db)) as conn:
         assert conn.execute("SELECT COUNT(*) FROM footprints").fetchone() == (4 * n,)
         assert conn.execute("SELECT COUNT(DISTINCT notes) FROM sessions").fetchone() == (2 * n,)
+
+
+def test_sigkill_during_first_migration(tmp_path):
+    """A database killed while being created holds exactly the schema its version names."""
+    log, rng = tmp_path / "committed.log", random.Random(7)
+    server = spawn(tmp_path / "unused.db", log, "fork", stdin=subprocess.PIPE)
+    versions = Counter()
+    t0 = time.monotonic()
+    HistoryStore(tmp_path / "timing.db")
+    spread = 1.5 * (time.monotonic() - t0)          # kill before, during and after creation
+    try:
+        for k in range(30):
+            db = tmp_path / f"m{k}.db"
+            kill_one(server, f"m{k}", rng, db=db, anywhere=True, max_delay=spread)
+            with closing(sqlite3.connect(db)) as conn:
+                assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                tables = {r[0] for r in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'")}
+                columns = {r[1] for r in conn.execute("PRAGMA table_info(footprints)")}
+            versions[version] += 1
+            assert ("children" in tables) == (version >= 1)
+            assert ("sessions" in tables) == ("image_sha256" in columns) == (version >= 2)
+            assert HistoryStore(db).schema_version == 2     # and it carries on from there
+    finally:
+        server.stdin.close()
+        server.wait(timeout=10)
+        server.stdout.close()
+        server.stderr.close()
+    print(f"\nkilled at schema versions: {dict(sorted(versions.items()))}")

@@ -8,7 +8,6 @@ On first run the bundled sample photo is analysed so the page is never empty.
 from __future__ import annotations
 
 import hashlib
-import time
 from datetime import date
 from pathlib import Path
 
@@ -57,13 +56,11 @@ def render() -> None:
     if fp is None or source is None:
         return
     name, data = source
-    t0 = time.perf_counter()
     result = None
     with st.spinner("Measuring the footprint…"), guard("measuring the footprint"):
         result = measure(data, child.age_months, st.session_state.get("fp_paper"), name)
     if result is None:
         return
-    st.session_state["fp_last_seconds"] = time.perf_counter() - t0
     if not result.ok:
         st.error(f"No footprint could be measured in this photo. {result.error or ''}")
         st.info("Tips: photograph the whole sheet from straight above, in even light, "
@@ -87,7 +84,11 @@ def _choose_photo() -> tuple[str, bytes] | None:
         upload = st.file_uploader("Photo of the footprint on its sheet of paper",
                                   type=IMAGE_TYPES, key="fp_upload")
     with tabs[1]:
-        shot = st.camera_input("Hold the camera straight above the sheet", key="fp_camera")
+        shot = None
+        # camera_input asks for the camera as soon as it is drawn: only draw it on request
+        if st.toggle("Turn on the camera", key="fp_camera_on"):
+            shot = st.camera_input("Hold the camera straight above the whole sheet",
+                                   key="fp_camera")
     with tabs[2]:
         label = st.radio("Paper size (gives lengths in mm)", list(PAPERS), key="fp_paper_label",
                          horizontal=True)
@@ -115,10 +116,11 @@ def _show_result(result, name: str) -> None:
 
             img = cv2.resize(img, (DISPLAY_WIDTH, int(h * DISPLAY_WIDTH / w)),
                              interpolation=cv2.INTER_AREA)
-        st.image(img[:, :, ::-1], caption=f"Analysed print: {name}", width="stretch")
-    seconds = st.session_state.get("fp_last_seconds")
-    if seconds is not None:
-        st.caption(f"Measured in {seconds:.2f} s on this computer.")
+        st.image(img[:, :, ::-1], caption=f"Analysed print: {name}", width="stretch",
+                 output_format="JPEG")
+    timings = getattr(result, "timings_ms", None) or {}
+    if timings:
+        st.caption(f"Measured in {sum(timings.values()) / 1000:.1f} s on this computer.")
     st.subheader("Indices")
     st.table(indices_table(result))
     if result.scale_mm_per_px is None:

@@ -60,29 +60,41 @@ def trend_frame(points) -> pd.DataFrame:
 
 def arch_chart(df: pd.DataFrame) -> alt.LayerChart:
     """Arch index per foot against age, over the shaded reference bands."""
-    x_max = max(72.0, float(df["age_months"].max()) + 6 if len(df) else 72.0)
-    x_min = max(0.0, float(df["age_months"].min()) - 6 if len(df) else 0.0)
-    x = alt.X("age_months:Q", title="age (months)", scale=alt.Scale(domain=[x_min, x_max]))
-    y_scale = alt.Scale(domain=[0.0, 0.45])
+    x_max = max(72.0, float(df["age_months"].max()) + 6) if len(df) else 72.0
+    x_min = max(0.0, float(df["age_months"].min()) - 6) if len(df) else 0.0
+    x_scale = alt.Scale(domain=[x_min, x_max], nice=False)
+    step = 6 if x_max - x_min <= 72 else 12
+    x_ticks = list(range(int(-(-x_min // step) * step), int(x_max) + 1, step))
+    y_scale = alt.Scale(domain=[0.0, 0.45], nice=False)
     bands = pd.DataFrame([dict(b, x0=x_min, x1=x_max) for b in BANDS])
-    band_layer = alt.Chart(bands).mark_rect(opacity=0.35).encode(
-        x="x0:Q", x2="x1:Q", y=alt.Y("lo:Q", scale=y_scale, title="arch index"), y2="hi:Q",
+    layers = [alt.Chart(bands).mark_rect(opacity=0.45).encode(
+        x=alt.X("x0:Q", scale=x_scale, title="age (months)", axis=alt.Axis(values=x_ticks)),
+        x2="x1:Q",
+        y=alt.Y("lo:Q", scale=y_scale, title="arch index"), y2="hi:Q",
         color=alt.Color("band:N", scale=alt.Scale(domain=[b["band"] for b in BANDS],
                                                   range=[b["colour"] for b in BANDS]),
-                        legend=alt.Legend(title="adult reference (Cavanagh & Rodgers)")))
-    layers = [band_layer]
+                        legend=alt.Legend(title="adult bands (Cavanagh & Rodgers)",
+                                          orient="bottom", labelLimit=200, titleLimit=300)))]
     if x_min < FAT_PAD_MONTHS:
         pad = pd.DataFrame([{"x0": x_min, "x1": min(FAT_PAD_MONTHS, x_max), "lo": 0.0,
-                             "hi": 0.45, "note": "under 3 years: fat pad, no label"}])
-        layers.append(alt.Chart(pad).mark_rect(opacity=0.25, color="#bbbbbb").encode(
-            x="x0:Q", x2="x1:Q", y="lo:Q", y2="hi:Q", tooltip=["note"]))
+                             "hi": 0.45, "mid": (x_min + min(FAT_PAD_MONTHS, x_max)) / 2,
+                             "note": "under 3 years: no label"}])
+        base = alt.Chart(pad)
+        layers.append(base.mark_rect(opacity=0.75, color="#e6e6e6").encode(
+            x=alt.X("x0:Q", scale=x_scale), x2="x1:Q", y=alt.Y("lo:Q", scale=y_scale),
+            y2="hi:Q", tooltip=["note"]))
+        layers.append(base.mark_text(dy=-8, color="#666666", fontSize=12).encode(
+            x=alt.X("mid:Q", scale=x_scale), y=alt.Y("hi:Q", scale=y_scale), text="note"))
     if len(df):
-        layers.append(alt.Chart(df).mark_line(point=alt.OverlayMarkDef(size=70)).encode(
-            x=x, y=alt.Y("arch_index:Q", scale=y_scale),
-            strokeDash=alt.StrokeDash("side:N", legend=alt.Legend(title="foot")),
-            shape="side:N",
-            tooltip=["taken_on", "side", "age_months", alt.Tooltip("arch_index", format=".3f")]))
-    return alt.layer(*layers).resolve_scale(color="independent").properties(height=360)
+        layers.append(alt.Chart(df).mark_line(point=alt.OverlayMarkDef(size=80),
+                                              strokeWidth=2.5).encode(
+            x=alt.X("age_months:Q", scale=x_scale), y=alt.Y("arch_index:Q", scale=y_scale),
+            color=alt.Color("side:N", scale=alt.Scale(domain=["left", "right"],
+                                                      range=["#1f5fa8", "#d6452b"]),
+                            legend=alt.Legend(title="foot", orient="bottom")),
+            tooltip=["taken_on", "side", "age_months",
+                     alt.Tooltip("arch_index", format=".3f")]))
+    return alt.layer(*layers).resolve_scale(color="independent").properties(height=380)
 
 
 def asymmetry_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -142,8 +154,9 @@ def _sessions(store, child) -> None:
                 "check on the Movement page.", icon=":material/event_note:")
         return
     counts = df.groupby(["date", "kind"]).size().reset_index(name="count")
-    chart = alt.Chart(counts).mark_bar().encode(
-        x=alt.X("date:T", title="date"), y=alt.Y("count:Q", title="sessions"),
+    chart = alt.Chart(counts).mark_bar(size=22).encode(
+        x=alt.X("date:O", title="date", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("count:Q", title="sessions", axis=alt.Axis(tickMinStep=1)),
         color=alt.Color("kind:N", title="kind"), tooltip=["date", "kind", "count"],
     ).properties(height=220)
     st.altair_chart(chart, width="stretch")

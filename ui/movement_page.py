@@ -1,8 +1,9 @@
 """Movement page: an exercise checked on a bundled sample trace, an uploaded video, or live.
 
-Calls :func:`vision.exercises.analyse` on a trace (sample) or :func:`vision.pose.tracking.
-track_video` then ``analyse`` and :func:`vision.pose.annotate.annotate_video` (video), and
-renders the :class:`~vision.exercises.report.ExerciseReport`: verdict, fault timeline, reps.
+Calls :func:`vision.exercises.analyse` on a trace (sample), or
+:func:`vision.pose.tracking.track_video` then ``analyse`` and
+:func:`vision.pose.annotate.annotate_video` (video), and renders the report with
+:mod:`ui.movement_report`. The webcam panel lives in :mod:`ui.live`.
 """
 
 from __future__ import annotations
@@ -12,13 +13,12 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
+from ui import movement_report as view
 from ui.engines import engine, load
 from ui.state import current_child, get_store
-from ui.widgets import fmt, guard, metric_label, verdict_box
+from ui.widgets import guard
 
 ROOT = Path(__file__).resolve().parents[1]
 TRACE_DIR = ROOT / "sample_media" / "traces"
@@ -32,27 +32,33 @@ VIDEO_TYPES = ["mp4", "mov", "m4v", "webm", "avi", "mkv"]
 def trace_exercise(path: Path) -> str | None:
     """The exercise a sample trace shows, from its file name (``squat_*.json`` ...)."""
     stem = path.stem.lower().replace("_", "-")
-    for ex in EXERCISE_LABELS:
-        if stem.startswith(ex) or f"-{ex}" in stem or ex in stem:
+    for ex in sorted(EXERCISE_LABELS, key=len, reverse=True):
+        if ex in stem:
             return ex
     return None
 
 
 def sample_traces(exercise: str) -> list[Path]:
-    """Bundled traces for ``exercise`` (all traces when none is named after it)."""
+    """Bundled traces for ``exercise``."""
     if not TRACE_DIR.is_dir():
         return []
-    files = sorted(TRACE_DIR.glob("*.json"))
-    return [p for p in files if trace_exercise(p) == exercise]
+    return [p for p in sorted(TRACE_DIR.glob("*.json")) if trace_exercise(p) == exercise]
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_trace(path: str, mtime: float):
+    """Cached :meth:`vision.pose.trace.Trace.load` (``mtime`` invalidates the cache)."""
+    from vision.pose.trace import Trace
+
+    return Trace.load(path)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def analyse_sample(path: str, mtime: float, exercise: str):
     """Cached :func:`vision.exercises.analyse` of a bundled trace file."""
     from vision.exercises import analyse
-    from vision.pose.trace import Trace
 
-    return analyse(Trace.load(path), exercise)
+    return analyse(load_trace(path, mtime), exercise)
 
 
 def render() -> None:
@@ -70,14 +76,21 @@ def render() -> None:
         return
     if engine("vision.exercises", "analyse") is None:
         return
-    report = _sample(exercise) if source == "Bundled sample" else _video(exercise)
-    if report is None:
+    result = _sample(exercise) if source == "Bundled sample" else _video(exercise)
+    if result is None:
         return
-    show_report(report)
-    _save(store, child, report)
+    report, media = result
+    left, right = st.columns([5, 4], gap="large")
+    with left, guard("drawing the movement"):
+        media()
+    with right:
+        view.summary(report)
+        _save(store, child, report)
+    view.details(report)
 
 
 def _sample(exercise: str):
+    """(report, draw-the-skeleton callable) for a bundled trace, or None."""
     files = sample_traces(exercise)
     if not files:
         st.info(f"No sample trace is bundled for {EXERCISE_LABELS[exercise].lower()} yet. "
@@ -87,14 +100,16 @@ def _sample(exercise: str):
                         key=f"mv_trace_{exercise}")
     st.caption("Synthetic landmark traces rendered by footcoach itself: no real child is shown.")
     with st.spinner("Analysing the movement…"), guard("analysing the sample"):
-        return analyse_sample(str(path), path.stat().st_mtime, exercise)
+        mtime = path.stat().st_mtime
+        report = analyse_sample(str(path), mtime, exercise)
+        trace = load_trace(str(path), mtime)
+        return report, lambda: view.trace_viewer(trace, report)
     return None
 
 
 def _video(exercise: str):
     """Upload -> track (progress bar) -> analyse -> annotate; kept in the session."""
-    mods = [engine("vision.pose.tracking", "track_video")]
-    if mods[0] is None:
+    if engine("vision.pose.tracking", "track_video") is None:
         return None
     upload = st.file_uploader("Video of the exercise (side view works best)", type=VIDEO_TYPES,
                               key="mv_video")
@@ -112,103 +127,53 @@ def _video(exercise: str):
             return None
         st.session_state["mv_result"] = (key, *result)
         done = st.session_state["mv_result"]
-    _, report, video_bytes = done
-    if video_bytes:
-        st.video(video_bytes)
-    return report
+    _, report, video, playable = done
+    return report, lambda: _playback(video, playable, data)
+
+
+def _playback(video: bytes, playable: bool, original: bytes) -> None:
+    if video and playable:
+        st.video(video)
+        st.caption("Annotated: skeleton, knee and hip angles, and the faults as red banners.")
+    elif video:
+        st.video(original)
+        st.download_button("Download the annotated video", video, "annotated.mp4",
+                           mime="video/mp4", key="mv_dl")
+        st.caption("This computer could not encode the annotated video for the browser; "
+                   "download it to watch it in a video player.")
+    else:
+        st.video(original)
 
 
 def _process_video(data: bytes, suffix: str, exercise: str):
-    """Run the engines on the uploaded video; (report, annotated mp4 bytes) or None."""
+    """Run the engines on the uploaded video: (report, annotated mp4, playable) or None."""
     from vision.exercises import analyse
     from vision.pose.tracking import track_video
 
     bar = st.progress(0.0, text="Finding the body in each frame…")
 
-    def progress(done: int, total: int) -> None:
-        bar.progress(min(1.0, done / total) if total else 0.0,
-                     text=f"Finding the body in each frame… {done}/{total or '?'}")
+    def progress(label: str):
+        return lambda done, total: bar.progress(
+            min(1.0, done / total) if total else 0.0, text=f"{label} {done}/{total or '?'}")
 
     with tempfile.TemporaryDirectory(prefix="footcoach-") as tmp, guard("analysing the video"):
         src = Path(tmp) / f"upload{suffix}"
         src.write_bytes(data)
-        trace = track_video(src, hands=exercise == "massage", progress=progress)
+        trace = track_video(src, hands=exercise == "massage",
+                            progress=progress("Finding the body in each frame…"))
         report = analyse(trace, exercise)
-        video_bytes = b""
+        video, playable = b"", False
         annotate = load("vision.pose.annotate", "annotate_video")
         if annotate is not None:
             out = Path(tmp) / "annotated.mp4"
-            bar.progress(0.0, text="Drawing the skeleton and cues…")
-            annotate.annotate_video(src, trace, report, out,
-                                    progress=lambda d, t: bar.progress(
-                                        min(1.0, d / t) if t else 0.0,
-                                        text="Drawing the skeleton and cues…"))
-            video_bytes = out.read_bytes() if out.exists() else b""
+            info = annotate.annotate_video(src, trace, report, out,
+                                           progress=progress("Drawing the skeleton…"))
+            video = out.read_bytes() if out.exists() else b""
+            playable = bool(getattr(info, "browser_playable", True))
         bar.empty()
-        return report, video_bytes
+        return report, video, playable
     bar.empty()
     return None
-
-
-def show_report(report) -> None:
-    """Verdict, key numbers, fault timeline and reps table of an ExerciseReport."""
-    verdict_box(report.verdict, report.reason or "")
-    cols = st.columns(4)
-    cols[0].metric("Reps / steps", len(report.reps) or report.metrics.get("steps", 0))
-    cols[1].metric("Faults", len(report.faults))
-    cols[2].metric("Camera view", report.view)
-    duration = report.frames / report.fps if report.fps else 0
-    cols[3].metric("Length", f"{duration:.1f} s")
-    if report.faults:
-        st.subheader("When the faults happen")
-        st.altair_chart(fault_timeline(report), width="stretch")
-        for msg in dict.fromkeys(f.message for f in report.faults):
-            st.markdown(f"- {msg}")
-    if report.reps:
-        st.subheader("Reps")
-        st.dataframe(reps_table(report), hide_index=True, width="stretch")
-    if report.metrics:
-        with st.expander("All measurements"):
-            st.table(pd.DataFrame({"value": [_value(v) for v in report.metrics.values()]},
-                                  index=[metric_label(k) for k in report.metrics]))
-    for w in report.warnings:
-        st.caption(f"Note: {w}")
-
-
-def _value(v) -> str:
-    if isinstance(v, (list, tuple)):
-        return ", ".join(_value(x) for x in v)
-    if isinstance(v, float):
-        return fmt(v, 1)
-    return str(v)
-
-
-def fault_timeline(report) -> alt.Chart:
-    """Altair bars: one row per fault code, spanning the seconds it lasts."""
-    end = report.frames / report.fps if report.fps else max(f.end_s for f in report.faults)
-    df = pd.DataFrame([{"fault": f.code.replace("_", " "), "side": f.side, "start": f.start_s,
-                        "end": max(f.end_s, f.start_s + 0.1), "message": f.message}
-                       for f in report.faults])
-    return (alt.Chart(df).mark_bar(cornerRadius=3, height=18)
-            .encode(x=alt.X("start:Q", title="seconds", scale=alt.Scale(domain=[0, end])),
-                    x2="end:Q", y=alt.Y("fault:N", title=None),
-                    color=alt.Color("side:N", scale=alt.Scale(
-                        domain=["left", "right", "both"],
-                        range=["#1f77b4", "#ff7f0e", "#d62728"])),
-                    tooltip=["fault", "side", "start", "end", "message"])
-            .properties(height=60 + 30 * df["fault"].nunique()))
-
-
-def reps_table(report) -> pd.DataFrame:
-    """One row per rep: times, ok, faults and the per-rep numbers."""
-    rows = []
-    for i, r in enumerate(report.reps, 1):
-        row = {"rep": i, "from (s)": round(r.start_s, 1), "to (s)": round(r.end_s, 1),
-               "ok": "yes" if r.ok else "no", "faults": ", ".join(r.faults) or "–"}
-        row.update({metric_label(k): (round(v, 1) if isinstance(v, float) else v)
-                    for k, v in r.metrics.items()})
-        rows.append(row)
-    return pd.DataFrame(rows)
 
 
 def _save(store, child, report) -> None:

@@ -150,3 +150,17 @@ _MD_SPECIAL = "\\`*_{}[]()<>#+-.!|~$"
 def md_escape(text: str) -> str:
     """Escape user text (a child's alias) so Markdown shows it literally."""
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+
+
+def app_icon():
+    """The page icon, drawn locally (a Material icon name would make the browser fetch the
+    favicon from Google's servers)."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    d = ImageDraw.Draw(img)
+    colour = (31, 95, 168, 255)
+    d.ellipse((18, 20, 44, 60), fill=colour)                 # sole and heel
+    for x, y, r in ((17, 12, 5), (27, 7, 4), (35, 7, 3.5), (42, 10, 3), (47, 15, 2.5)):
+        d.ellipse((x - r, y - r, x + r, y + r), fill=colour)  # toes
+    return img

@@ -16,7 +16,7 @@ from vision.pose.signals import Signals, ViewEstimate, runs
 from vision.pose.trace import NOSE, SIDE_IDX
 
 MIN_PERSON_FRAC = 0.3      # a person in at least this fraction of frames
-MIN_BODY_HEIGHT = 0.15     # shoulder to ankle (or hip to ankle x 2) in image heights
+MIN_BODY_EXTENT = 0.12     # shoulder to ankle (or hip to ankle x 2), in longer image sides
 MIN_PART_FRAC = 0.3        # a body part seen in at least this fraction of person frames
 
 
@@ -145,8 +145,8 @@ def check_data(sig: Signals, *, parts: tuple[str, ...] = ("hip", "knee", "ankle"
     for part in parts:
         if part_coverage(sig, part) < MIN_PART_FRAC:
             return f"the {part}s are not visible: keep the whole body in the picture"
-    h = body_height(sig)
-    if np.isfinite(h) and h < MIN_BODY_HEIGHT:
+    h = body_height(sig) / max(sig.aspect, 1.0)     # in units of the longer image side
+    if np.isfinite(h) and h < MIN_BODY_EXTENT:
         return "the person is too small in the picture: move the camera closer"
     if not np.isfinite(h) and not sig.seen(NOSE).any():
         return "no person is visible in most of the video"

@@ -27,7 +27,8 @@ import numpy as np
 
 from vision.exercises import common as C
 from vision.exercises.report import ExerciseReport, Fault, Rep
-from vision.pose.signals import Signals, detect_view, hip_flexion_deg, knee_angle_deg, prepare
+from vision.pose.signals import (Signals, detect_view, hip_flexion_deg, knee_angle_deg, prepare,
+                                 smooth_zero_phase)
 from vision.pose.trace import SIDE_IDX, Trace
 
 ENTER_DEG = 25.0        # flexion above rest that starts a rep
@@ -36,6 +37,7 @@ MIN_REP_S = 0.5
 TARGET_DEG = 90.0
 LOW_LIFT_DEG = 70.0     # peak below this -> low_lift (target 90 with a 20 deg tolerance)
 KNEE_BENT_DEG = 160.0   # knee angle below this while the leg is up -> knee_bent
+ANGLE_CUTOFF_HZ = 2.0   # low-pass on the hip angle before finding peaks
 MAX_LENGTH_CV = 0.2     # thigh length variation above this -> the leg is not trusted
 EXERCISE = "leg-raise"
 
@@ -66,6 +68,8 @@ def leg_signals(sig: Signals) -> dict:
         own = sig.side(s, "hip") - sig.side(s, "shoulder")
         vec = np.where(np.isfinite(trunk), trunk, own)
         hip = hip_flexion_deg(sig.side(s, "hip") - vec, sig.side(s, "hip"), sig.side(s, "knee"))
+        # a raise takes a second or more: a lower cut-off keeps jitter out of the peak
+        hip = smooth_zero_phase(hip, fps=sig.fps, cutoff_hz=ANGLE_CUTOFF_HZ)
         if np.isfinite(hip).mean() < 0.3 or _length_cv(sig, s, "hip", "knee") > MAX_LENGTH_CV:
             continue
         knee = knee_angle_deg(sig.side(s, "hip"), sig.side(s, "knee"), sig.side(s, "ankle"))

@@ -26,14 +26,21 @@ Analysis* (2010); toe walking, Engstrom & Tedroff, Pediatrics 2012.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from vision.exercises.common import check_data, insufficient, round_or_none
 from vision.exercises.report import ExerciseReport, Fault, Rep
-from vision.pose.signals import (SIDE_MAX_RATIO, Signals, choose_foot, interpolate_gaps,
-                                 prepare, runs)
+from vision.pose.signals import (
+    SIDE_MAX_RATIO,
+    Signals,
+    choose_foot,
+    interpolate_gaps,
+    prepare,
+    runs,
+)
 from vision.pose.trace import L_HIP, L_SHOULDER, R_HIP, R_SHOULDER, SIDE_IDX, Trace
 
 SWING_ENTER_FOOT_PER_S = 2.0
@@ -47,6 +54,7 @@ MIN_SIDE_FRAC = 0.3
 MIN_SIDE_ON = 0.6          # projected foot length / foot length for a side-on foot
 MIN_STANCE_S = 0.12
 STANCE_CAP_S = 0.8         # a longer stance is standing: judge its first part
+TURN_GUARD_S = 0.7         # steps this close to a turn are counted, not judged
 EDGE_MARGIN = 0.01         # landmarks this close to the picture edge are guesses
 CUTOFF_HZ = 6.0
 BRIDGE_GAP_S = 0.6       # feet unseen this long are bridged linearly to find contacts
@@ -92,11 +100,9 @@ def _rolling_median(x: np.ndarray, w: int) -> np.ndarray:
     h = w // 2
     pad = np.concatenate([np.full(h, np.nan), x, np.full(h, np.nan)])
     win = np.lib.stride_tricks.sliding_window_view(pad, 2 * h + 1)
-    with np.errstate(all="ignore"):
-        import warnings
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            return np.nanmedian(win, axis=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmedian(win, axis=1)
 
 
 def _speed(x: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -165,12 +171,13 @@ def find_steps(sig: Signals, side: str, foot_len: float, side_view: np.ndarray,
     """Steps of one foot (see the module notes). ``body_x`` is the hip centre x (n,)."""
     f = _foot_signals(sig, side, foot_len)
     swings = _merge_swings(_swings(f["speed"], sig.fps), sig.fps)
+    present = _present(sig)
     steps = []
     for k, (a, b) in enumerate(swings):
         if b >= len(sig) - MIN_STANCE_S * sig.fps:
             continue
         off = swings[k + 1][0] if k + 1 < len(swings) else len(sig) - 1
-        lost = np.flatnonzero(~sig.person[b:off + 1])
+        lost = np.flatnonzero(~present[b:off + 1])
         if lost.size:                           # the walker left the picture
             off = b + int(lost[0])
         if off - b < 2 * MIN_STANCE_S * sig.fps and (lost.size or off >= len(sig) - 1):
@@ -187,6 +194,43 @@ def find_steps(sig: Signals, side: str, foot_len: float, side_view: np.ndarray,
             continue
         steps.append(_classify(sig, side, f, b, off, disp))
     return steps
+
+
+def _present(sig: Signals) -> np.ndarray:
+    """(n,) person tracked, with dropouts up to ``BRIDGE_GAP_S`` between tracked frames
+    filled (a walker who leaves the picture stays absent)."""
+    out = sig.person.copy()
+    for a, b in runs(~out):
+        if a > 0 and b < len(out) and (b - a) <= BRIDGE_GAP_S * sig.fps:
+            out[a:b] = True
+    return out
+
+
+def turn_times(sig: Signals) -> list[float]:
+    """Times (s) where the walker turns round: the direction the feet point (foot index x
+    minus heel x, both feet, rolling median) changes sign and holds for 0.5 s each side."""
+    d = []
+    for side in ("left", "right"):
+        i = SIDE_IDX[side]
+        d.append(sig.p(i["toe"])[:, 0] - sig.p(i["heel"])[:, 0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        point = np.nanmean(np.stack(d), axis=0)
+    sgn = np.sign(_rolling_median(point, max(int(0.3 * sig.fps), 1)))
+    good = np.flatnonzero(np.isfinite(sgn) & (sgn != 0))
+    hold = 0.5 * sig.fps
+    out = []
+    segs = []   # runs of constant sign over the finite frames
+    for j in good:
+        if segs and segs[-1][2] == sgn[j]:
+            segs[-1][1] = j
+        else:
+            segs.append([j, j, sgn[j]])
+    segs = [g for g in segs if g[1] - g[0] >= hold]
+    for a, b in zip(segs[:-1], segs[1:], strict=True):
+        if a[2] != b[2]:
+            out.append(float(sig.t_s[(a[1] + b[0]) // 2]))
+    return out
 
 
 def _med(x: np.ndarray) -> float:
@@ -216,6 +260,12 @@ def _classify(sig: Signals, side: str, f: dict, b: int, off: int, disp: float) -
     return Step(side=side, contact_s=float(sig.t_s[b]), off_s=float(sig.t_s[min(off, len(sig) - 1)]),
                 contact_i=b, off_i=off, initial_contact=kind, contact_heel_frac_foot=contact,
                 stance_heel_frac_foot=stance, stride_frac_foot=abs(disp), tiptoe=tip)
+
+
+def _unjudged(st: Step) -> Step:
+    """A step next to a turn: counted, but its heel height is not judged (the foot is
+    pivoting and seen obliquely)."""
+    return replace(st, tiptoe=False, initial_contact="turning")
 
 
 def _step_rep(st: Step) -> Rep:
@@ -275,7 +325,9 @@ def analyse(trace: Trace, *, min_steps: int = 2) -> ExerciseReport:
             L = np.nanmax([v for v in choice.foot_length.values()] + [np.nan])
         if np.isfinite(L) and L > 0:
             steps += find_steps(sig, side, L, side_view, body_x)
-    steps.sort(key=lambda s: s.contact_s)
+    turns = turn_times(sig)
+    steps = sorted((_unjudged(s) if any(abs(s.contact_s - t) < TURN_GUARD_S for t in turns)
+                    else s for s in steps), key=lambda s: s.contact_s)
     return _report(trace, steps, side_frac, warnings, min_steps)
 
 

@@ -1,1 +1,255 @@
-"""vision/footprint"""
+"""Footprint photo -> arch measurements per foot.
+
+One call does it all, each stage can also be called alone:
+
+    load_image -> find_sheet (rectify, mm/px) -> segment_prints -> per foot: analyse_foot
+    (side, toes removed, axis) -> compute_indices -> categorise / age_reading -> assess
+    (quality) -> draw_overlay
+
+>>> from vision.footprint import measure_footprint            # doctest: +SKIP
+>>> result = measure_footprint("print.jpg", age_months=60)    # doctest: +SKIP
+>>> [(f.side, round(f.arch_index, 3)) for f in result.feet]   # doctest: +SKIP
+
+Coordinates in the result are pixels of the *analysis image*: the rectified sheet when one
+was found (portrait, ``scale_mm_per_px`` applies), else the photo shrunk to
+``ANALYSIS_SIDE_PX`` on its long side (ratios only).
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from vision.footprint.result import FootMeasurement, FootprintError, FootprintResult
+
+__all__ = ["measure_footprint", "FootprintResult", "FootMeasurement", "FootprintError",
+           "ANALYSIS_SIDE_PX", "DECODE_SIDE_PX"]
+
+DECODE_SIDE_PX = 2000      # photos are decoded at most this big (JPEG: at 1/2, 1/4 scale)
+ANALYSIS_SIDE_PX = 1200    # without a sheet, prints are segmented at this size
+_SHEET_MARGIN_FRAC = 0.012  # rectified sheet border ignored (shadows, the paper's edge)
+
+NO_FOOTPRINT = ("No footprint found on this photo: the paper looks blank or nothing stands "
+                "out from it. Photograph the print itself, from above, in even light.")
+
+
+class _Stages:
+    """Wall-clock milliseconds per stage (``FootprintResult.timings_ms``)."""
+
+    def __init__(self) -> None:
+        self.ms: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str):
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.ms[name] = self.ms.get(name, 0.0) + (time.perf_counter() - t0) * 1000.0
+
+
+def _display_name(source, name: str | None) -> str:
+    if name is not None:
+        return str(name)
+    if isinstance(source, (str, Path)):
+        return str(source)
+    return "<image>" if isinstance(source, np.ndarray) else "<bytes>"
+
+
+def _decode(source) -> np.ndarray:
+    """Path, bytes or a BGR array -> BGR uint8 of at most DECODE_SIDE_PX."""
+    from vision.footprint.load import load_image
+
+    if isinstance(source, np.ndarray):
+        img = source
+        if img.ndim == 2:
+            img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+        if img.ndim != 3 or img.shape[2] not in (3, 4) or img.dtype != np.uint8:
+            raise FootprintError(f"The image array must be BGR uint8, got {img.dtype} "
+                                 f"{img.shape}.")
+        if img.shape[2] == 4:
+            img = cv2.cvtColor(img, cv2.COLOR_BGRA2BGR)
+        if max(img.shape[:2]) > DECODE_SIDE_PX:
+            f = DECODE_SIDE_PX / max(img.shape[:2])
+            img = cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+        return np.ascontiguousarray(img)
+    return load_image(source, max_side=DECODE_SIDE_PX)
+
+
+def _analysis_view(image: np.ndarray, paper):
+    """(analysis image, usable-region mask or None, sheet or None)."""
+    from vision.footprint.paper import find_sheet, paper_region
+
+    sheet = find_sheet(image, paper=paper)
+    if sheet is not None:
+        rect = sheet.rectified
+        valid = np.zeros(rect.shape[:2], bool)
+        m = max(2, int(round(_SHEET_MARGIN_FRAC * max(rect.shape[:2]))))
+        valid[m:-m, m:-m] = True
+        return rect, valid, sheet
+    f = min(1.0, ANALYSIS_SIDE_PX / max(image.shape[:2]))
+    view = image if f == 1.0 else cv2.resize(image, None, fx=f, fy=f,
+                                             interpolation=cv2.INTER_AREA)
+    return view, paper_region(view), None
+
+
+def _measure_foot(mask, *, image, valid, seg, sheet, source, age_months):
+    """One foot: geometry, indices, readings, quality -> (FootMeasurement, geom, indices)."""
+    from vision.footprint.anatomy import analyse_foot
+    from vision.footprint.indices import compute_indices
+    from vision.footprint.quality import assess
+    from vision.footprint.reading import age_reading, categorise
+
+    geom = analyse_foot(mask)
+    ix = compute_indices(geom)
+    mm = None if sheet is None else sheet.mm_per_px
+    quality = assess(geom, image=image, valid=valid, contrast=seg.contrast,
+                     sheet_found=sheet is not None, source=source,
+                     extra_prints=seg.extra_bodies > 0)
+    cnts, _ = cv2.findContours(geom.full_mask.astype(np.uint8), cv2.RETR_EXTERNAL,
+                               cv2.CHAIN_APPROX_SIMPLE)
+    contour = max(cnts, key=cv2.contourArea).reshape(-1, 2) if cnts else None
+    foot = FootMeasurement(
+        side=geom.side, arch_index=float(ix.arch_index),
+        staheli_index=float(ix.staheli_index),
+        chippaux_smirak_index=float(ix.chippaux_smirak_index),
+        clarke_angle_deg=float(ix.clarke_angle_deg),
+        length_mm=None if mm is None else float(ix.length_px * mm),
+        width_mm=None if mm is None else float(ix.width_px * mm),
+        category=categorise(ix.arch_index), age_reading=age_reading(ix, age_months),
+        quality=quality, heel_px=tuple(map(float, geom.heel_xy)),
+        toe_px=tuple(map(float, geom.toe_xy)), contour_px=contour)
+    return foot, geom, ix
+
+
+def _warnings(sheet, source, feet) -> list[str]:
+    out = []
+    if sheet is None:
+        out.append("No whole sheet of paper was found in the photo, so lengths and widths "
+                   "in millimetres are missing; the ratios (arch, Staheli, Chippaux-Smirak, "
+                   "Clarke) do not need a scale.")
+    elif sheet.guessed:
+        out.append(f"Paper size not given: assumed {sheet.paper_name.upper()} from the "
+                   "sheet's proportions; pass the paper size if it is another one.")
+    if source.kind != "paper_print":
+        out.append(source.message + " The numbers below are not reliable.")
+    if len(feet) == 2 and feet[0].side == feet[1].side:
+        out.append("Both prints look like the same side; check which foot is which.")
+    return out
+
+
+def _resolve_sides(pairs: list) -> list:
+    """Two prints on one sheet are a left and a right foot: when the side cues say both
+    are the same side, the less certain one is flipped."""
+    from dataclasses import replace
+
+    if len(pairs) != 2:
+        return pairs
+    (f0, g0, i0), (f1, g1, i1) = pairs
+    if f0.side != f1.side:
+        return pairs
+    k = 0 if g0.side_confidence < g1.side_confidence else 1
+    foot, geom, ix = pairs[k]
+    other = "right" if foot.side == "left" else "left"
+    pairs = list(pairs)
+    pairs[k] = (replace(foot, side=other), replace(geom, side=other), ix)
+    return pairs
+
+
+def _failure(image_name: str, message: str, stages: _Stages) -> FootprintResult:
+    return FootprintResult(image=image_name, ok=False, error=message, timings_ms=stages.ms)
+
+
+def measure_footprint(source, *, paper=None, age_months=None, overlay: bool = True,
+                      name: str | None = None) -> FootprintResult:
+    """Measure the footprints on one photo.
+
+    Parameters
+    ----------
+    source : str, pathlib.Path, bytes or ndarray
+        A photo file, its bytes, or a BGR uint8 array.
+    paper : {"a4", "letter"} or "WxH" (mm), optional
+        Size of the sheet under the print; by default A4 or Letter from its proportions.
+    age_months : float, optional
+        Child's age, for the age-aware reading (``reading.age_reading``).
+    overlay : bool
+        Draw the overlay image (``result.overlay``).
+    name : str, optional
+        Name reported in ``result.image`` (default: the path).
+
+    Returns
+    -------
+    FootprintResult
+        ``ok=False`` with a plain ``error`` sentence for unreadable input, a photo without a
+        footprint, or a sole/podoscope photo; never raises for bad input.
+
+    Raises
+    ------
+    ValueError
+        Only for a bad option value (``paper``, ``age_months``).
+    """
+    from vision.footprint.paper import parse_paper
+
+    parse_paper(paper)
+    if age_months is not None and not (0 <= float(age_months) <= 1500):
+        raise ValueError(f"age_months must be between 0 and 1500, got {age_months!r}")
+    stages = _Stages()
+    image_name = _display_name(source, name)
+    try:
+        return _run(source, image_name, paper, age_months, overlay, stages)
+    except FootprintError as exc:
+        return _failure(image_name, str(exc), stages)
+    except MemoryError:
+        return _failure(image_name, "The image is too large to analyse on this machine.",
+                        stages)
+    except Exception as exc:  # noqa: BLE001 - a bad photo must never crash a batch
+        return _failure(image_name, f"The analysis failed on this photo "
+                        f"({type(exc).__name__}: {exc}).", stages)
+
+
+def _run(source, image_name, paper, age_months, overlay, stages) -> FootprintResult:
+    from vision.footprint.quality import source_check
+    from vision.footprint.segment import NoPrintFound, segment_prints
+
+    with stages("decode"):
+        image = _decode(source)
+    with stages("sheet"):
+        view, valid, sheet = _analysis_view(image, paper)
+    with stages("segment"):
+        try:
+            seg = segment_prints(view, valid=valid)
+        except NoPrintFound:
+            return _failure(image_name, NO_FOOTPRINT, stages)
+        if not seg.feet:
+            return _failure(image_name, NO_FOOTPRINT, stages)
+    with stages("source_check"):
+        source_kind = source_check(view, seg.foreground, polarity=seg.polarity)
+    if source_kind.refuse:
+        return _failure(image_name, source_kind.message, stages)
+    pairs = []
+    with stages("measure"):
+        for mask in seg.feet:
+            try:
+                pairs.append(_measure_foot(mask, image=view, valid=valid, seg=seg,
+                                           sheet=sheet, source=source_kind,
+                                           age_months=age_months))
+            except FootprintError:
+                continue  # a fragment that is not a foot
+    if not pairs:
+        return _failure(image_name, NO_FOOTPRINT, stages)
+    pairs = _resolve_sides(pairs)
+    feet = [p[0] for p in pairs]
+    drawn = None
+    if overlay:
+        with stages("overlay"):
+            from vision.footprint.overlay import draw_overlay
+            drawn = draw_overlay(view, [(g, i, f) for f, g, i in pairs])
+    return FootprintResult(
+        image=image_name, ok=True, feet=tuple(feet),
+        scale_mm_per_px=None if sheet is None else float(sheet.mm_per_px),
+        warnings=tuple(_warnings(sheet, source_kind, feet)), overlay=drawn,
+        timings_ms=stages.ms)

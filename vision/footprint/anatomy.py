@@ -250,7 +250,25 @@ def _check_mask(mask) -> np.ndarray:
     m = m.astype(bool)
     if np.count_nonzero(m) < 200:
         raise FootprintError("the footprint is too small or empty to measure")
-    return m
+    return _drop_specks(m)
+
+
+def _drop_specks(m: np.ndarray) -> np.ndarray:
+    """Keep the print's parts: blobs of at least 0.2 % of the biggest one and near it (a
+    small toe is about 1 %); segmentation specks would move the heel and ball ends."""
+    n, lab, stats, cent = cv2.connectedComponentsWithStats(m.view(np.uint8), connectivity=8)
+    if n <= 2:
+        return m
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    big = 1 + int(np.argmax(areas))
+    reach = 0.8 * np.hypot(stats[big, cv2.CC_STAT_WIDTH], stats[big, cv2.CC_STAT_HEIGHT])
+    dist = np.hypot(*(cent[1:] - cent[big]).T)
+    # big parts (heel of a broken high arch) always stay; small ones must lie near
+    keep = (areas >= 0.1 * areas.max()) | ((areas >= max(0.002 * areas.max(), 10))
+                                           & (dist <= reach))
+    if keep.all():
+        return m
+    return np.isin(lab, 1 + np.flatnonzero(keep))
 
 
 def _working_mask(m: np.ndarray, work_px: int):
@@ -267,7 +285,18 @@ def _working_mask(m: np.ndarray, work_px: int):
         f = (size[0] / crop.shape[1] + size[1] / crop.shape[0]) / 2.0
     else:
         small = crop
-    return small, (x0, y0), f
+    return _fill_pinholes(small), (x0, y0), f
+
+
+def _fill_pinholes(m: np.ndarray) -> np.ndarray:
+    """Fill holes smaller than 0.1 % of the print (texture gaps), keep real gaps."""
+    holes = ndi.binary_fill_holes(m) & ~m
+    if not holes.any():
+        return m
+    lab, n = ndi.label(holes)
+    sizes = np.bincount(lab.ravel())[1:]
+    small = np.flatnonzero(sizes < 0.001 * np.count_nonzero(m)) + 1
+    return m | np.isin(lab, small)
 
 
 def _fit_axis(small: np.ndarray):
@@ -355,7 +384,7 @@ def analyse_foot(mask: np.ndarray, *, work_px: int = 700) -> FootGeometry:
     is_toe = (row > sp.ball_row) & ~in_ball & _toe_halo(toes_f)[row_c, col_c]
     toes = np.zeros_like(m)
     toes[ys[is_toe], xs[is_toe]] = True
-    toeless = m & ~toes
+    toeless = _fill_pinholes(m & ~toes)
     if not toeless.any():
         raise FootprintError("no heel or ball found in the footprint")
 

@@ -106,6 +106,26 @@ def _candidate_masks(small: np.ndarray) -> list[np.ndarray]:
     return [bright, far]
 
 
+def _edge_regions(small: np.ndarray, max_regions: int = 3) -> list[np.ndarray]:
+    """Closed outlines of strong colour edges, filled: the sheet's border survives uneven
+    lighting (a smooth shading gives no edge) where a global threshold does not."""
+    lab = cv2.cvtColor(cv2.GaussianBlur(small, (5, 5), 0), cv2.COLOR_BGR2LAB)
+    edges = np.zeros(small.shape[:2], np.uint8)
+    for ch in cv2.split(lab):
+        edges |= cv2.Canny(ch, 20, 60)
+    edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+    cnts, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    cnts = sorted(cnts, key=cv2.contourArea, reverse=True)[:max_regions]
+    out = []
+    for c in cnts:
+        if cv2.contourArea(c) < _MIN_AREA_FRAC * edges.size:
+            break
+        region = np.zeros_like(edges)
+        cv2.drawContours(region, [c], -1, 1, thickness=cv2.FILLED)
+        out.append(cv2.erode(region, np.ones((3, 3), np.uint8)))
+    return out
+
+
 def _largest_region(mask: np.ndarray) -> np.ndarray | None:
     """Largest 8-connected region of a 0/1 mask with its holes filled (prints inside)."""
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
@@ -236,8 +256,8 @@ def find_sheet(image: np.ndarray, *, paper=None) -> Sheet | None:
     parse_paper(paper)  # validate early
     f = min(1.0, 600.0 / max(image.shape[:2]))
     small = cv2.resize(image, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
-    for cand in _candidate_masks(small):
-        region = _largest_region(cand)
+    regions = [_largest_region(c) for c in _candidate_masks(small)] + _edge_regions(small)
+    for region in regions:
         if region is None:
             continue
         quad = _quad_from_region(region)
@@ -267,20 +287,29 @@ def _rectify(image: np.ndarray, quad: np.ndarray, name: str, size: tuple[float, 
 
 
 def paper_region(image: np.ndarray) -> np.ndarray | None:
-    """Where the paper is when no whole sheet was found (bool, image shape), or None.
+    """Where prints may be when no whole sheet was found (bool, image shape), or None.
 
-    The convex hull of the largest bright region, when it covers most of the photo: it keeps
-    the table, a shadow or a dark strip at the photo's edge out of the search for prints.
+    Excludes only what is clearly not paper: regions much darker than the paper (below half
+    its brightness) that touch the photo's border and are wide (the table, a dark strip
+    beside the sheet). None when nothing is excluded or the picture is mostly dark.
     """
     f = min(1.0, 400.0 / max(image.shape[:2]))
     small = cv2.resize(image, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
-    region = _largest_region(_candidate_masks(small)[0])
-    if region is None or region.mean() < 0.3:
+    grey = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (5, 5), 0)
+    level = float(np.percentile(grey, 90))
+    if level < 100:
         return None
-    cnts, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    hull = cv2.convexHull(max(cnts, key=cv2.contourArea))
-    out = np.zeros(small.shape[:2], np.uint8)
-    cv2.fillConvexPoly(out, hull, 1)
-    out = cv2.erode(out, np.ones((3, 3), np.uint8))
+    dark = (grey < 0.5 * level).astype(np.uint8)
+    dark = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    out = np.ones(grey.shape, bool)
+    rows, cols = grey.shape
+    for k in range(1, n):
+        x, y, w, h, _ = stats[k]
+        if x == 0 or y == 0 or x + w == cols or y + h == rows:
+            out[labels == k] = False
+    if out.all():
+        return None
+    out = cv2.erode(out.astype(np.uint8), np.ones((3, 3), np.uint8))
     big = cv2.resize(out, (image.shape[1], image.shape[0]), interpolation=cv2.INTER_NEAREST)
     return big.astype(bool)

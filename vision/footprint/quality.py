@@ -100,6 +100,32 @@ def _axis_aligned_edges(image: np.ndarray, mask: np.ndarray) -> float:
     return float(((ang < 4) | (ang > 86)).mean())
 
 
+def _sole_photo(image: np.ndarray) -> bool:
+    """Skin-coloured soles over a dark surround (podoscope glass, mirror, dark cloth).
+
+    Skin hue sits at 0-28 degrees (kraft and cardboard are yellower, 30-50 degrees) and a
+    paper print photo is not mostly dark around the paper.
+    """
+    hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV).reshape(-1, 3)
+    hsv = hsv[:: max(1, len(hsv) // 60_000)].astype(np.float32)
+    hue, sat, val = hsv[:, 0] * 2.0, hsv[:, 1] / 255.0, hsv[:, 2] / 255.0
+    skin = ((hue <= 50) | (hue >= 340)) & (sat > 0.12) & (sat < 0.75) & (val > 0.3)
+    if skin.mean() < 0.3:
+        return False
+    hue_skin = np.where(hue[skin] >= 340, hue[skin] - 360, hue[skin])
+    return float(np.median(hue_skin)) < 28 and float((val < 0.3).mean()) > 0.2
+
+
+def _digital_white(image: np.ndarray, background: np.ndarray) -> float:
+    """Share of background pixels that are exactly white: charts and cut-out scans, never
+    a photo of paper (which always has noise)."""
+    bg = image[background]
+    if len(bg) == 0:
+        return 0.0
+    bg = bg[:: max(1, len(bg) // 50_000)]
+    return float((bg.min(axis=1) >= 254).mean())
+
+
 def source_check(image: np.ndarray, foreground: np.ndarray, *, polarity: str) -> SourceCheck:
     """Tell a print on paper from sole photos, podoscope scans, pressure maps and charts.
 
@@ -117,10 +143,12 @@ def source_check(image: np.ndarray, foreground: np.ndarray, *, polarity: str) ->
     if bg["vivid"] > 0.5 and bg["sat"] > 0.5:
         return SourceCheck("pressure_map", False, "This looks like a pressure map or a "
                            "coloured chart, not a footprint on paper.")
-    if fg["vivid"] > 0.3 and _axis_aligned_edges(image, foreground) > 0.6:
+    if (_digital_white(image, ~foreground) > 0.5 or fg["vivid"] > 0.3) and \
+            _axis_aligned_edges(image, foreground) > 0.6:
         return SourceCheck("chart", False, "This looks like a pressure-mat chart (square "
                            "cells), not a footprint on paper.")
-    if fg["skin"] > 0.5 and (polarity == "light_on_dark" or bg["value"] < 0.35):
+    if _sole_photo(image) or (fg["skin"] > 0.5 and (polarity == "light_on_dark"
+                                                    or bg["value"] < 0.35)):
         return SourceCheck("sole_photo", True, "This looks like a photo of the soles (skin, "
                            "podoscope or mirror), not a footprint on paper. Make an ink or "
                            "wet print on paper and photograph it.")

@@ -44,16 +44,18 @@ import numpy as np
 from vision.pose.trace import L_HIP, L_SHOULDER, N_HAND, N_POSE, R_HIP, R_SHOULDER, HandLandmarks
 from vision.pose.video import ANALYSIS_MAX_SIDE_PX, downscale_for_analysis
 
-ROI_SIZE_BODY = 2.0          # window side / longer side of the body box
-ROI_MIN_FRAC = 0.35          # window side at least this fraction of the frame's short side
-ROI_EDGE_FRAC = 0.08         # re-centre when the body box comes this close to the window edge
-ROI_GROWTH_PER_S = 1.5       # window side grows by this fraction per second while lost
+ROI_MARGIN_BODY = 0.5        # window = body box grown by this x its longer side, each way
+ROI_GROWTH_PER_S = 1.5       # the margin grows by this many longer sides per second lost
 JUMP_SLACK_TORSO = 0.5       # hip-centre displacement always allowed (torso lengths)
 SPEED_TORSO_PER_S = 5.0      # plus this speed (a running child: ~2 body heights per second)
 SCALE_SLACK = math.log(1.6)  # torso length may change by x1.6 between frames...
 SCALE_PER_S = 1.0            # ...plus e^(1.0 * dt)
+SAME_OVERLAP = 0.5           # boxes sharing this much of the smaller one are the same body
 MAX_PEOPLE = 4               # people looked for when choosing "largest" / "central"
 VIS_FOR_BOX = 0.5            # landmarks at least this visible define the body box
+MASK_GREY = 127              # value painted outside the region of interest
+
+Window = tuple[int, int, int, int]   # x0, y0, x1, y1 in pixels of the analysed frame
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,16 @@ class BodyBox:
         mx, my = margin * (self.x1 - self.x0), margin * (self.y1 - self.y0)
         return self.x0 - mx <= x <= self.x1 + mx and self.y0 - my <= y <= self.y1 + my
 
+    def overlap(self, other: BodyBox) -> float:
+        """Intersection area / area of the smaller box (0..1)."""
+        iw = min(self.x1, other.x1) - max(self.x0, other.x0)
+        ih = min(self.y1, other.y1) - max(self.y0, other.y0)
+        if iw <= 0 or ih <= 0:
+            return 0.0
+        small = min((self.x1 - self.x0) * (self.y1 - self.y0),
+                    (other.x1 - other.x0) * (other.y1 - other.y0))
+        return float(iw * ih / small) if small > 0 else 0.0
+
 
 def body_box(row: np.ndarray, width: int, height: int, t: float) -> BodyBox:
     """The :class:`BodyBox` of one pose row (33, 4) for a frame ``width`` x ``height`` px."""
@@ -99,10 +111,12 @@ def plausible_move(prev: BodyBox, new: BodyBox, *, width: int, height: int) -> b
 
     Notes
     -----
-    Allowed hip-centre displacement (pixels) is
-    ``torso_prev * (JUMP_SLACK_TORSO + SPEED_TORSO_PER_S * dt)`` and allowed torso-length
-    change is ``|log(torso_new / torso_prev)| <= SCALE_SLACK + SCALE_PER_S * dt``.
+    Same person when the boxes overlap by at least ``SAME_OVERLAP`` of the smaller one, or
+    when the hip centre moved at most ``torso_prev * (JUMP_SLACK_TORSO + SPEED_TORSO_PER_S
+    * dt)`` pixels with ``|log(torso_new / torso_prev)| <= SCALE_SLACK + SCALE_PER_S * dt``.
     """
+    if prev.overlap(new) >= SAME_OVERLAP:
+        return True
     dt = max(new.t - prev.t, 0.0)
     d = math.hypot((new.hip_x - prev.hip_x) * width, (new.hip_y - prev.hip_y) * height)
     if d > prev.torso_px * (JUMP_SLACK_TORSO + SPEED_TORSO_PER_S * dt):
@@ -122,15 +136,17 @@ class PoseTracker:
         MediaPipe finds first.
     max_side_px : int
         Analyse frames shrunk to this long side (pixels).
+    min_detection_confidence, min_tracking_confidence : float
+        Passed to MediaPipe (0..1).
 
     Attributes
     ----------
-    n_rejected : int
-        Detections refused as implausible jumps (another person taking over).
-    n_resets : int
-        Tracker resets (window moves and re-acquisitions).
     box : BodyBox or None
         The last accepted body box.
+    n_rejected : int
+        Detections refused as implausible jumps (another person taking over).
+    n_redetections : int
+        Times MediaPipe was made to detect afresh (rejections and target search).
     """
 
     def __init__(self, *, hands: bool = False, target=None,
@@ -142,10 +158,9 @@ class PoseTracker:
         self._hands = _make_hands(min_detection_confidence, min_tracking_confidence) \
             if hands else None
         self.box: BodyBox | None = None
-        self._window: tuple[int, int, int, int] | None = None   # x0, y0, x1, y1 pixels
         self._lost_since: float | None = None
         self.n_rejected = 0
-        self.n_resets = 0
+        self.n_redetections = 0
 
     # ----- public -----------------------------------------------------------------------
     def process(self, frame_bgr: np.ndarray, t: float
@@ -160,10 +175,7 @@ class PoseTracker:
             raise ValueError("frame_bgr must be an (h, w, 3) BGR image")
         small = downscale_for_analysis(frame_bgr, max_side_px=self.max_side_px)
         rgb = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
-        if self.box is None:
-            row = self._acquire(rgb, t)
-        else:
-            row = self._follow(rgb, t)
+        row = self._acquire(rgb, t) if self.box is None else self._follow(rgb, t)
         hands = self._run_hands(rgb) if self._hands is not None else []
         return row, hands
 
@@ -183,13 +195,12 @@ class PoseTracker:
     def _acquire(self, rgb: np.ndarray, t: float) -> np.ndarray | None:
         """Find the person to follow: whoever MediaPipe finds, or the target."""
         h, w = rgb.shape[:2]
-        target = self.target
-        if target is None:
-            row = self._run_pose(rgb, None)
-        elif isinstance(target, str):
-            row = self._choose(rgb, t, target)
+        if self.target is None:
+            row = self._run_pose(rgb)
+        elif isinstance(self.target, str):
+            row = self._choose(rgb, t, self.target)
         else:
-            row = self._find_at(rgb, t, target)
+            row = self._find_at(rgb, t, self.target)
         if row is not None:
             self._accept(row, w, h, t)
         return row
@@ -200,23 +211,26 @@ class PoseTracker:
         img = rgb.copy()
         found: list[tuple[np.ndarray, BodyBox]] = []
         for _ in range(MAX_PEOPLE):
-            self._reset()
-            row = self._run_pose(img, None)
+            self._redetect()
+            row = self._run_pose(img)
             if row is None:
                 break
             box = body_box(row, w, h, t)
             if any(b.contains(box.hip_x, box.hip_y) for _, b in found):
-                break  # found the same person again through the mask
+                break  # the same person again, through the mask
             found.append((row, box))
-            x0, y0, x1, y1 = _expand_px(box, w, h, margin=0.1)
-            img[y0:y1, x0:x1] = 127
+            x0, y0, x1, y1 = _box_window(box, w, h, margin=0.1)
+            img[y0:y1, x0:x1] = MASK_GREY
         if not found:
             return None
         if how == "largest":
-            row, _ = max(found, key=lambda rb: rb[1].torso_px)
+            row, box = max(found, key=lambda rb: rb[1].torso_px)
         else:
-            row, _ = min(found, key=lambda rb: math.hypot(rb[1].hip_x - 0.5, rb[1].hip_y - 0.5))
-        self._reset()
+            row, box = min(found, key=lambda rb: math.hypot(rb[1].hip_x - 0.5,
+                                                            rb[1].hip_y - 0.5))
+        if len(found) > 1:   # MediaPipe is tracking the last one found: point it at ours
+            self._redetect()
+            row = self._run_pose(_mask(rgb, _box_window(box, w, h, margin=ROI_MARGIN_BODY)))
         return row
 
     def _find_at(self, rgb: np.ndarray, t: float, target: tuple) -> np.ndarray | None:
@@ -230,32 +244,33 @@ class PoseTracker:
             px, py = (x0 + x1) / 2, (y0 + y1) / 2
             side = 1.25 * max((x1 - x0) * w, (y1 - y0) * h)
             windows = [_square_window(px * w, py * h, side, w, h)]
-        windows.append((0, 0, w, h))
         for win in windows:
-            self._reset()
-            row = self._run_pose(rgb, win)
+            self._redetect()
+            row = self._run_pose(_mask(rgb, win))
             if row is None:
                 continue
             box = body_box(row, w, h, t)
-            hit = box.contains(px, py, margin=0.1) if len(target) == 2 else \
-                (target[0] <= box.hip_x <= target[2] and target[1] <= box.hip_y <= target[3])
+            if len(target) == 2:
+                hit = box.contains(px, py, margin=0.1)
+            else:
+                hit = target[0] <= box.hip_x <= target[2] and target[1] <= box.hip_y <= target[3]
             if hit:
-                self._window = win
                 return row
         return None
 
     # ----- following --------------------------------------------------------------------
     def _follow(self, rgb: np.ndarray, t: float) -> np.ndarray | None:
         h, w = rgb.shape[:2]
-        self._place_window(w, h, t)
-        row = self._run_pose(rgb, self._window)
+        lost_s = 0.0 if self._lost_since is None else max(t - self._lost_since, 0.0)
+        window = _box_window(self.box, w, h,
+                             margin=ROI_MARGIN_BODY * (1.0 + ROI_GROWTH_PER_S * lost_s))
+        row = self._run_pose(_mask(rgb, window))
         if row is None:
             self._mark_lost(t)
             return None
-        box = body_box(row, w, h, t)
-        if not plausible_move(self.box, box, width=w, height=h):
+        if not plausible_move(self.box, body_box(row, w, h, t), width=w, height=h):
             self.n_rejected += 1
-            self._reset()          # drop the impostor; re-detect inside the window
+            self._redetect()          # drop the impostor; re-detect inside the window
             self._mark_lost(t)
             return None
         self._accept(row, w, h, t)
@@ -269,46 +284,25 @@ class PoseTracker:
         if self._lost_since is None:
             self._lost_since = t
 
-    def _place_window(self, w: int, h: int, t: float) -> None:
-        """Keep the window still while the body is well inside it; else re-centre it."""
-        box = self.box
-        lost_s = 0.0 if self._lost_since is None else max(t - self._lost_since, 0.0)
-        side = ROI_SIZE_BODY * max((box.x1 - box.x0) * w, (box.y1 - box.y0) * h)
-        side = max(side, ROI_MIN_FRAC * min(w, h)) * (1.0 + ROI_GROWTH_PER_S * lost_s)
-        cx, cy = (box.x0 + box.x1) / 2 * w, (box.y0 + box.y1) / 2 * h
-        want = _square_window(cx, cy, side, w, h)
-        if self._window is None or lost_s > 0 or not self._inside(box, w, h) \
-                or _side_changed(self._window, want):
-            if want != self._window:
-                self._window = want
-                self._reset()
-
-    def _inside(self, box: BodyBox, w: int, h: int) -> bool:
-        x0, y0, x1, y1 = self._window
-        m = ROI_EDGE_FRAC * max(x1 - x0, y1 - y0)
-        return ((x0 == 0 or box.x0 * w >= x0 + m) and (y0 == 0 or box.y0 * h >= y0 + m)
-                and (x1 == w or box.x1 * w <= x1 - m) and (y1 == h or box.y1 * h <= y1 - m))
-
     # ----- MediaPipe --------------------------------------------------------------------
-    def _reset(self) -> None:
-        self._pose.reset()
-        self.n_resets += 1
+    def _redetect(self) -> None:
+        """Make MediaPipe run its person detector on the next frame.
 
-    def _run_pose(self, rgb: np.ndarray, window) -> np.ndarray | None:
-        h, w = rgb.shape[:2]
-        if window is None or window == (0, 0, w, h):
-            res = self._pose.process(rgb)
-            return None if res.pose_landmarks is None else _pose_array(res.pose_landmarks)
-        x0, y0, x1, y1 = window
-        res = self._pose.process(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
+        A blank frame makes the tracked body vanish (about 20 ms), far cheaper than
+        ``Pose.reset()`` (about 70 ms, the graph restarts).
+        """
+        self._pose.process(_BLANK)
+        self.n_redetections += 1
+
+    def _run_pose(self, rgb: np.ndarray) -> np.ndarray | None:
+        res = self._pose.process(rgb)
         if res.pose_landmarks is None:
             return None
-        row = _pose_array(res.pose_landmarks)
-        cw, ch = x1 - x0, y1 - y0
-        row[:, 0] = (row[:, 0] * cw + x0) / w
-        row[:, 1] = (row[:, 1] * ch + y0) / h
-        row[:, 2] = row[:, 2] * cw / w
-        return row
+        arr = np.array([[p.x, p.y, p.z, p.visibility] for p in res.pose_landmarks.landmark],
+                       dtype=float)
+        if arr.shape != (N_POSE, 4):
+            raise RuntimeError(f"MediaPipe returned {arr.shape} pose landmarks")
+        return arr
 
     def _run_hands(self, rgb: np.ndarray) -> list[HandLandmarks]:
         res = self._hands.process(rgb)
@@ -324,6 +318,9 @@ class PoseTracker:
 
 
 # ----- helpers ---------------------------------------------------------------------------
+_BLANK = np.zeros((64, 64, 3), np.uint8)
+
+
 def _make_pose(det: float, trk: float):
     import mediapipe as mp
 
@@ -341,14 +338,19 @@ def _make_hands(det: float, trk: float):
                                     min_tracking_confidence=trk)
 
 
-def _pose_array(landmarks) -> np.ndarray:
-    arr = np.array([[p.x, p.y, p.z, p.visibility] for p in landmarks.landmark], dtype=float)
-    if arr.shape != (N_POSE, 4):
-        raise RuntimeError(f"MediaPipe returned {arr.shape} pose landmarks")
-    return arr
+def _mask(rgb: np.ndarray, window: Window) -> np.ndarray:
+    """``rgb`` with everything outside ``window`` painted grey (the frame itself if the
+    window covers it)."""
+    h, w = rgb.shape[:2]
+    x0, y0, x1, y1 = window
+    if (x0, y0, x1, y1) == (0, 0, w, h):
+        return rgb
+    out = np.full_like(rgb, MASK_GREY)
+    out[y0:y1, x0:x1] = rgb[y0:y1, x0:x1]
+    return out
 
 
-def _square_window(cx: float, cy: float, side: float, w: int, h: int) -> tuple:
+def _square_window(cx: float, cy: float, side: float, w: int, h: int) -> Window:
     """Integer window of ``side`` px centred near (cx, cy), shifted to lie inside the frame."""
     cw, ch = int(round(min(side, w))), int(round(min(side, h)))
     x0 = int(round(min(max(cx - cw / 2, 0), w - cw)))
@@ -356,15 +358,12 @@ def _square_window(cx: float, cy: float, side: float, w: int, h: int) -> tuple:
     return (x0, y0, x0 + cw, y0 + ch)
 
 
-def _side_changed(old: tuple, new: tuple, tol: float = 0.3) -> bool:
-    a, b = max(old[2] - old[0], old[3] - old[1]), max(new[2] - new[0], new[3] - new[1])
-    return abs(math.log(max(a, 1) / max(b, 1))) > math.log(1 + tol)
-
-
-def _expand_px(box: BodyBox, w: int, h: int, *, margin: float) -> tuple[int, int, int, int]:
-    mx, my = margin * (box.x1 - box.x0), margin * (box.y1 - box.y0)
-    return (max(int((box.x0 - mx) * w), 0), max(int((box.y0 - my) * h), 0),
-            min(int(math.ceil((box.x1 + mx) * w)), w), min(int(math.ceil((box.y1 + my) * h)), h))
+def _box_window(box: BodyBox, w: int, h: int, *, margin: float) -> Window:
+    """``box`` grown by ``margin`` times its longer side on every side, clipped (pixels)."""
+    longer = max((box.x1 - box.x0) * w, (box.y1 - box.y0) * h)
+    m = margin * longer
+    return (max(int(box.x0 * w - m), 0), max(int(box.y0 * h - m), 0),
+            min(int(math.ceil(box.x1 * w + m)), w), min(int(math.ceil(box.y1 * h + m)), h))
 
 
 def _check_target(target):

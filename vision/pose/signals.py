@@ -43,7 +43,9 @@ from vision.pose.trace import (L_ANKLE, L_HIP, L_KNEE, L_SHOULDER, N_POSE, R_ANK
 MIN_VISIBILITY = 0.5
 MAX_GAP_S = 0.25
 CUTOFF_HZ = 4.0
-FOOT_TO_SHANK = 0.62   # foot length / shank length, adult anthropometry (Drillis & Contini 1966)
+# foot length / shank (knee-ankle) length: 0.62 for adults (Drillis & Contini 1966), about
+# 0.7 for young children (relatively larger feet); used only when the foot is foreshortened
+FOOT_TO_SHANK = 0.66
 
 __all__ = [
     "MIN_VISIBILITY", "MAX_GAP_S", "CUTOFF_HZ", "Signals", "prepare", "gate_visibility",
@@ -77,19 +79,22 @@ def interpolate_gaps(x: np.ndarray, *, fps: float, max_gap_s: float = MAX_GAP_S)
     timeline of ``fps`` frames per second.
     """
     x = np.asarray(x, dtype=float)
-    flat = x.reshape(len(x), -1).copy()
+    n = len(x)
+    flat = x.reshape(n, -1).copy()
+    if n == 0:
+        return flat.reshape(x.shape)
     max_gap = int(round(max_gap_s * fps))
-    idx = np.arange(len(flat))
-    for j in range(flat.shape[1]):
-        col = flat[:, j]
-        nan = np.isnan(col)
-        if not nan.any() or nan.all():
-            continue
-        good = ~nan
-        for a, b in runs(nan):
-            if a == 0 or b == len(col) or b - a > max_gap:
-                continue
-            col[a:b] = np.interp(idx[a:b], idx[good], col[good])
+    good = np.isfinite(flat)
+    idx = np.arange(n)[:, None]
+    prev = np.maximum.accumulate(np.where(good, idx, -1), axis=0)
+    nxt = np.minimum.accumulate(np.where(good, idx, n)[::-1], axis=0)[::-1]
+    fill = ~good & (prev >= 0) & (nxt < n) & (nxt - prev - 1 <= max_gap)
+    if fill.any():
+        p0, p1 = np.clip(prev, 0, n - 1), np.clip(nxt, 0, n - 1)
+        v0 = np.take_along_axis(flat, p0, axis=0)
+        v1 = np.take_along_axis(flat, p1, axis=0)
+        w = (idx - p0) / np.maximum(p1 - p0, 1)
+        flat[fill] = (v0 + (v1 - v0) * w)[fill]
     return flat.reshape(x.shape)
 
 
@@ -432,8 +437,8 @@ def choose_foot(sig: Signals, *, min_coverage: float = 0.5, max_length_cv: float
     """Pick the better-seen foot (visibility, coverage, and steadiness of its length).
 
     The far foot in a side view is often guessed by the tracker: its length changes from
-    frame to frame while a real foot is rigid, so the length's coefficient of variation
-    (robust: 1.4826 MAD / median) penalises it.
+    frame to frame while a real foot is rigid, so the variation of its length (robust:
+    1.4826 MAD, divided by the foot scale) penalises it.
     """
     person = sig.person
     npers = max(int(person.sum()), 1)
@@ -444,12 +449,15 @@ def choose_foot(sig: Signals, *, min_coverage: float = 0.5, max_length_cv: float
         ok = np.isfinite(dist)
         cov[s] = min(float(ok.sum() / npers), 1.0)
         med = _nanmedian(dist)
-        cv = float(1.4826 * _nanmedian(np.abs(dist - med)) / med) if ok.sum() >= 5 and med > 0 else np.inf
+        flen[s] = _foot_scale(med, shank_length(sig, s))
+        # variation relative to the foot scale: a foreshortened (front view) foot is short
+        # but steady, and must not read as unstable
+        cv = (float(1.4826 * _nanmedian(np.abs(dist - med)) / flen[s])
+              if ok.sum() >= 5 and flen[s] > 0 else np.inf)
         vis = sig.visibility[:, [SIDE_IDX[s]["heel"], SIDE_IDX[s]["toe"]]]
         mvis = _nanmedian(vis.mean(axis=1))
         score[s] = float(cov[s] * (mvis if np.isfinite(mvis) else 0) / (1 + 10 * cv)) if np.isfinite(cv) else 0.0
         rel[s] = bool(cov[s] >= min_coverage and cv <= max_length_cv)
-        flen[s] = _foot_scale(med, shank_length(sig, s))
     usable = [s for s in score if cov[s] > 0 and np.isfinite(flen[s])]
     side = max(usable, key=lambda s: (rel[s], score[s])) if usable else None
     return FootChoice(side=side, reliable=rel, score=score, foot_length=flen, coverage=cov)

@@ -24,12 +24,12 @@ Progress = Callable[[int, int], None]
 @dataclass(frozen=True)
 class TrackStats:
     """What happened while tracking: frames seen, frames with a person, rejected jumps
-    (detections refused as another person) and tracker resets."""
+    (detections refused as another person) and forced re-detections."""
 
     frames: int
     frames_with_person: int
     rejected_jumps: int
-    resets: int
+    redetections: int
 
 
 def track_video(path: str | os.PathLike, *, hands: bool = False, target=None,
@@ -84,6 +84,8 @@ def track_frames(frames: Iterable[tuple[float, np.ndarray]], fps: float, width: 
     rows: list[np.ndarray] = []
     hand_rows: list[list[HandLandmarks]] = []
     missing = np.full((N_POSE, 4), np.nan)
+    if max_frames is not None and total:
+        total = min(total, max_frames)
     with PoseTracker(hands=hands, target=target) as tracker:
         for i, (t, frame) in enumerate(frames):
             if max_frames is not None and i >= max_frames:
@@ -96,7 +98,7 @@ def track_frames(frames: Iterable[tuple[float, np.ndarray]], fps: float, width: 
                 progress(i + 1, max(total, i + 1))
         stats = TrackStats(frames=len(ts),
                            frames_with_person=sum(not np.isnan(r[0, 0]) for r in rows),
-                           rejected_jumps=tracker.n_rejected, resets=tracker.n_resets)
+                           rejected_jumps=tracker.n_rejected, redetections=tracker.n_redetections)
     if not ts:
         raise VideoError(f"{source or 'the stream'} gave no frames to track.")
     trace = Trace(fps=float(fps), width=int(width), height=int(height), t=np.array(ts),

@@ -147,9 +147,11 @@ class BodyModel:
             out[:, k] = c + fwd * h * f + up * h * u + z * h * s
 
     @staticmethod
-    def on_ground(pts: np.ndarray) -> np.ndarray:
-        """Shift each frame vertically so its lowest heel/foot-index point is at y = 0."""
-        low = pts[:, 29:33, 1].min(axis=1)
+    def on_ground(pts: np.ndarray, *, feet=SIDES) -> np.ndarray:
+        """Shift each frame vertically so the lowest heel/foot-index point of ``feet`` (the
+        standing feet) is at y = 0."""
+        idx = [k + (0 if s == "left" else 1) for s in feet for k in (29, 31)]
+        low = pts[:, idx, 1].min(axis=1)
         out = pts.copy()
         out[..., 1] -= low[:, None]
         return out

@@ -175,7 +175,7 @@ def skeleton(feet: dict, heading: np.ndarray, d: Dims, fps: float, cycle_s: floa
         reach.append(pts[s][1][:, 1] + np.sqrt(np.maximum(leg ** 2 - dh ** 2, (0.6 * leg) ** 2)))
     hip_y = _gauss(np.minimum(np.minimum(*reach), d.hip_h), 0.03 * fps)
     out = np.zeros((n, N_POSE, 3))
-    for s, sg in (("left", -1), ("right", 1)):
+    for s in ("left", "right"):
         hip[s][:, 1] = hip_y
         o = 1 if s == "right" else 0
         heel, ankle, toe = pts[s]

@@ -56,7 +56,7 @@ def make_scene(rng: np.random.Generator, *, view: str = "side", facing: str | No
     dist = float(max(extent / (2 * fill * tan_half), 0.8))
     if supine:
         target = (0.25 * height_m + rng.uniform(-0.1, 0.1) * height_m, 0.1, 0.0)
-        cam_h, pitch = rng.uniform(0.3, 0.7), 0.0
+        cam_h, pitch = rng.uniform(0.2, 0.45), 0.0
     else:
         target = (rng.uniform(-0.1, 0.1) * height_m, 0.5 * height_m, 0.0)
         cam_h, pitch = rng.uniform(0.3, 0.65) * height_m, 0.0
@@ -94,7 +94,7 @@ def phase_schedule(n_reps: int, rng: np.random.Generator, fps: float, *, go_s=(0
     for k in range(n_reps):
         ng, nh, nb = (max(int(round(u(r) * fps)), 2) for r in (go_s, hold_s, back_s))
         nh = max(nh - 2, 0)
-        seg = np.concatenate([(1 - np.cos(np.pi * np.arange(ng) / ng)) / 2, np.ones(nh),
+        seg = np.concatenate([(1 - np.cos(np.pi * np.arange(ng) / (ng - 1))) / 2, np.ones(nh),
                               (1 + np.cos(np.pi * np.arange(1, nb + 1) / nb)) / 2])
         parts.append(seg)
         ids.append(np.full(len(seg), k))
@@ -246,7 +246,7 @@ def heel_raise_trace(reps: int = 3, rise_frac_foot=None, hold_s=None, *, fps: fl
     """Heel raises (calf raises): both heels rise by ``rise_frac_foot`` (fraction of the
     foot length, per rep or scalar; random 0.2-0.4) and hold ``hold_s`` seconds (random
     0.3-2.0). truth: ``reps``, ``rep_frames``, ``peak_rise_frac_foot``, ``hold_s`` (time
-    with the heel at >= 90 % of the rep's peak, so it includes the ends of the ease),
+    with the heel at >= 80 % of the rep's peak, so it includes the ends of the ease),
     ``heel_rise_frac_foot`` (per frame), scene."""
     rng = np.random.default_rng(seed)
     scene_opts, render_opts = _split_options(options)
@@ -288,7 +288,7 @@ def _holds_schedule(reps, holds, rng, fps):
     return np.concatenate(phase), rep_frames, np.concatenate(rep_id)
 
 
-def _top_hold_s(rise: np.ndarray, rep_frames, fps: float, frac: float = 0.9) -> list[float]:
+def _top_hold_s(rise: np.ndarray, rep_frames, fps: float, frac: float = 0.8) -> list[float]:
     return [float((rise[a:b + 1] >= frac * rise[a:b + 1].max()).sum() / fps) for a, b in rep_frames]
 
 
@@ -306,7 +306,8 @@ def leg_raise_trace(reps: int = 3, peak_hip_flexion_deg=None, knee_bend_deg=None
     legs : "both" | "left" | "right" | "alternate"
 
     truth: ``reps``, ``rep_frames``, ``peak_hip_flexion_deg``, ``min_knee_angle_deg``,
-    ``rep_side`` (per rep), ``hip_flexion_deg`` (per frame, raised leg), scene.
+    ``rep_side`` (per rep), ``hip_flexion_deg`` (per frame, nominal, without the small
+    sway that the landmarks also carry), scene.
     """
     if legs not in ("both", "left", "right", "alternate"):
         raise ValueError(f"legs must be both, left, right or alternate, got {legs!r}")
@@ -326,9 +327,11 @@ def leg_raise_trace(reps: int = 3, peak_hip_flexion_deg=None, knee_bend_deg=None
     seg = Segments.standing(n)
     seg.body_pitch_deg[:] = 90.0
     seg.trunk_deg[:] = _sway(n, rng, fps, 0.5)
+    flex = {}
     for s in SIDES:
         active = np.array([rs in (s, "both") for rs in rep_side])[r] & (rep_id >= 0)
         th = np.where(active, hip, 0.0) + np.abs(_sway(n, rng, fps, 0.7))
+        flex[s] = th + seg.trunk_deg
         sh = th - np.where(active, knee, np.abs(_sway(n, rng, fps, 1.0)))
         seg.thigh_deg[s][:], seg.shank_deg[s][:] = th, sh
         seg.foot_deg[s][:] = -sh + 15.0
@@ -339,7 +342,9 @@ def leg_raise_trace(reps: int = 3, peak_hip_flexion_deg=None, knee_bend_deg=None
                    **{"far_foot_wander": 0.0, **render_opts})
     truth = dict(scene, fps=fps, rep_frames=rep_frames, rep_side=rep_side,
                  reps=[(a / fps, b / fps) for a, b in rep_frames],
-                 peak_hip_flexion_deg=[float(hip[a:b + 1].max()) for a, b in rep_frames],
+                 peak_hip_flexion_deg=[max(float(flex[s][a:b + 1].max()) for s in SIDES
+                                           if rs in (s, "both"))
+                                       for (a, b), rs in zip(rep_frames, rep_side)],
                  min_knee_angle_deg=[180.0 - float(knee[a:b + 1].max()) for a, b in rep_frames],
                  hip_flexion_deg=hip)
     return trace, truth
@@ -360,12 +365,14 @@ def idle_trace(duration_s: float = 10.0, *, activity: str = "standing", fps: flo
         seg.thigh_deg[s][:] = np.abs(_sway(n, rng, fps, 2.0))
         seg.arm_deg[s][:] = 5 + _sway(n, rng, fps, 3.0)
         seg.forearm_deg[s][:] = 10 + _sway(n, rng, fps, 3.0)
+    stance = SIDES
     if activity == "ankle_circles":
         lifted = SIDES[int(rng.integers(2))]
         f = rng.uniform(0.4, 0.9)
-        seg.thigh_deg[lifted][:] = 25 + _sway(n, rng, fps, 2.0)
+        seg.thigh_deg[lifted][:] = 35 + _sway(n, rng, fps, 2.0)
         seg.shank_deg[lifted][:] = 5.0
         seg.foot_deg[lifted][:] = 20 * np.sin(2 * np.pi * f * tt) + 10
+        stance = tuple(s for s in SIDES if s != lifted)
     elif activity == "shifting":
         for s in SIDES:
             seg.thigh_deg[s][:] = 10 * (1 - np.cos(2 * np.pi * 0.3 * tt)) / 2 + np.abs(_sway(n, rng, fps, 2))
@@ -381,7 +388,7 @@ def idle_trace(duration_s: float = 10.0, *, activity: str = "standing", fps: flo
     if supine:
         pts = body.landmarks(seg, pelvis_m=np.tile([0.0, 0.06 * body.height_m, 0.0], (n, 1)))
     else:
-        pts = body.on_ground(body.landmarks(seg, pelvis_m=np.zeros((n, 3))))
+        pts = body.on_ground(body.landmarks(seg, pelvis_m=np.zeros((n, 3))), feet=stance)
     trace = render(pts, cam, rng, fps=fps, foot_m=body.foot_m, source=f"synthetic-{activity}",
                    **render_opts)
     return trace, dict(scene, fps=fps, reps=[], rep_frames=[])

@@ -1,0 +1,72 @@
+"""vision.exercises.heel_raise on synthetic traces with exact truth."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from vision.exercises import heel_raise
+from vision.synth.traces import heel_raise_trace, idle_trace, leg_raise_trace, squat_trace
+
+
+@pytest.mark.parametrize("view", ["side", "front", "rear"])
+def test_reps_peak_and_hold_over_a_batch(view):
+    rng = np.random.default_rng({"side": 1, "front": 2, "rear": 3}[view])
+    peak_err, hold_err = [], []
+    for _ in range(10):
+        reps = int(rng.integers(1, 5))
+        tr, truth = heel_raise_trace(reps, fps=float(rng.choice([24, 30, 50, 60])), view=view,
+                                     seed=int(rng.integers(1 << 30)),
+                                     noise_px=float(rng.uniform(0.5, 2.5)),
+                                     drop_frac=float(rng.uniform(0, 0.08)),
+                                     low_vis_frac=float(rng.uniform(0, 0.08)))
+        rep = heel_raise.analyse(tr)
+        assert rep.metrics["reps"] == reps
+        for r, peak, hold in zip(rep.reps, truth["peak_rise_frac_foot"], truth["hold_s"]):
+            peak_err.append(r.metrics["peak_heel_rise_pct_foot"] / 100 - peak)
+            hold_err.append(r.metrics["hold_s"] - hold)
+    # from the front or back the foot is foreshortened and its length comes from the shank
+    # (an anthropometric ratio), so the scale is rougher there
+    assert np.max(np.abs(peak_err)) < (0.07 if view == "side" else 0.1)   # foot lengths
+    # a 27 px foot with 2.5 px jitter still times the hold to within half a second
+    assert np.max(np.abs(hold_err)) < 0.5 and np.mean(np.abs(hold_err)) < 0.2   # seconds
+
+
+def test_long_hold_is_measured():
+    tr, truth = heel_raise_trace(2, rise_frac_foot=0.3, hold_s=[2.5, 1.0], fps=60, seed=5,
+                                 noise_px=1.0)
+    rep = heel_raise.analyse(tr)
+    assert rep.verdict == "good" and rep.metrics["reps"] == 2
+    assert rep.metrics["hold_s"] == pytest.approx(truth["hold_s"], abs=0.3)
+    assert rep.metrics["peak_heel_rise_pct_foot"] == pytest.approx(30, abs=5)
+
+
+def test_no_false_reps_from_idle_ankle_circles_or_squats():
+    rng = np.random.default_rng(8)
+    for k in range(8):
+        act = ["standing", "ankle_circles", "shifting", "ankle_circles"][k % 4]
+        tr, _ = idle_trace(12.0, activity=act, view="side" if k < 4 else "front",
+                           seed=int(rng.integers(1 << 30)), noise_px=2.0, low_vis_frac=0.05)
+        assert heel_raise.analyse(tr).reps == (), act
+    squats, _ = squat_trace(3, seed=2, noise_px=1.0)
+    assert heel_raise.analyse(squats).reps == ()
+
+
+def test_insufficient_data_cases():
+    lying, _ = leg_raise_trace(1, seed=1)
+    assert "lying" in heel_raise.analyse(lying).reason
+    tr, _ = heel_raise_trace(2, seed=3)
+    tr.pose[:, 27:33, 3] = 0.1
+    rep = heel_raise.analyse(tr)
+    assert rep.verdict == "insufficient_data" and "feet" in rep.reason
+
+
+def test_bench_one_minute_trace(capsys):
+    tr, _ = heel_raise_trace(20, fps=60.0, seed=4, noise_px=1.5, drop_frac=0.05)
+    t0 = time.perf_counter()
+    heel_raise.analyse(tr)
+    dt = time.perf_counter() - t0
+    with capsys.disabled():
+        print(f"\n[bench] heel-raise analysis of {tr.t[-1]:.0f} s at 60 fps: {1000 * dt:.0f} ms")

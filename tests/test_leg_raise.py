@@ -1,0 +1,69 @@
+"""vision.exercises.leg_raise on synthetic supine traces with exact truth."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from vision.exercises import leg_raise
+from vision.synth.traces import idle_trace, leg_raise_trace, squat_trace
+
+
+def test_peak_hip_flexion_within_3_degrees_over_a_batch():
+    """Random supine leg raises (one leg, both, alternating; children and adults; 24-60
+    fps; noise, drops, low visibility): exact rep counts and peaks within 3 degrees."""
+    rng = np.random.default_rng(99)
+    errors = []
+    for _ in range(30):
+        reps = int(rng.integers(1, 5))
+        legs = str(rng.choice(["both", "left", "right", "alternate"]))
+        tr, truth = leg_raise_trace(reps, legs=legs, fps=float(rng.choice([24, 30, 50, 60])),
+                                    seed=int(rng.integers(1 << 30)),
+                                    facing=str(rng.choice(["left", "right"])),
+                                    noise_px=float(rng.uniform(0.5, 2.5)),
+                                    drop_frac=float(rng.uniform(0, 0.08)),
+                                    low_vis_frac=float(rng.uniform(0, 0.08)))
+        rep = leg_raise.analyse(tr)
+        assert len(rep.reps) == reps, (legs, truth["peak_hip_flexion_deg"])
+        for r, peak, side in zip(rep.reps, truth["peak_hip_flexion_deg"], truth["rep_side"]):
+            errors.append(r.metrics["peak_hip_flexion_deg"] - peak)
+            assert r.metrics["side"] == side
+    errors = np.abs(errors)
+    assert np.mean(errors <= 3.0) >= 0.95 and errors.max() < 5.0
+
+
+def test_faults_low_lift_and_knee_bent():
+    tr, _ = leg_raise_trace(3, peak_hip_flexion_deg=[90, 50, 88], knee_bend_deg=[0, 0, 40],
+                            legs="both", seed=4, noise_px=1.0)
+    rep = leg_raise.analyse(tr)
+    assert [r.faults for r in rep.reps] == [(), ("low_lift",), ("knee_bent",)]
+    assert rep.verdict == "needs_attention"
+    assert rep.metrics["min_knee_extension_deg"] == pytest.approx(140, abs=6)
+    assert rep.metrics["peak_hip_flexion_deg"] == pytest.approx([90, 50, 88], abs=3)
+
+
+def test_good_straight_leg_raises():
+    tr, truth = leg_raise_trace(2, peak_hip_flexion_deg=85, knee_bend_deg=2, legs="right",
+                                seed=6, noise_px=1.0)
+    rep = leg_raise.analyse(tr)
+    assert rep.verdict == "good" and rep.metrics["reps"] == 2
+    assert all(r.metrics["side"] == "right" and r.metrics["complete"] for r in rep.reps)
+
+
+def test_no_reps_when_lying_still_and_refuses_standing():
+    tr, _ = idle_trace(10.0, activity="supine", seed=3, noise_px=2.0)
+    rep = leg_raise.analyse(tr)
+    assert rep.reps == () and rep.verdict == "insufficient_data"
+    standing, _ = squat_trace(2, seed=3)
+    assert "not lying" in leg_raise.analyse(standing).reason
+
+
+def test_bench_one_minute_trace(capsys):
+    tr, _ = leg_raise_trace(14, fps=60.0, seed=12, noise_px=1.5)
+    t0 = time.perf_counter()
+    leg_raise.analyse(tr)
+    dt = time.perf_counter() - t0
+    with capsys.disabled():
+        print(f"\n[bench] leg-raise analysis of {tr.t[-1]:.0f} s at 60 fps: {1000 * dt:.0f} ms")

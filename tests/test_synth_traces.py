@@ -1,0 +1,107 @@
+"""vision.synth.traces: deterministic synthetic traces whose truth matches their landmarks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from vision.pose import signals as S
+from vision.pose.trace import L_HIP, R_HIP, Trace
+from vision.synth.body import BodyModel, Camera, Segments
+from vision.synth.traces import (heel_raise_trace, idle_trace, leg_raise_trace, phase_schedule,
+                                 squat_trace)
+
+
+def test_deterministic_given_seed():
+    a, ta = squat_trace(2, seed=11, noise_px=2.0, drop_frac=0.05, low_vis_frac=0.05)
+    b, tb = squat_trace(2, seed=11, noise_px=2.0, drop_frac=0.05, low_vis_frac=0.05)
+    c, _ = squat_trace(2, seed=12, noise_px=2.0)
+    np.testing.assert_array_equal(a.pose, b.pose)
+    assert ta["reps"] == tb["reps"]
+    assert a.pose.shape != c.pose.shape or not np.array_equal(a.pose, c.pose, equal_nan=True)
+
+
+@pytest.mark.parametrize("fps", [24.0, 60.0])
+def test_trace_shape_units_and_timeline(fps):
+    tr, truth = heel_raise_trace(2, fps=fps, seed=1, drop_frac=0.1)
+    assert tr.pose.shape == (len(tr), 33, 4)
+    assert tr.fps == fps and np.allclose(np.diff(tr.t), 1 / fps)
+    seen = np.isfinite(tr.pose[..., 0])
+    assert 0.0 < np.isnan(tr.pose[:, 0, 0]).mean() < 0.3            # dropped frames
+    xy = tr.pose[..., :2][seen]
+    assert xy.min() > -0.05 and xy.max() < 1.05                       # person in the picture
+    assert truth["reps"][-1][1] < tr.t[-1]
+
+
+def test_body_model_foot_geometry_and_heel_rise():
+    body = BodyModel(height_m=1.2)
+    seg = Segments.standing(2)
+    seg.foot_deg["left"][1] = 30.0
+    pts = body.landmarks(seg, pelvis_m=np.zeros((2, 3)))
+    heel, toe = pts[:, 29], pts[:, 31]
+    np.testing.assert_allclose(np.linalg.norm(toe - heel, axis=1), body.foot_m)
+    rise = (heel[1, 1] - toe[1, 1]) - (heel[0, 1] - toe[0, 1])
+    assert rise == pytest.approx(body.foot_m * np.sin(np.radians(30)))
+
+
+def test_camera_side_view_preserves_angles_and_faces_the_right_way():
+    body = BodyModel(height_m=1.0)
+    seg = Segments.standing(1)
+    seg.thigh_deg["left"][0] = 90.0                  # thigh straight forward
+    pts = body.on_ground(body.landmarks(seg, pelvis_m=np.zeros((1, 3))))
+    cam = Camera(yaw_deg=90, distance_m=3.0, height_m=0.5, target_m=(0, 0.5, 0))
+    tr = Trace(fps=30, width=cam.width_px, height=cam.height_px, t=[0.0], pose=cam.project(pts))
+    sig = S.prepare(tr, cutoff_hz=None)
+    knee = S.knee_angle_deg(sig.side("left", "hip"), sig.side("left", "knee"), sig.side("left", "ankle"))
+    assert knee[0] == pytest.approx(90.0, abs=0.5)
+    assert sig.side("left", "toe")[0, 0] > sig.side("left", "heel")[0, 0]   # faces image right
+    z = tr.pose[0, :, 2]
+    assert z[25] < z[26]                        # near (left) knee has the smaller z
+
+
+def test_squat_truth():
+    tr, truth = squat_trace(3, depth_deg=[90, 60, 100], heel_lift={1: 0.25}, seed=4)
+    assert len(truth["reps"]) == 3
+    # the truth includes the small knee sway the body also carries
+    np.testing.assert_allclose(truth["min_knee_angle_deg"], [90, 120, 80], atol=5)
+    assert truth["heel_lift"] == [False, True, False]
+    a, b = truth["rep_frames"][1]
+    assert truth["heel_rise_frac_foot"][a:b + 1].max() == pytest.approx(0.25)
+    assert truth["heel_rise_frac_foot"][:a].max() == 0
+
+
+def test_leg_raise_truth_and_sides():
+    tr, truth = leg_raise_trace(4, peak_hip_flexion_deg=80, legs="alternate", seed=3)
+    assert truth["rep_side"] == ["left", "right", "left", "right"]
+    np.testing.assert_allclose(truth["peak_hip_flexion_deg"], 80, atol=3)
+    sig = S.prepare(tr)
+    trunk = sig.p(L_HIP)[:, 0] - sig.p(R_HIP)[:, 0]
+    assert np.nanmedian(np.abs(trunk)) < 0.05           # side view: hips overlap
+
+
+def test_heel_raise_truth():
+    tr, truth = heel_raise_trace(2, rise_frac_foot=[0.2, 0.3], hold_s=[0.5, 1.5], seed=2)
+    np.testing.assert_allclose(truth["peak_rise_frac_foot"], [0.2, 0.3])
+    assert truth["hold_s"][1] > truth["hold_s"][0] + 0.8
+
+
+def test_idle_traces_have_no_reps():
+    for act in ("standing", "ankle_circles", "shifting", "supine"):
+        tr, truth = idle_trace(4.0, activity=act, seed=1)
+        assert truth["reps"] == [] and len(tr) == 120
+
+
+def test_phase_schedule_intervals():
+    rng = np.random.default_rng(0)
+    phase, reps, ids = phase_schedule(3, rng, 30.0)
+    assert len(reps) == 3
+    for k, (a, b) in enumerate(reps):
+        assert (ids[a:b + 1] == k).all() and phase[a:b + 1].max() == pytest.approx(1.0)
+        assert phase[a] < 0.05 and phase[b] < 0.05
+
+
+def test_bad_options_raise():
+    with pytest.raises(ValueError):
+        squat_trace(1, view="top")
+    with pytest.raises(ValueError):
+        leg_raise_trace(1, legs="three")

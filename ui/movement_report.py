@@ -1,0 +1,129 @@
+"""Rendering of an :class:`~vision.exercises.report.ExerciseReport` for the Movement page:
+verdict and key numbers, the fault timeline (Altair), the reps table, and a scrubber that
+draws a trace's skeleton (:func:`vision.pose.annotate.draw_pose`) at a chosen moment.
+Formatting only: every number comes from the report or the trace.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from ui.engines import load
+from ui.widgets import fmt, metric_label, verdict_box
+
+VIEW_WIDTH_PX = 560
+
+
+def summary(report) -> None:
+    """Verdict box and four key numbers."""
+    verdict_box(report.verdict, report.reason or "")
+    top, bottom = st.columns(2), st.columns(2)
+    top[0].metric("Reps / steps", len(report.reps) or report.metrics.get("steps", 0))
+    top[1].metric("Faults", len(report.faults))
+    bottom[0].metric("Camera view", report.view)
+    duration = report.frames / report.fps if report.fps else 0
+    bottom[1].metric("Length", f"{duration:.1f} s")
+    for msg in dict.fromkeys(f.message for f in report.faults):
+        st.markdown(f"- {msg}")
+
+
+def details(report) -> None:
+    """Fault timeline, reps table, all measurements and the analysis notes."""
+    if report.faults:
+        st.subheader("When the faults happen")
+        st.altair_chart(fault_timeline(report), width="stretch")
+    if report.reps:
+        st.subheader("Reps")
+        st.dataframe(reps_table(report), hide_index=True, width="stretch")
+    if report.metrics:
+        with st.expander("All measurements"):
+            st.table(pd.DataFrame({"value": [_value(v) for v in report.metrics.values()]},
+                                  index=[metric_label(k) for k in report.metrics]))
+    for w in report.warnings:
+        st.caption(f"Note: {w}")
+
+
+def _value(v) -> str:
+    if isinstance(v, (list, tuple)):
+        return ", ".join(_value(x) for x in v)
+    if isinstance(v, float):
+        return fmt(v, 1)
+    return str(v)
+
+
+def fault_timeline(report) -> alt.Chart:
+    """Altair bars: one row per fault code, spanning the seconds it lasts."""
+    end = report.frames / report.fps if report.fps else max(f.end_s for f in report.faults)
+    df = pd.DataFrame([{"fault": f.code.replace("_", " "), "side": f.side, "start": f.start_s,
+                        "end": max(f.end_s, f.start_s + 0.1), "message": f.message}
+                       for f in report.faults])
+    return (alt.Chart(df).mark_bar(cornerRadius=3, height=18)
+            .encode(x=alt.X("start:Q", title="seconds", scale=alt.Scale(domain=[0, end])),
+                    x2="end:Q", y=alt.Y("fault:N", title=None),
+                    color=alt.Color("side:N", scale=alt.Scale(
+                        domain=["left", "right", "both"],
+                        range=["#e8870e", "#1f5fa8", "#d6452b"])),
+                    tooltip=["fault", "side", "start", "end", "message"])
+            .properties(height=60 + 30 * df["fault"].nunique()))
+
+
+def reps_table(report) -> pd.DataFrame:
+    """One row per rep: times, ok, faults and the per-rep numbers."""
+    rows = []
+    for i, r in enumerate(report.reps, 1):
+        row = {"rep": i, "from (s)": round(r.start_s, 1), "to (s)": round(r.end_s, 1),
+               "ok": "yes" if r.ok else "no", "faults": ", ".join(r.faults) or "–"}
+        row.update({metric_label(k): (round(v, 1) if isinstance(v, float) else v)
+                    for k, v in r.metrics.items()})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def key_moment(report, duration: float) -> float:
+    """Where the scrubber starts: the first fault, else the middle of the first rep."""
+    if report.faults:
+        f = report.faults[0]
+        return (f.start_s + f.end_s) / 2
+    if report.reps:
+        return (report.reps[0].start_s + report.reps[0].end_s) / 2
+    return duration / 2
+
+
+def _body_box(trace) -> tuple[float, float, float, float]:
+    """Normalised (x0, y0, x1, y1) around every landmark of the trace, with a margin."""
+    xy = trace.pose[:, :, :2].reshape(-1, 2)
+    xy = xy[np.isfinite(xy).all(axis=1)]
+    if len(xy) == 0:
+        return 0.0, 0.0, 1.0, 1.0
+    (x0, y0), (x1, y1) = np.percentile(xy, 0.5, axis=0), np.percentile(xy, 99.5, axis=0)
+    mx, my = 0.15 * (x1 - x0) + 0.02, 0.12 * (y1 - y0) + 0.02
+    return x0 - mx, y0 - my, x1 + mx, y1 + my
+
+
+def trace_viewer(trace, report) -> None:
+    """Scrub through a trace: the skeleton, zoomed on the body, and the faults active then."""
+    annotate = load("vision.pose.annotate", "draw_pose")
+    if annotate is None or len(trace) == 0:
+        return
+    t_end = float(trace.t[-1])
+    t = st.slider("Moment (s)", 0.0, t_end, round(min(key_moment(report, t_end), t_end), 2),
+                  step=round(1 / trace.fps, 3), key=f"mv_scrub_{trace.source}_{len(trace)}")
+    i = int(np.argmin(np.abs(trace.t - t)))
+    active = [f for f in report.faults if f.start_s <= trace.t[i] <= f.end_s]
+    joints = getattr(annotate, "FAULT_JOINTS", {})
+    marks = [(f.side, j) for f in active for j in joints.get(f.code, ())]
+    x0, y0, x1, y1 = _body_box(trace)
+    aspect = ((y1 - y0) * trace.height) / max((x1 - x0) * trace.width, 1e-6)
+    height = int(np.clip(VIEW_WIDTH_PX * aspect, 240, 720))
+    row = trace.pose[i].copy()
+    row[:, 0] = (row[:, 0] - x0) / (x1 - x0)       # zoom: a view transform, not analysis
+    row[:, 1] = (row[:, 1] - y0) / (y1 - y0)
+    canvas = np.full((height, VIEW_WIDTH_PX, 3), 246, np.uint8)
+    img = annotate.draw_pose(canvas, None if np.isnan(row[:, :2]).all() else row,
+                             cues=[f.message for f in active], highlight=marks)
+    st.image(img[:, :, ::-1], width="stretch",
+             caption=f"Skeleton at {trace.t[i]:.2f} s" + (" — fault ringed in red" if active
+                                                          else ""))

@@ -1,0 +1,139 @@
+"""Heel raise (calf raise) analysis: reps, peak heel rise and hold time at the top.
+
+Method
+------
+Heel rise is measured in foot lengths (heel -> foot index distance) above the resting
+position: the heel's height above the foot index along the image vertical and the heel's
+own height, each against a baseline from nearby resting frames; the smaller counts
+(:func:`vision.exercises.common.heel_rise_frac_foot`). When both feet are seen well their
+mean is used and the lower heel must reach ``BOTH_FEET_SHARE`` of it, so lifting one foot
+(ankle circles, a step) is not a raise; otherwise the better-seen foot alone. Reps by hysteresis: up when the rise passes
+``ENTER_FRAC_FOOT``, down when it falls below ``LEAVE_FRAC_FOOT``. A rep must also lift
+the hips by ``MIN_HIP_SHARE`` to ``MAX_HIP_SHARE`` of the heel rise (rising on the toes
+lifts the body by about 0.8 of the heel rise; a lifted foot does not lift it, standing up
+lifts it far more), and the toes must stay down (rise at most ``MAX_TOE_SHARE`` of the
+heel rise + 0.05 foot lengths). The hold is the time the heel stays at or above ``HOLD_SHARE`` of the rep's peak (after a 1.5 Hz low-pass).
+Any view works (side, front, rear, oblique) as long as the feet are in the picture.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from vision.exercises import common as C
+from vision.exercises.report import ExerciseReport, Rep
+from vision.pose.signals import (Signals, choose_foot, detect_view, heel_above_toe_frac_foot,
+                                 prepare, smooth_zero_phase)
+from vision.pose.trace import Trace
+
+ENTER_FRAC_FOOT = 0.10   # heel rise that starts a rep (fraction of the foot length)
+LEAVE_FRAC_FOOT = 0.05   # ... and back below this ends it
+MIN_REP_S = 0.5
+HOLD_SHARE = 0.8         # hold = time at >= 80 % of the rep's peak rise
+MIN_HIP_SHARE = 0.5      # the mid-hip must rise by this share of the heel rise
+MAX_HIP_SHARE = 2.5      # ... and by no more than this share (+ 0.1 foot lengths)
+BOTH_FEET_SHARE = 0.5    # with both feet seen, the lower heel must reach this share of the mean
+MAX_TOE_SHARE = 0.5      # the toes may rise by at most this share of the heel rise (+0.05)
+HOLD_CUTOFF_HZ = 1.5     # low-pass before timing the hold, so jitter does not cut it
+LOW_RISE_FRAC_FOOT = 0.15
+EXERCISE = "heel-raise"
+
+
+def _rest_mask(sig: Signals, side: str, foot_len: float) -> np.ndarray:
+    """Frames where this heel is down: the heel-above-toe height within 0.05 foot lengths
+    of its low (15th percentile) level."""
+    rel = smooth_zero_phase(heel_above_toe_frac_foot(sig, side, foot_len), fps=sig.fps, cutoff_hz=2.0)
+    if not np.isfinite(rel).any():
+        return np.zeros(len(sig), bool)
+    return rel - np.nanpercentile(rel, 15) < LEAVE_FRAC_FOOT
+
+
+def rise_signal(sig: Signals) -> tuple[np.ndarray, np.ndarray, list[str], dict, np.ndarray]:
+    """Heel rise in foot lengths: (mean over the feet used, the lower foot's rise), the
+    feet used, their scales and the rest mask. With one foot both series are the same."""
+    fc = choose_foot(sig)
+    feet = [s for s in ("left", "right") if fc.reliable[s]] or ([fc.side] if fc.side else [])
+    if not feet:
+        nan = np.full(len(sig), np.nan)
+        return nan, nan, [], {}, np.zeros(len(sig), bool)
+    rest = np.ones(len(sig), bool)
+    for s in feet:
+        rest &= _rest_mask(sig, s, fc.foot_length[s])
+    rises = np.stack([C.heel_rise_frac_foot(sig, s, fc.foot_length[s], rest=rest) for s in feet])
+    seen = np.isfinite(rises)
+    count = seen.sum(axis=0)
+    # one foot unseen for a moment: the other speaks alone; neither: NaN
+    mean = np.where(count > 0, np.where(seen, rises, 0).sum(axis=0) / np.maximum(count, 1), np.nan)
+    low = np.where(count > 0, np.where(seen, rises, np.inf).min(axis=0), np.nan)
+    return mean, low, feet, fc.foot_length, rest
+
+
+def _hip_rise(sig: Signals, rest: np.ndarray, foot_len: float) -> np.ndarray:
+    """(n,) rise of the mid-hip (either hip when one is unseen) in foot lengths."""
+    lh, rh = sig.side("left", "hip")[:, 1], sig.side("right", "hip")[:, 1]
+    hip = np.where(np.isfinite(lh) & np.isfinite(rh), (lh + rh) / 2, np.fmax(lh, rh))
+    up = -hip / foot_len
+    return up - C.local_baseline(up, rest, fps=sig.fps)
+
+
+def _toe_rise(sig: Signals, side: str, rest: np.ndarray, foot_len: float) -> np.ndarray:
+    """(n,) rise of the foot index above its resting height, in foot lengths."""
+    up = -sig.side(side, "toe")[:, 1] / foot_len
+    return up - C.local_baseline(up, rest, fps=sig.fps)
+
+
+def analyse(trace: Trace, **options) -> ExerciseReport:
+    """Analyse a heel-raise trace.
+
+    Options: ``min_visibility``, ``cutoff_hz`` (see :func:`prepare`). Rep metrics:
+    ``peak_heel_rise_pct_foot``, ``hold_s``. Overall: ``reps``, ``peak_heel_rise_pct_foot``
+    (highest rep), ``mean_hold_s``, ``hold_s`` (list per rep).
+    """
+    sig = prepare(trace, **{k: v for k, v in options.items() if k in ("min_visibility", "cutoff_hz")})
+    n, fps = len(trace), float(trace.fps)
+    reason = C.check_data(sig, parts=("hip",), need_feet=True)
+    if reason:
+        return C.insufficient(EXERCISE, sig, fps, n, reason)
+    view = detect_view(sig)
+    if view.lying:
+        return C.insufficient(EXERCISE, sig, fps, n, "the person is lying down; heel raises "
+                              "are done standing", view=view)
+    rise, low, feet, flen, rest = rise_signal(sig)
+    if not feet:
+        return C.insufficient(EXERCISE, sig, fps, n, "the feet are not visible", view=view)
+    hip_up = _hip_rise(sig, rest, float(np.mean([flen[s] for s in feet])))
+    toe_up = [_toe_rise(sig, s, rest, flen[s]) for s in feet]
+    found = C.hysteresis_reps(rise, enter=ENTER_FRAC_FOOT, leave=LEAVE_FRAC_FOOT, fps=fps,
+                              direction="above", min_duration_s=MIN_REP_S,
+                              min_amplitude=ENTER_FRAC_FOOT, baseline=0.0)
+    reps = []
+    for r in found:
+        seg = rise[r.start:r.end + 1]
+        peak = C.sustained_max(seg, fps=fps, min_s=0.1)
+        hip = C.sustained_max(hip_up[r.start:r.end + 1], fps=fps, min_s=0.1)
+        if np.isfinite(hip) and not MIN_HIP_SHARE * peak <= hip <= MAX_HIP_SHARE * peak + 0.1:
+            continue    # one foot lifted (hips still), or standing up / jumping (hips fly)
+        if C.sustained_max(low[r.start:r.end + 1], fps=fps, min_s=0.1) < BOTH_FEET_SHARE * peak:
+            continue    # only one heel rose: a lifted foot, not a heel raise
+        toe = np.nanmax([C.sustained_max(t[r.start:r.end + 1], fps=fps, min_s=0.1) for t in toe_up])
+        if np.isfinite(toe) and toe > MAX_TOE_SHARE * peak + 0.05:
+            continue    # the toes left the floor too: a lifted foot, not a heel raise
+        calm = smooth_zero_phase(seg, fps=fps, cutoff_hz=HOLD_CUTOFF_HZ)
+        hold = float(np.sum(calm >= HOLD_SHARE * np.nanmax(calm)) / fps)
+        reps.append(Rep(C.frames_to_s(sig, r.start), C.frames_to_s(sig, r.end), ok=True,
+                        metrics={"peak_heel_rise_pct_foot": round(100 * peak, 1),
+                                 "hold_s": round(hold, 2)}))
+    warnings = [] if len(feet) == 2 else [f"heels checked on the {feet[0]} foot only"]
+    if not reps:
+        return C.insufficient(EXERCISE, sig, fps, n, "no heel raise was found: the heels did "
+                              f"not rise by {100 * ENTER_FRAC_FOOT:.0f}% of the foot length",
+                              view=view, warnings=tuple(warnings))
+    peaks = [r.metrics["peak_heel_rise_pct_foot"] for r in reps]
+    holds = [r.metrics["hold_s"] for r in reps]
+    if max(peaks) < 100 * LOW_RISE_FRAC_FOOT:
+        warnings.append("the heels rose only a little; rise higher onto the toes")
+    metrics = {"reps": len(reps), "peak_heel_rise_pct_foot": max(peaks),
+               "mean_hold_s": round(float(np.mean(holds)), 2), "hold_s": holds,
+               "heel_sides": feet}
+    return ExerciseReport(exercise=EXERCISE, frames=n, fps=fps, view=view.view, verdict="good",
+                          reps=tuple(reps), metrics=metrics, warnings=tuple(warnings))
