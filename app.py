@@ -56,4 +56,5 @@ def sidebar() -> None:
 st.set_page_config(page_title="footcoach", page_icon=app_icon(), layout="wide")
 page = st.navigation(PAGES)
 sidebar()
-page.run()
+with guard("showing this page"):      # last safety net: never a traceback on the page
+    page.run()

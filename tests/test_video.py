@@ -147,6 +147,18 @@ def test_synthetic_av1_goes_through_pyav(tmp_path):
     assert np.all(np.diff([t for t, _ in got]) > 0)
 
 
+def test_rotation_is_applied_on_the_pyav_path_too(tmp_path):
+    av = pytest.importorskip("av")
+    if "libsvtav1" not in av.codecs_available:
+        pytest.skip("no AV1 encoder in this PyAV build")
+    path = _write_av(tmp_path / "phone.mp4", n=4, codec="libsvtav1", w=192, h=128,
+                     rotation=90)
+    with open_video(path) as video:
+        assert video.backend == "pyav" and (video.width, video.height) == (128, 192)
+        frame = next(iter(video))[1]
+    assert _red_centre(frame) == pytest.approx((0.875, 0.25), abs=0.06)
+
+
 def test_real_av1_clip_decodes_through_pyav(shared_data):
     path = shared_data / "videos" / "squat_two_people_av1.mp4"
     with open_video(path) as video:
@@ -159,6 +171,31 @@ def test_real_av1_clip_decodes_through_pyav(shared_data):
     ts = np.array([t for t, _ in got])
     np.testing.assert_allclose(np.diff(ts), 1 / 30, atol=2e-3)
     assert got[10][1].std() > 10          # a real picture, not a blank frame
+
+
+def test_codec_nobody_can_decode_is_named(tmp_path, monkeypatch):
+    """OpenCV fails on the first frame and PyAV's decoder errors: the message names the
+    codec (simulated, as every codec we can write here is also decodable)."""
+    av = pytest.importorskip("av")
+    import vision.pose.video as video_mod
+
+    path = _write_av(tmp_path / "clip.mp4", n=3)
+    real_open = av.open
+
+    class Broken:
+        def __init__(self, box):
+            self.box, self.streams = box, box.streams
+
+        def decode(self, *args, **kwargs):
+            raise av.error.InvalidDataError(1094995529, "Invalid data found")
+
+        def close(self):
+            self.box.close()
+
+    monkeypatch.setattr(video_mod, "_open_opencv", lambda *a: None)
+    monkeypatch.setattr(av, "open", lambda *a, **k: Broken(real_open(*a, **k)))
+    with pytest.raises(VideoError, match="H264 codec, which neither OpenCV nor PyAV"):
+        open_video(path)
 
 
 def test_downscale_for_analysis_caps_the_long_side():

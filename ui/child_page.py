@@ -31,9 +31,15 @@ def render() -> None:
             st.info("The history store is not available yet: children are kept for this "
                     "browser session only.", icon=":material/construction:")
         ensure_demo_child(store)
-        _picker(store)
+        flash = st.session_state.pop("_child_flash", None)
+        if flash:
+            st.success(flash, icon=":material/check_circle:")
+        child = _picker(store)
+        _counts(store, child)
         st.divider()
         _new_child_form(store)
+        if store is not None:
+            _delete(store, child)
 
 
 def _picker(store) -> None:
@@ -50,6 +56,35 @@ def _picker(store) -> None:
     cols[0].metric("Age", format_age(child.age_months))
     cols[1].metric("Age in months", child.age_months)
     cols[2].metric("Born", child.birth_date.isoformat())
+    return child
+
+
+def _counts(store, child) -> None:
+    """How much is stored for the child (read from the history store)."""
+    if store is None:
+        return
+    feet = store.footprint_history(child.id)
+    photos = len({(e.taken_on, e.image_sha256 or e.source) for e in feet})
+    checks = len(store.exercise_history(child.id))
+    sessions = len(store.session_history(child.id))
+    st.caption(f"Saved so far: {photos} footprint photo{'s' if photos != 1 else ''}, "
+               f"{checks} exercise check{'s' if checks != 1 else ''}, "
+               f"{sessions} routine session{'s' if sessions != 1 else ''}.")
+
+
+def _delete(store, child) -> None:
+    """Remove a child and everything stored about them (rows and photos)."""
+    with st.expander("Delete this child and all their data"):
+        st.write("This removes every footprint, photo, exercise check and session saved for "
+                 "the selected child from this computer. It cannot be undone.")
+        sure = st.checkbox("Yes, delete everything about this child", key="child_del_sure")
+        if st.button("Delete", disabled=not sure, key="child_del"):
+            store.delete_child(child.id)
+            st.session_state.pop("child_id", None)
+            st.session_state.pop("child_picker", None)
+            st.session_state.pop("child_del_sure", None)
+            st.session_state["_child_flash"] = "The child and all their data were deleted."
+            st.rerun()
 
 
 def _new_child_form(store) -> None:
@@ -76,5 +111,5 @@ def _new_child_form(store) -> None:
         return
     st.session_state["child_id"] = child.id
     st.session_state.pop("child_picker", None)
-    st.toast("Child added and selected.", icon=":material/child_care:")
+    st.session_state["_child_flash"] = "Child added and selected."
     st.rerun()

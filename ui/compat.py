@@ -24,7 +24,6 @@ def fix_media_responses() -> bool:
     try:
         from starlette.datastructures import Headers
         from starlette.middleware.gzip import IdentityResponder
-
         from streamlit.web.server.starlette import starlette_gzip_middleware as mw
     except Exception:  # noqa: BLE001 - another Streamlit layout: nothing to fix
         return False

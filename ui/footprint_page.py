@@ -26,12 +26,16 @@ DISPLAY_WIDTH = 1400          # px: the overlay is shown downscaled, never re-an
 
 
 def sample_photos() -> list[Path]:
-    """Bundled sample photos, demo-like names first."""
+    """Bundled sample photos, the most typical first (a child's two feet in ink on A4)."""
     if not SAMPLE_DIR.is_dir():
         return []
     files = [p for p in SAMPLE_DIR.iterdir() if p.suffix.lower().lstrip(".") in IMAGE_TYPES]
-    return sorted(files, key=lambda p: (not any(w in p.stem for w in ("demo", "sample")),
-                                        p.name))
+
+    def typical(p: Path) -> tuple:
+        words = p.stem.lower()
+        return (-sum(w in words for w in ("demo", "two_feet", "child", "ink", "a4")), p.name)
+
+    return sorted(files, key=typical)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -101,9 +105,12 @@ def _choose_photo() -> tuple[str, bytes] | None:
     if not samples:
         st.info("Upload a photo of a footprint to start (no sample photo is bundled yet).")
         return None
-    st.info(f"Showing the bundled sample photo ({samples[0].name}). "
-            "Upload your own photo above to measure your child's footprint.", icon=":material/footprint:")
-    return f"sample: {samples[0].name}", samples[0].read_bytes()
+    st.info("No photo yet, so footcoach shows one of its bundled synthetic sample photos. "
+            "Upload your own photo above to measure your child's footprint.",
+            icon=":material/footprint:")
+    chosen = st.selectbox("Sample photo", samples, key="fp_sample",
+                          format_func=lambda p: p.stem.replace("_", " "))
+    return f"sample: {chosen.name}", chosen.read_bytes()
 
 
 def _show_result(result, name: str) -> None:

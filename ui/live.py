@@ -18,6 +18,7 @@ import time
 import streamlit as st
 
 from ui.engines import load
+from ui.widgets import guard
 
 RTC_CONFIGURATION = {"iceServers": []}
 
@@ -30,7 +31,7 @@ class PoseCoachProcessor:
         from vision.pose.estimator import PoseTracker
 
         self.exercise = exercise
-        self.tracker = PoseTracker(hands=False)
+        self.tracker = PoseTracker(hands=exercise == "massage")
         self.coach = LiveCoach(exercise)
         self._t0 = time.monotonic()
         self._lock = threading.Lock()
@@ -79,13 +80,16 @@ def render_live(exercise: str) -> None:
         return
     st.caption("Press START and allow the camera. The video stays on this computer: the "
                "connection uses no outside server.")
-    ctx = webrtc_streamer(
-        key=f"live-{exercise}",
-        mode=WebRtcMode.SENDRECV,
-        rtc_configuration=RTC_CONFIGURATION,
-        media_stream_constraints={"video": True, "audio": False},
-        video_processor_factory=lambda: PoseCoachProcessor(exercise),
-        async_processing=True,
-    )
-    if ctx is not None and ctx.video_processor is not None:
-        st.caption("Cues are drawn on the video: green is fine, orange needs attention.")
+    ctx = None
+    with guard("starting the live camera"):
+        ctx = webrtc_streamer(
+            key=f"live-{exercise}",
+            mode=WebRtcMode.SENDRECV,
+            rtc_configuration=RTC_CONFIGURATION,
+            media_stream_constraints={"video": True, "audio": False},
+            video_processor_factory=lambda: PoseCoachProcessor(exercise),
+            async_processing=True,
+        )
+    if ctx is not None:
+        st.caption("The skeleton and the cues are drawn on the video: green banners are fine, "
+                   "red ones need attention. Film the whole body from the side.")

@@ -14,7 +14,7 @@ import streamlit as st
 from ui.engines import load
 from ui.widgets import fmt, metric_label, verdict_box
 
-VIEW_WIDTH_PX = 560
+VIEW_WIDTH_PX = 820
 
 
 def summary(report) -> None:

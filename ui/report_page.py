@@ -60,7 +60,7 @@ def render() -> None:
                    f"{st.session_state.get('rp_seconds', 0):.1f} s.")
     st.subheader("Spreadsheet export (CSV)")
     cols = st.columns(len(CSV_TABLES))
-    for col, (table, label) in zip(cols, CSV_TABLES.items()):
+    for col, (table, label) in zip(cols, CSV_TABLES.items(), strict=True):
         with col, guard(f"exporting the {label.lower()}"):
             data = report.export_csv_bytes(store, child.id, table=table)
             col.download_button(label, data, file_name=f"{stem}-{table}.csv", mime="text/csv",

@@ -14,7 +14,7 @@ import streamlit as st
 
 from ui.engines import engine
 from ui.state import current_child, format_age, get_store
-from ui.widgets import reps_text, fmt, guard, instruction_lines, plan_card
+from ui.widgets import fmt, guard, instruction_lines, plan_card, reps_text
 
 ANSWERS = ["No", "Yes"]
 

@@ -39,7 +39,8 @@ class RepInterval:
 def hysteresis_reps(x: np.ndarray, *, enter: float, leave: float, fps: float,
                     direction: str = "below", min_duration_s: float = 0.4,
                     min_amplitude: float = 0.0, baseline: float | None = None,
-                    max_gap_s: float = 0.5, edges: bool = False) -> list[RepInterval]:
+                    max_gap_s: float = 0.5, edges: bool = False,
+                    split_frac: float | None = 0.5) -> list[RepInterval]:
     """Repetitions of a 1-D signal by hysteresis.
 
     A rep begins when ``x`` crosses ``enter`` (going below it for ``direction="below"``,
@@ -49,6 +50,11 @@ def hysteresis_reps(x: np.ndarray, *, enter: float, leave: float, fps: float,
     ``baseline`` (median of the resting frames when None) is dropped (a wobble). A NaN
     run longer than ``max_gap_s`` inside a rep cancels it. With ``edges=True`` a rep cut
     by the start or the end of the trace is kept, marked ``complete=False``.
+
+    Reps done back to back without returning all the way past ``leave`` are split: inside
+    one hysteresis interval, extremes separated by a return of at least ``split_frac`` of
+    the rep's amplitude (and at least the ``enter`` depth below ``baseline``) are separate
+    reps, cut at the highest point between them. ``split_frac=None`` disables this.
     """
     if direction not in ("below", "above"):
         raise ValueError(f"direction must be 'below' or 'above', got {direction!r}")
@@ -87,7 +93,39 @@ def hysteresis_reps(x: np.ndarray, *, enter: float, leave: float, fps: float,
     if inside and edges and idx.size:
         rep = _make_rep(s, start, int(idx[-1]), *args)
         out.append(None if rep is None else RepInterval(**{**rep.__dict__, "complete": False}))
-    return [r for r in out if r is not None]
+    out = [r for r in out if r is not None]
+    if split_frac is not None:
+        out = [q for r in out for q in _split(s, r, max(split_frac * r.amplitude, base - en),
+                                               base, fps, min_duration_s, direction)]
+    return out
+
+
+def _split(s, rep: RepInterval, prominence: float, base, fps, min_dur, direction):
+    """Cut ``rep`` at the returns between extremes at least ``prominence`` deep."""
+    from scipy.signal import find_peaks
+    seg = s[rep.start:rep.end + 1]
+    ok = np.isfinite(seg)
+    if ok.sum() < 3 or prominence <= 0:
+        return [rep]
+    seg = np.interp(np.arange(len(seg)), np.flatnonzero(ok), seg[ok])
+    valleys, _ = find_peaks(-seg, prominence=prominence)
+    if len(valleys) < 2:
+        return [rep]
+    cuts = [rep.start] + [rep.start + a + int(np.argmax(seg[a:b + 1]))
+                          for a, b in zip(valleys[:-1], valleys[1:], strict=True)] + [rep.end]
+    if any((b - a) / fps < min_dur for a, b in zip(cuts[:-1], cuts[1:], strict=True)):
+        return [rep]
+    sign = 1 if direction == "below" else -1
+    finite = np.flatnonzero(np.isfinite(s))
+    cut_start = not rep.complete and rep.start <= finite[0]     # begun before the trace
+    cut_end = not rep.complete and rep.end >= finite[-1]        # unfinished at its end
+    parts = []
+    for k, (a, b) in enumerate(zip(cuts[:-1], cuts[1:], strict=True)):
+        v = rep.start + int(valleys[k])
+        complete = not ((k == 0 and cut_start) or (k == len(valleys) - 1 and cut_end))
+        parts.append(RepInterval(start=a, end=b, peak=v, extreme=float(sign * s[v]),
+                                 amplitude=float(base - s[v]), complete=complete))
+    return parts
 
 
 def _make_rep(s, start, stop, finite, lv, base, fps, min_dur, min_amp, direction):
@@ -104,6 +142,14 @@ def _make_rep(s, start, stop, finite, lv, base, fps, min_dur, min_amp, direction
     sign = 1 if direction == "below" else -1
     return RepInterval(start=int(a), end=int(stop), peak=int(k), extreme=float(sign * s[k]),
                        amplitude=float(amp))
+
+
+def prepare_for_exercise(trace, options: dict) -> Signals:
+    """:func:`vision.pose.signals.prepare` on the body landmarks, passing on the options
+    ``min_visibility``, ``max_gap_s`` and ``cutoff_hz``; other options are ignored."""
+    from vision.pose.signals import BODY_LANDMARKS, prepare
+    keep = {k: v for k, v in options.items() if k in ("min_visibility", "max_gap_s", "cutoff_hz")}
+    return prepare(trace, landmarks=BODY_LANDMARKS, **keep)
 
 
 def frames_to_s(sig: Signals, i: int) -> float:

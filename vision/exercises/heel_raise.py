@@ -22,8 +22,13 @@ import numpy as np
 
 from vision.exercises import common as C
 from vision.exercises.report import ExerciseReport, Rep
-from vision.pose.signals import (Signals, choose_foot, detect_view, heel_above_toe_frac_foot,
-                                 prepare, smooth_zero_phase)
+from vision.pose.signals import (
+    Signals,
+    choose_foot,
+    detect_view,
+    heel_above_toe_frac_foot,
+    smooth_zero_phase,
+)
 from vision.pose.trace import Trace
 
 ENTER_FRAC_FOOT = 0.10   # heel rise that starts a rep (fraction of the foot length)
@@ -89,7 +94,7 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     ``peak_heel_rise_pct_foot``, ``hold_s``. Overall: ``reps``, ``peak_heel_rise_pct_foot``
     (highest rep), ``mean_hold_s``, ``hold_s`` (list per rep).
     """
-    sig = prepare(trace, **{k: v for k, v in options.items() if k in ("min_visibility", "cutoff_hz")})
+    sig = C.prepare_for_exercise(trace, options)
     n, fps = len(trace), float(trace.fps)
     reason = C.check_data(sig, parts=("hip",), need_feet=True)
     if reason:

@@ -18,7 +18,8 @@ within ``LEAVE_DEG``. Reps of the two legs that overlap in time are one rep with
 thigh length changes a lot between frames (the tracker guessing an
 occluded leg) is not used. Faults: ``low_lift`` when the peak is below ``LOW_LIFT_DEG``
 (the routine's target is 90 deg), ``knee_bent`` when the knee angle while the leg is up
-(10th percentile over frames above half the peak) is below ``KNEE_BENT_DEG``.
+(10th percentile over frames above half the peak; the better-seen leg's knee when both
+legs rise) is below ``KNEE_BENT_DEG``.
 """
 
 from __future__ import annotations
@@ -27,8 +28,13 @@ import numpy as np
 
 from vision.exercises import common as C
 from vision.exercises.report import ExerciseReport, Fault, Rep
-from vision.pose.signals import (Signals, detect_view, hip_flexion_deg, knee_angle_deg, prepare,
-                                 smooth_zero_phase)
+from vision.pose.signals import (
+    Signals,
+    detect_view,
+    hip_flexion_deg,
+    knee_angle_deg,
+    smooth_zero_phase,
+)
 from vision.pose.trace import SIDE_IDX, Trace
 
 ENTER_DEG = 25.0        # flexion above rest that starts a rep
@@ -116,16 +122,18 @@ def _rep(sig, legs, a, b, by_side) -> tuple[Rep, list[Fault]]:
     best = max(peaks, key=lambda s: legs[s]["quality"])     # better-seen leg speaks for both
     peak = peaks[best]
     faults = []
-    if peak < LOW_LIFT_DEG:
+    complete = all(r.complete for r in by_side.values())
+    if peak < LOW_LIFT_DEG and complete:      # a rep cut by the recording may not have peaked
         faults.append(Fault("low_lift", side, t0, t1,
                             f"The leg rose to {peak:.0f} degrees; aim for about {TARGET_DEG:.0f} "
                             "(straight up)."))
+    if best in knees:           # the far leg's knee is often a tracker guess
+        knees = {best: knees[best]}
     if knees and min(knees.values()) < KNEE_BENT_DEG:
         bent = [s for s, v in knees.items() if v < KNEE_BENT_DEG]
         faults.append(Fault("knee_bent", "both" if len(bent) == 2 else bent[0], t0, t1,
                             f"The knee bent to {min(knees.values()):.0f} degrees while lifting; "
                             "keep the leg straight."))
-    complete = all(r.complete for r in by_side.values())
     m = {"side": side, "peak_hip_flexion_deg": round(peak, 1),
          "min_knee_extension_deg": C.round_or_none(min(knees.values())) if knees else None,
          "complete": complete}
@@ -142,7 +150,7 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     for a rep cut by the start or end of the recording). Overall metrics:
     ``peak_hip_flexion_deg`` (list per rep), ``min_knee_extension_deg``, ``reps``.
     """
-    sig = prepare(trace, **{k: v for k, v in options.items() if k in ("min_visibility", "cutoff_hz")})
+    sig = C.prepare_for_exercise(trace, options)
     n, fps = len(trace), float(trace.fps)
     reason = C.check_data(sig, parts=("shoulder", "hip", "knee"))
     if reason:

@@ -28,7 +28,7 @@ import numpy as np
 
 from vision.exercises import common as C
 from vision.exercises.report import ExerciseReport, Fault, Rep
-from vision.pose.signals import (Signals, choose_foot, detect_view, knee_angle_deg, prepare)
+from vision.pose.signals import Signals, choose_foot, detect_view, knee_angle_deg
 from vision.pose.trace import SIDE_IDX, Trace
 
 ENTER_DROP_DEG = 30.0       # knee angle this far below standing starts a rep
@@ -146,7 +146,7 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     Returns an :class:`ExerciseReport` with per-rep ``min_knee_angle_deg`` and
     ``max_heel_lift_pct_foot`` and overall metrics of the same names.
     """
-    sig = prepare(trace, **{k: v for k, v in options.items() if k in ("min_visibility", "cutoff_hz")})
+    sig = C.prepare_for_exercise(trace, options)
     n, fps = len(trace), float(trace.fps)
     reason = C.check_data(sig, parts=("hip", "knee"))
     if reason:
@@ -176,7 +176,7 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
                               warnings=tuple(warnings))
     per_rep, feet, fc = heel_lifts(sig, reps, knee, stand)
     out_reps, faults = [], []
-    for r, lifts in zip(reps, per_rep):
+    for r, lifts in zip(reps, per_rep, strict=False):
         rep, f = _rep_result(sig, r, knee, lifts, feet)
         out_reps.append(rep)
         faults += f

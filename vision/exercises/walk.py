@@ -49,8 +49,12 @@ MIN_STEP_FOOT = 0.5
 MIN_BODY_FOOT = 0.3
 CONTACT_FRAC = 0.05
 TIPTOE_HEEL_FRAC = 0.15
-TIPTOE_HEEL_FRAC_TOE_FIRST = 0.10   # enough when the contact was clearly toe-first
+TIPTOE_HEEL_FRAC_TOE_FIRST = 0.08   # enough when the contact was clearly toe-first:
+TOE_FIRST_FRAC = 0.12              # heel this far above the foot index at contact
+MID_STANCE = (0.10, 0.60)          # share of the stance where the heel height is judged
+CONTACT_WINDOW_S = 0.05            # contact heel height: median over +- this
 MIN_SIDE_FRAC = 0.3
+MIN_UPRIGHT = 0.7          # cos 45 deg: a walker's trunk is near vertical
 MIN_SIDE_ON = 0.6          # projected foot length / foot length for a side-on foot
 MIN_STANCE_S = 0.12
 STANCE_CAP_S = 0.8         # a longer stance is standing: judge its first part
@@ -79,8 +83,9 @@ class Step:
 
 
 def side_view_frames(sig: Signals, *, window_s: float = 0.5) -> np.ndarray:
-    """(n,) True where the body is seen side-on (shoulder separation perpendicular to the
-    trunk below ``SIDE_MAX_RATIO`` trunk lengths, rolling median over ``window_s``)."""
+    """(n,) True where an upright body (trunk within 45 degrees of vertical) is seen side-on:
+    shoulder separation perpendicular to the trunk below ``SIDE_MAX_RATIO`` trunk lengths,
+    rolling median over ``window_s`` seconds."""
     ls, rs = sig.p(L_SHOULDER), sig.p(R_SHOULDER)
     lh, rh = sig.p(L_HIP), sig.p(R_HIP)
     trunk = (ls + rs) / 2 - (lh + rh) / 2
@@ -90,6 +95,9 @@ def side_view_frames(sig: Signals, *, window_s: float = 0.5) -> np.ndarray:
         sh = np.abs(((ls - rs) * perp).sum(1)) / tlen
         hp = np.abs(((lh - rh) * perp).sum(1)) / tlen * 1.6
     ratio = np.where(np.isfinite(sh), sh, hp)
+    with np.errstate(invalid="ignore"):
+        upright = -trunk[:, 1] >= MIN_UPRIGHT * tlen       # shoulders above the hips
+    ratio = np.where(upright, ratio, np.inf)
     ratio = _rolling_median(ratio, max(int(window_s * sig.fps), 1))
     return ratio < SIDE_MAX_RATIO
 
@@ -174,13 +182,13 @@ def find_steps(sig: Signals, side: str, foot_len: float, side_view: np.ndarray,
     present = _present(sig)
     steps = []
     for k, (a, b) in enumerate(swings):
-        if b >= len(sig) - MIN_STANCE_S * sig.fps:
+        if b >= len(sig) - 2:
             continue
         off = swings[k + 1][0] if k + 1 < len(swings) else len(sig) - 1
         lost = np.flatnonzero(~present[b:off + 1])
         if lost.size:                           # the walker left the picture
             off = b + int(lost[0])
-        if off - b < 2 * MIN_STANCE_S * sig.fps and (lost.size or off >= len(sig) - 1):
+        if lost.size and off - b < 2 * MIN_STANCE_S * sig.fps:
             continue                            # stance cut short: not judged, not counted
         early = slice(b, b + max(min(off - b, int(STANCE_CAP_S * sig.fps)), 1))
         if side_view[early].mean() < 0.5:
@@ -188,9 +196,10 @@ def find_steps(sig: Signals, side: str, foot_len: float, side_view: np.ndarray,
         disp = (f["cx"][b] - f["cx"][a]) / foot_len
         moved = (body_x[b] - body_x[a]) / foot_len
         facing = _med(f["point"][early])
-        if not (abs(disp) >= MIN_STEP_FOOT and abs(facing) >= MIN_SIDE_ON
-                and np.sign(disp) == np.sign(facing) == np.sign(moved)
-                and abs(moved) >= MIN_BODY_FOOT and _med(f["length"][early]) >= MIN_SIDE_ON):
+        cut = a == 0 or not present[a]          # swing began before the trace: partly seen
+        if not (abs(disp) >= (0.1 if cut else MIN_STEP_FOOT) and abs(facing) >= MIN_SIDE_ON
+                and np.sign(disp) == np.sign(facing) and (cut or np.sign(moved) == np.sign(disp))
+                and (cut or abs(moved) >= MIN_BODY_FOOT) and _med(f["length"][early]) >= MIN_SIDE_ON):
             continue
         steps.append(_classify(sig, side, f, b, off, disp))
     return steps
@@ -241,9 +250,9 @@ def _med(x: np.ndarray) -> float:
 def _classify(sig: Signals, side: str, f: dict, b: int, off: int, disp: float) -> Step:
     """Initial contact and stance heel height of the step whose contact is frame ``b``."""
     n_use = min(off - b, int(STANCE_CAP_S * sig.fps))   # a long stance is standing
-    lo = b + int(0.15 * n_use)
-    hi = max(b + int(0.55 * n_use), lo + 1)
-    k = max(int(0.04 * sig.fps), 1)
+    lo = b + int(MID_STANCE[0] * n_use)
+    hi = max(b + int(MID_STANCE[1] * n_use), lo + 1)
+    k = max(int(CONTACT_WINDOW_S * sig.fps), 1)
     at = slice(max(b - k, 0), b + k + 1)
     seen, rise = f["seen"], np.where(f["seen"], f["rise"], np.nan)
     if seen[lo:hi].mean() < 0.5 and sig.person[lo:hi].all():
@@ -256,7 +265,7 @@ def _classify(sig: Signals, side: str, f: dict, b: int, off: int, disp: float) -
     if np.isfinite(contact):
         kind = "heel" if contact < -CONTACT_FRAC else ("toe" if contact > CONTACT_FRAC else "flat")
     tip = bool(np.isfinite(stance) and kind != "heel" and (
-        stance > TIPTOE_HEEL_FRAC or (stance > TIPTOE_HEEL_FRAC_TOE_FIRST and contact > 2 * CONTACT_FRAC)))
+        stance > TIPTOE_HEEL_FRAC or (stance > TIPTOE_HEEL_FRAC_TOE_FIRST and contact > TOE_FIRST_FRAC)))
     return Step(side=side, contact_s=float(sig.t_s[b]), off_s=float(sig.t_s[min(off, len(sig) - 1)]),
                 contact_i=b, off_i=off, initial_contact=kind, contact_heel_frac_foot=contact,
                 stance_heel_frac_foot=stance, stride_frac_foot=abs(disp), tiptoe=tip)

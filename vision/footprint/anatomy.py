@@ -155,11 +155,7 @@ def _toe_mask(img, ball_row, start, cut, has) -> np.ndarray:
 def _toe_tips(toes: np.ndarray, ball_w: float) -> tuple[list, int]:
     """Split the toe row at the valleys of its front profile; biggest end piece = hallux."""
     # drop specks (print texture) smaller than a small toe's share
-    lab, n = ndi.label(toes)
-    if n == 0:
-        return [], -1
-    areas = ndi.sum(toes, lab, index=np.arange(1, n + 1))
-    keep = np.isin(lab, 1 + np.flatnonzero(areas >= max(0.002 * ball_w ** 2, 4)))
+    keep = _keep_specks(toes, ball_w)
     if not keep.any():
         return [], -1
     colany = keep.any(axis=0)
@@ -250,19 +246,33 @@ def _check_mask(mask) -> np.ndarray:
     m = m.astype(bool)
     if np.count_nonzero(m) < 200:
         raise FootprintError("the footprint is too small or empty to measure")
-    return _drop_specks(m)
+    return m
+
+
+def _crop_box(m: np.ndarray, pad: int = 4) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1) of the print plus ``pad`` pixels, clipped to the image."""
+    x, y, w, h = cv2.boundingRect(np.ascontiguousarray(m).view(np.uint8))
+    return (max(x - pad, 0), max(y - pad, 0), min(x + w + pad, m.shape[1]),
+            min(y + h + pad, m.shape[0]))
+
+
+def _components(m: np.ndarray):
+    """Labels and areas of the 8-connected blobs of a bool mask (background excluded)."""
+    n, lab, stats, cent = cv2.connectedComponentsWithStats(
+        np.ascontiguousarray(m).view(np.uint8), connectivity=8)
+    return n - 1, lab, stats[1:], cent[1:]
 
 
 def _drop_specks(m: np.ndarray) -> np.ndarray:
     """Keep the print's parts: blobs of at least 0.2 % of the biggest one and near it (a
     small toe is about 1 %); segmentation specks would move the heel and ball ends."""
-    n, lab, stats, cent = cv2.connectedComponentsWithStats(m.view(np.uint8), connectivity=8)
-    if n <= 2:
+    n, lab, stats, cent = _components(m)
+    if n <= 1:
         return m
-    areas = stats[1:, cv2.CC_STAT_AREA]
-    big = 1 + int(np.argmax(areas))
+    areas = stats[:, cv2.CC_STAT_AREA]
+    big = int(np.argmax(areas))
     reach = 0.8 * np.hypot(stats[big, cv2.CC_STAT_WIDTH], stats[big, cv2.CC_STAT_HEIGHT])
-    dist = np.hypot(*(cent[1:] - cent[big]).T)
+    dist = np.hypot(*(cent - cent[big]).T)
     # big parts (heel of a broken high arch) always stay; small ones must lie near
     keep = (areas >= 0.1 * areas.max()) | ((areas >= max(0.002 * areas.max(), 10))
                                            & (dist <= reach))
@@ -271,13 +281,8 @@ def _drop_specks(m: np.ndarray) -> np.ndarray:
     return np.isin(lab, 1 + np.flatnonzero(keep))
 
 
-def _working_mask(m: np.ndarray, work_px: int):
-    """Crop to the print (+pad) and shrink so the long side is at most ``work_px``."""
-    ys, xs = np.nonzero(m)
-    pad = 4
-    y0, y1 = max(ys.min() - pad, 0), min(ys.max() + pad + 1, m.shape[0])
-    x0, x1 = max(xs.min() - pad, 0), min(xs.max() + pad + 1, m.shape[1])
-    crop = m[y0:y1, x0:x1]
+def _working_mask(crop: np.ndarray, work_px: int):
+    """Shrink the cropped print so its long side is at most ``work_px``; fill pin holes."""
     f = min(1.0, work_px / max(crop.shape))
     if f < 1.0:
         size = (max(int(round(crop.shape[1] * f)), 1), max(int(round(crop.shape[0] * f)), 1))
@@ -285,17 +290,18 @@ def _working_mask(m: np.ndarray, work_px: int):
         f = (size[0] / crop.shape[1] + size[1] / crop.shape[0]) / 2.0
     else:
         small = crop
-    return _fill_pinholes(small), (x0, y0), f
+    return _fill_pinholes(small), f
 
 
 def _fill_pinholes(m: np.ndarray) -> np.ndarray:
     """Fill holes smaller than 0.1 % of the print (texture gaps), keep real gaps."""
-    holes = ndi.binary_fill_holes(m) & ~m
+    bg = np.pad((~m).astype(np.uint8), 1)
+    cv2.floodFill(bg, None, (0, 0), 2)                 # background reachable from outside
+    holes = bg[1:-1, 1:-1] == 1
     if not holes.any():
         return m
-    lab, n = ndi.label(holes)
-    sizes = np.bincount(lab.ravel())[1:]
-    small = np.flatnonzero(sizes < 0.001 * np.count_nonzero(m)) + 1
+    n, lab, stats, _ = _components(holes)
+    small = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < 0.001 * np.count_nonzero(m)) + 1
     return m | np.isin(lab, small)
 
 
@@ -337,10 +343,10 @@ def _fit_axis(small: np.ndarray):
 
 def _keep_specks(toes_f: np.ndarray, ball_w: float) -> np.ndarray:
     """Toe pixels worth keeping as toes: blobs of a small toe's size (ignore print specks)."""
-    lab, n = ndi.label(toes_f)
+    n, lab, stats, _ = _components(toes_f)
     if n == 0:
         return toes_f
-    areas = ndi.sum(toes_f, lab, index=np.arange(1, n + 1))
+    areas = stats[:, cv2.CC_STAT_AREA]
     return np.isin(lab, 1 + np.flatnonzero(areas >= max(0.002 * ball_w ** 2, 4)))
 
 
@@ -367,38 +373,48 @@ def analyse_foot(mask: np.ndarray, *, work_px: int = 700) -> FootGeometry:
     FootprintError
         For a mask that is not 2-D or holds too few pixels.
     """
-    m = _check_mask(mask)
-    small, (x0, y0), f = _working_mask(m, int(work_px))
+    full = _check_mask(mask)
+    bx0, by0, bx1, by1 = _crop_box(full)
+    m = _drop_specks(full[by0:by1, bx0:bx1])
+    small, f = _working_mask(m, int(work_px))
     fr, sp, toes_f, toeless_f, ball_w, heel_w, tip_w, a = _fit_axis(small)
-    score, wsum = _side_score(fr.image, toeless_f, sp, ball_w)
+    score, _ = _side_score(fr.image, toeless_f, sp, ball_w)
     side: Side = "left" if score >= 0 else "right"   # +columns are medial for a left foot
-    # classify full-resolution pixels with the working frame's ball cut
-    ys, xs = np.nonzero(m)
-    wx, wy = (xs - x0 + 0.5) * f - 0.5, (ys - y0 + 0.5) * f - 0.5
-    ox, oy = fr.origin_xy
-    col = np.rint((wx - ox) * fr.medial_uv[0] + (wy - oy) * fr.medial_uv[1]).astype(int)
-    row = np.rint((wx - ox) * fr.axis_uv[0] + (wy - oy) * fr.axis_uv[1]).astype(int)
-    col_c = np.clip(col, 0, fr.image.shape[1] - 1)
-    row_c = np.clip(row, 0, fr.image.shape[0] - 1)
-    in_ball = (row >= sp.start[col_c]) & (row <= sp.cut[col_c])
-    is_toe = (row > sp.ball_row) & ~in_ball & _toe_halo(toes_f)[row_c, col_c]
-    toes = np.zeros_like(m)
-    toes[ys[is_toe], xs[is_toe]] = True
+    toes = _classify_toes(m, f, fr, sp, toes_f)
     toeless = _fill_pinholes(m & ~toes)
     if not toeless.any():
         raise FootprintError("no heel or ball found in the footprint")
 
     def to_full(p):
-        return (float((p[0] + 0.5) / f - 0.5 + x0), float((p[1] + 0.5) / f - 0.5 + y0))
+        return (float((p[0] + 0.5) / f - 0.5 + bx0), float((p[1] + 0.5) / f - 0.5 + by0))
 
     heel, toe = to_full(heel_w), to_full(tip_w)
     tt, tl = np.nonzero(toeless)
-    proj = (tl - heel[0]) * a[0] + (tt - heel[1]) * a[1]
+    proj = (tl + bx0 - heel[0]) * a[0] + (tt + by0 - heel[1]) * a[1]
     k = int(np.argmax(proj))
+    out = []
+    for part in (m, toeless, toes):
+        big = np.zeros(full.shape, bool)
+        big[by0:by1, bx0:bx1] = part
+        out.append(big)
     return FootGeometry(side=side, side_confidence=float(np.clip(abs(score) / 3.2, 0, 1)),
-                        full_mask=m, toeless_mask=toeless, toes_mask=toes, heel_xy=heel,
-                        toe_xy=toe, ball_front_xy=(float(tl[k]), float(tt[k])),
+                        full_mask=out[0], toeless_mask=out[1], toes_mask=out[2], heel_xy=heel,
+                        toe_xy=toe, ball_front_xy=(float(tl[k] + bx0), float(tt[k] + by0)),
                         axis_uv=(float(a[0]), float(a[1])), toes_found=bool(len(sp.tips) > 0))
+
+
+def _classify_toes(m, f, fr: AxisFrame, sp: _Toes, toes_f) -> np.ndarray:
+    """Toe pixels of the (cropped) input mask: the working frame's toe zone (ahead of the
+    ball row, outside the ball run, near a kept toe) mapped back onto the input grid."""
+    rows = np.arange(fr.image.shape[0])[:, None]
+    in_ball = (rows >= sp.start[None, :]) & (rows <= sp.cut[None, :])
+    zone = ((rows > sp.ball_row) & ~in_ball & _toe_halo(toes_f)).astype(np.uint8)
+    (ox, oy), (ax, ay), (mx, my) = fr.origin_xy, fr.axis_uv, fr.medial_uv
+    A = np.array([[mx / f, ax / f, (ox + 0.5) / f - 0.5],
+                  [my / f, ay / f, (oy + 0.5) / f - 0.5]], np.float64)
+    back = cv2.warpAffine(zone, A, (m.shape[1], m.shape[0]), flags=cv2.INTER_NEAREST,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    return m & (back > 0)
 
 
 def _toe_halo(toes_f: np.ndarray) -> np.ndarray:

@@ -180,13 +180,16 @@ def chippaux_smirak_index(midfoot_width: float, forefoot_width: float) -> float:
 
 
 def _upper_hull(r: np.ndarray, e: np.ndarray) -> list[int]:
-    """Indices of the upper convex hull of points (r, e) sorted by r (monotone chain)."""
+    """Indices of the upper convex hull of points (r, e) sorted by r (monotone chain).
+
+    Collinear points stay on the hull, so along a straight border the tangent points are the
+    contact points nearest to a concavity."""
     hull: list[int] = []
     for i in range(len(r)):
         while len(hull) >= 2:
             i0, i1 = hull[-2], hull[-1]
             cross = (r[i1] - r[i0]) * (e[i] - e[i0]) - (e[i1] - e[i0]) * (r[i] - r[i0])
-            if cross >= 0:
+            if cross > 0:
                 hull.pop()
             else:
                 break
@@ -257,16 +260,23 @@ def compute_indices(geom: FootGeometry) -> FootIndices:
     a = np.asarray(geom.axis_uv, float)
     a = a / np.hypot(*a)
     m = medial_unit(a, geom.side)
-    heel = geom.heel_xy
-    t = project(geom.toeless_mask, heel, a)
+    # work on the bounding box of the print (masks may be a whole sheet)
+    x, y, w, h = cv2.boundingRect(np.ascontiguousarray(geom.full_mask | geom.toeless_mask)
+                                  .view(np.uint8))
+    toeless = geom.toeless_mask[y:y + h, x:x + w]
+    full = geom.full_mask[y:y + h, x:x + w]
+    heel = (geom.heel_xy[0] - x, geom.heel_xy[1] - y)
+    t = project(toeless, heel, a)
     if t.size < 30:
         raise ValueError("toe-less print too small to measure")
     ai = arch_index(t)
-    fr = axis_frame(geom.toeless_mask, heel, a, m)
+    fr = axis_frame(toeless, heel, a, m)
+    fr = AxisFrame(fr.image, (fr.origin_xy[0] + x, fr.origin_xy[1] + y), fr.axis_uv,
+                   fr.medial_uv)
     th = thirds_widths(fr.image)
     (hw, hr), (mw, mr), (fw, frow) = th["heel"], th["mid"], th["fore"]
     angle, cp = clarke_angle(fr.image, (th["b1"] + th["b2"]) / 2.0)
-    t_full = project(geom.full_mask, heel, a) if geom.full_mask.any() else t
+    t_full = project(full, heel, a) if full.any() else t
     length = float(t_full.max() - min(t.min(), t_full.min()) + 1.0)
     lines = []
     cols = np.flatnonzero(fr.image.any(axis=0))

@@ -36,11 +36,12 @@ __all__ = ["Segmentation", "segment_prints", "print_darkness", "NoPrintFound"]
 
 _TEXTURE_SIGMA_FRAC = 0.002     # of the image's long side: smoothing of the density
 _TEXTURE_CLOSE_FRAC = 0.0075    # closing radius: crosshatch period is ~0.6 % of the sheet
+_TEXTURE_GAIN = 1.4             # closing darkens a crosshatch print ~2x, a solid one <1.3x
 _BODY_FRAC = 0.08               # a part this big (vs the largest) is a heel or a sole
 _FOOT_FRAC = 0.35               # a second foot is at least this big vs the first
 _AREA_PER_LENGTH2 = 0.22        # print area / foot length squared (with toes)
 _MAX_BODIES = 8                 # more large parts than this is not a footprint sheet
-_CLOSE_FRAC = 0.012             # of foot length: closes the crosshatch
+_CLOSE_FRAC = 0.008             # of foot length: closes the crosshatch
 _OPEN_FRAC = 0.025              # of foot length: removes pen lines and printed rules
 _MERGE_ELONGATION = 2.2         # union of heel and forefoot parts is at least this long
 _TOE_REACH = 0.08               # toes lie within this fraction of the foot length
@@ -70,6 +71,7 @@ class Segmentation:
     dropped: int = 0
     extra_bodies: int = 0
     feature: str = "grey"
+    textured: bool = False
 
 
 def _disk(radius: float) -> np.ndarray:
@@ -145,35 +147,55 @@ def _separability(values: np.ndarray) -> tuple[float, float]:
     return th, float(between / v.var())
 
 
-def _binarise(image: np.ndarray, valid: np.ndarray | None, polarity: str
-              ) -> tuple[np.ndarray, float, str]:
-    """Best darkening map, closed and smoothed to a density, hysteresis-thresholded.
+def _texture_gain(feat: np.ndarray, raw: np.ndarray, close_k: np.ndarray, sigma: float
+                  ) -> tuple[float, np.ndarray]:
+    """How much a grey closing darkens the print: ~1 for solid ink or wet prints, about 2 for
+    a grid-mat crosshatch (lines with paper between them). Returns (gain, closed density)."""
+    closed = cv2.GaussianBlur(cv2.morphologyEx(feat, cv2.MORPH_CLOSE, close_k), (0, 0), sigma)
+    th, _ = _separability(raw.ravel())
+    fg = raw > th
+    if fg.sum() < 10:
+        return 1.0, closed
+    return float(np.median(closed[fg]) / max(float(np.median(raw[fg])), 1e-6)), closed
 
-    The maps are computed at half resolution (a density needs no more). The grey-level
-    closing (radius about one crosshatch period) fills the gaps between the lines of a
-    grid-mat print, so light contact drawn with sparse lines counts as contact, without
-    moving the outline of a solid ink or wet print.
+
+def _binarise(image: np.ndarray, valid: np.ndarray | None, polarity: str
+              ) -> tuple[np.ndarray, float, str, bool]:
+    """Best darkening map, smoothed to a density, hysteresis-thresholded.
+
+    The maps are computed at half resolution (a density needs no more). For a textured
+    print (grid-mat crosshatch, detected by :func:`_texture_gain`) a grey-level closing of
+    about one crosshatch period first fills the gaps between the lines, so light contact
+    drawn with sparse lines counts as contact; solid prints skip it, which keeps the gaps
+    between toes open. Returns (mask, contrast, feature name, textured).
     """
     rows, cols = image.shape[:2]
     half = cv2.resize(image, ((cols + 1) // 2, (rows + 1) // 2), interpolation=cv2.INTER_AREA)
     hvalid = None if valid is None else cv2.resize(
         valid.astype(np.uint8), half.shape[1::-1], interpolation=cv2.INTER_NEAREST) > 0
     side = max(half.shape[:2])
-    close_k = _disk(_TEXTURE_CLOSE_FRAC * side)
     sigma = max(1.0, _TEXTURE_SIGMA_FRAC * side)
     best = None
     for name, feat in print_darkness(half, polarity=polarity).items():
         if name == "colour" and best is not None and best[4] >= _MIN_SEPARATION:
             continue  # chroma is a fallback for coloured paper with a weak darkening
-        dens = cv2.GaussianBlur(cv2.morphologyEx(feat, cv2.MORPH_CLOSE, close_k), (0, 0), sigma)
+        dens = cv2.GaussianBlur(feat, (0, 0), sigma)
         vals = dens[hvalid] if hvalid is not None else dens.ravel()
         th, eta = _separability(vals)
         fg = vals[vals > th]
         sep = float(np.median(fg) - np.median(vals[vals <= th])) if fg.size else 0.0
         score = eta * min(1.0, sep / 0.1)
         if best is None or score > best[0]:
-            best = (score, name, dens, th, sep)
-    _, name, dens, th, sep = best
+            best = (score, name, dens, feat, sep)
+    _, name, dens, feat, sep = best
+    gain, closed = _texture_gain(feat, dens, _disk(_TEXTURE_CLOSE_FRAC * side), sigma)
+    textured = gain > _TEXTURE_GAIN
+    if textured:
+        dens = closed
+    vals = dens[hvalid] if hvalid is not None else dens.ravel()
+    th, _ = _separability(vals)
+    fg = vals[vals > th]
+    sep = float(np.median(fg) - np.median(vals[vals <= th])) if fg.size else 0.0
     if sep < _MIN_SEPARATION:
         raise NoPrintFound(f"no print darker than the paper (contrast {sep:.3f})")
     dens = cv2.resize(dens, (cols, rows), interpolation=cv2.INTER_LINEAR)
@@ -184,7 +206,7 @@ def _binarise(image: np.ndarray, valid: np.ndarray | None, polarity: str
     strong = np.zeros(n, bool)
     strong[np.unique(lab[dens > th])] = True
     strong[0] = False
-    return strong[lab], sep, name
+    return strong[lab], sep, name, textured
 
 
 @dataclass(frozen=True, eq=False)
@@ -248,9 +270,10 @@ def _erode(mask: np.ndarray, radius: float) -> np.ndarray:
     return cv2.distanceTransform(mask.astype(np.uint8), cv2.DIST_L2, 5) > radius
 
 
-def _clean(mask: np.ndarray, scale: float) -> np.ndarray:
+def _clean(mask: np.ndarray, scale: float, *, textured: bool) -> np.ndarray:
     """Close the texture, fill holes, open away pen lines (all scaled to the print)."""
-    closed = _erode(_dilate(mask, _CLOSE_FRAC * scale), _CLOSE_FRAC * scale)
+    r = _CLOSE_FRAC * scale if textured else 0.5 * _CLOSE_FRAC * scale
+    closed = _erode(_dilate(mask, r), r)
     filled = ndi.binary_fill_holes(closed)
     return _dilate(_erode(filled, _OPEN_FRAC * scale), _OPEN_FRAC * scale)
 
@@ -385,7 +408,7 @@ def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Seg
         raise ValueError(f"image must be BGR uint8 (rows, cols, 3), got {image.dtype} "
                          f"{image.shape}")
     polarity = detect_polarity(image)
-    mask, contrast, feature = _binarise(image, valid, polarity)
+    mask, contrast, feature, textured = _binarise(image, valid, polarity)
     _, rough = _parts(cv2.resize(mask.astype(np.uint8), None, fx=0.25, fy=0.25,
                                  interpolation=cv2.INTER_NEAREST))
     if not rough:
@@ -393,7 +416,7 @@ def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Seg
     # foot length from the largest part's area (a print covers ~22 % of length squared):
     # robust to a pen line or a fold joined to the print, unlike its major axis
     scale = 4 * float(np.sqrt(max(p.area for p in rough) / _AREA_PER_LENGTH2))
-    labels, parts = _parts(_clean(mask, scale))
+    labels, parts = _parts(_clean(mask, scale, textured=textured))
     kept = [p for p in parts if not _is_clutter(p, scale, mask.shape)]
     if not kept:
         raise NoPrintFound("only marks and lines, no footprint")
@@ -405,4 +428,4 @@ def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Seg
     used = len(np.unique(labels[fg])) - (0 if fg.all() else 1)
     return Segmentation(feet=tuple(feet), polarity=polarity, contrast=contrast,
                         foreground=fg, dropped=max(0, len(parts) - used),
-                        extra_bodies=extra, feature=feature)
+                        extra_bodies=extra, feature=feature, textured=textured)

@@ -10,6 +10,9 @@ Conventions
 - Frames are analysed at most ``max_side_px`` on the long side (default 960); landmarks are
   normalised, so this changes speed, not coordinates.
 - Hand labels ("Left"/"Right") are MediaPipe's, which assume a mirrored (selfie) image.
+- Threads: a tracker holds MediaPipe graphs with state; call it from one thread at a time
+  (for a webcam callback, one tracker per connection, guarded by a lock if the callback can
+  run concurrently).
 
 Staying on one person
 ---------------------

@@ -12,8 +12,8 @@ Conventions
 - Coordinates are *height-normalised* image coordinates (``Trace.xy``): x is multiplied by
   width / height so a distance of 1.0 is one image height in both directions; y grows
   downwards. Angles are computed in this plane (never in the anisotropic 0..1 x units).
-- A landmark is *seen* in a frame when its visibility is >= ``min_visibility``; unseen
-  landmarks are NaN. Gaps up to ``max_gap_s`` are filled linearly; longer gaps stay NaN.
+- A landmark is *seen* in a frame when its visibility is >= ``min_visibility`` and it lies
+  inside the picture (within ``FRAME_MARGIN``); unseen landmarks are NaN. Gaps up to ``max_gap_s`` are filled linearly; longer gaps stay NaN.
 - Angles are degrees. Joint angles are unsigned, in [0, 180]:
 
   * knee angle (hip-knee-ankle): 180 = straight leg, 90 = right angle;
@@ -33,22 +33,36 @@ Live (webcam) code must not use :func:`smooth_zero_phase` (it looks ahead); use
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 import numpy as np
 from scipy.signal import butter, filtfilt
 
-from vision.pose.trace import (L_ANKLE, L_HIP, L_KNEE, L_SHOULDER, N_POSE, R_ANKLE,
-                               R_HIP, R_KNEE, R_SHOULDER, SIDE_IDX, Trace)
+from vision.pose.trace import (
+    L_ANKLE,
+    L_HIP,
+    L_KNEE,
+    L_SHOULDER,
+    N_POSE,
+    R_ANKLE,
+    R_HIP,
+    R_KNEE,
+    R_SHOULDER,
+    SIDE_IDX,
+    Trace,
+)
 
 MIN_VISIBILITY = 0.5
 MAX_GAP_S = 0.25
+FRAME_MARGIN = 0.02     # landmarks further outside the picture than this are not seen
 CUTOFF_HZ = 4.0
 # foot length / shank (knee-ankle) length: 0.62 for adults (Drillis & Contini 1966), about
 # 0.7 for young children (relatively larger feet); used only when the foot is foreshortened
 FOOT_TO_SHANK = 0.66
 
 __all__ = [
-    "MIN_VISIBILITY", "MAX_GAP_S", "CUTOFF_HZ", "Signals", "prepare", "gate_visibility",
+    "MIN_VISIBILITY", "MAX_GAP_S", "CUTOFF_HZ", "BODY_LANDMARKS", "Signals", "prepare",
+    "gate_visibility",
     "interpolate_gaps", "smooth_zero_phase", "OneEuroFilter", "joint_angle_deg",
     "knee_angle_deg", "hip_flexion_deg", "ankle_angle_deg", "segment_angle_deg",
     "ViewEstimate", "detect_view", "FootChoice", "choose_foot", "foot_length",
@@ -57,10 +71,24 @@ __all__ = [
 
 
 # ----- cleaning ---------------------------------------------------------------------------
-def gate_visibility(pose: np.ndarray, *, min_visibility: float = MIN_VISIBILITY) -> np.ndarray:
-    """Copy of ``pose`` (n, 33, 4) with x, y, z set to NaN where visibility < threshold."""
+def gate_visibility(pose: np.ndarray, *, min_visibility: float = MIN_VISIBILITY,
+                    frame_margin: float | None = FRAME_MARGIN) -> np.ndarray:
+    """Copy of ``pose`` (n, 33, 4) with x, y, z set to NaN where a landmark is not seen.
+
+    Not seen: visibility below ``min_visibility``, or the point lies outside the picture
+    by more than ``frame_margin`` (fraction of the width/height; None = no check) -- a
+    tracker only guesses those. A NaN visibility with finite coordinates (a source that
+    does not estimate visibility) counts as seen (1.0).
+    """
     out = np.array(pose, dtype=float, copy=True)
-    bad = ~(out[..., 3] >= min_visibility)
+    vis = out[..., 3]
+    unknown = np.isnan(vis) & np.isfinite(out[..., 0])
+    vis[unknown] = 1.0
+    bad = ~(vis >= min_visibility)
+    if frame_margin is not None:
+        with np.errstate(invalid="ignore"):
+            xy = out[..., :2]
+            bad |= ((xy < -frame_margin) | (xy > 1 + frame_margin)).any(axis=-1)
     out[..., :3][bad] = np.nan
     return out
 
@@ -69,7 +97,7 @@ def runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """Half-open ``(start, stop)`` index pairs of the True runs of a 1-D boolean array."""
     m = np.concatenate([[False], np.asarray(mask, bool), [False]])
     d = np.flatnonzero(np.diff(m.astype(np.int8)))
-    return list(zip(d[::2].tolist(), d[1::2].tolist()))
+    return list(zip(d[::2].tolist(), d[1::2].tolist(), strict=False))
 
 
 def interpolate_gaps(x: np.ndarray, *, fps: float, max_gap_s: float = MAX_GAP_S) -> np.ndarray:
@@ -98,6 +126,11 @@ def interpolate_gaps(x: np.ndarray, *, fps: float, max_gap_s: float = MAX_GAP_S)
     return flat.reshape(x.shape)
 
 
+@lru_cache(maxsize=64)
+def _butter(order: int, wn: float):
+    return butter(order, wn)
+
+
 def smooth_zero_phase(x: np.ndarray, *, fps: float, cutoff_hz: float = CUTOFF_HZ,
                       order: int = 2) -> np.ndarray:
     """Zero-phase Butterworth low-pass (``scipy.signal.filtfilt``) along axis 0, NaN-safe.
@@ -108,8 +141,7 @@ def smooth_zero_phase(x: np.ndarray, *, fps: float, cutoff_hz: float = CUTOFF_HZ
     x = np.asarray(x, dtype=float)
     flat = x.reshape(len(x), -1)
     out = flat.copy()
-    wn = min(cutoff_hz / (fps / 2.0), 0.95)
-    b, a = butter(order, wn)
+    b, a = _butter(order, round(min(cutoff_hz / (fps / 2.0), 0.95), 6))
     min_len = 3 * (order + 1) + 1
     finite = np.isfinite(flat)
     # columns sharing a NaN pattern are filtered together (landmark x, y, z share one)
@@ -221,7 +253,7 @@ class Signals:
         """(n,) True where landmark ``idx`` has a position (after gap filling)."""
         return np.isfinite(self.xy[:, idx, 0])
 
-    @property
+    @cached_property
     def person(self) -> np.ndarray:
         """(n,) True where a person was tracked."""
         return np.isfinite(self.visibility).any(axis=1)
@@ -243,8 +275,12 @@ def _regular_rows(t: np.ndarray, fps: float) -> np.ndarray:
     return k
 
 
+BODY_LANDMARKS = (0, *range(11, 17), *range(23, 33))   # nose, arms, legs and feet
+
+
 def prepare(trace: Trace, *, min_visibility: float = MIN_VISIBILITY,
-            max_gap_s: float = MAX_GAP_S, cutoff_hz: float | None = CUTOFF_HZ) -> Signals:
+            max_gap_s: float = MAX_GAP_S, cutoff_hz: float | None = CUTOFF_HZ,
+            landmarks: tuple[int, ...] | None = None) -> Signals:
     """Gate, regularise, gap-fill and (zero-phase) smooth a trace for analysis.
 
     Parameters
@@ -256,6 +292,9 @@ def prepare(trace: Trace, *, min_visibility: float = MIN_VISIBILITY,
         Longest gap (seconds) filled by linear interpolation.
     cutoff_hz : float or None
         Butterworth low-pass cut-off in Hz; None disables smoothing.
+    landmarks : tuple of int, optional
+        Only clean these landmarks (the others stay NaN in ``xy``), to save time;
+        :data:`BODY_LANDMARKS` covers the exercises. Default: all 33.
     """
     fps = float(trace.fps)
     rows = _regular_rows(trace.t, fps)
@@ -266,12 +305,16 @@ def prepare(trace: Trace, *, min_visibility: float = MIN_VISIBILITY,
     frame_index = np.full(n, -1)
     frame_index[rows] = np.arange(len(rows))
     gated = gate_visibility(pose, min_visibility=min_visibility)
-    xy = gated[..., :2].copy()
+    sel = list(range(N_POSE)) if landmarks is None else sorted(set(landmarks))
+    xy_raw = np.full((n, N_POSE, 2), np.nan)
+    xy = gated[:, sel, :2].copy()
     xy[..., 0] *= trace.aspect
-    xy_raw = interpolate_gaps(xy, fps=fps, max_gap_s=max_gap_s)
-    xy_s = xy_raw if cutoff_hz is None else smooth_zero_phase(xy_raw, fps=fps, cutoff_hz=cutoff_hz)
+    xy_raw[:, sel] = interpolate_gaps(xy, fps=fps, max_gap_s=max_gap_s)
+    xy_s = xy_raw.copy()
+    if cutoff_hz is not None:
+        xy_s[:, sel] = smooth_zero_phase(xy_raw[:, sel], fps=fps, cutoff_hz=cutoff_hz)
     return Signals(fps=fps, t_s=t_s, frame_index=frame_index, xy=xy_s, xy_raw=xy_raw,
-                   visibility=pose[..., 3], z=gated[..., 2], aspect=trace.aspect)
+                   visibility=gated[..., 3], z=gated[..., 2], aspect=trace.aspect)
 
 
 # ----- angles -----------------------------------------------------------------------------

@@ -9,14 +9,16 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from vision.pose.estimator import PoseTracker
 from vision.pose.trace import N_POSE, HandLandmarks, Trace
-from vision.pose.video import VideoError, open_video
+from vision.pose.video import VideoError, downscale_for_analysis, open_video
 
 Progress = Callable[[int, int], None]
 
@@ -65,10 +67,14 @@ def track_video(path: str | os.PathLike, *, hands: bool = False, target=None,
         The file cannot be read as a video (see :func:`~vision.pose.video.open_video`).
     """
     with open_video(path, fps=fps) as video:
-        return track_frames(video, fps=video.fps, width=video.width, height=video.height,
-                            hands=hands, target=target, progress=progress,
-                            total=video.frame_count, max_frames=max_frames,
-                            source=os.path.basename(os.fspath(path)))
+        frames = prefetch(video, transform=downscale_for_analysis)
+        try:
+            return track_frames(frames, fps=video.fps, width=video.width,
+                                height=video.height, hands=hands, target=target,
+                                progress=progress, total=video.frame_count,
+                                max_frames=max_frames, source=os.path.basename(os.fspath(path)))
+        finally:
+            frames.close()    # stop the decode thread before the video is closed
 
 
 def track_frames(frames: Iterable[tuple[float, np.ndarray]], fps: float, width: int,
@@ -105,3 +111,52 @@ def track_frames(frames: Iterable[tuple[float, np.ndarray]], fps: float, width: 
                   pose=np.stack(rows), hands=hand_rows, source=source)
     trace.stats = stats
     return trace
+
+
+_END = object()
+
+
+def prefetch(frames: Iterable[tuple[float, np.ndarray]], *, depth: int = 4,
+             transform: Callable[[np.ndarray], np.ndarray] | None = None
+             ) -> Iterator[tuple[float, np.ndarray]]:
+    """Decode (and ``transform``) frames in a background thread, ``depth`` frames ahead.
+
+    Decoding (OpenCV, PyAV) and ``cv2.resize`` release the GIL, so on two cores the next
+    frame is decoded while MediaPipe works on this one. Errors raised by the source are
+    re-raised in the caller's thread; leaving the loop early stops the thread.
+    """
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for t, frame in frames:
+                if not put((t, transform(frame) if transform else frame)):
+                    return
+        except BaseException as exc:      # handed to the consumer, raised there
+            put(exc)
+            return
+        put(_END)
+
+    thread = threading.Thread(target=work, name="footcoach-decode", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = q.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=5)

@@ -148,6 +148,8 @@ def downscale_for_analysis(frame: np.ndarray, *, max_side_px: int = ANALYSIS_MAX
 
     Landmarks are normalised to the frame, so analysing a smaller copy changes no
     coordinate; it only saves time in colour conversion and the detector's resize.
+    Bilinear for mild reductions (720p -> 960 px: about 1.5 ms of CPU against 6.5 ms for
+    area averaging), area averaging below half size where bilinear would alias.
     """
     h, w = frame.shape[:2]
     long_side = max(h, w)
@@ -155,7 +157,7 @@ def downscale_for_analysis(frame: np.ndarray, *, max_side_px: int = ANALYSIS_MAX
         return frame
     s = max_side_px / long_side
     return cv2.resize(frame, (max(1, round(w * s)), max(1, round(h * s))),
-                      interpolation=cv2.INTER_AREA)
+                      interpolation=cv2.INTER_LINEAR if s >= 0.5 else cv2.INTER_AREA)
 
 
 # ----- probing ---------------------------------------------------------------------------
@@ -167,8 +169,8 @@ def _probe(path: str) -> _Probe:
     try:
         container = av.open(path)
     except (av.error.InvalidDataError, av.error.FFmpegError, UnicodeDecodeError) as exc:
-        raise VideoError(f"{name} is not a video file (no readable container: "
-                         f"{getattr(exc, 'strerror', None) or exc}).") from exc
+        raise VideoError(f"{name} is not a video file, or it is damaged or incomplete "
+                         f"({getattr(exc, 'strerror', None) or exc}).") from exc
     try:
         if not container.streams.video:
             if container.streams.audio:
@@ -272,8 +274,8 @@ def _open_pyav(path: str, probe: _Probe) -> VideoSource:
     container = av.open(path)
     stream = container.streams.video[0]
     stream.thread_type = "AUTO"
-    decoded = container.decode(stream)
     try:
+        decoded = container.decode(stream)
         frame = next(decoded)
     except StopIteration:
         container.close()

@@ -505,3 +505,42 @@ def random_walk_spec(rng: np.random.Generator, **overrides) -> WalkSpec:
         far_wander_frac_foot=rng.uniform(0.0, 0.15), drop_frac=rng.uniform(0.0, 0.05),
         low_visibility_frac=rng.uniform(0.0, 0.05), seed=int(rng.integers(1 << 30)))
     return WalkSpec(**{**spec.__dict__, **overrides}) if overrides else spec
+
+
+def save_compact(trace: Trace, path, *, decimals: int = 4) -> int:
+    """Save ``trace`` as ``footcoach-trace/1`` JSON with coordinates rounded to
+    ``decimals`` (visibility to 2) for small sample files. Returns the size in bytes."""
+    import json
+    from pathlib import Path
+
+    d = trace.to_json()
+
+    def rnd(v, nd):
+        r = round(float(v), nd)
+        return int(r) if r == int(r) else r
+    for fr in d["frames"]:
+        if fr["pose"] is not None:
+            fr["pose"] = [[rnd(x, decimals), rnd(y, decimals), rnd(z, decimals), rnd(v, 2)]
+                          for x, y, z, v in fr["pose"]]
+        for h in fr["hands"]:
+            h["landmarks"] = [[rnd(c, decimals) for c in lm] for lm in h["landmarks"]]
+    text = json.dumps(d, separators=(",", ":"))
+    Path(path).write_text(text)
+    return len(text)
+
+
+def write_samples(out_dir) -> dict[str, int]:
+    """Write the app's first-run walk traces (heel-first and tiptoe, side view) into
+    ``out_dir``; returns {file name: bytes}."""
+    from pathlib import Path
+
+    out = {}
+    common = dict(noise_frac_foot=0.01, far_wander_frac_foot=0.04)
+    for name, opts in (("walk_heel_side.json", dict(pattern="heel", body_height_m=1.1,
+                                                    image_body_frac=0.55, seed=11)),
+                       ("walk_tiptoe_side.json", dict(pattern="tiptoe", body_height_m=1.0,
+                                                      image_body_frac=0.5, direction=-1,
+                                                      seed=12))):
+        trace, _ = walk_trace(**common, **opts)
+        out[name] = save_compact(trace, Path(out_dir) / name)
+    return out

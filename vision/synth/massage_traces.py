@@ -237,3 +237,14 @@ def random_massage_spec(rng: np.random.Generator, **overrides) -> MassageSpec:
         hand_drop_frac=rng.uniform(0, 0.08), aspect=float(rng.choice([16 / 9, 4 / 3])),
         seed=int(rng.integers(1 << 30)))
     return MassageSpec(**{**spec.__dict__, **overrides}) if overrides else spec
+
+
+def write_sample(path) -> int:
+    """Write the app's first-run massage trace (two stroking periods, a pause, idle ends;
+    15 fps, one hand) to ``path``; returns its size in bytes (under 300 KB)."""
+    from vision.synth.gait_traces import save_compact
+
+    trace, _ = massage_trace(plan=(("idle", 1.0), ("stroke", 8.0), ("pause", 2.0),
+                                   ("stroke", 5.0), ("idle", 1.0)), fps=15.0, stroke_hz=0.9,
+                             hold_hand=False, foot_len=0.12, body_angle_deg=20, seed=13)
+    return save_compact(trace, path)

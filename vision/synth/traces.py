@@ -344,7 +344,7 @@ def leg_raise_trace(reps: int = 3, peak_hip_flexion_deg=None, knee_bend_deg=None
                  reps=[(a / fps, b / fps) for a, b in rep_frames],
                  peak_hip_flexion_deg=[max(float(flex[s][a:b + 1].max()) for s in SIDES
                                            if rs in (s, "both"))
-                                       for (a, b), rs in zip(rep_frames, rep_side)],
+                                       for (a, b), rs in zip(rep_frames, rep_side, strict=False)],
                  min_knee_angle_deg=[180.0 - float(knee[a:b + 1].max()) for a, b in rep_frames],
                  hip_flexion_deg=hip)
     return trace, truth

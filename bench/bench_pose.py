@@ -1,0 +1,143 @@
+"""Speed of the pose pipeline: decode, model (Pose; Pose + Hands), ``footcoach track``, analysis.
+
+Prints frames/s and ms per frame for each stage on a 720p clip: the real AV1 clip
+``squat_two_people_av1.mp4`` (720x1280, decoded by PyAV) and an H.264 1280x720 copy of a
+real walking clip (decoded by OpenCV), both from ../shared/data/videos when present; else a
+synthetic 1280x720 clip drawn with OpenCV (no person in it, so the detector runs every frame).
+
+Target (DESIGN.md): ``footcoach track`` >= 40 frames/s on a 720p clip on 2 cores.
+
+Usage: ``python bench/bench_pose.py [--frames N] [--clip PATH]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+VIDEOS = Path(os.environ.get("FOOTCOACH_SHARED_DATA", ROOT.parent / "shared" / "data")) / "videos"
+
+from vision.pose.estimator import PoseTracker  # noqa: E402
+from vision.pose.tracking import track_frames, track_video  # noqa: E402
+from vision.pose.video import downscale_for_analysis, open_video  # noqa: E402
+
+
+class _Timer:
+    """Wall and CPU (all threads of this process) seconds of a block."""
+
+    def __enter__(self):
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self.wall
+        self.cpu = time.process_time() - self.cpu
+
+
+def _line(name: str, frames: int, timer: _Timer) -> None:
+    n = max(frames, 1)
+    print(f"  {name:40s} {frames / timer.wall:7.1f} frames/s  {1000 * timer.wall / n:7.2f} "
+          f"ms/frame  (cpu {1000 * timer.cpu / n:6.2f} ms/frame, {frames} frames)", flush=True)
+
+
+def _make_720p_h264(src: Path, out: Path, n: int) -> Path:
+    """Upscale a real clip to 1280x720 H.264 (libx264 through PyAV; 'mp4v' otherwise)."""
+    import av
+
+    with open_video(src) as video, av.open(str(out), "w") as box:
+        st = box.add_stream("libx264", rate=round(video.fps))
+        st.width, st.height, st.pix_fmt = 1280, 720, "yuv420p"
+        for (_, f), _i in zip(video, range(n), strict=False):
+            img = cv2.resize(f, (1280, 720), interpolation=cv2.INTER_LINEAR)
+            for p in st.encode(av.VideoFrame.from_ndarray(img, format="bgr24")):
+                box.mux(p)
+        for p in st.encode():
+            box.mux(p)
+    return out
+
+
+def _make_synthetic(out: Path, n: int) -> Path:
+    wr = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), 30.0, (1280, 720))
+    for i in range(n):
+        img = np.full((720, 1280, 3), 200, np.uint8)
+        cv2.circle(img, (200 + 5 * i, 300), 60, (40, 40, 160), -1)
+        cv2.rectangle(img, (600, 200 + i % 50), (700, 500), (90, 60, 30), -1)
+        wr.write(img)
+    wr.release()
+    return out
+
+
+def bench_clip(path: Path, n: int, *, analyse: bool) -> None:
+    with open_video(path) as video:
+        print(f"\n{path.name}: {video.width}x{video.height}, codec {video.codec} via "
+              f"{video.backend}, {video.fps:.1f} fps", flush=True)
+    with _Timer() as tm, open_video(path) as video:
+        small = [downscale_for_analysis(f) for (_, f), _i in zip(video, range(n), strict=False)]
+    _line("decode + downscale", len(small), tm)
+    for hands in (False, True):
+        with PoseTracker(hands=hands) as tracker:
+            tracker.process(small[0], 0.0)             # model load is not per frame
+            with _Timer() as tm:
+                for i, f in enumerate(small[1:], start=1):
+                    tracker.process(f, i / 30)
+            _line("model: Pose + Hands" if hands else "model: Pose", len(small) - 1, tm)
+    with _Timer() as tm:
+        PoseTracker().close()
+    print(f"  {'model load (once per video)':40s} {1000 * tm.wall:7.0f} ms", flush=True)
+    with _Timer() as tm, open_video(path) as video:
+        trace = track_frames(video, video.fps, video.width, video.height, max_frames=n)
+    _line("track, serial decode (incl. load)", len(trace), tm)
+    with _Timer() as tm:
+        trace = track_video(path, max_frames=n)
+    _line("footcoach track (incl. load)", len(trace), tm)
+    print(f"    person found in {trace.stats.frames_with_person}/{trace.stats.frames} frames,"
+          f" {trace.stats.rejected_jumps} jumps rejected", flush=True)
+    if analyse:
+        _bench_analysis(trace)
+
+
+def _bench_analysis(trace) -> None:
+    try:
+        from vision.exercises import analyse
+    except ImportError:
+        return
+    for exercise in ("squat", "walk"):
+        try:
+            with _Timer() as tm:
+                analyse(trace, exercise)
+            _line(f"analysis: {exercise}", len(trace), tm)
+        except Exception as exc:     # another engineer's module may not exist yet
+            print(f"  analysis: {exercise:24s} unavailable ({type(exc).__name__})")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--frames", type=int, default=150)
+    ap.add_argument("--clip", type=Path, default=None)
+    args = ap.parse_args(argv)
+    print(f"pose pipeline speed on {os.cpu_count()} cores (target: footcoach track >= 40 "
+          f"frames/s at 720p)")
+    with tempfile.TemporaryDirectory() as tmp:
+        clips = [args.clip] if args.clip else []
+        if not clips and VIDEOS.is_dir():
+            clips = [VIDEOS / "squat_two_people_av1.mp4",
+                     _make_720p_h264(VIDEOS / "walk_side_barefoot_no_arm_swing.mp4",
+                                     Path(tmp) / "walk_1280x720_h264.mp4", args.frames)]
+        if not clips:
+            clips = [_make_synthetic(Path(tmp) / "synthetic_1280x720.mp4", args.frames)]
+        for clip in clips:
+            bench_clip(clip, args.frames, analyse=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""vision.pose.estimator: the one-person guards (pure geometry) and the MediaPipe wrapper."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from vision.pose.estimator import BodyBox, PoseTracker, body_box, plausible_move
+
+W, H = 960, 540
+
+
+def _box(hip_x, hip_y, *, torso_px=60.0, t=0.0, half_w=0.05, half_h=0.2):
+    return BodyBox(hip_x - half_w, hip_y - half_h, hip_x + half_w, hip_y + half_h,
+                   hip_x, hip_y, torso_px, t)
+
+
+def _standing_row(cx=0.5, hip_y=0.55, torso=0.2):
+    """A crude upright body: shoulders one torso above the hips, feet below."""
+    row = np.zeros((33, 4))
+    row[:, 0], row[:, 1], row[:, 3] = cx, hip_y, 0.9
+    row[[11, 12], 1] = hip_y - torso
+    row[[0], 1] = hip_y - 1.3 * torso
+    row[[25, 26], 1] = hip_y + torso
+    row[27:33, 1] = hip_y + 2 * torso
+    row[[11, 23, 25, 27, 29, 31], 0] = cx - 0.02
+    row[[12, 24, 26, 28, 30, 32], 0] = cx + 0.02
+    return row
+
+
+def test_body_box_hip_centre_and_torso_length():
+    box = body_box(_standing_row(), W, H, 1.5)
+    assert (box.hip_x, box.hip_y) == pytest.approx((0.5, 0.55))
+    assert box.torso_px == pytest.approx(0.2 * H)        # shoulders straight above hips
+    assert box.y0 == pytest.approx(0.55 - 0.26) and box.y1 == pytest.approx(0.95)
+    assert box.t == 1.5
+
+
+def test_body_box_ignores_hidden_landmarks():
+    row = _standing_row()
+    row[0, :2], row[0, 3] = (0.0, 0.0), 0.05             # a wild, invisible nose
+    box = body_box(row, W, H, 0.0)
+    assert box.x0 > 0.4 and box.y0 > 0.25
+
+
+def test_small_step_between_frames_is_the_same_person():
+    prev = _box(0.5, 0.5, t=0.0)
+    assert plausible_move(prev, _box(0.52, 0.5, t=1 / 30), width=W, height=H)
+
+
+def test_jump_across_the_frame_in_one_frame_is_rejected():
+    prev = _box(0.3, 0.5, t=0.0)          # torso 60 px; 0.4 * 960 = 384 px = 6.4 torsos
+    assert not plausible_move(prev, _box(0.7, 0.5, t=1 / 30), width=W, height=H)
+
+
+def test_same_distance_after_a_long_gap_is_allowed():
+    prev = _box(0.3, 0.5, t=0.0)
+    assert plausible_move(prev, _box(0.7, 0.5, t=2.0), width=W, height=H)
+
+
+def test_a_much_smaller_body_nearby_is_rejected():
+    prev = _box(0.3, 0.5, torso_px=80.0, t=0.0)
+    reflection = _box(0.36, 0.35, torso_px=30.0, t=1 / 30, half_w=0.02, half_h=0.08)
+    assert not plausible_move(prev, reflection, width=W, height=H)
+
+
+def test_model_correcting_its_own_estimate_in_place_is_accepted():
+    """MediaPipe sometimes starts with a half-size skeleton inside the body and grows it:
+    the boxes overlap, so this is the same person even though hips and scale jump."""
+    prev = _box(0.5, 0.35, torso_px=70.0, t=0.0, half_w=0.05, half_h=0.15)
+    grown = _box(0.5, 0.47, torso_px=125.0, t=1 / 30, half_w=0.08, half_h=0.4)
+    assert plausible_move(prev, grown, width=W, height=H)
+
+
+@pytest.mark.parametrize("bad", ["tallest", (0.5,), (1.5, 0.5), (0.6, 0.1, 0.4, 0.9)])
+def test_bad_target_is_refused(bad):
+    with pytest.raises(ValueError, match="target"):
+        PoseTracker(target=bad)
+
+
+def test_tracker_on_frames_without_anybody():
+    rng = np.random.default_rng(0)
+    with PoseTracker(hands=True, target="central") as tracker:
+        for i in range(3):
+            frame = rng.integers(0, 40, (360, 640, 3), dtype=np.uint8)
+            row, hands = tracker.process(frame, i / 30)
+            assert row is None and hands == []
+        with pytest.raises(ValueError, match="BGR"):
+            tracker.process(np.zeros((10, 10), np.uint8), 1.0)

@@ -1,0 +1,104 @@
+"""Tracking on the real clips (../shared/data/videos), first 100 frames of each to bound time.
+
+What matters: the person is found, the tracker stays on the exerciser (not the reflection,
+the second person or passers-by), the trace survives save/load, and landmarks outside the
+picture (feet cut off) come with low visibility.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from vision.pose.trace import L_HIP, L_SHOULDER, R_HIP, R_SHOULDER, Trace
+from vision.pose.tracking import track_video
+
+pytestmark = [pytest.mark.realdata, pytest.mark.slow]
+N = 100
+FEET = slice(27, 33)          # ankles, heels, foot index
+
+
+@pytest.fixture(scope="module")
+def traces(shared_data):
+    videos = shared_data / "videos"
+    runs = {
+        "walk": ("walk_side_barefoot_01.mp4", None),
+        "overlay": ("squat_side_heels_down_overlay.mp4", None),
+        "child": ("child_dancing.mp4", None),
+        "no_feet": ("squat_feet_not_visible.mp4", None),
+        "av1_left": ("squat_two_people_av1.mp4", (0.25, 0.5)),
+        "av1_right": ("squat_two_people_av1.mp4", "largest"),
+    }
+    return {key: track_video(videos / name, target=target, max_frames=N)
+            for key, (name, target) in runs.items()}
+
+
+def _hip(tr):
+    return (tr.pose[:, L_HIP, :2] + tr.pose[:, R_HIP, :2]) / 2
+
+
+def _max_jump_torso(tr, start=0):
+    """Largest hip-centre step between consecutive tracked frames, in torso lengths."""
+    hip, sho = _hip(tr), (tr.pose[:, L_SHOULDER, :2] + tr.pose[:, R_SHOULDER, :2]) / 2
+    scale = np.array([tr.width, tr.height])
+    torso = np.linalg.norm((sho - hip) * scale, axis=1)
+    step = np.linalg.norm(np.diff(hip * scale, axis=0), axis=1) / torso[:-1]
+    return float(np.nanmax(step[start:]))
+
+
+def test_walker_found_and_followed_past_the_reflection(traces):
+    tr = traces["walk"]
+    assert len(tr) == N and (tr.width, tr.height) == (960, 540)
+    found = ~np.isnan(tr.pose[:, 0, 0])
+    assert found[40:].all()            # he is fully in view from about frame 30 on
+    hip_x = _hip(tr)[found, 0]
+    assert hip_x[-1] - hip_x[0] > 0.3  # walks left to right: never hops back to the cabinet
+    assert _max_jump_torso(tr) < 0.5   # no frame switches to another body
+    assert np.nanmean(tr.pose[found][:, FEET, 3]) > 0.7
+
+
+def test_second_person_does_not_take_over_after_the_cut(traces):
+    tr = traces["overlay"]
+    found = ~np.isnan(tr.pose[:, 0, 0])
+    assert found[20:].mean() > 0.95
+    # the exerciser's feet are at the bottom edge; the man behind her stands much higher
+    ankle_y = np.nanmean(tr.pose[20:, [27, 28], 1], axis=1)
+    assert np.nanmin(ankle_y) > 0.7
+    assert _max_jump_torso(tr, start=20) < 0.5
+
+
+def test_child_tracked_not_the_pedestrians(traces):
+    tr = traces["child"]
+    assert (~np.isnan(tr.pose[:, 0, 0])).mean() > 0.95
+    hip_x = _hip(tr)[:, 0]
+    assert np.nanmin(hip_x) > 0.3 and np.nanmax(hip_x) < 0.75     # the child, centre stage
+    height = np.nanmax(tr.pose[:, :, 1], axis=1) - np.nanmin(tr.pose[:, :, 1], axis=1)
+    assert np.nanmedian(height) > 0.25                          # pedestrians are tiny
+    assert _max_jump_torso(tr) < 0.6
+
+
+def test_feet_out_of_frame_have_low_visibility(traces):
+    tr = traces["no_feet"]
+    assert (~np.isnan(tr.pose[:, 0, 0])).mean() > 0.9
+    assert np.nanmean(tr.pose[:, FEET, 3]) < 0.5
+    assert np.nanmean(tr.pose[:, [L_HIP, R_HIP], 3]) > 0.8
+
+
+def test_av1_clip_target_picks_each_man(traces):
+    left, right = traces["av1_left"], traces["av1_right"]
+    for tr in (left, right):
+        assert (tr.width, tr.height) == (720, 1280)
+        assert (~np.isnan(tr.pose[:, 0, 0])).mean() > 0.9
+        assert _max_jump_torso(tr) < 0.5
+    assert np.nanmax(_hip(left)[:, 0]) < 0.45
+    assert np.nanmin(_hip(right)[:, 0]) > 0.55
+
+
+def test_trace_round_trips_through_save_and_load(traces, tmp_path):
+    tr = traces["walk"]
+    path = tmp_path / "walk.json"
+    tr.save(path)
+    back = Trace.load(path)
+    assert len(back) == len(tr) and back.source == "walk_side_barefoot_01.mp4"
+    np.testing.assert_allclose(back.t, tr.t, atol=1e-4)
+    np.testing.assert_allclose(back.pose, tr.pose, atol=1e-5)   # NaN rows stay NaN
