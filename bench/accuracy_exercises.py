@@ -16,6 +16,7 @@ not the one the detectors were developed with. Prints, per exercise:
 A module that does not exist yet is reported as "not implemented yet". Usage::
 
     python bench/accuracy_exercises.py [--n 50] [--only squat,walk] [--failures 8] [--json F]
+    python bench/accuracy_exercises.py --show heel-raise:27[:clean]   # one case in detail
 """
 
 from __future__ import annotations
@@ -436,6 +437,26 @@ def summarise(ex, r):
     return rows
 
 
+def show(ex, seed, clean="") -> int:
+    """Print the truth and the detector's report for one generated case, with the same
+    scenario options the evaluation uses for that seed."""
+    seed = int(seed)
+    opts = {"squat": {"heel_lift": seed % 2 == 0},
+            "walk": {"style": ["heel", "tiptoe", "mixed"][seed % 3]},
+            "leg-raise": {"knee": "straight" if seed % 2 == 0 else "bent"},
+            "heel-raise": {}}[ex]
+    tr, truth = H.SCENARIOS[ex](seed, clean=bool(clean), **opts)
+    print("TRUTH", json.dumps(truth, default=str))
+    rep = analyse(tr, ex).to_json()
+    for r in rep["reps"]:
+        print("  said rep", json.dumps(r))
+    for f in rep["faults"]:
+        print("  said fault", json.dumps(f))
+    print("  said metrics", json.dumps(rep["metrics"]), "verdict", rep["verdict"],
+          "view", rep["view"], "warnings", rep["warnings"], rep.get("reason", ""))
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=50, help="traces per scenario")
@@ -443,7 +464,12 @@ def main(argv=None) -> int:
     ap.add_argument("--only", default="", help="comma-separated exercises")
     ap.add_argument("--failures", type=int, default=6, help="failure cases to print each")
     ap.add_argument("--json", default="", help="write all results to this file")
+    ap.add_argument("--show", default="", metavar="EXERCISE:SEED",
+                    help="print one case: the truth and the report (e.g. heel-raise:27); "
+                         "add :clean for the trace without tracker artefacts")
     args = ap.parse_args(argv)
+    if args.show:
+        return show(*args.show.split(":"))
     wanted = [e for e in EVALS if not args.only or e in args.only.split(",")]
     t_start = time.perf_counter()
     out = {}

@@ -140,6 +140,10 @@ def _f(value, digits: int = 2, unit: str = "") -> str:
     return f"{float(value):.{digits}f}{unit}"
 
 
+def _minutes(minutes: float) -> str:
+    return f"{minutes:.0f} min" if minutes >= 1 else f"{minutes * 60:.0f} s"
+
+
 def _age(months: float) -> str:
     y, m = divmod(int(months), 12)
     return f"{y} y {m} m"
@@ -288,9 +292,11 @@ def _trend(pdf: _ReportPDF, trend) -> None:
     pdf.set_fill_color(255)
     pdf.set_font(pdf.family_name, "", 8)
     pdf.set_y(y0 + h + 10)
-    pdf.para("Shaded: adult arch-index bands (Cavanagh & Rodgers 1987); grey: under 3 years the "
-             "fat pad fills the arch and no label applies. Children's arches form mostly "
-             "between 3 and 6 years, so the trend matters more than one print.", size=8)
+    grey = ("; grey: under 3 years the fat pad fills the arch and no label applies"
+            if a_lo < FAT_PAD_MONTHS else "")
+    pdf.para(f"Shaded: adult arch-index bands (Cavanagh & Rodgers 1987){grey}. Children's "
+             "arches form mostly between 3 and 6 years, so the trend matters more than one "
+             "print.", size=8)
 
 
 def _asymmetry(pdf: _ReportPDF, entries) -> None:
@@ -333,7 +339,7 @@ def _sessions(pdf: _ReportPDF, sessions, screenings) -> None:
             total[s.kind] += s.duration_s / 60
             count[s.kind] += 1
         summary = ", ".join(f"{count[k]} {k} session{'s' if count[k] != 1 else ''} "
-                            f"({total[k]:.0f} min)" for k in sorted(count))
+                            f"({_minutes(total[k])})" for k in sorted(count))
         last = max(s.started_at for s in sessions)[:10]
         pdf.para(f"Logged: {summary}; last on {last}.")
     else:

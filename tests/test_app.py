@@ -232,6 +232,18 @@ def _answer(at: AppTest, yes: set[str]) -> AppTest:
     return at.run()
 
 
+def test_routine_for_a_child_too_old_says_so(tmp_home):
+    need("coach.store", "HistoryStore")
+    need("coach.plan", "build_plan")
+    kid = store().add_child("Big", date(date.today().year - 10, 1, 1))
+    at = app_on("routine")
+    at.session_state["child_id"] = kid.id
+    at.run()
+    no_exception(at)
+    assert not at.error, [e.value for e in at.error]
+    assert any("routines cover birth to 8 years" in i.value for i in at.info)
+
+
 def test_routine_needs_every_answer(tmp_home):
     need("coach.screening", "QUESTIONS", "screen")
     need("coach.plan", "build_plan")

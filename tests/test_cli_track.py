@@ -83,3 +83,13 @@ def test_real_clip_writes_a_trace_and_an_annotated_video(shared_data, tmp_path, 
     err = capsys.readouterr().err
     assert "30/30 frames" in err and "wrote" in err      # progress bar and summary
     assert ann.stat().st_size > 10_000
+
+
+def test_dispatch_through_footcoach_main(tmp_path, monkeypatch, capsys):
+    """``footcoach track`` reaches this module once cli/main.py maps "track" to it."""
+    from cli import main as cli_main
+
+    monkeypatch.setitem(cli_main.COMMAND_MODULES, "track", "cli.track_cmd")
+    assert cli_main.main(["track", str(tmp_path / "nope.mp4"), "-o",
+                          str(tmp_path / "t.json")]) == 1
+    assert "not found" in capsys.readouterr().err

@@ -16,7 +16,14 @@ import streamlit as st
 
 from ui.engines import engine, load
 from ui.state import current_child, format_age, get_store
-from ui.widgets import CATEGORY_WORDS, fmt, guard, plan_card, show_adaptations
+from ui.widgets import (
+    CATEGORY_WORDS,
+    fmt,
+    guard,
+    plan_card,
+    routine_age_ok,
+    show_adaptations,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "sample_media" / "footprints"
@@ -181,6 +188,8 @@ def _show_quality(result) -> None:
 def _show_routine(child, result) -> None:
     """The plan for this age adapted to this print; today's steps once screening is done."""
     st.subheader("Routine that fits")
+    if not routine_age_ok(child.age_months):
+        return
     plan_mod = load("coach.plan", "build_plan", "Assessments")
     if plan_mod is None:
         st.info("The routine planner is not available yet in this build.", icon=":material/construction:")

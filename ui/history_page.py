@@ -61,7 +61,7 @@ def trend_frame(points) -> pd.DataFrame:
 def arch_chart(df: pd.DataFrame) -> alt.LayerChart:
     """Arch index per foot against age, over the shaded reference bands."""
     x_max = max(72.0, float(df["age_months"].max()) + 6) if len(df) else 72.0
-    x_min = max(0.0, float(df["age_months"].min()) - 6) if len(df) else 0.0
+    x_min = max(0.0, float(df["age_months"].min()) - 12) if len(df) else 0.0
     x_scale = alt.Scale(domain=[x_min, x_max], nice=False)
     step = 6 if x_max - x_min <= 72 else 12
     x_ticks = list(range(int(-(-x_min // step) * step), int(x_max) + 1, step))
@@ -117,9 +117,11 @@ def _arch(store, child) -> None:
                 "“Save to history”.", icon=":material/footprint:")
         return
     st.altair_chart(arch_chart(df), width="stretch")
+    young = df["age_months"].min() - 12 < FAT_PAD_MONTHS
     st.caption("Shaded: adult arch-index bands (Cavanagh & Rodgers 1987). Children's prints "
-               "read flatter: the arch forms mostly between 3 and 6 years, and under 3 years "
-               "(grey) no label applies. The trend matters more than one photo.")
+               "read flatter: the arch forms mostly between 3 and 6 years"
+               + (", and under 3 years (grey) no label applies" if young else "")
+               + ". The trend matters more than one photo.")
     asym = asymmetry_frame(df)
     if not asym.empty:
         st.subheader("Left / right")
@@ -142,7 +144,7 @@ def sessions_frame(store, child) -> pd.DataFrame:
         ex = field(e, "exercise", None) or report.get("exercise", "exercise")
         verdict = field(e, "verdict", None) or report.get("verdict", "")
         rows.append({"date": str(field(e, "taken_on"))[:10], "kind": f"check: {ex}",
-                     "minutes": 0.0, "detail": str(verdict).replace("_", " ")})
+                     "minutes": None, "detail": str(verdict).replace("_", " ")})
     return pd.DataFrame(rows, columns=["date", "kind", "minutes", "detail"])
 
 

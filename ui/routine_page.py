@@ -14,7 +14,14 @@ import streamlit as st
 
 from ui.engines import engine
 from ui.state import current_child, format_age, get_store
-from ui.widgets import fmt, guard, instruction_lines, plan_card, reps_text
+from ui.widgets import (
+    fmt,
+    guard,
+    instruction_lines,
+    plan_card,
+    reps_text,
+    routine_age_ok,
+)
 
 ANSWERS = ["No", "Yes"]
 
@@ -28,6 +35,8 @@ def render() -> None:
         st.warning("Add a child on the Child page first.")
         return
     st.caption(f"For the selected child, {format_age(child.age_months)} old.")
+    if not routine_age_ok(child.age_months):
+        return
     screening = engine("coach.screening", "QUESTIONS", "screen")
     planner = engine("coach.plan", "build_plan")
     if screening is None or planner is None:
@@ -98,6 +107,9 @@ def _runner(plan, store, child) -> None:
     steps = list(plan.steps)
     run = st.session_state.get("rt_run")
     if run is None or run.get("child") != str(child.id):
+        flash = st.session_state.pop("rt_flash", None)
+        if flash:
+            st.success(flash, icon=":material/save:")
         plan_card(plan)
         if steps and st.button("Start the routine", type="primary", key="rt_start"):
             now = time.time()
@@ -152,8 +164,10 @@ def _log(store, child, run, done_steps, total: int) -> None:
             store.add_session(child.id, "routine", started_at=datetime.fromtimestamp(run["start"]),
                               duration_s=duration, notes=notes,
                               steps_done=[str(getattr(s, "id", s.title)) for s in done_steps])
-            st.toast(f"Session saved ({fmt(duration / 60, 1)} min).", icon=":material/save:")
+            st.session_state["rt_flash"] = (f"Session saved to the history "
+                                            f"({fmt(duration / 60, 1)} min, {notes}).")
     st.session_state.pop("rt_run", None)
+    st.rerun()
 
 
 def _manual_log(store, child) -> None:

@@ -64,6 +64,20 @@ def verdict_box(verdict: str, detail: str = "") -> None:
     getattr(st, kind)(text)
 
 
+def routine_age_ok(age_months: float) -> bool:
+    """True when footcoach has routines for this age; else says so on the page."""
+    from ui.engines import load
+
+    knowledge = load("coach.knowledge", "MAX_AGE_MONTHS")
+    top = getattr(knowledge, "MAX_AGE_MONTHS", 96)
+    if age_months > top:
+        st.info(f"footcoach's routines cover birth to {top / 12:g} years; this child is "
+                "older, so no routine is suggested. Measurements and history still work.",
+                icon=":material/info:")
+        return False
+    return True
+
+
 def reps_text(reps) -> str:
     return getattr(reps, "text", None) or str(reps)
 

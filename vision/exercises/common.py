@@ -48,13 +48,15 @@ def hysteresis_reps(x: np.ndarray, *, enter: float, leave: float, fps: float,
     interval widens to the last/first frames on the resting side of ``leave``. A rep
     shorter than ``min_duration_s`` or whose extreme is less than ``min_amplitude`` from
     ``baseline`` (median of the resting frames when None) is dropped (a wobble). A NaN
-    run longer than ``max_gap_s`` inside a rep cancels it. With ``edges=True`` a rep cut
-    by the start or the end of the trace is kept, marked ``complete=False``.
+    run longer than ``max_gap_s`` inside a rep cancels it. A rep must be seen to begin from
+    rest: one cut by the start or the end of the trace, or begun while the person was not
+    seen, is dropped, or kept marked ``complete=False`` with ``edges=True``.
 
     Reps done back to back without returning all the way past ``leave`` are split: inside
-    one hysteresis interval, extremes separated by a return of at least ``split_frac`` of
-    the rep's amplitude (and at least the ``enter`` depth below ``baseline``) are separate
-    reps, cut at the highest point between them. ``split_frac=None`` disables this.
+    one hysteresis interval, each extreme whose prominence (the return on its shallower
+    side) is at least ``split_frac`` of its own depth below ``baseline`` and at least half
+    the ``enter`` depth is a rep of its own, cut at the highest point between neighbours
+    (a bounce at the bottom is not). ``split_frac=None`` disables this.
     """
     if direction not in ("below", "above"):
         raise ValueError(f"direction must be 'below' or 'above', got {direction!r}")
@@ -85,7 +87,7 @@ def hysteresis_reps(x: np.ndarray, *, enter: float, leave: float, fps: float,
         elif inside and s[i] > lv:
             inside = False
             rep = _make_rep(s, start, i, *args)
-            if rep is not None and partial_start:
+            if rep is not None and partial_start and rep.complete:
                 rep = RepInterval(**{**rep.__dict__, "complete": False})
             out.append(rep)
         if not long_gap[i] and s[i] > lv:
@@ -93,22 +95,25 @@ def hysteresis_reps(x: np.ndarray, *, enter: float, leave: float, fps: float,
     if inside and edges and idx.size:
         rep = _make_rep(s, start, int(idx[-1]), *args)
         out.append(None if rep is None else RepInterval(**{**rep.__dict__, "complete": False}))
-    out = [r for r in out if r is not None]
+    out = [r for r in out if r is not None and (edges or r.complete)]
     if split_frac is not None:
-        out = [q for r in out for q in _split(s, r, max(split_frac * r.amplitude, base - en),
-                                               base, fps, min_duration_s, direction)]
+        out = [q for r in out for q in _split(s, r, split_frac, 0.5 * (base - en), base, fps,
+                                               min_duration_s, direction)]
     return out
 
 
-def _split(s, rep: RepInterval, prominence: float, base, fps, min_dur, direction):
-    """Cut ``rep`` at the returns between extremes at least ``prominence`` deep."""
+def _split(s, rep: RepInterval, frac: float, min_prominence: float, base, fps, min_dur,
+           direction):
+    """Cut ``rep`` between extremes that each stand out by ``min_prominence`` and by
+    ``frac`` of their own depth below ``base``."""
     from scipy.signal import find_peaks
     seg = s[rep.start:rep.end + 1]
     ok = np.isfinite(seg)
-    if ok.sum() < 3 or prominence <= 0:
+    if ok.sum() < 3 or min_prominence <= 0:
         return [rep]
     seg = np.interp(np.arange(len(seg)), np.flatnonzero(ok), seg[ok])
-    valleys, _ = find_peaks(-seg, prominence=prominence)
+    valleys, props = find_peaks(-seg, prominence=min_prominence)
+    valleys = valleys[props["prominences"] >= frac * (base - seg[valleys])]
     if len(valleys) < 2:
         return [rep]
     cuts = [rep.start] + [rep.start + a + int(np.argmax(seg[a:b + 1]))
@@ -134,6 +139,7 @@ def _make_rep(s, start, stop, finite, lv, base, fps, min_dur, min_amp, direction
         a -= 1
     if a > 0 and finite[a - 1]:
         a -= 1
+    seen_rest = bool(finite[a] and s[a] > lv)   # else it began before the person was seen
     seg = np.where(finite[a:stop + 1], s[a:stop + 1], np.inf)
     k = a + int(np.argmin(seg))
     amp = base - s[k]
@@ -141,7 +147,7 @@ def _make_rep(s, start, stop, finite, lv, base, fps, min_dur, min_amp, direction
         return None
     sign = 1 if direction == "below" else -1
     return RepInterval(start=int(a), end=int(stop), peak=int(k), extreme=float(sign * s[k]),
-                       amplitude=float(amp))
+                       amplitude=float(amp), complete=seen_rest)
 
 
 def prepare_for_exercise(trace, options: dict) -> Signals:

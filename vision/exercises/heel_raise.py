@@ -7,12 +7,15 @@ position: the heel's height above the foot index along the image vertical and th
 own height, each against a baseline from nearby resting frames; the smaller counts
 (:func:`vision.exercises.common.heel_rise_frac_foot`). When both feet are seen well their
 mean is used and the lower heel must reach ``BOTH_FEET_SHARE`` of it, so lifting one foot
-(ankle circles, a step) is not a raise; otherwise the better-seen foot alone. Reps by hysteresis: up when the rise passes
-``ENTER_FRAC_FOOT``, down when it falls below ``LEAVE_FRAC_FOOT``. A rep must also lift
-the hips by ``MIN_HIP_SHARE`` to ``MAX_HIP_SHARE`` of the heel rise (rising on the toes
-lifts the body by about 0.8 of the heel rise; a lifted foot does not lift it, standing up
-lifts it far more), and the toes must stay down (rise at most ``MAX_TOE_SHARE`` of the
-heel rise + 0.05 foot lengths). The hold is the time the heel stays at or above ``HOLD_SHARE`` of the rep's peak (after a 1.5 Hz low-pass).
+(ankle circles, a step) is not a raise; otherwise the better-seen foot alone.
+
+Reps by hysteresis: up when the rise passes ``ENTER_FRAC_FOOT``, down when it falls below
+``LEAVE_FRAC_FOOT``, peaking at ``MIN_PEAK_FRAC_FOOT`` or more. A rep must also lift the
+hips by ``MIN_HIP_SHARE`` to ``MAX_HIP_SHARE`` of the heel rise (rising on the toes lifts
+the body by about 0.8 of the heel rise; a lifted foot does not lift it, standing up lifts
+it far more), and the toes must stay down (rise at most ``MAX_TOE_SHARE`` of the heel rise
++ 0.05 foot lengths). The hold is the time the heel stays at or above ``HOLD_SHARE`` of the
+rep's peak (after a 1.5 Hz low-pass).
 Any view works (side, front, rear, oblique) as long as the feet are in the picture.
 """
 
@@ -33,7 +36,8 @@ from vision.pose.trace import Trace
 
 ENTER_FRAC_FOOT = 0.10   # heel rise that starts a rep (fraction of the foot length)
 LEAVE_FRAC_FOOT = 0.05   # ... and back below this ends it
-MIN_REP_S = 0.5
+MIN_PEAK_FRAC_FOOT = 0.12  # a rep must peak at least this high (a jitter blip does not)
+MIN_REP_S = 0.3
 HOLD_SHARE = 0.8         # hold = time at >= 80 % of the rep's peak rise
 MIN_HIP_SHARE = 0.5      # the mid-hip must rise by this share of the heel rise
 MAX_HIP_SHARE = 2.5      # ... and by no more than this share (+ 0.1 foot lengths)
@@ -110,7 +114,7 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     toe_up = [_toe_rise(sig, s, rest, flen[s]) for s in feet]
     found = C.hysteresis_reps(rise, enter=ENTER_FRAC_FOOT, leave=LEAVE_FRAC_FOOT, fps=fps,
                               direction="above", min_duration_s=MIN_REP_S,
-                              min_amplitude=ENTER_FRAC_FOOT, baseline=0.0)
+                              min_amplitude=MIN_PEAK_FRAC_FOOT, baseline=0.0)
     reps = []
     for r in found:
         seg = rise[r.start:r.end + 1]

@@ -33,6 +33,7 @@ from vision.pose.signals import (
     detect_view,
     hip_flexion_deg,
     knee_angle_deg,
+    midpoint,
     smooth_zero_phase,
 )
 from vision.pose.trace import SIDE_IDX, Trace
@@ -61,8 +62,8 @@ def _trunk_vector(sig: Signals) -> np.ndarray:
     """(n, 2) mid-shoulder -> mid-hip. The midpoints lie in the body's mid-plane, so in a
     side view the line keeps its true direction under perspective (a same-side shoulder
     and hip are at different depths and tilt it)."""
-    sh = (sig.side("left", "shoulder") + sig.side("right", "shoulder")) / 2
-    hp = (sig.side("left", "hip") + sig.side("right", "hip")) / 2
+    sh = midpoint(sig.side("left", "shoulder"), sig.side("right", "shoulder"))
+    hp = midpoint(sig.side("left", "hip"), sig.side("right", "hip"))
     return hp - sh
 
 

@@ -13,7 +13,7 @@ Method
    drop is a wobble, not a rep; so is a "rep" in which the hips do not come down by
    ``MIN_HIP_DROP_FRAC`` of their height above the lower ankle (a one-leg lift); from
    the front, where the knee angle is a rough estimate, the hips must come down by
-   ``MIN_HIP_DROP_FRAC_FRONT`` (about a 110 degree knee).
+   ``MIN_HIP_DROP_FRAC_FRONT`` (about a 125 degree knee), for 0.25 s at least.
 4. Depth: ``shallow`` when the knee never bends past ``SHALLOW_KNEE_DEG``.
 5. Heel lift: the heel's rise above its standing position, as a fraction of the foot length
    (heel -> foot index), both relative to the foot index and on its own (the smaller
@@ -28,7 +28,7 @@ import numpy as np
 
 from vision.exercises import common as C
 from vision.exercises.report import ExerciseReport, Fault, Rep
-from vision.pose.signals import Signals, choose_foot, detect_view, knee_angle_deg
+from vision.pose.signals import Signals, choose_foot, detect_view, knee_angle_deg, smooth_zero_phase
 from vision.pose.trace import SIDE_IDX, Trace
 
 ENTER_DROP_DEG = 30.0       # knee angle this far below standing starts a rep
@@ -38,7 +38,8 @@ SHALLOW_KNEE_DEG = 120.0    # the knee should bend past this (smaller angle) at 
 HEEL_LIFT_FRAC_FOOT = 0.10  # heel rise that counts as a lift, fraction of the foot length
 HEEL_MIN_S = 0.20           # ... held at least this long
 MIN_HIP_DROP_FRAC = 0.03    # a rep lowers the hips by at least this share of their height
-MIN_HIP_DROP_FRAC_FRONT = 0.20  # ... from the front, where the knee angle is only estimated
+MIN_HIP_DROP_FRAC_FRONT = 0.12  # ... from the front, where the knee angle is only estimated
+FRONT_CUTOFF_HZ = 1.5       # low-pass on front-view lengths
 EXERCISE = "squat"
 
 
@@ -61,19 +62,26 @@ def knee_angle_series(sig: Signals, view: str) -> tuple[np.ndarray, str]:
     return k, side
 
 
+def _calm(x: np.ndarray, fps: float) -> np.ndarray:
+    """Extra low-pass (FRONT_CUTOFF_HZ) for front-view lengths: acos near 1 and length
+    ratios amplify landmark jitter."""
+    return smooth_zero_phase(x, fps=fps, cutoff_hz=FRONT_CUTOFF_HZ)
+
+
 def _shoulder_width(sig: Signals) -> np.ndarray:
     """(n,) shoulder width: a front-view ruler that a squat does not shorten (zoom-proof)."""
-    return np.hypot(*(sig.side("left", "shoulder") - sig.side("right", "shoulder")).T)
+    return _calm(np.hypot(*(sig.side("left", "shoulder") - sig.side("right", "shoulder")).T), sig.fps)
 
 
 def _front_knee(sig: Signals, side: str) -> np.ndarray:
     """Knee angle from the shortening of thigh and shank when they tilt towards the camera
-    (lengths in shoulder widths, so a zooming camera does not read as a bend)."""
+    (lengths in shoulder widths, so a zooming camera does not read as a bend; the full
+    length is the 80th percentile, so jitter does not inflate it)."""
     out = []
     ruler = _shoulder_width(sig)
     for a, b in (("hip", "knee"), ("knee", "ankle")):
-        d = np.hypot(*(sig.side(side, a) - sig.side(side, b)).T) / ruler
-        full = np.nanpercentile(d, 95) if np.isfinite(d).any() else np.nan
+        d = _calm(np.hypot(*(sig.side(side, a) - sig.side(side, b)).T), sig.fps) / ruler
+        full = np.nanpercentile(d, 80) if np.isfinite(d).any() else np.nan
         out.append(np.degrees(np.arccos(np.clip(d / full, 0, 1))))
     return 180.0 - (out[0] + out[1])
 
@@ -96,7 +104,7 @@ def hip_drop_frac(sig: Signals, *, front: bool = False) -> np.ndarray:
     hip = (sig.side("left", "hip")[:, 1] + sig.side("right", "hip")[:, 1]) / 2
     hip = np.where(np.isfinite(hip), hip, np.fmax(sig.side("left", "hip")[:, 1], sig.side("right", "hip")[:, 1]))
     ankle = np.fmax(sig.side("left", "ankle")[:, 1], sig.side("right", "ankle")[:, 1])
-    h = (ankle - hip) / (_shoulder_width(sig) if front else 1.0)
+    h = _calm(ankle - hip, sig.fps) / _shoulder_width(sig) if front else ankle - hip
     if not np.isfinite(h).any():
         return np.full(len(sig), np.nan)
     return 1.0 - h / np.nanpercentile(h, 90)
@@ -159,7 +167,7 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     reps, stand = find_reps(knee, fps)
     drop = hip_drop_frac(sig, front=view.view == "front")
     need = MIN_HIP_DROP_FRAC if view.view == "side" else MIN_HIP_DROP_FRAC_FRONT
-    reps = [r for r in reps if np.nanmax(drop[r.start:r.end + 1], initial=-1.0) >= need]
+    reps = [r for r in reps if C.sustained_max(drop[r.start:r.end + 1], fps=fps, min_s=0.25) >= need]
     warnings = []
     if view.view == "front":
         warnings.append("filmed from the front: knee angles are estimates; film from the side")

@@ -40,6 +40,7 @@ from vision.pose.signals import (
     interpolate_gaps,
     prepare,
     runs,
+    smooth_zero_phase,
 )
 from vision.pose.trace import L_HIP, L_SHOULDER, R_HIP, R_SHOULDER, SIDE_IDX, Trace
 
@@ -54,6 +55,7 @@ TOE_FIRST_FRAC = 0.12              # heel this far above the foot index at conta
 MID_STANCE = (0.10, 0.60)          # share of the stance where the heel height is judged
 CONTACT_WINDOW_S = 0.05            # contact heel height: median over +- this
 MIN_SIDE_FRAC = 0.3
+STEP_VIEW_MAX_RATIO = 0.6   # steps are still read up to this shoulder/trunk ratio (oblique)
 MIN_UPRIGHT = 0.7          # cos 45 deg: a walker's trunk is near vertical
 MIN_SIDE_ON = 0.6          # projected foot length / foot length for a side-on foot
 MIN_STANCE_S = 0.12
@@ -61,6 +63,8 @@ STANCE_CAP_S = 0.8         # a longer stance is standing: judge its first part
 TURN_GUARD_S = 0.7         # steps this close to a turn are counted, not judged
 EDGE_MARGIN = 0.01         # landmarks this close to the picture edge are guesses
 CUTOFF_HZ = 6.0
+MIN_VISIBILITY = 0.5        # heel heights are judged on landmarks this well seen ...
+MIN_VISIBILITY_FEET = 0.2   # ... but contacts are found on any tracked foot
 BRIDGE_GAP_S = 0.6       # feet unseen this long are bridged linearly to find contacts
 
 __all__ = ["Step", "analyse", "find_steps", "side_view_frames", "TIPTOE_HEEL_FRAC"]
@@ -82,9 +86,10 @@ class Step:
     tiptoe: bool
 
 
-def side_view_frames(sig: Signals, *, window_s: float = 0.5) -> np.ndarray:
+def side_view_frames(sig: Signals, *, window_s: float = 0.5,
+                     max_ratio: float = SIDE_MAX_RATIO) -> np.ndarray:
     """(n,) True where an upright body (trunk within 45 degrees of vertical) is seen side-on:
-    shoulder separation perpendicular to the trunk below ``SIDE_MAX_RATIO`` trunk lengths,
+    shoulder separation perpendicular to the trunk below ``max_ratio`` trunk lengths,
     rolling median over ``window_s`` seconds."""
     ls, rs = sig.p(L_SHOULDER), sig.p(R_SHOULDER)
     lh, rh = sig.p(L_HIP), sig.p(R_HIP)
@@ -99,7 +104,7 @@ def side_view_frames(sig: Signals, *, window_s: float = 0.5) -> np.ndarray:
         upright = -trunk[:, 1] >= MIN_UPRIGHT * tlen       # shoulders above the hips
     ratio = np.where(upright, ratio, np.inf)
     ratio = _rolling_median(ratio, max(int(window_s * sig.fps), 1))
-    return ratio < SIDE_MAX_RATIO
+    return ratio < max_ratio
 
 
 def _rolling_median(x: np.ndarray, w: int) -> np.ndarray:
@@ -142,25 +147,47 @@ def _swings(speed: np.ndarray, fps: float) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out if b - a >= min_len]
 
 
-def _foot_signals(sig: Signals, side: str, foot_len: float) -> dict:
+def _foot_xy(trace: Trace, sig: Signals, cols: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Foot landmarks ``cols`` on the regular timeline of ``sig``: (n, k, 2) positions
+    (height-normalised, NaN where not tracked) and (n, k) visibility."""
+    n = len(sig)
+    raw, vis = np.full((n, len(cols), 2), np.nan), np.full((n, len(cols)), np.nan)
+    ok = sig.frame_index >= 0
+    src = trace.pose[sig.frame_index[ok]][:, cols]
+    raw[ok] = src[..., :2] * np.array([trace.aspect, 1.0])
+    vis[ok] = src[..., 3]
+    return raw, vis
+
+
+def _foot_signals(sig: Signals, trace: Trace, side: str, foot_len: float) -> dict:
     """Per-frame foot signals in foot lengths: centre x, speed (L/s), heel rise above the
-    foot index, pointing (toe x - heel x), projected length, and a 'seen' mask (heel and
-    foot index tracked and inside the picture)."""
+    foot index, pointing (toe x - heel x), projected length; masks ``seen`` (heel and foot
+    index tracked, inside the picture) and ``sure`` (both seen with visibility >= 0.5).
+
+    The visibility gate adapts to the foot: a far foot the tracker always rates low still
+    gives its contacts, while a well-seen foot drops its rare doubtful frames."""
     idx = SIDE_IDX[side]
     cols = [idx["heel"], idx["toe"], idx["ankle"]]
-    raw = sig.xy[:, cols]
-    pts = interpolate_gaps(raw, fps=sig.fps, max_gap_s=BRIDGE_GAP_S)
+    raw, vis = _foot_xy(trace, sig, cols)
+    typical = _med(vis[:, :2].mean(axis=1))
+    gate = float(np.clip(0.8 * typical, MIN_VISIBILITY_FEET, MIN_VISIBILITY)) \
+        if np.isfinite(typical) else MIN_VISIBILITY
+    with np.errstate(invalid="ignore"):
+        raw[~(vis >= gate)] = np.nan
+    pts = smooth_zero_phase(interpolate_gaps(raw, fps=sig.fps, max_gap_s=BRIDGE_GAP_S),
+                            fps=sig.fps, cutoff_hz=CUTOFF_HZ)
     heel, toe, ankle = pts[:, 0], pts[:, 1], pts[:, 2]
     cx = (heel[:, 0] + toe[:, 0] + ankle[:, 0]) / 3
     xn = raw[:, :2, 0] / sig.aspect
     with np.errstate(invalid="ignore"):
         inside = ((xn > EDGE_MARGIN) & (xn < 1 - EDGE_MARGIN)
                   & (raw[:, :2, 1] < 1 - EDGE_MARGIN / 2)).all(axis=1)
+        sure = (vis[:, :2] >= MIN_VISIBILITY).all(axis=1)
     d = toe - heel
     return {"cx": cx, "speed": _speed(cx, sig.t_s) / foot_len,
             "rise": d[:, 1] / foot_len, "point": d[:, 0] / foot_len,
             "length": np.hypot(d[:, 0], d[:, 1]) / foot_len,
-            "seen": inside & np.isfinite(raw[:, :2, 0]).all(axis=1)}
+            "seen": inside & np.isfinite(raw[:, :2, 0]).all(axis=1), "sure": sure}
 
 
 def _merge_swings(swings: list[tuple[int, int]], fps: float) -> list[tuple[int, int]]:
@@ -174,10 +201,11 @@ def _merge_swings(swings: list[tuple[int, int]], fps: float) -> list[tuple[int, 
     return out
 
 
-def find_steps(sig: Signals, side: str, foot_len: float, side_view: np.ndarray,
-               body_x: np.ndarray) -> list[Step]:
-    """Steps of one foot (see the module notes). ``body_x`` is the hip centre x (n,)."""
-    f = _foot_signals(sig, side, foot_len)
+def find_steps(sig: Signals, trace: Trace, side: str, foot_len: float,
+               side_view: np.ndarray, body_x: np.ndarray) -> list[Step]:
+    """Steps of one foot (see the module notes). ``sig`` is ``prepare(trace)``; ``body_x``
+    the hip centre x (n,), height-normalised."""
+    f = _foot_signals(sig, trace, side, foot_len)
     swings = _merge_swings(_swings(f["speed"], sig.fps), sig.fps)
     present = _present(sig)
     steps = []
@@ -254,7 +282,10 @@ def _classify(sig: Signals, side: str, f: dict, b: int, off: int, disp: float) -
     hi = max(b + int(MID_STANCE[1] * n_use), lo + 1)
     k = max(int(CONTACT_WINDOW_S * sig.fps), 1)
     at = slice(max(b - k, 0), b + k + 1)
-    seen, rise = f["seen"], np.where(f["seen"], f["rise"], np.nan)
+    seen = f["seen"]
+    if (seen & f["sure"])[lo:hi].mean() >= 0.5:   # judge on well-seen frames when there are
+        seen = seen & f["sure"]
+    rise = np.where(seen, f["rise"], np.nan)
     if seen[lo:hi].mean() < 0.5 and sig.person[lo:hi].all():
         lo, hi = b, b + max(n_use, 1)          # feet hidden a moment: use what was seen
     if seen[at].sum() < 1:
@@ -309,6 +340,8 @@ def analyse(trace: Trace, *, min_steps: int = 2) -> ExerciseReport:
         ``side_view_s``.
     """
     n = len(trace)
+    if n < 2:
+        return _insufficient(trace, "the trace is too short: record a few seconds of walking")
     sig = prepare(trace, cutoff_hz=CUTOFF_HZ)
     reason = check_data(sig, need_feet=True)
     if reason:
@@ -325,6 +358,9 @@ def analyse(trace: Trace, *, min_steps: int = 2) -> ExerciseReport:
     if front:
         spans = ", ".join(f"{sig.t_s[a]:.1f}-{sig.t_s[b - 1]:.1f} s" for a, b in front)
         warnings.append(f"parts not seen from the side were not used ({spans})")
+    # near the picture edges a wide-angle camera sees the walker a little obliquely: the
+    # feet still show their steps (each foot's projected length is checked in find_steps)
+    oblique_ok = side_view_frames(sig, max_ratio=STEP_VIEW_MAX_RATIO)
     choice = choose_foot(sig)
     body_x = (sig.p(L_HIP)[:, 0] + sig.p(R_HIP)[:, 0]) / 2
     steps: list[Step] = []
@@ -333,7 +369,7 @@ def analyse(trace: Trace, *, min_steps: int = 2) -> ExerciseReport:
         if not np.isfinite(L) or L <= 0:
             L = np.nanmax([v for v in choice.foot_length.values()] + [np.nan])
         if np.isfinite(L) and L > 0:
-            steps += find_steps(sig, side, L, side_view, body_x)
+            steps += find_steps(sig, trace, side, L, oblique_ok, body_x)
     turns = turn_times(sig)
     steps = sorted((_unjudged(s) if any(abs(s.contact_s - t) < TURN_GUARD_S for t in turns)
                     else s for s in steps), key=lambda s: s.contact_s)

@@ -143,6 +143,12 @@ def _ball_front_cut(e: np.ndarray, ball_w: float, *, low: float) -> np.ndarray:
             xs = np.concatenate([left, right])
             fit = np.polyval(np.polyfit(xs, e[xs], 2), seg)
             cut[seg] = np.minimum(e[seg], fit)
+        elif max(left.size, right.size) >= 5:
+            # a toe over one end of the ball: extrapolate the ball front from the clean side,
+            # between the opened profile (too low there) and the run end
+            xs = left if left.size >= right.size else right
+            fit = np.polyval(np.polyfit(xs, e[xs], 2), seg)
+            cut[seg] = np.clip(fit, opened[seg], e[seg])
     return cut
 
 
@@ -270,12 +276,17 @@ def _drop_specks(m: np.ndarray) -> np.ndarray:
     if n <= 1:
         return m
     areas = stats[:, cv2.CC_STAT_AREA]
-    big = int(np.argmax(areas))
-    reach = 0.8 * np.hypot(stats[big, cv2.CC_STAT_WIDTH], stats[big, cv2.CC_STAT_HEIGHT])
-    dist = np.hypot(*(cent - cent[big]).T)
-    # big parts (heel of a broken high arch) always stay; small ones must lie near
-    keep = (areas >= 0.1 * areas.max()) | ((areas >= max(0.002 * areas.max(), 10))
-                                           & (dist <= reach))
+    # big parts (heel and forefoot of a broken high arch) always stay; smaller ones (toes)
+    # must lie within the big parts' box grown by 30 % of its diagonal
+    big = areas >= 0.1 * areas.max()
+    x0 = stats[big, cv2.CC_STAT_LEFT].min()
+    y0 = stats[big, cv2.CC_STAT_TOP].min()
+    x1 = (stats[big, cv2.CC_STAT_LEFT] + stats[big, cv2.CC_STAT_WIDTH]).max()
+    y1 = (stats[big, cv2.CC_STAT_TOP] + stats[big, cv2.CC_STAT_HEIGHT]).max()
+    grow = 0.3 * np.hypot(x1 - x0, y1 - y0)
+    near = ((cent[:, 0] >= x0 - grow) & (cent[:, 0] <= x1 + grow)
+            & (cent[:, 1] >= y0 - grow) & (cent[:, 1] <= y1 + grow))
+    keep = big | ((areas >= max(0.002 * areas.max(), 10)) & near)
     if keep.all():
         return m
     return np.isin(lab, 1 + np.flatnonzero(keep))
@@ -381,9 +392,12 @@ def analyse_foot(mask: np.ndarray, *, work_px: int = 700) -> FootGeometry:
     score, _ = _side_score(fr.image, toeless_f, sp, ball_w)
     side: Side = "left" if score >= 0 else "right"   # +columns are medial for a left foot
     toes = _classify_toes(m, f, fr, sp, toes_f)
-    toeless = _fill_pinholes(m & ~toes)
+    toeless = m & ~toes
     if not toeless.any():
         raise FootprintError("no heel or ball found in the footprint")
+    toeless, slivers = _main_parts(toeless)
+    toes |= slivers                # crumbs left between the toes would move the ball front
+    toeless = _fill_pinholes(toeless)
 
     def to_full(p):
         return (float((p[0] + 0.5) / f - 0.5 + bx0), float((p[1] + 0.5) / f - 0.5 + by0))
@@ -401,6 +415,17 @@ def analyse_foot(mask: np.ndarray, *, work_px: int = 700) -> FootGeometry:
                         full_mask=out[0], toeless_mask=out[1], toes_mask=out[2], heel_xy=heel,
                         toe_xy=toe, ball_front_xy=(float(tl[k] + bx0), float(tt[k] + by0)),
                         axis_uv=(float(a[0]), float(a[1])), toes_found=bool(len(sp.tips) > 0))
+
+
+def _main_parts(m: np.ndarray, frac: float = 0.01):
+    """(parts of at least ``frac`` of the biggest blob, the rest) of a bool mask."""
+    n, lab, stats, _ = _components(m)
+    areas = stats[:, cv2.CC_STAT_AREA]
+    small = np.flatnonzero(areas < frac * areas.max()) + 1
+    if small.size == 0:
+        return m, np.zeros_like(m)
+    rest = np.isin(lab, small)
+    return m & ~rest, rest
 
 
 def _classify_toes(m, f, fr: AxisFrame, sp: _Toes, toes_f) -> np.ndarray:

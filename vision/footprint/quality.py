@@ -135,6 +135,8 @@ def source_check(image: np.ndarray, foreground: np.ndarray, *, polarity: str) ->
     foreground : bool mask of the print (all feet).
     polarity : "dark_on_light" or "light_on_dark" (from segmentation).
     """
+    step = max(1, int(max(image.shape[:2]) // 500))   # colour statistics need few pixels
+    image, foreground = image[::step, ::step], foreground[::step, ::step]
     fg = _hsv_stats(image, foreground)
     bg = _hsv_stats(image, ~foreground)
     if fg["vivid"] > 0.4 and fg["sectors"] >= 3:
@@ -199,6 +201,13 @@ def _shape_ratios(mask: np.ndarray) -> tuple[float, float]:
 
 def _edge_width_px(image: np.ndarray, mask: np.ndarray) -> float:
     """Typical width (px) of the print's edge: contrast / steepest slope across the outline."""
+    ys, xs = np.nonzero(mask[::4, ::4])
+    if len(xs) == 0:
+        return 0.0
+    pad = 12
+    y0, y1 = max(0, 4 * ys.min() - pad), min(mask.shape[0], 4 * ys.max() + pad + 4)
+    x0, x1 = max(0, 4 * xs.min() - pad), min(mask.shape[1], 4 * xs.max() + pad + 4)
+    image, mask = image[y0:y1, x0:x1], mask[y0:y1, x0:x1]
     grey = cv2.GaussianBlur(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), (3, 3), 0)
     grey = grey.astype(np.float32)
     m8 = mask.astype(np.uint8)

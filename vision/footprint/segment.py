@@ -36,6 +36,8 @@ __all__ = ["Segmentation", "segment_prints", "print_darkness", "NoPrintFound"]
 
 _TEXTURE_SIGMA_FRAC = 0.002     # of the image's long side: smoothing of the density
 _TEXTURE_CLOSE_FRAC = 0.0075    # closing radius: crosshatch period is ~0.6 % of the sheet
+_LOW_SOLID = 0.5                # hysteresis low threshold / Otsu: solid prints
+_LOW_TEXTURED = 0.35            # ... crosshatch: light contact is drawn with sparse lines
 _TEXTURE_GAIN = 1.4             # closing darkens a crosshatch print ~2x, a solid one <1.3x
 _BODY_FRAC = 0.08               # a part this big (vs the largest) is a heel or a sole
 _FOOT_FRAC = 0.35               # a second foot is at least this big vs the first
@@ -43,6 +45,8 @@ _AREA_PER_LENGTH2 = 0.22        # print area / foot length squared (with toes)
 _MAX_BODIES = 8                 # more large parts than this is not a footprint sheet
 _CLOSE_FRAC = 0.008             # of foot length: closes the crosshatch
 _OPEN_FRAC = 0.025              # of foot length: removes pen lines and printed rules
+_MAX_HOLE_FRAC = 0.02           # of foot length squared: larger holes are not filled
+_BORDER_BAND_FRAC = 0.06        # of foot length: band along the picture's border
 _MERGE_ELONGATION = 2.2         # union of heel and forefoot parts is at least this long
 _TOE_REACH = 0.08               # toes lie within this fraction of the foot length
 _MIN_SEPARATION = 0.035         # darkening (fraction of paper brightness) print vs paper
@@ -199,7 +203,7 @@ def _binarise(image: np.ndarray, valid: np.ndarray | None, polarity: str
     if sep < _MIN_SEPARATION:
         raise NoPrintFound(f"no print darker than the paper (contrast {sep:.3f})")
     dens = cv2.resize(dens, (cols, rows), interpolation=cv2.INTER_LINEAR)
-    low = (dens > 0.5 * th).astype(np.uint8)
+    low = (dens > (_LOW_TEXTURED if textured else _LOW_SOLID) * th).astype(np.uint8)
     if valid is not None:
         low &= valid.astype(np.uint8)
     n, lab = cv2.connectedComponents(low, connectivity=8)
@@ -270,12 +274,40 @@ def _erode(mask: np.ndarray, radius: float) -> np.ndarray:
     return cv2.distanceTransform(mask.astype(np.uint8), cv2.DIST_L2, 5) > radius
 
 
+def _fill_small_holes(mask: np.ndarray, max_area: float) -> np.ndarray:
+    """Fill holes up to ``max_area`` px (crosshatch gaps, unprinted specks). A large hole is
+    paper enclosed by pen lines or printed rules around a print, not part of the print."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats((~mask).astype(np.uint8), 4)
+    rows, cols = mask.shape
+    x, y, w, h, area = (stats[:, k] for k in range(5))
+    inner = (x > 0) & (y > 0) & (x + w < cols) & (y + h < rows) & (area <= max_area)
+    inner[0] = False
+    return mask | inner[labels]
+
+
 def _clean(mask: np.ndarray, scale: float, *, textured: bool) -> np.ndarray:
     """Close the texture, fill holes, open away pen lines (all scaled to the print)."""
     r = _CLOSE_FRAC * scale if textured else 0.5 * _CLOSE_FRAC * scale
     closed = _erode(_dilate(mask, r), r)
-    filled = ndi.binary_fill_holes(closed)
+    filled = _fill_small_holes(closed, _MAX_HOLE_FRAC * scale * scale)
     return _dilate(_erode(filled, _OPEN_FRAC * scale), _OPEN_FRAC * scale)
+
+
+def _drop_border_strips(mask: np.ndarray, scale: float) -> np.ndarray:
+    """Remove long strips hugging the picture's border (the table, a neighbouring sheet, a
+    fold at the edge): a print meets the border over a short stretch at most."""
+    rows, cols = mask.shape
+    width = max(2, int(round(_BORDER_BAND_FRAC * scale)))
+    band = np.zeros(mask.shape, bool)
+    band[:width], band[-width:], band[:, :width], band[:, -width:] = True, True, True, True
+    hug = (mask & band).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(hug, connectivity=8)
+    out = mask.copy()
+    for k in range(1, n):
+        _, _, w, h, _ = stats[k]
+        if max(w / cols, h / rows) > 0.3:
+            out[labels == k] = False
+    return _dilate(_erode(out, _OPEN_FRAC * scale), _OPEN_FRAC * scale)
 
 
 def _distance_to(mask: np.ndarray) -> np.ndarray:
@@ -416,7 +448,7 @@ def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Seg
     # foot length from the largest part's area (a print covers ~22 % of length squared):
     # robust to a pen line or a fold joined to the print, unlike its major axis
     scale = 4 * float(np.sqrt(max(p.area for p in rough) / _AREA_PER_LENGTH2))
-    labels, parts = _parts(_clean(mask, scale, textured=textured))
+    labels, parts = _parts(_drop_border_strips(_clean(mask, scale, textured=textured), scale))
     kept = [p for p in parts if not _is_clutter(p, scale, mask.shape)]
     if not kept:
         raise NoPrintFound("only marks and lines, no footprint")

@@ -97,6 +97,22 @@ class RenderedPhoto:
     sheet_corners: np.ndarray              # (4, 2) photo px: sheet TL, TR, BR, BL
     mm_per_px_sheet: float                 # mm per photo pixel along the sheet (mean)
     spec: RenderSpec | None = None
+    sheet_to_photo: np.ndarray | None = field(default=None, repr=False, compare=False)
+    sheet_px_per_mm: float = 0.0           # resolution of the sheet plane of sheet_to_photo
+    clean_masks: tuple = field(default=(), repr=False, compare=False)
+
+    def foot_masks(self, *, toeless: bool = False) -> list[np.ndarray]:
+        """Clean print of each foot (bool, photo size), toes included unless ``toeless``;
+        for checking a segmentation against the truth."""
+        h, w = self.image.shape[:2]
+        out = []
+        for M, r in self.clean_masks:
+            src = (r.toeless if toeless else r.full).astype(np.uint8) * 255
+            A = np.vstack([M, [0, 0, 1]])
+            warped = cv2.warpPerspective(src, self.sheet_to_photo @ A, (w, h),
+                                         flags=cv2.INTER_LINEAR)
+            out.append(warped >= 128)
+        return out
 
 
 def foot_truth(shape: FootShape, *, px_per_mm: float = TRUTH_PX_PER_MM,
@@ -285,7 +301,8 @@ def render_photo(spec: RenderSpec) -> RenderedPhoto:
     mm_per_px = float(np.mean([sheet_mm[0] / side_px, sheet_mm[1] / np.mean(
         [np.hypot(*(corners[3] - corners[0])), np.hypot(*(corners[2] - corners[1]))])]))
     return RenderedPhoto(image=image, feet=feet, sheet_corners=corners.astype(np.float32),
-                         mm_per_px_sheet=mm_per_px, spec=spec)
+                         mm_per_px_sheet=mm_per_px, spec=spec, sheet_to_photo=Hm,
+                         sheet_px_per_mm=ppm, clean_masks=tuple(affines))
 
 
 def _centroid(mask: np.ndarray) -> tuple[float, float]:
