@@ -6,6 +6,7 @@ Run: ``streamlit run app.py`` (listens on 127.0.0.1, see ``.streamlit/config.tom
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -19,25 +20,32 @@ from ui.compat import fix_media_responses  # noqa: E402
 
 fix_media_responses()   # images and videos must load (see ui/compat.py)
 
-from ui import (  # noqa: E402
-    child_page,
-    footprint_page,
-    history_page,
-    movement_page,
-    report_page,
-    routine_page,
-)
 from ui.state import current_child, ensure_demo_child, format_age, get_store  # noqa: E402
 from ui.widgets import app_icon, guard  # noqa: E402
 
+
+def lazy(module: str):
+    """The ``render`` of ``ui.<module>``, imported on first visit: the first page shows
+    without waiting for the libraries only other pages need (Altair, pandas, OpenCV...)."""
+    def render() -> None:
+        importlib.import_module(f"ui.{module}").render()
+
+    render.__name__ = module
+    return render
+
+
 PAGES = [
-    st.Page(child_page.render, title="Child", icon=":material/child_care:", url_path="child"),
-    st.Page(footprint_page.render, title="Footprint", icon=":material/footprint:", url_path="footprint",
-            default=True),
-    st.Page(movement_page.render, title="Movement", icon=":material/directions_run:", url_path="movement"),
-    st.Page(routine_page.render, title="Routine", icon=":material/event_note:", url_path="routine"),
-    st.Page(history_page.render, title="History", icon=":material/monitoring:", url_path="history"),
-    st.Page(report_page.render, title="Report", icon=":material/picture_as_pdf:", url_path="report"),
+    st.Page(lazy("child_page"), title="Child", icon=":material/child_care:", url_path="child"),
+    st.Page(lazy("footprint_page"), title="Footprint", icon=":material/footprint:",
+            url_path="footprint", default=True),
+    st.Page(lazy("movement_page"), title="Movement", icon=":material/directions_run:",
+            url_path="movement"),
+    st.Page(lazy("routine_page"), title="Routine", icon=":material/event_note:",
+            url_path="routine"),
+    st.Page(lazy("history_page"), title="History", icon=":material/monitoring:",
+            url_path="history"),
+    st.Page(lazy("report_page"), title="Report", icon=":material/picture_as_pdf:",
+            url_path="report"),
 ]
 
 

@@ -112,6 +112,16 @@ def pair(truth_feet, measured) -> list[tuple[int, int | None]]:
     return list(zip(range(n), best))
 
 
+def _paper_guess(warnings) -> str | None:
+    for w in warnings or ():
+        lw = w.lower()
+        if "assumed a4" in lw:
+            return "a4"
+        if "assumed letter" in lw:
+            return "letter"
+    return None
+
+
 def run_one(measure, holdout, path: Path, save_overlay_on_fail=True):
     with open(path, "wb") as fh:
         fh.write(holdout.jpeg_bytes())
@@ -154,6 +164,9 @@ def run_one(measure, holdout, path: Path, save_overlay_on_fail=True):
             "error": err or (None if (res is not None and res.ok) else
                              (res.error if res is not None else None)),
             "n_measured": len(feet),
+            "scale_mm_per_px": None if res is None else res.scale_mm_per_px,
+            "warnings": [] if res is None else list(res.warnings),
+            "paper_guess": None if res is None else _paper_guess(res.warnings),
             "time_s": dt,
         })
     return res, rows, dt
@@ -180,6 +193,10 @@ def summarise(rows, times, label=""):
     le = [100 * (r["len_meas"] - r["len_true"]) / r["len_true"] for r in found
           if r["len_meas"] is not None]
     print(f"{label}  length |err| (%)   {_stats(le)}  (mm given for {len(le)}/{len(found)})")
+    pg = [r for r in found if r.get("paper_guess")]
+    if pg:
+        okp = sum(r["paper_guess"] == r["paper"] for r in pg)
+        print(f"{label}  paper size guessed right {okp}/{len(pg)}")
     if times:
         t = np.asarray(times)
         print(f"{label}  time/photo s       mean {t.mean():.2f}  p90 {np.percentile(t, 90):.2f}"
@@ -245,8 +262,10 @@ def failures(rows, ai_tol=0.02, len_tol=5.0):
             if r["len_meas"] is not None:
                 le = 100 * (r["len_meas"] - r["len_true"]) / r["len_true"]
                 if abs(le) > len_tol:
+                    pg = r.get("paper_guess")
                     why.append(f"length {r['len_meas']:.0f} vs {r['len_true']:.0f} mm "
-                               f"({le:+.1f} %)")
+                               f"({le:+.1f} %)"
+                               + (f" [paper {r['paper']}, assumed {pg}]" if pg else ""))
         if why:
             out.append((r, why))
     return out
@@ -258,7 +277,8 @@ def main(argv=None) -> int:
     ap.add_argument("--seed0", type=int, default=1)
     ap.add_argument("--out", default=None)
     ap.add_argument("--long-side", type=int, default=0)
-    ap.add_argument("--rot-seeds", type=int, default=3)
+    ap.add_argument("--rot-seeds", default="5,6,12,3",
+                    help="comma-separated seeds for the rotation test")
     ap.add_argument("--no-rot", action="store_true")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
@@ -309,8 +329,8 @@ def main(argv=None) -> int:
         if sub:
             print(f"\n-- {g}")
             summarise(sub, [], label="   ")
-    if not args.no_rot and args.rot_seeds > 0:
-        rot_seeds = list(range(args.seed0, args.seed0 + args.rot_seeds))
+    rot_seeds = [int(x) for x in str(args.rot_seeds).split(",") if x.strip()]
+    if not args.no_rot and rot_seeds:
         worst, lines = rotation_test(measure, rot_seeds, out, args.long_side or None)
         w = [x for x in worst if x == x]
         print(f"\n-- rotation (90/180/270 exact, camera roll +-20): max |AI change| per foot: "
@@ -323,7 +343,10 @@ def main(argv=None) -> int:
     for r, why in bad:
         print(f"  seed {r['seed']} {r['kind']} {r['n_feet']}f {r['side']} "
               f"({r['paper_colour']} {r['paper']}, {r['table']}, tilt {r['tilt_deg']}): "
-              + "; ".join(why) + f"  issues={r['issues']}\n    {r['image']}")
+              + "; ".join(why) + f"  issues={r['issues']}"
+              + (f" warnings={[w for w in r['warnings'] if 'Paper size not given' not in w]}"
+                 if any("Paper size not given" not in w for w in r["warnings"]) else "")
+              + f"\n    {r['image']}")
     with open(out / "results.json", "w") as fh:
         json.dump(rows, fh, indent=1, default=str)
     return 0

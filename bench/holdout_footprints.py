@@ -592,7 +592,7 @@ def render(spec: HoldoutSpec) -> Holdout:
     px_per_mm = f / D
 
     # --- sheet canvas
-    r = float(np.clip(px_per_mm * 1.3, 4.0, 16.0))
+    r = float(np.clip(px_per_mm * 1.1, 3.0, 14.0))
     cw, ch = int(round(sw * r)), int(round(sh * r))
     pc = np.array(PAPER_COLOURS[spec.paper_colour], np.float32) * rng.uniform(0.97, 1.02)
     canvas = np.empty((ch, cw, 3), np.float32)
@@ -624,18 +624,20 @@ def render(spec: HoldoutSpec) -> Holdout:
     # --- compose on the table
     img = _table(rng, spec, Wpx, Hpx)
     Hc = Hs @ np.array([[1 / r, 0, 0], [0, 1 / r, 0], [0, 0, 1.0]])          # canvas px -> photo
-    warped = cv2.warpPerspective(canvas, Hc, (Wpx, Hpx), flags=cv2.INTER_AREA
-                                 if False else cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+    warped = cv2.warpPerspective(canvas, Hc, (Wpx, Hpx), flags=cv2.INTER_LINEAR,
+                                 borderMode=cv2.BORDER_REPLICATE)
     smask = np.zeros((Hpx, Wpx), np.uint8)
     cv2.fillPoly(smask, [np.round(corners_px * 16).astype(np.int32)], 255, cv2.LINE_AA, 4)
-    sm = smask.astype(np.float32)[..., None] / 255.0
-    # contact shadow of the sheet on the table
-    cs = cv2.GaussianBlur(sm[..., 0], (0, 0), max(1.5, 2 * px_per_mm * 0.5))
-    img = img * (1 - 0.25 * np.clip(cs - sm[..., 0], 0, 1)[..., None] * 2)
-    img = img * (1 - sm) + warped * sm
+    # contact shadow of the sheet on the table (computed at 1/4 resolution)
+    sw4, sh4 = max(8, Wpx // 4), max(8, Hpx // 4)
+    sm4 = cv2.resize(smask, (sw4, sh4), interpolation=cv2.INTER_AREA).astype(np.float32) / 255
+    cs = cv2.GaussianBlur(sm4, (0, 0), max(1.0, px_per_mm * 0.25))
+    cs = np.clip(cs - sm4, 0, 1) * 0.5
 
-    # --- lighting: linear + radial gradient, colour cast, soft shadow
-    yy, xx = np.mgrid[0:Hpx, 0:Wpx].astype(np.float32)
+    # --- lighting: linear + radial gradient, colour cast, soft shadow (low resolution)
+    yy, xx = np.mgrid[0:sh4, 0:sw4].astype(np.float32)
+    xx *= Wpx / sw4
+    yy *= Hpx / sh4
     ga = rng.uniform(0, 2 * np.pi)
     lin = ((xx / Wpx - 0.5) * math.cos(ga) + (yy / Hpx - 0.5) * math.sin(ga))
     light = 1.0 + spec.light_grad * lin
@@ -648,15 +650,27 @@ def render(spec: HoldoutSpec) -> Holdout:
         axes = (int(rng.uniform(0.15, 0.45) * Wpx // 8), int(rng.uniform(0.15, 0.45) * Hpx // 8))
         cv2.ellipse(sm_small, c, axes, rng.uniform(0, 180), 0, 360, 1.0, -1)
         sm_small = cv2.GaussianBlur(sm_small, (0, 0), max(axes) * 0.35 + 2)
-        shade = cv2.resize(sm_small, (Wpx, Hpx), interpolation=cv2.INTER_LINEAR)
+        shade = cv2.resize(sm_small, (sw4, sh4), interpolation=cv2.INTER_LINEAR)
         light *= 1.0 - spec.shadow * shade
     cast = np.array([rng.uniform(0.93, 1.05), 1.0, rng.uniform(0.95, 1.07)], np.float32)
-    img = img * light[..., None] * cast
+    table_light = cv2.resize(light * (1 - cs), (Wpx, Hpx), interpolation=cv2.INTER_LINEAR)
+    sheet_light = cv2.resize(light, (Wpx, Hpx), interpolation=cv2.INTER_LINEAR)
+    # blend: table where the sheet is not (sm), sheet where it is
+    sm = smask.astype(np.float32) / 255.0
+    lt = table_light + (sheet_light - table_light) * sm
+    img = img + (warped - img) * sm[..., None]
+    img *= lt[..., None]
+    img *= cast
     # --- optics and sensor
     img = cv2.GaussianBlur(img, (0, 0), spec.blur)
-    noise = rng.normal(0, spec.noise, (Hpx, Wpx, 1)).astype(np.float32)
-    noise = noise + rng.normal(0, spec.noise * 0.4, (Hpx, Wpx, 3)).astype(np.float32)
-    img = np.clip(img + noise, 0, 255).astype(np.uint8)
+    cv2.setRNGSeed(int(rng.integers(0, 2**31 - 1)))
+    lum = np.empty((Hpx, Wpx), np.float32)
+    cv2.randn(lum, 0.0, float(spec.noise))
+    chroma = np.empty((Hpx, Wpx, 3), np.float32)
+    cv2.randn(chroma, (0.0, 0.0, 0.0), (spec.noise * 0.4,) * 3)
+    img += chroma
+    img += lum[..., None]
+    img = np.clip(img, 0, 255).astype(np.uint8)
 
     feet = []
     for fs, pl, t in zip(shapes, pls, truths):

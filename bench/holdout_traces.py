@@ -620,9 +620,11 @@ def squat(seed: int, *, heel_lift: bool | None = None, n_reps: int | None = None
 
 # ------------------------------------------------------------------------------------------
 # heel raise
-def heel_raise(seed: int, *, n_reps: int | None = None, clean: bool = False):
+def heel_raise(seed: int, *, n_reps: int | None = None, clean: bool = False,
+               rise_range=(0.15, 0.35), hold_range=(0.5, 3.0)):
     """Standing heel raises (both heels). Truth: reps [{start_s, end_s, rise_pct_foot,
-    hold_s}]."""
+    hold_s}]. ``rise_range`` (fractions of the foot length) and ``hold_range`` (s) narrow
+    the draws for probing a detector."""
     rng = np.random.default_rng([1004, seed])
     body = make_body(rng, "child" if rng.random() < 0.75 else "adult")
     shot = draw_shot(rng)
@@ -631,10 +633,10 @@ def heel_raise(seed: int, *, n_reps: int | None = None, clean: bool = False):
     tt = float(rng.uniform(0.6, 2.0))
     for _ in range(n_reps):
         up = float(rng.uniform(0.4, 1.0))
-        hold = float(rng.uniform(0.5, 3.0))
+        hold = float(rng.uniform(*hold_range))
         down = float(rng.uniform(0.4, 1.0))
         reps.append(dict(start_s=tt, up=up, hold=hold, down=down, end_s=tt + up + hold + down,
-                         rise=float(rng.uniform(0.15, 0.35))))
+                         rise=float(rng.uniform(*rise_range))))
         tt += up + hold + down + float(rng.uniform(0.5, 2.0))
     t = _times(shot.fps, tt + rng.uniform(0.2, 1.0))
     n = len(t)

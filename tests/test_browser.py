@@ -216,8 +216,8 @@ def test_every_page_end_to_end(server, page, tmp_path):
         pg.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(
             str(big))
         pg.get_by_text(f"Analysed print: {big.name}").first.wait_for(timeout=90_000)
-        wait_idle(pg, settle=0.1)
         timings["upload_to_result_s"] = round(time.perf_counter() - t0, 2)
+        wait_idle(pg, settle=0.1)
         timings["upload_photo"] = big.name
         assert pg.get_by_text("Arch index (Cavanagh & Rodgers)").first.is_visible()
         pg.wait_for_function("() => Array.from(document.querySelectorAll('img'))"
@@ -335,3 +335,31 @@ def test_live_webcam_round_trip(server, playwright):
     frame.get_by_role("button", name="STOP").click()
     browser.close()
     assert not outside, f"requests left the machine: {outside[:5]}"
+
+
+@pytest.mark.realdata
+def test_video_upload_plays_annotated(server, page, shared_data):
+    """A real walking clip: progress bar, verdict, and an annotated video the browser plays."""
+    clip = shared_data / "videos" / "walk_side_barefoot_01.mp4"
+    if not (clip.is_file() and has("vision.pose.tracking", "track_video")):
+        pytest.skip("clip or tracking engine missing")
+    pg = page
+    goto(pg, "Movement")
+    pg.locator('[data-testid="stSelectbox"]').first.click()
+    pg.get_by_role("option", name="Walking (no tiptoe)").click()
+    wait_idle(pg)
+    pg.get_by_text("Upload a video").click()
+    wait_idle(pg)
+    pg.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(
+        str(clip))
+    pg.get_by_role("button", name="Analyse video").click()
+    t0 = time.perf_counter()
+    pg.get_by_text("Verdict:").first.wait_for(timeout=120_000)
+    TIMINGS["video_124_frames_s"] = round(time.perf_counter() - t0, 2)
+    wait_idle(pg)
+    pg.wait_for_function("() => Array.from(document.querySelectorAll('video'))"
+                         ".some(v => v.readyState >= 2 && v.videoWidth > 0)", timeout=30_000)
+    no_exception_on(pg)
+    shot(pg, "3c-movement-video")
+    assert not pg.failed, f"server errors: {pg.failed[:5]}"
+    (ARTIFACTS / "timings.json").write_text(json.dumps(TIMINGS, indent=2))

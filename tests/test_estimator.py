@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vision.pose.estimator import BodyBox, PoseTracker, body_box, plausible_move
+from vision.pose.estimator import BodyBox, PoseTracker, body_box, pick_person, plausible_move
 
 W, H = 960, 540
 
@@ -70,6 +70,17 @@ def test_model_correcting_its_own_estimate_in_place_is_accepted():
     prev = _box(0.5, 0.35, torso_px=70.0, t=0.0, half_w=0.05, half_h=0.15)
     grown = _box(0.5, 0.47, torso_px=125.0, t=1 / 30, half_w=0.08, half_h=0.4)
     assert plausible_move(prev, grown, width=W, height=H)
+
+
+def test_pick_person_largest_and_central():
+    near_edge = _box(0.85, 0.5, torso_px=120.0)
+    centre = _box(0.52, 0.48, torso_px=70.0)
+    far = _box(0.2, 0.3, torso_px=30.0)
+    boxes = [far, centre, near_edge]
+    assert pick_person(boxes, how="largest") == 2
+    assert pick_person(boxes, how="central") == 1
+    with pytest.raises(ValueError):
+        pick_person(boxes, how="tallest")
 
 
 @pytest.mark.parametrize("bad", ["tallest", (0.5,), (1.5, 0.5), (0.6, 0.1, 0.4, 0.9)])

@@ -27,7 +27,7 @@ def traces(shared_data):
         "child": ("child_dancing.mp4", None),
         "no_feet": ("squat_feet_not_visible.mp4", None),
         "av1_left": ("squat_two_people_av1.mp4", (0.25, 0.5)),
-        "av1_right": ("squat_two_people_av1.mp4", "largest"),
+        "av1_right": ("squat_two_people_av1.mp4", (0.8, 0.5)),
     }
     return {key: track_video(videos / name, target=target, max_frames=N)
             for key, (name, target) in runs.items()}

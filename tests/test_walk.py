@@ -98,10 +98,14 @@ def test_standing_only_is_insufficient_data():
 
 
 def test_front_view_gives_insufficient_data_and_says_why():
-    trace, _ = walk_trace(pattern="tiptoe", view="front", seed=7, **CLEAN)
+    trace, truth = walk_trace(pattern="tiptoe", view="front", seed=7, **CLEAN)
     rep = analyse(trace)
     assert rep.verdict == "insufficient_data" and rep.view == "front"
     assert "side" in rep.reason and rep.faults == ()
+    # steps are still counted (approximately), never judged
+    assert abs(rep.metrics["steps"] - truth["n_steps"]) <= 2
+    assert rep.metrics["tiptoe_stance_ratio"] is None
+    assert all(r.metrics["initial_contact"] == "unknown" for r in rep.reps)
 
 
 def test_tiptoe_f1_over_random_walks():

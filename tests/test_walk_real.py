@@ -7,6 +7,9 @@ front-facing end of ``walk_side_barefoot_no_arm_swing`` is not used as a side vi
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from vision.exercises.walk import analyse, side_view_frames
@@ -22,11 +25,23 @@ _CACHE: dict = {}
 
 @pytest.fixture(scope="session")
 def walk_trace_of(shared_data):
+    """Tracked trace of a clip, once per session. Set FOOTCOACH_TRACE_CACHE to a folder
+    (outside the repository) to keep the traces between runs as well."""
     tracking = pytest.importorskip("vision.pose.tracking")
+    from vision.pose.trace import Trace
+    disk = os.environ.get("FOOTCOACH_TRACE_CACHE")
 
     def get(name):
         if name not in _CACHE:
-            _CACHE[name] = tracking.track_video(shared_data / "videos" / f"{name}.mp4")
+            video = shared_data / "videos" / f"{name}.mp4"
+            cached = Path(disk) / f"{name}-{video.stat().st_size}.json" if disk else None
+            if cached is not None and cached.exists():
+                _CACHE[name] = Trace.load(cached)
+            else:
+                _CACHE[name] = tracking.track_video(video)
+                if cached is not None:
+                    cached.parent.mkdir(parents=True, exist_ok=True)
+                    _CACHE[name].save(cached)
         return _CACHE[name]
     return get
 

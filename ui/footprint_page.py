@@ -11,7 +11,6 @@ import hashlib
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from ui.engines import engine, load
@@ -142,8 +141,10 @@ def _show_result(result, name: str) -> None:
                    "above do not need a scale.")
 
 
-def indices_table(result) -> pd.DataFrame:
-    """One row per index, one column per foot (formatting only)."""
+def indices_table(result):
+    """One row per index, one column per foot, as a DataFrame (formatting only)."""
+    import pandas as pd
+
     rows = {
         "Arch index (Cavanagh & Rodgers)": lambda f: fmt(f.arch_index, 3),
         "Staheli index": lambda f: fmt(f.staheli_index, 2),
@@ -235,4 +236,5 @@ def _save_button(store, child, result, data: bytes, name: str) -> None:
             store.add_footprint(child.id, result.to_json(), taken_on=date.today(),
                                 image_bytes=data)
             saved.add(key)
-            st.success("Saved to this child's history.", icon=":material/save:")
+        if key in saved:          # on failure the error stays on the page
+            st.rerun()

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import movement_report as view
 from ui.engines import engine, load
 from ui.state import current_child, get_store
 from ui.widgets import guard
@@ -79,6 +78,8 @@ def render() -> None:
     result = _sample(exercise) if source == "Bundled sample" else _video(exercise)
     if result is None:
         return
+    from ui import movement_report as view
+
     report, media = result
     left, right = st.columns([5, 4], gap="large")
     with left, guard("drawing the movement"):
@@ -103,7 +104,9 @@ def _sample(exercise: str):
         mtime = path.stat().st_mtime
         report = analyse_sample(str(path), mtime, exercise)
         trace = load_trace(str(path), mtime)
-        return report, lambda: view.trace_viewer(trace, report)
+        from ui.movement_report import trace_viewer
+
+        return report, lambda: trace_viewer(trace, report)
     return None
 
 
@@ -126,7 +129,7 @@ def _video(exercise: str):
         if result is None:
             return None
         st.session_state["mv_result"] = (key, *result)
-        done = st.session_state["mv_result"]
+        st.rerun()                 # show the result without the "Analyse" button
     _, report, video, playable = done
     return report, lambda: _playback(video, playable, data)
 
@@ -187,4 +190,5 @@ def _save(store, child, report) -> None:
         with guard("saving the exercise check"):
             store.add_exercise(child.id, report.to_json(), taken_on=date.today())
             saved.add(key)
-            st.success("Saved to this child's history.", icon=":material/save:")
+        if key in saved:          # on failure the error stays on the page
+            st.rerun()

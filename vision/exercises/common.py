@@ -16,7 +16,7 @@ from vision.pose.signals import Signals, ViewEstimate, runs
 from vision.pose.trace import NOSE, SIDE_IDX
 
 MIN_PERSON_FRAC = 0.3      # a person in at least this fraction of frames
-MIN_BODY_EXTENT = 0.12     # shoulder to ankle (or hip to ankle x 2), in longer image sides
+MIN_BODY_EXTENT = 0.06     # shoulder to ankle (or hip to ankle x 2), in longer image sides
 MIN_PART_FRAC = 0.3        # a body part seen in at least this fraction of person frames
 
 
@@ -70,10 +70,7 @@ def hysteresis_reps(x: np.ndarray, *, enter: float, leave: float, fps: float,
         base = float(np.median(rest)) if rest.size else lv
     else:
         base = baseline if direction == "below" else -baseline
-    long_gap = np.zeros(len(s), bool)
-    for a, b in runs(~finite):
-        if b - a > max_gap_s * fps:
-            long_gap[a:b] = True
+    long_gap = _long_gaps(finite, max_gap_s * fps)
     out: list[RepInterval] = []
     inside, start, first = False, 0, True
     args = (finite, lv, base, fps, min_duration_s, min_amplitude, direction)
@@ -99,6 +96,15 @@ def hysteresis_reps(x: np.ndarray, *, enter: float, leave: float, fps: float,
     if split_frac is not None:
         out = [q for r in out for q in _split(s, r, split_frac, 0.5 * (base - en), base, fps,
                                                min_duration_s, direction)]
+    return out
+
+
+def _long_gaps(finite: np.ndarray, max_frames: float) -> np.ndarray:
+    """True inside runs of missing samples longer than ``max_frames``."""
+    out = np.zeros(len(finite), bool)
+    for a, b in runs(~finite):
+        if b - a > max_frames:
+            out[a:b] = True
     return out
 
 
@@ -271,6 +277,8 @@ def heel_rise_frac_foot(sig: Signals, side: str, foot_len: float, *, rest: np.nd
     y = smooth_zero_phase(np.stack([heel, toe], 1), fps=sig.fps, cutoff_hz=cutoff_hz)
     rel = (y[:, 1] - y[:, 0]) / foot_len
     ab = -y[:, 0] / foot_len
+    if not (rest & np.isfinite(rel)).any() and np.isfinite(rel).any():
+        rest = rel <= np.nanpercentile(rel, 20)     # never at rest: the lowest heel frames
     rel_rise = rel - local_baseline(rel, rest, fps=sig.fps)
     abs_rise = ab - local_baseline(ab, rest, fps=sig.fps)
     return np.fmin(rel_rise, abs_rise) if np.isfinite(abs_rise).any() else rel_rise

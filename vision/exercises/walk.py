@@ -1,24 +1,31 @@
 """Walking: foot contacts, heel-first versus tiptoe steps, from a side view.
 
-Method (per foot, on a side view, lengths in foot lengths ``L`` of that foot):
+Method (per foot, lengths in foot lengths ``L`` of that foot, times in seconds):
 
 1. **Swing and stance.** The foot's horizontal speed (mean of heel, ankle and foot index,
-   zero-phase smoothed) enters a swing above ``SWING_ENTER_FOOT_PER_S`` and leaves it below
-   ``SWING_LEAVE_FOOT_PER_S``. The frame a swing ends is the foot's initial contact; the
-   stance lasts until the next swing starts.
+   6 Hz zero-phase low-pass, short dropouts bridged) enters a swing above
+   ``SWING_ENTER_FOOT_PER_S`` and leaves it below ``SWING_LEAVE_FOOT_PER_S``; pauses under
+   ``MIN_STANCE_S`` inside a swing are jitter. The frame a swing ends is the foot's
+   initial contact; the stance lasts until the next swing starts. The visibility gate
+   adapts to each foot, so a far foot the tracker always rates low still gives contacts.
 2. **A step** is a contact after a swing that carried the foot at least ``MIN_STEP_FOOT``
-   forward, in the direction the foot points and the body travels (the hip moves at least
-   ``MIN_BODY_FOOT`` the same way meanwhile). Standing still (no swing), turning (the foot
-   points the other way, or across the view) and shuffles are not steps.
-3. **Initial contact**: heel height above the foot index at contact, in foot lengths
-   (negative = heel lower = heel first); ``CONTACT_FRAC`` decides heel / toe / flat.
-4. **Tiptoe stance**: median heel height above the foot index over the loading and
-   mid-stance part of the stance (15-55 % of it). A heel-first walker has the foot flat
-   there (about 0); a toe walker keeps the heel up. ``TIPTOE_HEEL_FRAC`` (0.15 L) decides,
-   or 0.10 L after a clearly toe-first contact.
+   the way the foot points and the body travels (the hip moves at least
+   ``MIN_BODY_FOOT`` the same way). The foot must be side-on (projected length at least
+   ``MIN_SIDE_ON`` of its median) in a side or mildly oblique view. Standing still (no
+   swing), turning (the feet point the other way or across the view) and shuffles are not
+   steps; steps within ``TURN_GUARD_S`` of a turn are counted but not judged.
+3. **Initial contact**: heel height above the foot index at contact (median over
+   +-``CONTACT_WINDOW_S``), negative = heel lower = heel first; ``CONTACT_FRAC`` decides
+   heel / toe / flat.
+4. **Tiptoe stance**: median heel height above the foot index over ``MID_STANCE`` (10-60 %)
+   of the stance, on well-seen frames. A heel-first walker has the foot flat there (about
+   0); a toe walker keeps the heel up. Tiptoe when it exceeds ``TIPTOE_HEEL_FRAC``
+   (0.15 L), or ``TIPTOE_HEEL_FRAC_TOE_FIRST`` (0.08 L) after a clearly toe-first contact
+   (``TOE_FIRST_FRAC``, 0.12 L).
 
-Only side-view frames are used (left-right shoulder separation small against the trunk,
-see :func:`vision.pose.signals.detect_view`); a front view cannot show heel height.
+The view comes from the shoulder separation against the trunk length (as
+:func:`vision.pose.signals.detect_view`), on upright frames only; a front view cannot show
+heel height, so a walk without a side view is ``insufficient_data``.
 
 References: initial contact and foot-flat timing of normal gait, Perry & Burnfield, *Gait
 Analysis* (2010); toe walking, Engstrom & Tedroff, Pediatrics 2012.
@@ -34,19 +41,31 @@ import numpy as np
 from vision.exercises.common import check_data, insufficient, round_or_none
 from vision.exercises.report import ExerciseReport, Fault, Rep
 from vision.pose.signals import (
+    FOOT_TO_SHANK,
     SIDE_MAX_RATIO,
     Signals,
     choose_foot,
     interpolate_gaps,
     prepare,
     runs,
+    shank_length,
     smooth_zero_phase,
 )
-from vision.pose.trace import L_HIP, L_SHOULDER, R_HIP, R_SHOULDER, SIDE_IDX, Trace
+from vision.pose.trace import (
+    L_HIP,
+    L_SHOULDER,
+    NOSE,
+    R_FOOT_INDEX,
+    R_HIP,
+    R_SHOULDER,
+    SIDE_IDX,
+    Trace,
+)
 
 SWING_ENTER_FOOT_PER_S = 2.0
 SWING_LEAVE_FOOT_PER_S = 1.0
 MIN_STEP_FOOT = 0.5
+MIN_STEP_FOOT_FRONT = 0.3  # seen from the front a step moves the foot less in the picture
 MIN_BODY_FOOT = 0.3
 CONTACT_FRAC = 0.05
 TIPTOE_HEEL_FRAC = 0.15
@@ -169,8 +188,10 @@ def _foot_signals(sig: Signals, trace: Trace, side: str, foot_len: float) -> dic
     idx = SIDE_IDX[side]
     cols = [idx["heel"], idx["toe"], idx["ankle"]]
     raw, vis = _foot_xy(trace, sig, cols)
-    typical = _med(vis[:, :2].mean(axis=1))
-    gate = float(np.clip(0.8 * typical, MIN_VISIBILITY_FEET, MIN_VISIBILITY)) \
+    v = vis[:, :2].mean(axis=1)
+    v = v[np.isfinite(v)]
+    typical = float(np.percentile(v, 25)) if v.size else float("nan")
+    gate = float(np.clip(0.6 * typical, MIN_VISIBILITY_FEET, MIN_VISIBILITY)) \
         if np.isfinite(typical) else MIN_VISIBILITY
     with np.errstate(invalid="ignore"):
         raw[~(vis >= gate)] = np.nan
@@ -184,7 +205,9 @@ def _foot_signals(sig: Signals, trace: Trace, side: str, foot_len: float) -> dic
                   & (raw[:, :2, 1] < 1 - EDGE_MARGIN / 2)).all(axis=1)
         sure = (vis[:, :2] >= MIN_VISIBILITY).all(axis=1)
     d = toe - heel
-    return {"cx": cx, "speed": _speed(cx, sig.t_s) / foot_len,
+    c = (heel + toe + ankle) / 3
+    planar = np.hypot(_speed(c[:, 0], sig.t_s), _speed(c[:, 1], sig.t_s)) / foot_len
+    return {"cx": cx, "speed": _speed(cx, sig.t_s) / foot_len, "c": c, "planar": planar,
             "rise": d[:, 1] / foot_len, "point": d[:, 0] / foot_len,
             "length": np.hypot(d[:, 0], d[:, 1]) / foot_len,
             "seen": inside & np.isfinite(raw[:, :2, 0]).all(axis=1), "sure": sure}
@@ -270,6 +293,33 @@ def turn_times(sig: Signals) -> list[float]:
     return out
 
 
+def front_steps(sig: Signals, trace: Trace) -> list[Step]:
+    """Steps seen from the front or back (counted, not judged): a contact ends each swing
+    of the foot's image position (2-D speed, foot length from the shank as the foot is
+    foreshortened) that moved it at least ``MIN_STEP_FOOT_FRONT`` foot lengths."""
+    steps = []
+    turning = side_view_frames(sig, max_ratio=STEP_VIEW_MAX_RATIO)   # side-on = turning
+    guard = int(TURN_GUARD_S * sig.fps)
+    for side in ("left", "right"):
+        L = FOOT_TO_SHANK * shank_length(sig, side)
+        if not (np.isfinite(L) and L > 0):
+            continue
+        f = _foot_signals(sig, trace, side, L)
+        swings = _merge_swings(_swings(f["planar"], sig.fps), sig.fps)
+        for k, (a, b) in enumerate(swings):
+            if b >= len(sig) - 2:
+                continue
+            disp = float(np.hypot(*(f["c"][b] - f["c"][a]))) / L
+            if disp >= MIN_STEP_FOOT_FRONT and not turning[max(b - guard, 0):b + guard].any():
+                off = swings[k + 1][0] if k + 1 < len(swings) else len(sig) - 1
+                steps.append(Step(side=side, contact_s=float(sig.t_s[b]),
+                                  off_s=float(sig.t_s[off]), contact_i=b, off_i=off,
+                                  initial_contact="unknown", contact_heel_frac_foot=np.nan,
+                                  stance_heel_frac_foot=np.nan, stride_frac_foot=disp,
+                                  tiptoe=False))
+    return sorted(steps, key=lambda st: st.contact_s)
+
+
 def _med(x: np.ndarray) -> float:
     x = x[np.isfinite(x)]
     return float(np.median(x)) if x.size else float("nan")
@@ -283,7 +333,8 @@ def _classify(sig: Signals, side: str, f: dict, b: int, off: int, disp: float) -
     k = max(int(CONTACT_WINDOW_S * sig.fps), 1)
     at = slice(max(b - k, 0), b + k + 1)
     seen = f["seen"]
-    if (seen & f["sure"])[lo:hi].mean() >= 0.5:   # judge on well-seen frames when there are
+    hidden = (seen & f["sure"])[lo:hi].mean() < 0.5   # mostly seen at low visibility
+    if not hidden:                                   # judge on well-seen frames
         seen = seen & f["sure"]
     rise = np.where(seen, f["rise"], np.nan)
     if seen[lo:hi].mean() < 0.5 and sig.person[lo:hi].all():
@@ -295,8 +346,12 @@ def _classify(sig: Signals, side: str, f: dict, b: int, off: int, disp: float) -
     kind = "unknown"
     if np.isfinite(contact):
         kind = "heel" if contact < -CONTACT_FRAC else ("toe" if contact > CONTACT_FRAC else "flat")
-    tip = bool(np.isfinite(stance) and kind != "heel" and (
-        stance > TIPTOE_HEEL_FRAC or (stance > TIPTOE_HEEL_FRAC_TOE_FIRST and contact > TOE_FIRST_FRAC)))
+    toe_first = np.isfinite(contact) and contact > TOE_FIRST_FRAC
+    if hidden:    # a hidden far heel wanders: both the contact and the stance must agree
+        tip = bool(stance > TIPTOE_HEEL_FRAC and toe_first)
+    else:
+        tip = bool(np.isfinite(stance) and kind != "heel" and (
+            stance > TIPTOE_HEEL_FRAC or (stance > TIPTOE_HEEL_FRAC_TOE_FIRST and toe_first)))
     return Step(side=side, contact_s=float(sig.t_s[b]), off_s=float(sig.t_s[min(off, len(sig) - 1)]),
                 contact_i=b, off_i=off, initial_contact=kind, contact_heel_frac_foot=contact,
                 stance_heel_frac_foot=stance, stride_frac_foot=abs(disp), tiptoe=tip)
@@ -342,7 +397,7 @@ def analyse(trace: Trace, *, min_steps: int = 2) -> ExerciseReport:
     n = len(trace)
     if n < 2:
         return _insufficient(trace, "the trace is too short: record a few seconds of walking")
-    sig = prepare(trace, cutoff_hz=CUTOFF_HZ)
+    sig = prepare(_walk_landmarks(trace), cutoff_hz=CUTOFF_HZ)
     reason = check_data(sig, need_feet=True)
     if reason:
         return insufficient("walk", sig, trace.fps, n, reason)
@@ -351,9 +406,14 @@ def analyse(trace: Trace, *, min_steps: int = 2) -> ExerciseReport:
     person_n = max(int(sig.person.sum()), 1)
     side_frac = float((side_view & sig.person).sum() / person_n)
     if side_frac < MIN_SIDE_FRAC:
+        steps = front_steps(sig, trace)
         return _insufficient(trace, "the walk is not filmed from the side: heel-first or "
                              "tiptoe steps can only be judged with the camera at the side of "
-                             "the walkway", view=_view(side_frac))
+                             "the walkway", view=_view(side_frac),
+                             reps=tuple(_step_rep(st) for st in steps),
+                             metrics={"steps": len(steps), "heel_strike_ratio": None,
+                                      "tiptoe_stance_ratio": None},
+                             warnings=("steps counted from the front are approximate",))
     front = [(a, b) for a, b in runs(sig.person & ~side_view) if (b - a) >= 0.5 * sig.fps]
     if front:
         spans = ", ".join(f"{sig.t_s[a]:.1f}-{sig.t_s[b - 1]:.1f} s" for a, b in front)
@@ -374,6 +434,16 @@ def analyse(trace: Trace, *, min_steps: int = 2) -> ExerciseReport:
     steps = sorted((_unjudged(s) if any(abs(s.contact_s - t) < TURN_GUARD_S for t in turns)
                     else s for s in steps), key=lambda s: s.contact_s)
     return _report(trace, steps, side_frac, warnings, min_steps)
+
+
+def _walk_landmarks(trace: Trace) -> Trace:
+    """The trace with only the landmarks the walk analysis reads (nose, shoulders, hips,
+    legs, feet): cleaning the others would only cost time."""
+    keep = [NOSE, L_SHOULDER, R_SHOULDER, *range(L_HIP, R_FOOT_INDEX + 1)]
+    pose = np.full_like(trace.pose, np.nan)
+    pose[:, keep] = trace.pose[:, keep]
+    return Trace(fps=trace.fps, width=trace.width, height=trace.height, t=trace.t, pose=pose,
+                 hands=trace.hands, source=trace.source)
 
 
 def _insufficient(trace: Trace, reason: str, *, view: str = "unknown", reps=(),

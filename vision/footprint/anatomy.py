@@ -110,9 +110,46 @@ def _split_toes(img: np.ndarray, ball_w: float) -> _Toes:
     has, start, end = _ball_runs(img, ball_row, reach=max(int(0.12 * ball_w), 2))
     e = np.where(has, end, ball_row - 1).astype(float)
     cut = _ball_front_cut(e, ball_w, low=ball_row - 1.0)
+    cut = _notch_ceiling(img, ball_row, e, cut, ball_w)
     toes = _toe_mask(img, ball_row, start, cut, has)
     tips, hallux = _toe_tips(toes, ball_w)
     return _Toes(ball_row, np.where(has, start, ball_row), cut, tips, hallux)
+
+
+def _notch_ceiling(img, ball_row, e, cut, ball_w) -> np.ndarray:
+    """Lower the cut under toes merged with the ball (gaps filled by the segmentation).
+
+    Toes fused with the ball still leave concave notches on the outline where they meet it.
+    Between two neighbouring notches (at most 0.45 ball widths apart) ahead of the ball row,
+    a column whose print runs clearly past the line joining them is a toe: cut it there.
+    """
+    cnts, _ = cv2.findContours(img.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    pts = []
+    for c in cnts:
+        if len(c) < 5:
+            continue
+        hull = cv2.convexHull(c, returnPoints=False)
+        try:
+            defects = cv2.convexityDefects(c, np.sort(hull, axis=0))
+        except cv2.error:
+            continue
+        for _, _, far, depth in ([] if defects is None else defects[:, 0]):
+            x, y = c[far, 0]
+            if depth / 256.0 >= 0.03 * ball_w and y > ball_row:
+                pts.append((float(x), float(y)))
+    if len(pts) < 2:
+        return cut
+    pts.sort()
+    out = cut.copy()
+    tol = max(0.03 * ball_w, 1.5)
+    for (x0, y0), (x1, y1) in zip(pts[:-1], pts[1:], strict=True):
+        if not 0 < x1 - x0 <= 0.45 * ball_w:
+            continue
+        cols = np.arange(int(np.ceil(x0)), int(np.floor(x1)) + 1)
+        ceil = y0 + (y1 - y0) * (cols - x0) / (x1 - x0)
+        toe = e[cols] > ceil + tol
+        out[cols] = np.where(toe, np.minimum(out[cols], ceil), out[cols])
+    return out
 
 
 def _ball_front_cut(e: np.ndarray, ball_w: float, *, low: float) -> np.ndarray:
@@ -131,25 +168,40 @@ def _ball_front_cut(e: np.ndarray, ball_w: float, *, low: float) -> np.ndarray:
     bump = ndi.binary_dilation(bump, iterations=max(int(0.02 * ball_w), 1))
     cut = np.where(bump, opened, e)
     lab, n = ndi.label(bump)
-    cols = np.arange(e.size)
-    near = int(0.25 * ball_w)
     for i in range(1, n + 1):
         seg = np.flatnonzero(lab == i)
-        lo, hi = seg[0], seg[-1]
-        left = cols[max(lo - near, 0):lo]
-        right = cols[hi + 1:hi + 1 + near]
-        left, right = left[(~bump[left]) & (e[left] > low)], right[(~bump[right]) & (e[right] > low)]
-        if left.size >= 3 and right.size >= 3:
-            xs = np.concatenate([left, right])
-            fit = np.polyval(np.polyfit(xs, e[xs], 2), seg)
-            cut[seg] = np.minimum(e[seg], fit)
-        elif max(left.size, right.size) >= 5:
-            # a toe over one end of the ball: extrapolate the ball front from the clean side,
-            # between the opened profile (too low there) and the run end
-            xs = left if left.size >= right.size else right
-            fit = np.polyval(np.polyfit(xs, e[xs], 2), seg)
-            cut[seg] = np.clip(fit, opened[seg], e[seg])
+        cut[seg] = _front_under_toes(e, seg, bump, opened, ball_w, low)
     return cut
+
+
+def _front_under_toes(e, seg, bump, opened, ball_w, low) -> np.ndarray:
+    """Ball front under one run of toe columns ``seg``.
+
+    Anchors: clean columns within a quarter ball width on each side, and the valleys of the
+    run-end profile inside the segment (bottoms of the notches between merged toes, which
+    lie on or just above the ball front). A quadratic through the anchors, never above the
+    run end; with clean columns on one side only, clipped between the opened profile and the
+    run end.
+    """
+    cols = np.arange(e.size)
+    near = int(0.25 * ball_w)
+    lo, hi = seg[0], seg[-1]
+    left = cols[max(lo - near, 0):lo]
+    right = cols[hi + 1:hi + 1 + near]
+    left = left[(~bump[left]) & (e[left] > low)]
+    right = right[(~bump[right]) & (e[right] > low)]
+    valleys, _ = find_peaks(-e[seg], prominence=max(0.03 * ball_w, 2.0))
+    valleys = seg[valleys]
+    if left.size >= 3 and right.size >= 3:
+        xs = np.concatenate([left, valleys, right])
+        return np.minimum(e[seg], np.polyval(np.polyfit(xs, e[xs], 2), seg))
+    side = left if left.size >= right.size else right
+    if side.size >= 5:
+        # a toe over one end of the ball: extrapolate from the clean side
+        xs = np.concatenate([side, valleys])
+        fit = np.polyval(np.polyfit(xs, e[xs], 2), seg)
+        return np.clip(fit, opened[seg], e[seg])
+    return opened[seg]
 
 
 def _toe_mask(img, ball_row, start, cut, has) -> np.ndarray:
@@ -249,7 +301,7 @@ def _check_mask(mask) -> np.ndarray:
     m = np.asarray(mask)
     if m.ndim != 2:
         raise FootprintError(f"a foot mask must be 2-D, got shape {m.shape}")
-    m = m.astype(bool)
+    m = np.ascontiguousarray(m, dtype=bool)
     if np.count_nonzero(m) < 200:
         raise FootprintError("the footprint is too small or empty to measure")
     return m
@@ -306,7 +358,7 @@ def _working_mask(crop: np.ndarray, work_px: int):
 
 def _fill_pinholes(m: np.ndarray) -> np.ndarray:
     """Fill holes smaller than 0.1 % of the print (texture gaps), keep real gaps."""
-    bg = np.pad((~m).astype(np.uint8), 1)
+    bg = np.ascontiguousarray(np.pad((~m).astype(np.uint8), 1))
     cv2.floodFill(bg, None, (0, 0), 2)                 # background reachable from outside
     holes = bg[1:-1, 1:-1] == 1
     if not holes.any():

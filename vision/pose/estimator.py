@@ -127,6 +127,23 @@ def plausible_move(prev: BodyBox, new: BodyBox, *, width: int, height: int) -> b
     return abs(math.log(new.torso_px / prev.torso_px)) <= SCALE_SLACK + SCALE_PER_S * dt
 
 
+def pick_person(boxes: list[BodyBox], *, how: str) -> int:
+    """Index of the person to follow among ``boxes``.
+
+    ``"largest"``: the longest torso in pixels (the person nearest the camera; torso length
+    does not change with arm or leg poses). ``"central"``: the hip centre nearest the
+    middle of the frame.
+    """
+    if not boxes:
+        raise ValueError("no people to choose from")
+    if how == "largest":
+        return max(range(len(boxes)), key=lambda i: boxes[i].torso_px)
+    if how == "central":
+        return min(range(len(boxes)),
+                   key=lambda i: math.hypot(boxes[i].hip_x - 0.5, boxes[i].hip_y - 0.5))
+    raise ValueError(f"how must be 'largest' or 'central', got {how!r}")
+
+
 class PoseTracker:
     """Pose (and hands) of one person through one stream of frames.
 
@@ -226,11 +243,7 @@ class PoseTracker:
             img[y0:y1, x0:x1] = MASK_GREY
         if not found:
             return None
-        if how == "largest":
-            row, box = max(found, key=lambda rb: rb[1].torso_px)
-        else:
-            row, box = min(found, key=lambda rb: math.hypot(rb[1].hip_x - 0.5,
-                                                            rb[1].hip_y - 0.5))
+        row, box = found[pick_person([b for _, b in found], how=how)]
         if len(found) > 1:   # MediaPipe is tracking the last one found: point it at ours
             self._redetect()
             row = self._run_pose(_mask(rgb, _box_window(box, w, h, margin=ROI_MARGIN_BODY)))
