@@ -36,7 +36,7 @@ def pair_feet(truth, measured):
             out.append((t, m, True))
         else:
             out.append((t, None, False))
-    for i, (t, m, ok) in enumerate(out):
+    for i, (t, m, _ok) in enumerate(out):
         if m is None and left:
             out[i] = (t, left.pop(0), False)
     return out

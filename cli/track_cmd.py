@@ -28,14 +28,30 @@ def register(subparsers) -> None:
                    help="who to follow when several people are in view: 'largest', "
                         "'central', a point 'x,y' or a box 'x0,y0,x1,y1' (fractions of the "
                         "frame, 0..1, y down)")
-    p.add_argument("--fps", type=float, default=None,
+    p.add_argument("--fps", type=_positive(float), default=None,
                    help="frame rate of an image sequence (default 30)")
-    p.add_argument("--max-frames", type=int, default=None, metavar="N",
+    p.add_argument("--max-fps", type=_positive(float), default=None, metavar="F",
+                   help="analyse every k-th frame of faster videos so about F frames/s are "
+                        "analysed (e.g. 30 halves the work on a 60 fps clip)")
+    p.add_argument("--max-frames", type=_positive(int), default=None, metavar="N",
                    help="stop after N frames")
     p.add_argument("--annotate", metavar="OUT.mp4", default=None,
                    help="also write a copy of the video with the skeleton drawn")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
+
+
+def _positive(kind):
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        if value is None or not value > 0:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
+        return value
+
+    return parse
 
 
 def parse_target(text: str):
@@ -70,7 +86,8 @@ def run(args) -> int:
             bar.stream = err
             try:
                 trace = track_video(args.video, hands=args.hands, target=args.target,
-                                    progress=bar, max_frames=args.max_frames, fps=args.fps)
+                                    progress=bar, max_frames=args.max_frames, fps=args.fps,
+                                    max_fps=args.max_fps)
             finally:
                 bar.finish()
                 bar.stream = sys.stderr

@@ -138,6 +138,17 @@ def test_delete_child_removes_history(tmp_home):
     assert any("deleted" in s.value for s in at.success)
 
 
+def test_alias_is_never_markup(tmp_home):
+    alias = "<b>Zo</b> *x*"
+    at = app_on("child").run()
+    at.text_input[0].input(alias)
+    at.date_input[0].set_value(date(2021, 5, 17))
+    at.button[0].click().run()
+    no_exception(at)
+    assert any(t.value.startswith(alias) for t in at.sidebar.text)   # st.text: shown as is
+    assert not any(alias in m.value for m in at.markdown)          # never as markdown/HTML
+
+
 def test_add_child_rejects_empty_alias(tmp_home):
     at = app_on("child").run()
     at.button[0].click().run()

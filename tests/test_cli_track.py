@@ -93,3 +93,10 @@ def test_dispatch_through_footcoach_main(tmp_path, monkeypatch, capsys):
     assert cli_main.main(["track", str(tmp_path / "nope.mp4"), "-o",
                           str(tmp_path / "t.json")]) == 1
     assert "not found" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("option", [["--max-fps", "0"], ["--fps", "-5"], ["--max-frames", "x"]])
+def test_non_positive_numbers_are_usage_errors(tmp_path, option):
+    with pytest.raises(SystemExit) as exc:
+        _run([tmp_path / "x.mp4", "-o", tmp_path / "t.json", *option])
+    assert exc.value.code == 2

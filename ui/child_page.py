@@ -17,7 +17,7 @@ from ui.state import (
     get_store,
     list_children,
 )
-from ui.widgets import guard
+from ui.widgets import guard, history_summary, md_escape
 
 
 def render() -> None:
@@ -61,15 +61,8 @@ def _picker(store) -> None:
 
 def _counts(store, child) -> None:
     """How much is stored for the child (read from the history store)."""
-    if store is None:
-        return
-    feet = store.footprint_history(child.id)
-    photos = len({(e.taken_on, e.image_sha256 or e.source) for e in feet})
-    checks = len(store.exercise_history(child.id))
-    sessions = len(store.session_history(child.id))
-    st.caption(f"Saved so far: {photos} footprint photo{'s' if photos != 1 else ''}, "
-               f"{checks} exercise check{'s' if checks != 1 else ''}, "
-               f"{sessions} routine session{'s' if sessions != 1 else ''}.")
+    if store is not None:
+        st.caption(f"Saved so far: {history_summary(store, child)}.")
 
 
 def _delete(store, child) -> None:
@@ -107,7 +100,7 @@ def _new_child_form(store) -> None:
     try:
         child = add_child(alias, born, store)
     except ValueError as exc:      # the store checks aliases and dates (AliasTakenError too)
-        st.error(f"This child could not be added: {exc}.")
+        st.error(f"This child could not be added: {md_escape(str(exc))}.")
         return
     st.session_state["child_id"] = child.id
     st.session_state.pop("child_picker", None)

@@ -206,12 +206,24 @@ def _show_routine(child, result) -> None:
         band = getattr(plan, "band", None)
         if band is not None:
             st.markdown(f"**{band.label}:** {band.summary}")
+            titles = step_titles(band)
+            if titles:
+                st.markdown("It includes: " + ", ".join(titles) + ".")
         if outcome is None:
             show_adaptations(plan)
             st.info("Answer the safety questions on the Routine page to get today's steps, "
                     "adapted to this footprint.", icon=":material/checklist:")
         else:
             plan_card(plan, compact=True)
+
+
+def step_titles(band) -> list[str]:
+    """Titles of an age band's steps, from the routines knowledge (data, not analysis)."""
+    knowledge = load("coach.knowledge", "load_knowledge")
+    if knowledge is None:
+        return []
+    techniques = knowledge.load_knowledge().techniques
+    return [techniques[s.technique].title for s in band.steps if s.technique in techniques]
 
 
 def screening_outcome(child):

@@ -103,6 +103,20 @@ def _body_box(trace) -> tuple[float, float, float, float]:
     return x0 - mx, y0 - my, x1 + mx, y1 + my
 
 
+def _draw_hands(img, hands, box) -> None:
+    """Hand landmarks (massage) as small dots: draw_pose draws the body only."""
+    import cv2
+
+    x0, y0, x1, y1 = box
+    h, w = img.shape[:2]
+    for hand in hands:
+        colour = (60, 60, 200) if str(hand.handedness).lower().startswith("l") else (200, 90, 60)
+        for x, y, _z in np.asarray(hand.landmarks, float):
+            if np.isfinite(x) and np.isfinite(y):
+                centre = (int((x - x0) / (x1 - x0) * w), int((y - y0) / (y1 - y0) * h))
+                cv2.circle(img, centre, 3, colour, -1, lineType=cv2.LINE_AA)
+
+
 def trace_viewer(trace, report) -> None:
     """Scrub through a trace: the skeleton, zoomed on the body, and the faults active then."""
     annotate = load("vision.pose.annotate", "draw_pose")
@@ -124,6 +138,7 @@ def trace_viewer(trace, report) -> None:
     canvas = np.full((height, VIEW_WIDTH_PX, 3), 246, np.uint8)
     img = annotate.draw_pose(canvas, None if np.isnan(row[:, :2]).all() else row,
                              cues=[f.message for f in active], highlight=marks)
+    _draw_hands(img, trace.hands[i] if i < len(trace.hands) else [], (x0, y0, x1, y1))
     st.image(img[:, :, ::-1], width="stretch",
              caption=f"Skeleton at {trace.t[i]:.2f} s" + (" — fault ringed in red" if active
                                                           else ""))

@@ -14,7 +14,7 @@ import streamlit as st
 
 from ui.engines import engine
 from ui.state import current_child, format_age, get_store
-from ui.widgets import guard
+from ui.widgets import guard, history_summary
 
 CSV_TABLES = {"footprints": "Footprint measurements", "exercises": "Exercise checks",
               "sessions": "Routine sessions"}
@@ -46,6 +46,7 @@ def render() -> None:
     st.write("Footprint photos with their overlays, every index per foot with the reference "
              "each reading uses, the arch-index trend, left/right asymmetry, exercise-check "
              "findings and logged routines. It measures and explains; it is not a diagnosis.")
+    st.caption(f"In the history now: {history_summary(store, child)}.")
     key = f"rp_pdf_{child.id}"
     if st.button("Create the PDF report", type="primary", key="rp_make"):
         with st.spinner("Creating the report…"), guard("creating the PDF report"):

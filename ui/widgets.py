@@ -166,6 +166,19 @@ def md_escape(text: str) -> str:
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def history_summary(store, child) -> str:
+    """'2 footprint photos, 1 exercise check, 3 routine sessions' for the child."""
+    feet = store.footprint_history(child.id)
+    photos = len({(e.taken_on, e.image_sha256 or e.source) for e in feet})
+    return ", ".join([_plural(photos, "footprint photo"),
+                      _plural(len(store.exercise_history(child.id)), "exercise check"),
+                      _plural(len(store.session_history(child.id)), "routine session")])
+
+
 def app_icon():
     """The page icon, drawn locally (a Material icon name would make the browser fetch the
     favicon from Google's servers)."""

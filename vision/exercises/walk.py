@@ -76,8 +76,9 @@ CONTACT_WINDOW_S = 0.05            # contact heel height: median over +- this
 MIN_SIDE_FRAC = 0.3
 STEP_VIEW_MAX_RATIO = 0.6   # steps are still read up to this shoulder/trunk ratio (oblique)
 MIN_UPRIGHT = 0.7          # cos 45 deg: a walker's trunk is near vertical
-MIN_SIDE_ON = 0.6          # projected foot length / foot length for a side-on foot
+MIN_SIDE_ON = 0.5          # projected foot length / foot length for a side-on foot
 MIN_STANCE_S = 0.12
+CHECK_S = 0.3              # foot direction and side-on check just after contact
 STANCE_CAP_S = 0.8         # a longer stance is standing: judge its first part
 TURN_GUARD_S = 0.7         # steps this close to a turn are counted, not judged
 EDGE_MARGIN = 0.01         # landmarks this close to the picture edge are guesses
@@ -213,6 +214,17 @@ def _foot_signals(sig: Signals, trace: Trace, side: str, foot_len: float) -> dic
             "seen": inside & np.isfinite(raw[:, :2, 0]).all(axis=1), "sure": sure}
 
 
+def _pose_at_contact(f: dict, b: int, off: int, fps: float) -> tuple[float, float]:
+    """Pointing (toe x - heel x) and projected length of the foot just after contact, in
+    foot lengths: median over the first ``CHECK_S`` of stance on well-seen frames (a far
+    foot hidden behind the near leg later on is guessed, shrinks and wanders)."""
+    win = slice(b, b + max(min(off - b, int(CHECK_S * fps)), 1))
+    m = f["seen"][win] & f["sure"][win]
+    if m.sum() < 2:
+        m = f["seen"][win] if f["seen"][win].sum() >= 2 else np.ones(win.stop - b, bool)
+    return _med(f["point"][win][m]), _med(f["length"][win][m])
+
+
 def _merge_swings(swings: list[tuple[int, int]], fps: float) -> list[tuple[int, int]]:
     """Join swings separated by a pause shorter than ``MIN_STANCE_S`` (tracker jitter)."""
     out: list[tuple[int, int]] = []
@@ -246,11 +258,11 @@ def find_steps(sig: Signals, trace: Trace, side: str, foot_len: float,
             continue
         disp = (f["cx"][b] - f["cx"][a]) / foot_len
         moved = (body_x[b] - body_x[a]) / foot_len
-        facing = _med(f["point"][early])
+        facing, length = _pose_at_contact(f, b, off, sig.fps)
         cut = a == 0 or not present[a]          # swing began before the trace: partly seen
         if not (abs(disp) >= (0.1 if cut else MIN_STEP_FOOT) and abs(facing) >= MIN_SIDE_ON
                 and np.sign(disp) == np.sign(facing) and (cut or np.sign(moved) == np.sign(disp))
-                and (cut or abs(moved) >= MIN_BODY_FOOT) and _med(f["length"][early]) >= MIN_SIDE_ON):
+                and (cut or abs(moved) >= MIN_BODY_FOOT) and length >= MIN_SIDE_ON):
             continue
         steps.append(_classify(sig, side, f, b, off, disp))
     return steps

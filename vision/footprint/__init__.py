@@ -142,9 +142,21 @@ def _warnings(sheet, source, feet) -> list[str]:
     return out
 
 
+def _positional_side(geom, other) -> str:
+    """Side from where the other print lies: seen from above with the toes up, the left
+    foot's print is on the left (prints are made standing, feet side by side)."""
+    ux, uy = geom.axis_uv
+    right = np.array([-uy, ux])                    # image coordinates, y down
+    c_self = np.argwhere(geom.full_mask).mean(axis=0)[::-1]
+    c_other = np.argwhere(other.full_mask).mean(axis=0)[::-1]
+    return "left" if float((c_other - c_self) @ right) > 0 else "right"
+
+
 def _resolve_sides(pairs: list) -> list:
-    """Two prints on one sheet are a left and a right foot: when the side cues say both
-    are the same side, the less certain one is flipped."""
+    """Two prints on one sheet are a left and a right foot. When the anatomical side cues
+    say both are the same side, the print whose side disagrees with its position (the left
+    print is on the left, looking along the feet) is flipped; failing that, the less
+    certain one."""
     from dataclasses import replace
 
     if len(pairs) != 2:
@@ -152,7 +164,13 @@ def _resolve_sides(pairs: list) -> list:
     (f0, g0, i0), (f1, g1, i1) = pairs
     if f0.side != f1.side:
         return pairs
-    k = 0 if g0.side_confidence < g1.side_confidence else 1
+    pos = [_positional_side(g0, g1), _positional_side(g1, g0)]
+    if pos[0] != pos[1] and pos[0] != f0.side:
+        k = 0
+    elif pos[0] != pos[1] and pos[1] != f1.side:
+        k = 1
+    else:
+        k = 0 if g0.side_confidence < g1.side_confidence else 1
     foot, geom, ix = pairs[k]
     other = "right" if foot.side == "left" else "left"
     pairs = list(pairs)

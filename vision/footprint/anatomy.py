@@ -14,7 +14,7 @@ of the mask gives the same numbers):
    ball front, unless a toe touches it; a grey-level opening of that front profile with a
    parabolic structuring element (radius about the ball width) removes the toe bumps and gives
    the cut line. Everything in front of the ball widest row and not in that run is toe;
-3. heel centre = centroid of the rear fifth of the toe-less print; second-toe tip = tip of the
+3. heel centre = centroid of the rear 15 % of the toe-less print; second-toe tip = tip of the
    toe next to the hallux (toes split at the valleys of their front profile);
 4. repeat 2-3 once in the frame of the new axis;
 5. side: the hallux, the arch concavity and the obliquity of the toe row all sit medially.
@@ -26,11 +26,10 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from scipy import ndimage as ndi
-from scipy.signal import find_peaks
 
 from vision.footprint.indices import AxisFrame, _upper_hull, axis_frame
 from vision.footprint.result import FootprintError, Side
+from vision.footprint.toes import ToeSplit, components, keep_specks, split_toes, toe_mask
 
 __all__ = ["FootGeometry", "analyse_foot"]
 
@@ -51,17 +50,6 @@ class FootGeometry:
     ball_front_xy: Point
     axis_uv: Point
     toes_found: bool
-
-
-@dataclass(frozen=True)
-class _Toes:
-    """Toe split in one frame: per column the ball run [start, cut] (frame rows)."""
-
-    ball_row: int
-    start: np.ndarray
-    cut: np.ndarray
-    tips: list            # (col, row, area) per toe, columns ascending
-    hallux: int           # index into tips, -1 if unknown
 
 
 def _principal_axis(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -87,156 +75,7 @@ def _orient(mask: np.ndarray, c: np.ndarray, a: np.ndarray) -> np.ndarray:
     return a if front >= rear else -a
 
 
-def _ball_runs(img: np.ndarray, ball_row: int, reach: int):
-    """Per column: start and end row of the print run at (or just ahead of) ``ball_row``."""
-    h, w = img.shape
-    sub = img[ball_row:min(ball_row + reach + 1, h)]
-    has = sub.any(axis=0)
-    start = ball_row + np.argmax(sub, axis=0)
-    after = img[ball_row:]
-    rows = np.arange(after.shape[0])[:, None] + ball_row
-    gap = (~after) & (rows >= start[None, :])
-    end = np.where(gap.any(axis=0), ball_row + np.argmax(gap, axis=0), h) - 1
-    return has, start, end
-
-
-def _split_toes(img: np.ndarray, ball_w: float) -> _Toes:
-    """Find the ball front per column and the toes in an axis-frame print (toes at the end)."""
-    counts = img.sum(axis=1)
-    rows = np.flatnonzero(counts)
-    r0, r1 = rows[0], rows[-1] + 1
-    front_half = np.arange((r0 + r1) // 2, r1)
-    ball_row = int(front_half[np.argmax(counts[front_half])])
-    has, start, end = _ball_runs(img, ball_row, reach=max(int(0.12 * ball_w), 2))
-    e = np.where(has, end, ball_row - 1).astype(float)
-    cut = _ball_front_cut(e, ball_w, low=ball_row - 1.0)
-    cut = _notch_ceiling(img, ball_row, e, cut, ball_w)
-    toes = _toe_mask(img, ball_row, start, cut, has)
-    tips, hallux = _toe_tips(toes, ball_w)
-    return _Toes(ball_row, np.where(has, start, ball_row), cut, tips, hallux)
-
-
-def _notch_ceiling(img, ball_row, e, cut, ball_w) -> np.ndarray:
-    """Lower the cut under toes merged with the ball (gaps filled by the segmentation).
-
-    Toes fused with the ball still leave concave notches on the outline where they meet it.
-    Between two neighbouring notches (at most 0.45 ball widths apart) ahead of the ball row,
-    a column whose print runs clearly past the line joining them is a toe: cut it there.
-    """
-    cnts, _ = cv2.findContours(img.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
-    pts = []
-    for c in cnts:
-        if len(c) < 5:
-            continue
-        hull = cv2.convexHull(c, returnPoints=False)
-        try:
-            defects = cv2.convexityDefects(c, np.sort(hull, axis=0))
-        except cv2.error:
-            continue
-        for _, _, far, depth in ([] if defects is None else defects[:, 0]):
-            x, y = c[far, 0]
-            if depth / 256.0 >= 0.03 * ball_w and y > ball_row:
-                pts.append((float(x), float(y)))
-    if len(pts) < 2:
-        return cut
-    pts.sort()
-    out = cut.copy()
-    tol = max(0.03 * ball_w, 1.5)
-    for (x0, y0), (x1, y1) in zip(pts[:-1], pts[1:], strict=True):
-        if not 0 < x1 - x0 <= 0.45 * ball_w:
-            continue
-        cols = np.arange(int(np.ceil(x0)), int(np.floor(x1)) + 1)
-        ceil = y0 + (y1 - y0) * (cols - x0) / (x1 - x0)
-        toe = e[cols] > ceil + tol
-        out[cols] = np.where(toe, np.minimum(out[cols], ceil), out[cols])
-    return out
-
-
-def _ball_front_cut(e: np.ndarray, ball_w: float, *, low: float) -> np.ndarray:
-    """Ball front row per column from the run-end profile ``e`` (toe bumps removed).
-
-    A toe touching the ball makes the run continue into the toe: a bump on the otherwise
-    arched ball-front profile. A flat grey opening (width 0.6 ball widths) flags bump columns;
-    there the front is interpolated from a quadratic fit to the nearby clean columns (falling
-    back to the opened profile at the ends of the ball).
-    """
-    k = max(int(0.6 * ball_w) | 1, 3)
-    opened = ndi.grey_opening(e, size=k, mode="constant", cval=low)
-    bump = e > opened + max(0.06 * ball_w, 2.0)
-    if not bump.any():
-        return e
-    bump = ndi.binary_dilation(bump, iterations=max(int(0.02 * ball_w), 1))
-    cut = np.where(bump, opened, e)
-    lab, n = ndi.label(bump)
-    for i in range(1, n + 1):
-        seg = np.flatnonzero(lab == i)
-        cut[seg] = _front_under_toes(e, seg, bump, opened, ball_w, low)
-    return cut
-
-
-def _front_under_toes(e, seg, bump, opened, ball_w, low) -> np.ndarray:
-    """Ball front under one run of toe columns ``seg``.
-
-    Anchors: clean columns within a quarter ball width on each side, and the valleys of the
-    run-end profile inside the segment (bottoms of the notches between merged toes, which
-    lie on or just above the ball front). A quadratic through the anchors, never above the
-    run end; with clean columns on one side only, clipped between the opened profile and the
-    run end.
-    """
-    cols = np.arange(e.size)
-    near = int(0.25 * ball_w)
-    lo, hi = seg[0], seg[-1]
-    left = cols[max(lo - near, 0):lo]
-    right = cols[hi + 1:hi + 1 + near]
-    left = left[(~bump[left]) & (e[left] > low)]
-    right = right[(~bump[right]) & (e[right] > low)]
-    valleys, _ = find_peaks(-e[seg], prominence=max(0.03 * ball_w, 2.0))
-    valleys = seg[valleys]
-    if left.size >= 3 and right.size >= 3:
-        xs = np.concatenate([left, valleys, right])
-        return np.minimum(e[seg], np.polyval(np.polyfit(xs, e[xs], 2), seg))
-    side = left if left.size >= right.size else right
-    if side.size >= 5:
-        # a toe over one end of the ball: extrapolate from the clean side
-        xs = np.concatenate([side, valleys])
-        fit = np.polyval(np.polyfit(xs, e[xs], 2), seg)
-        return np.clip(fit, opened[seg], e[seg])
-    return opened[seg]
-
-
-def _toe_mask(img, ball_row, start, cut, has) -> np.ndarray:
-    rows = np.arange(img.shape[0])[:, None]
-    in_ball = has[None, :] & (rows >= start[None, :]) & (rows <= cut[None, :])
-    return img & (rows > ball_row) & ~in_ball
-
-
-def _toe_tips(toes: np.ndarray, ball_w: float) -> tuple[list, int]:
-    """Split the toe row at the valleys of its front profile; biggest end piece = hallux."""
-    # drop specks (print texture) smaller than a small toe's share
-    keep = _keep_specks(toes, ball_w)
-    if not keep.any():
-        return [], -1
-    colany = keep.any(axis=0)
-    top = np.where(colany, keep.shape[0] - 1 - np.argmax(keep[::-1], axis=0), 0).astype(float)
-    base = top[colany].min() - 1 if colany.any() else 0
-    prof = np.where(colany, top, base)
-    peaks, _ = find_peaks(np.concatenate([[base], prof, [base]]),
-                          prominence=max(0.03 * ball_w, 2), distance=max(int(0.06 * ball_w), 1))
-    peaks = peaks - 1
-    if peaks.size == 0:
-        return [], -1
-    colarea = keep.sum(axis=0).astype(float)
-    bounds = [0] + [int(peaks[i] + np.argmin(prof[peaks[i]:peaks[i + 1] + 1]))
-                    for i in range(len(peaks) - 1)] + [len(prof)]
-    tips = []
-    for i, p in enumerate(peaks):
-        seg = slice(bounds[i], bounds[i + 1])
-        tips.append((float(p), float(prof[p]), float(colarea[seg].sum())))
-    hallux = 0 if tips[0][2] >= tips[-1][2] else len(tips) - 1
-    return tips, hallux
-
-
-def _heel_centre(img: np.ndarray, frac: float = 0.2) -> tuple[float, float]:
+def _heel_centre(img: np.ndarray, frac: float = 0.15) -> tuple[float, float]:
     counts = img.sum(axis=1)
     rows = np.flatnonzero(counts)
     r0, r1 = rows[0], rows[-1] + 1
@@ -244,7 +83,7 @@ def _heel_centre(img: np.ndarray, frac: float = 0.2) -> tuple[float, float]:
     return float(xs.mean()), float(ys.mean() + r0)
 
 
-def _side_score(fr_img: np.ndarray, toeless: np.ndarray, sp: _Toes, ball_w: float):
+def _side_score(fr_img: np.ndarray, toeless: np.ndarray, sp: ToeSplit, ball_w: float):
     """Signed evidence that the +column side of the frame is medial (> 0) and its weight.
 
     Cues (each in -1..1): hallux at that end of the toe row; toe tips and ball front further
@@ -314,17 +153,10 @@ def _crop_box(m: np.ndarray, pad: int = 4) -> tuple[int, int, int, int]:
             min(y + h + pad, m.shape[0]))
 
 
-def _components(m: np.ndarray):
-    """Labels and areas of the 8-connected blobs of a bool mask (background excluded)."""
-    n, lab, stats, cent = cv2.connectedComponentsWithStats(
-        np.ascontiguousarray(m).view(np.uint8), connectivity=8)
-    return n - 1, lab, stats[1:], cent[1:]
-
-
 def _drop_specks(m: np.ndarray) -> np.ndarray:
     """Keep the print's parts: blobs of at least 0.2 % of the biggest one and near it (a
     small toe is about 1 %); segmentation specks would move the heel and ball ends."""
-    n, lab, stats, cent = _components(m)
+    n, lab, stats, cent = components(m)
     if n <= 1:
         return m
     areas = stats[:, cv2.CC_STAT_AREA]
@@ -363,7 +195,7 @@ def _fill_pinholes(m: np.ndarray) -> np.ndarray:
     holes = bg[1:-1, 1:-1] == 1
     if not holes.any():
         return m
-    n, lab, stats, _ = _components(holes)
+    n, lab, stats, _ = components(holes)
     small = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < 0.001 * np.count_nonzero(m)) + 1
     return m | np.isin(lab, small)
 
@@ -378,9 +210,9 @@ def _fit_axis(small: np.ndarray):
         counts = fr.image.sum(axis=1)
         rows = np.flatnonzero(counts)
         ball_w = float(counts[(rows[0] + rows[-1]) // 2:rows[-1] + 1].max())
-        sp = _split_toes(fr.image, ball_w)
-        toes_f = _toe_mask(fr.image, sp.ball_row, sp.start, sp.cut, sp.start >= 0)
-        toes_f &= _keep_specks(toes_f, ball_w)
+        sp = split_toes(fr.image, ball_w)
+        toes_f = toe_mask(fr.image, sp.ball_row, sp.start, sp.cut, sp.start >= 0)
+        toes_f &= keep_specks(toes_f, ball_w)
         toeless_f = fr.image & ~toes_f
         heel_f = _heel_centre(toeless_f)
         heel = fr.to_image(*heel_f)
@@ -402,15 +234,6 @@ def _fit_axis(small: np.ndarray):
         if done:
             break
     return fr, sp, toes_f, toeless_f, ball_w, heel, tip, a
-
-
-def _keep_specks(toes_f: np.ndarray, ball_w: float) -> np.ndarray:
-    """Toe pixels worth keeping as toes: blobs of a small toe's size (ignore print specks)."""
-    n, lab, stats, _ = _components(toes_f)
-    if n == 0:
-        return toes_f
-    areas = stats[:, cv2.CC_STAT_AREA]
-    return np.isin(lab, 1 + np.flatnonzero(areas >= max(0.002 * ball_w ** 2, 4)))
 
 
 def analyse_foot(mask: np.ndarray, *, work_px: int = 700) -> FootGeometry:
@@ -471,7 +294,7 @@ def analyse_foot(mask: np.ndarray, *, work_px: int = 700) -> FootGeometry:
 
 def _main_parts(m: np.ndarray, frac: float = 0.01):
     """(parts of at least ``frac`` of the biggest blob, the rest) of a bool mask."""
-    n, lab, stats, _ = _components(m)
+    n, lab, stats, _ = components(m)
     areas = stats[:, cv2.CC_STAT_AREA]
     small = np.flatnonzero(areas < frac * areas.max()) + 1
     if small.size == 0:
@@ -480,7 +303,7 @@ def _main_parts(m: np.ndarray, frac: float = 0.01):
     return m & ~rest, rest
 
 
-def _classify_toes(m, f, fr: AxisFrame, sp: _Toes, toes_f) -> np.ndarray:
+def _classify_toes(m, f, fr: AxisFrame, sp: ToeSplit, toes_f) -> np.ndarray:
     """Toe pixels of the (cropped) input mask: the working frame's toe zone (ahead of the
     ball row, outside the ball run, near a kept toe) mapped back onto the input grid."""
     rows = np.arange(fr.image.shape[0])[:, None]

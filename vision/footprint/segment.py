@@ -34,6 +34,7 @@ from scipy import ndimage as ndi
 
 __all__ = ["Segmentation", "segment_prints", "print_darkness", "NoPrintFound"]
 
+_BG_RADIUS_FRAC = 0.14          # paper-level closing radius / long side (wider than a sole)
 _TEXTURE_SIGMA_FRAC = 0.002     # of the image's long side: smoothing of the density
 _TEXTURE_CLOSE_FRAC = 0.0075    # closing radius: crosshatch period is ~0.6 % of the sheet
 _LOW_SOLID = 0.5                # hysteresis low threshold / Otsu: solid prints
@@ -91,7 +92,7 @@ def _background(channel: np.ndarray, *, how: str = "close") -> np.ndarray:
     small = cv2.resize(channel, (max(8, round(cols * scale)), max(8, round(rows * scale))),
                        interpolation=cv2.INTER_AREA)
     if how == "close":
-        small = cv2.morphologyEx(small, cv2.MORPH_CLOSE, _disk(max(small.shape) * 0.14))
+        small = cv2.morphologyEx(small, cv2.MORPH_CLOSE, _disk(max(small.shape) * _BG_RADIUS_FRAC))
         small = cv2.medianBlur(small, 5)
     else:
         small = cv2.medianBlur(small.astype(np.uint8), 2 * (max(small.shape) // 6) + 1)
@@ -100,19 +101,20 @@ def _background(channel: np.ndarray, *, how: str = "close") -> np.ndarray:
 
 
 def detect_polarity(image: np.ndarray) -> str:
-    """"light_on_dark" when the paper is dark and the print is the lighter minority.
+    """"light_on_dark" when the background (the picture's border) is the dark class.
 
-    The print covers less of the picture than the paper, so of the two Otsu classes the
-    smaller one is the print; a dark kraft or cardboard sheet with a darker wet print stays
-    "dark_on_light".
+    The two Otsu classes of the luma are print and paper; the paper is the one that
+    surrounds the print, so the class of the outer frame of the picture decides. A dark
+    kraft sheet with a darker wet print stays "dark_on_light"; a tightly cropped print that
+    covers most of the picture keeps its polarity too.
     """
     grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     small = cv2.resize(grey, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
-    if float(np.median(small)) >= 100:
-        return "dark_on_light"
     th, _ = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    bright = float((small > th).mean())
-    return "light_on_dark" if bright < 0.5 else "dark_on_light"
+    k = max(1, int(round(0.03 * max(small.shape))))
+    ring = np.concatenate([small[:k].ravel(), small[-k:].ravel(), small[:, :k].ravel(),
+                           small[:, -k:].ravel()])
+    return "dark_on_light" if float((ring > th).mean()) >= 0.5 else "light_on_dark"
 
 
 def print_darkness(image: np.ndarray, *, polarity: str = "dark_on_light"
@@ -125,9 +127,16 @@ def print_darkness(image: np.ndarray, *, polarity: str = "dark_on_light"
     img = image if polarity == "dark_on_light" else 255 - image
     grey = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY).astype(np.float32)
     brightest = img.max(axis=2).astype(np.float32)
+    if float((grey[::4, ::4] >= 254).mean()) > 0.15:
+        # a digital cut-out (scan with the background removed): the paper level is known
+        # exactly, and a local estimate would fail under a print that fills the picture
+        def level(_):
+            return np.float32(255.0)
+    else:
+        level = _background
     out = {
-        "grey": np.clip(1.0 - grey / _background(grey), 0, 1),
-        "neutral": np.clip(1.0 - brightest / _background(brightest), 0, 1),
+        "grey": np.clip(1.0 - grey / level(grey), 0, 1),
+        "neutral": np.clip(1.0 - brightest / level(brightest), 0, 1),
     }
     lab = cv2.cvtColor(img, cv2.COLOR_BGR2LAB)
     d_ab = [lab[..., k].astype(np.float32) - _background(lab[..., k], how="median")

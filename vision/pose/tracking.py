@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import queue
 import threading
@@ -36,7 +37,7 @@ class TrackStats:
 
 def track_video(path: str | os.PathLike, *, hands: bool = False, target=None,
                 progress: Progress | None = None, max_frames: int | None = None,
-                fps: float | None = None) -> Trace:
+                fps: float | None = None, max_fps: float | None = None) -> Trace:
     """Track one person through a video file or image sequence.
 
     Parameters
@@ -54,6 +55,10 @@ def track_video(path: str | os.PathLike, *, hands: bool = False, target=None,
         Stop after this many frames.
     fps : float, optional
         Frame rate of an image sequence (default 30).
+    max_fps : float, optional
+        Analyse every k-th frame, k = round(source fps / max_fps), when the source is faster
+        (a 60 fps phone clip with ``max_fps=30`` costs half). Exercise analysis needs no
+        more than about 30 frames/s; the trace's ``fps`` is the analysed rate.
 
     Returns
     -------
@@ -66,12 +71,16 @@ def track_video(path: str | os.PathLike, *, hands: bool = False, target=None,
     VideoError
         The file cannot be read as a video (see :func:`~vision.pose.video.open_video`).
     """
+    if max_fps is not None and not max_fps > 0:
+        raise ValueError(f"max_fps must be positive, got {max_fps!r}")
     with open_video(path, fps=fps) as video:
-        frames = prefetch(video, transform=downscale_for_analysis)
+        step = max(1, round(video.fps / max_fps)) if max_fps else 1
+        frames = prefetch(itertools.islice(video, 0, None, step),
+                          transform=downscale_for_analysis)
         try:
-            return track_frames(frames, fps=video.fps, width=video.width,
+            return track_frames(frames, fps=video.fps / step, width=video.width,
                                 height=video.height, hands=hands, target=target,
-                                progress=progress, total=video.frame_count,
+                                progress=progress, total=-(-video.frame_count // step),
                                 max_frames=max_frames, source=os.path.basename(os.fspath(path)))
         finally:
             frames.close()    # stop the decode thread before the video is closed

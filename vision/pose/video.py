@@ -132,6 +132,8 @@ def open_video(path: str | os.PathLike, *, fps: float | None = None) -> VideoSou
     if p.suffix.lower() in IMAGE_SUFFIXES:
         raise VideoError(f"{p.name} is a still image, not a video; pass a folder of images "
                          "to use an image sequence.")
+    if not os.access(p, os.R_OK):
+        raise VideoError(f"Cannot read {p.name}: permission denied.")
     if p.stat().st_size == 0:
         raise VideoError(f"{p.name} is empty (0 bytes), so it holds no video frames.")
     probe = _probe(text)

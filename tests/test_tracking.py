@@ -1,0 +1,68 @@
+"""vision.pose.tracking without real clips: decimation, prefetching, empty streams."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from vision.pose.tracking import prefetch, track_frames, track_video
+from vision.pose.video import VideoError
+
+
+def _clip(path, n, fps, size=(320, 240)):
+    wr = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, size)
+    for i in range(n):
+        wr.write(np.full((size[1], size[0], 3), 5 * i % 250, np.uint8))
+    wr.release()
+    return path
+
+
+def test_sixty_fps_clip_analysed_at_thirty(tmp_path):
+    clip = _clip(tmp_path / "fast.avi", 20, 60.0)
+    done = []
+    tr = track_video(clip, max_fps=30, progress=lambda d, t: done.append((d, t)))
+    assert len(tr) == 10 and tr.fps == pytest.approx(30.0)
+    np.testing.assert_allclose(np.diff(tr.t), 1 / 30, atol=1e-3)
+    assert done[-1] == (10, 10)
+    assert np.isnan(tr.pose).all() and tr.stats.frames_with_person == 0
+    assert (tr.width, tr.height) == (320, 240)
+
+
+def test_max_frames_stops_early(tmp_path):
+    tr = track_video(_clip(tmp_path / "c.avi", 12, 25.0), max_frames=4)
+    assert len(tr) == 4
+
+
+def test_track_frames_with_no_frames_is_an_error():
+    with pytest.raises(VideoError, match="no frames"):
+        track_frames(iter(()), 30.0, 640, 480)
+
+
+def test_prefetch_keeps_order_and_reraises_errors():
+    def frames():
+        for i in range(5):
+            yield i / 10, np.full((4, 4, 3), i, np.uint8)
+        raise VideoError("broken at frame 5")
+
+    got = []
+    with pytest.raises(VideoError, match="broken"):
+        for t, f in prefetch(frames(), depth=2):
+            got.append((t, int(f[0, 0, 0])))
+    assert got == [(i / 10, i) for i in range(5)]
+
+
+def test_prefetch_stops_its_thread_when_left_early():
+    import threading
+
+    def endless():
+        i = 0
+        while True:
+            yield i, np.zeros((2, 2, 3), np.uint8)
+            i += 1
+
+    gen = prefetch(endless(), depth=2)
+    assert next(gen)[0] == 0
+    gen.close()
+    assert not any(t.name == "footcoach-decode" and t.is_alive()
+                   for t in threading.enumerate())
