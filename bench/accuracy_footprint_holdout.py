@@ -1,7 +1,7 @@
 """Held-out accuracy of ``measure_footprint`` on independently rendered phone photos.
 
 Usage: python bench/accuracy_footprint_holdout.py [N] [--seed0 S] [--out DIR] [--long-side PX]
-       [--rot-seeds 3] [--no-rot] [-v]
+       [--rot-seeds 5,6,12,3] [--no-rot] [-v]
 
 Renders N photos (``bench/holdout_footprints.py``, seeds S..S+N-1), writes each as a JPEG to
 DIR (default: a fresh temp dir under /tmp), runs ``measure_footprint(path)`` on the file and
@@ -109,7 +109,7 @@ def pair(truth_feet, measured) -> list[tuple[int, int | None]]:
             best, best_key = perm, key
     if best is None:
         best = tuple(range(2))
-    return list(zip(range(n), best))
+    return list(zip(range(n), best, strict=False))
 
 
 def _paper_guess(warnings) -> str | None:
@@ -333,7 +333,7 @@ def main(argv=None) -> int:
     if not args.no_rot and rot_seeds:
         worst, lines = rotation_test(measure, rot_seeds, out, args.long_side or None)
         w = [x for x in worst if x == x]
-        print(f"\n-- rotation (90/180/270 exact, camera roll +-20): max |AI change| per foot: "
+        print("\n-- rotation (90/180/270 exact, camera roll +-20): max |AI change| per foot: "
               + (f"max {max(w):.4f}, mean {np.mean(w):.4f}" if w else "n/a"))
         for ln in lines:
             print(ln)

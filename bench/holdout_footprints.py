@@ -499,7 +499,6 @@ def render(spec: HoldoutSpec) -> Holdout:
 
     # --- feet on the sheet (sheet mm, x right, y down; toes towards y=0)
     shapes: list[FootShape] = []
-    placements = []  # (side, origin (rear heel at u=0), axis a)
     L = spec.foot_length_mm
     sides = ["left", "right"] if spec.n_feet == 2 else [spec.single_side]
     for i, side in enumerate(sides):
@@ -531,7 +530,7 @@ def render(spec: HoldoutSpec) -> Holdout:
 
     # bounding boxes to keep everything on the sheet with a margin
     margin = 12.0
-    for attempt in range(50):
+    for _attempt in range(50):
         pls = []
         if spec.n_feet == 1:
             ang = spec.foot_angle_deg
@@ -542,7 +541,7 @@ def render(spec: HoldoutSpec) -> Holdout:
             pls.append(place(shapes[0], np.array([-off, 0.0]), -spec.toe_out_deg))
             pls.append(place(shapes[1], np.array([off, 0.0]), spec.toe_out_deg))
         allp = []
-        for fs, pl in zip(shapes, pls):
+        for fs, pl in zip(shapes, pls, strict=False):
             allp.append(to_sheet(body_outline(fs), pl))
             for tp in toe_pads(fs):
                 allp.append(to_sheet(tp, pl))
@@ -606,7 +605,7 @@ def render(spec: HoldoutSpec) -> Holdout:
         yy = np.arange(ch, dtype=np.float32)[:, None]
         canvas += (np.sin(yy / (4.0 * r) * 2 * np.pi) * 3.0)[..., None]
     print_mask = np.zeros((ch, cw), np.uint8)
-    for fs, pl in zip(shapes, pls):
+    for fs, pl in zip(shapes, pls, strict=False):
         body, toes = raster_foot(fs, lambda p, pl=pl: to_sheet(p, pl) * r, (ch, cw))
         print_mask = np.maximum.reduce([print_mask, body] + toes)
     w = _print_layer(rng, spec, print_mask, r)
@@ -673,7 +672,7 @@ def render(spec: HoldoutSpec) -> Holdout:
     img = np.clip(img, 0, 255).astype(np.uint8)
 
     feet = []
-    for fs, pl, t in zip(shapes, pls, truths):
+    for fs, pl, t in zip(shapes, pls, truths, strict=False):
         heel_mm = to_sheet(t["heel_uv"][None, :], pl)[0]
         toe_mm = to_sheet(t["toe_uv"][None, :], pl)[0]
         cen_mm = to_sheet(t["centroid_uv"][None, :], pl)[0]

@@ -2,12 +2,18 @@
 
 - ``shared_data``: path to ``../shared/data``; tests that need the real photos and clips take
   this fixture and skip cleanly when it is absent.
+- ``real_trace``: ``real_trace(name, *, hands=False) -> Trace`` of
+  ``../shared/data/videos/<name>.mp4``, tracked with ``vision.pose.tracking.track_video`` at
+  most once per CI run: kept in memory for the session and on disk in pytest's cache directory
+  (``footcoach-real-traces``), keyed by clip name, size, mtime, ``hands`` and
+  ``REAL_TRACE_VERSION``. Run with ``--cache-clear`` (or bump the version) to re-track.
 - Network sockets are blocked for the whole run: nothing in footcoach may download at run
   time. Loopback (the browser test's local Streamlit server) stays allowed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import socket
 from pathlib import Path
@@ -72,3 +78,49 @@ def tmp_home(tmp_path, monkeypatch) -> Path:
     home = tmp_path / "footcoach-home"
     monkeypatch.setenv("FOOTCOACH_HOME", str(home))
     return home
+
+
+# Bump to re-track after a tracker change that matters to the real-clip tests (keying on the
+# tracker's source would re-track on every edit, a minute and a half each time).
+REAL_TRACE_VERSION = "1"
+
+
+@pytest.fixture(scope="session")
+def real_trace(shared_data, request):
+    """``real_trace(name, *, hands=False)`` -> Trace of ``videos/<name>.mp4``.
+
+    Tracked at most once per run: memoised for the session, and saved in pytest's cache dir
+    keyed by name, size, mtime, ``hands`` and ``REAL_TRACE_VERSION``. Skips when the clip is
+    absent or the tracker cannot be imported.
+    """
+    from vision.pose.trace import Trace, TraceError
+
+    cache_dir = Path(request.config.cache.mkdir("footcoach-real-traces"))
+    key = hashlib.sha1(REAL_TRACE_VERSION.encode()).hexdigest()[:8]
+    memo: dict[tuple[str, bool], Trace] = {}
+
+    def get(name: str, *, hands: bool = False) -> Trace:
+        if (name, hands) in memo:
+            return memo[(name, hands)]
+        clip = shared_data / "videos" / f"{name}.mp4"
+        if not clip.exists():
+            pytest.skip(f"{clip.name} absent")
+        st = clip.stat()
+        suffix = "-hands" if hands else ""
+        path = cache_dir / f"{name}-{st.st_size}-{int(st.st_mtime)}-{key}{suffix}.json"
+        trace = None
+        if path.exists():
+            try:
+                trace = Trace.load(path)
+            except TraceError:
+                trace = None      # a torn or stale file: track again
+        if trace is None:
+            tracking = pytest.importorskip("vision.pose.tracking")
+            trace = tracking.track_video(clip, hands=hands)
+            tmp = path.with_suffix(".tmp.json")
+            trace.save(tmp)
+            os.replace(tmp, path)     # atomic: a parallel run never reads half a file
+        memo[(name, hands)] = trace
+        return trace
+
+    return get

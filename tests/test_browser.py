@@ -333,8 +333,28 @@ def test_live_webcam_round_trip(server, playwright):
     shot(pg, "3b-movement-live")
     no_exception_on(pg)
     frame.get_by_role("button", name="STOP").click()
+    _camera_photo(pg, server)
     browser.close()
     assert not outside, f"requests left the machine: {outside[:5]}"
+
+
+def _camera_photo(pg, server) -> None:
+    """st.camera_input with the fake camera (a test pattern, no footprint): a plain message,
+    never a traceback."""
+    if not has("vision.footprint", "measure_footprint"):
+        return
+    pg.goto(server["url"])
+    pg.locator("h1", has_text="Footprint").first.wait_for(timeout=60_000)
+    wait_idle(pg)
+    pg.get_by_role("tab", name="Take a photo").click()
+    pg.get_by_text("Turn on the camera").click()
+    wait_idle(pg)
+    pg.get_by_role("button", name="Take Photo").click(timeout=30_000)
+    pg.get_by_text("Analysed print: camera photo").or_(
+        pg.get_by_text("No footprint could be measured")).first.wait_for(timeout=60_000)
+    wait_idle(pg)
+    no_exception_on(pg)
+    shot(pg, "2b-footprint-camera")
 
 
 @pytest.mark.realdata

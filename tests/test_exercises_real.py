@@ -1,9 +1,7 @@
 """Squat, heel-raise and leg-raise analyses on the real clips in ../shared/data/videos.
 
-Each clip is tracked once per session with ``vision.pose.tracking.track_video``. Tracking
-all six clips costs one to three minutes on two busy cores, so traces are also kept in
-pytest's cache directory, keyed by the clip's size and mtime and ``TRACE_CACHE_VERSION``
-(run with ``--cache-clear`` to re-track).
+Traces come from the shared ``real_trace`` fixture (tests/conftest.py): each clip is tracked
+at most once per run and kept in pytest's cache directory (``--cache-clear`` re-tracks).
 
 Facts checked (see MANIFEST.md; frame numbers there are approximate):
 - squat_side_heels_down: the manifest says two squats, but the video shows three (bottoms
@@ -18,54 +16,11 @@ Facts checked (see MANIFEST.md; frame numbers there are approximate):
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
 import pytest
 
 from vision.exercises import heel_raise, leg_raise, squat
-from vision.pose.trace import Trace, TraceError
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]
-
-# Bump to re-track after a tracker change that matters here (keying on the tracker's
-# source would re-track on every edit, a minute and a half each time).
-TRACE_CACHE_VERSION = "1"
-
-
-def _tracker_key() -> str:
-    return hashlib.sha1(TRACE_CACHE_VERSION.encode()).hexdigest()[:8]
-
-
-@pytest.fixture(scope="session")
-def real_trace(shared_data, request):
-    """``real_trace(name)`` -> Trace of ``videos/<name>.mp4`` (tracked once, cached)."""
-    tracking = pytest.importorskip("vision.pose.tracking")
-    cache_dir = Path(request.config.cache.mkdir("footcoach-real-traces"))
-    memo: dict[str, Trace] = {}
-    key = _tracker_key()
-
-    def get(name: str) -> Trace:
-        if name in memo:
-            return memo[name]
-        clip = shared_data / "videos" / f"{name}.mp4"
-        if not clip.exists():
-            pytest.skip(f"{clip.name} absent")
-        st = clip.stat()
-        path = cache_dir / f"{name}-{st.st_size}-{int(st.st_mtime)}-{key}.json"
-        trace = None
-        if path.exists():
-            try:
-                trace = Trace.load(path)
-            except TraceError:
-                trace = None
-        if trace is None:
-            trace = tracking.track_video(clip)
-            trace.save(path)
-        memo[name] = trace
-        return trace
-
-    return get
 
 
 def test_squat_side_heels_down(real_trace):

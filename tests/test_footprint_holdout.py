@@ -74,7 +74,7 @@ def test_rotation_invariance(tmp_path):
     variants.append(rolled.image)
     ais: dict[int, list[float]] = {}
     for k, img in enumerate(variants):
-        for i, (t, m) in enumerate(_measure(replace(base, image=img), tmp_path / f"r{k}.jpg")):
+        for i, (_t, m) in enumerate(_measure(replace(base, image=img), tmp_path / f"r{k}.jpg")):
             assert m is not None, f"variant {k}: foot {i} not found"
             ais.setdefault(i, []).append(float(m.arch_index))
     for i, v in ais.items():

@@ -18,6 +18,7 @@ from vision.pose.trace import NOSE, SIDE_IDX
 MIN_PERSON_FRAC = 0.3      # a person in at least this fraction of frames
 MIN_BODY_EXTENT = 0.06     # shoulder to ankle (or hip to ankle x 2), in longer image sides
 MIN_PART_FRAC = 0.3        # a body part seen in at least this fraction of person frames
+MIN_FRAMES = 3             # fewer frames cannot show a movement (nor be smoothed)
 
 
 @dataclass(frozen=True)
@@ -191,10 +192,24 @@ def part_coverage(sig: Signals, part: str) -> float:
     return float(min((seen & person).sum() / person.sum(), 1.0))
 
 
+def too_short(n_frames: int) -> str | None:
+    """Reason (a sentence) why a trace of ``n_frames`` frames is too short to analyse, or
+    None. Every exercise checks this first: an empty trace, or one of 1-2 frames, cannot
+    show a movement."""
+    if n_frames == 0:
+        return "the trace is empty: it holds no frames; record a few seconds of the exercise"
+    if n_frames < MIN_FRAMES:
+        return (f"the trace is too short ({n_frames} frame{'s' if n_frames > 1 else ''}): "
+                "record a few seconds of the exercise")
+    return None
+
+
 def check_data(sig: Signals, *, parts: tuple[str, ...] = ("hip", "knee", "ankle"),
                need_feet: bool = False) -> str | None:
     """Reason (a sentence) why the trace cannot be analysed, or None when it can."""
-    if len(sig) == 0 or sig.person.mean() < MIN_PERSON_FRAC:
+    if len(sig) == 0 or not sig.person.any():
+        return "no person is visible in the video"
+    if sig.person.mean() < MIN_PERSON_FRAC:
         return "no person is visible in most of the video"
     feet = ("heel", "toe", "ankle") if need_feet else ()
     for part in feet:

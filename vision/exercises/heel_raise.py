@@ -98,8 +98,11 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     ``peak_heel_rise_pct_foot``, ``hold_s``. Overall: ``reps``, ``peak_heel_rise_pct_foot``
     (highest rep), ``mean_hold_s``, ``hold_s`` (list per rep).
     """
-    sig = C.prepare_for_exercise(trace, options)
     n, fps = len(trace), float(trace.fps)
+    short = C.too_short(n)
+    if short:
+        return C.insufficient(EXERCISE, None, fps, n, short)
+    sig = C.prepare_for_exercise(trace, options)
     reason = C.check_data(sig, parts=("hip",), need_feet=True)
     if reason:
         return C.insufficient(EXERCISE, sig, fps, n, reason)

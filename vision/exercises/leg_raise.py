@@ -151,8 +151,11 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     for a rep cut by the start or end of the recording). Overall metrics:
     ``peak_hip_flexion_deg`` (list per rep), ``min_knee_extension_deg``, ``reps``.
     """
-    sig = C.prepare_for_exercise(trace, options)
     n, fps = len(trace), float(trace.fps)
+    short = C.too_short(n)
+    if short:
+        return C.insufficient(EXERCISE, None, fps, n, short)
+    sig = C.prepare_for_exercise(trace, options)
     reason = C.check_data(sig, parts=("shoulder", "hip", "knee"))
     if reason:
         return C.insufficient(EXERCISE, sig, fps, n, reason)

@@ -28,6 +28,7 @@ import warnings
 
 import numpy as np
 
+from vision.exercises.common import too_short
 from vision.exercises.report import ExerciseReport, Rep
 from vision.pose.signals import gate_visibility, interpolate_gaps, runs, smooth_zero_phase
 from vision.pose.trace import SIDE_IDX, Trace
@@ -204,6 +205,9 @@ def analyse(trace: Trace, *, target_minutes: float | None = None,
         stroking periods with their stroke counts.
     """
     fps, n = float(trace.fps), len(trace)
+    short = too_short(n)
+    if short:
+        return _insufficient(trace, short, [])
     if target_minutes is None and age_months is not None:
         target_minutes = target_minutes_for_age(age_months)
     segs, L = _foot_segments(trace)

@@ -154,8 +154,11 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     Returns an :class:`ExerciseReport` with per-rep ``min_knee_angle_deg`` and
     ``max_heel_lift_pct_foot`` and overall metrics of the same names.
     """
-    sig = C.prepare_for_exercise(trace, options)
     n, fps = len(trace), float(trace.fps)
+    short = C.too_short(n)
+    if short:
+        return C.insufficient(EXERCISE, None, fps, n, short)
+    sig = C.prepare_for_exercise(trace, options)
     reason = C.check_data(sig, parts=("hip", "knee"))
     if reason:
         return C.insufficient(EXERCISE, sig, fps, n, reason)

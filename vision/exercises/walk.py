@@ -38,7 +38,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from vision.exercises.common import check_data, insufficient, round_or_none
+from vision.exercises.common import check_data, insufficient, round_or_none, too_short
 from vision.exercises.report import ExerciseReport, Fault, Rep
 from vision.pose.signals import (
     FOOT_TO_SHANK,
@@ -407,8 +407,9 @@ def analyse(trace: Trace, *, min_steps: int = 2) -> ExerciseReport:
         ``side_view_s``.
     """
     n = len(trace)
-    if n < 2:
-        return _insufficient(trace, "the trace is too short: record a few seconds of walking")
+    short = too_short(n)
+    if short:
+        return _insufficient(trace, short)
     sig = prepare(_walk_landmarks(trace), cutoff_hz=CUTOFF_HZ)
     reason = check_data(sig, need_feet=True)
     if reason:

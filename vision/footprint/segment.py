@@ -101,20 +101,27 @@ def _background(channel: np.ndarray, *, how: str = "close") -> np.ndarray:
 
 
 def detect_polarity(image: np.ndarray) -> str:
-    """"light_on_dark" when the background (the picture's border) is the dark class.
+    """"light_on_dark" when the paper is the dark Otsu class of the luma.
 
-    The two Otsu classes of the luma are print and paper; the paper is the one that
-    surrounds the print, so the class of the outer frame of the picture decides. A dark
-    kraft sheet with a darker wet print stays "dark_on_light"; a tightly cropped print that
-    covers most of the picture keeps its polarity too.
+    The paper surrounds the print (a frame just inside the picture's border, where a
+    rectified sheet's shaded edge is already skipped, is mostly paper) and usually covers
+    more of the picture than the print. Only when both say "dark" is the print taken to be
+    light on dark: a kraft sheet with a darker wet print, or a tightly cropped print that
+    fills most of the picture, stay "dark_on_light".
     """
     grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     small = cv2.resize(grey, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
     th, _ = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    k = max(1, int(round(0.03 * max(small.shape))))
-    ring = np.concatenate([small[:k].ravel(), small[-k:].ravel(), small[:, :k].ravel(),
-                           small[:, -k:].ravel()])
-    return "dark_on_light" if float((ring > th).mean()) >= 0.5 else "light_on_dark"
+    rows, cols = small.shape
+    a, b = int(0.03 * rows), max(int(0.03 * rows) + 1, int(0.08 * rows))
+    c, d = int(0.03 * cols), max(int(0.03 * cols) + 1, int(0.08 * cols))
+    frame = np.zeros(small.shape, bool)
+    frame[a:rows - a, c:cols - c] = True
+    frame[b:rows - b, d:cols - d] = False
+    ring_bright = float((small[frame] > th).mean()) if frame.any() else 1.0
+    bright_share = float((small > th).mean())
+    dark_paper = ring_bright < 0.5 and bright_share < 0.5
+    return "light_on_dark" if dark_paper else "dark_on_light"
 
 
 def print_darkness(image: np.ndarray, *, polarity: str = "dark_on_light"

@@ -119,7 +119,11 @@ def toe_mask(img, ball_row, start, cut, has) -> np.ndarray:
 
 
 def _toe_tips(toes: np.ndarray, ball_w: float) -> tuple[list, int]:
-    """Split the toe row at the valleys of its front profile; biggest end piece = hallux."""
+    """Split the toe row at the valleys of its front profile; the thicker end piece (extent
+    along the axis) is the hallux. Returns [(column, tip row, thickness)] and the hallux index.
+
+    Thickness, not area: toes 2-5 fused into one chain by the segmentation can outweigh the
+    hallux in area, never in thickness."""
     # drop specks (print texture) smaller than a small toe's share
     keep = keep_specks(toes, ball_w)
     if not keep.any():
@@ -133,13 +137,13 @@ def _toe_tips(toes: np.ndarray, ball_w: float) -> tuple[list, int]:
     peaks = peaks - 1
     if peaks.size == 0:
         return [], -1
-    colarea = keep.sum(axis=0).astype(float)
+    colthick = keep.sum(axis=0).astype(float)
     bounds = [0] + [int(peaks[i] + np.argmin(prof[peaks[i]:peaks[i + 1] + 1]))
                     for i in range(len(peaks) - 1)] + [len(prof)]
     tips = []
     for i, p in enumerate(peaks):
         seg = slice(bounds[i], bounds[i + 1])
-        tips.append((float(p), float(prof[p]), float(colarea[seg].sum())))
+        tips.append((float(p), float(prof[p]), float(colthick[seg].max())))
     hallux = 0 if tips[0][2] >= tips[-1][2] else len(tips) - 1
     return tips, hallux
 

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 import numpy as np
-from scipy.signal import butter, filtfilt
+from scipy.signal import butter, lfilter, lfilter_zi
 
 from vision.pose.trace import N_POSE, SIDE_IDX, Trace
 
@@ -100,9 +100,9 @@ def interpolate_gaps(x: np.ndarray, *, fps: float, max_gap_s: float = MAX_GAP_S)
     """
     x = np.asarray(x, dtype=float)
     n = len(x)
-    flat = x.reshape(n, -1).copy()
     if n == 0:
-        return flat.reshape(x.shape)
+        return x.copy()
+    flat = x.reshape(n, -1).copy()
     max_gap = int(round(max_gap_s * fps))
     good = np.isfinite(flat)
     idx = np.arange(n)[:, None]
@@ -120,32 +120,84 @@ def interpolate_gaps(x: np.ndarray, *, fps: float, max_gap_s: float = MAX_GAP_S)
 
 @lru_cache(maxsize=64)
 def _butter(order: int, wn: float):
-    return butter(order, wn)
+    """Butterworth coefficients and their ``lfilter_zi`` start-up state, computed once."""
+    b, a = butter(order, wn)
+    return b, a, lfilter_zi(b, a)
 
 
 def smooth_zero_phase(x: np.ndarray, *, fps: float, cutoff_hz: float = CUTOFF_HZ,
                       order: int = 2) -> np.ndarray:
-    """Zero-phase Butterworth low-pass (``scipy.signal.filtfilt``) along axis 0, NaN-safe.
+    """Zero-phase Butterworth low-pass (as ``scipy.signal.filtfilt``) along axis 0, NaN-safe.
 
-    Each finite run is filtered on its own (odd padding of its own length); runs too short
-    to filter are left as they are. For recorded files only: it uses future samples.
+    Each finite run of each column is filtered on its own, exactly as ``filtfilt`` with odd
+    padding of ``3 * (order + 1)`` samples would; runs too short to filter are left as they
+    are. For recorded files only: it uses future samples.
+
+    Notes
+    -----
+    All runs of all columns go through two ``lfilter`` calls (forward, then backward) as the
+    columns of one matrix, runs of similar length batched together, instead of one
+    ``filtfilt`` call per run (which also recomputed the filter's start-up state each time).
     """
     x = np.asarray(x, dtype=float)
-    flat = x.reshape(len(x), -1)
+    n = len(x)
+    flat = x.reshape(n, int(np.prod(x.shape[1:], dtype=int)))
     out = flat.copy()
-    b, a = _butter(order, round(min(cutoff_hz / (fps / 2.0), 0.95), 6))
-    min_len = 3 * (order + 1) + 1
+    if n == 0 or flat.shape[1] == 0:
+        return out.reshape(x.shape)
+    b, a, zi = _butter(order, round(min(cutoff_hz / (fps / 2.0), 0.95), 6))
+    pad = 3 * (order + 1)
     finite = np.isfinite(flat)
-    # columns sharing a NaN pattern are filtered together (landmark x, y, z share one)
-    patterns: dict[bytes, list[int]] = {}
-    for j in range(flat.shape[1]):
-        patterns.setdefault(np.packbits(finite[:, j]).tobytes(), []).append(j)
-    for cols in patterns.values():
-        for s, e in runs(finite[:, cols[0]]):
-            if e - s >= min_len:
-                seg = flat[s:e][:, cols]
-                out[s:e, cols] = filtfilt(b, a, seg, axis=0, padlen=min(3 * (order + 1), e - s - 1))
+    # every finite run (column, start, stop) long enough to filter
+    m = np.zeros((n + 2, flat.shape[1]), np.int8)
+    m[1:-1] = finite
+    d = np.diff(m, axis=0)
+    cols, starts = np.nonzero(d.T == 1)     # on d.T: sorted by column, then by row
+    _, stops = np.nonzero(d.T == -1)
+    keep = stops - starts > pad
+    cols, starts, stops = cols[keep], starts[keep], stops[keep]
+    if not cols.size:
+        return out.reshape(x.shape)
+    lengths = stops - starts
+    # batch runs whose lengths are within a factor 2, so padding wastes little memory
+    bucket = np.ceil(np.log2(lengths + 2 * pad)).astype(int)
+    for k in np.unique(bucket):
+        sel = bucket == k
+        _filtfilt_runs(flat, out, cols[sel], starts[sel], lengths[sel], b, a, zi, pad)
     return out.reshape(x.shape)
+
+
+def _filtfilt_runs(flat, out, cols, starts, lengths, b, a, zi, pad) -> None:
+    """``filtfilt`` (odd padding ``pad``) of the runs ``flat[s:s+L, c]``, written to ``out``.
+
+    Runs are the columns of one matrix, zero-filled past their end: ``lfilter`` is causal,
+    so the fill never reaches a run's samples; the backward pass reverses each run alone.
+    """
+    ext_len = lengths + 2 * pad
+    m = int(ext_len.max())
+    j = np.arange(m)[:, None]
+    valid = j < ext_len
+    # odd extension: index into the run, mirrored about its first and last samples
+    i = j - pad
+    last = lengths - 1
+    lo, hi = i < 0, i > last
+    src = np.clip(np.where(lo, -i, np.where(hi, 2 * last - i, i)), 0, last)
+    vals = flat[starts + src, cols]
+    first_v = flat[starts, cols]
+    last_v = flat[starts + last, cols]
+    ext = np.where(lo, 2 * first_v - vals, np.where(hi, 2 * last_v - vals, vals))
+    ext = np.where(valid, ext, 0.0)
+    y, _ = lfilter(b, a, ext, axis=0, zi=zi[:, None] * ext[0])
+    y_end = y[ext_len - 1, np.arange(len(cols))]
+    rev_idx = np.clip(ext_len - 1 - j, 0, m - 1)
+    yr = np.take_along_axis(y, rev_idx, axis=0)
+    yr = np.where(valid, yr, 0.0)
+    yr, _ = lfilter(b, a, yr, axis=0, zi=zi[:, None] * y_end)
+    y = np.take_along_axis(yr, rev_idx, axis=0)       # back in time order
+    rows = np.arange(int(lengths.max()))[:, None]
+    inside = rows < lengths
+    r, c = np.nonzero(inside)
+    out[starts[c] + r, cols[c]] = y[pad + r, c]
 
 
 class OneEuroFilter:
@@ -287,6 +339,12 @@ def prepare(trace: Trace, *, min_visibility: float = MIN_VISIBILITY,
     landmarks : tuple of int, optional
         Only clean these landmarks (the others stay NaN in ``xy``), to save time;
         :data:`BODY_LANDMARKS` covers the exercises. Default: all 33.
+
+    Returns
+    -------
+    Signals
+        An empty trace (no frames) gives empty ``Signals`` (``len(sig) == 0``, every array
+        with 0 rows), which the exercise analyses report as ``insufficient_data``.
     """
     fps = float(trace.fps)
     rows = _regular_rows(trace.t, fps)
