@@ -16,10 +16,6 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:          # `ui` is not an installed package
     sys.path.insert(0, str(ROOT))
 
-from ui.compat import fix_media_responses  # noqa: E402
-
-fix_media_responses()   # images and videos must load (see ui/compat.py)
-
 from ui.state import current_child, ensure_demo_child, format_age, get_store  # noqa: E402
 from ui.widgets import app_icon, guard  # noqa: E402
 

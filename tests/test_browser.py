@@ -105,7 +105,7 @@ def page(server, playwright):
           if not r.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:"))
           else None)
     pg.on("response", lambda r: pg.failed.append((r.url, r.status))
-          if r.status >= 500 and not r.url.endswith("/favicon.png") else None)
+          if r.status >= 500 else None)
     yield pg
     ctx.close()
     browser.close()

@@ -12,7 +12,8 @@ from vision.footprint import measure_footprint
 from vision.footprint.paper import find_sheet, parse_paper
 from vision.synth.footprint_render import RenderSpec, render_photo
 
-AI_TOL = 0.035       # arch index, absolute (toe cut and outline at 0.2 mm/px)
+AI_TOL = {"ink": 0.035, "wet": 0.035, "inverted": 0.035,
+          "grid_mat": 0.045}  # crosshatch toes merge with the ball: a harder toe cut
 LENGTH_TOL = 0.07    # relative, heel to longest toe (depends on the toe tips found)
 SCALE_TOL = 0.015    # relative, mm per pixel from the rectified sheet
 
@@ -51,7 +52,7 @@ def test_kinds_both_feet_sides_and_arch_index(kind, colour, seed):
     got = _by_side(res.feet)
     assert set(got) == {"left", "right"}, [f.side for f in res.feet]
     for truth in photo.feet:
-        assert abs(got[truth.side].arch_index - truth.arch_index) < AI_TOL, (
+        assert abs(got[truth.side].arch_index - truth.arch_index) < AI_TOL[kind], (
             kind, truth.side, got[truth.side].arch_index, truth.arch_index)
 
 

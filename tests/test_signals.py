@@ -151,3 +151,32 @@ def test_gate_blanks_points_outside_the_picture_and_trusts_unknown_visibility():
     out = S.gate_visibility(pose)
     assert np.isfinite(out[0, :, :3]).all()
     assert np.isnan(out[1, 29, :3]).all() and np.isfinite(out[1, 30, :3]).all()
+
+
+def test_zero_phase_smoothing_equals_filtfilt_per_run():
+    from scipy.signal import butter, filtfilt
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(400, 6, 2)).cumsum(axis=0)
+    x[rng.random(x.shape) < 0.02] = np.nan        # scattered dropouts, each column its own
+    x[50:90, 2] = np.nan                          # one landmark (x and y) gone a while
+    x[:, 4, 1] = np.nan                           # a column never seen
+    x[200:205, 5] = np.nan
+    x[205:214, 5, 0] = 0.0                        # a run too short to filter (9 < 10)
+    x[214:220, 5] = np.nan
+    out = S.smooth_zero_phase(x, fps=30.0, cutoff_hz=4.0)
+    b, a = butter(2, round(4.0 / 15.0, 6))
+    flat, ref = x.reshape(400, -1), x.reshape(400, -1).copy()
+    for j in range(flat.shape[1]):
+        for s, e in S.runs(np.isfinite(flat[:, j])):
+            if e - s >= 10:
+                ref[s:e, j] = filtfilt(b, a, flat[s:e, j], padlen=9)
+    np.testing.assert_allclose(out.reshape(400, -1), ref, rtol=0, atol=1e-12)
+
+
+def test_empty_inputs_give_empty_outputs():
+    assert S.smooth_zero_phase(np.zeros((0, 33, 2)), fps=30.0).shape == (0, 33, 2)
+    assert S.interpolate_gaps(np.zeros((0, 4)), fps=30.0).shape == (0, 4)
+    empty = Trace(fps=30.0, width=640, height=480, t=np.zeros(0), pose=np.zeros((0, N_POSE, 4)))
+    sig = S.prepare(empty)
+    assert len(sig) == 0 and sig.xy.shape == (0, N_POSE, 2) and not sig.person.any()
+    assert len(S.prepare(empty, landmarks=S.BODY_LANDMARKS, cutoff_hz=None)) == 0

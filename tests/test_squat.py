@@ -138,3 +138,23 @@ def test_feet_outside_the_picture_even_with_high_visibility():
     pose[:, 27:33, 3] = 0.9             # a source that claims to see them anyway
     rep = squat.analyse(Trace(fps=tr.fps, width=tr.width, height=tr.height, t=tr.t, pose=pose))
     assert rep.verdict == "insufficient_data" and "feet" in rep.reason
+
+
+def _degenerate(kind: str) -> Trace:
+    tr, _ = squat_trace(2, seed=9)
+    n = {"empty": 0, "one frame": 1, "two frames": 2, "no person": len(tr)}[kind]
+    pose = np.full_like(tr.pose[:n], np.nan) if kind == "no person" else tr.pose[:n]
+    return Trace(fps=tr.fps, width=tr.width, height=tr.height, t=tr.t[:n], pose=pose)
+
+
+@pytest.mark.parametrize("exercise", ["squat", "walk", "leg-raise", "heel-raise", "massage"])
+@pytest.mark.parametrize("kind", ["empty", "one frame", "two frames", "no person"])
+def test_every_exercise_reports_degenerate_traces_as_insufficient(exercise, kind):
+    # (all five exercises here: the check is shared, vision.exercises.common.too_short)
+    rep = analyse(_degenerate(kind), exercise)
+    assert rep.verdict == "insufficient_data" and rep.reps == () and rep.faults == ()
+    expected = {"empty": "empty", "one frame": "too short (1 frame)",
+                "two frames": "too short (2 frames)",
+                "no person": "no hands" if exercise == "massage" else "no person"}[kind]
+    assert expected in rep.reason
+    assert rep.reason in rep.warnings

@@ -8,6 +8,5 @@ report views and ``live`` for the webcam), ``routine_page``, ``history_page``,
 
 Shared helpers: :mod:`ui.engines` (guarded imports: a missing engine shows "not available
 yet"), :mod:`ui.state` (selected child, history store), :mod:`ui.widgets` (error guard,
-small renderers) and :mod:`ui.compat` (a fix for Streamlit 1.60 media responses under
-Starlette 1.x).
+small renderers).
 """

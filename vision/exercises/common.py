@@ -165,6 +165,30 @@ def prepare_for_exercise(trace, options: dict) -> Signals:
     return prepare(trace, landmarks=BODY_LANDMARKS, **keep)
 
 
+def prepare_checked(exercise: str, trace, options: dict, *, parts: tuple[str, ...],
+                    need_feet: bool = False, lying: bool,
+                    wrong_posture: str) -> tuple[Signals, ViewEstimate] | ExerciseReport:
+    """The opening every rep-based exercise shares: length check, :func:`prepare_for_exercise`,
+    :func:`check_data` and the view, which must be lying (``lying=True``) or upright.
+
+    Returns ``(sig, view)``, or the ``insufficient_data`` report to return at once
+    (``wrong_posture`` is its reason when the posture is the wrong one).
+    """
+    from vision.pose.posture import detect_view
+    n, fps = len(trace), float(trace.fps)
+    short = too_short(n)
+    if short:
+        return insufficient(exercise, None, fps, n, short)
+    sig = prepare_for_exercise(trace, options)
+    reason = check_data(sig, parts=parts, need_feet=need_feet)
+    if reason:
+        return insufficient(exercise, sig, fps, n, reason)
+    view = detect_view(sig)
+    if view.lying != lying:
+        return insufficient(exercise, sig, fps, n, wrong_posture, view=view)
+    return sig, view
+
+
 def frames_to_s(sig: Signals, i: int) -> float:
     """Time in seconds of frame ``i`` of ``sig``."""
     return float(sig.t_s[min(max(i, 0), len(sig) - 1)])

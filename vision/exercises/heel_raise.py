@@ -28,7 +28,6 @@ from vision.exercises.report import ExerciseReport, Rep
 from vision.pose.signals import (
     Signals,
     choose_foot,
-    detect_view,
     heel_above_toe_frac_foot,
     smooth_zero_phase,
 )
@@ -99,17 +98,13 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     (highest rep), ``mean_hold_s``, ``hold_s`` (list per rep).
     """
     n, fps = len(trace), float(trace.fps)
-    short = C.too_short(n)
-    if short:
-        return C.insufficient(EXERCISE, None, fps, n, short)
-    sig = C.prepare_for_exercise(trace, options)
-    reason = C.check_data(sig, parts=("hip",), need_feet=True)
-    if reason:
-        return C.insufficient(EXERCISE, sig, fps, n, reason)
-    view = detect_view(sig)
-    if view.lying:
-        return C.insufficient(EXERCISE, sig, fps, n, "the person is lying down; heel raises "
-                              "are done standing", view=view)
+    opened = C.prepare_checked(EXERCISE, trace, options, parts=("hip",), need_feet=True,
+                               lying=False,
+                               wrong_posture="the person is lying down; heel raises are done "
+                                             "standing")
+    if isinstance(opened, ExerciseReport):
+        return opened
+    sig, view = opened
     rise, low, feet, flen, rest = rise_signal(sig)
     if not feet:
         return C.insufficient(EXERCISE, sig, fps, n, "the feet are not visible", view=view)

@@ -30,7 +30,6 @@ from vision.exercises import common as C
 from vision.exercises.report import ExerciseReport, Fault, Rep
 from vision.pose.signals import (
     Signals,
-    detect_view,
     hip_flexion_deg,
     knee_angle_deg,
     midpoint,
@@ -152,17 +151,13 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     ``peak_hip_flexion_deg`` (list per rep), ``min_knee_extension_deg``, ``reps``.
     """
     n, fps = len(trace), float(trace.fps)
-    short = C.too_short(n)
-    if short:
-        return C.insufficient(EXERCISE, None, fps, n, short)
-    sig = C.prepare_for_exercise(trace, options)
-    reason = C.check_data(sig, parts=("shoulder", "hip", "knee"))
-    if reason:
-        return C.insufficient(EXERCISE, sig, fps, n, reason)
-    view = detect_view(sig)
-    if not view.lying:
-        return C.insufficient(EXERCISE, sig, fps, n, "the person is not lying down: a leg "
-                              "raise is done lying on the back", view=view)
+    opened = C.prepare_checked(EXERCISE, trace, options,
+                               parts=("shoulder", "hip", "knee"), lying=True,
+                               wrong_posture="the person is not lying down: a leg raise is done "
+                                             "lying on the back")
+    if isinstance(opened, ExerciseReport):
+        return opened
+    sig, view = opened
     legs = leg_signals(sig)
     if not legs:
         return C.insufficient(EXERCISE, sig, fps, n, "the legs are not seen well enough", view=view)

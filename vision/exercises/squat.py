@@ -28,7 +28,7 @@ import numpy as np
 
 from vision.exercises import common as C
 from vision.exercises.report import ExerciseReport, Fault, Rep
-from vision.pose.signals import Signals, choose_foot, detect_view, knee_angle_deg, smooth_zero_phase
+from vision.pose.signals import Signals, choose_foot, knee_angle_deg, smooth_zero_phase
 from vision.pose.trace import SIDE_IDX, Trace
 
 ENTER_DROP_DEG = 30.0       # knee angle this far below standing starts a rep
@@ -155,17 +155,12 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     ``max_heel_lift_pct_foot`` and overall metrics of the same names.
     """
     n, fps = len(trace), float(trace.fps)
-    short = C.too_short(n)
-    if short:
-        return C.insufficient(EXERCISE, None, fps, n, short)
-    sig = C.prepare_for_exercise(trace, options)
-    reason = C.check_data(sig, parts=("hip", "knee"))
-    if reason:
-        return C.insufficient(EXERCISE, sig, fps, n, reason)
-    view = detect_view(sig)
-    if view.lying:
-        return C.insufficient(EXERCISE, sig, fps, n, "the person is lying down; a squat is "
-                              "done standing", view=view)
+    opened = C.prepare_checked(EXERCISE, trace, options, parts=("hip", "knee"), lying=False,
+                               wrong_posture="the person is lying down; a squat is done "
+                                             "standing")
+    if isinstance(opened, ExerciseReport):
+        return opened
+    sig, view = opened
     knee, leg = knee_angle_series(sig, view.view)
     reps, stand = find_reps(knee, fps)
     drop = hip_drop_frac(sig, front=view.view == "front")

@@ -38,7 +38,7 @@ _BG_RADIUS_FRAC = 0.14          # paper-level closing radius / long side (wider 
 _TEXTURE_SIGMA_FRAC = 0.002     # of the image's long side: smoothing of the density
 _TEXTURE_CLOSE_FRAC = 0.0075    # closing radius: crosshatch period is ~0.6 % of the sheet
 _LOW_SOLID = 0.5                # hysteresis low threshold / Otsu: solid prints
-_LOW_TEXTURED = 0.35            # ... crosshatch: light contact is drawn with sparse lines
+_LOW_TEXTURED = 0.5             # ... crosshatch: light contact is drawn with sparse lines
 _TEXTURE_GAIN = 1.4             # closing darkens a crosshatch print ~2x, a solid one <1.3x
 _BODY_FRAC = 0.08               # a part this big (vs the largest) is a heel or a sole
 _FOOT_FRAC = 0.35               # a second foot is at least this big vs the first
@@ -101,7 +101,7 @@ def _background(channel: np.ndarray, *, how: str = "close") -> np.ndarray:
 
 
 def detect_polarity(image: np.ndarray) -> str:
-    """"light_on_dark" when the paper is the dark Otsu class of the luma.
+    """"light_on_dark" when the paper is dark: the dark Otsu class of the luma, below 110.
 
     The paper surrounds the print (a frame just inside the picture's border, where a
     rectified sheet's shaded edge is already skipped, is mostly paper) and usually covers
@@ -120,7 +120,7 @@ def detect_polarity(image: np.ndarray) -> str:
     frame[b:rows - b, d:cols - d] = False
     ring_bright = float((small[frame] > th).mean()) if frame.any() else 1.0
     bright_share = float((small > th).mean())
-    dark_paper = ring_bright < 0.5 and bright_share < 0.5
+    dark_paper = ring_bright < 0.5 and bright_share < 0.5 and float(np.median(small)) < 110
     return "light_on_dark" if dark_paper else "dark_on_light"
 
 

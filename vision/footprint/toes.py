@@ -119,31 +119,37 @@ def toe_mask(img, ball_row, start, cut, has) -> np.ndarray:
 
 
 def _toe_tips(toes: np.ndarray, ball_w: float) -> tuple[list, int]:
-    """Split the toe row at the valleys of its front profile; the thicker end piece (extent
-    along the axis) is the hallux. Returns [(column, tip row, thickness)] and the hallux index.
+    """Split the toe row into toes; the thicker end piece (extent along the axis) is the
+    hallux. Returns [(column, tip row, thickness)] in column order and the hallux index.
 
-    Thickness, not area: toes 2-5 fused into one chain by the segmentation can outweigh the
-    hallux in area, never in thickness."""
-    # drop specks (print texture) smaller than a small toe's share
-    keep = keep_specks(toes, ball_w)
+    Toes are split at empty columns, at valleys of the front (tip) profile and at necks of
+    the per-column thickness, so toes fused into one chain by the segmentation still come
+    apart. Thickness, not area, picks the hallux: a fused chain of toes 2-5 can outweigh the
+    hallux in area, never in thickness.
+    """
+    keep = keep_specks(toes, ball_w)          # drop specks (print texture)
     if not keep.any():
         return [], -1
     colany = keep.any(axis=0)
-    top = np.where(colany, keep.shape[0] - 1 - np.argmax(keep[::-1], axis=0), 0).astype(float)
-    base = top[colany].min() - 1 if colany.any() else 0
-    prof = np.where(colany, top, base)
-    peaks, _ = find_peaks(np.concatenate([[base], prof, [base]]),
-                          prominence=max(0.03 * ball_w, 2), distance=max(int(0.06 * ball_w), 1))
-    peaks = peaks - 1
-    if peaks.size == 0:
-        return [], -1
-    colthick = keep.sum(axis=0).astype(float)
-    bounds = [0] + [int(peaks[i] + np.argmin(prof[peaks[i]:peaks[i + 1] + 1]))
-                    for i in range(len(peaks) - 1)] + [len(prof)]
+    top = np.where(colany, keep.shape[0] - 1 - np.argmax(keep[::-1], axis=0), -1).astype(float)
+    thick = keep.sum(axis=0).astype(float)
+    prom = max(0.03 * ball_w, 2.0)
+    valleys = find_peaks(-np.where(colany, top, top[colany].min() - 1), prominence=prom)[0]
+    necks = find_peaks(-thick, prominence=max(0.04 * ball_w, 2.0))[0]
+    split = np.zeros(colany.size, bool)
+    split[valleys] = split[necks] = True
+    piece = np.cumsum(split | ~colany)                 # a new label after every split column
     tips = []
-    for i, p in enumerate(peaks):
-        seg = slice(bounds[i], bounds[i + 1])
-        tips.append((float(p), float(prof[p]), float(colthick[seg].max())))
+    for lab in np.unique(piece[colany & ~split]):
+        cols = np.flatnonzero((piece == lab) & colany & ~split)
+        # a toe pad is about as wide as it is long; a thin sliver along the ball is not a toe
+        if cols.size < max(0.06 * ball_w, 0.35 * thick[cols].max(), 2) \
+                or thick[cols].max() < 0.05 * ball_w:
+            continue
+        c = cols[np.argmax(top[cols])]
+        tips.append((float(c), float(top[c]), float(thick[cols].max())))
+    if not tips:
+        return [], -1
     hallux = 0 if tips[0][2] >= tips[-1][2] else len(tips) - 1
     return tips, hallux
 

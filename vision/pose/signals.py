@@ -135,9 +135,11 @@ def smooth_zero_phase(x: np.ndarray, *, fps: float, cutoff_hz: float = CUTOFF_HZ
 
     Notes
     -----
-    All runs of all columns go through two ``lfilter`` calls (forward, then backward) as the
-    columns of one matrix, runs of similar length batched together, instead of one
-    ``filtfilt`` call per run (which also recomputed the filter's start-up state each time).
+    Columns are grouped by run, not by whole-column NaN pattern: every column finite over
+    the same frames ``[s, e)`` is filtered in one call, even when the columns differ
+    elsewhere (landmarks dropping out at different moments still share most runs). The
+    filter coefficients and start-up state (``lfilter_zi``) are computed once per
+    (order, cut-off) and cached.
     """
     x = np.asarray(x, dtype=float)
     n = len(x)
@@ -147,57 +149,33 @@ def smooth_zero_phase(x: np.ndarray, *, fps: float, cutoff_hz: float = CUTOFF_HZ
         return out.reshape(x.shape)
     b, a, zi = _butter(order, round(min(cutoff_hz / (fps / 2.0), 0.95), 6))
     pad = 3 * (order + 1)
-    finite = np.isfinite(flat)
-    # every finite run (column, start, stop) long enough to filter
-    m = np.zeros((n + 2, flat.shape[1]), np.int8)
-    m[1:-1] = finite
-    d = np.diff(m, axis=0)
-    cols, starts = np.nonzero(d.T == 1)     # on d.T: sorted by column, then by row
-    _, stops = np.nonzero(d.T == -1)
-    keep = stops - starts > pad
+    edge = np.zeros((flat.shape[1], n + 2), np.int8)
+    edge[:, 1:-1] = np.isfinite(flat.T)
+    d = np.diff(edge, axis=1)
+    cols, starts = np.nonzero(d == 1)        # every run, in (column, row) order
+    stops = np.nonzero(d == -1)[1]
+    keep = stops - starts > pad              # long enough for filtfilt's padding
     cols, starts, stops = cols[keep], starts[keep], stops[keep]
     if not cols.size:
         return out.reshape(x.shape)
-    lengths = stops - starts
-    # batch runs whose lengths are within a factor 2, so padding wastes little memory
-    bucket = np.ceil(np.log2(lengths + 2 * pad)).astype(int)
-    for k in np.unique(bucket):
-        sel = bucket == k
-        _filtfilt_runs(flat, out, cols[sel], starts[sel], lengths[sel], b, a, zi, pad)
+    runs_, which = np.unique(np.stack([starts, stops], 1), axis=0, return_inverse=True)
+    which = which.ravel()
+    order_ = np.argsort(which, kind="stable")
+    bounds = np.searchsorted(which[order_], np.arange(len(runs_) + 1))
+    for k, (s, e) in enumerate(runs_.tolist()):
+        c = cols[order_[bounds[k]:bounds[k + 1]]]
+        out[s:e, c] = _filtfilt(b, a, zi, flat[s:e, c], pad)
     return out.reshape(x.shape)
 
 
-def _filtfilt_runs(flat, out, cols, starts, lengths, b, a, zi, pad) -> None:
-    """``filtfilt`` (odd padding ``pad``) of the runs ``flat[s:s+L, c]``, written to ``out``.
-
-    Runs are the columns of one matrix, zero-filled past their end: ``lfilter`` is causal,
-    so the fill never reaches a run's samples; the backward pass reverses each run alone.
-    """
-    ext_len = lengths + 2 * pad
-    m = int(ext_len.max())
-    j = np.arange(m)[:, None]
-    valid = j < ext_len
-    # odd extension: index into the run, mirrored about its first and last samples
-    i = j - pad
-    last = lengths - 1
-    lo, hi = i < 0, i > last
-    src = np.clip(np.where(lo, -i, np.where(hi, 2 * last - i, i)), 0, last)
-    vals = flat[starts + src, cols]
-    first_v = flat[starts, cols]
-    last_v = flat[starts + last, cols]
-    ext = np.where(lo, 2 * first_v - vals, np.where(hi, 2 * last_v - vals, vals))
-    ext = np.where(valid, ext, 0.0)
-    y, _ = lfilter(b, a, ext, axis=0, zi=zi[:, None] * ext[0])
-    y_end = y[ext_len - 1, np.arange(len(cols))]
-    rev_idx = np.clip(ext_len - 1 - j, 0, m - 1)
-    yr = np.take_along_axis(y, rev_idx, axis=0)
-    yr = np.where(valid, yr, 0.0)
-    yr, _ = lfilter(b, a, yr, axis=0, zi=zi[:, None] * y_end)
-    y = np.take_along_axis(yr, rev_idx, axis=0)       # back in time order
-    rows = np.arange(int(lengths.max()))[:, None]
-    inside = rows < lengths
-    r, c = np.nonzero(inside)
-    out[starts[c] + r, cols[c]] = y[pad + r, c]
+def _filtfilt(b, a, zi, x: np.ndarray, pad: int) -> np.ndarray:
+    """``scipy.signal.filtfilt(b, a, x, axis=0, padlen=pad)`` (odd padding) with the
+    start-up state ``zi = lfilter_zi(b, a)`` passed in instead of recomputed."""
+    ext = np.concatenate([2 * x[:1] - x[pad:0:-1], x, 2 * x[-1:] - x[-2:-pad - 2:-1]])
+    zi = zi[:, None]
+    y, _ = lfilter(b, a, ext, axis=0, zi=zi * ext[:1])
+    y, _ = lfilter(b, a, y[::-1], axis=0, zi=zi * y[-1:])
+    return y[::-1][pad:-pad]
 
 
 class OneEuroFilter:

@@ -1,0 +1,327 @@
+"""Walking step finding: swings and contacts of each foot, initial contact and stance heel
+height (steps 1-4 of the method in :mod:`vision.exercises.walk`).
+
+Lengths are in foot lengths ``L`` of that foot, times in seconds, frame indices refer to the
+rows of :class:`vision.pose.signals.Signals`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from vision.pose.signals import (
+    FOOT_TO_SHANK,
+    SIDE_MAX_RATIO,
+    Signals,
+    interpolate_gaps,
+    runs,
+    shank_length,
+    smooth_zero_phase,
+)
+from vision.pose.trace import L_HIP, L_SHOULDER, R_HIP, R_SHOULDER, SIDE_IDX, Trace
+
+SWING_ENTER_FOOT_PER_S = 2.0
+SWING_LEAVE_FOOT_PER_S = 1.0
+MIN_STEP_FOOT = 0.5
+MIN_STEP_FOOT_FRONT = 0.3  # seen from the front a step moves the foot less in the picture
+MIN_BODY_FOOT = 0.3
+CONTACT_FRAC = 0.05
+TIPTOE_HEEL_FRAC = 0.15
+TIPTOE_HEEL_FRAC_TOE_FIRST = 0.08   # enough when the contact was clearly toe-first:
+TOE_FIRST_FRAC = 0.12              # heel this far above the foot index at contact
+MID_STANCE = (0.10, 0.60)          # share of the stance where the heel height is judged
+CONTACT_WINDOW_S = 0.05            # contact heel height: median over +- this
+MIN_SIDE_FRAC = 0.3
+STEP_VIEW_MAX_RATIO = 0.6   # steps are still read up to this shoulder/trunk ratio (oblique)
+MIN_UPRIGHT = 0.7          # cos 45 deg: a walker's trunk is near vertical
+MIN_SIDE_ON = 0.5          # projected foot length / foot length for a side-on foot
+MIN_STANCE_S = 0.12
+CHECK_S = 0.3              # foot direction and side-on check just after contact
+STANCE_CAP_S = 0.8         # a longer stance is standing: judge its first part
+TURN_GUARD_S = 0.7         # steps this close to a turn are counted, not judged
+EDGE_MARGIN = 0.01         # landmarks this close to the picture edge are guesses
+CUTOFF_HZ = 6.0
+MIN_VISIBILITY = 0.5        # heel heights are judged on landmarks this well seen ...
+MIN_VISIBILITY_FEET = 0.2   # ... but contacts are found on any tracked foot
+BRIDGE_GAP_S = 0.6       # feet unseen this long are bridged linearly to find contacts
+
+@dataclass(frozen=True)
+class Step:
+    """One walking step (a foot contact). Times in seconds, heights in foot lengths."""
+
+    side: str
+    contact_s: float
+    off_s: float
+    contact_i: int
+    off_i: int
+    initial_contact: str            # "heel" | "toe" | "flat"
+    contact_heel_frac_foot: float   # heel above foot index at contact (negative = lower)
+    stance_heel_frac_foot: float    # median heel above foot index, 15-55 % of stance
+    stride_frac_foot: float         # swing displacement before this contact
+    tiptoe: bool
+
+
+def side_view_frames(sig: Signals, *, window_s: float = 0.5,
+                     max_ratio: float = SIDE_MAX_RATIO) -> np.ndarray:
+    """(n,) True where an upright body (trunk within 45 degrees of vertical) is seen side-on:
+    shoulder separation perpendicular to the trunk below ``max_ratio`` trunk lengths,
+    rolling median over ``window_s`` seconds."""
+    ls, rs = sig.p(L_SHOULDER), sig.p(R_SHOULDER)
+    lh, rh = sig.p(L_HIP), sig.p(R_HIP)
+    trunk = (ls + rs) / 2 - (lh + rh) / 2
+    tlen = np.hypot(trunk[:, 0], trunk[:, 1])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        perp = np.stack([-trunk[:, 1], trunk[:, 0]], 1) / tlen[:, None]
+        sh = np.abs(((ls - rs) * perp).sum(1)) / tlen
+        hp = np.abs(((lh - rh) * perp).sum(1)) / tlen * 1.6
+    ratio = np.where(np.isfinite(sh), sh, hp)
+    with np.errstate(invalid="ignore"):
+        upright = -trunk[:, 1] >= MIN_UPRIGHT * tlen       # shoulders above the hips
+    ratio = np.where(upright, ratio, np.inf)
+    ratio = _rolling_median(ratio, max(int(window_s * sig.fps), 1))
+    return ratio < max_ratio
+
+
+def _rolling_median(x: np.ndarray, w: int) -> np.ndarray:
+    if w <= 1 or len(x) == 0:
+        return x
+    h = w // 2
+    pad = np.concatenate([np.full(h, np.nan), x, np.full(h, np.nan)])
+    win = np.lib.stride_tricks.sliding_window_view(pad, 2 * h + 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmedian(win, axis=1)
+
+
+def _speed(x: np.ndarray, t: np.ndarray) -> np.ndarray:
+    if len(x) < 2:
+        return np.full(len(x), np.nan)
+    return np.gradient(x, t)
+
+
+def _swings(speed: np.ndarray, fps: float) -> list[tuple[int, int]]:
+    """(start, stop) frame pairs where |speed| (foot lengths / s) is a swing (hysteresis)."""
+    s = np.abs(speed)
+    out, inside, start = [], False, 0
+    for i, v in enumerate(s):
+        if not np.isfinite(v):
+            if inside:
+                inside = False
+                out.append((start, i))
+            continue
+        if not inside and v > SWING_ENTER_FOOT_PER_S:
+            inside, start = True, i
+            while start > 0 and np.isfinite(s[start - 1]) and s[start - 1] > SWING_LEAVE_FOOT_PER_S:
+                start -= 1
+        elif inside and v < SWING_LEAVE_FOOT_PER_S:
+            inside = False
+            out.append((start, i))
+    if inside:
+        out.append((start, len(s)))
+    min_len = max(int(0.08 * fps), 2)
+    return [(a, b) for a, b in out if b - a >= min_len]
+
+
+def _foot_xy(trace: Trace, sig: Signals, cols: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Foot landmarks ``cols`` on the regular timeline of ``sig``: (n, k, 2) positions
+    (height-normalised, NaN where not tracked) and (n, k) visibility."""
+    n = len(sig)
+    raw, vis = np.full((n, len(cols), 2), np.nan), np.full((n, len(cols)), np.nan)
+    ok = sig.frame_index >= 0
+    src = trace.pose[sig.frame_index[ok]][:, cols]
+    raw[ok] = src[..., :2] * np.array([trace.aspect, 1.0])
+    vis[ok] = src[..., 3]
+    return raw, vis
+
+
+def _foot_signals(sig: Signals, trace: Trace, side: str, foot_len: float) -> dict:
+    """Per-frame foot signals in foot lengths: centre x, speed (L/s), heel rise above the
+    foot index, pointing (toe x - heel x), projected length; masks ``seen`` (heel and foot
+    index tracked, inside the picture) and ``sure`` (both seen with visibility >= 0.5).
+
+    The visibility gate adapts to the foot: a far foot the tracker always rates low still
+    gives its contacts, while a well-seen foot drops its rare doubtful frames."""
+    idx = SIDE_IDX[side]
+    cols = [idx["heel"], idx["toe"], idx["ankle"]]
+    raw, vis = _foot_xy(trace, sig, cols)
+    v = vis[:, :2].mean(axis=1)
+    v = v[np.isfinite(v)]
+    typical = float(np.percentile(v, 25)) if v.size else float("nan")
+    gate = float(np.clip(0.6 * typical, MIN_VISIBILITY_FEET, MIN_VISIBILITY)) \
+        if np.isfinite(typical) else MIN_VISIBILITY
+    with np.errstate(invalid="ignore"):
+        raw[~(vis >= gate)] = np.nan
+    pts = smooth_zero_phase(interpolate_gaps(raw, fps=sig.fps, max_gap_s=BRIDGE_GAP_S),
+                            fps=sig.fps, cutoff_hz=CUTOFF_HZ)
+    heel, toe, ankle = pts[:, 0], pts[:, 1], pts[:, 2]
+    cx = (heel[:, 0] + toe[:, 0] + ankle[:, 0]) / 3
+    xn = raw[:, :2, 0] / sig.aspect
+    with np.errstate(invalid="ignore"):
+        inside = ((xn > EDGE_MARGIN) & (xn < 1 - EDGE_MARGIN)
+                  & (raw[:, :2, 1] < 1 - EDGE_MARGIN / 2)).all(axis=1)
+        sure = (vis[:, :2] >= MIN_VISIBILITY).all(axis=1)
+    d = toe - heel
+    c = (heel + toe + ankle) / 3
+    planar = np.hypot(_speed(c[:, 0], sig.t_s), _speed(c[:, 1], sig.t_s)) / foot_len
+    return {"cx": cx, "speed": _speed(cx, sig.t_s) / foot_len, "c": c, "planar": planar,
+            "rise": d[:, 1] / foot_len, "point": d[:, 0] / foot_len,
+            "length": np.hypot(d[:, 0], d[:, 1]) / foot_len,
+            "seen": inside & np.isfinite(raw[:, :2, 0]).all(axis=1), "sure": sure}
+
+
+def _pose_at_contact(f: dict, b: int, off: int, fps: float) -> tuple[float, float]:
+    """Pointing (toe x - heel x) and projected length of the foot just after contact, in
+    foot lengths: median over the first ``CHECK_S`` of stance on well-seen frames (a far
+    foot hidden behind the near leg later on is guessed, shrinks and wanders)."""
+    win = slice(b, b + max(min(off - b, int(CHECK_S * fps)), 1))
+    m = f["seen"][win] & f["sure"][win]
+    if m.sum() < 2:
+        m = f["seen"][win] if f["seen"][win].sum() >= 2 else np.ones(win.stop - b, bool)
+    return _med(f["point"][win][m]), _med(f["length"][win][m])
+
+
+def _merge_swings(swings: list[tuple[int, int]], fps: float) -> list[tuple[int, int]]:
+    """Join swings separated by a pause shorter than ``MIN_STANCE_S`` (tracker jitter)."""
+    out: list[tuple[int, int]] = []
+    for a, b in swings:
+        if out and (a - out[-1][1]) < MIN_STANCE_S * fps:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def find_steps(sig: Signals, trace: Trace, side: str, foot_len: float,
+               side_view: np.ndarray, body_x: np.ndarray) -> list[Step]:
+    """Steps of one foot (see the module notes). ``sig`` is ``prepare(trace)``; ``body_x``
+    the hip centre x (n,), height-normalised."""
+    f = _foot_signals(sig, trace, side, foot_len)
+    swings = _merge_swings(_swings(f["speed"], sig.fps), sig.fps)
+    present = _present(sig)
+    steps = []
+    for k, (a, b) in enumerate(swings):
+        if b >= len(sig) - 2:
+            continue
+        off = swings[k + 1][0] if k + 1 < len(swings) else len(sig) - 1
+        lost = np.flatnonzero(~present[b:off + 1])
+        if lost.size:                           # the walker left the picture
+            off = b + int(lost[0])
+        if lost.size and off - b < 2 * MIN_STANCE_S * sig.fps:
+            continue                            # stance cut short: not judged, not counted
+        early = slice(b, b + max(min(off - b, int(STANCE_CAP_S * sig.fps)), 1))
+        if side_view[early].mean() < 0.5:
+            continue
+        disp = (f["cx"][b] - f["cx"][a]) / foot_len
+        moved = (body_x[b] - body_x[a]) / foot_len
+        facing, length = _pose_at_contact(f, b, off, sig.fps)
+        cut = a == 0 or not present[a]          # swing began before the trace: partly seen
+        if not (abs(disp) >= (0.1 if cut else MIN_STEP_FOOT) and abs(facing) >= MIN_SIDE_ON
+                and np.sign(disp) == np.sign(facing) and (cut or np.sign(moved) == np.sign(disp))
+                and (cut or abs(moved) >= MIN_BODY_FOOT) and length >= MIN_SIDE_ON):
+            continue
+        steps.append(_classify(sig, side, f, b, off, disp))
+    return steps
+
+
+def _present(sig: Signals) -> np.ndarray:
+    """(n,) person tracked, with dropouts up to ``BRIDGE_GAP_S`` between tracked frames
+    filled (a walker who leaves the picture stays absent)."""
+    out = sig.person.copy()
+    for a, b in runs(~out):
+        if a > 0 and b < len(out) and (b - a) <= BRIDGE_GAP_S * sig.fps:
+            out[a:b] = True
+    return out
+
+
+def turn_times(sig: Signals) -> list[float]:
+    """Times (s) where the walker turns round: the direction the feet point (foot index x
+    minus heel x, both feet, rolling median) changes sign and holds for 0.5 s each side."""
+    d = []
+    for side in ("left", "right"):
+        i = SIDE_IDX[side]
+        d.append(sig.p(i["toe"])[:, 0] - sig.p(i["heel"])[:, 0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        point = np.nanmean(np.stack(d), axis=0)
+    sgn = np.sign(_rolling_median(point, max(int(0.3 * sig.fps), 1)))
+    good = np.flatnonzero(np.isfinite(sgn) & (sgn != 0))
+    hold = 0.5 * sig.fps
+    out = []
+    segs = []   # runs of constant sign over the finite frames
+    for j in good:
+        if segs and segs[-1][2] == sgn[j]:
+            segs[-1][1] = j
+        else:
+            segs.append([j, j, sgn[j]])
+    segs = [g for g in segs if g[1] - g[0] >= hold]
+    for a, b in zip(segs[:-1], segs[1:], strict=True):
+        if a[2] != b[2]:
+            out.append(float(sig.t_s[(a[1] + b[0]) // 2]))
+    return out
+
+
+def front_steps(sig: Signals, trace: Trace) -> list[Step]:
+    """Steps seen from the front or back (counted, not judged): a contact ends each swing
+    of the foot's image position (2-D speed, foot length from the shank as the foot is
+    foreshortened) that moved it at least ``MIN_STEP_FOOT_FRONT`` foot lengths."""
+    steps = []
+    turning = side_view_frames(sig, max_ratio=STEP_VIEW_MAX_RATIO)   # side-on = turning
+    guard = int(TURN_GUARD_S * sig.fps)
+    for side in ("left", "right"):
+        L = FOOT_TO_SHANK * shank_length(sig, side)
+        if not (np.isfinite(L) and L > 0):
+            continue
+        f = _foot_signals(sig, trace, side, L)
+        swings = _merge_swings(_swings(f["planar"], sig.fps), sig.fps)
+        for k, (a, b) in enumerate(swings):
+            if b >= len(sig) - 2:
+                continue
+            disp = float(np.hypot(*(f["c"][b] - f["c"][a]))) / L
+            if disp >= MIN_STEP_FOOT_FRONT and not turning[max(b - guard, 0):b + guard].any():
+                off = swings[k + 1][0] if k + 1 < len(swings) else len(sig) - 1
+                steps.append(Step(side=side, contact_s=float(sig.t_s[b]),
+                                  off_s=float(sig.t_s[off]), contact_i=b, off_i=off,
+                                  initial_contact="unknown", contact_heel_frac_foot=np.nan,
+                                  stance_heel_frac_foot=np.nan, stride_frac_foot=disp,
+                                  tiptoe=False))
+    return sorted(steps, key=lambda st: st.contact_s)
+
+
+def _med(x: np.ndarray) -> float:
+    x = x[np.isfinite(x)]
+    return float(np.median(x)) if x.size else float("nan")
+
+
+def _classify(sig: Signals, side: str, f: dict, b: int, off: int, disp: float) -> Step:
+    """Initial contact and stance heel height of the step whose contact is frame ``b``."""
+    n_use = min(off - b, int(STANCE_CAP_S * sig.fps))   # a long stance is standing
+    lo = b + int(MID_STANCE[0] * n_use)
+    hi = max(b + int(MID_STANCE[1] * n_use), lo + 1)
+    k = max(int(CONTACT_WINDOW_S * sig.fps), 1)
+    at = slice(max(b - k, 0), b + k + 1)
+    seen = f["seen"]
+    hidden = (seen & f["sure"])[lo:hi].mean() < 0.5   # mostly seen at low visibility
+    if not hidden:                                   # judge on well-seen frames
+        seen = seen & f["sure"]
+    rise = np.where(seen, f["rise"], np.nan)
+    if seen[lo:hi].mean() < 0.5 and sig.person[lo:hi].all():
+        lo, hi = b, b + max(n_use, 1)          # feet hidden a moment: use what was seen
+    if seen[at].sum() < 1:
+        at = slice(b, b + max(int(0.1 * sig.fps), 2))
+    stance = _med(rise[lo:hi]) if seen[lo:hi].sum() >= max(2, 0.3 * (hi - lo)) else float("nan")
+    contact = _med(rise[at])
+    kind = "unknown"
+    if np.isfinite(contact):
+        kind = "heel" if contact < -CONTACT_FRAC else ("toe" if contact > CONTACT_FRAC else "flat")
+    toe_first = np.isfinite(contact) and contact > TOE_FIRST_FRAC
+    if hidden:    # a hidden far heel wanders: both the contact and the stance must agree
+        tip = bool(stance > TIPTOE_HEEL_FRAC and toe_first)
+    else:
+        tip = bool(np.isfinite(stance) and kind != "heel" and (
+            stance > TIPTOE_HEEL_FRAC or (stance > TIPTOE_HEEL_FRAC_TOE_FIRST and toe_first)))
+    return Step(side=side, contact_s=float(sig.t_s[b]), off_s=float(sig.t_s[min(off, len(sig) - 1)]),
+                contact_i=b, off_i=off, initial_contact=kind, contact_heel_frac_foot=contact,
+                stance_heel_frac_foot=stance, stride_frac_foot=abs(disp), tiptoe=tip)
