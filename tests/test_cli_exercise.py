@@ -123,3 +123,14 @@ def test_sample_traces_for_first_run(capsys, name, exercise, verdict):
     assert d["verdict"] == verdict
     if exercise == "massage":
         assert 9 <= d["metrics"]["strokes"] <= 12
+
+
+@pytest.mark.parametrize("exercise", ["squat", "walk", "leg-raise", "heel-raise", "massage"])
+def test_empty_trace_is_insufficient_data_not_a_crash(capsys, tmp_path, exercise):
+    path = tmp_path / "empty.json"
+    path.write_text(json.dumps({"format": "footcoach-trace/1", "fps": 30.0, "width": 640,
+                                "height": 480, "source": "empty", "frames": []}))
+    code, out, _ = _run(capsys, path, "--exercise", exercise, "--json")
+    d = json.loads(out)
+    assert code == 0 and d["frames"] == 0 and d["verdict"] == "insufficient_data"
+    assert "empty" in d["warnings"][-1]

@@ -204,6 +204,14 @@ def test_specks_around_the_print_are_ignored():
     g = analyse_foot(m)
     assert abs(compute_indices(g).arch_index - truth.arch_index) <= 0.01
     assert not g.toeless_mask[5:8, 5:8].any()
+    # a big stray blob (a shadow at the sheet's corner) well away from the foot
+    h, w = m.shape
+    big = np.zeros((3 * h, w), bool)
+    big[:h] = m
+    big[2 * h + 10:2 * h + 10 + h // 4, w // 4:3 * w // 4] = True    # one foot length away
+    g = analyse_foot(big)
+    assert not g.toeless_mask[h:].any()
+    assert abs(compute_indices(g).arch_index - truth.arch_index) <= 0.01
 
 
 def test_drawing_geometry_lies_on_the_print():

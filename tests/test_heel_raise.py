@@ -71,3 +71,34 @@ def test_bench_one_minute_trace(capsys):
     with capsys.disabled():
         print(f"\n[bench] heel-raise analysis of {tr.t[-1]:.0f} s at 60 fps: {1000 * dt:.0f} ms wall, "
               f"{1000 * cpu:.0f} ms CPU")
+
+
+@pytest.mark.parametrize("view,fps,seed", [("side", 30.0, 11), ("front", 50.0, 12),
+                                           ("rear", 24.0, 13), ("side", 60.0, 14)])
+def test_heels_sinking_during_the_hold_is_a_heel_lift(view, fps, seed):
+    tr, truth = heel_raise_trace(2, rise_frac_foot=0.3, hold_s=[3.0, 1.0], fps=fps, seed=seed,
+                                 view=view, noise_px=1.5, drop_frac=0.03,
+                                 sag={"rep": 0, "share": 0.35, "dur_s": 0.6})
+    rep = heel_raise.analyse(tr)
+    assert rep.metrics["reps"] == 2            # the sag does not split the raise in two
+    (fault,) = rep.faults
+    assert fault.code == "heel_lift" and rep.verdict == "needs_attention"
+    (a, b) = truth["sags"][0]
+    assert abs(fault.start_s - a) < 0.15 and abs(fault.end_s - b) < 0.15
+    assert [r.ok for r in rep.reps] == [False, True] and rep.reps[0].faults == ("heel_lift",)
+
+
+def test_short_or_shallow_dips_and_the_final_lowering_are_not_heel_lifts():
+    # a dip to 60 % of the peak: one raise, no fault
+    tr, _ = heel_raise_trace(2, rise_frac_foot=0.3, hold_s=[2.5, 2.5], fps=30, seed=4,
+                             noise_px=1.0, sag={"rep": 1, "share": 0.6, "dur_s": 1.0})
+    rep = heel_raise.analyse(tr)
+    assert rep.faults == () and rep.verdict == "good" and rep.metrics["reps"] == 2
+    # under half the peak for only ~0.2 s: no fault (the quick dip counts as a new raise,
+    # as it did before heel_lift was checked)
+    tr, _ = heel_raise_trace(2, rise_frac_foot=0.3, hold_s=[2.5, 2.5], fps=30, seed=4,
+                             noise_px=1.0, sag={"rep": 0, "share": 0.35, "dur_s": 0.1})
+    rep = heel_raise.analyse(tr)
+    assert rep.faults == () and rep.verdict == "good" and rep.metrics["reps"] == 3
+    tr, _ = heel_raise_trace(3, rise_frac_foot=0.3, hold_s=2.0, fps=30, seed=6, noise_px=1.0)
+    assert heel_raise.analyse(tr).faults == ()

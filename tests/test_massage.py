@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from vision.exercises import analyse as analyse_any
-from vision.exercises.massage import analyse, target_minutes_for_age
+from vision.exercises.massage import analyse, count_strokes, target_minutes_for_age
 from vision.synth.massage_traces import MassageSpec, massage_trace, random_massage_spec
 
 PLAN = (("idle", 3.0), ("stroke", 20.0), ("pause", 4.0), ("stroke", 15.0), ("idle", 3.0))
@@ -104,3 +104,32 @@ def test_one_minute_session_is_fast():
     t0 = time.perf_counter()
     analyse(trace)
     assert time.perf_counter() - t0 < 0.6     # target 0.2 s; slack for a shared machine
+
+
+def test_a_hand_leaving_the_foot_does_not_add_a_stroke():
+    fps, n = 30.0, 300                       # 10 strokes at 1 Hz, along x
+    t = np.arange(n) / fps
+    p = np.stack([0.3 * np.sin(2 * np.pi * t), np.zeros(n)], 1)
+    active = np.ones(n, bool)
+    on_foot = active.copy()
+    for a in (40, 95, 160, 230):             # off the foot 0.3 s, at different phases
+        on_foot[a:a + 9] = False
+        p[a:a + 9, 1] = 1.0                  # lifted aside
+    axis = np.array([1.0, 0.0])
+    assert count_strokes(p, active, fps, 1.0, axis=axis) == 10
+    assert count_strokes(p, active, fps, 1.0, axis=axis, on_foot=on_foot) == 10
+    # two active periods are counted apart (split at a whole stroke here)
+    active[147:153] = False
+    assert count_strokes(p, active, fps, 1.0, axis=axis, on_foot=on_foot) == 10
+
+
+@pytest.mark.parametrize("hz", [0.7, 1.0, 1.3])
+def test_lifting_the_hand_mid_stroke_keeps_one_period_and_the_count(hz):
+    plan = (("idle", 2.0), ("stroke", 6.3), ("lift", 0.5), ("stroke", 5.2), ("lift", 0.4),
+            ("stroke", 7.4), ("lift", 0.5), ("stroke", 4.0), ("idle", 2.0))
+    for seed in range(3):
+        trace, truth = massage_trace(plan=plan, stroke_hz=hz, seed=seed)
+        rep = analyse(trace)
+        assert len(rep.reps) == 1                     # one active period
+        # (counting each on-foot stretch alone gave one stroke too many in 7 of these 9)
+        assert rep.metrics["strokes"] == truth["strokes"]

@@ -127,3 +127,33 @@ def test_shipped_sample_traces_are_small_and_show_what_they_claim():
         assert path.stat().st_size < 300_000, name
         rep = analyse(Trace.load(path), exercise)
         assert [r.faults for r in rep.reps] == faults, name
+
+
+def test_heel_raise_sag_truth():
+    _, plain = heel_raise_trace(2, rise_frac_foot=0.3, hold_s=[3.0, 1.0], seed=5)
+    _, truth = heel_raise_trace(2, rise_frac_foot=0.3, hold_s=[3.0, 1.0], seed=5,
+                                sag={"rep": 0, "share": 0.35, "dur_s": 0.6})
+    rise, fps = truth["heel_rise_frac_foot"], truth["fps"]
+    ((a, b),) = truth["sags"]
+    assert (rise[int(round(a * fps)):int(round(b * fps)) + 1] < 0.15 + 1e-9).all()
+    assert b - a == pytest.approx(0.6 + 0.25, abs=0.15)    # under half: flat part + ramps
+    assert rise.min() >= 0 and min(rise[int(a * fps):int(b * fps)]) == pytest.approx(0.105, abs=0.01)
+    # the rest of the trace is the plain one; the second rep is untouched
+    changed = np.flatnonzero(rise != plain["heel_rise_frac_foot"])
+    assert truth["rep_frames"][0][0] < changed[0] and changed[-1] < truth["rep_frames"][0][1]
+    with pytest.raises(ValueError, match="hold"):
+        heel_raise_trace(1, hold_s=0.5, sag={"rep": 0})
+
+
+def test_massage_lifts_keep_the_stroke_count_and_leave_the_foot():
+    from vision.synth.massage_traces import massage_trace
+    plan = (("idle", 1.0), ("stroke", 3.3), ("lift", 0.5), ("stroke", 2.4), ("idle", 1.0))
+    tr, truth = massage_trace(plan=plan, stroke_hz=1.0, seed=2)
+    assert truth["strokes"] == 6 and [s["cycles"] for s in truth["segments"]] == [0, 0, 0, 6, 0]
+    lift = truth["segments"][2]
+    assert lift["end_s"] - lift["start_s"] == 0.5
+    # the stroking hand's fingertips are far from the foot at mid-lift
+    mid = int(round((lift["start_s"] + 0.25) * tr.fps))
+    heel = tr.pose[mid, 30, :2]
+    tips = [h.landmarks[8, :2] for h in tr.hands[mid]]
+    assert tips and max(float(np.hypot(*((t - heel) * [tr.aspect, 1]))) for t in tips) > 0.09

@@ -16,6 +16,17 @@ the body by about 0.8 of the heel rise; a lifted foot does not lift it, standing
 it far more), and the toes must stay down (rise at most ``MAX_TOE_SHARE`` of the heel rise
 + 0.05 foot lengths). The hold is the time the heel stays at or above ``HOLD_SHARE`` of the
 rep's peak (after a 1.5 Hz low-pass).
+
+Heel lift during the hold (fault ``heel_lift``, DESIGN.md). Read here as *the heels sinking
+while they should be held up*: inside one raise (the heels never back to rest, i.e. the rise
+stays above ``LEAVE_FRAC_FOOT``), after a hold of at least ``SAG_MIN_HOLD_S`` at
+``HOLD_SHARE`` of the peak so far, the rise (3 Hz low-pass) falls below ``SAG_SHARE`` (50 %)
+of that peak for more than ``SAG_MIN_S`` (0.3 s) and then comes back up to ``HOLD_SHARE`` of
+it. The final fall that does not come back is the planned lowering, not a fault. Such a
+raise is one rep (``ok`` False), not the two reps a dip that deep would otherwise be split
+into. Limits: the analysis cannot know the plan, so two raises done back to back without
+the heels reaching the floor *and* with a real hold before the dip read as one raise that
+sagged; quick bounces (no hold before the dip) are still counted as separate reps.
 Any view works (side, front, rear, oblique) as long as the feet are in the picture.
 """
 
@@ -24,11 +35,12 @@ from __future__ import annotations
 import numpy as np
 
 from vision.exercises import common as C
-from vision.exercises.report import ExerciseReport, Rep
+from vision.exercises.report import ExerciseReport, Fault, Rep
 from vision.pose.signals import (
     Signals,
     choose_foot,
     heel_above_toe_frac_foot,
+    runs,
     smooth_zero_phase,
 )
 from vision.pose.trace import Trace
@@ -44,6 +56,10 @@ BOTH_FEET_SHARE = 0.5    # with both feet seen, the lower heel must reach this s
 MAX_TOE_SHARE = 0.5      # the toes may rise by at most this share of the heel rise (+0.05)
 HOLD_CUTOFF_HZ = 1.5     # low-pass before timing the hold, so jitter does not cut it
 LOW_RISE_FRAC_FOOT = 0.15
+SAG_SHARE = 0.5          # heels sinking below this share of the peak during a hold ...
+SAG_MIN_S = 0.3          # ... for longer than this is a heel_lift fault
+SAG_MIN_HOLD_S = 0.3     # only after a hold this long at HOLD_SHARE (not a bounce)
+SAG_CUTOFF_HZ = 3.0
 EXERCISE = "heel-raise"
 
 
@@ -110,10 +126,8 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
         return C.insufficient(EXERCISE, sig, fps, n, "the feet are not visible", view=view)
     hip_up = _hip_rise(sig, rest, float(np.mean([flen[s] for s in feet])))
     toe_up = [_toe_rise(sig, s, rest, flen[s]) for s in feet]
-    found = C.hysteresis_reps(rise, enter=ENTER_FRAC_FOOT, leave=LEAVE_FRAC_FOOT, fps=fps,
-                              direction="above", min_duration_s=MIN_REP_S,
-                              min_amplitude=MIN_PEAK_FRAC_FOOT, baseline=0.0)
-    reps = []
+    found, sags = find_raises(rise, fps)
+    reps, faults = [], []
     for r in found:
         seg = rise[r.start:r.end + 1]
         peak = C.sustained_max(seg, fps=fps, min_s=0.1)
@@ -127,7 +141,10 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
             continue    # the toes left the floor too: a lifted foot, not a heel raise
         calm = smooth_zero_phase(seg, fps=fps, cutoff_hz=HOLD_CUTOFF_HZ)
         hold = float(np.sum(calm >= HOLD_SHARE * np.nanmax(calm)) / fps)
-        reps.append(Rep(C.frames_to_s(sig, r.start), C.frames_to_s(sig, r.end), ok=True,
+        sank = [_sag_fault(sig, a, b) for a, b in sags.get((r.start, r.end), [])]
+        faults += sank
+        reps.append(Rep(C.frames_to_s(sig, r.start), C.frames_to_s(sig, r.end), ok=not sank,
+                        faults=("heel_lift",) if sank else (),
                         metrics={"peak_heel_rise_pct_foot": round(100 * peak, 1),
                                  "hold_s": round(hold, 2)}))
     warnings = [] if len(feet) == 2 else [f"heels checked on the {feet[0]} foot only"]
@@ -142,5 +159,53 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     metrics = {"reps": len(reps), "peak_heel_rise_pct_foot": max(peaks),
                "mean_hold_s": round(float(np.mean(holds)), 2), "hold_s": holds,
                "heel_sides": feet}
-    return ExerciseReport(exercise=EXERCISE, frames=n, fps=fps, view=view.view, verdict="good",
-                          reps=tuple(reps), metrics=metrics, warnings=tuple(warnings))
+    faults = C.merge_faults(faults)
+    return ExerciseReport(exercise=EXERCISE, frames=n, fps=fps, view=view.view,
+                          verdict=C.verdict_for(reps, faults), reps=tuple(reps),
+                          faults=faults, metrics=metrics, warnings=tuple(warnings))
+
+
+def find_raises(rise: np.ndarray, fps: float) -> tuple[list[C.RepInterval], dict]:
+    """Raises of the heel-rise signal (foot lengths) and the sags found in them.
+
+    Returns the reps (hysteresis, see the module notes) and ``{(start, end): [(a, b), ...]}``
+    frame runs where a rep's heels sank during its hold. A raise whose heels sank is kept
+    whole rather than split at the dip into two reps.
+    """
+    opts = dict(enter=ENTER_FRAC_FOOT, leave=LEAVE_FRAC_FOOT, fps=fps, direction="above",
+                min_duration_s=MIN_REP_S, min_amplitude=MIN_PEAK_FRAC_FOOT, baseline=0.0)
+    found = C.hysteresis_reps(rise, **opts)
+    sags = {}
+    for w in C.hysteresis_reps(rise, **opts, split_frac=None):
+        dips = hold_sags(rise[w.start:w.end + 1], fps)
+        if dips:
+            sags[(w.start, w.end)] = [(w.start + a, w.start + b) for a, b in dips]
+            found = [r for r in found if not w.start <= r.start <= r.end <= w.end] + [w]
+    return sorted(found, key=lambda r: r.start), sags
+
+
+def hold_sags(seg: np.ndarray, fps: float) -> list[tuple[int, int]]:
+    """Half-open frame runs of one raise's rise ``seg`` where the heels sank during the
+    hold: below ``SAG_SHARE`` of the peak so far for more than ``SAG_MIN_S``, after at least
+    ``SAG_MIN_HOLD_S`` at ``HOLD_SHARE`` of it, and back up to ``HOLD_SHARE`` of it later."""
+    ok = np.isfinite(seg)
+    if ok.sum() < 4:
+        return []
+    x = np.interp(np.arange(len(seg)), np.flatnonzero(ok), seg[ok])
+    x = smooth_zero_phase(x, fps=fps, cutoff_hz=SAG_CUTOFF_HZ)
+    peak = np.maximum.accumulate(x)
+    out = []
+    for a, b in runs(x < SAG_SHARE * peak):
+        p = peak[a]
+        held = np.sum(x[:a] >= HOLD_SHARE * p) / fps
+        back = b < len(x) and np.any(x[b:] >= HOLD_SHARE * p)
+        if (b - a) / fps > SAG_MIN_S and held >= SAG_MIN_HOLD_S and back:
+            out.append((a, b))
+    return out
+
+
+def _sag_fault(sig: Signals, a: int, b: int) -> Fault:
+    start, end = C.frames_to_s(sig, a), C.frames_to_s(sig, b - 1)
+    return Fault(code="heel_lift", side="both", start_s=start, end_s=end,
+                 message=f"The heels sank during the hold ({end - start:.1f} s below half the "
+                         "height): keep them up until it is time to lower them.")

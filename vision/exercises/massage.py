@@ -16,6 +16,8 @@ Method (lengths in foot lengths ``L`` of the child's foot, times in seconds):
    without a foot, on its main direction of motion), while the fingertips are within
    ``ON_FOOT`` of the foot, swings back and forth; one stroke is one full cycle (two
    turning points), found by hysteresis (``STROKE_HYST_FOOT`` either side of the median).
+   Strokes are counted per active period: frames off the foot are skipped, not a restart,
+   so a hand that leaves the foot for a moment does not add a stroke.
 5. **Session**: first to last active stroking frame. The target is the age band's minutes
    (``coach.knowledge``) or ``target_minutes``; "Children are recommended to do foot massage
    daily for 2-7 minutes, depending on the age" (seed text, shared/seed/baby_foot_massage.txt).
@@ -157,13 +159,19 @@ def _clean(mask: np.ndarray, fps: float) -> np.ndarray:
 
 
 def count_strokes(p: np.ndarray, active: np.ndarray, fps: float, foot_len: float, *,
-                  axis: np.ndarray | None = None) -> int:
-    """Full back-and-forth cycles of the point ``p`` (n, 2) during ``active`` runs, along
-    ``axis`` (unit (x, y); the foot's heel -> toe direction) or, without one, the main
-    direction of motion of each run."""
+                  axis: np.ndarray | None = None, on_foot: np.ndarray | None = None) -> int:
+    """Full back-and-forth cycles of the point ``p`` (n, 2), counted per ``active`` period,
+    along ``axis`` (unit (x, y); the foot's heel -> toe direction) or, without one, the main
+    direction of motion of each period.
+
+    Only frames where ``on_foot`` (default: all) count, but one period is one count: a hand
+    that leaves the foot and comes back carries on the stroke it was in, so leaving does not
+    add a stroke (a half stroke either side of the gap would otherwise round up twice).
+    """
     total = 0
+    use = np.ones(len(p), bool) if on_foot is None else np.asarray(on_foot, bool)
     for a, b in runs(active):
-        seg = p[a:b]
+        seg = p[a:b][use[a:b]]
         ok = np.isfinite(seg).all(1)
         if ok.sum() < 3:
             continue
@@ -172,10 +180,10 @@ def count_strokes(p: np.ndarray, active: np.ndarray, fps: float, foot_len: float
             ax = np.linalg.svd(c, full_matrices=False)[2][0]
         else:
             ax = axis
-        s = (seg - seg[ok].mean(0)) @ ax / foot_len
-        s = s - np.nanmedian(s)
+        s = (seg[ok] - seg[ok].mean(0)) @ ax / foot_len
+        s = s - np.median(s)
         state, changes = 0, 0
-        for v in s[np.isfinite(s)]:
+        for v in s:
             new = 1 if v > STROKE_HYST_FOOT else (-1 if v < -STROKE_HYST_FOOT else state)
             changes += int(state != 0 and new != state)
             state = new
@@ -225,8 +233,8 @@ def analyse(trace: Trace, *, target_minutes: float | None = None,
     strokes, reps = 0, []
     for k in range(2):
         act, p, dist = _active(tracks[k], segs, L, fps)
-        on_foot = act & (dist <= ON_FOOT * L) if segs else act
-        strokes += count_strokes(p, on_foot, fps, L, axis=_foot_axis(p, act, segs))
+        on_foot = dist <= ON_FOOT * L if segs else None
+        strokes += count_strokes(p, act, fps, L, axis=_foot_axis(p, act, segs), on_foot=on_foot)
         active_any |= act
     for a, b in runs(active_any):
         reps.append(_period_rep(trace, a, b))

@@ -76,6 +76,9 @@ from vision.exercises.walk_steps import (  # noqa: F401  (re-exported: the publi
 from vision.pose.signals import choose_foot, prepare, runs
 from vision.pose.trace import L_HIP, L_SHOULDER, NOSE, R_FOOT_INDEX, R_HIP, R_SHOULDER, Trace
 
+# the landmarks the walk reads (the others would only cost cleaning time)
+WALK_LANDMARKS = (NOSE, L_SHOULDER, R_SHOULDER, *range(L_HIP, R_FOOT_INDEX + 1))
+
 __all__ = ["Step", "analyse", "find_steps", "front_steps", "side_view_frames", "turn_times",
            "TIPTOE_HEEL_FRAC"]
 
@@ -120,7 +123,7 @@ def analyse(trace: Trace, *, min_steps: int = 2) -> ExerciseReport:
     short = too_short(n)
     if short:
         return _insufficient(trace, short)
-    sig = prepare(_walk_landmarks(trace), cutoff_hz=CUTOFF_HZ)
+    sig = prepare(_walk_landmarks(trace), cutoff_hz=CUTOFF_HZ, landmarks=WALK_LANDMARKS)
     reason = check_data(sig, need_feet=True)
     if reason:
         return insufficient("walk", sig, trace.fps, n, reason)
@@ -162,7 +165,7 @@ def analyse(trace: Trace, *, min_steps: int = 2) -> ExerciseReport:
 def _walk_landmarks(trace: Trace) -> Trace:
     """The trace with only the landmarks the walk analysis reads (nose, shoulders, hips,
     legs, feet): cleaning the others would only cost time."""
-    keep = [NOSE, L_SHOULDER, R_SHOULDER, *range(L_HIP, R_FOOT_INDEX + 1)]
+    keep = list(WALK_LANDMARKS)
     pose = np.full_like(trace.pose, np.nan)
     pose[:, keep] = trace.pose[:, keep]
     return Trace(fps=trace.fps, width=trace.width, height=trace.height, t=trace.t, pose=pose,

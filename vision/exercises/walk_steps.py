@@ -291,8 +291,13 @@ def front_steps(sig: Signals, trace: Trace) -> list[Step]:
 
 
 def _med(x: np.ndarray) -> float:
+    """Median of the finite values (NaN when none); called per step, so kept lean."""
     x = x[np.isfinite(x)]
-    return float(np.median(x)) if x.size else float("nan")
+    k = x.size // 2
+    if not x.size:
+        return float("nan")
+    part = np.partition(x, [k - 1, k] if x.size % 2 == 0 else k)
+    return float(part[k] if x.size % 2 else (part[k - 1] + part[k]) / 2)
 
 
 def _classify(sig: Signals, side: str, f: dict, b: int, off: int, disp: float) -> Step:

@@ -7,17 +7,21 @@ are (x, y) pixels of that mask, y down. The foot axis runs from the heel centre 
 the second toe (Cavanagh & Rodgers, J Biomech 1987); ``axis_uv`` is its unit vector.
 
 Method (all in the *axis frame* of :mod:`vision.footprint.indices`, so any rotation or mirror
-of the mask gives the same numbers):
+of the mask gives the same numbers up to pixel effects):
 
+0. clean-up: specks and stray blobs away from the foot are dropped, pin holes filled;
 1. principal axis of the print; the forefoot end is the one whose widest row is widest;
-2. toes: per frame column, the run of print that starts at the ball's widest row ends at the
-   ball front, unless a toe touches it; a grey-level opening of that front profile with a
-   parabolic structuring element (radius about the ball width) removes the toe bumps and gives
-   the cut line. Everything in front of the ball widest row and not in that run is toe;
+2. toes (:mod:`vision.footprint.toes`): per frame column, the run of print that starts at the
+   ball's widest row ends at the ball front unless a toe touches it; touching toes show as
+   bumps on that run-end profile (flat grey opening), and under them the ball front is
+   re-drawn from the clean columns beside them. Everything ahead of the ball row and outside
+   the ball run is toe; crumbs left between the toes join the toes;
 3. heel centre = centroid of the rear 15 % of the toe-less print; second-toe tip = tip of the
-   toe next to the hallux (toes split at the valleys of their front profile);
-4. repeat 2-3 once in the frame of the new axis;
-5. side: the hallux, the arch concavity and the obliquity of the toe row all sit medially.
+   toe next to the hallux (toes split at empty columns, front-profile valleys and thickness
+   necks; the hallux is the thicker end piece of the toe row);
+4. repeat 2-3 in the frame of the new axis until it stops turning (at most 3 passes);
+5. side: the hallux, the toe-row and ball-front obliquity, and the arch concavity all sit
+   medially; ``side_confidence`` is their weighted agreement (0..1).
 """
 
 from __future__ import annotations
@@ -154,23 +158,36 @@ def _crop_box(m: np.ndarray, pad: int = 4) -> tuple[int, int, int, int]:
 
 
 def _drop_specks(m: np.ndarray) -> np.ndarray:
-    """Keep the print's parts: blobs of at least 0.2 % of the biggest one and near it (a
-    small toe is about 1 %); segmentation specks would move the heel and ball ends."""
+    """Keep the print's parts, drop segmentation specks and stray blobs.
+
+    Big parts (at least 10 % of the biggest: the heel and forefoot of a broken high arch)
+    are kept when they lie within 0.8 diagonals of the parts kept so far (a shadow at the
+    sheet's corner does not); small parts (toes, at least 0.2 % of the biggest) when they lie
+    within the kept parts' box grown by 30 % of its diagonal. Specks would move the heel and
+    ball ends.
+    """
     n, lab, stats, cent = components(m)
     if n <= 1:
         return m
     areas = stats[:, cv2.CC_STAT_AREA]
-    # big parts (heel and forefoot of a broken high arch) always stay; smaller ones (toes)
-    # must lie within the big parts' box grown by 30 % of its diagonal
+    x0, y0 = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
+    x1, y1 = x0 + stats[:, cv2.CC_STAT_WIDTH], y0 + stats[:, cv2.CC_STAT_HEIGHT]
+    keep = np.zeros(n, bool)
+    keep[int(np.argmax(areas))] = True
     big = areas >= 0.1 * areas.max()
-    x0 = stats[big, cv2.CC_STAT_LEFT].min()
-    y0 = stats[big, cv2.CC_STAT_TOP].min()
-    x1 = (stats[big, cv2.CC_STAT_LEFT] + stats[big, cv2.CC_STAT_WIDTH]).max()
-    y1 = (stats[big, cv2.CC_STAT_TOP] + stats[big, cv2.CC_STAT_HEIGHT]).max()
-    grow = 0.3 * np.hypot(x1 - x0, y1 - y0)
-    near = ((cent[:, 0] >= x0 - grow) & (cent[:, 0] <= x1 + grow)
-            & (cent[:, 1] >= y0 - grow) & (cent[:, 1] <= y1 + grow))
-    keep = big | ((areas >= max(0.002 * areas.max(), 10)) & near)
+    for _ in range(n):
+        bx = (x0[keep].min(), y0[keep].min(), x1[keep].max(), y1[keep].max())
+        diag = np.hypot(bx[2] - bx[0], bx[3] - bx[1])
+        gap = np.hypot(np.maximum(0, np.maximum(bx[0] - x1, x0 - bx[2])),
+                       np.maximum(0, np.maximum(bx[1] - y1, y0 - bx[3])))
+        add = big & ~keep & (gap <= 0.8 * diag)
+        if not add.any():
+            break
+        keep |= add
+    grow = 0.3 * diag
+    near = ((cent[:, 0] >= bx[0] - grow) & (cent[:, 0] <= bx[2] + grow)
+            & (cent[:, 1] >= bx[1] - grow) & (cent[:, 1] <= bx[3] + grow))
+    keep |= (areas >= max(0.002 * areas.max(), 10)) & near & ~big
     if keep.all():
         return m
     return np.isin(lab, 1 + np.flatnonzero(keep))

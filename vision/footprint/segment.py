@@ -218,8 +218,16 @@ def _binarise(image: np.ndarray, valid: np.ndarray | None, polarity: str
     sep = float(np.median(fg) - np.median(vals[vals <= th])) if fg.size else 0.0
     if sep < _MIN_SEPARATION:
         raise NoPrintFound(f"no print darker than the paper (contrast {sep:.3f})")
+    # hysteresis low threshold: half Otsu, raised above the paper's own mottling (kraft,
+    # cardboard) so that faint contact joins the print but paper blotches do not
+    paper = vals[vals <= th]
+    mottling = float(np.median(paper) + 2 * 1.4826 * np.median(np.abs(paper - np.median(paper))))
+    low_frac = _LOW_TEXTURED if textured else _LOW_SOLID
+    low_th = low_frac * th
+    if not textured and polarity == "dark_on_light":
+        low_th = float(np.clip(mottling, low_frac * th, 0.9 * th))
     dens = cv2.resize(dens, (cols, rows), interpolation=cv2.INTER_LINEAR)
-    low = (dens > (_LOW_TEXTURED if textured else _LOW_SOLID) * th).astype(np.uint8)
+    low = (dens > low_th).astype(np.uint8)
     if valid is not None:
         low &= valid.astype(np.uint8)
     n, lab = cv2.connectedComponents(low, connectivity=8)
@@ -309,13 +317,17 @@ def _clean(mask: np.ndarray, scale: float, *, textured: bool) -> np.ndarray:
     return _dilate(_erode(filled, _OPEN_FRAC * scale), _OPEN_FRAC * scale)
 
 
-def _drop_border_strips(mask: np.ndarray, scale: float) -> np.ndarray:
-    """Remove long strips hugging the picture's border (the table, a neighbouring sheet, a
-    fold at the edge): a print meets the border over a short stretch at most."""
+def _drop_border_strips(mask: np.ndarray, scale: float,
+                        valid: np.ndarray | None = None) -> np.ndarray:
+    """Remove long strips hugging the picture's (or the sheet's) border: the table, a
+    neighbouring sheet, a fold or the shaded edge of the paper. A print meets the border
+    over a short stretch at most."""
     rows, cols = mask.shape
     width = max(2, int(round(_BORDER_BAND_FRAC * scale)))
     band = np.zeros(mask.shape, bool)
     band[:width], band[-width:], band[:, :width], band[:, -width:] = True, True, True, True
+    if valid is not None:
+        band |= ~_erode(valid, width)
     hug = (mask & band).astype(np.uint8)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(hug, connectivity=8)
     out = mask.copy()
@@ -324,6 +336,15 @@ def _drop_border_strips(mask: np.ndarray, scale: float) -> np.ndarray:
         if max(w / cols, h / rows) > 0.3:
             out[labels == k] = False
     return _dilate(_erode(out, _OPEN_FRAC * scale), _OPEN_FRAC * scale)
+
+
+def _edge_zone(shape: tuple[int, int], valid: np.ndarray | None, width: int) -> np.ndarray:
+    """Pixels within ``width`` of the picture's border or of the usable region's border."""
+    zone = np.zeros(shape, bool)
+    zone[:width], zone[-width:], zone[:, :width], zone[:, -width:] = True, True, True, True
+    if valid is not None:
+        zone |= ~_erode(valid, width)
+    return zone
 
 
 def _distance_to(mask: np.ndarray) -> np.ndarray:
@@ -375,11 +396,18 @@ def _merge_score(ga: list[_Part], gb: list[_Part], gaps: dict) -> float:
     return 1.0 - gap / length if ok else 0.0
 
 
-def _merge_bodies(bodies: list[_Part]) -> list[list[_Part]]:
+def _merge_bodies(bodies: list[_Part], edge: np.ndarray | None = None
+                  ) -> list[list[_Part]]:
     """Agglomerate heel and forefoot parts: repeatedly join the best-scoring pair.
 
-    Two feet side by side never form an elongated union, so they stay apart.
+    Two feet side by side never form an elongated union, so they stay apart. Smaller parts
+    touching ``edge`` (the border of the picture or sheet: shadows, the table) are never
+    joined to others.
     """
+    biggest = max((p.area for p in bodies), default=0)
+    fixed = [p for p in bodies if edge is not None and p.area < 0.3 * biggest
+             and edge[p.coords[:, 0], p.coords[:, 1]].any()]
+    bodies = [p for p in bodies if all(p is not q for q in fixed)]
     groups = [[p] for p in bodies]
     gaps = {}
     for p in bodies:
@@ -397,7 +425,7 @@ def _merge_bodies(bodies: list[_Part]) -> list[list[_Part]]:
             break
         _, i, j = best
         groups[i] = groups[i] + groups.pop(j)
-    return groups
+    return groups + [[p] for p in fixed]
 
 
 def _attach_toes(masks: list[np.ndarray], small: list[_Part], labels: np.ndarray,
@@ -411,13 +439,13 @@ def _attach_toes(masks: list[np.ndarray], small: list[_Part], labels: np.ndarray
             masks[k][p.coords[:, 0], p.coords[:, 1]] = True
 
 
-def _group(labels: np.ndarray, parts: list[_Part], scale: float
-           ) -> tuple[list[np.ndarray], int]:
+def _group(labels: np.ndarray, parts: list[_Part], scale: float,
+           edge: np.ndarray | None = None) -> tuple[list[np.ndarray], int]:
     """Bodies (big parts, merged per foot) plus toes (small parts near a body)."""
     parts = sorted(parts, key=lambda p: -p.area)
     big = [p for p in parts if p.area >= _BODY_FRAC * parts[0].area][:_MAX_BODIES]
     small = [p for p in parts if all(p is not q for q in big)]
-    feet = _merge_bodies(big)
+    feet = _merge_bodies(big, edge)
     feet.sort(key=lambda f: -sum(p.area for p in f))
     first = sum(p.area for p in feet[0])
     feet = [f for f in feet if sum(p.area for p in f) >= _FOOT_FRAC * first]
@@ -464,12 +492,13 @@ def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Seg
     # foot length from the largest part's area (a print covers ~22 % of length squared):
     # robust to a pen line or a fold joined to the print, unlike its major axis
     scale = 4 * float(np.sqrt(max(p.area for p in rough) / _AREA_PER_LENGTH2))
-    labels, parts = _parts(_drop_border_strips(_clean(mask, scale, textured=textured), scale))
+    labels, parts = _parts(_drop_border_strips(_clean(mask, scale, textured=textured), scale,
+                                                   valid))
     kept = [p for p in parts if not _is_clutter(p, scale, mask.shape)]
     if not kept:
         raise NoPrintFound("only marks and lines, no footprint")
     scale = float(np.sqrt(max(p.area for p in kept) / _AREA_PER_LENGTH2))
-    feet, extra = _group(labels, kept, scale)
+    feet, extra = _group(labels, kept, scale, _edge_zone(mask.shape, valid, 3))
     fg = np.zeros(mask.shape, bool)
     for m in feet:
         fg |= m

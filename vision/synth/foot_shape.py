@@ -48,6 +48,7 @@ class FootShape:
     ball_tilt_deg: float = 10.0
     toe_size_scale: float = 1.0
     lateral_bulge_frac: float = 0.03
+    second_toe_extra_frac: float = 0.0     # Morton's toe: 2nd toe longer, in foot lengths
     side: str = "left"
 
 
@@ -83,6 +84,7 @@ def _layout(shape: FootShape) -> dict:
     toe_x = np.array([0.27, 0.0, -0.19, -0.34, -0.47]) * wb
     toe_sx = np.array([0.15, 0.085, 0.078, 0.07, 0.062]) * wb * ts
     toe_sy = np.array([0.19, 0.10, 0.092, 0.084, 0.075]) * wb * ts
+    toe_sy[1] += shape.second_toe_extra_frac / 2.0          # rear stays, tip moves forward
     return dict(wb=wb, wh=wh, heel_c=heel_c, heel_ax=(hx, hy), ball_c=ball_c, ball_ax=ball_ax,
                 tilt=tilt, toe_x=toe_x, toe_sx=toe_sx, toe_sy=toe_sy)
 
@@ -226,4 +228,6 @@ def random_shape(rng: np.random.Generator, *, length_mm: float | None = None,
                      toe_gaps_mm=tuple(float(g) for g in gaps),
                      ball_tilt_deg=float(rng.uniform(5, 15)),
                      toe_size_scale=float(rng.uniform(0.85, 1.15) * (1.08 if child else 1.0)),
-                     lateral_bulge_frac=float(rng.uniform(0.0, 0.05)), side=side)
+                     lateral_bulge_frac=float(rng.uniform(0.0, 0.05)),
+                     second_toe_extra_frac=float(rng.uniform(0.02, 0.05)) if rng.random() < 0.15
+                     else 0.0, side=side)

@@ -30,16 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from vision.pose.trace import Trace
-from vision.synth.gait_body import (  # noqa: F401  (re-exported: the old home of the body model)
-    Camera,
-    Dims,
-    _foot_points,
-    _gauss,
-    _knee,
-    _random_runs,
-    degrade,
-    skeleton,
-)
+from vision.synth.gait_body import Camera, Dims, degrade, skeleton  # (also re-exported)
 
 __all__ = ["WalkSpec", "Stance", "walk_trace", "random_walk_spec", "plan_footsteps"]
 

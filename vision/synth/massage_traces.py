@@ -5,7 +5,8 @@ are rigid heel - ankle - foot index segments. An adult hand (21 MediaPipe Hands 
 strokes along the massaged foot: its fingertips move along the foot axis as
 ``s(t) = s0 + A sin(2 pi f t)`` for a whole number of cycles per stroking segment (one
 stroke = one full out-and-back cycle). Pauses keep the hand still on the foot; idle
-periods take it away (more than three foot lengths) or out of view. A second hand may hold
+periods take it away (more than three foot lengths) or out of view; a short "lift" raises
+it off the foot (``lift_frac_foot`` sideways, out and back) in the middle of stroking. A second hand may hold
 the ankle, still. Units: image coordinates normalised like a trace; lengths of motion in
 foot lengths; times in seconds.
 """
@@ -46,8 +47,8 @@ def hand_shape() -> np.ndarray:
 class MassageSpec:
     """Options of :func:`massage_trace` (seconds, foot lengths, image heights).
 
-    ``plan``: sequence of (kind, seconds) with kind "idle" | "stroke" | "pause"; None draws
-    a random plan. A stroke segment is rounded to a whole number of cycles.
+    ``plan``: sequence of (kind, seconds) with kind "idle" | "stroke" | "pause" | "lift";
+    None draws a random plan (without lifts). A stroke segment is rounded to a whole number of cycles.
     """
 
     plan: tuple[tuple[str, float], ...] | None = None
@@ -56,6 +57,7 @@ class MassageSpec:
     stroke_amp_frac_foot: float = 0.35
     foot_len: float = 0.09                 # image heights
     body_angle_deg: float = 0.0            # head -> feet direction, 0 = towards image right
+    lift_frac_foot: float = -1.2           # "lift": hand off the foot, sideways (foot lengths)
     hold_hand: bool = True
     idle_hands_visible: bool = True        # idle hands rest aside (else leave the view)
     pose_visible: bool = True              # False: only the foot region, no pose found
@@ -142,12 +144,17 @@ def massage_trace(spec: MassageSpec | None = None, **options) -> tuple[Trace, di
         MassageSpec(**{**spec.__dict__, **options}) if options else spec)
     rng = np.random.default_rng(spec.seed)
     plan = _plan(spec, rng)
-    segs, t0 = [], 0.0
-    for kind, dur in plan:
+    segs, t0, block = [], 0.0, 0.0
+    for i, (kind, dur) in enumerate(plan):
         cycles = 0
-        if kind == "stroke":
-            cycles = max(int(round(dur * spec.stroke_hz)), 1)
-            dur = cycles / spec.stroke_hz
+        if kind == "stroke":   # strokes joined by lifts: one block of whole cycles
+            if i + 1 < len(plan) and plan[i + 1][0] == "lift":
+                block += dur
+            else:
+                cycles = max(int(round((block + dur) * spec.stroke_hz)), 1)
+                dur, block = cycles / spec.stroke_hz - block, 0.0
+                if dur <= 0:
+                    raise ValueError("the last stroke after a lift is too short")
         segs.append({"kind": kind, "start_s": t0, "end_s": t0 + dur, "cycles": cycles})
         t0 += dur
     n = int(round(t0 * spec.fps))
@@ -159,6 +166,8 @@ def massage_trace(spec: MassageSpec | None = None, **options) -> tuple[Trace, di
     rest = foot["heel"] + (np.array([0.0, -1.0]) * 3.5 + foot["dir"] * 0.5) * L
     away = _away_weight(segs, t)                              # 0 on the foot, 1 at rest
     tips = tips * (1 - away[:, None]) + rest * away[:, None]
+    side = np.array([-foot["dir"][1], foot["dir"][0]])       # across the foot
+    tips = tips + _lift_bump(segs, t)[:, None] * side * spec.lift_frac_foot * L
     ang = np.arctan2(foot["dir"][1], foot["dir"][0]) + np.pi / 2 + rng.uniform(-0.3, 0.3)
     hands = _hands(t, tips, ang, hand_len, foot, away, spec, rng)
     pose[..., 0] /= spec.aspect
@@ -177,13 +186,34 @@ def massage_trace(spec: MassageSpec | None = None, **options) -> tuple[Trace, di
 
 
 def _along_foot(segs, t, spec: MassageSpec, rng) -> np.ndarray:
+    """Fingertip position along the foot (foot lengths from the heel). The stroking phase
+    runs on across lifts (frozen while the hand is off the foot)."""
     s = np.full(len(t), 0.5)
+    done, amp, last = 0.0, None, 0.5     # stroking seconds so far in this block
     for g in segs:
         m = (t >= g["start_s"]) & (t < g["end_s"])
         if g["kind"] == "stroke":
-            amp = spec.stroke_amp_frac_foot * rng.uniform(0.9, 1.1)
-            s[m] = 0.5 + amp * np.sin(2 * np.pi * spec.stroke_hz * (t[m] - g["start_s"]))
+            drawn = spec.stroke_amp_frac_foot * rng.uniform(0.9, 1.1)
+            amp = drawn if amp is None else amp
+            tau = done + t[m] - g["start_s"]
+            s[m] = 0.5 + amp * np.sin(2 * np.pi * spec.stroke_hz * tau)
+            done += g["end_s"] - g["start_s"]
+            last = 0.5 + amp * np.sin(2 * np.pi * spec.stroke_hz * done)
+        elif g["kind"] == "lift":
+            s[m] = last
+        else:
+            done, amp, last = 0.0, None, 0.5
     return s
+
+
+def _lift_bump(segs, t) -> np.ndarray:
+    """0 on the foot, rising to 1 and back (raised cosine) over each "lift" segment."""
+    w = np.zeros(len(t))
+    for g in segs:
+        if g["kind"] == "lift":
+            m = (t >= g["start_s"]) & (t < g["end_s"])
+            w[m] = 0.5 - 0.5 * np.cos(2 * np.pi * (t[m] - g["start_s"]) / (g["end_s"] - g["start_s"]))
+    return w
 
 
 def _away_weight(segs, t) -> np.ndarray:

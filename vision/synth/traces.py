@@ -242,12 +242,15 @@ def squat_trace(reps: int = 3, depth_deg=None, *, heel_lift: dict | None = None,
 
 
 def heel_raise_trace(reps: int = 3, rise_frac_foot=None, hold_s=None, *, fps: float = 30.0,
-                     seed: int = 0, **options):
+                     seed: int = 0, sag: dict | None = None, **options):
     """Heel raises (calf raises): both heels rise by ``rise_frac_foot`` (fraction of the
     foot length, per rep or scalar; random 0.2-0.4) and hold ``hold_s`` seconds (random
-    0.3-2.0). truth: ``reps``, ``rep_frames``, ``peak_rise_frac_foot``, ``hold_s`` (time
-    with the heel at >= 80 % of the rep's peak, so it includes the ends of the ease),
-    ``heel_rise_frac_foot`` (per frame), scene."""
+    0.3-2.0). ``sag`` makes the heels sink during one hold and rise again:
+    ``{"rep": k, "share": 0.35, "at_s": 0.4, "dur_s": 0.6}`` -- down to ``share`` of the
+    peak, ``at_s`` into the hold, under half the peak for about ``dur_s`` (0.25 s ramps).
+    truth: ``reps``, ``rep_frames``, ``peak_rise_frac_foot``, ``hold_s`` (time with the heel
+    at >= 80 % of the rep's peak, so it includes the ends of the ease), ``sags`` ((start_s,
+    end_s) below half the peak, when it went that low), ``heel_rise_frac_foot`` (per frame), scene."""
     rng = np.random.default_rng(seed)
     scene_opts, render_opts = _split_options(options)
     body, cam, scene = make_scene(rng, **scene_opts)
@@ -256,6 +259,8 @@ def heel_raise_trace(reps: int = 3, rise_frac_foot=None, hold_s=None, *, fps: fl
     sched_rng = np.random.default_rng(seed + 1)
     phase, rep_frames, rep_id = _holds_schedule(reps, holds, sched_rng, fps)
     rise = np.where(rep_id >= 0, rises[np.maximum(rep_id, 0)] * phase, 0.0)
+    sunk = None if sag is None else _sag(rise, phase, rep_id, fps, **sag)
+    sags = [] if sunk is None else [sunk]
     n = len(phase)
     seg = Segments.standing(n)
     seg.trunk_deg[:] = _sway(n, rng, fps, 1.0)
@@ -270,8 +275,26 @@ def heel_raise_trace(reps: int = 3, rise_frac_foot=None, hold_s=None, *, fps: fl
     truth = dict(scene, fps=fps, rep_frames=rep_frames,
                  reps=[(a / fps, b / fps) for a, b in rep_frames],
                  peak_rise_frac_foot=rises.tolist(), hold_s=_top_hold_s(rise, rep_frames, fps),
-                 heel_rise_frac_foot=rise)
+                 sags=sags, heel_rise_frac_foot=rise)
     return trace, truth
+
+
+def _sag(rise, phase, rep_id, fps, *, rep=0, share=0.35, at_s=0.4, dur_s=0.6, ramp_s=0.25):
+    """Sink the heels (in place) during rep ``rep``'s hold; returns (start_s, end_s) of the
+    frames under half the peak (None when it stays above half)."""
+    hold = np.flatnonzero((rep_id == rep) & (phase >= 1.0))
+    nr, nd = max(int(round(ramp_s * fps)), 1), max(int(round(dur_s * fps)), 1)
+    a = int(hold[0]) + int(round(at_s * fps)) if hold.size else 0
+    if not hold.size or a + 2 * nr + nd > hold[-1]:
+        raise ValueError("the hold is too short for this sag: lengthen hold_s")
+    ramp = (1 - np.cos(np.pi * np.arange(nr) / nr)) / 2
+    w = np.concatenate([ramp, np.ones(nd), ramp[::-1]])
+    peak = rise[a]
+    rise[a:a + len(w)] *= 1 - (1 - share) * w
+    low = np.flatnonzero(rise[a:a + len(w)] < 0.5 * peak)
+    if not low.size:
+        return None
+    return (float((a + low[0]) / fps), float((a + low[-1]) / fps))
 
 
 def _holds_schedule(reps, holds, rng, fps):
