@@ -18,7 +18,7 @@ within ``LEAVE_DEG``. Reps of the two legs that overlap in time are one rep with
 thigh length changes a lot between frames (the tracker guessing an
 occluded leg) is not used. Faults: ``low_lift`` when the peak is below ``LOW_LIFT_DEG``
 (the routine's target is 90 deg), ``knee_bent`` when the knee angle while the leg is up
-(10th percentile over frames above half the peak; the better-seen leg's knee when both
+(lower quartile over frames above half the peak; the better-seen leg's knee when both
 legs rise) is below ``KNEE_BENT_DEG``.
 """
 
@@ -42,7 +42,10 @@ LEAVE_DEG = 12.0        # back within this of rest ends it
 MIN_REP_S = 0.5
 TARGET_DEG = 90.0
 LOW_LIFT_DEG = 70.0     # peak below this -> low_lift (target 90 with a 20 deg tolerance)
-KNEE_BENT_DEG = 160.0   # knee angle below this while the leg is up -> knee_bent
+KNEE_BENT_DEG = 155.0   # knee angle below this while the leg is up -> knee_bent
+# MediaPipe reads a straight knee at about 160-170 deg, so the bar sits 25 deg below straight
+# and uses the lower quartile of the lifted phase: a single jittery frame is not a bent knee.
+KNEE_PERCENTILE = 25
 ANGLE_CUTOFF_HZ = 2.0   # low-pass on the hip angle before finding peaks
 MAX_LENGTH_CV = 0.2     # thigh length variation above this -> the leg is not trusted
 EXERCISE = "leg-raise"
@@ -117,7 +120,7 @@ def _rep(sig, legs, a, b, by_side) -> tuple[Rep, list[Fault]]:
             k = legs[s]["knee"][r.start:r.end + 1][h >= peaks[s] / 2]
             k = k[np.isfinite(k)]
             if k.size:
-                knees[s] = float(np.percentile(k, 10))
+                knees[s] = float(np.percentile(k, KNEE_PERCENTILE))
     side = "both" if len(by_side) == 2 else next(iter(by_side))
     best = max(peaks, key=lambda s: legs[s]["quality"])     # better-seen leg speaks for both
     peak = peaks[best]

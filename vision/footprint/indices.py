@@ -10,6 +10,7 @@ Conventions
   contact has width 0 (high arch: Staheli = CSI = 0).
 - Thirds: the toe-less print from its rearmost point to the front of the ball, cut by lines
   perpendicular to the axis into three equal lengths.
+- Errors: a print that cannot be measured raises ``FootprintError`` (a ``ValueError``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
+
+from vision.footprint.result import FootprintError
 
 if TYPE_CHECKING:  # pragma: no cover
     from vision.footprint.anatomy import FootGeometry
@@ -107,7 +110,7 @@ def arch_index(t_along: np.ndarray) -> float:
     """
     t = np.asarray(t_along, float)
     if t.size == 0:
-        raise ValueError("arch_index needs a non-empty print")
+        raise FootprintError("arch_index needs a non-empty print")
     t0, t1 = t.min() - 0.5, t.max() + 0.5           # pixel centres -> print extent
     third = (t1 - t0) / 3.0
     mid = np.count_nonzero((t >= t0 + third) & (t < t0 + 2 * third))
@@ -121,7 +124,7 @@ def axis_frame(mask: np.ndarray, origin_xy, axis_uv, medial_uv, *,
     m = np.asarray(medial_uv, float)
     ys, xs = np.nonzero(mask)
     if xs.size == 0:
-        raise ValueError("axis_frame needs a non-empty mask")
+        raise FootprintError("axis_frame needs a non-empty mask")
     t = (xs - origin_xy[0]) * a[0] + (ys - origin_xy[1]) * a[1]
     n = (xs - origin_xy[0]) * m[0] + (ys - origin_xy[1]) * m[1]
     t0, n0 = t.min() - pad_px, n.min() - pad_px
@@ -148,7 +151,7 @@ def thirds_widths(frame: np.ndarray) -> dict:
     counts = frame.sum(axis=1)
     rows = np.flatnonzero(counts)
     if rows.size < 3:
-        raise ValueError("print too short to cut into thirds")
+        raise FootprintError("the print is too short to cut into thirds")
     r0, r1 = rows[0], rows[-1] + 1
     b1, b2 = r0 + (r1 - r0) / 3.0, r0 + 2 * (r1 - r0) / 3.0
     idx = np.arange(frame.shape[0])
@@ -167,7 +170,7 @@ def staheli_index(midfoot_width: float, heel_width: float) -> float:
     """Staheli plantar arch index: narrowest midfoot contact width / widest heel width
     (Staheli et al., J Bone Joint Surg 1987; bands in Banwell et al. 2018)."""
     if heel_width <= 0:
-        raise ValueError(f"heel width must be > 0, got {heel_width}")
+        raise FootprintError(f"heel width must be > 0, got {heel_width}")
     return float(midfoot_width / heel_width)
 
 
@@ -175,7 +178,7 @@ def chippaux_smirak_index(midfoot_width: float, forefoot_width: float) -> float:
     """Chippaux-Smirak index in %: narrowest midfoot width / widest forefoot (ball) width
     x 100 (Forriol & Pascual, Foot Ankle 1990; Banwell et al. 2018)."""
     if forefoot_width <= 0:
-        raise ValueError(f"forefoot width must be > 0, got {forefoot_width}")
+        raise FootprintError(f"forefoot width must be > 0, got {forefoot_width}")
     return float(100.0 * midfoot_width / forefoot_width)
 
 
@@ -268,7 +271,7 @@ def compute_indices(geom: FootGeometry) -> FootIndices:
     heel = (geom.heel_xy[0] - x, geom.heel_xy[1] - y)
     t = project(toeless, heel, a)
     if t.size < 30:
-        raise ValueError("toe-less print too small to measure")
+        raise FootprintError("the print without its toes is too small to measure")
     ai = arch_index(t)
     fr = axis_frame(toeless, heel, a, m)
     fr = AxisFrame(fr.image, (fr.origin_xy[0] + x, fr.origin_xy[1] + y), fr.axis_uv,

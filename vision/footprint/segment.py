@@ -445,7 +445,7 @@ def _group(labels: np.ndarray, parts: list[_Part], scale: float,
     parts = sorted(parts, key=lambda p: -p.area)
     big = [p for p in parts if p.area >= _BODY_FRAC * parts[0].area][:_MAX_BODIES]
     small = [p for p in parts if all(p is not q for q in big)]
-    feet = _merge_bodies(big, edge)
+    feet = _merge_bodies(big)
     feet.sort(key=lambda f: -sum(p.area for p in f))
     first = sum(p.area for p in feet[0])
     feet = [f for f in feet if sum(p.area for p in f) >= _FOOT_FRAC * first]
