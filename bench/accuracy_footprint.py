@@ -46,7 +46,7 @@ def rendered(n: int, seed: int) -> None:
     rng = np.random.default_rng(seed)
     rows = defaultdict(list)
     failed = Counter()
-    for i in range(n):
+    for _ in range(n):
         spec = random_spec(rng)
         photo = render_photo(spec)
         res = measure_footprint(photo.image, overlay=False)
@@ -95,7 +95,7 @@ def real() -> None:
                      f"<=0.05 on {np.mean(np.array(diffs) <= 0.05):.0%}")
         print(line)
         if folder.name in ("grid_mat", "contact_prints_inverted"):
-            for p, r in zip(files, results):
+            for p, r in zip(files, results, strict=True):
                 desc = (", ".join(f"{f.side} {f.arch_index:.3f} q{f.quality.score:.2f}"
                                   for f in r.feet) if r.ok else f"refused: {r.error[:60]}")
                 print(f"    {p.name:22s} {desc}")

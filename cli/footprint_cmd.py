@@ -39,7 +39,7 @@ def _age_arg(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--age-months must be a number, not {text!r}")
+        raise argparse.ArgumentTypeError(f"--age-months must be a number, not {text!r}") from None
     if not 0 <= value <= 1500:
         raise argparse.ArgumentTypeError(f"--age-months must be between 0 and 1500, "
                                          f"not {text!r}")

@@ -227,3 +227,30 @@ def test_drawing_geometry_lies_on_the_print():
     # forefoot segment length equals the reported width (pixels)
     (x0, y0), (x1, y1) = ind.forefoot_width_seg
     assert np.hypot(x1 - x0, y1 - y0) == pytest.approx(ind.width_px, rel=0.05)
+
+
+def test_garbage_masks_give_numbers_or_footprint_error():
+    """Blobs, lines, noise, full frames: finite indices in range, or a FootprintError."""
+    rng = np.random.default_rng(0)
+    for i in range(36):
+        h, w = (int(v) for v in rng.integers(20, 300, 2))
+        m = np.zeros((h, w), np.uint8)
+        if i % 4 == 0:
+            m[:] = rng.random((h, w)) < rng.uniform(0.02, 0.9)
+        elif i % 4 == 1:
+            cv2.line(m, (0, int(rng.integers(h))), (w - 1, int(rng.integers(h))), 1,
+                     int(rng.integers(1, 6)))
+        elif i % 4 == 2:
+            for _ in range(int(rng.integers(1, 7))):
+                cv2.ellipse(m, (int(rng.integers(w)), int(rng.integers(h))),
+                            (int(rng.integers(2, 40)), int(rng.integers(2, 40))),
+                            float(rng.uniform(0, 180)), 0, 360, 1, -1)
+        else:
+            m[:] = 1
+        try:
+            ind = compute_indices(analyse_foot(m.astype(bool)))
+        except FootprintError:
+            continue
+        assert 0.0 <= ind.arch_index <= 1.0
+        assert np.isfinite([ind.staheli_index, ind.chippaux_smirak_index,
+                            ind.clarke_angle_deg, ind.length_px, ind.width_px]).all()

@@ -31,7 +31,7 @@ __all__ = ["measure_footprint", "FootprintResult", "FootMeasurement", "Footprint
 
 DECODE_SIDE_PX = 2000      # photos are decoded at most this big (JPEG: at 1/2, 1/4 scale)
 ANALYSIS_SIDE_PX = 1200    # without a sheet, prints are segmented at this size
-_SHEET_MARGIN_FRAC = 0.012  # rectified sheet border ignored (shadows, the paper's edge)
+_SHEET_MARGIN_FRAC = 0.022  # rectified sheet border ignored (shadows, the paper's edge)
 
 NO_FOOTPRINT = ("No footprint found on this photo: the paper looks blank or nothing stands "
                 "out from it. Photograph the print itself, from above, in even light.")

@@ -289,12 +289,12 @@ def analyse_foot(mask: np.ndarray, *, work_px: int = 700) -> FootGeometry:
         raise FootprintError("no heel or ball found in the footprint")
     toeless, slivers = _main_parts(toeless)
     toes |= slivers                # crumbs left between the toes would move the ball front
-    toeless = _fill_pinholes(toeless)
 
     def to_full(p):
         return (float((p[0] + 0.5) / f - 0.5 + bx0), float((p[1] + 0.5) / f - 0.5 + by0))
 
     heel, toe = to_full(heel_w), to_full(tip_w)
+    toeless = _fill_pinholes(_drop_behind_heel(toeless, (heel[0] - bx0, heel[1] - by0), a))
     tt, tl = np.nonzero(toeless)
     proj = (tl + bx0 - heel[0]) * a[0] + (tt + by0 - heel[1]) * a[1]
     k = int(np.argmax(proj))
@@ -307,6 +307,27 @@ def analyse_foot(mask: np.ndarray, *, work_px: int = 700) -> FootGeometry:
                         full_mask=out[0], toeless_mask=out[1], toes_mask=out[2], heel_xy=heel,
                         toe_xy=toe, ball_front_xy=(float(tl[k] + bx0), float(tt[k] + by0)),
                         axis_uv=(float(a[0]), float(a[1])), toes_found=bool(len(sp.tips) > 0))
+
+
+def _drop_behind_heel(m: np.ndarray, heel_xy, a) -> np.ndarray:
+    """Drop small blobs lying wholly behind the heel (no part of a foot is there: another
+    foot's toes or marks grouped with this foot would move the rearmost heel point)."""
+    n, lab, stats, _ = components(m)
+    if n <= 1:
+        return m
+    areas = stats[:, cv2.CC_STAT_AREA]
+    big = areas >= 0.1 * areas.max()
+    ys, xs = np.nonzero(np.isin(lab, 1 + np.flatnonzero(big)))
+    t_rear = float(np.min((xs - heel_xy[0]) * a[0] + (ys - heel_xy[1]) * a[1]))
+    x0, y0 = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
+    x1 = x0 + stats[:, cv2.CC_STAT_WIDTH]
+    y1 = y0 + stats[:, cv2.CC_STAT_HEIGHT]
+    corners_t = np.stack([(cx - heel_xy[0]) * a[0] + (cy - heel_xy[1]) * a[1]
+                          for cx in (x0, x1) for cy in (y0, y1)])
+    behind = ~big & (corners_t.max(axis=0) < t_rear)
+    if not behind.any():
+        return m
+    return m & ~np.isin(lab, 1 + np.flatnonzero(behind))
 
 
 def _main_parts(m: np.ndarray, frac: float = 0.01):

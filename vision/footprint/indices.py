@@ -257,7 +257,8 @@ def compute_indices(geom: FootGeometry) -> FootIndices:
 
     Arch index from exact pixel projections onto the axis (:func:`arch_index`); widths,
     Staheli, Chippaux-Smirak and Clarke's angle from the axis frame (:func:`axis_frame`).
-    ``length_px`` is heel to the tip of the longest toe along the axis on the full print;
+    ``length_px`` is heel to the tip of the longest toe along the axis (toe-less print and
+    toes; blobs ``analyse_foot`` dropped from both do not count);
     ``width_px`` the widest forefoot contact width perpendicular to the axis.
     """
     a = np.asarray(geom.axis_uv, float)
@@ -279,7 +280,8 @@ def compute_indices(geom: FootGeometry) -> FootIndices:
     th = thirds_widths(fr.image)
     (hw, hr), (mw, mr), (fw, frow) = th["heel"], th["mid"], th["fore"]
     angle, cp = clarke_angle(fr.image, (th["b1"] + th["b2"]) / 2.0)
-    t_full = project(full, heel, a) if full.any() else t
+    parts = toeless | (geom.toes_mask[y:y + h, x:x + w] & full)   # the foot, specks dropped
+    t_full = project(parts, heel, a)
     length = float(t_full.max() - min(t.min(), t_full.min()) + 1.0)
     lines = []
     cols = np.flatnonzero(fr.image.any(axis=0))

@@ -122,7 +122,12 @@ def _edge_regions(small: np.ndarray, max_regions: int = 3) -> list[np.ndarray]:
             break
         region = np.zeros_like(edges)
         cv2.drawContours(region, [c], -1, 1, thickness=cv2.FILLED)
-        out.append(cv2.erode(region, np.ones((3, 3), np.uint8)))
+        region = cv2.erode(region, np.ones((3, 3), np.uint8))
+        out.append(region)
+        # edges of a textured table may cling to the sheet's outline: cut such strands
+        opened = cv2.morphologyEx(region, cv2.MORPH_OPEN, cv2.getStructuringElement(
+            cv2.MORPH_ELLIPSE, (15, 15)))
+        out.append(_largest_region(opened) if opened.any() else None)
     return out
 
 
@@ -297,8 +302,8 @@ def paper_region(image: np.ndarray) -> np.ndarray | None:
     small = cv2.resize(image, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
     grey = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (5, 5), 0)
     level = float(np.percentile(grey, 90))
-    if level < 100:
-        return None
+    if level < 100 or float(np.median(grey)) < 110:
+        return None  # dark paper or a light-on-dark print: dark is not "off the paper"
     dark = (grey < 0.5 * level).astype(np.uint8)
     dark = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)

@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
-from scipy import ndimage as ndi
 
 __all__ = ["Segmentation", "segment_prints", "print_darkness", "NoPrintFound"]
 
@@ -338,15 +337,6 @@ def _drop_border_strips(mask: np.ndarray, scale: float,
     return _dilate(_erode(out, _OPEN_FRAC * scale), _OPEN_FRAC * scale)
 
 
-def _edge_zone(shape: tuple[int, int], valid: np.ndarray | None, width: int) -> np.ndarray:
-    """Pixels within ``width`` of the picture's border or of the usable region's border."""
-    zone = np.zeros(shape, bool)
-    zone[:width], zone[-width:], zone[:, :width], zone[:, -width:] = True, True, True, True
-    if valid is not None:
-        zone |= ~_erode(valid, width)
-    return zone
-
-
 def _distance_to(mask: np.ndarray) -> np.ndarray:
     """Euclidean distance (px) of every pixel to the nearest pixel of ``mask``."""
     return cv2.distanceTransform((~mask).astype(np.uint8), cv2.DIST_L2, 5)
@@ -445,7 +435,7 @@ def _group(labels: np.ndarray, parts: list[_Part], scale: float,
     parts = sorted(parts, key=lambda p: -p.area)
     big = [p for p in parts if p.area >= _BODY_FRAC * parts[0].area][:_MAX_BODIES]
     small = [p for p in parts if all(p is not q for q in big)]
-    feet = _merge_bodies(big)
+    feet = _merge_bodies(big, edge)
     feet.sort(key=lambda f: -sum(p.area for p in f))
     first = sum(p.area for p in feet[0])
     feet = [f for f in feet if sum(p.area for p in f) >= _FOOT_FRAC * first]
@@ -498,7 +488,10 @@ def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Seg
     if not kept:
         raise NoPrintFound("only marks and lines, no footprint")
     scale = float(np.sqrt(max(p.area for p in kept) / _AREA_PER_LENGTH2))
-    feet, extra = _group(labels, kept, scale, _edge_zone(mask.shape, valid, 3))
+    # shadows and table at the sheet's edge must not join a foot; without a sheet the
+    # picture's border is not special (a contact print may fill the picture)
+    edge = None if valid is None else ~_erode(valid, 3)
+    feet, extra = _group(labels, kept, scale, edge)
     fg = np.zeros(mask.shape, bool)
     for m in feet:
         fg |= m

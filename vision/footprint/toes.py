@@ -85,11 +85,12 @@ def _ball_front_cut(e: np.ndarray, ball_w: float, *, low: float) -> np.ndarray:
 def _front_under_toes(e, seg, bump, opened, ball_w, low) -> np.ndarray:
     """Ball front under one run of toe columns ``seg``.
 
-    Anchors: clean columns within a quarter ball width on each side, and the valleys of the
-    run-end profile inside the segment (bottoms of the notches between merged toes, which
-    lie on or just above the ball front). A quadratic through the anchors, never above the
-    run end; with clean columns on one side only, clipped between the opened profile and the
-    run end.
+    A quadratic through the clean columns within a quarter ball width on each side, kept
+    within 0.03 ball widths of the chord between the nearest clean columns and never above
+    the run end. With clean columns on one side only, the valleys of the run-end
+    profile inside the segment (bottoms of the notches between merged toes: on or above the
+    ball front) join them as anchors, and the result is clipped between the opened profile
+    and the run end.
     """
     cols = np.arange(e.size)
     near = int(0.25 * ball_w)
@@ -101,8 +102,14 @@ def _front_under_toes(e, seg, bump, opened, ball_w, low) -> np.ndarray:
     valleys, _ = find_peaks(-e[seg], prominence=max(0.03 * ball_w, 2.0))
     valleys = seg[valleys]
     if left.size >= 3 and right.size >= 3:
-        xs = np.concatenate([left, valleys, right])
-        return np.minimum(e[seg], np.polyval(np.polyfit(xs, e[xs], 2), seg))
+        xs = np.concatenate([left, right])
+        quad = np.polyval(np.polyfit(xs, e[xs], 2), seg)
+        # the arc under one toe sags little below the chord of its nearest clean columns;
+        # a steep ball end on one side must not make the quadratic overshoot into the toes
+        xl, xr = left[-3:], right[:3]
+        chord = np.interp(seg, [xl.mean(), xr.mean()], [e[xl].mean(), e[xr].mean()])
+        band = 0.03 * ball_w
+        return np.minimum(e[seg], np.clip(quad, chord - band, chord + band))
     side = left if left.size >= right.size else right
     if side.size >= 5:
         # a toe over one end of the ball: extrapolate from the clean side
