@@ -42,6 +42,7 @@ _TEXTURE_GAIN = 1.4             # closing darkens a crosshatch print ~2x, a soli
 _BODY_FRAC = 0.08               # a part this big (vs the largest) is a heel or a sole
 _FOOT_FRAC = 0.35               # a second foot is at least this big vs the first
 _AREA_PER_LENGTH2 = 0.22        # print area / foot length squared (with toes)
+_CORE_FRAC = 0.3                # a heel or forefoot part is at least this big vs the largest
 _MAX_BODIES = 8                 # more large parts than this is not a footprint sheet
 _CLOSE_FRAC = 0.008             # of foot length: closes the crosshatch
 _OPEN_FRAC = 0.025              # of foot length: removes pen lines and printed rules
@@ -386,6 +387,39 @@ def _merge_score(ga: list[_Part], gb: list[_Part], gaps: dict) -> float:
     return 1.0 - gap / length if ok else 0.0
 
 
+def _two_feet(bodies: list[_Part], gaps: dict) -> list[list[_Part]] | None:
+    """Best split of 3-6 large parts into two feet of similar size, or None.
+
+    With high arches both feet may leave a forefoot and a heel; joining the two forefeet
+    (side by side) can look as foot-shaped as joining a forefoot to its heel. A person's
+    two feet have about the same print area, the two forefeet and the two heels do not.
+    """
+    n = len(bodies)
+    if not 3 <= n <= 6:
+        return None
+    best = (0.0, None)
+    for code in range(1, 2 ** (n - 1)):
+        b = [p for k, p in enumerate(bodies[1:]) if code >> k & 1]
+        a = [bodies[0]] + [p for k, p in enumerate(bodies[1:]) if not code >> k & 1]
+        quality = [_group_score(g, gaps) for g in (a, b)]
+        if min(quality) <= 0:
+            continue
+        sa, sb = sum(p.area for p in a), sum(p.area for p in b)
+        balance = min(sa, sb) / max(sa, sb)
+        score = balance + 0.25 * float(np.mean(quality))
+        if balance >= 0.6 and score > best[0]:
+            best = (score, [a, b])
+    return best[1]
+
+
+def _group_score(group: list[_Part], gaps: dict) -> float:
+    """1 for a single part; else how well the largest part and the rest make one foot."""
+    if len(group) == 1:
+        return 1.0
+    group = sorted(group, key=lambda p: -p.area)
+    return _merge_score(group[:1], group[1:], gaps)
+
+
 def _merge_bodies(bodies: list[_Part], edge: np.ndarray | None = None
                   ) -> list[list[_Part]]:
     """Agglomerate heel and forefoot parts: repeatedly join the best-scoring pair.
@@ -435,7 +469,14 @@ def _group(labels: np.ndarray, parts: list[_Part], scale: float,
     parts = sorted(parts, key=lambda p: -p.area)
     big = [p for p in parts if p.area >= _BODY_FRAC * parts[0].area][:_MAX_BODIES]
     small = [p for p in parts if all(p is not q for q in big)]
-    feet = _merge_bodies(big, edge)
+    core = [p for p in big if p.area >= _CORE_FRAC * big[0].area]
+    pair = _two_feet(core, {(p.label, q.label): _gap(p, q) for p in core for q in core
+                            if p is not q}) if 3 <= len(core) <= 6 else None
+    if pair is not None:
+        feet = pair
+        small = small + [p for p in big if all(p is not q for q in core)]
+    else:
+        feet = _merge_bodies(big, edge)
     feet.sort(key=lambda f: -sum(p.area for p in f))
     first = sum(p.area for p in feet[0])
     feet = [f for f in feet if sum(p.area for p in f) >= _FOOT_FRAC * first]
