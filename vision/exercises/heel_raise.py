@@ -11,9 +11,14 @@ mean is used and the lower heel must reach ``BOTH_FEET_SHARE`` of it, so lifting
 
 Reps by hysteresis: up when the rise passes ``ENTER_FRAC_FOOT``, down when it falls below
 ``LEAVE_FRAC_FOOT``, peaking at ``MIN_PEAK_FRAC_FOOT`` or more. A rep must also lift the
-hips by ``MIN_HIP_SHARE`` to ``MAX_HIP_SHARE`` of the heel rise (rising on the toes lifts
-the body by about 0.8 of the heel rise; a lifted foot does not lift it, standing up lifts
-it far more), and the toes must stay down (rise at most ``MAX_TOE_SHARE`` of the heel rise
+body: the hips by ``MIN_HIP_SHARE`` to ``MAX_HIP_SHARE`` of the heel rise, and the hips and
+the ankle together by ``MIN_BODY_SHARE`` of it. Rising on the toes turns the foot about the
+ball, so the ankle rises by 0.5-0.85 of the heel rise (its distance to the ball over the
+heel's, less the drop of its height above the heel as the foot tilts), and the hips by less
+than the ankle the higher the rise, because the body leans forward to keep its weight over
+the ball (0.3-0.8 of the heel rise measured; a fixed "about 0.8" missed high rises). Ankle
+circles turn the foot about the ankle (neither rises much), a lifted foot leaves the hips
+still, standing up lifts them far more. The toes must stay down (rise at most ``MAX_TOE_SHARE`` of the heel rise
 + 0.05 foot lengths). The hold is the time the heel stays at or above ``HOLD_SHARE`` of the
 rep's peak (after a 1.5 Hz low-pass).
 
@@ -50,7 +55,8 @@ LEAVE_FRAC_FOOT = 0.05   # ... and back below this ends it
 MIN_PEAK_FRAC_FOOT = 0.12  # a rep must peak at least this high (a jitter blip does not)
 MIN_REP_S = 0.3
 HOLD_SHARE = 0.8         # hold = time at >= 80 % of the rep's peak rise
-MIN_HIP_SHARE = 0.5      # the mid-hip must rise by this share of the heel rise
+MIN_HIP_SHARE = 0.2      # the mid-hip must rise by this share of the heel rise
+MIN_BODY_SHARE = 0.75    # hip rise + ankle rise must reach this share of the heel rise
 MAX_HIP_SHARE = 2.5      # ... and by no more than this share (+ 0.1 foot lengths)
 BOTH_FEET_SHARE = 0.5    # with both feet seen, the lower heel must reach this share of the mean
 MAX_TOE_SHARE = 0.5      # the toes may rise by at most this share of the heel rise (+0.05)
@@ -100,10 +106,16 @@ def _hip_rise(sig: Signals, rest: np.ndarray, foot_len: float) -> np.ndarray:
     return up - C.local_baseline(up, rest, fps=sig.fps)
 
 
+def _part_rise(sig: Signals, side: str, part: str, rest: np.ndarray,
+               foot_len: float) -> np.ndarray:
+    """(n,) rise of one landmark above its resting height, in foot lengths."""
+    up = -sig.side(side, part)[:, 1] / foot_len
+    return up - C.local_baseline(up, rest, fps=sig.fps)
+
+
 def _toe_rise(sig: Signals, side: str, rest: np.ndarray, foot_len: float) -> np.ndarray:
     """(n,) rise of the foot index above its resting height, in foot lengths."""
-    up = -sig.side(side, "toe")[:, 1] / foot_len
-    return up - C.local_baseline(up, rest, fps=sig.fps)
+    return _part_rise(sig, side, "toe", rest, foot_len)
 
 
 def analyse(trace: Trace, **options) -> ExerciseReport:
@@ -126,6 +138,8 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
         return C.insufficient(EXERCISE, sig, fps, n, "the feet are not visible", view=view)
     hip_up = _hip_rise(sig, rest, float(np.mean([flen[s] for s in feet])))
     toe_up = [_toe_rise(sig, s, rest, flen[s]) for s in feet]
+    ankle_up = [_part_rise(sig, s, "ankle", rest, flen[s]) for s in feet]
+    ankle_up = [a for a in ankle_up if np.isfinite(a).any()]
     found, sags = find_raises(rise, fps)
     reps, faults = [], []
     for r in found:
@@ -134,6 +148,10 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
         hip = C.sustained_max(hip_up[r.start:r.end + 1], fps=fps, min_s=0.1)
         if np.isfinite(hip) and not MIN_HIP_SHARE * peak <= hip <= MAX_HIP_SHARE * peak + 0.1:
             continue    # one foot lifted (hips still), or standing up / jumping (hips fly)
+        ank = np.nanmin([C.sustained_max(a[r.start:r.end + 1], fps=fps, min_s=0.1)
+                         for a in ankle_up]) if ankle_up else np.nan
+        if np.isfinite(hip) and np.isfinite(ank) and hip + ank < MIN_BODY_SHARE * peak:
+            continue    # the foot turned about the ankle (ankle circles), the body stayed
         if C.sustained_max(low[r.start:r.end + 1], fps=fps, min_s=0.1) < BOTH_FEET_SHARE * peak:
             continue    # only one heel rose: a lifted foot, not a heel raise
         toe = np.nanmax([C.sustained_max(t[r.start:r.end + 1], fps=fps, min_s=0.1) for t in toe_up])

@@ -23,6 +23,16 @@ Method (per foot, lengths in foot lengths ``L`` of that foot, times in seconds):
    (0.15 L), or ``TIPTOE_HEEL_FRAC_TOE_FIRST`` (0.08 L) after a clearly toe-first contact
    (``TOE_FIRST_FRAC``, 0.12 L).
 
+5. **The walk's verdict** rests on steps whose heel is reliably seen: median heel
+   visibility over the judged stance at least ``RELIABLE_HEEL_VIS``, and a stance not cut
+   by the end of the trace (or the walker leaving) before ``STANCE_CAP_S``. The far foot's
+   heel is hidden behind the near leg in stance and its landmark wanders by up to half a
+   foot length (DESIGN.md), so one far-foot reading is not enough: the walk is tiptoe when
+   a near-foot step (heel at least as well seen as the other heel, within
+   ``NEAR_VIS_MARGIN``) reads tiptoe, or at least ``MIN_TIPTOE_STEPS`` reliable steps do.
+   Otherwise no step is flagged and a warning says the readings were set aside; in a
+   tiptoe walk every step read tiptoe (cut steps never are) is flagged.
+
 The view comes from the shoulder separation against the trunk length (as
 :func:`vision.pose.signals.detect_view`), on upright frames only; a front view cannot show
 heel height, so a walk without a side view is ``insufficient_data``.
@@ -78,6 +88,10 @@ from vision.pose.trace import L_HIP, L_SHOULDER, NOSE, R_FOOT_INDEX, R_HIP, R_SH
 
 # the landmarks the walk reads (the others would only cost cleaning time)
 WALK_LANDMARKS = (NOSE, L_SHOULDER, R_SHOULDER, *range(L_HIP, R_FOOT_INDEX + 1))
+
+RELIABLE_HEEL_VIS = 0.6   # a step's heel is reliably seen at this median visibility
+NEAR_VIS_MARGIN = 0.05    # near foot: heel visibility at least the other's minus this
+MIN_TIPTOE_STEPS = 2      # without a near-foot tiptoe step, this many reliable ones
 
 __all__ = ["Step", "analyse", "find_steps", "front_steps", "side_view_frames", "turn_times",
            "TIPTOE_HEEL_FRAC"]
@@ -159,7 +173,32 @@ def analyse(trace: Trace, *, min_steps: int = 2) -> ExerciseReport:
     turns = turn_times(sig)
     steps = sorted((_unjudged(s) if any(abs(s.contact_s - t) < TURN_GUARD_S for t in turns)
                     else s for s in steps), key=lambda s: s.contact_s)
+    steps, set_aside = _walk_tiptoe(steps)
+    if set_aside:
+        warnings.append(f"{set_aside} step(s) read as tiptoe on a foot whose heel was not "
+                        "reliably seen (far foot or cut by the end); not enough to call the "
+                        "walk tiptoe")
     return _report(trace, steps, side_frac, warnings, min_steps)
+
+
+def _reliable(st: Step) -> bool:
+    """The step's heel was seen well enough to judge it (see the module notes, 5)."""
+    return not st.cut and bool(np.isfinite(st.heel_vis) and st.heel_vis >= RELIABLE_HEEL_VIS)
+
+
+def _near(st: Step) -> bool:
+    """The step's foot is the near (better seen) one over its stance."""
+    return not np.isfinite(st.other_heel_vis) or st.heel_vis >= st.other_heel_vis - NEAR_VIS_MARGIN
+
+
+def _walk_tiptoe(steps: list[Step]) -> tuple[list[Step], int]:
+    """The steps, with every tiptoe reading dropped unless the walk is tiptoe (a reliable
+    near-foot tiptoe step or ``MIN_TIPTOE_STEPS`` reliable ones; in a tiptoe walk the
+    other steps read tiptoe keep their flag); and how many readings were set aside."""
+    tip = [s for s in steps if s.tiptoe and _reliable(s)]
+    walk_tip = any(_near(s) for s in tip) or len(tip) >= MIN_TIPTOE_STEPS
+    out = [s if walk_tip or not s.tiptoe else replace(s, tiptoe=False) for s in steps]
+    return out, sum(s.tiptoe for s in steps) - sum(s.tiptoe for s in out)
 
 
 def _walk_landmarks(trace: Trace) -> Trace:

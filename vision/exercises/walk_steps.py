@@ -62,6 +62,10 @@ class Step:
     stance_heel_frac_foot: float    # median heel above foot index, 15-55 % of stance
     stride_frac_foot: float         # swing displacement before this contact
     tiptoe: bool
+    heel_vis: float = float("nan")        # median heel visibility over the judged stance
+    other_heel_vis: float = float("nan")  # ... and the other foot's over the same frames
+    cut: bool = False               # stance cut by the end of the trace (or the walker
+                                    # leaving) before STANCE_CAP_S: counted, not judged
 
 
 def side_view_frames(sig: Signals, *, window_s: float = 0.5,
@@ -169,7 +173,8 @@ def _foot_signals(sig: Signals, trace: Trace, side: str, foot_len: float) -> dic
     return {"cx": cx, "speed": _speed(cx, sig.t_s) / foot_len, "c": c, "planar": planar,
             "rise": d[:, 1] / foot_len, "point": d[:, 0] / foot_len,
             "length": np.hypot(d[:, 0], d[:, 1]) / foot_len,
-            "seen": inside & np.isfinite(raw[:, :2, 0]).all(axis=1), "sure": sure}
+            "seen": inside & np.isfinite(raw[:, :2, 0]).all(axis=1), "sure": sure,
+            "heel_vis": vis[:, 0]}
 
 
 def _pose_at_contact(f: dict, b: int, off: int, fps: float) -> tuple[float, float]:
@@ -199,6 +204,8 @@ def find_steps(sig: Signals, trace: Trace, side: str, foot_len: float,
     """Steps of one foot (see the module notes). ``sig`` is ``prepare(trace)``; ``body_x``
     the hip centre x (n,), height-normalised."""
     f = _foot_signals(sig, trace, side, foot_len)
+    other = "right" if side == "left" else "left"
+    f["other_heel_vis"] = _foot_xy(trace, sig, [SIDE_IDX[other]["heel"]])[1][:, 0]
     swings = _merge_swings(_swings(f["speed"], sig.fps), sig.fps)
     present = _present(sig)
     steps = []
@@ -211,6 +218,9 @@ def find_steps(sig: Signals, trace: Trace, side: str, foot_len: float,
             off = b + int(lost[0])
         if lost.size and off - b < 2 * MIN_STANCE_S * sig.fps:
             continue                            # stance cut short: not judged, not counted
+        # the stance runs into the end of the trace (or the walker leaving) before the span
+        # judged for its heel height is over: counted, not judged
+        cut = (lost.size > 0 or k + 1 >= len(swings)) and off - b < STANCE_CAP_S * sig.fps
         early = slice(b, b + max(min(off - b, int(STANCE_CAP_S * sig.fps)), 1))
         if side_view[early].mean() < 0.5:
             continue
@@ -222,7 +232,7 @@ def find_steps(sig: Signals, trace: Trace, side: str, foot_len: float,
                 and np.sign(disp) == np.sign(facing) and (cut or np.sign(moved) == np.sign(disp))
                 and (cut or abs(moved) >= MIN_BODY_FOOT) and length >= MIN_SIDE_ON):
             continue
-        steps.append(_classify(sig, side, f, b, off, disp))
+        steps.append(_classify(sig, side, f, b, off, disp, cut=cut))
     return steps
 
 
@@ -300,8 +310,10 @@ def _med(x: np.ndarray) -> float:
     return float(part[k] if x.size % 2 else (part[k - 1] + part[k]) / 2)
 
 
-def _classify(sig: Signals, side: str, f: dict, b: int, off: int, disp: float) -> Step:
-    """Initial contact and stance heel height of the step whose contact is frame ``b``."""
+def _classify(sig: Signals, side: str, f: dict, b: int, off: int, disp: float, *,
+              cut: bool = False) -> Step:
+    """Initial contact and stance heel height of the step whose contact is frame ``b``.
+    A ``cut`` step is measured but never called tiptoe."""
     n_use = min(off - b, int(STANCE_CAP_S * sig.fps))   # a long stance is standing
     lo = b + int(MID_STANCE[0] * n_use)
     hi = max(b + int(MID_STANCE[1] * n_use), lo + 1)
@@ -327,6 +339,10 @@ def _classify(sig: Signals, side: str, f: dict, b: int, off: int, disp: float) -
     else:
         tip = bool(np.isfinite(stance) and kind != "heel" and (
             stance > TIPTOE_HEEL_FRAC or (stance > TIPTOE_HEEL_FRAC_TOE_FIRST and toe_first)))
+    span = slice(lo, max(hi, lo + 1))
     return Step(side=side, contact_s=float(sig.t_s[b]), off_s=float(sig.t_s[min(off, len(sig) - 1)]),
                 contact_i=b, off_i=off, initial_contact=kind, contact_heel_frac_foot=contact,
-                stance_heel_frac_foot=stance, stride_frac_foot=abs(disp), tiptoe=tip)
+                stance_heel_frac_foot=stance, stride_frac_foot=abs(disp), tiptoe=tip and not cut,
+                heel_vis=_med(f["heel_vis"][span]),
+                other_heel_vis=_med(f["other_heel_vis"][span]) if "other_heel_vis" in f
+                else float("nan"), cut=cut)

@@ -532,6 +532,10 @@ def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Seg
     # shadows and table at the sheet's edge must not join a foot; without a sheet the
     # picture's border is not special (a contact print may fill the picture)
     edge = None if valid is None else ~_erode(valid, 3)
+    if edge is not None:
+        largest = max(p.area for p in kept)
+        kept = [p for p in kept if p.area >= 0.3 * largest
+                or not edge[p.coords[:, 0], p.coords[:, 1]].any()]
     feet, extra = _group(labels, kept, scale, edge)
     fg = np.zeros(mask.shape, bool)
     for m in feet:
