@@ -102,3 +102,29 @@ def test_short_or_shallow_dips_and_the_final_lowering_are_not_heel_lifts():
     assert rep.faults == () and rep.verdict == "good" and rep.metrics["reps"] == 3
     tr, _ = heel_raise_trace(3, rise_frac_foot=0.3, hold_s=2.0, fps=30, seed=6, noise_px=1.0)
     assert heel_raise.analyse(tr).faults == ()
+
+
+@pytest.mark.parametrize("share", [0.4, 0.55])
+def test_high_rises_with_the_body_leaning_forward_are_counted(share):
+    """Rising high on the toes, the body leans forward to keep its weight over the ball,
+    so the hips (and shoulders) rise by less than the heel: about 0.3-0.5 of it. Such
+    raises must still count (they were all dropped by a fixed 'hips rise >= 0.5' rule)."""
+    tr, truth = heel_raise_trace(3, rise_frac_foot=0.33, hold_s=1.5, fps=30, seed=11,
+                                 noise_px=0.5)
+    pose = tr.pose.copy()
+    upper = [11, 12, 23, 24]            # shoulders and hips: keep only ``share`` of their rise
+    y = pose[:, upper, 1]
+    base = np.nanmedian(y[: int(0.5 * tr.fps)], axis=0)
+    pose[:, upper, 1] = base + share * (y - base) / 0.75   # the synthetic body rises ~0.75
+    leaned = type(tr)(fps=tr.fps, width=tr.width, height=tr.height, t=tr.t, pose=pose,
+                      hands=tr.hands, source=tr.source)
+    rep = heel_raise.analyse(leaned)
+    assert rep.metrics.get("reps") == 3, rep.reason
+
+
+def test_ankle_circles_stay_rejected_with_the_lower_hip_bar():
+    rng = np.random.default_rng(31)
+    for k in range(12):
+        tr, _ = idle_trace(12.0, activity="ankle_circles", view=["side", "front"][k % 2],
+                           seed=int(rng.integers(1 << 30)), noise_px=2.0, low_vis_frac=0.05)
+        assert heel_raise.analyse(tr).reps == ()

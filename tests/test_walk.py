@@ -158,3 +158,31 @@ def test_one_minute_trace_is_analysed_quickly():
     t0 = time.perf_counter()
     analyse(trace)
     assert time.perf_counter() - t0 < 0.6     # target 0.2 s; slack for a shared machine
+
+
+def _step(t, side="left", tip=True, vis=0.9, other=0.7, contact=0.02, stance=0.2, cut=False):
+    from vision.exercises.walk import Step
+    return Step(side=side, contact_s=t, off_s=t + 0.5, contact_i=int(30 * t),
+                off_i=int(30 * t) + 15, initial_contact="flat", contact_heel_frac_foot=contact,
+                stance_heel_frac_foot=stance, stride_frac_foot=2.0, tiptoe=tip,
+                heel_vis=vis, other_heel_vis=other, cut=cut)
+
+
+def test_one_far_foot_tiptoe_reading_does_not_make_a_tiptoe_walk():
+    from vision.exercises.walk import _walk_tiptoe
+    heel = [_step(t, tip=False) for t in (1.0, 2.0, 3.0)]
+    far = _step(1.5, side="right", vis=0.72, other=0.92)        # far heel, seen at 0.72
+    out, aside = _walk_tiptoe(heel + [far])
+    assert not any(s.tiptoe for s in out) and aside == 1
+    # ... nor do low-visibility or cut readings, however many
+    hidden = [_step(t, side="right", vis=0.45, other=0.9) for t in (1.5, 2.5)]
+    cut = _step(3.5, side="right", cut=True)
+    out, _ = _walk_tiptoe(heel + hidden + [cut])
+    assert not any(s.tiptoe for s in out)
+    # a near-foot reading does, and so do two reliable far ones
+    assert any(s.tiptoe for s in _walk_tiptoe(heel + [_step(1.5, vis=0.95, other=0.7)])[0])
+    two = [_step(t, side="right", vis=0.72, other=0.92) for t in (1.5, 2.5)]
+    assert sum(s.tiptoe for s in _walk_tiptoe(heel + two)[0]) == 2
+    # a far step whose contact and stance both clearly say tiptoe is enough alone
+    clear = _step(1.5, side="right", vis=0.72, other=0.92, contact=0.4, stance=0.35)
+    assert any(s.tiptoe for s in _walk_tiptoe(heel + [clear])[0])

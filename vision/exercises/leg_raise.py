@@ -17,7 +17,8 @@ within ``LEAVE_DEG``. Reps of the two legs that overlap in time are one rep with
 "both", measured on the better-seen leg (visibility, steady thigh length). A leg whose
 thigh length changes a lot between frames (the tracker guessing an
 occluded leg) is not used. Faults: ``low_lift`` when the peak is below ``LOW_LIFT_DEG``
-(the routine's target is 90 deg), ``knee_bent`` when the knee angle while the leg is up
+(the routine's target is 90 deg; the peak is a high percentile of the frames near the
+top, :func:`rep_peak`, not the noisiest frame), ``knee_bent`` when the knee angle while the leg is up
 (lower quartile over frames above half the peak; the better-seen leg's knee when both
 legs rise) is below ``KNEE_BENT_DEG``.
 """
@@ -48,6 +49,8 @@ KNEE_BENT_DEG = 155.0   # knee angle below this while the leg is up -> knee_bent
 KNEE_PERCENTILE = 25
 ANGLE_CUTOFF_HZ = 2.0   # low-pass on the hip angle before finding peaks
 MAX_LENGTH_CV = 0.2     # thigh length variation above this -> the leg is not trusted
+PEAK_TOP_DEG = 10.0     # the rep's peak is read from the frames this close to its maximum
+PEAK_PERCENTILE = 80    # ... as their upper percentile (see rep_peak)
 EXERCISE = "leg-raise"
 
 
@@ -97,6 +100,23 @@ def _leg_reps(hip: np.ndarray, fps: float):
     return reps
 
 
+def rep_peak(h: np.ndarray, fps: float) -> float:
+    """Peak hip flexion of one rep's (smoothed) angle ``h``: the ``PEAK_PERCENTILE``
+    percentile of the frames within ``PEAK_TOP_DEG`` of its maximum.
+
+    The plain maximum of a noisy angle reads high (it picks the largest excursion of the
+    jitter that survives the low-pass, and the low-pass itself overshoots after a quick
+    rise): +1 deg on average under tracker-like noise. The frames near the top are
+    mostly the hold (or, for a raise without a hold, crowd close to the maximum: about
+    0.4 deg below it for a rounded top), so their upper percentile is the level the leg
+    reached rather than the luckiest frame."""
+    x = h[np.isfinite(h)]
+    if not x.size:
+        return float("nan")
+    top = x[x >= x.max() - PEAK_TOP_DEG]
+    return float(np.percentile(top, PEAK_PERCENTILE))
+
+
 def merge_legs(per_leg: dict[str, list]) -> list[tuple[int, int, dict]]:
     """Merge per-leg reps overlapping in time: [(start, end, {side: RepInterval})]."""
     items = sorted(((r.start, r.end, s, r) for s, rs in per_leg.items() for r in rs))
@@ -115,7 +135,7 @@ def _rep(sig, legs, a, b, by_side) -> tuple[Rep, list[Fault]]:
     peaks, knees = {}, {}
     for s, r in by_side.items():
         h = legs[s]["hip"][r.start:r.end + 1]
-        peaks[s] = float(np.nanmax(h))
+        peaks[s] = rep_peak(h, sig.fps)
         if legs[s]["knee_ok"]:
             k = legs[s]["knee"][r.start:r.end + 1][h >= peaks[s] / 2]
             k = k[np.isfinite(k)]

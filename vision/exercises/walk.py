@@ -29,7 +29,9 @@ Method (per foot, lengths in foot lengths ``L`` of that foot, times in seconds):
    heel is hidden behind the near leg in stance and its landmark wanders by up to half a
    foot length (DESIGN.md), so one far-foot reading is not enough: the walk is tiptoe when
    a near-foot step (heel at least as well seen as the other heel, within
-   ``NEAR_VIS_MARGIN``) reads tiptoe, or at least ``MIN_TIPTOE_STEPS`` reliable steps do.
+   ``NEAR_VIS_MARGIN``) reads tiptoe, or a far-foot step on which both readings agree (a
+   clearly toe-first contact and the heel above ``TIPTOE_HEEL_FRAC`` in stance), or at
+   least ``MIN_TIPTOE_STEPS`` reliable steps read tiptoe.
    Otherwise no step is flagged and a warning says the readings were set aside; in a
    tiptoe walk every step read tiptoe (cut steps never are) is flagged.
 
@@ -191,12 +193,21 @@ def _near(st: Step) -> bool:
     return not np.isfinite(st.other_heel_vis) or st.heel_vis >= st.other_heel_vis - NEAR_VIS_MARGIN
 
 
+def _both_agree(st: Step) -> bool:
+    """Contact and stance both say tiptoe, clearly: a toe-first contact and the heel up in
+    stance (one wandering heel landmark rarely fakes both)."""
+    return bool(st.contact_heel_frac_foot > TOE_FIRST_FRAC
+                and st.stance_heel_frac_foot > TIPTOE_HEEL_FRAC)
+
+
 def _walk_tiptoe(steps: list[Step]) -> tuple[list[Step], int]:
     """The steps, with every tiptoe reading dropped unless the walk is tiptoe (a reliable
-    near-foot tiptoe step or ``MIN_TIPTOE_STEPS`` reliable ones; in a tiptoe walk the
-    other steps read tiptoe keep their flag); and how many readings were set aside."""
+    tiptoe step on the near foot or on which contact and stance clearly agree, or
+    ``MIN_TIPTOE_STEPS`` reliable ones; in a tiptoe walk the other steps read tiptoe keep
+    their flag); and how many readings were set aside."""
     tip = [s for s in steps if s.tiptoe and _reliable(s)]
-    walk_tip = any(_near(s) for s in tip) or len(tip) >= MIN_TIPTOE_STEPS
+    walk_tip = (any(_near(s) or _both_agree(s) for s in tip)
+                or len(tip) >= MIN_TIPTOE_STEPS)
     out = [s if walk_tip or not s.tiptoe else replace(s, tiptoe=False) for s in steps]
     return out, sum(s.tiptoe for s in steps) - sum(s.tiptoe for s in out)
 
