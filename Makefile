@@ -27,7 +27,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check vision coach cli app.py tests bench
+	$(BIN)/ruff check vision coach cli ui app.py tests bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache

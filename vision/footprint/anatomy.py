@@ -234,8 +234,8 @@ def _fit_axis(small: np.ndarray):
         heel_f = _heel_centre(toeless_f)
         heel = fr.to_image(*heel_f)
         if len(sp.tips) >= 2:
-            k = sp.hallux + 1 if sp.hallux == 0 else sp.hallux - 1
-            tip = fr.to_image(sp.tips[k][0], sp.tips[k][1] + 0.5)
+            col, row = _second_toe_tip(fr.image, toes_f, sp, ball_w)
+            tip = fr.to_image(col, row + 0.5)
         elif len(sp.tips) == 1:
             tip = fr.to_image(sp.tips[0][0], sp.tips[0][1] + 0.5)
         else:
@@ -251,6 +251,49 @@ def _fit_axis(small: np.ndarray):
         if done:
             break
     return fr, sp, toes_f, toeless_f, ball_w, heel, tip, a
+
+
+# second metatarsal head: this fraction of the ball width in from the medial border
+# (shape model and Cavanagh & Rodgers' axis: the second toe sits over it)
+_SECOND_MT_FRAC = 0.38
+
+
+def _second_toe_tip(img: np.ndarray, toes_f: np.ndarray, sp: ToeSplit,
+                    ball_w: float) -> tuple[float, float]:
+    """Frame (col, row) of the second-toe tip, chosen in the foot's own frame.
+
+    The hallux end of the toe row gives the medial side; the second toe is the toe piece
+    (other than the hallux) whose tip column lies nearest the second metatarsal position,
+    a fixed fraction of the ball width in from the medial border of the ball row. Its tip is
+    its most distal point along the axis. When no piece lies near that position (toes fused
+    or ambiguous), the tip is the front edge of the toe row at that position. The rule
+    depends on positions relative to the ball only, not on how many pieces the toe row fell
+    into, so a rotated copy of the print picks the same toe.
+    """
+    tips, h = sp.tips, sp.hallux
+    cols = np.flatnonzero(img[sp.ball_row])
+    s = 1.0 if h == len(tips) - 1 else -1.0              # +1: medial is +columns
+    med_edge = cols[-1] if s > 0 else cols[0]
+    bw = float(cols[-1] - cols[0] + 1)
+    c2 = med_edge - s * _SECOND_MT_FRAC * bw
+    cand = [t for i, t in enumerate(tips) if i != h and s * (tips[h][0] - t[0]) > 0]
+    if cand:
+        best = min(cand, key=lambda t: abs(t[0] - c2))
+        if abs(best[0] - c2) <= 0.12 * bw:
+            return best[0], best[1]
+    # fused or ambiguous toes: front edge of the toe row at the second metatarsal position
+    keep = keep_specks(toes_f, ball_w)
+    half = max(int(0.03 * bw), 1)
+    lo, hi = int(max(round(c2) - half, 0)), int(min(round(c2) + half + 1, keep.shape[1]))
+    win = keep[:, lo:hi]
+    if win.any():
+        rows = np.flatnonzero(win.any(axis=1))
+        return float(c2), float(rows[-1])
+    if cand:
+        best = min(cand, key=lambda t: abs(t[0] - c2))
+        return best[0], best[1]
+    k = h + 1 if h == 0 else h - 1
+    return tips[k][0], tips[k][1]
 
 
 def analyse_foot(mask: np.ndarray, *, work_px: int = 700) -> FootGeometry:
