@@ -14,7 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui.engines import engine, load
-from ui.state import current_child, format_age, get_store
+from ui.state import format_age, open_page
 from ui.widgets import (
     CATEGORY_WORDS,
     fmt,
@@ -54,11 +54,8 @@ def measure(data: bytes, age_months: int | None, paper: str | None, name: str):
 
 def render() -> None:
     """Render the Footprint page."""
-    st.title("Footprint")
-    store = get_store()
-    child = current_child(store)
+    store, child = open_page("Footprint")
     if child is None:
-        st.warning("Add a child on the Child page first.")
         return
     st.caption(f"Measuring for the selected child, {format_age(child.age_months)} old.")
     fp = engine("vision.footprint", "measure_footprint")

@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from ui.state import current_child, format_age, get_store
+from ui.state import format_age, open_page
 from ui.widgets import guard
 
 # Adult arch-index bands (Cavanagh & Rodgers, J Biomech 1987). Under 36 months the fat pad
@@ -34,14 +34,8 @@ def field(obj, name, default=None):
 
 def render() -> None:
     """Render the History page."""
-    st.title("History")
-    store = get_store()
-    child = current_child(store)
+    store, child = open_page("History", need_store=True)
     if child is None:
-        st.warning("Add a child on the Child page first.")
-        return
-    if store is None:
-        st.info("The history store is not available yet in this build.", icon=":material/construction:")
         return
     st.caption(f"For the selected child, now {format_age(child.age_months)} old.")
     with guard("reading the arch history"):

@@ -13,7 +13,7 @@ from datetime import date
 import streamlit as st
 
 from ui.engines import engine
-from ui.state import current_child, format_age, get_store
+from ui.state import format_age, open_page
 from ui.widgets import guard, history_summary
 
 CSV_TABLES = {"footprints": "Footprint measurements", "exercises": "Exercise checks",
@@ -28,14 +28,8 @@ def _file_stem(alias: str) -> str:
 
 def render() -> None:
     """Render the Report page."""
-    st.title("Report")
-    store = get_store()
-    child = current_child(store)
+    store, child = open_page("Report", need_store=True)
     if child is None:
-        st.warning("Add a child on the Child page first.")
-        return
-    if store is None:
-        st.info("The history store is not available yet in this build.", icon=":material/construction:")
         return
     st.caption(f"For the selected child, {format_age(child.age_months)} old.")
     report = engine("coach.report", "build_report_pdf", "export_csv_bytes")

@@ -13,7 +13,7 @@ from datetime import datetime
 import streamlit as st
 
 from ui.engines import engine
-from ui.state import current_child, format_age, get_store
+from ui.state import format_age, open_page
 from ui.widgets import (
     fmt,
     guard,
@@ -28,11 +28,8 @@ ANSWERS = ["No", "Yes"]
 
 def render() -> None:
     """Render the Routine page."""
-    st.title("Routine")
-    store = get_store()
-    child = current_child(store)
+    store, child = open_page("Routine")
     if child is None:
-        st.warning("Add a child on the Child page first.")
         return
     st.caption(f"For the selected child, {format_age(child.age_months)} old.")
     if not routine_age_ok(child.age_months):

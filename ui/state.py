@@ -119,3 +119,22 @@ def current_child(store=None) -> ChildInfo | None:
             return c
     st.session_state["child_id"] = children[0].id
     return children[0]
+
+
+def open_page(title: str, *, need_store: bool = False):
+    """Start a page: its title, then ``(store, child)`` for the selected child.
+
+    Returns ``(None, None)`` after telling the user what is missing (no child yet, or no
+    history store when the page needs one), so the caller simply returns.
+    """
+    st.title(title)
+    store = get_store()
+    child = current_child(store)
+    if child is None:
+        st.warning("Add a child on the Child page first.")
+        return None, None
+    if need_store and store is None:
+        st.info("The history store is not available in this build.",
+                icon=":material/construction:")
+        return None, None
+    return store, child
