@@ -254,3 +254,60 @@ def test_garbage_masks_give_numbers_or_footprint_error():
         assert 0.0 <= ind.arch_index <= 1.0
         assert np.isfinite([ind.staheli_index, ind.chippaux_smirak_index,
                             ind.clarke_angle_deg, ind.length_px, ind.width_px]).all()
+
+
+# ---------------------------------------------------------------- rotation stability
+
+ROT_ANGLES = (0, 20, 45, 90, 135, 200, 270, 340)
+
+
+def _rotate_nearest(m: np.ndarray, ang: float) -> np.ndarray:
+    """``m`` turned by ``ang`` degrees about the centre of a padded square canvas
+    (nearest neighbour, as a photo of the same print taken at another angle)."""
+    h, w = m.shape
+    d = int(np.hypot(h, w)) + 8
+    big = np.zeros((d, d), np.uint8)
+    big[(d - h) // 2:(d - h) // 2 + h, (d - w) // 2:(d - w) // 2 + w] = m
+    M = cv2.getRotationMatrix2D((d / 2, d / 2), ang, 1.0)
+    return cv2.warpAffine(big, M, (d, d), flags=cv2.INTER_NEAREST) > 0
+
+
+def test_indices_are_stable_under_any_rotation():
+    """Product requirement: turning the photo changes AI, Staheli by <= 0.01, CSI by <= 1 %,
+    never the side; a mirrored print reads as the other side."""
+    from vision.synth.foot_shape import random_shape
+
+    rng = np.random.default_rng(2026)
+    for _ in range(10):
+        s = random_shape(rng)
+        m = rasterise_foot(s, px_per_mm=5.0).full
+        vals = []
+        for ang in ROT_ANGLES:
+            g = analyse_foot(_rotate_nearest(m, ang))
+            assert g.side == s.side, (ang, s)
+            ind = compute_indices(g)
+            vals.append((ind.arch_index, ind.staheli_index, ind.chippaux_smirak_index))
+        spread = np.ptp(np.array(vals), axis=0)
+        assert spread[0] <= 0.01 and spread[1] <= 0.01 and spread[2] <= 1.0, (spread, s)
+        other = "left" if s.side == "right" else "right"
+        assert analyse_foot(m[:, ::-1]).side == other
+        assert analyse_foot(_rotate_nearest(m[::-1], 45)).side == other
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_second_toe_pick_ignores_a_split_hallux(side):
+    """A crease splitting the hallux print in two must not make the hallux's half the
+    'second toe' (the axis would swing by several degrees)."""
+    truth, r = foot_truth(_shape(side=side, arch_level=0.5), px_per_mm=PPM)
+    n, lab, st, cen = cv2.connectedComponentsWithStats(r.toes.astype(np.uint8))
+    k = 1 + int(np.argmax(st[1:, cv2.CC_STAT_AREA]))            # the hallux
+    m = r.full.copy()
+    x = int(round(cen[k][0]))
+    m[:, x - 1:x + 1] &= ~(lab[:, x - 1:x + 1] == k)
+    assert cv2.connectedComponents(m.astype(np.uint8))[0] - 1 == 7
+    for mm in (m, _rotate_nearest(m, 30)):
+        g = analyse_foot(mm)
+        assert g.side == side
+        assert abs(compute_indices(g).arch_index - truth.arch_index) <= 0.005
+    g = analyse_foot(m)
+    assert np.hypot(*np.subtract(g.toe_xy, r.toe_xy)) < 3 * PPM

@@ -16,9 +16,13 @@ of the mask gives the same numbers up to pixel effects):
    bumps on that run-end profile (flat grey opening), and under them the ball front is
    re-drawn from the clean columns beside them. Everything ahead of the ball row and outside
    the ball run is toe; crumbs left between the toes join the toes;
-3. heel centre = centroid of the rear 15 % of the toe-less print; second-toe tip = tip of the
-   toe next to the hallux (toes split at empty columns, front-profile valleys and thickness
-   necks; the hallux is the thicker end piece of the toe row);
+3. heel centre = centroid of the rear 15 % of the toe-less print; second-toe tip = most
+   distal point of the toe piece nearest the second metatarsal position (0.38 ball widths in
+   from the medial border of the ball row; the hallux, the thicker end piece of the toe row,
+   gives the medial side), or the toe row's front edge there when no piece is near it (toes
+   split at empty columns, front-profile valleys and thickness necks). The pick depends on
+   positions relative to the ball, not on the number of pieces, so it survives rotation and
+   a hallux print split in two;
 4. repeat 2-3 in the frame of the new axis until it stops turning (at most 3 passes);
 5. side: the hallux, the toe-row and ball-front obliquity, and the arch concavity all sit
    medially; ``side_confidence`` is their weighted agreement (0..1).
