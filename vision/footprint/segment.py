@@ -17,7 +17,10 @@ Method
 2. Of three darkening measures (grey, brightest channel, colour distance) the one with the
    best Otsu separability is kept, smoothed at the texture scale (grid-mat crosshatch and
    wet-print blotches become a density), then thresholded with hysteresis (Otsu, half Otsu)
-   so faint midfoot contact attached to the print is kept.
+   so faint midfoot contact attached to the print is kept. A print fainter than
+   ``_MIN_SEPARATION`` (a wet print a few grey levels darker than the paper) is still
+   accepted when it stands well above the paper's noise and its dark class is a blob inside
+   the sheet, not a band along the border (the residue of uneven light on blank paper).
 3. Morphology scaled to the print: closing fills the crosshatch, hole filling, opening
    removes pen lines and printed rules; thin, tiny or border-spanning parts are dropped.
 4. Grouping: large parts are foot bodies (a high-arched foot may give two: heel and forefoot,
@@ -51,6 +54,9 @@ _BORDER_BAND_FRAC = 0.06        # of foot length: band along the picture's borde
 _MERGE_ELONGATION = 2.2         # union of heel and forefoot parts is at least this long
 _TOE_REACH = 0.08               # toes lie within this fraction of the foot length
 _MIN_SEPARATION = 0.035         # darkening (fraction of paper brightness) print vs paper
+_MIN_FAINT_SEPARATION = 0.016   # a fainter print (wet print, 4-8 grey levels) is accepted...
+_FAINT_NOISE_RATIO = 4.0        # ... when it stands this far above the paper's own noise
+_FAINT_BORDER_SHARE = 0.05      # ... and its darkest part keeps off the sheet's border
 
 
 class NoPrintFound(Exception):
@@ -179,6 +185,46 @@ def _texture_gain(feat: np.ndarray, raw: np.ndarray, close_k: np.ndarray, sigma:
     return float(np.median(closed[fg]) / max(float(np.median(raw[fg])), 1e-6)), closed
 
 
+def _faint_print(dens: np.ndarray, valid: np.ndarray | None, vals: np.ndarray, th: float,
+                 sep: float) -> bool:
+    """A faint print (a wet print photographed in soft light darkens the paper by a few grey
+    levels) is told from blank paper with uneven light by where its dark class lies: a
+    print is a blob well inside the sheet, standing clear of the paper's own noise; the
+    residue of a lighting gradient or a shadow is a band along the sheet's border."""
+    if sep < _MIN_FAINT_SEPARATION:
+        return False
+    paper = vals[vals <= th]
+    noise = 1.4826 * float(np.median(np.abs(paper - np.median(paper))))
+    if sep < _FAINT_NOISE_RATIO * max(noise, 1e-6):
+        return False
+    dark = (dens > th).astype(np.uint8)
+    inside = np.ones(dens.shape, np.uint8) if valid is None else valid.astype(np.uint8)
+    dark &= inside
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    if n < 2:
+        return False
+    band = max(2, int(round(0.03 * max(dens.shape))))
+    ring = cv2.erode(np.pad(inside, 1), _disk(band))[1:-1, 1:-1] == 0
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    order = 1 + np.argsort(-areas)[:6]
+    interior = [int(stats[k, cv2.CC_STAT_AREA]) for k in order
+                if float(ring[lab == k].mean()) <= _FAINT_BORDER_SHARE]
+    return bool(interior) and max(interior) >= max(0.5 * float(areas.max()),
+                                                   0.005 * float(inside.sum()))
+
+
+def _faint_print_raw(dens: np.ndarray, valid: np.ndarray | None) -> bool:
+    """:func:`_faint_print` on the density before the crosshatch closing (a closing
+    can join a faint print to a shadow along the sheet's border)."""
+    vals = dens[valid] if valid is not None else dens.ravel()
+    th, _ = _separability(vals)
+    fg = vals[vals > th]
+    if not fg.size:
+        return False
+    sep = float(np.median(fg) - np.median(vals[vals <= th]))
+    return _faint_print(dens, valid, vals, th, sep)
+
+
 def _binarise(image: np.ndarray, valid: np.ndarray | None, polarity: str
               ) -> tuple[np.ndarray, float, str, bool]:
     """Best darkening map, smoothed to a density, hysteresis-thresholded.
@@ -208,6 +254,7 @@ def _binarise(image: np.ndarray, valid: np.ndarray | None, polarity: str
         if best is None or score > best[0]:
             best = (score, name, dens, feat, sep)
     _, name, dens, feat, sep = best
+    raw = dens
     gain, closed = _texture_gain(feat, dens, _disk(_TEXTURE_CLOSE_FRAC * side), sigma)
     textured = gain > _TEXTURE_GAIN
     if textured:
@@ -216,7 +263,8 @@ def _binarise(image: np.ndarray, valid: np.ndarray | None, polarity: str
     th, _ = _separability(vals)
     fg = vals[vals > th]
     sep = float(np.median(fg) - np.median(vals[vals <= th])) if fg.size else 0.0
-    if sep < _MIN_SEPARATION:
+    if sep < _MIN_SEPARATION and not (_faint_print(dens, hvalid, vals, th, sep)
+                                      or (textured and _faint_print_raw(raw, hvalid))):
         raise NoPrintFound(f"no print darker than the paper (contrast {sep:.3f})")
     # hysteresis low threshold: half Otsu, raised above the paper's own mottling (kraft,
     # cardboard) so that faint contact joins the print but paper blotches do not
