@@ -94,6 +94,20 @@ def match_reps(pred, truth_reps, key=lambda r: (r["start_s"], r["end_s"])):
 
 
 # ------------------------------------------------------------------------------------------
+
+def timed_analyse(res: dict, seed: int, tr, exercise: str):
+    """Run one analysis, adding its time and count to ``res``; an exception is recorded in
+    ``res["errors"]`` and gives None, so one broken trace never stops the evaluation."""
+    t0 = time.perf_counter()
+    try:
+        rep = analyse(tr, exercise)
+    except Exception as exc:  # noqa: BLE001
+        res["errors"].append((seed, repr(exc), traceback.format_exc(limit=2)))
+        return None
+    res["t_total"] += time.perf_counter() - t0
+    res["traces"] += 1
+    return rep
+
 def seeds_for(n, offset=0):
     return range(offset, offset + n)
 
@@ -103,14 +117,9 @@ def eval_squat(n, offset=0):
                clean_with_fault=0, side_ok=0, side_n=0, failures=[], t_total=0.0, knee_err=[])
     for seed in seeds_for(n, offset):
         tr, truth = H.squat(seed, heel_lift=(seed % 2 == 0))
-        t0 = time.perf_counter()
-        try:
-            rep = analyse(tr, "squat")
-        except Exception as exc:  # noqa: BLE001
-            res["errors"].append((seed, repr(exc), traceback.format_exc(limit=2)))
+        rep = timed_analyse(res, seed, tr, "squat")
+        if rep is None:
             continue
-        res["t_total"] += time.perf_counter() - t0
-        res["traces"] += 1
         n_pred = len(rep.reps)
         if n_pred == truth["n_reps"]:
             res["count_ok"] += 1
@@ -198,14 +207,9 @@ def eval_walk(n, offset=0):
     for seed in seeds_for(n, offset):
         style = styles[seed % 3]
         tr, truth = H.walk(seed, style=style)
-        t0 = time.perf_counter()
-        try:
-            rep = analyse(tr, "walk")
-        except Exception as exc:  # noqa: BLE001
-            res["errors"].append((seed, repr(exc), traceback.format_exc(limit=2)))
+        rep = timed_analyse(res, seed, tr, "walk")
+        if rep is None:
             continue
-        res["t_total"] += time.perf_counter() - t0
-        res["traces"] += 1
         tip_f = _faults(rep, "tiptoe")
         pred_walk = bool(tip_f) or any("tiptoe" in r.faults for r in rep.reps)
         true_walk = style != "heel"
@@ -280,14 +284,9 @@ def eval_leg_raise(n, offset=0):
     for seed in seeds_for(n, offset):
         knee = "straight" if seed % 2 == 0 else "bent"
         tr, truth = H.leg_raise(seed, knee=knee)
-        t0 = time.perf_counter()
-        try:
-            rep = analyse(tr, "leg-raise")
-        except Exception as exc:  # noqa: BLE001
-            res["errors"].append((seed, repr(exc), traceback.format_exc(limit=2)))
+        rep = timed_analyse(res, seed, tr, "leg-raise")
+        if rep is None:
             continue
-        res["t_total"] += time.perf_counter() - t0
-        res["traces"] += 1
         n_pred = len(rep.reps)
         ok = n_pred == truth["n_reps"]
         res["count_ok"] += ok
@@ -331,14 +330,9 @@ def eval_heel_raise(n, offset=0):
                rise_err=[])
     for seed in seeds_for(n, offset):
         tr, truth = H.heel_raise(seed)
-        t0 = time.perf_counter()
-        try:
-            rep = analyse(tr, "heel-raise")
-        except Exception as exc:  # noqa: BLE001
-            res["errors"].append((seed, repr(exc), traceback.format_exc(limit=2)))
+        rep = timed_analyse(res, seed, tr, "heel-raise")
+        if rep is None:
             continue
-        res["t_total"] += time.perf_counter() - t0
-        res["traces"] += 1
         n_pred = len(rep.reps)
         ok = n_pred == truth["n_reps"]
         res["count_ok"] += ok
