@@ -18,8 +18,8 @@ import importlib
 _EXPORTS = {
     "coach.knowledge": ("AgeBand", "Knowledge", "MAX_AGE_MONTHS", "RepRange", "Technique",
                         "band_for_age", "load_knowledge"),
-    "coach.plan": ("Adaptation", "Assessments", "ExerciseFinding", "FootReading", "Plan",
-                   "PlanStep", "build_plan"),
+    "coach.assessments": ("Assessments", "ExerciseFinding", "FootReading"),
+    "coach.plan": ("Adaptation", "Plan", "PlanStep", "build_plan"),
     "coach.screening": ("NOT_SCREENED", "QUESTION_IDS", "QUESTIONS", "ScreeningOutcome",
                         "ScreeningQuestion", "answers_from_items", "screen"),
     "coach.store": ("HistoryStore", "Child", "TrendPoint", "FootprintEntry", "ExerciseEntry",

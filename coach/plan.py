@@ -25,10 +25,11 @@ Adaptations (:class:`Assessments` from footprint and exercise JSON; thresholds i
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from coach.assessments import Assessments, ExerciseFinding, FootReading
 from coach.knowledge import (
     AdaptationRule,
     AgeBand,
@@ -39,6 +40,9 @@ from coach.knowledge import (
     load_knowledge,
 )
 from coach.screening import NOT_SCREENED, ScreeningOutcome
+
+__all__ = ["Adaptation", "Assessments", "ExerciseFinding", "FootReading", "Plan", "PlanStep",
+           "build_plan"]
 
 PlanStatus = Literal["ok", "postponed", "refused"]
 QUALITY_MIN = 0.5          # below this footprint quality score a print is not used
@@ -130,95 +134,6 @@ class Plan:
         }
 
 
-# ------------------------------------------------------------------------- assessments
-
-@dataclass(frozen=True)
-class FootReading:
-    """One foot from a footprint result (``footcoach footprint --json``)."""
-
-    side: str
-    arch_index: float
-    staheli_index: float
-    chippaux_smirak_index: float      # %
-    category: str                     # adult arch-index band, not used for children
-    quality_score: float              # 0..1
-    age_months: float | None = None   # age when the print was taken, if known
-
-
-@dataclass(frozen=True)
-class ExerciseFinding:
-    """One exercise report (``footcoach exercise --json``), reduced to its fault codes."""
-
-    exercise: str
-    verdict: str
-    fault_codes: tuple[str, ...]
-    age_months: float | None = None
-
-
-def _num(obj: Mapping, key: str, where: str) -> float:
-    value = obj.get(key)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{where}: '{key}' must be a number, got {value!r}")
-    return float(value)
-
-
-def _items(data: Any, what: str) -> list[Mapping]:
-    items = data if isinstance(data, list) else [data]
-    for i, item in enumerate(items):
-        if not isinstance(item, Mapping):
-            raise ValueError(f"{what} {i}: expected a JSON object, got {type(item).__name__}")
-    return items
-
-
-@dataclass(frozen=True)
-class Assessments:
-    """Measurements that adapt a plan. Combine several with :meth:`merged`."""
-
-    feet: tuple[FootReading, ...] = ()
-    exercises: tuple[ExerciseFinding, ...] = ()
-
-    @classmethod
-    def from_footprint(cls, data: Any, *, age_months: float | None = None) -> Assessments:
-        """From footprint JSON: one result object or the CLI's array of them. Images with
-        ``ok: false`` are skipped. ``age_months`` is the age when the print was taken."""
-        age = None if age_months is None else check_age(age_months)
-        feet = []
-        for i, item in enumerate(_items(data, "footprint result")):
-            if not item.get("ok", False):
-                continue
-            for j, foot in enumerate(item.get("feet") or []):
-                where = f"footprint result {i}, foot {j}"
-                if not isinstance(foot, Mapping) or foot.get("side") not in ("left", "right"):
-                    raise ValueError(f"{where}: needs 'side' left or right")
-                quality = foot.get("quality") or {}
-                feet.append(FootReading(
-                    foot["side"], _num(foot, "arch_index", where),
-                    _num(foot, "staheli_index", where),
-                    _num(foot, "chippaux_smirak_index", where),
-                    str(foot.get("category", "")),
-                    _num(quality, "score", where + " quality") if quality else 1.0, age))
-        return cls(feet=tuple(feet))
-
-    @classmethod
-    def from_exercise(cls, data: Any, *, age_months: float | None = None) -> Assessments:
-        """From exercise report JSON (one report or a list of them)."""
-        age = None if age_months is None else check_age(age_months)
-        found = []
-        for i, item in enumerate(_items(data, "exercise report")):
-            if "exercise" not in item or "verdict" not in item:
-                raise ValueError(f"exercise report {i}: needs 'exercise' and 'verdict'")
-            codes = [f.get("code") for f in item.get("faults") or [] if isinstance(f, Mapping)]
-            for rep in item.get("reps") or []:
-                if isinstance(rep, Mapping):
-                    codes.extend(rep.get("faults") or [])
-            found.append(ExerciseFinding(str(item["exercise"]), str(item["verdict"]),
-                                         tuple(dict.fromkeys(c for c in codes if c)), age))
-        return cls(exercises=tuple(found))
-
-    def merged(self, other: Assessments) -> Assessments:
-        return Assessments(self.feet + other.feet, self.exercises + other.exercises)
-
-
 # ------------------------------------------------------------------------- steps
 
 def _plan_step(step: BandStep, *, rule: AdaptationRule | None = None) -> PlanStep:
@@ -264,23 +179,27 @@ def _adaptation(rule_id: str, **fields: Any) -> Adaptation:
 def _flat_detail(foot: FootReading, age_months: float) -> str | None:
     """Which age-specific flat-foot cut-off (Banwell 2018) the print crosses, in words.
 
-    Under 72 months the 3-6 year cut-offs apply (Staheli > 1.07, Chippaux-Smirak > 62.7 %);
-    from 72 months the 6-9 year ones (Staheli >= 1.28, Chippaux-Smirak > 59 %). Either
+    The cut-offs are the footprint reading's own table
+    (:data:`vision.footprint.reading.FLAT_CUTOFFS`): 3-6 years Staheli > 1.07 or
+    Chippaux-Smirak > 62.7 %, 6-9 years Staheli >= 1.28 or Chippaux-Smirak > 59 %. Either
     index crossing its cut-off counts: the added exercises are harmless, so we err towards
     adding them.
     """
-    if age_months < 72:
-        sai_flat, csi_cut, ages = foot.staheli_index > 1.07, 62.7, "3-6 years"
-        sai_text = "above the cut-off of 1.07"
-    else:
-        sai_flat, csi_cut, ages = foot.staheli_index >= 1.28, 59.0, "6-9 years"
-        sai_text = "at or above the cut-off of 1.28"
+    # Imported here: the vision package pulls in OpenCV, which the plan alone does not need.
+    from vision.footprint.reading import flat_cutoffs
+
+    cut = flat_cutoffs(age_months)
+    if cut is None:
+        return None
     hits = []
-    if sai_flat:
-        hits.append(f"Staheli index {foot.staheli_index:.2f}, {sai_text} for {ages}")
-    if foot.chippaux_smirak_index > csi_cut:
+    if cut.staheli_flat(foot.staheli_index):
+        relation = "at or above" if cut.staheli_inclusive else "above"
+        hits.append(f"Staheli index {foot.staheli_index:.2f}, {relation} the cut-off of "
+                    f"{cut.staheli:g} for {cut.ages}")
+    if cut.csi_flat(foot.chippaux_smirak_index):
+        relation = "at or above" if cut.csi_inclusive else "above"
         hits.append(f"Chippaux-Smirak index {foot.chippaux_smirak_index:.1f} %, "
-                    f"above the cut-off of {csi_cut:g} % for {ages}")
+                    f"{relation} the cut-off of {cut.csi_pct:g} % for {cut.ages}")
     return "; ".join(hits) or None
 
 

@@ -312,3 +312,25 @@ def test_leg_raise_form_gives_advice_only(code):
     plan = build_plan(5, OK, Assessments.from_exercise(report("leg-raise", code)))
     assert [a.rule for a in plan.adaptations] == ["leg_lift_form"]
     assert plan.total_minutes == 4
+
+
+# One cut-off table (vision.footprint.reading.FLAT_CUTOFFS) drives both the footprint's age
+# reading and the plan's arch exercises: at each cut-off value, and just past it, the two agree.
+@pytest.mark.parametrize("age, sai, csi, flat", [
+    (48, 1.07, 40.0, False), (48, 1.08, 40.0, True),        # 3-6 y: Staheli > 1.07
+    (48, 0.8, 62.7, False), (48, 0.8, 62.8, True),          # 3-6 y: CSI > 62.7 %
+    (80, 1.27, 40.0, False), (80, 1.28, 40.0, True),        # 6-9 y: Staheli >= 1.28
+    (80, 0.8, 59.0, False), (80, 0.8, 59.1, True),          # 6-9 y: CSI > 59 %
+    (71.9, 1.10, 40.0, True), (72, 1.10, 40.0, False),      # band edge at 72 months
+])
+def test_plan_and_reading_share_flat_cutoffs(age, sai, csi, flat):
+    from vision.footprint.indices import FootIndices
+    from vision.footprint.reading import age_reading
+
+    plan = build_plan(age, OK, Assessments.from_footprint(
+        print_json(foot("left", sai=sai, csi=csi)), age_months=age))
+    assert ("flat_after_3" in [a.rule for a in plan.adaptations]) is flat
+    fields = {f: 0.0 for f in FootIndices.__dataclass_fields__}
+    fields.update(arch_index=0.24, staheli_index=sai, chippaux_smirak_index=csi)
+    text = age_reading(FootIndices(**fields), age)
+    assert ("within the usual range" not in text) is flat

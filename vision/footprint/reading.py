@@ -7,6 +7,7 @@ describes a measurement; it is never a diagnosis, and each sentence names its so
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from vision.footprint.result import Category
@@ -14,11 +15,57 @@ from vision.footprint.result import Category
 if TYPE_CHECKING:  # pragma: no cover
     from vision.footprint.indices import FootIndices
 
-__all__ = ["categorise", "age_reading", "HIGH_ARCH_MAX", "FLAT_ARCH_MIN"]
+__all__ = ["categorise", "age_reading", "flat_cutoffs", "FlatCutoffs", "FLAT_CUTOFFS",
+           "HIGH_ARCH_MAX", "FLAT_ARCH_MIN"]
 
 #: Adult arch-index bands (Cavanagh & Rodgers, J Biomech 1987).
 HIGH_ARCH_MAX = 0.21
 FLAT_ARCH_MIN = 0.26
+
+
+
+@dataclass(frozen=True)
+class FlatCutoffs:
+    """Children's cut-offs for a flat-looking print over one age range (Banwell et al. 2018).
+
+    A print looks flat when either index crosses its cut-off. ``staheli`` is None where the
+    review gives no Staheli cut-off; ``*_inclusive`` says whether the cut-off value itself
+    counts as flat. Ages are months, lower edge inclusive, upper edge exclusive; the
+    Chippaux-Smirak cut-off is in %.
+    """
+
+    ages: str
+    from_months: float
+    to_months: float
+    staheli: float | None
+    staheli_inclusive: bool
+    csi_pct: float
+    csi_inclusive: bool
+
+    def staheli_flat(self, staheli: float) -> bool:
+        """True when the Staheli index crosses this range's cut-off."""
+        if self.staheli is None:
+            return False
+        return staheli >= self.staheli if self.staheli_inclusive else staheli > self.staheli
+
+    def csi_flat(self, csi_pct: float) -> bool:
+        """True when the Chippaux-Smirak index (%) crosses this range's cut-off."""
+        return csi_pct >= self.csi_pct if self.csi_inclusive else csi_pct > self.csi_pct
+
+
+#: The one table of children's flat-print cut-offs; the coach's plan reads it too.
+FLAT_CUTOFFS = (
+    FlatCutoffs("3 to 6 years", 36.0, 72.0, 1.07, False, 62.7, False),
+    FlatCutoffs("6 to 9 years", 72.0, 108.0, 1.28, True, 59.0, False),
+    FlatCutoffs("9 to 16 years", 108.0, 192.0, None, False, 40.0, True),
+)
+
+
+def flat_cutoffs(age_months: float) -> FlatCutoffs | None:
+    """The cut-offs for a child of ``age_months``; None under 36 months (no label yet) and
+    from 192 months (the adult arch-index bands apply)."""
+    return next((c for c in FLAT_CUTOFFS if c.from_months <= age_months < c.to_months), None)
+
 
 _CR = "Cavanagh & Rodgers 1987 (adult arch-index bands)"
 _BANWELL = "Banwell et al. 2018 (systematic review of children's reference values)"
@@ -64,7 +111,8 @@ def _adult(ai: float) -> str:
 
 
 def _child_3_6(staheli: float, csi: float) -> str:
-    flat = staheli > 1.07 or csi > 62.7
+    cut = FLAT_CUTOFFS[0]
+    flat = cut.staheli_flat(staheli) or cut.csi_flat(csi)
     what = ("above the children's cut-off for a flat-looking print (Staheli above 1.07 or "
             "Chippaux-Smirak above 62.7 %)" if flat else
             "within the usual range for this age (Staheli up to 1.07, Chippaux-Smirak up to "
@@ -76,7 +124,8 @@ def _child_3_6(staheli: float, csi: float) -> str:
 
 
 def _child_6_9(staheli: float, csi: float) -> str:
-    flat = staheli >= 1.28 or csi > 59.0
+    cut = FLAT_CUTOFFS[1]
+    flat = cut.staheli_flat(staheli) or cut.csi_flat(csi)
     what = ("above the cut-off for a flat-looking print (Staheli 1.28 or more, or "
             "Chippaux-Smirak above 59 %)" if flat else
             "within the usual range for this age (Staheli below 1.28, Chippaux-Smirak up to "
@@ -86,7 +135,7 @@ def _child_6_9(staheli: float, csi: float) -> str:
 
 
 def _child_9_16(csi: float) -> str:
-    flat = csi >= 40.0
+    flat = FLAT_CUTOFFS[2].csi_flat(csi)
     what = ("at or above the 40 % cut-off for a flat-looking print" if flat else
             "below the 40 % cut-off for a flat-looking print")
     return (f"Chippaux-Smirak {csi:.0f} % is {what}, using {_BANWELL} for 9 to 16 years. "
