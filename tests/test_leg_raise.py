@@ -86,3 +86,26 @@ def test_rep_peak_is_not_the_noisiest_frame():
     assert abs(np.mean(bias_rob)) < 0.5 * np.mean(bias_max)     # at least halves the bias
     rounded = 10 + 80 * np.sin(np.pi * t / 4)
     assert abs(leg_raise.rep_peak(rounded, fps) - 90) < 0.5
+
+
+def test_far_shoulder_dropping_out_at_the_peaks_does_not_tilt_the_trunk():
+    """The occluded far shoulder lost for the middle half of every rep: a midpoint of the
+    three remaining shoulder/hip landmarks would tilt the trunk line (up to 6 deg low);
+    the near side's line, turned by its usual angle to the mid line, keeps the peaks where
+    they are with every landmark seen."""
+    for seed in range(6):
+        tr, truth = leg_raise_trace(3, peak_hip_flexion_deg=[50, 70, 90], legs="both",
+                                    seed=seed, facing=["left", "right"][seed % 2],
+                                    noise_px=0.5, fill=0.7)
+        far = 12 if truth["near_side"] == "left" else 11        # BlazePose shoulders
+        pose = tr.pose.copy()
+        for a, b in truth["rep_frames"]:
+            q = (b - a) // 4
+            pose[a + q:b - q, far, 3] = 0.2
+        lost = type(tr)(fps=tr.fps, width=tr.width, height=tr.height, t=tr.t, pose=pose,
+                        hands=tr.hands, source=tr.source)
+        seen = [r.metrics["peak_hip_flexion_deg"] for r in leg_raise.analyse(tr).reps]
+        got = [r.metrics["peak_hip_flexion_deg"] for r in leg_raise.analyse(lost).reps]
+        assert len(got) == 3
+        np.testing.assert_allclose(got, seen, atol=0.5)
+        np.testing.assert_allclose(got, truth["peak_hip_flexion_deg"], atol=3.0)

@@ -157,3 +157,31 @@ def test_massage_lifts_keep_the_stroke_count_and_leave_the_foot():
     heel = tr.pose[mid, 30, :2]
     tips = [h.landmarks[8, :2] for h in tr.hands[mid]]
     assert tips and max(float(np.hypot(*((t - heel) * [tr.aspect, 1]))) for t in tips) > 0.09
+
+
+def test_heel_raise_quick_re_raise_and_spike_truth():
+    _, truth = heel_raise_trace(3, rise_frac_foot=0.3, hold_s=1.0, rest_s=0.0, seed=3)
+    rise, frames = truth["heel_rise_frac_foot"], truth["rep_frames"]
+    for (_, b), (a, _) in zip(frames[:-1], frames[1:], strict=True):
+        assert a == b + 1 and rise[b] == pytest.approx(0.0, abs=1e-9)   # touch, no rest
+        assert rise[a] == pytest.approx(0.0, abs=1e-9)
+    _, rested = heel_raise_trace(3, rise_frac_foot=0.3, hold_s=1.0, rest_s=0.5, seed=3)
+    fr = rested["rep_frames"]
+    assert [a - b - 1 for (_, b), (a, _) in zip(fr[:-1], fr[1:], strict=True)] == [15, 15]
+    plain, p_truth = heel_raise_trace(2, rise_frac_foot=0.3, hold_s=1.0, seed=7, noise_px=0.0,
+                                      far_foot_wander=0.0)
+    spiky, s_truth = heel_raise_trace(2, rise_frac_foot=0.3, hold_s=1.0, seed=7, noise_px=0.0,
+                                      far_foot_wander=0.0,
+                                      spikes={"frames": 2})
+    np.testing.assert_array_equal(s_truth["heel_rise_frac_foot"], p_truth["heel_rise_frac_foot"])
+    moved = np.flatnonzero(np.any(np.abs(spiky.pose[..., 1] - plain.pose[..., 1]) > 1e-9, axis=1))
+    glitch = sorted(i for a, b in s_truth["spikes"] for i in range(round(a * 30), round(b * 30) + 1))
+    assert moved.tolist() == glitch and len(s_truth["spikes"]) == 2
+    changed = np.flatnonzero(np.any(np.abs(spiky.pose[..., 1] - plain.pose[..., 1]) > 1e-9, axis=0))
+    assert changed.tolist() == [29, 30]           # only the heels jump ...
+    i = moved[0]
+    foot = np.hypot(*(plain.pose[i, 31, :2] - plain.pose[i, 29, :2]) * [plain.width, plain.height])
+    drop = (spiky.pose[i, 29, 1] - plain.pose[i, 29, 1]) * plain.height
+    assert 0.15 * foot < drop < 0.45 * foot       # ... down by about the rise (0.3 foot)
+    with pytest.raises(ValueError, match="hold"):
+        heel_raise_trace(1, hold_s=0.0, spikes={"frames": 2})

@@ -186,3 +186,27 @@ def test_one_far_foot_tiptoe_reading_does_not_make_a_tiptoe_walk():
     # a far step whose contact and stance both clearly say tiptoe is enough alone
     clear = _step(1.5, side="right", vis=0.72, other=0.92, contact=0.4, stance=0.35)
     assert any(s.tiptoe for s in _walk_tiptoe(heel + [clear])[0])
+
+
+def _landing(heel_y, toe_y):
+    n = len(heel_y)
+    return {"heel_y": np.asarray(heel_y, float), "toe_y": np.asarray(toe_y, float),
+            "seen": np.ones(n, bool)}
+
+
+def test_touch_down_is_read_when_the_first_part_of_the_foot_lands():
+    """The swing ends (frame 20) when the foot stops moving forward, but a closing step's
+    heel lands earlier (frame 16) and the foot then rocks onto its forefoot: the initial
+    contact is read at the heel strike. The toe resting on the floor at the start of the
+    swing (toe-off) is not a landing. A toe-first landing is found the same way."""
+    from vision.exercises.walk_steps import touch_down
+    ramp = np.interp(np.arange(40), [12, 16], [9.5, 10.0])          # image y grows down
+    toe = np.where(np.arange(40) <= 8, 10.0, np.interp(np.arange(40), [17, 20], [9.6, 10.0]))
+    assert touch_down(_landing(ramp, toe), 0, 20, 39, fps=30.0) == 16
+    heel_up = np.interp(np.arange(40), [17, 20], [9.4, 9.7])          # tiptoe: heel stays up
+    toe_first = np.interp(np.arange(40), [12, 16], [9.6, 10.0])
+    f = _landing(heel_up, toe_first)
+    i = touch_down(f, 0, 20, 39, fps=30.0)
+    assert i == 16 and f["toe_y"][i] - f["heel_y"][i] > 0.2             # heel above the toe
+    down = np.r_[np.full(20, 9.0), np.full(20, 10.0)]               # flat landing at 20
+    assert touch_down(_landing(down, down), 0, 20, 39, fps=30.0) == 20  # nothing earlier

@@ -51,7 +51,9 @@ def hysteresis_reps(x: np.ndarray, *, enter: float, leave: float, fps: float,
     ``baseline`` (median of the resting frames when None) is dropped (a wobble). A NaN
     run longer than ``max_gap_s`` inside a rep cancels it. A rep must be seen to begin from
     rest: one cut by the start or the end of the trace, or begun while the person was not
-    seen, is dropped, or kept marked ``complete=False`` with ``edges=True``.
+    seen, is dropped, or kept marked ``complete=False`` with ``edges=True``. A rest seen
+    just before a gap of at most ``max_gap_s`` counts (the rep began during the dropout;
+    its start is that last resting frame).
 
     Reps done back to back without returning all the way past ``leave`` are split: inside
     one hysteresis interval, each extreme whose prominence (the return on its shallower
@@ -74,7 +76,7 @@ def hysteresis_reps(x: np.ndarray, *, enter: float, leave: float, fps: float,
     long_gap = _long_gaps(finite, max_gap_s * fps)
     out: list[RepInterval] = []
     inside, start, first = False, 0, True
-    args = (finite, lv, base, fps, min_duration_s, min_amplitude, direction)
+    args = (finite, long_gap, lv, base, fps, min_duration_s, min_amplitude, direction)
     idx = np.flatnonzero(finite | long_gap)
     for i in idx:
         if long_gap[i]:
@@ -140,9 +142,11 @@ def _split(s, rep: RepInterval, frac: float, min_prominence: float, base, fps, m
     return parts
 
 
-def _make_rep(s, start, stop, finite, lv, base, fps, min_dur, min_amp, direction):
-    a = start       # walk back to the last resting frame (not across missing frames)
-    while a > 0 and finite[a - 1] and not s[a - 1] > lv:
+def _make_rep(s, start, stop, finite, long_gap, lv, base, fps, min_dur, min_amp, direction):
+    # walk back to the last resting frame, across short gaps (the person seen at rest just
+    # before a brief dropout began the rep from rest) but not across long ones
+    a = start
+    while a > 0 and not long_gap[a - 1] and not (finite[a - 1] and s[a - 1] > lv):
         a -= 1
     if a > 0 and finite[a - 1]:
         a -= 1
@@ -302,15 +306,18 @@ def local_baseline(x: np.ndarray, rest: np.ndarray, *, fps: float, window_s: flo
 
 
 def heel_rise_frac_foot(sig: Signals, side: str, foot_len: float, *, rest: np.ndarray,
-                        cutoff_hz: float = 2.0) -> np.ndarray:
+                        cutoff_hz: float = 2.0, agree: str = "min") -> np.ndarray:
     """(n,) heel rise above its resting position, in foot lengths (0 = flat).
 
-    Two measures must agree, so the smaller is returned: the heel's height above the foot
-    index (image vertical) and the heel's own height, each relative to a local baseline
-    from ``rest`` frames (see :func:`local_baseline`). A real heel lift raises both; a
-    jittering toe landmark or a moving camera raises only one.
+    Two measures: the heel's height above the foot index (image vertical) and the heel's
+    own height, each relative to a local baseline from ``rest`` frames (see
+    :func:`local_baseline`). A real heel lift raises both; a jittering toe landmark or a
+    moving camera raises only one. ``agree="min"`` returns the smaller (risen: both say
+    so), ``"max"`` the larger (down again: both say so).
     """
     from vision.pose.signals import smooth_zero_phase
+    if agree not in ("min", "max"):
+        raise ValueError(f"agree must be 'min' or 'max', got {agree!r}")
     heel = sig.side(side, "heel")[:, 1]
     toe = sig.side(side, "toe")[:, 1]
     y = smooth_zero_phase(np.stack([heel, toe], 1), fps=sig.fps, cutoff_hz=cutoff_hz)
@@ -320,7 +327,9 @@ def heel_rise_frac_foot(sig: Signals, side: str, foot_len: float, *, rest: np.nd
         rest = rel <= np.nanpercentile(rel, 20)     # never at rest: the lowest heel frames
     rel_rise = rel - local_baseline(rel, rest, fps=sig.fps)
     abs_rise = ab - local_baseline(ab, rest, fps=sig.fps)
-    return np.fmin(rel_rise, abs_rise) if np.isfinite(abs_rise).any() else rel_rise
+    if not np.isfinite(abs_rise).any():
+        return rel_rise
+    return np.fmin(rel_rise, abs_rise) if agree == "min" else np.fmax(rel_rise, abs_rise)
 
 
 def sustained_max(x: np.ndarray, *, fps: float, min_s: float = 0.15) -> float:

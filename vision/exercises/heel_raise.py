@@ -9,9 +9,21 @@ own height, each against a baseline from nearby resting frames; the smaller coun
 mean is used and the lower heel must reach ``BOTH_FEET_SHARE`` of it, so lifting one foot
 (ankle circles, a step) is not a raise; otherwise the better-seen foot alone.
 
-Reps by hysteresis: up when the rise passes ``ENTER_FRAC_FOOT``, down when it falls below
-``LEAVE_FRAC_FOOT``, peaking at ``MIN_PEAK_FRAC_FOOT`` or more. A rep must also lift the
-body: the hips by ``MIN_HIP_SHARE`` to ``MAX_HIP_SHARE`` of the heel rise, and the hips and
+Reps. A raise begins when the heels rise past ``ENTER_FRAC_FOOT`` and **ends only when
+the heels are back at the floor**: the rise falls below ``min(floor, LEAVE_SHARE x the
+peak)`` -- ``floor`` is ``LEAVE_FRAC_FOOT``, or ``NOISE_K`` times the noise of the rise if
+larger (robust noise estimate, :func:`rise_noise`, capped below the entry level) -- and
+stays under half the peak for at least ``MIN_DIP_S`` (0.25 s). Lowering the heels to the
+floor and rising again takes that long even when done briskly; a dip that stays well above
+the floor (the heels sinking a little, a wobble) or a one- or two-frame tracker glitch
+does not, so it stays part of the same rep. "Back at the floor" is read on the measure
+that reads higher (the heel's height above the toe or its own height, 4 Hz low-pass) so
+one landmark jittering down does not end a raise, while the rise itself (both measures
+agree, 2 Hz) must reach ``MIN_PEAK_FRAC_FOOT``; a rep lasts at least ``MIN_REP_S``. A
+raise begun during a short dropout (at most 0.5 s) right after the heels were seen down
+counts as seen from rest.
+
+A rep must also lift the body: the hips by ``MIN_HIP_SHARE`` to ``MAX_HIP_SHARE`` of the heel rise, and the hips and
 the ankle together by ``MIN_BODY_SHARE`` of it. Rising on the toes turns the foot about the
 ball, so the ankle rises by 0.5-0.85 of the heel rise (its distance to the ball over the
 heel's, less the drop of its height above the heel as the foot tilts), and the hips by less
@@ -23,19 +35,22 @@ still, standing up lifts them far more. The toes must stay down (rise at most ``
 rep's peak (after a 1.5 Hz low-pass).
 
 Heel lift during the hold (fault ``heel_lift``, DESIGN.md). Read here as *the heels sinking
-while they should be held up*: inside one raise (the heels never back to rest, i.e. the rise
-stays above ``LEAVE_FRAC_FOOT``), after a hold of at least ``SAG_MIN_HOLD_S`` at
-``HOLD_SHARE`` of the peak so far, the rise (3 Hz low-pass) falls below ``SAG_SHARE`` (50 %)
+while they should be held up*: inside one raise (the heels never back at the floor, see
+above), after a hold of at least ``SAG_MIN_HOLD_S`` at
+``HOLD_SHARE`` of the peak so far, the rise (read like "back at the floor", then a 3 Hz
+low-pass) falls below ``SAG_SHARE`` (50 %)
 of that peak for more than ``SAG_MIN_S`` (0.3 s) and then comes back up to ``HOLD_SHARE`` of
 it. The final fall that does not come back is the planned lowering, not a fault. Such a
-raise is one rep (``ok`` False), not the two reps a dip that deep would otherwise be split
-into. Limits: the analysis cannot know the plan, so two raises done back to back without
-the heels reaching the floor *and* with a real hold before the dip read as one raise that
-sagged; quick bounces (no hold before the dip) are still counted as separate reps.
+raise is one rep (``ok`` False). Limits: the analysis cannot know the plan, so two raises
+done back to back without the heels reaching the floor read as one raise (that sagged,
+when there was a real hold before the dip).
 Any view works (side, front, rear, oblique) as long as the feet are in the picture.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
@@ -66,6 +81,15 @@ SAG_SHARE = 0.5          # heels sinking below this share of the peak during a h
 SAG_MIN_S = 0.3          # ... for longer than this is a heel_lift fault
 SAG_MIN_HOLD_S = 0.3     # only after a hold this long at HOLD_SHARE (not a bounce)
 SAG_CUTOFF_HZ = 3.0
+RISE_CUTOFF_HZ = 2.0     # low-pass of the heel-rise signal (common.heel_rise_frac_foot)
+FLOOR_CUTOFF_HZ = 4.0    # ... of the one that tells the heels back at the floor (a 2 Hz
+                         # low-pass fills in a quick touch of the floor)
+LEAVE_SHARE = 0.35       # back at the floor: below this share of the rep's peak ...
+NOISE_K = 3.0            # ... and below LEAVE_FRAC_FOOT or NOISE_K noise std, if larger ...
+MAX_FLOOR_SHARE = 0.8    # ... (at most this share of ENTER_FRAC_FOOT) ...
+MIN_DIP_S = 0.25         # ... with the heels under half the peak for at least this long
+MIN_REST_RUN_S = 0.2     # resting frames count for the baseline in runs at least this long
+C_MAX_GAP_S = 0.5        # a dropout longer than this separates two raises
 EXERCISE = "heel-raise"
 
 
@@ -78,24 +102,43 @@ def _rest_mask(sig: Signals, side: str, foot_len: float) -> np.ndarray:
     return rel - np.nanpercentile(rel, 15) < LEAVE_FRAC_FOOT
 
 
-def rise_signal(sig: Signals) -> tuple[np.ndarray, np.ndarray, list[str], dict, np.ndarray]:
-    """Heel rise in foot lengths: (mean over the feet used, the lower foot's rise), the
-    feet used, their scales and the rest mask. With one foot both series are the same."""
+class Rise(NamedTuple):
+    """Heel-rise signals of :func:`rise_signal`, in foot lengths per frame."""
+
+    mean: np.ndarray    # mean over the feet used of each foot's rise (both measures agree)
+    low: np.ndarray     # the lower foot's rise
+    top: np.ndarray     # mean over the feet of the larger of the two measures (down again
+                        # only when both say so)
+    feet: list[str]
+    foot_len: dict
+    rest: np.ndarray    # frames with every heel used down
+
+
+def rise_signal(sig: Signals) -> Rise:
+    """Heel rise in foot lengths over the feet used (both when both are seen well, else the
+    better-seen one); with one foot ``mean`` and ``low`` are the same."""
     fc = choose_foot(sig)
     feet = [s for s in ("left", "right") if fc.reliable[s]] or ([fc.side] if fc.side else [])
     if not feet:
         nan = np.full(len(sig), np.nan)
-        return nan, nan, [], {}, np.zeros(len(sig), bool)
+        return Rise(nan, nan, nan, [], {}, np.zeros(len(sig), bool))
     rest = np.ones(len(sig), bool)
     for s in feet:
         rest &= _rest_mask(sig, s, fc.foot_length[s])
-    rises = np.stack([C.heel_rise_frac_foot(sig, s, fc.foot_length[s], rest=rest) for s in feet])
+    for a, b in runs(rest):     # a frame or two of 'rest' inside a raise is noise: the
+        if (b - a) / sig.fps < MIN_REST_RUN_S:      # baseline would be pulled up to it
+            rest[a:b] = False
+    rises, tops = (np.stack([C.heel_rise_frac_foot(sig, s, fc.foot_length[s], rest=rest,
+                                                   cutoff_hz=cut, agree=agree)
+                             for s in feet])
+                   for agree, cut in (("min", RISE_CUTOFF_HZ), ("max", FLOOR_CUTOFF_HZ)))
     seen = np.isfinite(rises)
     count = seen.sum(axis=0)
     # one foot unseen for a moment: the other speaks alone; neither: NaN
-    mean = np.where(count > 0, np.where(seen, rises, 0).sum(axis=0) / np.maximum(count, 1), np.nan)
+    mean, top = (np.where(count > 0, np.where(seen, x, 0).sum(axis=0) / np.maximum(count, 1),
+                          np.nan) for x in (rises, tops))
     low = np.where(count > 0, np.where(seen, rises, np.inf).min(axis=0), np.nan)
-    return mean, low, feet, fc.foot_length, rest
+    return Rise(mean, low, top, feet, fc.foot_length, rest)
 
 
 def _hip_rise(sig: Signals, rest: np.ndarray, foot_len: float) -> np.ndarray:
@@ -133,14 +176,15 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     if isinstance(opened, ExerciseReport):
         return opened
     sig, view = opened
-    rise, low, feet, flen, rest = rise_signal(sig)
+    rs = rise_signal(sig)
+    rise, low, feet, flen, rest = rs.mean, rs.low, rs.feet, rs.foot_len, rs.rest
     if not feet:
         return C.insufficient(EXERCISE, sig, fps, n, "the feet are not visible", view=view)
     hip_up = _hip_rise(sig, rest, float(np.mean([flen[s] for s in feet])))
     toe_up = [_toe_rise(sig, s, rest, flen[s]) for s in feet]
     ankle_up = [_part_rise(sig, s, "ankle", rest, flen[s]) for s in feet]
     ankle_up = [a for a in ankle_up if np.isfinite(a).any()]
-    found, sags = find_raises(rise, fps)
+    found, sags = find_raises(rise, fps, noise=rise_noise(sig, feet, flen), top=rs.top)
     reps, faults = [], []
     for r in found:
         seg = rise[r.start:r.end + 1]
@@ -183,23 +227,86 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
                           faults=faults, metrics=metrics, warnings=tuple(warnings))
 
 
-def find_raises(rise: np.ndarray, fps: float) -> tuple[list[C.RepInterval], dict]:
+def find_raises(rise: np.ndarray, fps: float, *, noise: float = 0.0,
+                top: np.ndarray | None = None) -> tuple[list[C.RepInterval], dict]:
     """Raises of the heel-rise signal (foot lengths) and the sags found in them.
 
-    Returns the reps (hysteresis, see the module notes) and ``{(start, end): [(a, b), ...]}``
-    frame runs where a rep's heels sank during its hold. A raise whose heels sank is kept
-    whole rather than split at the dip into two reps.
+    ``noise`` is the standard deviation of the rise's noise (foot lengths, see
+    :func:`rise_noise`); ``top`` the rise by the measure that reads higher (``Rise.top``;
+    default ``rise``), which must come down too for the heels to be back at the floor.
+    Returns the reps (see the module notes: a rep ends only when the
+    heels are back at the floor) and ``{(start, end): [(a, b), ...]}`` frame runs where a
+    rep's heels sank during its hold.
     """
-    opts = dict(enter=ENTER_FRAC_FOOT, leave=LEAVE_FRAC_FOOT, fps=fps, direction="above",
-                min_duration_s=MIN_REP_S, min_amplitude=MIN_PEAK_FRAC_FOOT, baseline=0.0)
-    found = C.hysteresis_reps(rise, **opts)
+    floor_abs = min(max(LEAVE_FRAC_FOOT, NOISE_K * noise), MAX_FLOOR_SHARE * ENTER_FRAC_FOOT)
+    down = rise if top is None else top
+    ups = C.hysteresis_reps(down, enter=ENTER_FRAC_FOOT, leave=floor_abs, fps=fps,
+                            direction="above", min_duration_s=0.0, baseline=0.0, edges=True,
+                            split_frac=None)
+    merged: list[C.RepInterval] = []
+    for r in ups:
+        if merged and not _back_at_floor(down, merged[-1], r, fps, floor_abs):
+            merged[-1] = _join(merged[-1], r)
+        else:
+            merged.append(r)
+    found = [r for r in merged if r.complete and (r.end - r.start) / fps >= MIN_REP_S
+             and np.nanmax(rise[r.start:r.end + 1], initial=-np.inf) >= MIN_PEAK_FRAC_FOOT]
     sags = {}
-    for w in C.hysteresis_reps(rise, **opts, split_frac=None):
-        dips = hold_sags(rise[w.start:w.end + 1], fps)
+    for r in found:
+        dips = hold_sags(down[r.start:r.end + 1], fps)
         if dips:
-            sags[(w.start, w.end)] = [(w.start + a, w.start + b) for a, b in dips]
-            found = [r for r in found if not w.start <= r.start <= r.end <= w.end] + [w]
-    return sorted(found, key=lambda r: r.start), sags
+            sags[(r.start, r.end)] = [(r.start + a, r.start + b) for a, b in dips]
+    return found, sags
+
+
+def _back_at_floor(rise: np.ndarray, a: C.RepInterval, b: C.RepInterval, fps: float,
+                   floor_abs: float) -> bool:
+    """True when the heels came back to the floor between the peaks of raises ``a`` and
+    ``b``: below ``min(floor_abs, LEAVE_SHARE * peak)`` (peak = the lower of the two) and
+    under half that peak for at least ``MIN_DIP_S``. A long dropout also separates them."""
+    seg = rise[a.peak:b.peak + 1]
+    ok = np.isfinite(seg)
+    gaps = [q - p for p, q in runs(~ok)]
+    if not ok.any() or (gaps and max(gaps) / fps > C_MAX_GAP_S):
+        return True
+    peak = min(np.nanmax(rise[a.start:a.end + 1]), np.nanmax(rise[b.start:b.end + 1]))
+    low = float(np.nanmin(seg))
+    under_half = np.sum(seg[ok] < 0.5 * peak) / fps
+    return low < min(floor_abs, LEAVE_SHARE * peak) and under_half >= MIN_DIP_S
+
+
+def _join(a: C.RepInterval, b: C.RepInterval) -> C.RepInterval:
+    """One raise made of ``a`` and the following ``b`` (the heels never reached the floor)."""
+    top = a if a.extreme >= b.extreme else b
+    return C.RepInterval(start=a.start, end=b.end, peak=top.peak, extreme=top.extreme,
+                         amplitude=top.amplitude, complete=a.complete and b.complete)
+
+
+def rise_noise(sig: Signals, feet: list[str], foot_len: dict) -> float:
+    """Standard deviation (foot lengths) of the frame-to-frame noise left in the heel-rise
+    signal after its smoothing, estimated robustly from the unsmoothed heel-above-toe
+    height: the median absolute second difference (motion at a few Hz barely shows in it),
+    scaled to a standard deviation (/ 0.6745 / sqrt(6)) and by the noise gain of the
+    ``FLOOR_CUTOFF_HZ`` low-pass; averaged over the feet used (their mean is the rise)."""
+    sigmas = []
+    for s in feet:
+        raw = heel_above_toe_frac_foot(sig, s, foot_len[s], smoothed=False)
+        d2 = np.diff(raw, 2)
+        d2 = d2[np.isfinite(d2)]
+        if d2.size >= 10:
+            sigmas.append(float(np.median(np.abs(d2))) / 0.6745 / np.sqrt(6))
+    if not sigmas:
+        return 0.0
+    return float(np.mean(sigmas)) * _noise_gain(sig.fps) / np.sqrt(len(sigmas))
+
+
+@lru_cache(maxsize=16)
+def _noise_gain(fps: float) -> float:
+    """Factor by which the rise's zero-phase low-pass scales white noise's std."""
+    n = int(8 * fps) + 1
+    impulse = np.zeros(n)
+    impulse[n // 2] = 1.0
+    return float(np.sqrt(np.sum(smooth_zero_phase(impulse, fps=fps, cutoff_hz=FLOOR_CUTOFF_HZ) ** 2)))
 
 
 def hold_sags(seg: np.ndarray, fps: float) -> list[tuple[int, int]]:

@@ -2,8 +2,9 @@
 
 Conventions
 -----------
-Hip flexion is the angle between the trunk line (mid-shoulder -> mid-hip; the same side's
-shoulder -> hip when one shoulder or hip is unseen) and the thigh (hip -> knee), in the
+Hip flexion is the angle between the trunk line (mid-shoulder -> mid-hip; where one
+shoulder or hip is unseen, one side's shoulder -> hip turned by its usual angle to the mid
+line, see :func:`_trunk_vector`) and the thigh (hip -> knee), in the
 image plane, degrees: 0 = leg on the floor in line with the
 trunk, 90 = thigh at a right angle to the trunk (vertical when lying flat). The thigh, not
 hip -> ankle, is used so a bent knee does not lower the reading; the knee is judged on its
@@ -33,7 +34,6 @@ from vision.pose.signals import (
     Signals,
     hip_flexion_deg,
     knee_angle_deg,
-    midpoint,
     smooth_zero_phase,
 )
 from vision.pose.trace import SIDE_IDX, Trace
@@ -64,12 +64,28 @@ def _length_cv(sig: Signals, side: str, a: str, b: str) -> float:
 
 
 def _trunk_vector(sig: Signals) -> np.ndarray:
-    """(n, 2) mid-shoulder -> mid-hip. The midpoints lie in the body's mid-plane, so in a
-    side view the line keeps its true direction under perspective (a same-side shoulder
-    and hip are at different depths and tilt it)."""
-    sh = midpoint(sig.side("left", "shoulder"), sig.side("right", "shoulder"))
-    hp = midpoint(sig.side("left", "hip"), sig.side("right", "hip"))
-    return hp - sh
+    """(n, 2) trunk direction, mid-shoulder -> mid-hip (height-normalised image units).
+
+    The midpoints lie in the body's mid-plane, so in a side view the line keeps its true
+    direction under perspective (a same-side shoulder and hip are at different depths and
+    tilt it). Where a shoulder or a hip is unseen (the far one, occluded, drops out), a
+    midpoint of the other three would tilt the line by a few degrees; there one side's
+    shoulder -> hip line is used, turned by its median angle to the mid line over the
+    frames where both are seen (the side seen longer first). NaN where neither is seen.
+    """
+    sh = {s: sig.side(s, "shoulder") for s in ("left", "right")}
+    hp = {s: sig.side(s, "hip") for s in ("left", "right")}
+    full = (hp["left"] + hp["right"] - sh["left"] - sh["right"]) / 2
+    out = full.copy()
+    fz = full[:, 0] + 1j * full[:, 1]
+    own = {s: hp[s] - sh[s] for s in ("left", "right")}
+    for s in sorted(own, key=lambda k: -np.isfinite(own[k][:, 0]).sum()):
+        oz = own[s][:, 0] + 1j * own[s][:, 1]
+        both = np.isfinite(fz) & np.isfinite(oz)
+        turn = np.exp(1j * np.median(np.angle(fz[both] / oz[both]))) if both.sum() >= 5 else 1.0
+        fill = ~np.isfinite(out[:, 0]) & np.isfinite(oz)
+        out[fill] = np.stack([(oz * turn).real, (oz * turn).imag], 1)[fill]
+    return out
 
 
 def leg_signals(sig: Signals) -> dict:

@@ -47,6 +47,8 @@ CUTOFF_HZ = 6.0
 MIN_VISIBILITY = 0.5        # heel heights are judged on landmarks this well seen ...
 MIN_VISIBILITY_FEET = 0.2   # ... but contacts are found on any tracked foot
 BRIDGE_GAP_S = 0.6       # feet unseen this long are bridged linearly to find contacts
+TOUCH_SEARCH_S = 0.2     # the foot touches down at most this long before its swing ends ...
+TOUCH_TOL_FOOT = 0.05    # ... when the heel or the toe comes this close to its stance level
 
 @dataclass(frozen=True)
 class Step:
@@ -172,6 +174,7 @@ def _foot_signals(sig: Signals, trace: Trace, side: str, foot_len: float) -> dic
     planar = np.hypot(_speed(c[:, 0], sig.t_s), _speed(c[:, 1], sig.t_s)) / foot_len
     return {"cx": cx, "speed": _speed(cx, sig.t_s) / foot_len, "c": c, "planar": planar,
             "rise": d[:, 1] / foot_len, "point": d[:, 0] / foot_len,
+            "heel_y": heel[:, 1] / foot_len, "toe_y": toe[:, 1] / foot_len,
             "length": np.hypot(d[:, 0], d[:, 1]) / foot_len,
             "seen": inside & np.isfinite(raw[:, :2, 0]).all(axis=1), "sure": sure,
             "heel_vis": vis[:, 0]}
@@ -186,6 +189,30 @@ def _pose_at_contact(f: dict, b: int, off: int, fps: float) -> tuple[float, floa
     if m.sum() < 2:
         m = f["seen"][win] if f["seen"][win].sum() >= 2 else np.ones(win.stop - b, bool)
     return _med(f["point"][win][m]), _med(f["length"][win][m])
+
+
+def touch_down(f: dict, a: int, b: int, off: int, fps: float) -> int:
+    """Frame where the foot touched down, for the swing ``a``..``b`` whose stance runs to
+    ``off``: going back from ``b`` (at most ``TOUCH_SEARCH_S``, not before ``a``), the
+    first frame of the run in which the heel or the foot index stays within
+    ``TOUCH_TOL_FOOT`` of its own level in the early stance (image y, foot lengths; a
+    landmark swinging past that level, as a real heel landmark does at the strike, is
+    not resting there).
+
+    The swing ends when the foot stops moving forward, which can come after the heel
+    strikes: a foot brought down to stop beside the other (the closing step) slides on
+    its heel for a frame or two, and by ``b`` it may already be rocking onto the forefoot.
+    ``b`` itself when the foot is not near its stance level there (or not seen).
+    """
+    early = slice(b, b + max(min(off - b, int(CHECK_S * fps)), 2))
+    levels = [(f[part], _med(f[part][early][f["seen"][early]])) for part in ("heel_y", "toe_y")]
+    levels = [(y, lv) for y, lv in levels if np.isfinite(lv)]
+    first = max(a, b - int(TOUCH_SEARCH_S * fps))
+    i = b
+    while i > first and f["seen"][i - 1] and any(abs(y[i - 1] - lv) <= TOUCH_TOL_FOOT
+                                                 for y, lv in levels):
+        i -= 1
+    return i
 
 
 def _merge_swings(swings: list[tuple[int, int]], fps: float) -> list[tuple[int, int]]:
@@ -232,7 +259,8 @@ def find_steps(sig: Signals, trace: Trace, side: str, foot_len: float,
                 and np.sign(disp) == np.sign(facing) and (cut or np.sign(moved) == np.sign(disp))
                 and (cut or abs(moved) >= MIN_BODY_FOOT) and length >= MIN_SIDE_ON):
             continue
-        steps.append(_classify(sig, side, f, b, off, disp, cut=cut))
+        steps.append(_classify(sig, side, f, b, off, disp, cut=cut,
+                               touch=touch_down(f, a, b, off, sig.fps)))
     return steps
 
 
@@ -311,9 +339,13 @@ def _med(x: np.ndarray) -> float:
 
 
 def _classify(sig: Signals, side: str, f: dict, b: int, off: int, disp: float, *,
-              cut: bool = False) -> Step:
-    """Initial contact and stance heel height of the step whose contact is frame ``b``.
-    A ``cut`` step is measured but never called tiptoe."""
+              cut: bool = False, touch: int | None = None) -> Step:
+    """Initial contact and stance heel height of the step whose swing ends at frame ``b``
+    (stance from there). The initial contact is read at ``b``, or at ``touch`` (the foot
+    touching down earlier, :func:`touch_down`) when the heel is lower there: a heel that
+    struck while the foot still slid forward (the closing step of a walk) was first; a
+    tiptoe landing never shows the heel lower. A ``cut`` step is measured but never
+    called tiptoe."""
     n_use = min(off - b, int(STANCE_CAP_S * sig.fps))   # a long stance is standing
     lo = b + int(MID_STANCE[0] * n_use)
     hi = max(b + int(MID_STANCE[1] * n_use), lo + 1)
@@ -330,6 +362,9 @@ def _classify(sig: Signals, side: str, f: dict, b: int, off: int, disp: float, *
         at = slice(b, b + max(int(0.1 * sig.fps), 2))
     stance = _med(rise[lo:hi]) if seen[lo:hi].sum() >= max(2, 0.3 * (hi - lo)) else float("nan")
     contact = _med(rise[at])
+    if touch is not None and touch < b:     # a heel strike before the swing ended counts
+        struck = _med(rise[max(touch - k, 0):touch + k + 1])
+        contact = struck if not np.isfinite(contact) else min(contact, np.nan_to_num(struck, nan=np.inf))
     kind = "unknown"
     if np.isfinite(contact):
         kind = "heel" if contact < -CONTACT_FRAC else ("toe" if contact > CONTACT_FRAC else "flat")
