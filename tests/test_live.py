@@ -96,3 +96,18 @@ def test_update_is_cheap():
     _replay(coach, trace)
     per_frame = (time.perf_counter() - t0) / len(trace)
     assert per_frame < 2e-3                     # target < 1 ms; slack for a shared machine
+
+
+def test_heel_raise_tracker_glitches_do_not_split_a_raise_live():
+    # four-frame glitches dropping the heel landmarks to the floor mid-hold: same raise;
+    # a real quick re-raise (heels touch the floor, straight back up): a new raise
+    for seed in range(4):
+        trace, truth = heel_raise_trace(reps=3, hold_s=1.2, spikes={"frames": 4, "depth": 1.0},
+                                        seed=seed)
+        coach = LiveCoach("heel-raise", aspect=trace.aspect)
+        _replay(coach, trace)
+        assert coach.report().metrics["reps"] == 3, seed
+    trace, truth = heel_raise_trace(reps=3, rest_s=0.0, seed=2)
+    coach = LiveCoach("heel-raise", aspect=trace.aspect)
+    _replay(coach, trace)
+    assert coach.report().metrics["reps"] == len(truth["reps"]) == 3

@@ -15,7 +15,8 @@ Cues (frozen :class:`Cue`: code, side, message, level "ok" | "warn"):
 - leg-raise: ``hip_flexion`` with the current angle (degrees) against 90 (ok from 80),
   ``knee_bent`` (warn) while the raised leg's knee is under ``leg_raise.KNEE_BENT_DEG``;
 - heel-raise: ``reps`` (ok) with the count, by hysteresis on the heel rise
-  (``heel_raise.ENTER_FRAC_FOOT`` / ``LEAVE_FRAC_FOOT``).
+  (``heel_raise.ENTER_FRAC_FOOT``; a raise ends back at the floor, under both
+  ``heel_raise.LEAVE_FRAC_FOOT`` and ``heel_raise.LEAVE_SHARE`` of its peak).
 
 Threading: one coach per stream; ``update`` is not thread-safe (call it from the frame
 callback only). Cost is a few numpy operations on 33 landmarks (well under 1 ms).
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from vision.exercises import heel_raise, leg_raise, squat, walk_steps
 from vision.exercises.report import ExerciseReport, Fault, Rep
 from vision.pose.signals import OneEuroFilter
 from vision.pose.trace import SIDE_IDX
@@ -36,10 +38,14 @@ from vision.pose.trace import SIDE_IDX
 __all__ = ["Cue", "LiveCoach", "LIVE_EXERCISES"]
 
 LIVE_EXERCISES = ("squat", "walk", "leg-raise", "heel-raise")
-HEEL_LIFT_FRAC_FOOT = 0.10      # as vision.exercises.squat
-TIPTOE_HEEL_FRAC = 0.15         # as vision.exercises.walk
-RAISE_ENTER, RAISE_LEAVE = 0.10, 0.05   # as vision.exercises.heel_raise
-HIP_TARGET_DEG, HIP_OK_DEG, KNEE_BENT_DEG = 90.0, 80.0, 160.0
+# The offline analyses' thresholds, so live cues and uploaded-video reports agree.
+HEEL_LIFT_FRAC_FOOT, HEEL_LIFT_MIN_S = squat.HEEL_LIFT_FRAC_FOOT, squat.HEEL_MIN_S
+TIPTOE_HEEL_FRAC = walk_steps.TIPTOE_HEEL_FRAC
+RAISE_ENTER, RAISE_LEAVE = heel_raise.ENTER_FRAC_FOOT, heel_raise.LEAVE_FRAC_FOOT
+RAISE_LEAVE_SHARE = heel_raise.LEAVE_SHARE   # back at the floor: under this share of the peak
+RAISE_MIN_DIP_S = heel_raise.MIN_DIP_S       # ... after this long under half the peak
+HIP_TARGET_DEG, KNEE_BENT_DEG = leg_raise.TARGET_DEG, leg_raise.KNEE_BENT_DEG
+HIP_OK_DEG = 80.0               # the hip-flexion cue turns "ok" from here (target 90)
 STANCE_SPEED_FOOT_PER_S = 1.0   # a foot slower than this is on the ground
 MIN_VIS = 0.5
 
@@ -114,6 +120,8 @@ class LiveCoach:
         self._frames = 0
         self._reps: list[tuple[float, float, dict]] = []
         self._in_rep: tuple[float, float] | None = None      # (start, peak)
+        self._lift_since: float | None = None                # squat: heel above the lift line since
+        self._dip: tuple[float, float | None] | None = None  # heel raise: (under half since, floor at)
         self._warn_since: dict[tuple[str, str], tuple[float, str]] = {}
         self._faults: list[Fault] = []
         self._peak_hip = 0.0
@@ -164,7 +172,12 @@ class LiveCoach:
         lift = self._lift(xy, side)
         if lift != lift:
             return [Cue("feet_not_visible", "both", "Keep both feet in the picture.", "warn")]
-        if lift > HEEL_LIFT_FRAC_FOOT:
+        # as offline: a lift counts once it has lasted squat.HEEL_MIN_S (one noisy frame does not)
+        if lift <= HEEL_LIFT_FRAC_FOOT:
+            self._lift_since = None
+        elif self._lift_since is None:
+            self._lift_since = t
+        if self._lift_since is not None and t - self._lift_since >= HEEL_LIFT_MIN_S:
             return [Cue("heel_lift", side, "Heel lifting: keep your heels down.", "warn")]
         return [Cue("heels_down", side, "Heels down.", "ok")]
 
@@ -173,14 +186,29 @@ class LiveCoach:
         if lift == lift:
             if self._in_rep is None and lift > RAISE_ENTER:
                 self._in_rep = (t, lift)
+                self._dip = None
             elif self._in_rep is not None:
-                start, peak = self._in_rep
-                self._in_rep = (start, max(peak, lift))
-                if lift < RAISE_LEAVE:
-                    self._reps.append((start, t, {"peak_heel_rise_pct_foot": round(100 * peak, 1)}))
-                    self._in_rep = None
+                self._heel_raise_step(t, lift)
         n = len(self._reps)
         return [Cue("reps", "both", f"{n} heel raise{'s' if n != 1 else ''}", "ok")]
+
+    def _heel_raise_step(self, t: float, lift: float) -> None:
+        """Inside a raise: the rep ends once the heels reached the floor (under both
+        RAISE_LEAVE and RAISE_LEAVE_SHARE of the peak) and stayed under half the peak for
+        heel_raise.MIN_DIP_S; a one- or two-frame tracker glitch or a sag that stays well
+        above the floor is part of the same raise (heel_raise's offline rule, causally)."""
+        start, peak = self._in_rep
+        self._in_rep = (start, max(peak, lift))
+        if lift >= 0.5 * peak:
+            self._dip = None
+            return
+        since, floor_at = self._dip if self._dip is not None else (t, None)
+        if floor_at is None and lift < min(RAISE_LEAVE, RAISE_LEAVE_SHARE * peak):
+            floor_at = t
+        self._dip = (since, floor_at)
+        if floor_at is not None and t - since >= RAISE_MIN_DIP_S:
+            self._reps.append((start, floor_at, {"peak_heel_rise_pct_foot": round(100 * peak, 1)}))
+            self._in_rep, self._dip = None, None
 
     def _leg_raise(self, t, xy) -> list[Cue]:
         cues = []
