@@ -24,7 +24,8 @@ Method
 3. Morphology scaled to the print: closing fills the crosshatch, hole filling, opening
    removes pen lines and printed rules; thin, tiny or border-spanning parts are dropped.
 4. Grouping: large parts are foot bodies (a high-arched foot may give two: heel and forefoot,
-   merged when their union is foot-shaped); small parts (toes) join the nearest body.
+   merged when their union is foot-shaped); small parts join the nearest body when they fit
+   a toe (size, shape, ink, position: :mod:`vision.footprint.grouping`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
+
+from vision.footprint.grouping import attach_toes, printed_marks, saturation
 
 __all__ = ["Segmentation", "segment_prints", "print_darkness", "NoPrintFound"]
 
@@ -50,9 +53,10 @@ _MAX_BODIES = 8                 # more large parts than this is not a footprint 
 _CLOSE_FRAC = 0.008             # of foot length: closes the crosshatch
 _OPEN_FRAC = 0.025              # of foot length: removes pen lines and printed rules
 _MAX_HOLE_FRAC = 0.02           # of foot length squared: larger holes are not filled
+_MAX_HOLE_TEXTURED = 0.005      # ... on a crosshatch print, whose closing joins the toes to the
+#                                 ball around the crease between them (a ~0.01 hole)
 _BORDER_BAND_FRAC = 0.06        # of foot length: band along the picture's border
 _MERGE_ELONGATION = 2.2         # union of heel and forefoot parts is at least this long
-_TOE_REACH = 0.08               # toes lie within this fraction of the foot length
 _MIN_SEPARATION = 0.035         # darkening (fraction of paper brightness) print vs paper
 _MIN_FAINT_SEPARATION = 0.016   # a fainter print (wet print, 4-8 grey levels) is accepted...
 _FAINT_NOISE_RATIO = 4.0        # ... when it stands this far above the paper's own noise
@@ -361,7 +365,8 @@ def _clean(mask: np.ndarray, scale: float, *, textured: bool) -> np.ndarray:
     """Close the texture, fill holes, open away pen lines (all scaled to the print)."""
     r = _CLOSE_FRAC * scale if textured else 0.5 * _CLOSE_FRAC * scale
     closed = _erode(_dilate(mask, r), r)
-    filled = _fill_small_holes(closed, _MAX_HOLE_FRAC * scale * scale)
+    hole = _MAX_HOLE_TEXTURED if textured else _MAX_HOLE_FRAC
+    filled = _fill_small_holes(closed, hole * scale * scale)
     return _dilate(_erode(filled, _OPEN_FRAC * scale), _OPEN_FRAC * scale)
 
 
@@ -384,11 +389,6 @@ def _drop_border_strips(mask: np.ndarray, scale: float,
         if max(w / cols, h / rows) > 0.3:
             out[labels == k] = False
     return _dilate(_erode(out, _OPEN_FRAC * scale), _OPEN_FRAC * scale)
-
-
-def _distance_to(mask: np.ndarray) -> np.ndarray:
-    """Euclidean distance (px) of every pixel to the nearest pixel of ``mask``."""
-    return cv2.distanceTransform((~mask).astype(np.uint8), cv2.DIST_L2, 5)
 
 
 def _is_clutter(part: _Part, scale: float, shape: tuple[int, int]) -> bool:
@@ -500,22 +500,21 @@ def _merge_bodies(bodies: list[_Part], edge: np.ndarray | None = None
     return groups + [[p] for p in fixed]
 
 
-def _attach_toes(masks: list[np.ndarray], small: list[_Part], labels: np.ndarray,
-                 scale: float) -> None:
-    """Each small part near a foot (toes, a separate little toe) joins the nearest foot."""
-    dists = np.stack([_distance_to(m) for m in masks])
-    for p in small:
-        d = dists[:, p.coords[:, 0], p.coords[:, 1]].min(axis=1)
-        k = int(np.argmin(d))
-        if d[k] < _TOE_REACH * scale:
-            masks[k][p.coords[:, 0], p.coords[:, 1]] = True
-
-
 def _group(labels: np.ndarray, parts: list[_Part], scale: float,
-           edge: np.ndarray | None = None) -> tuple[list[np.ndarray], int]:
-    """Bodies (big parts, merged per foot) plus toes (small parts near a body)."""
+           edge: np.ndarray | None = None, image: np.ndarray | None = None,
+           textured: bool = False) -> tuple[list[np.ndarray], int]:
+    """Bodies (big parts, merged per foot) plus toes. On a crosshatch (grid-mat) print,
+    made on a printed form, small parts join only when they fit a toe of a body
+    (:func:`vision.footprint.grouping.attach_toes`; ``image`` gives their ink colour);
+    otherwise every small part near a body joins it."""
     parts = sorted(parts, key=lambda p: -p.area)
     big = [p for p in parts if p.area >= _BODY_FRAC * parts[0].area][:_MAX_BODIES]
+    if textured and image is not None:
+        # a logo or header in coloured ink, as big as a heel, is no heel: it goes through
+        # the toe test (a toe touching it is cut off and kept, the mark is left out)
+        marks = printed_marks([p for p in big if p.area < _CORE_FRAC * big[0].area],
+                              saturation(image), (big[0].coords[:, 0], big[0].coords[:, 1]))
+        big = [p for p in big if all(p is not q for q in marks)]
     small = [p for p in parts if all(p is not q for q in big)]
     core = [p for p in big if p.area >= _CORE_FRAC * big[0].area]
     pair = _two_feet(core, {(p.label, q.label): _gap(p, q) for p in core for q in core
@@ -535,7 +534,7 @@ def _group(labels: np.ndarray, parts: list[_Part], scale: float,
         for p in foot:
             m[p.coords[:, 0], p.coords[:, 1]] = True
         masks.append(m)
-    _attach_toes(masks, small, labels, scale)
+    attach_toes(masks, small, scale, image, strict=textured)
     return masks, extra
 
 
@@ -584,7 +583,7 @@ def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Seg
         largest = max(p.area for p in kept)
         kept = [p for p in kept if p.area >= 0.3 * largest
                 or not edge[p.coords[:, 0], p.coords[:, 1]].any()]
-    feet, extra = _group(labels, kept, scale, edge)
+    feet, extra = _group(labels, kept, scale, edge, image, textured)
     fg = np.zeros(mask.shape, bool)
     for m in feet:
         fg |= m
