@@ -98,3 +98,23 @@ def test_tracker_on_frames_without_anybody():
             assert row is None and hands == []
         with pytest.raises(ValueError, match="BGR"):
             tracker.process(np.zeros((10, 10), np.uint8), 1.0)
+
+
+@pytest.mark.realdata
+def test_prepared_rgb_frames_give_the_same_landmarks_and_are_not_painted_unless_owned(
+        shared_data):
+    """``process_rgb`` on frames from ``rgb_for_analysis`` is ``process``, minus the work;
+    a frame that is not handed over (``own=False``) comes back untouched."""
+    from vision.pose.video import open_video, rgb_for_analysis
+
+    with open_video(shared_data / "videos" / "walk_side_barefoot_01.mp4") as video:
+        frames = [(t, f) for (t, f), i in zip(video, range(60), strict=False) if i >= 40]
+    with PoseTracker() as a, PoseTracker() as b:
+        for t, frame in frames:
+            rgb = rgb_for_analysis(frame)
+            before = rgb.copy()
+            row_a, _ = a.process(frame, t)
+            row_b, _ = b.process_rgb(rgb, t, own=False)
+            assert np.array_equal(rgb, before)
+            assert row_a is not None and np.array_equal(row_a, row_b)
+        assert a.box is not None and b.box == a.box

@@ -66,3 +66,31 @@ def test_prefetch_stops_its_thread_when_left_early():
     gen.close()
     assert not any(t.name == "footcoach-decode" and t.is_alive()
                    for t in threading.enumerate())
+
+
+def test_a_wrong_path_fails_before_the_model_loads(tmp_path, monkeypatch):
+    import vision.pose.tracking as tracking
+
+    def no_model(**kwargs):
+        raise AssertionError("MediaPipe was loaded for a path that cannot be a video")
+
+    monkeypatch.setattr(tracking, "PoseTracker", no_model)
+    (tmp_path / "empty.mp4").write_bytes(b"")
+    for bad in (tmp_path / "missing.mp4", tmp_path / "empty.mp4", tmp_path):
+        with pytest.raises(VideoError):
+            track_video(bad)
+
+
+@pytest.mark.realdata
+def test_one_core_and_decode_thread_paths_give_the_same_trace(shared_data, monkeypatch):
+    """Decoding in a background thread (with one decoder thread per spare core) changes
+    speed only, never the landmarks."""
+    import vision.pose.tracking as tracking
+
+    clip = shared_data / "videos" / "squat_two_people_av1.mp4"
+    threaded = track_video(clip, max_frames=20)
+    monkeypatch.setattr(tracking, "usable_cores", lambda: 1)
+    serial = track_video(clip, max_frames=20)
+    assert threaded.stats.frames_with_person == 20
+    np.testing.assert_array_equal(threaded.t, serial.t)
+    np.testing.assert_array_equal(threaded.pose, serial.pose)

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
 
-from vision.pose.video import VideoError, downscale_for_analysis, open_video
+from vision.pose.video import (
+    VideoError,
+    check_source,
+    downscale_for_analysis,
+    open_video,
+    rgb_for_analysis,
+)
 
 
 def _frames(n, w=160, h=96):
@@ -206,3 +214,53 @@ def test_downscale_for_analysis_caps_the_long_side():
     assert downscale_for_analysis(tall).shape == (960, 540, 3)
     tiny = np.zeros((100, 50, 3), np.uint8)
     assert downscale_for_analysis(tiny) is tiny
+
+
+def test_rgb_for_analysis_is_a_new_shrunk_rgb_frame():
+    bgr = np.zeros((720, 1280, 3), np.uint8)
+    bgr[:, :, 2] = 200                              # red in BGR order
+    rgb = rgb_for_analysis(bgr, max_side_px=960)
+    assert rgb.shape == (540, 960, 3)
+    assert (rgb[..., 0] == 200).all() and (rgb[..., 2] == 0).all()
+    tiny = np.zeros((40, 60, 3), np.uint8)
+    out = rgb_for_analysis(tiny)
+    assert out.shape == tiny.shape and not np.shares_memory(out, tiny)  # safe to paint on
+
+
+@pytest.mark.parametrize("backend_codec", ["opencv-mp4v", "pyav-h264"])
+def test_one_decoder_thread_gives_the_same_frames(tmp_path, backend_codec):
+    """``threads`` changes speed only: decoding is exact whatever the thread count."""
+    if backend_codec == "opencv-mp4v":
+        path = _write_cv(tmp_path / "clip.mp4", n=12)
+    else:
+        path = _write_av(tmp_path / "clip.mkv", n=12)
+    with open_video(path) as video:
+        ref = list(video)
+    with open_video(path, threads=1) as video:
+        got = list(video)
+    assert len(got) == len(ref) == 12
+    for (t0, f0), (t1, f1) in zip(ref, got, strict=True):
+        assert t0 == t1 and np.array_equal(f0, f1)
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5])
+def test_bad_thread_count_is_refused(tmp_path, bad):
+    path = _write_cv(tmp_path / "clip.mp4", n=2)
+    with pytest.raises(ValueError, match="threads"):
+        open_video(path, threads=bad)
+
+
+def test_check_source_needs_no_decoding(tmp_path):
+    clip = _write_cv(tmp_path / "clip.avi", n=2, fourcc="MJPG")
+    assert check_source(clip) is None
+    for i in range(2):
+        cv2.imwrite(str(tmp_path / f"f{i}.png"), np.zeros((8, 8, 3), np.uint8))
+    assert [Path(f).name for f in check_source(tmp_path)] == ["f0.png", "f1.png"]
+    assert len(check_source(str(tmp_path / "*.png"))) == 2
+    with pytest.raises(VideoError, match="not found"):
+        check_source(tmp_path / "nope.mp4")
+    (tmp_path / "empty.mp4").write_bytes(b"")
+    with pytest.raises(VideoError, match="empty"):
+        check_source(tmp_path / "empty.mp4")
+    with pytest.raises(VideoError, match="still image"):
+        check_source(tmp_path / "f0.png")

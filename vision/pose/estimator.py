@@ -8,7 +8,9 @@ Conventions
 - Output landmarks are normalised to the *full* input frame (x by width, y by height, y
   down), whatever region was analysed; z is rescaled with x. Visibility is MediaPipe's.
 - Frames are analysed at most ``max_side_px`` on the long side (default 960); landmarks are
-  normalised, so this changes speed, not coordinates.
+  normalised, so this changes speed, not coordinates. ``process_rgb`` takes frames already
+  made by :func:`~vision.pose.video.rgb_for_analysis` (in a decode thread, off the model's
+  path).
 - Hand labels ("Left"/"Right") are MediaPipe's, which assume a mirrored (selfie) image.
 - Threads: a tracker holds MediaPipe graphs with state; call it from one thread at a time
   (for a webcam callback, one tracker per connection, guarded by a lock if the callback can
@@ -41,11 +43,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 from vision.pose.trace import L_HIP, L_SHOULDER, N_HAND, N_POSE, R_HIP, R_SHOULDER, HandLandmarks
-from vision.pose.video import ANALYSIS_MAX_SIDE_PX, downscale_for_analysis
+from vision.pose.video import ANALYSIS_MAX_SIDE_PX, downscale_for_analysis, rgb_for_analysis
 
 ROI_MARGIN_BODY = 0.5        # window = body box grown by this x its longer side, each way
 ROI_GROWTH_PER_S = 1.5       # the margin grows by this many longer sides per second lost
@@ -191,12 +192,20 @@ class PoseTracker:
         x, y, z and visibility, or None when the person is not found (or a detection was
         rejected as another person); ``hands`` a list of :class:`HandLandmarks`.
         """
-        if frame_bgr is None or frame_bgr.ndim != 3 or frame_bgr.shape[2] != 3:
-            raise ValueError("frame_bgr must be an (h, w, 3) BGR image")
-        small = downscale_for_analysis(frame_bgr, max_side_px=self.max_side_px)
-        rgb = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
-        row = self._acquire(rgb, t) if self.box is None else self._follow(rgb, t)
+        _check_frame(frame_bgr, "BGR")
+        rgb = rgb_for_analysis(frame_bgr, max_side_px=self.max_side_px)
+        return self.process_rgb(rgb, t, own=True)
+
+    def process_rgb(self, rgb: np.ndarray, t: float, *, own: bool = False
+                    ) -> tuple[np.ndarray | None, list[HandLandmarks]]:
+        """As :meth:`process` for an RGB frame (larger than ``max_side_px`` is shrunk).
+        ``own=True`` hands the frame over: the tracker may paint its region-of-interest mask
+        on it, saving a copy a frame (hands are found first, on the whole frame)."""
+        _check_frame(rgb, "RGB")
+        if max(rgb.shape[:2]) > self.max_side_px:
+            rgb, own = downscale_for_analysis(rgb, max_side_px=self.max_side_px), True
         hands = self._run_hands(rgb) if self._hands is not None else []
+        row = self._acquire(rgb, t) if self.box is None else self._follow(rgb, t, own=own)
         return row, hands
 
     def close(self) -> None:
@@ -275,21 +284,22 @@ class PoseTracker:
         return None
 
     # ----- following --------------------------------------------------------------------
-    def _follow(self, rgb: np.ndarray, t: float) -> np.ndarray | None:
+    def _follow(self, rgb: np.ndarray, t: float, *, own: bool = False) -> np.ndarray | None:
         h, w = rgb.shape[:2]
         lost_s = 0.0 if self._lost_since is None else max(t - self._lost_since, 0.0)
         window = _box_window(self.box, w, h,
                              margin=ROI_MARGIN_BODY * (1.0 + ROI_GROWTH_PER_S * lost_s))
-        row = self._run_pose(_mask(rgb, window))
+        row = self._run_pose(_mask(rgb, window, inplace=own))
         if row is None:
             self._mark_lost(t)
             return None
-        if not plausible_move(self.box, body_box(row, w, h, t), width=w, height=h):
+        box = body_box(row, w, h, t)
+        if not plausible_move(self.box, box, width=w, height=h):
             self.n_rejected += 1
             self._redetect()          # drop the impostor; re-detect inside the window
             self._mark_lost(t)
             return None
-        self._accept(row, w, h, t)
+        self.box, self._lost_since = box, None
         return row
 
     def _accept(self, row: np.ndarray, w: int, h: int, t: float) -> None:
@@ -302,11 +312,8 @@ class PoseTracker:
 
     # ----- MediaPipe --------------------------------------------------------------------
     def _redetect(self) -> None:
-        """Make MediaPipe run its person detector on the next frame.
-
-        A blank frame makes the tracked body vanish (about 20 ms), far cheaper than
-        ``Pose.reset()`` (about 70 ms, the graph restarts).
-        """
+        """Make MediaPipe detect afresh on the next frame: a blank frame makes the tracked
+        body vanish (about 20 ms), far cheaper than ``Pose.reset()`` (70 ms, a restart)."""
         self._pose.process(_BLANK)
         self.n_redetections += 1
 
@@ -354,15 +361,21 @@ def _make_hands(det: float, trk: float):
                                     min_tracking_confidence=trk)
 
 
-def _mask(rgb: np.ndarray, window: Window) -> np.ndarray:
+def _check_frame(frame: np.ndarray, kind: str) -> None:
+    if frame is None or frame.ndim != 3 or frame.shape[2] != 3:
+        raise ValueError(f"the frame must be an (h, w, 3) {kind} image")
+
+
+def _mask(rgb: np.ndarray, window: Window, *, inplace: bool = False) -> np.ndarray:
     """``rgb`` with everything outside ``window`` painted grey (the frame itself if the
-    window covers it)."""
+    window covers it); ``inplace`` paints ``rgb`` itself instead of a copy."""
     h, w = rgb.shape[:2]
     x0, y0, x1, y1 = window
     if (x0, y0, x1, y1) == (0, 0, w, h):
         return rgb
-    out = np.full_like(rgb, MASK_GREY)
-    out[y0:y1, x0:x1] = rgb[y0:y1, x0:x1]
+    out = rgb if inplace else rgb.copy()
+    out[:y0] = out[y1:] = MASK_GREY
+    out[y0:y1, :x0] = out[y0:y1, x1:] = MASK_GREY
     return out
 
 

@@ -4,6 +4,12 @@
 :class:`~vision.pose.estimator.PoseTracker` over every frame and returns a
 :class:`~vision.pose.trace.Trace` (normalised landmarks, NaN rows where nobody was found).
 ``track_frames`` does the same for frames the caller already has (image sequences, the app).
+
+Speed: the model (one MediaPipe Pose graph, about 20 ms of CPU a 720p frame, nearly all of
+it the landmark network) is the critical path and cannot be split across frames, because
+each frame's region comes from the previous one. Everything else moves off that path: a
+decode thread decodes, shrinks and colour-converts the next frames (its decoder limited to
+the cores the model leaves free) while MediaPipe, which releases the GIL, works on this one.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import numpy as np
 
 from vision.pose.estimator import PoseTracker
 from vision.pose.trace import N_POSE, HandLandmarks, Trace
-from vision.pose.video import VideoError, downscale_for_analysis, open_video
+from vision.pose.video import VideoError, check_source, open_video, rgb_for_analysis
 
 Progress = Callable[[int, int], None]
 
@@ -73,15 +79,21 @@ def track_video(path: str | os.PathLike, *, hands: bool = False, target=None,
     """
     if max_fps is not None and not max_fps > 0:
         raise ValueError(f"max_fps must be positive, got {max_fps!r}")
-    with open_video(path, fps=fps) as video:
+    check_source(path)        # a wrong path fails at once, before MediaPipe loads
+    cores = usable_cores()
+    # MediaPipe opens its models (about 0.1 s of CPU) in its own threads once the tracker
+    # exists: make it first so that this overlaps probing and opening the video (~0.05 s).
+    with PoseTracker(hands=hands, target=target) as tracker, \
+            open_video(path, fps=fps, threads=max(1, cores - 1)) as video:
         step = max(1, round(video.fps / max_fps)) if max_fps else 1
-        frames = prefetch(itertools.islice(video, 0, None, step),
-                          transform=downscale_for_analysis)
+        frames = itertools.islice(video, 0, None, step)
+        frames = (prefetch(frames, transform=rgb_for_analysis) if cores > 1 else
+                  ((t, rgb_for_analysis(f)) for t, f in frames))
         try:
-            return track_frames(frames, fps=video.fps / step, width=video.width,
-                                height=video.height, hands=hands, target=target,
-                                progress=progress, total=-(-video.frame_count // step),
-                                max_frames=max_frames, source=os.path.basename(os.fspath(path)))
+            return _track(tracker, frames, fps=video.fps / step, width=video.width,
+                          height=video.height, progress=progress,
+                          total=-(-video.frame_count // step), max_frames=max_frames,
+                          source=os.path.basename(os.fspath(path)), prepared=True)
         finally:
             frames.close()    # stop the decode thread before the video is closed
 
@@ -89,31 +101,43 @@ def track_video(path: str | os.PathLike, *, hands: bool = False, target=None,
 def track_frames(frames: Iterable[tuple[float, np.ndarray]], fps: float, width: int,
                  height: int, *, hands: bool = False, target=None,
                  progress: Progress | None = None, total: int = 0,
-                 max_frames: int | None = None, source: str = "") -> Trace:
+                 max_frames: int | None = None, source: str = "",
+                 prepared: bool = False) -> Trace:
     """Track one person through ``(t_seconds, frame_bgr)`` pairs in time order.
 
     ``width`` and ``height`` (pixels) describe the frames; ``fps`` is recorded in the trace.
-    Other parameters as for :func:`track_video`. Raises VideoError when no frame arrives.
+    ``prepared=True``: the frames are RGB from :func:`~vision.pose.video.rgb_for_analysis`
+    and handed over (the tracker paints its mask on them). Other parameters as for
+    :func:`track_video`. Raises VideoError when no frame arrives.
     """
+    with PoseTracker(hands=hands, target=target) as tracker:
+        return _track(tracker, frames, fps=fps, width=width, height=height, progress=progress,
+                      total=total, max_frames=max_frames, source=source, prepared=prepared)
+
+
+def _track(tracker: PoseTracker, frames: Iterable[tuple[float, np.ndarray]], *, fps: float,
+           width: int, height: int, progress: Progress | None, total: int,
+           max_frames: int | None, source: str, prepared: bool) -> Trace:
+    """The loop of :func:`track_frames` with a tracker the caller made."""
     ts: list[float] = []
     rows: list[np.ndarray] = []
     hand_rows: list[list[HandLandmarks]] = []
     missing = np.full((N_POSE, 4), np.nan)
     if max_frames is not None and total:
         total = min(total, max_frames)
-    with PoseTracker(hands=hands, target=target) as tracker:
-        for i, (t, frame) in enumerate(frames):
-            if max_frames is not None and i >= max_frames:
-                break
-            row, hs = tracker.process(frame, t)
-            ts.append(float(t))
-            rows.append(missing if row is None else row)
-            hand_rows.append(hs)
-            if progress is not None:
-                progress(i + 1, max(total, i + 1))
-        stats = TrackStats(frames=len(ts),
-                           frames_with_person=sum(not np.isnan(r[0, 0]) for r in rows),
-                           rejected_jumps=tracker.n_rejected, redetections=tracker.n_redetections)
+    for i, (t, frame) in enumerate(frames):
+        if max_frames is not None and i >= max_frames:
+            break
+        row, hs = (tracker.process_rgb(frame, t, own=True) if prepared else
+                   tracker.process(frame, t))
+        ts.append(float(t))
+        rows.append(missing if row is None else row)
+        hand_rows.append(hs)
+        if progress is not None:
+            progress(i + 1, max(total, i + 1))
+    stats = TrackStats(frames=len(ts),
+                       frames_with_person=sum(not np.isnan(r[0, 0]) for r in rows),
+                       rejected_jumps=tracker.n_rejected, redetections=tracker.n_redetections)
     if not ts:
         raise VideoError(f"{source or 'the stream'} gave no frames to track.")
     trace = Trace(fps=float(fps), width=int(width), height=int(height), t=np.array(ts),
@@ -123,6 +147,14 @@ def track_frames(frames: Iterable[tuple[float, np.ndarray]], fps: float, width: 
 
 
 _END = object()
+
+
+def usable_cores() -> int:
+    """CPU cores this process may run on (its affinity mask where the OS reports one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 def prefetch(frames: Iterable[tuple[float, np.ndarray]], *, depth: int = 4,
