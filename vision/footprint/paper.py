@@ -35,6 +35,9 @@ _RECT_LONG_PX = 1400          # rectified sheet's long side in pixels (~0.21 mm/
 _MIN_AREA_FRAC = 0.08         # sheet covers at least this much of the photo
 _MIN_FILL = 0.93              # region area / quadrilateral area
 _ASPECT_TOL = 0.12            # relative aspect mismatch accepted for a named size
+_DETAIL_SIGMA_FRAC = 0.003    # of the photo's long side: scale of wood grain / fibre detail
+_STRAND_FRAC = 0.012          # of the photo's long side: strands cut off a smooth region
+_SPILL = 1.0                  # smooth region lies this many energy-blur widths inside the sheet
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,52 @@ def _edge_regions(small: np.ndarray, max_regions: int = 3) -> list[np.ndarray]:
         opened = cv2.morphologyEx(region, cv2.MORPH_OPEN, cv2.getStructuringElement(
             cv2.MORPH_ELLIPSE, (15, 15)))
         out.append(_largest_region(opened) if opened.any() else None)
+    return out
+
+
+def _smooth_regions(small: np.ndarray) -> list[np.ndarray | None]:
+    """The smoothest large region: paper or cardboard of the table's own colour and
+    brightness (light cardboard on light wood) still differs from it in texture, as wood
+    grain, fabric or laminate pattern carry fine detail the sheet does not. Fine detail is
+    the local RMS of the luma minus its blur (scales relative to the picture), split by
+    Otsu on its logarithm."""
+    side = max(small.shape[:2])
+    luma = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    detail = luma - cv2.GaussianBlur(luma, (0, 0), _DETAIL_SIGMA_FRAC * side)
+    energy = cv2.GaussianBlur(detail * detail, (0, 0), 2 * _DETAIL_SIGMA_FRAC * side)
+    log_e = np.log(np.sqrt(energy) + 0.5)
+    q = cv2.normalize(log_e, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
+    _, smooth = cv2.threshold(q, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    # smooth patches of the table may cling to a corner: also try with such strands cut
+    r = max(1, int(round(_STRAND_FRAC * side)))
+    opened = cv2.morphologyEx(smooth, cv2.MORPH_OPEN, cv2.getStructuringElement(
+        cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+    return [_largest_region(smooth), _largest_region(opened) if opened.any() else None]
+
+
+def _then_smooth(regions: list, small: np.ndarray):
+    """(region, outward shift px) for the candidate regions, then (computed only when
+    reached, as a last resort) for the smooth regions: a sheet of the table's own colour.
+    The blurred detail energy of the rough table spills over the sheet's edge, so a smooth
+    region's outline lies about ``_SPILL`` blur widths inside the sheet."""
+    for region in regions:
+        yield region, 0.0
+    spill = _SPILL * 2 * _DETAIL_SIGMA_FRAC * max(small.shape[:2])
+    for region in _smooth_regions(small):
+        yield region, spill
+
+
+def _grow_quad(quad: np.ndarray, shift: float) -> np.ndarray:
+    """Move each side of a (near-rectangular) quadrilateral ``shift`` px outwards: each
+    corner moves along its bisector by ``shift / sin(half the corner angle)``."""
+    out = quad.copy()
+    for i in range(4):
+        u = quad[i - 1] - quad[i]
+        v = quad[(i + 1) % 4] - quad[i]
+        u, v = u / np.linalg.norm(u), v / np.linalg.norm(v)
+        bis = u + v
+        half = 0.5 * np.arccos(np.clip(u @ v, -1.0, 1.0))
+        out[i] = quad[i] - bis / max(np.linalg.norm(bis), 1e-9) * shift / max(np.sin(half), 0.3)
     return out
 
 
@@ -262,12 +311,14 @@ def find_sheet(image: np.ndarray, *, paper=None) -> Sheet | None:
     f = min(1.0, 600.0 / max(image.shape[:2]))
     small = cv2.resize(image, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
     regions = [_largest_region(c) for c in _candidate_masks(small)] + _edge_regions(small)
-    for region in regions:
+    for region, shift in _then_smooth(regions, small):
         if region is None:
             continue
         quad = _quad_from_region(region)
         if quad is None:
             continue
+        if shift:
+            quad = _grow_quad(quad, shift)
         size = _choose_size(quad, paper)
         if size is None:
             continue

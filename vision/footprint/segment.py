@@ -61,6 +61,8 @@ _MIN_SEPARATION = 0.035         # darkening (fraction of paper brightness) print
 _MIN_FAINT_SEPARATION = 0.016   # a fainter print (wet print, 4-8 grey levels) is accepted...
 _FAINT_NOISE_RATIO = 4.0        # ... when it stands this far above the paper's own noise
 _FAINT_BORDER_SHARE = 0.05      # ... and its darkest part keeps off the sheet's border
+_MAX_EDGE_WIDTH = 0.04          # of the long side: a part fading in slower is light, not a print
+_MIN_MEASURED_FRAC = 0.0002     # of the picture's area: smaller parts' edges are not measured
 
 
 class NoPrintFound(Exception):
@@ -229,6 +231,45 @@ def _faint_print_raw(dens: np.ndarray, valid: np.ndarray | None) -> bool:
     return _faint_print(dens, valid, vals, th, sep)
 
 
+def _sharp_seeds(dens: np.ndarray, th: float, low_th: float, paper: float,
+                 valid: np.ndarray | None) -> np.ndarray:
+    """Pixels above the Otsu threshold in parts whose edge is sharp enough to be a print.
+
+    A print's edge (even a wet print's soft one) rises from paper to print over a few
+    millimetres; a shadow or a patch of uneven light fades in over centimetres. Each part of
+    the hysteresis mask (``dens > low_th``) holding strong pixels is measured: edge width =
+    its darkening (upper quartile above the paper) over the mean gradient along its outline
+    (px), as a fraction of the picture's long side; outline pixels on the border of
+    ``valid`` are skipped (there the part is cut, not faded). Parts wider than
+    ``_MAX_EDGE_WIDTH`` lose their seeds unless that would drop every part.
+    """
+    inside = np.ones(dens.shape, np.uint8) if valid is None else valid.astype(np.uint8)
+    strong = (dens > th) & inside.astype(bool)
+    low = (dens > low_th).astype(np.uint8) & inside
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(low, connectivity=8)
+    keep = np.bincount(lab[strong], minlength=n) > 0
+    keep[0] = False
+    seeded = np.flatnonzero(keep)
+    if len(seeded) < 2:
+        return strong
+    outline = low.astype(bool) & ~cv2.erode(low, np.ones((3, 3), np.uint8)).astype(bool)
+    outline &= cv2.erode(np.pad(inside, 2), np.ones((5, 5), np.uint8))[2:-2, 2:-2].astype(bool)
+    outline[[0, -1], :] = outline[:, [0, -1]] = False
+    ys, xs = np.nonzero(outline)
+    slope = np.hypot(dens[ys, xs + 1] - dens[ys, xs - 1], dens[ys + 1, xs] - dens[ys - 1, xs]) / 2
+    count = np.bincount(lab[ys, xs], minlength=n)
+    mean_slope = np.bincount(lab[ys, xs], weights=slope, minlength=n) / np.maximum(count, 1)
+    side = max(dens.shape)
+    sharp = keep.copy()
+    big = stats[seeded, cv2.CC_STAT_AREA] >= _MIN_MEASURED_FRAC * dens.size  # specks: clutter
+    for k in seeded[(count[seeded] >= 8) & big]:
+        x, y, w, h = stats[k, :4]
+        sub = lab[y:y + h, x:x + w] == k
+        rise = float(np.percentile(dens[y:y + h, x:x + w][sub], 75)) - paper
+        sharp[k] = rise / max(float(mean_slope[k]), 1e-6) <= _MAX_EDGE_WIDTH * side
+    return strong & (sharp if sharp.any() else keep)[lab]
+
+
 def _binarise(image: np.ndarray, valid: np.ndarray | None, polarity: str
               ) -> tuple[np.ndarray, float, str, bool]:
     """Best darkening map, smoothed to a density, hysteresis-thresholded.
@@ -278,13 +319,16 @@ def _binarise(image: np.ndarray, valid: np.ndarray | None, polarity: str
     low_th = low_frac * th
     if not textured and polarity == "dark_on_light":
         low_th = float(np.clip(mottling, low_frac * th, 0.9 * th))
+    seeds = _sharp_seeds(dens, th, low_th, float(np.median(paper)), hvalid)
     dens = cv2.resize(dens, (cols, rows), interpolation=cv2.INTER_LINEAR)
+    seeds = cv2.resize(seeds.astype(np.uint8), (cols, rows),
+                       interpolation=cv2.INTER_NEAREST).astype(bool) & (dens > th)
     low = (dens > low_th).astype(np.uint8)
     if valid is not None:
         low &= valid.astype(np.uint8)
     n, lab = cv2.connectedComponents(low, connectivity=8)
     strong = np.zeros(n, bool)
-    strong[np.unique(lab[dens > th])] = True
+    strong[np.unique(lab[seeds])] = True
     strong[0] = False
     return strong[lab], sep, name, textured
 
