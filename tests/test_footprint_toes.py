@@ -6,16 +6,21 @@ printed forms; wet and ink prints keep every small part near a foot.
 - a coloured logo touching a toe pad through a thin link does not join the foot, the toe does;
 - a compact toe pad ahead of the forefoot joins, a mark beside the heel (outside the foot's
   outline, behind the forefoot) does not;
-- toes touching the ball (a crease hole between them and the ball) are still removed.
+- toes touching the ball (a crease hole between them and the ball) are still removed;
+- toe pads joined to the ball only by faint crosshatch under the toe crease are removed;
+- a midfoot printed only as faint single-direction hatch lines (light contact on a grid
+  mat) counts as contact: the arch index matches the one of the clean outline.
 """
 
 from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 
 from vision.footprint.anatomy import analyse_foot
 from vision.footprint.grouping import split_at_necks
+from vision.footprint.indices import compute_indices
 from vision.footprint.segment import segment_prints
 
 GREY = (90, 90, 90)
@@ -125,3 +130,89 @@ def test_toes_touching_the_ball_around_a_crease_are_removed():
         assert geom.toes_mask[y + 12, x] and not geom.toeless_mask[y + 12, x]
     rows = np.flatnonzero(geom.toeless_mask.any(axis=1))
     assert rows[0] >= front - 45          # the toe-less print ends at the ball, not the toes
+
+
+PAPER, DENSE_INK = 235, 60
+
+
+def _hatch(img: np.ndarray, region: np.ndarray, value: int = DENSE_INK, dirs: str = "hv",
+           period: int = 8, width: int = 2) -> None:
+    """Draw grid-mat hatch lines (``dirs``: "h" rows, "v" columns) of grey ``value`` over
+    ``region`` (bool) of a BGR image, ``period`` px apart and ``width`` px wide."""
+    lines = np.zeros(region.shape, bool)
+    for k in range(width):
+        if "h" in dirs:
+            lines[k::period] = True
+        if "v" in dirs:
+            lines[:, k::period] = True
+    img[region & lines] = value
+
+
+def _sole_parts(shape, x: int, y_heel: int, length: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """Heel and forefoot ellipses (bool), the lateral midfoot band between them (bool) and
+    the ball front row, for a sole pointing up."""
+    w = int(0.36 * length)
+    y_ball = y_heel - int(0.72 * length)
+    ends = np.zeros(shape, np.uint8)
+    cv2.ellipse(ends, (x, y_heel - int(0.13 * length)), (int(0.42 * w), int(0.15 * length)),
+                0, 0, 360, 1, -1)
+    cv2.ellipse(ends, (x, y_ball + int(0.12 * length)), (w // 2, int(0.15 * length)),
+                0, 0, 360, 1, -1)
+    band = np.zeros(shape, np.uint8)
+    cv2.rectangle(band, (x + int(0.3 * w) - int(0.08 * length), y_ball + int(0.2 * length)),
+                  (x + int(0.3 * w), y_heel - int(0.2 * length)), 1, -1)
+    return ends > 0, (band > 0) & (ends == 0), y_ball - int(0.03 * length)
+
+
+@pytest.mark.parametrize("ink", [200, 185])
+def test_faint_line_only_midfoot_counts_as_contact(ink):
+    """Heel and forefoot in dense crosshatch; the midfoot only in faint hatch lines of one
+    direction (rows in its front half, columns in its rear half), as light contact prints
+    on a grid mat. Truth: the arch index of the clean outline (heel + band + forefoot)."""
+    img = np.full((1300, 700, 3), PAPER, np.uint8)
+    ends, band, _ = _sole_parts(img.shape[:2], 330, 1200, 900)
+    _hatch(img, ends)
+    front = band.copy()
+    front[int(np.flatnonzero(band.any(axis=1)).mean()):] = False
+    _hatch(img, front, value=ink, dirs="h")
+    _hatch(img, band & ~front, value=ink, dirs="v")
+    truth = compute_indices(analyse_foot(ends | band)).arch_index
+    seg = segment_prints(img)
+    assert seg.textured and len(seg.feet) == 1
+    got = compute_indices(analyse_foot(seg.feet[0])).arch_index
+    assert truth > 0.15
+    assert abs(got - truth) < 0.02, (got, truth)
+
+
+@pytest.mark.parametrize("crease_ink", [200, 170])
+def test_toes_joined_to_the_ball_by_faint_crease_hatch_are_removed(crease_ink):
+    """Dense toe pads joined to the ball by a faint crosshatch under the toe crease (light
+    contact): the toes are cut off at the ball front and the arch index is the sole's."""
+    img = np.full((1350, 700, 3), PAPER, np.uint8)
+    ends, band, front = _sole_parts(img.shape[:2], 330, 1250, 900)
+    mid = np.zeros(ends.shape, np.uint8)
+    w = int(0.36 * 900)
+    cv2.rectangle(mid, (330 - int(0.1 * w), front + 200), (330 + int(0.3 * w), 1250 - 180), 1,
+                  -1)
+    sole = ends | band | (mid > 0)
+    toes = np.zeros(ends.shape, np.uint8)
+    centres = []
+    for dx, r in [(-0.36, 20), (-0.18, 23), (0.0, 26), (0.18, 28), (0.38, 38)]:
+        c = (330 + int(dx * w), front - 55)
+        cv2.ellipse(toes, c, (r, int(1.2 * r)), 0, 0, 360, 1, -1)
+        centres.append(c)
+    crease = np.zeros(ends.shape, np.uint8)
+    corners = [[330 - w // 2 + 10, front + 20], [330 + w // 2 - 10, front + 20],
+               [330 + int(0.38 * w), front - 55], [330 - int(0.36 * w), front - 55]]
+    cv2.fillConvexPoly(crease, np.array(corners, np.int32), 1)
+    _hatch(img, sole | (toes > 0))
+    _hatch(img, (crease > 0) & ~sole & (toes == 0), value=crease_ink)
+    seg = segment_prints(img)
+    assert seg.textured and len(seg.feet) == 1
+    geom = analyse_foot(seg.feet[0])
+    for x, y in centres:
+        assert geom.toes_mask[y, x] and not geom.toeless_mask[y, x]
+    rows = np.flatnonzero(geom.toeless_mask.any(axis=1))
+    assert rows[0] >= front - 25          # the toe-less print ends at the ball front
+    truth = compute_indices(analyse_foot(sole)).arch_index
+    assert abs(compute_indices(geom).arch_index - truth) < 0.03

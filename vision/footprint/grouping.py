@@ -88,7 +88,9 @@ def body_frame(mask: np.ndarray) -> BodyFrame:
     if np.ptp(s[rear]) > np.ptp(s[front]):
         a, t, s, t0, t1 = -a, -t, -s, -t1, -t0
         front = rear
-    hull = cv2.convexHull(np.column_stack([xs, ys]).astype(np.float32))
+    cnts, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL,
+                               cv2.CHAIN_APPROX_SIMPLE)             # the hull of the outline
+    hull = cv2.convexHull(np.vstack(cnts).astype(np.float32))        # is the hull of the print
     return BodyFrame(c, a, t0, t1, float(s[front].min()), float(s[front].max()), hull)
 
 
