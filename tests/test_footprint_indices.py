@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from vision.footprint.anatomy import FootGeometry, analyse_foot
-from vision.footprint.indices import arch_index, compute_indices
+from vision.footprint.indices import _upper_hull, arch_index, axis_frame, compute_indices
 from vision.footprint.result import FootprintError
 from vision.synth.foot_shape import FootShape, rasterise_foot
 from vision.synth.footprint_render import foot_truth
@@ -311,3 +311,37 @@ def test_second_toe_pick_ignores_a_split_hallux(side):
         assert abs(compute_indices(g).arch_index - truth.arch_index) <= 0.005
     g = analyse_foot(m)
     assert np.hypot(*np.subtract(g.toe_xy, r.toe_xy)) < 3 * PPM
+
+
+def _hull_brute_force(r: np.ndarray, e: np.ndarray) -> list[int]:
+    """Points not strictly below any chord between a point before and a point after."""
+    out = []
+    for i in range(len(r)):
+        below = any(e[i] * (r[k] - r[j]) < e[j] * (r[k] - r[i]) + e[k] * (r[i] - r[j])
+                    for j in range(i) for k in range(i + 1, len(r)))
+        if not below:
+            out.append(i)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_upper_hull_keeps_exactly_the_points_on_the_hull(seed):
+    """Medial-border-like profiles (integer rows, half-pixel edges, flat runs): the hull is
+    every point on the upper hull, collinear ones included, and nothing below it."""
+    rng = np.random.default_rng(seed)
+    r = np.sort(rng.choice(120, 40, replace=False)).astype(float)
+    e = np.round(8 * np.sin(r / rng.uniform(8, 40))) + rng.integers(0, 2, r.size) * 0.5
+    assert _upper_hull(r, e) == _hull_brute_force(r, e)
+
+
+def test_axis_frame_covers_the_print_at_any_angle():
+    """The frame's extent comes from the row ends only: no print pixel may fall outside."""
+    m = np.zeros((220, 200), bool)
+    cv2.ellipse(m.view(np.uint8), (100, 110), (80, 30), 25, 0, 360, 1, -1)
+    m[60:70, 40:60] = True                       # a second blob, a ragged outline
+    for deg in (0, 17, 90, 133, 250):
+        a = np.array([np.cos(np.radians(deg)), np.sin(np.radians(deg))])
+        fr = axis_frame(m, (100.0, 110.0), a, np.array([-a[1], a[0]]))
+        assert abs(int(fr.image.sum()) - int(m.sum())) < 0.03 * m.sum()
+        assert not fr.image[0].any() and not fr.image[-1].any()      # padding kept
+        assert not fr.image[:, 0].any() and not fr.image[:, -1].any()

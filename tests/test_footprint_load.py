@@ -122,6 +122,41 @@ def test_max_side_downscales_jpeg():
     assert out.shape[1] > out.shape[0]
 
 
+def _noisy_two_tone(w: int, h: int) -> Image.Image:
+    """Two-tone picture with texture, so a wrong decode shows in the pixels."""
+    rng = np.random.default_rng(1)
+    arr = np.asarray(_two_tone(w, h)).astype(np.int16) + rng.integers(-40, 40, (h, w, 3))
+    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+
+
+def test_reduced_jpeg_decode_matches_pillow(tmp_path):
+    """The reduced-scale decode is in BGR order and agrees with Pillow's own draft decode,
+    from bytes and from a path."""
+    data = _jpeg(_noisy_two_tone(2400, 1600))
+    ref = Image.open(io.BytesIO(data))
+    ref.draft("RGB", (1200, 800))
+    ref = np.asarray(ref.convert("RGB"))[:, :, ::-1].astype(np.int16)
+    path = tmp_path / "big.jpg"
+    path.write_bytes(data)
+    for source in (data, path):
+        out = load_image(source, max_side=1400)
+        assert out.shape == ref.shape == (800, 1200, 3)
+        assert np.abs(out.astype(np.int16) - ref).mean() < 1.0
+        assert out[400, 100, 2] > 150 and out[400, 1100, 0] > 150   # red left, blue right
+
+
+def test_reduced_jpeg_truncated_or_rotated():
+    big = _noisy_two_tone(2400, 1600)
+    data = _jpeg(big)
+    with pytest.raises(FootprintError, match="damaged or incomplete"):
+        load_image(data[: len(data) * 2 // 3], max_side=1400)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    out = load_image(_jpeg(big, exif=exif.tobytes()), max_side=1400)
+    assert out.shape[:2] == (1200, 800)                 # turned to portrait
+    assert out[100, 400, 2] > 150 and out[1100, 400, 0] > 150   # red on top
+
+
 @pytest.mark.skipif(not HEIC_SUPPORTED, reason="pillow-heif not installed")
 def test_heic_roundtrip():
     import pillow_heif

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import time
 
 import cv2
@@ -190,6 +191,18 @@ def test_result_json_shape_and_timings(ink_result):
     for stage in ("decode", "sheet", "segment", "measure"):
         assert ink_result.timings_ms[stage] >= 0
     assert ink_result.overlay is not None and ink_result.overlay.ndim == 3
+
+
+def test_overlay_drawn_on_first_read_and_picklable(ink_photo):
+    res = measure_footprint(ink_photo.image, name="ink")
+    assert "overlay" not in res.timings_ms            # nothing drawn for the numbers
+    cached = pickle.loads(pickle.dumps(res))          # the app caches results (pickle)
+    img = res.overlay
+    assert img is not None and img.ndim == 3 and img.dtype == np.uint8
+    assert res.timings_ms["overlay"] >= 0 and res.overlay is img    # drawn once
+    assert np.array_equal(cached.overlay, img)
+    assert pickle.loads(pickle.dumps(res)).overlay.shape == img.shape
+    assert measure_footprint(ink_photo.image, overlay=False).overlay is None
 
 
 def test_age_reading_filled(ink_photo):

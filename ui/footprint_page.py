@@ -49,7 +49,9 @@ def measure(data: bytes, age_months: int | None, paper: str | None, name: str):
     """Cached call of :func:`vision.footprint.measure_footprint` (same photo, same answer)."""
     from vision.footprint import measure_footprint
 
-    return measure_footprint(data, paper=paper, age_months=age_months, name=name)
+    result = measure_footprint(data, paper=paper, age_months=age_months, name=name)
+    _ = result.overlay  # drawn lazily: draw it once here, so the cache keeps the image
+    return result
 
 
 def render() -> None:

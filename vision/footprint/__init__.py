@@ -4,7 +4,7 @@ One call does it all, each stage can also be called alone:
 
     load_image -> find_sheet (rectify, mm/px) -> segment_prints -> per foot: analyse_foot
     (side, toes removed, axis) -> compute_indices -> categorise / age_reading -> assess
-    (quality) -> draw_overlay
+    (quality) -> draw_overlay (lazily, when ``result.overlay`` is first read)
 
 >>> from vision.footprint import measure_footprint            # doctest: +SKIP
 >>> result = measure_footprint("print.jpg", age_months=60)    # doctest: +SKIP
@@ -110,8 +110,10 @@ def _measure_foot(mask, *, image, valid, seg, sheet, source, age_months):
     quality = assess(geom, image=image, valid=valid, contrast=seg.contrast,
                      sheet_found=sheet is not None, source=source,
                      extra_prints=seg.extra_bodies > 0)
-    cnts, _ = cv2.findContours(geom.full_mask.astype(np.uint8), cv2.RETR_EXTERNAL,
-                               cv2.CHAIN_APPROX_SIMPLE)
+    m8 = np.ascontiguousarray(geom.full_mask, dtype=bool).view(np.uint8)
+    x, y, w, h = cv2.boundingRect(m8)                     # outline of the print only
+    cnts, _ = cv2.findContours(m8[y:y + h, x:x + w], cv2.RETR_EXTERNAL,
+                               cv2.CHAIN_APPROX_SIMPLE, offset=(x, y))
     contour = max(cnts, key=cv2.contourArea).reshape(-1, 2) if cnts else None
     foot = FootMeasurement(
         side=geom.side, arch_index=float(ix.arch_index),
@@ -195,7 +197,8 @@ def measure_footprint(source, *, paper=None, age_months=None, overlay: bool = Tr
     age_months : float, optional
         Child's age, for the age-aware reading (``reading.age_reading``).
     overlay : bool
-        Draw the overlay image (``result.overlay``).
+        Provide the overlay image (``result.overlay``); it is drawn when first read, so
+        asking for it costs nothing until it is used.
     name : str, optional
         Name reported in ``result.image`` (default: the path).
 
@@ -261,13 +264,12 @@ def _run(source, image_name, paper, age_months, overlay, stages) -> FootprintRes
         return _failure(image_name, NO_FOOTPRINT, stages)
     pairs = _resolve_sides(pairs)
     feet = [p[0] for p in pairs]
-    drawn = None
-    if overlay:
-        with stages("overlay"):
-            from vision.footprint.overlay import draw_overlay
-            drawn = draw_overlay(view, [(g, i, f) for f, g, i in pairs])
+    drawer = None
+    if overlay:  # drawn when ``result.overlay`` is first read
+        from vision.footprint.overlay import OverlayJob
+        drawer = OverlayJob(view, tuple((g, i, f) for f, g, i in pairs), stages.ms)
     return FootprintResult(
         image=image_name, ok=True, feet=tuple(feet),
         scale_mm_per_px=None if sheet is None else float(sheet.mm_per_px),
-        warnings=tuple(_warnings(sheet, source_kind, feet)), overlay=drawn,
+        warnings=tuple(_warnings(sheet, source_kind, feet)), overlay_drawer=drawer,
         timings_ms=stages.ms)

@@ -117,12 +117,28 @@ def arch_index(t_along: np.ndarray) -> float:
     return float(mid / t.size)
 
 
+def _row_ends(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(ys, xs) of the first and the last True pixel of every row that has one.
+
+    A linear function of (x, y) is monotone along a row, so over the whole mask it reaches
+    its extremes at these pixels: the same minimum and maximum as over every pixel, exactly.
+    """
+    m = mask if mask.dtype == bool else mask != 0
+    rows = np.flatnonzero(m.any(axis=1))
+    if rows.size == 0:
+        return rows, rows
+    sub = m[rows]
+    first = np.argmax(sub, axis=1)
+    last = m.shape[1] - 1 - np.argmax(sub[:, ::-1], axis=1)
+    return np.concatenate([rows, rows]), np.concatenate([first, last])
+
+
 def axis_frame(mask: np.ndarray, origin_xy, axis_uv, medial_uv, *,
                pad_px: int = 2) -> AxisFrame:
     """Resample ``mask`` into the axis frame (bilinear, threshold 0.5) covering the print."""
     a = np.asarray(axis_uv, float)
     m = np.asarray(medial_uv, float)
-    ys, xs = np.nonzero(mask)
+    ys, xs = _row_ends(mask)   # the extreme projections lie at the ends of the rows
     if xs.size == 0:
         raise FootprintError("axis_frame needs a non-empty mask")
     t = (xs - origin_xy[0]) * a[0] + (ys - origin_xy[1]) * a[1]
@@ -187,6 +203,15 @@ def _upper_hull(r: np.ndarray, e: np.ndarray) -> list[int]:
 
     Collinear points stay on the hull, so along a straight border the tangent points are the
     contact points nearest to a concavity."""
+    e_arr = np.asarray(e, float)
+    if e_arr.size == 0:
+        return []
+    # a point lower than some point before it and some point after it lies strictly below
+    # their chord: never on the hull, so the chain below can skip it
+    before = np.maximum.accumulate(np.concatenate([[-np.inf], e_arr[:-1]]))
+    after = np.maximum.accumulate(np.concatenate([e_arr[:0:-1], [-np.inf]]))[::-1]
+    cand = np.flatnonzero((e_arr >= before) | (e_arr >= after))
+    r, e = np.asarray(r, float)[cand].tolist(), e_arr[cand].tolist()  # fast scalars
     hull: list[int] = []
     for i in range(len(r)):
         while len(hull) >= 2:
@@ -197,7 +222,7 @@ def _upper_hull(r: np.ndarray, e: np.ndarray) -> list[int]:
             else:
                 break
         hull.append(i)
-    return hull
+    return cand[hull].tolist()
 
 
 def clarke_angle(frame: np.ndarray, mid_row: float) -> tuple[float, np.ndarray]:

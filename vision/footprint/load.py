@@ -34,6 +34,10 @@ except Exception:  # pragma: no cover - depends on the environment
 
 __all__ = ["load_image", "HEIC_SUPPORTED"]
 
+_ORIENTATION = 0x0112     # EXIF tag: 1 = upright, 2-8 = mirrored and/or rotated
+_REDUCED_FLAGS = {2: cv2.IMREAD_REDUCED_COLOR_2, 4: cv2.IMREAD_REDUCED_COLOR_4,
+                  8: cv2.IMREAD_REDUCED_COLOR_8}
+
 
 def _open(source) -> tuple[Image.Image, str]:
     """Open lazily (header only) and return the PIL image and a display name."""
@@ -83,8 +87,31 @@ def _to_bgr(img: Image.Image) -> np.ndarray:
         rgba = img.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         img = Image.alpha_composite(white, rgba)
-    rgb = np.asarray(img.convert("RGB"))
+    rgb = np.asarray(img if img.mode == "RGB" else img.convert("RGB"))
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+
+
+def _reduced_jpeg(source, img: Image.Image, full_width: int) -> np.ndarray | None:
+    """A drafted JPEG decoded by OpenCV straight to BGR, or None to let Pillow do it.
+
+    Both use libjpeg's scaled decoding, so the pixels are the same; OpenCV skips Pillow's
+    RGB copies and the colour swap. Only for the plain case: an upright (no EXIF rotation)
+    RGB JPEG that ends with its end-of-image marker (Pillow reports a truncated file, OpenCV
+    would fill the missing part with grey).
+    """
+    scale = round(full_width / img.size[0])
+    if scale not in _REDUCED_FLAGS or img.mode != "RGB" \
+            or img.getexif().get(_ORIENTATION, 1) != 1:
+        return None
+    if isinstance(source, (str, Path)):
+        source = Path(source).read_bytes()
+    data = np.frombuffer(source, np.uint8)
+    if data.size < 4 or data[-2] != 0xFF or data[-1] != 0xD9:
+        return None
+    bgr = cv2.imdecode(data, _REDUCED_FLAGS[scale] | cv2.IMREAD_IGNORE_ORIENTATION)
+    if bgr is None or bgr.shape != (img.size[1], img.size[0], 3):
+        return None
+    return bgr
 
 
 def load_image(source, *, max_pixels: int = 50_000_000, max_side: int | None = None
@@ -133,18 +160,24 @@ def load_image(source, *, max_pixels: int = 50_000_000, max_side: int | None = N
         raise FootprintError(
             f"The image {name!r} is {width} x {height} pixels, more than the "
             f"{max_pixels / 1e6:.0f} megapixels accepted; please send a normal phone photo.")
+    bgr = None
     try:
         if max_side is not None and img.format == "JPEG":
             # decode at 1/2, 1/4 or 1/8 while staying above 70 % of max_side
             ratio = max(width, height) / (0.7 * max_side)
             if ratio >= 2:
                 img.draft("RGB", (int(width / ratio) + 1, int(height / ratio) + 1))
-        img.load()
-        img = ImageOps.exif_transpose(img)
+                bgr = _reduced_jpeg(source, img, width)
+        if bgr is None:
+            img.load()
+            transposed = ImageOps.exif_transpose(img, in_place=False) \
+                if img.getexif().get(_ORIENTATION, 1) != 1 else None
+            img = img if transposed is None else transposed   # no copy when upright
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise FootprintError(f"The image {name!r} is damaged or incomplete "
                              f"(it could not be decoded: {exc}).") from exc
-    bgr = _to_bgr(img)
+    if bgr is None:
+        bgr = _to_bgr(img)
     if max_side is not None and max(bgr.shape[:2]) > max_side:
         scale = max_side / max(bgr.shape[:2])
         size = (max(1, round(bgr.shape[1] * scale)), max(1, round(bgr.shape[0] * scale)))

@@ -8,10 +8,13 @@ width, font) scale with the image so the drawing reads the same at any resolutio
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass, field
+
 import cv2
 import numpy as np
 
-__all__ = ["draw_overlay"]
+__all__ = ["draw_overlay", "OverlayJob"]
 
 _SIDE_COLOUR = {"left": (200, 110, 20), "right": (20, 120, 230)}    # BGR: blue, orange
 _AXIS = (40, 40, 220)
@@ -42,13 +45,22 @@ def _label(img, text: str, anchor: tuple[int, int], scale: float, colour) -> Non
     cv2.putText(img, text, (x, y), font, scale, colour, thick, cv2.LINE_AA)
 
 
+def _as_u8(mask: np.ndarray) -> np.ndarray:
+    """0/1 uint8 view (or copy) of a mask, for OpenCV."""
+    return np.ascontiguousarray(mask, dtype=bool).view(np.uint8)
+
+
 def _draw_foot(img, geom, ix, foot, width: int, font: float) -> None:
     colour = _SIDE_COLOUR.get(geom.side, (0, 0, 0))
-    toes = geom.toes_mask.astype(bool)
-    if toes.any():  # shade the removed toes
-        img[toes] = (0.5 * img[toes] + 0.5 * np.array([150, 150, 150])).astype(np.uint8)
-    cnts, _ = cv2.findContours(geom.full_mask.astype(np.uint8), cv2.RETR_EXTERNAL,
-                               cv2.CHAIN_APPROX_SIMPLE)
+    toes8 = _as_u8(geom.toes_mask)
+    x, y, w, h = cv2.boundingRect(toes8)
+    if w:  # shade the removed toes (within their bounding box)
+        sub, toes = img[y:y + h, x:x + w], toes8[y:y + h, x:x + w].astype(bool)
+        sub[toes] = (0.5 * sub[toes] + 0.5 * np.array([150, 150, 150])).astype(np.uint8)
+    full8 = _as_u8(geom.full_mask)
+    x, y, w, h = cv2.boundingRect(full8)
+    cnts, _ = cv2.findContours(full8[y:y + h, x:x + w], cv2.RETR_EXTERNAL,
+                               cv2.CHAIN_APPROX_SIMPLE, offset=(x, y))
     cv2.drawContours(img, cnts, -1, colour, width, cv2.LINE_AA)
     _line(img, (geom.heel_xy, geom.toe_xy), _AXIS, width)
     for seg in ix.third_lines:
@@ -58,7 +70,8 @@ def _draw_foot(img, geom, ix, foot, width: int, font: float) -> None:
     heel_t, ball_t, deep = ix.clarke_points
     _line(img, (ball_t, heel_t), _CLARKE, width)
     _line(img, (ball_t, deep), _CLARKE, width)
-    ys, xs = np.nonzero(geom.full_mask)
+    ys, xs = np.nonzero(full8[y:y + h, x:x + w])
+    ys, xs = ys + y, xs + x
     if len(xs):
         anchor = (int(xs.mean()), int(max(ys.min() - 10, 0)))
         side = "L" if geom.side == "left" else "R"
@@ -87,3 +100,24 @@ def draw_overlay(image: np.ndarray, feet) -> np.ndarray:
     for geom, ix, foot in feet:
         _draw_foot(out, geom, ix, foot, width, font)
     return out
+
+
+@dataclass(frozen=True)
+class OverlayJob:
+    """What :func:`draw_overlay` needs, kept until the overlay is wanted (picklable).
+
+    Calling the job draws the overlay and adds its milliseconds to ``timings_ms["overlay"]``
+    (the result's stage timings) when that dict is given.
+    """
+
+    image: np.ndarray = field(repr=False)
+    feet: tuple = field(repr=False)
+    timings_ms: dict | None = field(default=None, repr=False, compare=False)
+
+    def __call__(self) -> np.ndarray:
+        t0 = time.perf_counter()
+        out = draw_overlay(self.image, self.feet)
+        if self.timings_ms is not None:
+            ms = (time.perf_counter() - t0) * 1000.0
+            self.timings_ms["overlay"] = self.timings_ms.get("overlay", 0.0) + ms
+        return out

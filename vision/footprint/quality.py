@@ -69,12 +69,14 @@ class SourceCheck:
     message: str = ""
 
 
-def _hsv_stats(image: np.ndarray, mask: np.ndarray) -> dict[str, float]:
-    """Colour statistics of the pixels under ``mask`` (hue in degrees, S and V in 0..1)."""
-    hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)[mask]
-    if len(hsv) == 0:
+def _hsv_stats(hsv: np.ndarray, mask: np.ndarray) -> dict[str, float]:
+    """Colour statistics of the pixels under ``mask`` of an OpenCV HSV image (hue in degrees,
+    S and V in 0..1)."""
+    idx = np.flatnonzero(mask)
+    if len(idx) == 0:
         return {"sat": 0.0, "skin": 0.0, "vivid": 0.0, "sectors": 0, "value": 0.0}
-    hsv = hsv[:: max(1, len(hsv) // 50_000)].astype(np.float32)
+    idx = idx[:: max(1, len(idx) // 50_000)]           # a sample is enough
+    hsv = hsv.reshape(-1, 3)[idx].astype(np.float32)
     hue, sat, val = hsv[:, 0] * 2.0, hsv[:, 1] / 255.0, hsv[:, 2] / 255.0
     skin = ((hue <= 50) | (hue >= 340)) & (sat > 0.12) & (sat < 0.75) & (val > 0.3)
     vivid = (sat > 0.45) & (val > 0.25)
@@ -100,13 +102,14 @@ def _axis_aligned_edges(image: np.ndarray, mask: np.ndarray) -> float:
     return float(((ang < 4) | (ang > 86)).mean())
 
 
-def _sole_photo(image: np.ndarray) -> bool:
-    """Skin-coloured soles over a dark surround (podoscope glass, mirror, dark cloth).
+def _sole_photo(hsv: np.ndarray) -> bool:
+    """Skin-coloured soles over a dark surround (podoscope glass, mirror, dark cloth), from
+    an OpenCV HSV image.
 
     Skin hue sits at 0-28 degrees (kraft and cardboard are yellower, 30-50 degrees) and a
     paper print photo is not mostly dark around the paper.
     """
-    hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV).reshape(-1, 3)
+    hsv = hsv.reshape(-1, 3)
     hsv = hsv[:: max(1, len(hsv) // 60_000)].astype(np.float32)
     hue, sat, val = hsv[:, 0] * 2.0, hsv[:, 1] / 255.0, hsv[:, 2] / 255.0
     skin = ((hue <= 50) | (hue >= 340)) & (sat > 0.12) & (sat < 0.75) & (val > 0.3)
@@ -119,11 +122,9 @@ def _sole_photo(image: np.ndarray) -> bool:
 def _digital_white(image: np.ndarray, background: np.ndarray) -> float:
     """Share of background pixels that are exactly white: charts and cut-out scans, never
     a photo of paper (which always has noise)."""
-    bg = image[background]
-    if len(bg) == 0:
-        return 0.0
-    bg = bg[:: max(1, len(bg) // 50_000)]
-    return float((bg.min(axis=1) >= 254).mean())
+    white = cv2.inRange(image, (254, 254, 254), (255, 255, 255))   # 255 where all >= 254
+    n = np.count_nonzero(background)
+    return float(np.count_nonzero(white[background])) / n if n else 0.0
 
 
 def source_check(image: np.ndarray, foreground: np.ndarray, *, polarity: str) -> SourceCheck:
@@ -136,9 +137,11 @@ def source_check(image: np.ndarray, foreground: np.ndarray, *, polarity: str) ->
     polarity : "dark_on_light" or "light_on_dark" (from segmentation).
     """
     step = max(1, int(max(image.shape[:2]) // 500))   # colour statistics need few pixels
-    image, foreground = image[::step, ::step], foreground[::step, ::step]
-    fg = _hsv_stats(image, foreground)
-    bg = _hsv_stats(image, ~foreground)
+    image = np.ascontiguousarray(image[::step, ::step])
+    foreground = foreground[::step, ::step]
+    hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)       # once, shared by every statistic
+    fg = _hsv_stats(hsv, foreground)
+    bg = _hsv_stats(hsv, ~foreground)
     if fg["vivid"] > 0.4 and fg["sectors"] >= 3:
         return SourceCheck("pressure_map", False, "This looks like a plantar pressure map "
                            "(colour scale), not a footprint on paper.")
@@ -149,7 +152,7 @@ def source_check(image: np.ndarray, foreground: np.ndarray, *, polarity: str) ->
             _axis_aligned_edges(image, foreground) > 0.6:
         return SourceCheck("chart", False, "This looks like a pressure-mat chart (square "
                            "cells), not a footprint on paper.")
-    if _sole_photo(image) or (fg["skin"] > 0.5 and (polarity == "light_on_dark"
+    if _sole_photo(hsv) or (fg["skin"] > 0.5 and (polarity == "light_on_dark"
                                                     or bg["value"] < 0.35)):
         return SourceCheck("sole_photo", True, "This looks like a photo of the soles (skin, "
                            "podoscope or mirror), not a footprint on paper. Make an ink or "
@@ -160,26 +163,41 @@ def source_check(image: np.ndarray, foreground: np.ndarray, *, polarity: str) ->
     return SourceCheck("paper_print")
 
 
-def _edge_zone(shape: tuple[int, int], valid: np.ndarray | None, margin: int = 3) -> np.ndarray:
-    """Pixels at the picture's border or at the border of the usable region (sheet)."""
-    zone = np.zeros(shape, bool)
-    zone[:margin], zone[-margin:], zone[:, :margin], zone[:, -margin:] = True, True, True, True
+def _print_box(mask: np.ndarray, pad: int = 8) -> tuple[slice, slice]:
+    """(rows, cols) slices of the mask's bounding box grown by ``pad`` px (clipped)."""
+    x, y, w, h = cv2.boundingRect(np.ascontiguousarray(mask, dtype=bool).view(np.uint8))
+    return (slice(max(y - pad, 0), min(y + h + pad, mask.shape[0])),
+            slice(max(x - pad, 0), min(x + w + pad, mask.shape[1])))
+
+
+def _edge_zone(shape: tuple[int, int], valid: np.ndarray | None, margin: int = 3,
+               box: tuple[slice, slice] = (slice(None), slice(None))) -> np.ndarray:
+    """Pixels at the picture's border or at the border of the usable region (sheet), in the
+    window ``box`` of a picture of ``shape`` (exact more than ``margin`` px inside it)."""
+    r0, r1, _ = box[0].indices(shape[0])
+    c0, c1, _ = box[1].indices(shape[1])
+    rows, cols = np.arange(r0, r1), np.arange(c0, c1)
+    zone = (((rows < margin) | (rows >= shape[0] - margin))[:, None]
+            | ((cols < margin) | (cols >= shape[1] - margin))[None, :])
     if valid is not None:
-        outside = (~valid).astype(np.uint8)
+        outside = (~valid[box]).astype(np.uint8)
         zone |= cv2.dilate(outside, np.ones((2 * margin + 1,) * 2, np.uint8)) > 0
     return zone
 
 
-def _cut_by_edge(geom, zone: np.ndarray) -> tuple[bool, bool]:
-    """(print touches the edge, the touching part is the toe end)."""
-    ys, xs = np.nonzero(geom.full_mask & zone)
+def _cut_by_edge(geom, zone: np.ndarray, box: tuple[slice, slice]) -> tuple[bool, bool]:
+    """(print touches the edge, the touching part is the toe end); ``zone`` covers the
+    window ``box`` of the picture."""
+    mask = geom.full_mask[box]
+    ys, xs = np.nonzero(mask & zone)
     if len(xs) == 0:
         return False, False
     hx, hy = geom.heel_xy
     ux, uy = geom.axis_uv
-    ay, ax = np.nonzero(geom.full_mask)
-    t_all = (ax - hx) * ux + (ay - hy) * uy
-    t_edge = (xs - hx) * ux + (ys - hy) * uy
+    ay, ax = np.nonzero(mask)
+    r0, c0 = box[0].start, box[1].start           # back to picture coordinates
+    t_all = (ax + c0 - hx) * ux + (ay + r0 - hy) * uy
+    t_edge = (xs + c0 - hx) * ux + (ys + r0 - hy) * uy
     lo, hi = float(t_all.min()), float(t_all.max())
     front = bool(np.any(t_edge > lo + 0.8 * (hi - lo)))
     return True, front
@@ -208,21 +226,31 @@ def _edge_width_px(image: np.ndarray, mask: np.ndarray) -> float:
     y0, y1 = max(0, 4 * ys.min() - pad), min(mask.shape[0], 4 * ys.max() + pad + 4)
     x0, x1 = max(0, 4 * xs.min() - pad), min(mask.shape[1], 4 * xs.max() + pad + 4)
     image, mask = image[y0:y1, x0:x1], mask[y0:y1, x0:x1]
-    grey = cv2.GaussianBlur(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), (3, 3), 0)
-    grey = grey.astype(np.float32)
+    grey8 = cv2.GaussianBlur(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), (3, 3), 0)
+    grey = grey8.astype(np.float32)
     m8 = mask.astype(np.uint8)
     band = (cv2.dilate(m8, np.ones((7, 7), np.uint8)) - cv2.erode(m8, np.ones((7, 7), np.uint8))) > 0
     if band.sum() < 20:
         return 0.0
     gx = cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3) / 8.0
     gy = cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3) / 8.0
-    slope = float(np.percentile(np.hypot(gx, gy)[band], 90))
-    inner = cv2.erode(m8, np.ones((9, 9), np.uint8)) > 0
-    outer = (cv2.dilate(m8, np.ones((9, 9), np.uint8)) == 0)
-    if inner.sum() < 20 or outer.sum() < 20:
+    slope = float(np.percentile(np.hypot(gx[band], gy[band]), 90))
+    inner = cv2.erode(m8, np.ones((9, 9), np.uint8))
+    outer = (cv2.dilate(m8, np.ones((9, 9), np.uint8)) == 0).view(np.uint8)
+    if np.count_nonzero(inner) < 20 or np.count_nonzero(outer) < 20:
         return 0.0
-    step = abs(float(np.median(grey[outer])) - float(np.median(grey[inner])))
+    step = abs(_median_u8(grey8, outer) - _median_u8(grey8, inner))
     return step / max(slope, 1e-6)
+
+
+def _median_u8(image: np.ndarray, mask: np.ndarray) -> float:
+    """Median of the uint8 pixels under a non-empty 0/1 ``mask`` (as ``np.median`` gives it:
+    the mean of the two middle values for an even count), from their histogram."""
+    counts = cv2.calcHist([image], [0], mask, [256], [0, 256]).ravel().cumsum()
+    n = int(round(counts[-1]))
+    lo = int(np.searchsorted(counts, (n - 1) // 2, side="right"))
+    hi = int(np.searchsorted(counts, n // 2, side="right"))
+    return (lo + hi) / 2.0
 
 
 def assess(geom, *, image: np.ndarray | None = None, valid: np.ndarray | None = None,
@@ -246,12 +274,13 @@ def assess(geom, *, image: np.ndarray | None = None, valid: np.ndarray | None = 
         score 0..1, issue codes, one advice sentence per issue.
     """
     issues = []
-    touches, front = _cut_by_edge(geom, _edge_zone(geom.full_mask.shape, valid))
+    box = _print_box(geom.full_mask)          # work near the print only
+    touches, front = _cut_by_edge(geom, _edge_zone(geom.full_mask.shape, valid, box=box), box)
     if front:
         issues.append("toes_cut_off")
     elif touches:
         issues.append("touches_edge")
-    aspect, ragged = _shape_ratios(geom.toeless_mask)
+    aspect, ragged = _shape_ratios(geom.toeless_mask[box])
     if aspect > 0.75:
         issues.append("merged_feet")
     if ragged > 1.45:

@@ -10,6 +10,7 @@ The JSON shape produced by :meth:`FootprintResult.to_json` is the one agreed in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -85,8 +86,26 @@ class FootprintResult:
     scale_mm_per_px: float | None = None
     warnings: tuple[str, ...] = ()
     error: str | None = None
-    overlay: np.ndarray | None = field(default=None, repr=False, compare=False)  # BGR uint8
+    # draws the overlay on first access of ``overlay`` (a picklable callable: the app caches
+    # results); None when no overlay was asked for
+    overlay_drawer: Callable[[], np.ndarray] | None = field(default=None, repr=False,
+                                                            compare=False)
     timings_ms: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def overlay(self) -> np.ndarray | None:
+        """The analysis image with the measurements drawn (BGR uint8), or None.
+
+        Drawn on first access (tens of milliseconds), so callers that only want the numbers
+        never pay for it; the drawing's inputs are then replaced by the drawn image.
+        """
+        drawer = self.overlay_drawer
+        if drawer is None:
+            return None
+        if not isinstance(drawer, DrawnOverlay):
+            drawer = DrawnOverlay(drawer())
+            object.__setattr__(self, "overlay_drawer", drawer)
+        return drawer.image
 
     def to_json(self) -> dict:
         if not self.ok:
@@ -100,6 +119,16 @@ class FootprintResult:
             "warnings": list(self.warnings),
             "feet": [f.to_json() for f in self.feet],
         }
+
+
+@dataclass(frozen=True)
+class DrawnOverlay:
+    """An overlay already drawn (BGR uint8); calling it returns the image."""
+
+    image: np.ndarray = field(repr=False)
+
+    def __call__(self) -> np.ndarray:
+        return self.image
 
 
 class FootprintError(ValueError):

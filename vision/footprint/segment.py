@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
+from scipy.spatial.distance import cdist
 from skimage.segmentation import watershed
 
 from vision.footprint.grouping import attach_toes, body_frame, printed_marks, saturation
@@ -502,25 +503,48 @@ def _parts(mask: np.ndarray) -> tuple[np.ndarray, list[_Part]]:
     return labels, parts
 
 
+def _box(mask: np.ndarray, margin: int) -> tuple[slice, slice] | None:
+    """Bounding box of ``mask`` grown by ``margin`` px (clipped), None when empty. The
+    morphology below works inside it only: same result, less work on a mostly blank sheet."""
+    x, y, w, h = cv2.boundingRect(np.ascontiguousarray(mask, dtype=bool).view(np.uint8))
+    if w == 0:
+        return None
+    return (slice(max(y - margin, 0), min(y + h + margin, mask.shape[0])),
+            slice(max(x - margin, 0), min(x + w + margin, mask.shape[1])))
+
+
 def _dilate(mask: np.ndarray, radius: float) -> np.ndarray:
     """Binary dilation by a Euclidean disk, in linear time (distance transform)."""
-    return cv2.distanceTransform((~mask).astype(np.uint8), cv2.DIST_L2, 5) <= radius
+    out = np.zeros(mask.shape, bool)
+    box = _box(mask, int(np.ceil(radius)) + 2)
+    if box is not None:
+        out[box] = cv2.distanceTransform((~mask[box]).astype(np.uint8), cv2.DIST_L2, 5) <= radius
+    return out
 
 
 def _erode(mask: np.ndarray, radius: float) -> np.ndarray:
     """Binary erosion by a Euclidean disk, in linear time (distance transform)."""
-    return cv2.distanceTransform(mask.astype(np.uint8), cv2.DIST_L2, 5) > radius
+    out = np.zeros(mask.shape, bool)
+    box = _box(mask, 3)    # a blank ring around the mask holds its nearest background
+    if box is not None:
+        out[box] = cv2.distanceTransform(mask[box].astype(np.uint8), cv2.DIST_L2, 5) > radius
+    return out
 
 
 def _fill_small_holes(mask: np.ndarray, max_area: float) -> np.ndarray:
     """Fill holes up to ``max_area`` px (crosshatch gaps, unprinted specks). A large hole is
     paper enclosed by pen lines or printed rules around a print, not part of the print."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats((~mask).astype(np.uint8), 4)
-    rows, cols = mask.shape
+    box = _box(mask, 1)    # holes lie inside the mask's bounding box; a blank ring or the
+    if box is None:        # picture's border surrounds it
+        return mask.copy()
+    n, labels, stats, _ = cv2.connectedComponentsWithStats((~mask[box]).astype(np.uint8), 4)
+    rows, cols = labels.shape
     x, y, w, h, area = (stats[:, k] for k in range(5))
     inner = (x > 0) & (y > 0) & (x + w < cols) & (y + h < rows) & (area <= max_area)
     inner[0] = False
-    return mask | inner[labels]
+    out = mask.copy()
+    out[box] |= inner[labels]
+    return out
 
 
 def _close_fill(mask: np.ndarray, scale: float, *, textured: bool) -> np.ndarray:
@@ -598,8 +622,7 @@ def _gap(pa: _Part, pb: _Part) -> float:
     """Smallest distance (px) between the outlines of two parts."""
     a = pa.outline[:: max(1, len(pa.outline) // 400)].astype(np.float32)
     b = pb.outline[:: max(1, len(pb.outline) // 400)].astype(np.float32)
-    d2 = ((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2)
-    return float(np.sqrt(d2.min()))
+    return float(cdist(a, b).min())
 
 
 def _merge_score(ga: list[_Part], gb: list[_Part], gaps: dict) -> float:
