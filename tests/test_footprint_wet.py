@@ -8,7 +8,7 @@ import pytest
 
 from vision.footprint import measure_footprint
 from vision.footprint.paper import _quad_from_region, _smooth_regions, find_sheet
-from vision.footprint.segment import _sharp_seeds
+from vision.footprint.threshold import sharp_seeds
 from vision.synth.footprint_render import RenderSpec, render_photo
 
 AI_TOL = 0.03  # arch index, wet print
@@ -48,10 +48,10 @@ def test_soft_shading_loses_its_seeds_a_print_keeps_them():
                               .astype(np.float32), (0, 0), 2.5) * 0.08
     shade = 0.08 * np.exp(-((xx - 230) ** 2 + (yy - 120) ** 2) / (2 * 45.0 ** 2))
     dens = (print_ + shade).astype(np.float32)
-    seeds = _sharp_seeds(dens, th=0.04, low_th=0.02, paper=0.0, valid=None)
+    seeds = sharp_seeds(dens, th=0.04, low_th=0.02, paper=0.0, valid=None)
     assert seeds[200, 80]             # the print's centre
     assert not seeds[120, 230]        # the shading's centre
-    alone = _sharp_seeds(shade.astype(np.float32), th=0.04, low_th=0.02, paper=0.0, valid=None)
+    alone = sharp_seeds(shade.astype(np.float32), th=0.04, low_th=0.02, paper=0.0, valid=None)
     assert alone[120, 230]            # never drop every part
 
 

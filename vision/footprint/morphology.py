@@ -1,0 +1,60 @@
+"""Binary morphology for print masks: Euclidean-disk dilation and erosion in linear time
+(distance transform, inside the mask's bounding box) and small-hole filling. Radii and
+areas are in pixels; the callers scale them to the print.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+__all__ = ["disk", "dilate", "erode", "fill_small_holes"]
+
+
+def disk(radius: float) -> np.ndarray:
+    r = max(1, int(round(radius)))
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+
+
+def _box(mask: np.ndarray, margin: int) -> tuple[slice, slice] | None:
+    """Bounding box of ``mask`` grown by ``margin`` px (clipped), None when empty. The
+    morphology below works inside it only: same result, less work on a mostly blank sheet."""
+    x, y, w, h = cv2.boundingRect(np.ascontiguousarray(mask, dtype=bool).view(np.uint8))
+    if w == 0:
+        return None
+    return (slice(max(y - margin, 0), min(y + h + margin, mask.shape[0])),
+            slice(max(x - margin, 0), min(x + w + margin, mask.shape[1])))
+
+
+def dilate(mask: np.ndarray, radius: float) -> np.ndarray:
+    """Binary dilation by a Euclidean disk, in linear time (distance transform)."""
+    out = np.zeros(mask.shape, bool)
+    box = _box(mask, int(np.ceil(radius)) + 2)
+    if box is not None:
+        out[box] = cv2.distanceTransform((~mask[box]).astype(np.uint8), cv2.DIST_L2, 5) <= radius
+    return out
+
+
+def erode(mask: np.ndarray, radius: float) -> np.ndarray:
+    """Binary erosion by a Euclidean disk, in linear time (distance transform)."""
+    out = np.zeros(mask.shape, bool)
+    box = _box(mask, 3)    # a blank ring around the mask holds its nearest background
+    if box is not None:
+        out[box] = cv2.distanceTransform(mask[box].astype(np.uint8), cv2.DIST_L2, 5) > radius
+    return out
+
+
+def fill_small_holes(mask: np.ndarray, max_area: float) -> np.ndarray:
+    """Fill holes up to ``max_area`` px (crosshatch gaps, unprinted specks). A large hole is
+    paper enclosed by pen lines or printed rules around a print, not part of the print."""
+    box = _box(mask, 1)    # holes lie inside the mask's bounding box; a blank ring or the
+    if box is None:        # picture's border surrounds it
+        return mask.copy()
+    n, labels, stats, _ = cv2.connectedComponentsWithStats((~mask[box]).astype(np.uint8), 4)
+    rows, cols = labels.shape
+    x, y, w, h, area = (stats[:, k] for k in range(5))
+    inner = (x > 0) & (y > 0) & (x + w < cols) & (y + h < rows) & (area <= max_area)
+    inner[0] = False
+    out = mask.copy()
+    out[box] |= inner[labels]
+    return out
