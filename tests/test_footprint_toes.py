@@ -216,3 +216,26 @@ def test_toes_joined_to_the_ball_by_faint_crease_hatch_are_removed(crease_ink):
     assert rows[0] >= front - 25          # the toe-less print ends at the ball front
     truth = compute_indices(analyse_foot(sole)).arch_index
     assert abs(compute_indices(geom).arch_index - truth) < 0.03
+
+
+@pytest.mark.parametrize("dirs", ["v", "h"])
+def test_single_direction_midfoot_counts_over_its_full_width(dirs):
+    """Heel and forefoot in dense crosshatch; a wide midfoot drawn over its full true width
+    only with faint hatch lines of one direction at the mat's pitch: the outermost lines are
+    contact too, so the arch index matches the clean outline's."""
+    img = np.full((1300, 700, 3), PAPER, np.uint8)
+    length, x, y_heel = 900, 330, 1200
+    ends, _, _ = _sole_parts(img.shape[:2], x, y_heel, length)
+    w, y_ball = int(0.36 * length), y_heel - int(0.72 * length)
+    band = np.zeros(ends.shape, np.uint8)
+    cv2.rectangle(band, (x + int(0.3 * w) - int(0.12 * length), y_ball + int(0.2 * length)),
+                  (x + int(0.3 * w), y_heel - int(0.2 * length)), 1, -1)
+    band = (band > 0) & ~ends
+    _hatch(img, ends, period=10)
+    _hatch(img, band, value=200, dirs=dirs, period=10)
+    truth = compute_indices(analyse_foot(ends | band)).arch_index
+    seg = segment_prints(img)
+    assert seg.textured and len(seg.feet) == 1
+    got = compute_indices(analyse_foot(seg.feet[0])).arch_index
+    assert truth > 0.18
+    assert abs(got - truth) < 0.02, (got, truth)

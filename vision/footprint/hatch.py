@@ -33,6 +33,7 @@ _LINE_NOISE = 4.0               # a hatch line pixel stands this far above the p
 _LINE_WINDOW_FRAC = 0.008       # of the long side: half window (~1 pitch) for line cover
 _LINE_SHARE = 0.12              # share of line pixels: single-direction hatch is ~0.15-0.3
 MIN_HATCH_SHARE = 0.3           # line pixels in a crosshatch print: 0.55-0.9; wet print ~0
+_ONE_WAY = 0.35                 # one hatch direction under this share of the other: one-way
 _RIM_FRAC = 0.35                # of that window: the rim a dense hatch (line share 0.8) leaves
 CORE_FRAC = 0.3                 # a heel or forefoot part is at least this big vs the largest
 _TOE_ZONE_FRAC = 0.35          # toes lie ahead of the rear end of this front share of a sole
@@ -70,7 +71,8 @@ def hatch_contact(lines: np.ndarray) -> np.ndarray:
     Light contact on a grid mat inks only the tallest ridges: sparse, often single-direction
     lines at the mat's pitch, too faint for the darkness threshold. Where line pixels
     (``lines``, :func:`hatch_lines`) cover at least ``_LINE_SHARE`` of a window of about
-    two pitches, the paper carries hatch lines. The caller keeps
+    two pitches, the paper carries hatch lines; where they run one way only, the outermost
+    lines and the paper between them and that cover count too. The caller keeps
     only such regions inside a foot's outline and joined to its print.
     """
     win = 2 * max(1, round(_LINE_WINDOW_FRAC * max(lines.shape))) + 1
@@ -78,7 +80,29 @@ def hatch_contact(lines: np.ndarray) -> np.ndarray:
     # a window straddling the print's edge still counts its lines, up to _RIM_FRAC of a
     # window beyond a dense print: erode that rim of paper away
     e = 2 * round(_RIM_FRAC * win) + 1
-    return cv2.erode(covered, np.ones((e, e), np.uint8)) > 0
+    core = cv2.erode(covered, np.ones((e, e), np.uint8))
+    # that erosion (and a window half on paper) also drops the outermost lines of sparse,
+    # single-direction hatch: give back line segments (at least a pitch long, not specks)
+    # within a window of the cover, and the paper between them and the cover along rows
+    # and columns (gaps under a window), never beyond the last line of a row or column
+    near = lines & (cv2.dilate(core, np.ones((2 * win + 1,) * 2, np.uint8)) > 0) & (core == 0)
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(near.astype(np.uint8), connectivity=8)
+    long_ = np.zeros(n, bool)
+    long_[1:] = np.maximum(stats[1:, cv2.CC_STAT_WIDTH],
+                           stats[1:, cv2.CC_STAT_HEIGHT]) >= win // 2
+    # ... where the hatch runs one way: a crosshatch print's edge is its closed print's
+    k = max(3, win // 2)
+    runs = [cv2.morphologyEx(lines.astype(np.uint8), cv2.MORPH_OPEN, np.ones(sh, np.uint8))
+            for sh in ((1, k), (k, 1))]
+    big = 2 * win + 1
+    horiz, vert = (cv2.blur(r.astype(np.float32), (big, big)) for r in runs)
+    one_way = np.minimum(horiz, vert) < _ONE_WAY * np.maximum(horiz, vert)
+    ext = (core | (long_[lab] & one_way)).astype(np.uint8)
+    def closed(m: np.ndarray) -> np.ndarray:
+        return (cv2.morphologyEx(m, cv2.MORPH_CLOSE, np.ones((1, win), np.uint8))
+                | cv2.morphologyEx(m, cv2.MORPH_CLOSE, np.ones((win, 1), np.uint8))) > 0
+    # only gaps the given-back lines bound: the cover's own notches stay as they were
+    return (core > 0) | (closed(ext) & ~closed(core))
 
 
 def contact_density(image: np.ndarray, valid: np.ndarray | None, feature: str,
