@@ -2,7 +2,7 @@
 
 Usage: python bench/accuracy_footprint.py [N] [--seed S] [--no-real]
 
-1. N random rendered photos (vision.synth.footprint_render.random_spec, all print kinds):
+1. N random rendered photos (synth.footprint_render.random_spec, all print kinds):
    arch-index MAE, share of feet found with the right side, length error when a sheet gave
    a scale, per print kind.
 2. ../shared/data/footprints per folder: images analysed / refused, feet found, both feet on
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from vision.footprint import measure_footprint  # noqa: E402
-from vision.synth.footprint_render import random_spec, render_photo  # noqa: E402
+from synth.footprint_render import random_spec, render_photo  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data" / "footprints"
 

@@ -4,7 +4,7 @@ Usage: python bench/accuracy_footprint_masks.py [N] [--degrade] [--seed S] [--pp
 
 Prints arch-index MAE / max error, Staheli and Chippaux-Smirak MAE, Clarke MAE, side
 accuracy, and time per foot, against the exact truth of the shape model
-(:func:`vision.synth.footprint_render.foot_truth`). ``--degrade`` first roughens each mask the
+(:func:`synth.footprint_render.foot_truth`). ``--degrade`` first roughens each mask the
 way a segmentation would (ragged edges, pin holes, specks, one-pixel growth or shrink), to see
 how sensitive the geometry is to segmentation noise.
 """
@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from vision.footprint.anatomy import analyse_foot  # noqa: E402
 from vision.footprint.indices import compute_indices  # noqa: E402
-from vision.synth.foot_shape import random_shape, rasterise_foot  # noqa: E402
-from vision.synth.footprint_render import foot_truth  # noqa: E402
+from synth.foot_shape import random_shape, rasterise_foot  # noqa: E402
+from synth.footprint_render import foot_truth  # noqa: E402
 
 
 def degrade(mask: np.ndarray, rng: np.random.Generator, ppm: float) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""End-to-end accuracy of measure_footprint on rendered photos (vision.synth.footprint_render).
+"""End-to-end accuracy of measure_footprint on rendered photos (synth.footprint_render).
 
 Usage: python bench/accuracy_footprint_photos.py [N] [--seed S] [--long-side PX] [--kind K]
 
@@ -21,7 +21,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from vision.footprint import measure_footprint  # noqa: E402
-from vision.synth.footprint_render import random_spec, render_photo  # noqa: E402
+from synth.footprint_render import random_spec, render_photo  # noqa: E402
 
 
 def pair_feet(truth, measured):

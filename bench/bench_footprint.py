@@ -2,7 +2,7 @@
 
 Usage: python bench/bench_footprint.py [N] [--seed S] [--long-side PX]
 
-Renders N photos (vision.synth.footprint_render, 4000 x 3000 by default), writes them as
+Renders N photos (synth.footprint_render, 4000 x 3000 by default), writes them as
 JPEG files, then times ``measure_footprint(path)`` on each, single-threaded
 (``cv2.setNumThreads(1)``). Prints images/s, median and p90 wall and CPU milliseconds end to
 end (the numbers; then with the overlay, which is drawn when ``result.overlay`` is first read),
@@ -28,7 +28,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from vision.footprint import measure_footprint  # noqa: E402
-from vision.synth.footprint_render import random_spec, render_photo  # noqa: E402
+from synth.footprint_render import random_spec, render_photo  # noqa: E402
 
 
 def _render(n: int, seed: int, long_side: int, folder: Path) -> list[Path]:

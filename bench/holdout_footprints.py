@@ -1,7 +1,7 @@
 """Held-out phone photos of children's footprints on paper, with exact truth.
 
 An independent check of ``vision.footprint.measure_footprint``: built without looking at the
-project's own renderer (``vision.synth``) or the pipeline internals, so that the numbers say
+project's own renderer (``synth``) or the pipeline internals, so that the numbers say
 how the pipeline does on prints it was not tuned on.
 
 How a photo is made

@@ -1,5 +1,5 @@
 """Held-out synthetic ``footcoach-trace/1`` traces with exact truth, for checking the exercise
-detectors independently of the generators they were developed against (``vision.synth``).
+detectors independently of the generators they were developed against (``synth``).
 
 Built differently on purpose:
 

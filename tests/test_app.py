@@ -66,11 +66,11 @@ def store():
 @pytest.fixture(scope="session")
 def rendered_dir(tmp_path_factory) -> Path | None:
     """A folder with one rendered footprint photo (used while none is bundled)."""
-    if not has("vision.synth.footprint_render", "render_photo"):
+    if not has("synth.footprint_render", "render_photo"):
         return None
     import cv2
 
-    from vision.synth.footprint_render import RenderSpec, render_photo
+    from synth.footprint_render import RenderSpec, render_photo
 
     folder = tmp_path_factory.mktemp("footprints")
     photo = render_photo(RenderSpec(long_side_px=1400, seed=5))
@@ -369,10 +369,10 @@ def test_movement_sample_trace_gives_verdict(tmp_home):
 def test_movement_synthetic_trace_flow(tmp_home, tmp_path, monkeypatch):
     """A squat trace with lifted heels: verdict, fault timeline, reps table, save."""
     need("vision.exercises.squat", "analyse")
-    need("vision.synth.traces", "squat_trace")
+    need("synth.traces", "squat_trace")
     need("coach.store", "HistoryStore")
     import ui.movement_page as mp
-    from vision.synth.traces import squat_trace
+    from synth.traces import squat_trace
 
     trace, _truth = squat_trace(reps=3, heel_lift={1: 0.3, 2: 0.3}, seed=3)
     trace.save(tmp_path / "squat_heels_up.json")

@@ -164,11 +164,11 @@ def has(module: str, attr: str) -> bool:
 
 def rendered_photo(tmp_path: Path) -> list[Path]:
     """One footprint photo from the project's renderer ([] when it is missing)."""
-    if not has("vision.synth.footprint_render", "render_photo"):
+    if not has("synth.footprint_render", "render_photo"):
         return []
     import cv2
 
-    from vision.synth.footprint_render import RenderSpec, render_photo
+    from synth.footprint_render import RenderSpec, render_photo
 
     out = tmp_path / "rendered.jpg"
     cv2.imwrite(str(out), render_photo(RenderSpec(long_side_px=1400, seed=5)).image)

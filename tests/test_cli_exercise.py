@@ -7,8 +7,8 @@ import json
 import pytest
 
 from cli.main import main
-from vision.synth.gait_traces import walk_trace
-from vision.synth.massage_traces import massage_trace
+from synth.gait_traces import walk_trace
+from synth.massage_traces import massage_trace
 
 CLEAN = dict(noise_frac_foot=0.0, far_wander_frac_foot=0.0)
 

@@ -9,7 +9,7 @@ import cv2
 import pytest
 
 from cli.main import main
-from vision.synth.footprint_render import RenderSpec, render_photo
+from synth.footprint_render import RenderSpec, render_photo
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """Held-out check of the exercise detectors on an independent trace generator.
 
-``bench/holdout_traces.py`` builds traces differently from ``vision.synth`` (3D articulated
+``bench/holdout_traces.py`` builds traces differently from ``synth`` (3D articulated
 body with child and adult proportions, pinhole camera, MediaPipe-like artefacts: jitter,
 wobble, an unreliable far foot, dips, dropped frames). These tests run a small fixed-seed
 subset (seeds 1000.., not the ones ``bench/accuracy_exercises.py`` reports on) and hold the

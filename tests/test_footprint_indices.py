@@ -9,8 +9,8 @@ import pytest
 from vision.footprint.anatomy import FootGeometry, analyse_foot
 from vision.footprint.indices import _upper_hull, arch_index, axis_frame, compute_indices
 from vision.footprint.result import FootprintError
-from vision.synth.foot_shape import FootShape, rasterise_foot
-from vision.synth.footprint_render import foot_truth
+from synth.foot_shape import FootShape, rasterise_foot
+from synth.footprint_render import foot_truth
 
 # ---------------------------------------------------------------- constructed masks
 
@@ -275,7 +275,7 @@ def _rotate_nearest(m: np.ndarray, ang: float) -> np.ndarray:
 def test_indices_are_stable_under_any_rotation():
     """Product requirement: turning the photo changes AI, Staheli by <= 0.01, CSI by <= 1 %,
     never the side; a mirrored print reads as the other side."""
-    from vision.synth.foot_shape import random_shape
+    from synth.foot_shape import random_shape
 
     rng = np.random.default_rng(2026)
     for _ in range(10):

@@ -1,4 +1,4 @@
-"""measure_footprint end to end on rendered photos (vision.synth.footprint_render)."""
+"""measure_footprint end to end on rendered photos (synth.footprint_render)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from vision.footprint import measure_footprint
 from vision.footprint.paper import find_sheet, parse_paper
-from vision.synth.footprint_render import RenderSpec, render_photo
+from synth.footprint_render import RenderSpec, render_photo
 
 AI_TOL = {"ink": 0.035, "wet": 0.035, "inverted": 0.035,
           "grid_mat": 0.045}  # crosshatch toes merge with the ball: a harder toe cut

@@ -1,4 +1,4 @@
-"""vision.synth.footprint_render / foot_shape: determinism, truth sanity, geometry recovery."""
+"""synth.footprint_render / foot_shape: determinism, truth sanity, geometry recovery."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 
 from vision.footprint.anatomy import analyse_foot
 from vision.footprint.indices import compute_indices
-from vision.synth.foot_shape import FootShape, random_shape, rasterise_foot
-from vision.synth.footprint_render import (
+from synth.foot_shape import FootShape, random_shape, rasterise_foot
+from synth.footprint_render import (
     KINDS,
     RenderSpec,
     foot_truth,

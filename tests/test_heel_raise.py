@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from vision.exercises import heel_raise
-from vision.synth.traces import heel_raise_trace, idle_trace, leg_raise_trace, squat_trace
+from synth.traces import idle_trace, squat_trace
+from synth.raise_traces import heel_raise_trace, leg_raise_trace
 
 
 @pytest.mark.parametrize("view", ["side", "front", "rear"])

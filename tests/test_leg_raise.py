@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from vision.exercises import leg_raise
-from vision.synth.traces import idle_trace, leg_raise_trace, squat_trace
+from synth.traces import idle_trace, squat_trace
+from synth.raise_traces import leg_raise_trace
 
 
 def test_peak_hip_flexion_within_3_degrees_over_a_batch():

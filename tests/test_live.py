@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from vision.exercises.live import Cue, LiveCoach
-from vision.synth.gait_traces import walk_trace
-from vision.synth.traces import heel_raise_trace, leg_raise_trace, squat_trace
+from synth.gait_traces import walk_trace
+from synth.traces import squat_trace
+from synth.raise_traces import heel_raise_trace, leg_raise_trace
 
 
 def _replay(coach: LiveCoach, trace, until_s: float | None = None):

@@ -1,4 +1,4 @@
-"""Massage timing on synthetic Pose + Hands traces (vision.synth.massage_traces)."""
+"""Massage timing on synthetic Pose + Hands traces (synth.massage_traces)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from vision.exercises import analyse as analyse_any
 from vision.exercises.massage import analyse, count_strokes, target_minutes_for_age
-from vision.synth.massage_traces import MassageSpec, massage_trace, random_massage_spec
+from synth.massage_traces import MassageSpec, massage_trace, random_massage_spec
 
 PLAN = (("idle", 3.0), ("stroke", 20.0), ("pause", 4.0), ("stroke", 15.0), ("idle", 3.0))
 

@@ -7,7 +7,8 @@ import pytest
 
 from vision.pose import signals as S
 from vision.pose.trace import L_HEEL, N_POSE, Trace
-from vision.synth.traces import idle_trace, leg_raise_trace, squat_trace
+from synth.traces import idle_trace, squat_trace
+from synth.raise_traces import leg_raise_trace
 
 
 def test_gate_visibility_blanks_low_visibility_only():

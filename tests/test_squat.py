@@ -9,7 +9,8 @@ import pytest
 
 from vision.exercises import analyse, squat
 from vision.pose.trace import Trace
-from vision.synth.traces import idle_trace, leg_raise_trace, squat_trace
+from synth.traces import idle_trace, squat_trace
+from synth.raise_traces import leg_raise_trace
 
 
 def _random_case(rng: np.random.Generator, *, view: str = "side"):

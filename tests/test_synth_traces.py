@@ -1,4 +1,4 @@
-"""vision.synth.traces: deterministic synthetic traces whose truth matches their landmarks."""
+"""synth.traces: deterministic synthetic traces whose truth matches their landmarks."""
 
 from __future__ import annotations
 
@@ -7,14 +7,9 @@ import pytest
 
 from vision.pose import signals as S
 from vision.pose.trace import L_HIP, R_HIP, Trace
-from vision.synth.body import BodyModel, Camera, Segments
-from vision.synth.traces import (
-    heel_raise_trace,
-    idle_trace,
-    leg_raise_trace,
-    phase_schedule,
-    squat_trace,
-)
+from synth.body import BodyModel, Camera, Segments
+from synth.traces import idle_trace, phase_schedule, squat_trace
+from synth.raise_traces import heel_raise_trace, leg_raise_trace
 
 
 def test_deterministic_given_seed():
@@ -146,7 +141,7 @@ def test_heel_raise_sag_truth():
 
 
 def test_massage_lifts_keep_the_stroke_count_and_leave_the_foot():
-    from vision.synth.massage_traces import massage_trace
+    from synth.massage_traces import massage_trace
     plan = (("idle", 1.0), ("stroke", 3.3), ("lift", 0.5), ("stroke", 2.4), ("idle", 1.0))
     tr, truth = massage_trace(plan=plan, stroke_hz=1.0, seed=2)
     assert truth["strokes"] == 6 and [s["cycles"] for s in truth["segments"]] == [0, 0, 0, 6, 0]

@@ -1,4 +1,4 @@
-"""Walking analysis on synthetic traces with exact truth (vision.synth.gait_traces)."""
+"""Walking analysis on synthetic traces with exact truth (synth.gait_traces)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pytest
 from vision.exercises import analyse as analyse_any
 from vision.exercises.walk import analyse
 from vision.pose.trace import Trace
-from vision.synth.gait_traces import WalkSpec, random_walk_spec, walk_trace
+from synth.gait_spec import WalkSpec
+from synth.gait_traces import random_walk_spec, walk_trace
 
 CLEAN = dict(noise_frac_foot=0.0, far_wander_frac_foot=0.0, drop_frac=0.0,
              low_visibility_frac=0.0)

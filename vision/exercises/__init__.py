@@ -2,7 +2,7 @@
 
 One module per exercise, each exposing ``analyse(trace: Trace, **options) -> ExerciseReport``.
 Analysis reads traces only (never a camera or a model), so it is testable with synthetic
-traces from :mod:`vision.synth`.
+traces from :mod:`synth`.
 """
 
 from __future__ import annotations

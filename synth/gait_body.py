@@ -1,7 +1,7 @@
-"""Stick body of the synthetic walker (:mod:`vision.synth.gait_traces`): segment lengths,
+"""Stick body of the synthetic walker (:mod:`synth.gait_traces`): segment lengths,
 3-D skeleton from the feet, pinhole camera projection and tracker-like degradation.
 
-Deliberately separate from :mod:`vision.synth.body` (the squat / heel-raise / leg-raise
+Deliberately separate from :mod:`synth.body` (the squat / heel-raise / leg-raise
 model): this one is driven by world-space foot trajectories and a moving heading, with a
 perspective camera; that one poses a 2-D figure by joint angles.
 
@@ -11,14 +11,12 @@ World axes: X along the walkway, Y up, Z towards the side camera, metres.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from vision.pose.trace import N_POSE
 
-if TYPE_CHECKING:
-    from vision.synth.gait_traces import WalkSpec
+from synth.gait_spec import WalkSpec
 
 __all__ = ["Dims", "Camera", "skeleton", "degrade"]
 

@@ -1,8 +1,8 @@
 """Write the small synthetic landmark traces shipped in ``sample_media/traces/``.
 
-Run ``python -m vision.synth.sample_traces [OUT_DIR]`` to regenerate them. Each file is a
+Run ``python -m synth.sample_traces [OUT_DIR]`` to regenerate them. Each file is a
 ``footcoach-trace/1`` JSON under 300 KB (x, y rounded to 4 decimals, z to 3, visibility to
-2), made by :mod:`vision.synth.traces` with a fixed seed, so the app has something to show
+2), made by :mod:`synth.traces` with a fixed seed, so the app has something to show
 on its first run.
 """
 
@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from vision.pose.trace import Trace
-from vision.synth.traces import heel_raise_trace, leg_raise_trace, squat_trace
+from synth.traces import squat_trace
+from synth.raise_traces import heel_raise_trace, leg_raise_trace
 
 SAMPLES = {
     "squat_good.json": lambda: squat_trace(3, depth_deg=[95, 100, 90], fps=24.0, seed=101,

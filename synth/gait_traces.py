@@ -16,8 +16,8 @@ height the stance legs reach; knees come from two-link inverse kinematics. Turns
 (``out_and_back``) rotate the body 180 degrees in place with four small shuffles that are
 *not* steps. Standing keeps both feet flat.
 
-The stick body, camera and degradation live in :mod:`vision.synth.gait_body` (importable
-from here too).
+The stick body, camera and degradation live in :mod:`synth.gait_body`; the options in
+:mod:`synth.gait_spec`.
 
 World axes: X along the walkway, Y up, Z towards the side camera, metres. Truth times are
 seconds; heel heights are fractions of the foot length.
@@ -30,45 +30,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from vision.pose.trace import Trace
-from vision.synth.gait_body import Camera, Dims, degrade, skeleton  # (also re-exported)
+from synth.gait_body import Camera, Dims, degrade, skeleton
+from synth.gait_spec import WalkSpec
 
-__all__ = ["WalkSpec", "Stance", "walk_trace", "random_walk_spec", "plan_footsteps"]
-
-
-@dataclass(frozen=True)
-class WalkSpec:
-    """Options of :func:`walk_trace` (lengths metres, times seconds, angles degrees).
-
-    pattern : "heel" | "tiptoe" | "mixed" (each step tiptoe with ``tiptoe_prob``).
-    view : "side" | "front".  direction : +1 walks towards image right (side view) or towards
-    the camera (front view), -1 the other way.  mirror : flip the image horizontally (selfie
-    webcam), which shows the other body side for the same direction.
-    """
-
-    pattern: str = "heel"
-    tiptoe_prob: float = 0.5
-    view: str = "side"
-    direction: int = 1
-    mirror: bool = False
-    out_and_back: bool = False
-    n_steps: int | None = None          # per pass; None fits the frame
-    body_height_m: float = 1.1
-    image_body_frac: float = 0.55       # body height / image height (camera distance)
-    aspect: float = 16 / 9
-    fps: float = 30.0
-    cycle_s: float = 1.0                # gait cycle (two steps)
-    step_frac_height: float = 0.34      # step length / body height
-    heel_strike_deg: float = 18.0
-    toe_off_deg: float = 40.0
-    tiptoe_heel_frac: float = 0.3
-    stand_s: tuple[float, float] = (0.8, 0.8)
-    turn_s: float = 1.6
-    camera_dist_heights: float = 3.0    # camera distance / body height (perspective)
-    noise_frac_foot: float = 0.02       # landmark noise sd, fraction of foot length
-    far_wander_frac_foot: float = 0.08  # slow wander of the far-side landmarks
-    drop_frac: float = 0.0              # fraction of frames with no pose
-    low_visibility_frac: float = 0.0    # fraction of frames where the feet are barely seen
-    seed: int = 0
+__all__ = ["Stance", "walk_trace", "random_walk_spec", "plan_footsteps"]
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Synthetic phone photos of footprints on a sheet of paper, with exact per-foot truth.
 
-Pipeline: parametric foot shapes (:mod:`vision.synth.foot_shape`) -> prints on a sheet plane
-(ink, wet, grid-mat crosshatch or inverted light-on-dark; :mod:`vision.synth.print_style`) ->
+Pipeline: parametric foot shapes (:mod:`synth.foot_shape`) -> prints on a sheet plane
+(ink, wet, grid-mat crosshatch or inverted light-on-dark; :mod:`synth.print_style`) ->
 perspective onto a table in the photo, rotation, uneven light, vignetting, shadow, sensor
 noise, blur, JPEG.
 
@@ -20,8 +20,8 @@ import numpy as np
 
 from vision.footprint.anatomy import FootGeometry
 from vision.footprint.indices import compute_indices
-from vision.synth import print_style as ps
-from vision.synth.foot_shape import FootShape, RasterFoot, random_shape, rasterise_foot
+from synth import print_style as ps
+from synth.foot_shape import FootShape, RasterFoot, random_shape, rasterise_foot
 
 __all__ = ["RenderSpec", "FootTruth", "RenderedPhoto", "render_photo", "random_spec",
            "foot_truth", "PAPER_MM", "TRUTH_PX_PER_MM"]

@@ -272,7 +272,7 @@ def random_massage_spec(rng: np.random.Generator, **overrides) -> MassageSpec:
 def write_sample(path) -> int:
     """Write the app's first-run massage trace (two stroking periods, a pause, idle ends;
     15 fps, one hand) to ``path``; returns its size in bytes (under 300 KB)."""
-    from vision.synth.gait_traces import save_compact
+    from synth.gait_traces import save_compact
 
     trace, _ = massage_trace(plan=(("idle", 1.0), ("stroke", 8.0), ("pause", 2.0),
                                    ("stroke", 5.0), ("idle", 1.0)), fps=15.0, stroke_hz=0.9,

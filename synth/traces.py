@@ -14,10 +14,10 @@ distance). All are deterministic given ``seed``. Shared keyword options (``**sce
   wrong position), ``far_foot_wander`` (side views: the far foot drifts by this many
   foot lengths, as MediaPipe does with an occluded foot), ``resolution`` (w, h).
 
-The body model and camera live in :mod:`vision.synth.body` (re-exported here):
-``BodyModel``, ``Segments``, ``Camera``, plus :func:`make_scene`, :func:`render` and
+The body model and camera live in :mod:`synth.body` (``BodyModel``, ``Segments``,
+``Camera``); this module has :func:`make_scene`, :func:`render` and
 :func:`phase_schedule` for building other movements (gait, massage). The heel-raise and
-leg-raise generators live in :mod:`vision.synth.raise_traces` and are importable from here.
+leg-raise generators live in :mod:`synth.raise_traces`.
 """
 
 from __future__ import annotations
@@ -25,10 +25,9 @@ from __future__ import annotations
 import numpy as np
 
 from vision.pose.trace import Trace
-from vision.synth.body import SIDES, BodyModel, Camera, Segments
+from synth.body import SIDES, BodyModel, Camera, Segments
 
-__all__ = ["BodyModel", "Segments", "Camera", "make_scene", "render", "phase_schedule",
-           "squat_trace", "heel_raise_trace", "leg_raise_trace", "idle_trace"]  # noqa: F822
+__all__ = ["make_scene", "render", "phase_schedule", "squat_trace", "idle_trace"]
 
 _YAW = {"front": 0.0, "rear": 180.0, "oblique": 35.0}
 _RES = [(1280, 720), (1920, 1080), (720, 1280), (640, 480), (1080, 1920), (960, 540)]
@@ -284,15 +283,3 @@ def idle_trace(duration_s: float = 10.0, *, activity: str = "standing", fps: flo
     trace = render(pts, cam, rng, fps=fps, foot_m=body.foot_m, source=f"synthetic-{activity}",
                    **render_opts)
     return trace, dict(scene, fps=fps, reps=[], rep_frames=[])
-
-
-_MOVED = {"heel_raise_trace", "leg_raise_trace"}
-
-
-def __getattr__(name: str):
-    """``heel_raise_trace`` and ``leg_raise_trace`` from :mod:`vision.synth.raise_traces`
-    (imported lazily: that module builds on this one)."""
-    if name in _MOVED:
-        from vision.synth import raise_traces
-        return getattr(raise_traces, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

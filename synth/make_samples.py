@@ -1,8 +1,8 @@
 """Render the sample footprint photos in ``sample_media/footprints/`` with their truth.
 
-Usage: ``python -m vision.synth.make_samples [OUT_DIR]``. Deterministic: the same files every
+Usage: ``python -m synth.make_samples [OUT_DIR]``. Deterministic: the same files every
 run. Each JPEG is kept under 400 KB; ``truth.json`` holds, per image, the spec and the exact
-per-foot indices (see :class:`vision.synth.footprint_render.FootTruth`).
+per-foot indices (see :class:`synth.footprint_render.FootTruth`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from vision.synth.footprint_render import RenderSpec, render_photo
+from synth.footprint_render import RenderSpec, render_photo
 
 OUT = Path(__file__).resolve().parents[2] / "sample_media" / "footprints"
 MAX_BYTES = 400_000

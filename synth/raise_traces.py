@@ -1,4 +1,4 @@
-"""Synthetic heel-raise and leg-raise traces with exact truth (see :mod:`vision.synth.traces`
+"""Synthetic heel-raise and leg-raise traces with exact truth (see :mod:`synth.traces`
 for the shared options, units and the scene; both generators are importable from there).
 """
 
@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from vision.synth.body import SIDES, Segments
-from vision.synth.traces import (
+from synth.body import SIDES, Segments
+from synth.traces import (
     _per_rep,
     _plant,
     _split_options,
