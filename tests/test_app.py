@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import sys
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -235,11 +235,24 @@ def test_unexpected_bug_never_shows_a_traceback(tmp_home, monkeypatch):
 
 # -- routine ------------------------------------------------------------------------------
 def _answer(at: AppTest, yes: set[str]) -> AppTest:
-    from coach.screening import QUESTIONS
+    """Answer every question shown (Yes for ``yes``) and press "Save these answers"."""
+    for radio in at.radio:
+        if radio.key and radio.key.startswith("rt_q_"):
+            radio.set_value("Yes" if radio.key.rsplit("_", 1)[-1] in yes
+                            or any(radio.key.endswith(f"_{y}") for y in yes) else "No")
+    next(b for b in at.button if b.label == "Save these answers").click()
+    return at.run()
 
-    for q in QUESTIONS:
-        radio = next(r for r in at.radio if r.key and r.key.endswith(f"_{q.id}"))
-        radio.set_value("Yes" if q.id in yes else "No")
+
+def _fresh_child(alias="Kit", months=50):
+    from ui.state import birth_date_for_age
+
+    return store().add_child(alias, birth_date_for_age(months))
+
+
+def _on_routine(kid) -> AppTest:
+    at = app_on("routine")
+    at.session_state["child_id"] = kid.id
     return at.run()
 
 
@@ -256,12 +269,68 @@ def test_routine_for_a_child_too_old_says_so(tmp_home):
 
 
 def test_routine_needs_every_answer(tmp_home):
-    need("coach.screening", "QUESTIONS", "screen")
-    need("coach.plan", "build_plan")
-    at = app_on("routine").run()
+    at = _on_routine(_fresh_child())
     no_exception(at)
-    assert any("still to answer" in i.value for i in at.info)
     assert not any(b.label == "Start the routine" for b in at.button)
+    first = next(r for r in at.radio if r.key.startswith("rt_q_"))
+    first.set_value("No")
+    next(b for b in at.button if b.label == "Save these answers").click()
+    at.run()
+    assert any("still to answer" in w.value for w in at.warning)
+    assert not any(b.label == "Start the routine" for b in at.button)
+    assert store().screening_history("Kit") == []
+
+
+def test_routine_none_apply_is_one_click(tmp_home):
+    from coach.screening import QUESTIONS
+
+    at = _on_routine(_fresh_child())
+    assert len([r for r in at.radio if r.key.startswith("rt_q_")]) == len(QUESTIONS)
+    at.button(key="rt_none").click().run()
+    no_exception(at)
+    assert "Today's routine" in texts(at)
+    (entry,) = store().screening_history("Kit")
+    assert entry.answers == {q.id: False for q in QUESTIONS} and entry.status == "ok"
+    again = _on_routine(store().get_child("Kit"))          # a reload keeps today's answers
+    assert "Answered today" in texts(again) and "Today's routine" in texts(again)
+
+
+def test_routine_nothing_changed_asks_only_today_and_logs_every_answer(tmp_home):
+    """A recent screening: the long-term items are confirmed as unchanged, the daily ones
+    (fever, injuries...) asked again; the plan comes after one click; answering again the
+    same way is a new record, not merged."""
+    from coach.screening import DAILY_IDS, LASTING_IDS, QUESTIONS
+    from ui.state import birth_date_for_age
+
+    kid = _fresh_child()
+    old = datetime.now(UTC) - timedelta(days=3)
+    store().add_screening(kid.id, {q.id: False for q in QUESTIONS}, "ok", answered_at=old)
+    at = _on_routine(kid)
+    no_exception(at)
+    assert "nothing changed since" in texts(at)
+    shown = {r.key.rsplit(f"{kid.id}_", 1)[-1] for r in at.radio if r.key.startswith("rt_q_")}
+    assert shown == set(DAILY_IDS) and "fever" in shown and not shown & set(LASTING_IDS)
+    at.button(key="rt_none").click().run()                   # click 1: the plan
+    assert "Today's routine" in texts(at)
+    at.button(key="rt_redo").click().run()
+    at.button(key="rt_none").click().run()
+    history = store().screening_history(kid.id)
+    assert len(history) == 3 and history[1].answers == history[2].answers
+    assert birth_date_for_age(50) == kid.birth_date
+
+
+def test_routine_something_changed_asks_everything(tmp_home):
+    from coach.screening import QUESTIONS
+
+    kid = _fresh_child()
+    store().add_screening(kid.id, {q.id: False for q in QUESTIONS}, "ok",
+                          answered_at=datetime.now(UTC) - timedelta(days=2))
+    at = _on_routine(kid)
+    at.button(key="rt_changed").click().run()
+    assert len([r for r in at.radio if r.key.startswith("rt_q_")]) == len(QUESTIONS)
+    at = _answer(at, {"heart_disease"})
+    assert any("postponed" in w.value for w in at.warning)
+    assert store().screening_history(kid.id)[-1].answers["heart_disease"] is True
 
 
 def test_routine_blocked_by_screening(tmp_home):
@@ -272,7 +341,7 @@ def test_routine_blocked_by_screening(tmp_home):
     absolute = [q for q in QUESTIONS if q.kind == "absolute"]
     if not absolute:
         pytest.skip("no absolute contraindication in the screening questions")
-    at = _answer(app_on("routine").run(), {absolute[0].id})
+    at = _answer(_on_routine(_fresh_child()), {absolute[0].id})
     no_exception(at)
     assert any("not advised" in e.value for e in at.error)
     assert not any(b.label == "Start the routine" for b in at.button)
@@ -282,7 +351,8 @@ def test_routine_plan_timer_and_log(tmp_home):
     need("coach.screening", "QUESTIONS", "screen")
     need("coach.plan", "build_plan")
     need("coach.store", "HistoryStore")
-    at = _answer(app_on("routine").run(), set())
+    kid = _fresh_child()
+    at = _answer(_on_routine(kid), set())
     no_exception(at)
     assert "Today's routine" in texts(at)
     at.button(key="rt_start").click().run()
@@ -293,7 +363,6 @@ def test_routine_plan_timer_and_log(tmp_home):
         no_exception(at)
     at.button(key="rt_finish").click().run()
     no_exception(at)
-    kid = store().list_children()[0]
     sessions = store().session_history(kid.id)
     assert len(sessions) == 1 and sessions[0].kind == "routine"
     assert store().screening_history(kid.id)
