@@ -194,6 +194,44 @@ def test_footprint_upload_and_save(tmp_home, sample_photo):
     assert trend and all(0 < p.arch_index < 0.6 for p in trend)
 
 
+def test_footprint_date_taken_duplicate_and_sample_guard(tmp_home, sample_photo):
+    """The day taken is stored apart from the save time; the same photo is refused with the
+    earlier day named; a bundled sample has no save button at all."""
+    at = app_on("footprint").run()
+    assert not any(b.key == "fp_save" for b in at.button)           # the bundled sample
+    assert "never saved" in texts(at)
+    kid = store().get_child("Demo child")
+    before = len(store().measurements(kid))
+    data = sample_photo.read_bytes() + b"\0"     # same picture, new file: an upload
+    at.date_input(key="fp_taken_on").set_value(date.today() - timedelta(days=40)).run()
+    at.file_uploader(key="fp_upload").set_value(("mine.jpg", data, "image/jpeg")).run()
+    at.text_input(key="fp_notes").input("left heel smudged").run()
+    at.button(key="fp_save").click().run()
+    no_exception(at)
+    saved = store().measurements(kid)
+    assert len(saved) == before + 1
+    new = max(saved, key=lambda m: m.id)
+    assert new.taken_on == date.today() - timedelta(days=40)
+    assert new.saved_at[:10] == datetime.now(UTC).date().isoformat()
+    assert new.notes == "left heel smudged"
+    again = app_on("footprint").run()                    # another day, same photo
+    again.file_uploader(key="fp_upload").set_value(("copy.jpg", data, "image/jpeg")).run()
+    assert not any(b.key == "fp_save" for b in again.button)
+    warn = " ".join(w.value for w in again.warning)
+    assert "already in Demo child's history" in warn and new.taken_on.isoformat() in warn
+    assert len(store().measurements(kid)) == before + 1
+
+
+def test_footprint_error_names_the_file_not_internals(tmp_home):
+    at = app_on("footprint").run()
+    at.file_uploader(key="fp_upload").set_value(("holiday.png", b"not an image at all",
+                                                 "image/png")).run()
+    no_exception(at)
+    shown = " ".join(e.value for e in at.error) + texts(at)
+    assert "holiday.png" in shown and "What to do next" in shown
+    assert "<bytes>" not in shown and "Error:" not in shown and "vision." not in shown
+
+
 def test_footprint_routine_beside_result(tmp_home, sample_photo):
     need("vision.footprint", "measure_footprint")
     need("coach.plan", "build_plan", "Assessments")
