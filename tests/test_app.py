@@ -453,10 +453,76 @@ def test_history_chart_data(tmp_home):
 
 
 def test_history_empty_says_what_to_do(tmp_home):
-    need("coach.store", "HistoryStore")
-    at = app_on("history").run()
+    kid = _fresh_child("Empty")
+    at = app_on("history")
+    at.session_state["child_id"] = kid.id
+    at.run()
     no_exception(at)
     assert any("No footprint saved yet" in i.value for i in at.info)
+
+
+def test_demo_child_fills_history_and_report(tmp_home):
+    """The demo child has years of prints (a falling arch index as the arch forms), routine
+    sessions and screenings, so History and Report are not empty on first run."""
+    at = app_on("history").run()
+    no_exception(at)
+    kid = store().get_child("Demo child")
+    ms = store().measurements(kid)
+    assert len(ms) >= 5 and ms[-1].age_months - ms[0].age_months >= 24
+    left = [m.foot("left").arch_index for m in ms]
+    assert left == sorted(left, reverse=True)
+    assert all(m.image_path is None and "Demo" in m.notes for m in ms)
+    assert len(at.get("vega_lite_chart")) >= 2
+    assert "Measurements" in texts(at) and "Compare two days" in texts(at)
+    assert store().session_history(kid) and store().screening_history(kid)
+    rep = app_on("report").run()
+    assert "0 footprint photos" not in texts(rep)
+
+
+def test_history_edit_compare_and_delete(tmp_home):
+    kid = seed_history(store())
+    at = app_on("history")
+    at.session_state["child_id"] = kid.id
+    at.run()
+    ms = store().measurements(kid)
+    newest = ms[-1]
+    assert at.selectbox(key="hp_pick").value == newest.id
+    at.date_input(key=f"hp_day_{newest.id}").set_value(date(2024, 4, 2))
+    at.text_input(key=f"hp_notes_{newest.id}").input("barefoot after bath")
+    next(b for b in at.button if b.label == "Save changes").click()
+    at.run()
+    no_exception(at)
+    edited = store().get_measurement(kid, newest.id)
+    assert edited.taken_on == date(2024, 4, 2) and edited.notes == "barefoot after bath"
+    assert any("2024-04-02" in x.value for x in at.success)
+    # compare: the two prints side by side with the change per foot
+    from ui.measurements import change_frame
+
+    frame = change_frame(*store().measurements(kid))
+    row = frame[(frame["foot"] == "left") & (frame["measure"] == "Arch index")].iloc[0]
+    assert row["change"] == "-0.030"
+    assert any(len(df.value) == len(frame) for df in at.dataframe)
+    # delete needs the confirmation first
+    assert at.button(key="hp_delete").disabled
+    at.checkbox(key=f"hp_del_sure_{newest.id}").check().run()
+    at.button(key="hp_delete").click().run()
+    no_exception(at)
+    assert [m.id for m in store().measurements(kid)] == [ms[0].id]
+    assert any("was deleted" in x.value for x in at.success)
+
+
+def test_history_log_shows_every_screening(tmp_home):
+    from coach.screening import QUESTIONS
+
+    kid = _fresh_child("Log")
+    answers = {q.id: False for q in QUESTIONS}
+    for hour in (8, 9):
+        store().add_screening(kid.id, answers, "ok",
+                              answered_at=datetime(2025, 1, 2, hour, tzinfo=UTC))
+    from ui.history_page import sessions_frame
+
+    df = sessions_frame(store(), store().get_child(kid.id))
+    assert list(df["kind"]).count("screening") == 2
 
 
 # -- movement -----------------------------------------------------------------------------
