@@ -110,7 +110,7 @@ def _table(results) -> str:
             length = "-" if f.length_mm is None else f"{f.length_mm:.0f}"
             lines.append(f"{name:28s} {f.side:5s} {f.arch_index:6.3f} {f.staheli_index:6.2f} "
                          f"{f.chippaux_smirak_index:6.1f} {f.clarke_angle_deg:7.1f} "
-                         f"{length:>7s} {f.category:9s} {f.quality.score:7.2f}")
+                         f"{length:>7s} {f.category or '-':9s} {f.quality.score:7.2f}")
             if f.age_reading:
                 lines.append(f"{'':28s}   {f.age_reading}")
             for advice in f.quality.advice:

@@ -180,30 +180,16 @@ def _adaptation(rule_id: str, **fields: Any) -> Adaptation:
 
 
 def _flat_detail(foot: FootReading, age_months: float) -> str | None:
-    """Which age-specific flat-foot cut-off (Banwell 2018) the print crosses, in words.
-
-    The cut-offs are the footprint reading's own table
-    (:data:`vision.footprint.reading.FLAT_CUTOFFS`): 3-6 years Staheli > 1.07 or
-    Chippaux-Smirak > 62.7 %, 6-9 years Staheli >= 1.28 or Chippaux-Smirak > 59 %. Either
-    index crossing its cut-off counts: the added exercises are harmless, so we err towards
-    adding them.
+    """Which age-specific flat-foot cut-off the print crosses, in words: the flat findings of
+    the footprint's one reading (:func:`vision.footprint.reading.read_foot`, bands in
+    ``vision/footprint/bands.toml``). Either index crossing its cut-off counts: the added
+    exercises are harmless, so we err towards adding them.
     """
     # Imported here: the vision package pulls in OpenCV, which the plan alone does not need.
-    from vision.footprint.reading import flat_cutoffs
+    from vision.footprint.reading import read_foot
 
-    cut = flat_cutoffs(age_months)
-    if cut is None:
-        return None
-    hits = []
-    if cut.staheli_flat(foot.staheli_index):
-        relation = "at or above" if cut.staheli_inclusive else "above"
-        hits.append(f"Staheli index {foot.staheli_index:.2f}, {relation} the cut-off of "
-                    f"{cut.staheli:g} for {cut.ages}")
-    if cut.csi_flat(foot.chippaux_smirak_index):
-        relation = "at or above" if cut.csi_inclusive else "above"
-        hits.append(f"Chippaux-Smirak index {foot.chippaux_smirak_index:.1f} %, "
-                    f"{relation} the cut-off of {cut.csi_pct:g} % for {cut.ages}")
-    return "; ".join(hits) or None
+    reading = read_foot(foot, age_months)
+    return "; ".join(f.text for f in reading.findings if f.category == "flat") or None
 
 
 def _footprint_rules(feet: Sequence[FootReading], age_months: float) -> list[Adaptation]:

@@ -50,8 +50,8 @@ CONFLICT_MODES = ("error", "suffix")
 CSV_COLUMNS = {
     "footprints": ("child", "taken_on", "age_months", "side", "arch_index", "staheli_index",
                    "chippaux_smirak_index", "clarke_angle_deg", "length_mm", "width_mm",
-                   "category", "age_reading", "quality_score", "quality_issues", "source",
-                   "image_sha256"),
+                   "category", "reference", "age_reading", "quality_score", "quality_issues",
+                   "source", "image_sha256"),
     "exercises": ("child", "taken_on", "age_months", "exercise", "verdict", "faults", "reps",
                   "reps_ok", "view"),
     "sessions": ("child", "started_at", "kind", "duration_s", "steps_done", "notes"),
@@ -253,9 +253,12 @@ def csv_rows(store: HistoryStore, child: Any, table: str) -> list[dict]:
     """The rows :func:`write_csv` writes, as dicts keyed by :data:`CSV_COLUMNS`."""
     kid = store.get_child(child)
     if table == "footprints":
+        from vision.footprint.reading import csv_fields  # the one reading (issue 11)
+
         return [{"child": kid.alias, "taken_on": e.taken_on.isoformat(),
                  "age_months": e.age_months, **{k: getattr(e, k) for k in _FOOT_KEYS},
-                 "quality_score": e.quality_score, "quality_issues": ";".join(e.quality_issues),
+                 **csv_fields(e, e.age_months), "quality_score": e.quality_score,
+                 "quality_issues": ";".join(e.quality_issues),
                  "source": e.source, "image_sha256": e.image_sha256}
                 for e in store.footprint_history(kid)]
     if table == "exercises":

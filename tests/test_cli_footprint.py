@@ -38,9 +38,9 @@ def test_json_ok_shape_and_exit_0(photo_path, capsys):
     assert isinstance(item["warnings"], list)
     assert sorted(f["side"] for f in item["feet"]) == ["left", "right"]
     foot = item["feet"][0]
-    assert set(foot) == {"side", "arch_index", "staheli_index", "chippaux_smirak_index",
+    assert set(foot) >= {"side", "arch_index", "staheli_index", "chippaux_smirak_index",
                          "clarke_angle_deg", "length_mm", "width_mm", "category",
-                         "age_reading", "quality"}
+                         "reference", "age_reading", "quality", "geometry"}
     assert foot["category"] in ("high", "normal", "flat")
     assert isinstance(foot["age_reading"], str) and foot["age_reading"]
     assert set(foot["quality"]) == {"score", "issues"}

@@ -47,7 +47,7 @@ def test_footprint_json_shape():
     assert set(d) == {"image", "ok", "scale_mm_per_px", "warnings", "feet"}
     assert set(d["feet"][0]) == {"side", "arch_index", "staheli_index", "chippaux_smirak_index",
                                  "clarke_angle_deg", "length_mm", "width_mm", "category",
-                                 "age_reading", "quality"}
+                                 "reference", "age_reading", "quality"}
     bad = FootprintResult(image="b.jpg", ok=False, error="no footprint found").to_json()
     assert bad == {"image": "b.jpg", "ok": False, "error": "no footprint found"}
 

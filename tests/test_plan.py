@@ -326,7 +326,7 @@ def test_leg_raise_form_gives_advice_only(code):
     assert plan.total_minutes == 4
 
 
-# One cut-off table (vision.footprint.reading.FLAT_CUTOFFS) drives both the footprint's age
+# One band file (vision/footprint/bands.toml, via reading.read_foot) drives both the footprint's age
 # reading and the plan's arch exercises: at each cut-off value, and just past it, the two agree.
 @pytest.mark.parametrize("age, sai, csi, flat", [
     (48, 1.07, 40.0, False), (48, 1.08, 40.0, True),        # 3-6 y: Staheli > 1.07
@@ -337,12 +337,11 @@ def test_leg_raise_form_gives_advice_only(code):
 ])
 def test_plan_and_reading_share_flat_cutoffs(age, sai, csi, flat):
     from vision.footprint.indices import FootIndices
-    from vision.footprint.reading import age_reading
+    from vision.footprint.reading import read_foot
 
     plan = build_plan(age, OK, Assessments.from_footprint(
         print_json(foot("left", sai=sai, csi=csi)), age_months=age))
     assert ("flat_after_3" in [a.rule for a in plan.adaptations]) is flat
     fields = {f: 0.0 for f in FootIndices.__dataclass_fields__}
     fields.update(arch_index=0.24, staheli_index=sai, chippaux_smirak_index=csi)
-    text = age_reading(FootIndices(**fields), age)
-    assert ("within the usual range" not in text) is flat
+    assert (read_foot(FootIndices(**fields), age).category == "flat") is flat

@@ -102,7 +102,7 @@ def _measure_foot(mask, *, image, valid, seg, sheet, source, age_months):
     from vision.footprint.anatomy import analyse_foot
     from vision.footprint.indices import compute_indices
     from vision.footprint.quality import assess
-    from vision.footprint.reading import age_reading, categorise
+    from vision.footprint.reading import read_foot
 
     geom = analyse_foot(mask)
     ix = compute_indices(geom)
@@ -115,6 +115,7 @@ def _measure_foot(mask, *, image, valid, seg, sheet, source, age_months):
     cnts, _ = cv2.findContours(m8[y:y + h, x:x + w], cv2.RETR_EXTERNAL,
                                cv2.CHAIN_APPROX_SIMPLE, offset=(x, y))
     contour = max(cnts, key=cv2.contourArea).reshape(-1, 2) if cnts else None
+    reading = read_foot(ix, age_months)
     foot = FootMeasurement(
         side=geom.side, arch_index=float(ix.arch_index),
         staheli_index=float(ix.staheli_index),
@@ -122,7 +123,7 @@ def _measure_foot(mask, *, image, valid, seg, sheet, source, age_months):
         clarke_angle_deg=float(ix.clarke_angle_deg),
         length_mm=None if mm is None else float(ix.length_px * mm),
         width_mm=None if mm is None else float(ix.width_px * mm),
-        category=categorise(ix.arch_index), age_reading=age_reading(ix, age_months),
+        category=reading.category, age_reading=reading.sentence, reference=reading.reference,
         quality=quality, heel_px=tuple(map(float, geom.heel_xy)),
         toe_px=tuple(map(float, geom.toe_xy)), contour_px=contour)
     return foot, geom, ix
@@ -178,6 +179,16 @@ def _resolve_sides(pairs: list) -> list:
     pairs = list(pairs)
     pairs[k] = (replace(foot, side=other), replace(geom, side=other), ix)
     return pairs
+
+
+def _with_geometry(pairs: list, source, image, view, sheet) -> list:
+    """Attach each foot's drawing geometry in original-photo pixels (``geometry``)."""
+    from dataclasses import replace
+
+    from vision.footprint.overlay import photo_frame, stored_geometry
+
+    frame = photo_frame(source, image, view, sheet)
+    return [(replace(f, geometry=stored_geometry(g, i, frame)), g, i) for f, g, i in pairs]
 
 
 def _failure(image_name: str, message: str, stages: _Stages) -> FootprintResult:
@@ -262,12 +273,13 @@ def _run(source, image_name, paper, age_months, overlay, stages) -> FootprintRes
                 continue  # a fragment that is not a foot
     if not pairs:
         return _failure(image_name, NO_FOOTPRINT, stages)
-    pairs = _resolve_sides(pairs)
+    pairs = _with_geometry(_resolve_sides(pairs), source, image, view, sheet)
     feet = [p[0] for p in pairs]
     drawer = None
     if overlay:  # drawn when ``result.overlay`` is first read
         from vision.footprint.overlay import OverlayJob
-        drawer = OverlayJob(view, tuple((g, i, f) for f, g, i in pairs), stages.ms)
+        drawer = OverlayJob(view, tuple((g, i, f) for f, g, i in pairs), stages.ms,
+                            age_months)
     return FootprintResult(
         image=image_name, ok=True, feet=tuple(feet),
         scale_mm_per_px=None if sheet is None else float(sheet.mm_per_px),

@@ -1,21 +1,38 @@
-"""Draw what was measured on the analysis image, readable on a phone screen.
+"""Draw what was measured, readable on a phone screen, live or from the stored JSON.
 
-Per foot: the outline, the removed toes shaded, the foot axis (heel centre to second toe),
-the two lines cutting the toe-less print into thirds, the heel / midfoot / forefoot widths,
-Clarke's lines, and a label with the side and the arch index next to the foot. Sizes (line
-width, font) scale with the image so the drawing reads the same at any resolution.
+Per foot: the outline, the removed toes shaded (live only), the foot axis (heel centre to
+second toe), the toe line (where the toes were cut off), the two lines cutting the toe-less
+print into thirds, the heel / midfoot / forefoot widths, Clarke's lines, and a label with the
+side, the index that decides the reading (with the digits the label needs) and the label of
+:func:`vision.footprint.reading.read_foot`. Sizes (line width, font) scale with the image.
+
+- :func:`draw_overlay` draws on the analysis image right after measuring.
+- :func:`stored_geometry` turns the same geometry into original-photo pixels for the JSON
+  (``feet[i].geometry``); :func:`draw_stored` draws it back on the stored photo, so the PDF
+  and the History page show exactly what was measured, without measuring again. Both paths
+  share one drawing function.
 """
 
 from __future__ import annotations
 
+import io
 import time
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
-__all__ = ["draw_overlay", "OverlayJob"]
+from vision.footprint.reading import read_foot
 
+__all__ = ["draw_overlay", "draw_stored", "has_geometry", "measured_geometry",
+           "stored_geometry", "photo_frame", "PhotoFrame", "OverlayJob"]
+
+LINE_PX_PER_WIDTH = 450      # line width = long side / this (px)
+FONT_PX_PER_SCALE = 1100     # OpenCV font scale = long side / this
+OUTLINE_EPS_PX = 1.0         # stored outline: Douglas-Peucker tolerance, analysis pixels
+TOE_LINE_BAND_PX = 1.5       # print pixels within this distance of the toe cut span it
+_EXIF_ORIENTATION = 0x0112
+_TOE_LINE = (120, 120, 120)
 _SIDE_COLOUR = {"left": (200, 110, 20), "right": (20, 120, 230)}    # BGR: blue, orange
 _AXIS = (40, 40, 220)
 _THIRDS = (60, 170, 60)
@@ -50,35 +67,92 @@ def _as_u8(mask: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(mask, dtype=bool).view(np.uint8)
 
 
-def _draw_foot(img, geom, ix, foot, width: int, font: float) -> None:
-    colour = _SIDE_COLOUR.get(geom.side, (0, 0, 0))
-    toes8 = _as_u8(geom.toes_mask)
+def _sizes(img) -> tuple[int, float]:
+    side = max(img.shape[:2])
+    return max(2, int(round(side / LINE_PX_PER_WIDTH))), max(0.6, side / FONT_PX_PER_SCALE)
+
+
+def _toe_line(geom) -> tuple[np.ndarray, np.ndarray]:
+    """The cut between toes and ball: perpendicular to the axis through the ball's front,
+    spanning the print's pixels that lie on it."""
+    ys, xs = np.nonzero(geom.full_mask)
+    u = np.asarray(geom.axis_uv, float)
+    p0 = np.asarray(geom.ball_front_xy, float)
+    perp = np.array([-u[1], u[0]])
+    rel = np.stack([xs, ys], axis=1) - p0
+    near = np.abs(rel @ u) <= TOE_LINE_BAND_PX
+    if not near.any():
+        return p0, p0
+    across = rel[near] @ perp
+    return p0 + across.min() * perp, p0 + across.max() * perp
+
+
+def _outline(mask: np.ndarray) -> np.ndarray:
+    """The print's outer contour, simplified to within OUTLINE_EPS_PX, (n, 2) x, y."""
+    m8 = _as_u8(mask)
+    x, y, w, h = cv2.boundingRect(m8)
+    cnts, _ = cv2.findContours(m8[y:y + h, x:x + w], cv2.RETR_EXTERNAL,
+                               cv2.CHAIN_APPROX_SIMPLE, offset=(x, y))
+    if not cnts:
+        return np.zeros((0, 2))
+    c = max(cnts, key=cv2.contourArea)
+    return cv2.approxPolyDP(c, OUTLINE_EPS_PX, True).reshape(-1, 2).astype(float)
+
+
+def measured_geometry(geom, ix) -> dict:
+    """What the overlay draws for one foot, in the analysis image's (x, y) pixels.
+
+    Keys: ``outline`` (n points), ``axis`` (heel centre, second-toe tip), ``third_lines``
+    (two segments), ``toe_line`` (segment), ``widths`` (``heel``, ``midfoot``, ``forefoot``
+    segments), ``clarke`` (heel tangent, ball tangent, deepest concavity points).
+    """
+    return {"outline": _outline(geom.full_mask), "axis": [geom.heel_xy, geom.toe_xy],
+            "third_lines": [list(s) for s in ix.third_lines], "toe_line": list(_toe_line(geom)),
+            "widths": {"heel": list(ix.heel_width_seg), "midfoot": list(ix.midfoot_width_seg),
+                       "forefoot": list(ix.forefoot_width_seg)},
+            "clarke": list(ix.clarke_points)}
+
+
+def _map(g, fn) -> dict:
+    """Apply ``fn`` ((n, 2) array -> (n, 2) array) to every point of a geometry dict."""
+    def pts(p):
+        return [[round(float(a), 1), round(float(b), 1)]
+                for a, b in fn(np.asarray(p, float).reshape(-1, 2))]
+    return {"outline": pts(g["outline"]), "axis": pts(g["axis"]),
+            "third_lines": [pts(s) for s in g["third_lines"]], "toe_line": pts(g["toe_line"]),
+            "widths": {k: pts(v) for k, v in g["widths"].items()}, "clarke": pts(g["clarke"])}
+
+
+def _draw_geometry(img, g: dict, side: str, label: str, width: int, font: float) -> None:
+    """Draw one foot's geometry dict (points already in ``img``'s pixels)."""
+    colour = _SIDE_COLOUR.get(side, (0, 0, 0))
+    outline = np.asarray(g["outline"], float).reshape(-1, 2)
+    if len(outline) >= 3:
+        cv2.polylines(img, [np.round(outline).astype(np.int32)], True, colour, width,
+                      cv2.LINE_AA)
+    _line(img, g["axis"], _AXIS, width)
+    _line(img, g["toe_line"], _TOE_LINE, width)
+    for seg in g["third_lines"]:
+        _line(img, seg, _THIRDS, width)
+    for key in ("heel", "midfoot", "forefoot"):
+        _line(img, g["widths"][key], _WIDTHS, width + 1)
+    heel_t, ball_t, deep = g["clarke"]
+    _line(img, (ball_t, heel_t), _CLARKE, width)
+    _line(img, (ball_t, deep), _CLARKE, width)
+    if len(outline):
+        anchor = (int(outline[:, 0].mean()), int(max(outline[:, 1].min() - 10, 0)))
+        _label(img, f"{'L' if side == 'left' else 'R'}  {label}", anchor, font, colour)
+
+
+def _shade_toes(img, toes_mask) -> None:
+    toes8 = _as_u8(toes_mask)
     x, y, w, h = cv2.boundingRect(toes8)
     if w:  # shade the removed toes (within their bounding box)
         sub, toes = img[y:y + h, x:x + w], toes8[y:y + h, x:x + w].astype(bool)
         sub[toes] = (0.5 * sub[toes] + 0.5 * np.array([150, 150, 150])).astype(np.uint8)
-    full8 = _as_u8(geom.full_mask)
-    x, y, w, h = cv2.boundingRect(full8)
-    cnts, _ = cv2.findContours(full8[y:y + h, x:x + w], cv2.RETR_EXTERNAL,
-                               cv2.CHAIN_APPROX_SIMPLE, offset=(x, y))
-    cv2.drawContours(img, cnts, -1, colour, width, cv2.LINE_AA)
-    _line(img, (geom.heel_xy, geom.toe_xy), _AXIS, width)
-    for seg in ix.third_lines:
-        _line(img, seg, _THIRDS, width)
-    for seg in (ix.heel_width_seg, ix.midfoot_width_seg, ix.forefoot_width_seg):
-        _line(img, seg, _WIDTHS, width + 1)
-    heel_t, ball_t, deep = ix.clarke_points
-    _line(img, (ball_t, heel_t), _CLARKE, width)
-    _line(img, (ball_t, deep), _CLARKE, width)
-    ys, xs = np.nonzero(full8[y:y + h, x:x + w])
-    ys, xs = ys + y, xs + x
-    if len(xs):
-        anchor = (int(xs.mean()), int(max(ys.min() - 10, 0)))
-        side = "L" if geom.side == "left" else "R"
-        _label(img, f"{side}  AI {foot.arch_index:.2f}  {foot.category}", anchor, font, colour)
 
 
-def draw_overlay(image: np.ndarray, feet) -> np.ndarray:
+def draw_overlay(image: np.ndarray, feet, *, age_months: float | None = None) -> np.ndarray:
     """Return a copy of ``image`` with each foot's measurements drawn.
 
     Parameters
@@ -86,6 +160,8 @@ def draw_overlay(image: np.ndarray, feet) -> np.ndarray:
     image : ndarray, (rows, cols, 3) uint8
         The analysis image (rectified sheet or shrunk photo), BGR.
     feet : sequence of (FootGeometry, FootIndices, FootMeasurement)
+    age_months : float, optional
+        Age at the date the print was taken; the label is :func:`read_foot`'s.
 
     Returns
     -------
@@ -94,12 +170,112 @@ def draw_overlay(image: np.ndarray, feet) -> np.ndarray:
     if image.ndim != 3 or image.shape[2] != 3:
         raise ValueError(f"image must be BGR (rows, cols, 3), got shape {image.shape}")
     out = image.copy()
-    side = max(out.shape[:2])
-    width = max(2, int(round(side / 450)))
-    font = max(0.6, side / 1100)
+    width, font = _sizes(out)
     for geom, ix, foot in feet:
-        _draw_foot(out, geom, ix, foot, width, font)
+        _shade_toes(out, geom.toes_mask)
+        label = read_foot(ix, age_months).short_text
+        _draw_geometry(out, measured_geometry(geom, ix), foot.side, label, width, font)
     return out
+
+
+@dataclass(frozen=True)
+class PhotoFrame:
+    """Maps analysis-image (x, y) pixels to pixels of the original photo.
+
+    The photo frame is the photo as a viewer shows it (EXIF orientation applied) at its full
+    stored size ``size_px`` (width, height). ``scale_xy`` takes decoded-image pixels to photo
+    pixels; ``homography`` takes decoded pixels to the rectified sheet (None without a
+    sheet); ``view_scale`` takes decoded pixels to the shrunk analysis image (no sheet).
+    """
+
+    size_px: tuple[int, int]
+    scale_xy: tuple[float, float]
+    homography: np.ndarray | None = field(default=None, repr=False)
+    view_scale: float = 1.0
+
+    def to_photo(self, pts) -> np.ndarray:
+        """(n, 2) analysis (x, y) -> (n, 2) photo (x, y), pixel centres kept."""
+        p = np.asarray(pts, float).reshape(-1, 2)
+        if self.homography is not None:
+            p = cv2.perspectiveTransform(p.reshape(-1, 1, 2),
+                                         np.linalg.inv(self.homography)).reshape(-1, 2)
+        else:
+            p = (p + 0.5) / self.view_scale - 0.5
+        return (p + 0.5) * np.asarray(self.scale_xy) - 0.5
+
+
+def _photo_size(source, decoded: np.ndarray) -> tuple[int, int]:
+    """(width, height) of the photo as shown (EXIF orientation applied)."""
+    if isinstance(source, np.ndarray):
+        return int(source.shape[1]), int(source.shape[0])
+    try:
+        from PIL import Image
+
+        fp = io.BytesIO(bytes(source)) if isinstance(source, (bytes, bytearray,
+                                                              memoryview)) else source
+        with Image.open(fp) as img:
+            w, h = img.size
+            turned = img.getexif().get(_EXIF_ORIENTATION, 1) in (5, 6, 7, 8)
+        return (h, w) if turned else (w, h)
+    except Exception:  # noqa: BLE001 - fall back to the decoded size
+        return int(decoded.shape[1]), int(decoded.shape[0])
+
+
+def photo_frame(source, decoded: np.ndarray, view: np.ndarray, sheet) -> PhotoFrame:
+    """The :class:`PhotoFrame` of one analysis: ``decoded`` is the photo as decoded (maybe
+    shrunk), ``view`` the analysis image, ``sheet`` the found sheet or None."""
+    w, h = _photo_size(source, decoded)
+    scale = (w / decoded.shape[1], h / decoded.shape[0])
+    if sheet is not None and getattr(sheet, "homography", None) is not None:
+        return PhotoFrame((w, h), scale, np.asarray(sheet.homography, float))
+    return PhotoFrame((w, h), scale, None, view.shape[1] / decoded.shape[1])
+
+
+def stored_geometry(geom, ix, frame: PhotoFrame) -> dict:
+    """One foot's drawing geometry in original-photo pixels, for the result JSON
+    (``feet[i].geometry``): :func:`measured_geometry`'s keys plus ``photo_size_px``."""
+    return {"photo_size_px": [int(frame.size_px[0]), int(frame.size_px[1])],
+            **_map(measured_geometry(geom, ix), frame.to_photo)}
+
+
+def draw_stored(image: np.ndarray, feet_json, *, age_months: float | None) -> np.ndarray:
+    """Draw stored feet on the stored photo, exactly as measured (nothing is re-measured).
+
+    Parameters
+    ----------
+    image : ndarray, (rows, cols, 3) uint8
+        The stored photo, BGR, EXIF orientation applied (``load_image``), at any size: the
+        geometry is scaled from ``geometry.photo_size_px`` to it.
+    feet_json : sequence of dict
+        The feet of the footprint JSON (or stored rows) with ``geometry``; feet without it
+        (saved before geometry was stored) are skipped.
+    age_months : float or None
+        Age at the date the print was taken; the label is :func:`read_foot`'s.
+
+    Returns
+    -------
+    ndarray, same shape, BGR uint8
+    """
+    if image.ndim != 3 or image.shape[2] != 3:
+        raise ValueError(f"image must be BGR (rows, cols, 3), got shape {image.shape}")
+    out = image.copy()
+    width, font = _sizes(out)
+    for foot in feet_json:
+        g = foot.get("geometry")
+        if not g:
+            continue
+        pw, ph = g["photo_size_px"]
+        f = np.array([out.shape[1] / pw, out.shape[0] / ph])
+        local = _map(g, lambda p, f=f: (p + 0.5) * f - 0.5)
+        _draw_geometry(out, local, foot.get("side", ""),
+                       read_foot(foot, age_months).short_text, width, font)
+    return out
+
+
+def has_geometry(feet_json) -> bool:
+    """True when every foot carries stored geometry (so :func:`draw_stored` draws all)."""
+    feet = list(feet_json)
+    return bool(feet) and all(bool(f.get("geometry")) for f in feet)
 
 
 @dataclass(frozen=True)
@@ -113,10 +289,11 @@ class OverlayJob:
     image: np.ndarray = field(repr=False)
     feet: tuple = field(repr=False)
     timings_ms: dict | None = field(default=None, repr=False, compare=False)
+    age_months: float | None = None
 
     def __call__(self) -> np.ndarray:
         t0 = time.perf_counter()
-        out = draw_overlay(self.image, self.feet)
+        out = draw_overlay(self.image, self.feet, age_months=self.age_months)
         if self.timings_ms is not None:
             ms = (time.perf_counter() - t0) * 1000.0
             self.timings_ms["overlay"] = self.timings_ms.get("overlay", 0.0) + ms

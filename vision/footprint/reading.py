@@ -1,75 +1,117 @@
-"""Plain-language readings of footprint indices, with the reference each one uses.
+"""One age-aware reading per foot: the label, its source, and the sentence that explains it.
 
-The reference bands are those of ``shared/DESIGN.md`` (References for readings). A reading
-describes a measurement; it is never a diagnosis, and each sentence names its source.
+:func:`read_foot` makes the :class:`Reading` of one foot from its indices and the child's age
+at the date the print was taken. Every renderer shows that object as it is: the overlay
+(:attr:`Reading.short_text`), the app's indices table and History chart, the PDF and the CSV
+(:func:`csv_fields`). The bands come from :mod:`vision.footprint.bands` (``bands.toml``):
+
+- no age given: adult arch-index bands, and ``reference`` says no age was given;
+- under 12 months: no weight-bearing print yet, no label;
+- 12 to 36 months: the value is recorded for the trend, no label;
+- 3 to 16 years: children's Staheli and Chippaux-Smirak cut-offs (Banwell 2018), "flat" when
+  any index applying at that age crosses its cut-off, otherwise "normal";
+- 16 to 18 years: no source covers it, no label;
+- 18 years and over: adult arch-index bands (Cavanagh & Rodgers 1987).
+
+The label is decided on the unrounded values. Each value is printed with as many digits as
+it takes for the printed number, judged by the same band, to give the same label (an arch
+index a hair above a cut-off gets a fourth digit), so no sentence contradicts the number it
+cites. A reading
+describes a measurement; it is never a diagnosis.
+
+Examples
+--------
+>>> from types import SimpleNamespace as NS
+>>> r = read_foot(NS(arch_index=0.205, staheli_index=0.7, chippaux_smirak_index=30.0), 40 * 12)
+>>> r.category, r.short_text
+('high', 'AI 0.205 high arch')
+>>> read_foot(NS(arch_index=0.35, staheli_index=1.3, chippaux_smirak_index=80.0), 24).category
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from vision.footprint.result import Category
+from vision.footprint.bands import METRIC_NAMES, Band, Category, bands_for_age, load_bands
 
-if TYPE_CHECKING:  # pragma: no cover
-    from vision.footprint.indices import FootIndices
+__all__ = ["Reading", "Finding", "read_foot", "csv_fields", "value_text", "LABEL_WORDS",
+           "DEFAULT_DIGITS"]
 
-__all__ = ["categorise", "age_reading", "flat_cutoffs", "FlatCutoffs", "FLAT_CUTOFFS",
-           "HIGH_ARCH_MAX", "FLAT_ARCH_MIN"]
-
-#: Adult arch-index bands (Cavanagh & Rodgers, J Biomech 1987).
-HIGH_ARCH_MAX = 0.21
-FLAT_ARCH_MIN = 0.26
-
+#: Digits an index is printed with when the label does not need more.
+DEFAULT_DIGITS = {"arch_index": 3, "staheli_index": 2, "chippaux_smirak_index": 1}
+MAX_DIGITS = 6                   # more digits than any measurement carries
+SHORT_NAMES = {"arch_index": "AI", "staheli_index": "Staheli", "chippaux_smirak_index": "C-S"}
+UNITS = {"chippaux_smirak_index": " %"}
+#: Words for each label, as the overlay, the table and the PDF print them.
+LABEL_WORDS = {"high": "high arch", "normal": "normal", "flat": "flat"}
+_NOT_DIAGNOSIS = "This is a measurement, not a diagnosis."
 
 
 @dataclass(frozen=True)
-class FlatCutoffs:
-    """Children's cut-offs for a flat-looking print over one age range (Banwell et al. 2018).
+class Finding:
+    """One index read against its band.
 
-    A print looks flat when either index crosses its cut-off. ``staheli`` is None where the
-    review gives no Staheli cut-off; ``*_inclusive`` says whether the cut-off value itself
-    counts as flat. Ages are months, lower edge inclusive, upper edge exclusive; the
-    Chippaux-Smirak cut-off is in %.
+    ``value`` is unrounded; ``value_text`` is printed with the digits the label needs;
+    ``text`` is a clause such as "Staheli index V is above the cut-off of C for 3 to 6 years"
+    whose comparison is true for the value and for the printed number.
     """
 
-    ages: str
-    from_months: float
-    to_months: float
-    staheli: float | None
-    staheli_inclusive: bool
-    csi_pct: float
-    csi_inclusive: bool
-
-    def staheli_flat(self, staheli: float) -> bool:
-        """True when the Staheli index crosses this range's cut-off."""
-        if self.staheli is None:
-            return False
-        return staheli >= self.staheli if self.staheli_inclusive else staheli > self.staheli
-
-    def csi_flat(self, csi_pct: float) -> bool:
-        """True when the Chippaux-Smirak index (%) crosses this range's cut-off."""
-        return csi_pct >= self.csi_pct if self.csi_inclusive else csi_pct > self.csi_pct
+    metric: str
+    value: float
+    category: Category
+    band: Band
+    value_text: str
+    text: str
 
 
-#: The one table of children's flat-print cut-offs; the coach's plan reads it too.
-FLAT_CUTOFFS = (
-    FlatCutoffs("3 to 6 years", 36.0, 72.0, 1.07, False, 62.7, False),
-    FlatCutoffs("6 to 9 years", 72.0, 108.0, 1.28, True, 59.0, False),
-    FlatCutoffs("9 to 16 years", 108.0, 192.0, None, False, 40.0, True),
-)
+@dataclass(frozen=True)
+class Reading:
+    """The one reading of one foot (see the module docstring for the age rules).
 
+    category : "high" | "normal" | "flat" | None (None where no band applies).
+    reference : the source of the band (or why none applies), as the JSON and CSV carry it.
+    sentence : the plain-language reading (JSON ``age_reading``), naming its source.
+    label : words for the category, or why there is none ("no label: under 3 years").
+    findings : one per index read (empty where no band applies).
+    values : the unrounded indices the reading was made from.
+    """
 
-def flat_cutoffs(age_months: float) -> FlatCutoffs | None:
-    """The cut-offs for a child of ``age_months``; None under 36 months (no label yet) and
-    from 192 months (the adult arch-index bands apply)."""
-    return next((c for c in FLAT_CUTOFFS if c.from_months <= age_months < c.to_months), None)
+    age_months: float | None
+    category: Category | None
+    reference: str
+    sentence: str
+    label: str
+    findings: tuple[Finding, ...]
+    values: Mapping[str, float]
 
+    @property
+    def deciding(self) -> Finding | None:
+        """The finding that gives the label (the first flat one, else the first)."""
+        flat = [f for f in self.findings if f.category == self.category]
+        return flat[0] if flat else (self.findings[0] if self.findings else None)
 
-_CR = "Cavanagh & Rodgers 1987 (adult arch-index bands)"
-_BANWELL = "Banwell et al. 2018 (systematic review of children's reference values)"
-_NOT_DIAGNOSIS = "This is a measurement, not a diagnosis."
+    def value_text(self, metric: str) -> str:
+        """``metric``'s value printed with the digits this reading needs (no unit)."""
+        for f in self.findings:
+            if f.metric == metric:
+                return f.value_text
+        value = self.values.get(metric)
+        return "–" if value is None else value_text(value, metric)
+
+    @property
+    def short_text(self) -> str:
+        """The overlay's label: the deciding index with enough digits, then the label."""
+        f = self.deciding
+        metric = f.metric if f else "arch_index"
+        unit = UNITS.get(metric, "")
+        return f"{SHORT_NAMES[metric]} {self.value_text(metric)}{unit} {self.label}"
+
+    def to_json(self) -> dict:
+        """The JSON fields of the contract: ``category``, ``reference``, ``age_reading``."""
+        return {"category": self.category, "reference": self.reference,
+                "age_reading": self.sentence}
 
 
 def _finite(x, name: str) -> float:
@@ -82,105 +124,156 @@ def _finite(x, name: str) -> float:
     return v
 
 
-def categorise(arch_index: float) -> Category:
-    """Adult arch-index band (Cavanagh & Rodgers, J Biomech 1987).
+def value_text(value: float, metric: str, band: Band | None = None) -> str:
+    """``value`` printed with the metric's default digits, or more when, judged by ``band``,
+    the printed number would get another label or sit on another side of (or on) a cut-off
+    than the unrounded value (up to ``MAX_DIGITS``)."""
+    digits = DEFAULT_DIGITS[metric]
+    if band is not None:
+        def seen(x: float) -> tuple:
+            return band.classify(x), tuple((x > c.value) - (x < c.value) for c in band.cutoffs)
 
-    ``<= 0.21`` high arch, ``>= 0.26`` flat (low arch), otherwise normal.
-
-    Examples
-    --------
-    >>> categorise(0.18), categorise(0.23), categorise(0.30)
-    ('high', 'normal', 'flat')
-    """
-    ai = _finite(arch_index, "arch_index")
-    if not 0.0 <= ai <= 1.0:
-        raise ValueError(f"arch_index must be within 0..1, got {ai}")
-    if ai <= HIGH_ARCH_MAX:
-        return "high"
-    if ai >= FLAT_ARCH_MIN:
-        return "flat"
-    return "normal"
+        want = seen(value)
+        while digits < MAX_DIGITS and seen(float(f"{value:.{digits}f}")) != want:
+            digits += 1
+    return f"{value:.{digits}f}"
 
 
-def _adult(ai: float) -> str:
-    cat = categorise(ai)
-    words = {"high": "in the high-arch range (0.21 or less)",
-             "normal": "in the usual range (between 0.21 and 0.26)",
-             "flat": "in the low-arch (flat) range (0.26 or more)"}[cat]
-    return f"Arch index {ai:.2f} is {words} for adults, using {_CR}. {_NOT_DIAGNOSIS}"
+def _num_text(x: float, metric: str) -> str:
+    return f"{x:g}{UNITS.get(metric, '')}"
 
 
-def _child_3_6(staheli: float, csi: float) -> str:
-    cut = FLAT_CUTOFFS[0]
-    flat = cut.staheli_flat(staheli) or cut.csi_flat(csi)
-    what = ("above the children's cut-off for a flat-looking print (Staheli above 1.07 or "
-            "Chippaux-Smirak above 62.7 %)" if flat else
-            "within the usual range for this age (Staheli up to 1.07, Chippaux-Smirak up to "
-            "62.7 %)")
-    return (f"Staheli {staheli:.2f} and Chippaux-Smirak {csi:.0f} % are {what}, using "
-            f"{_BANWELL} for 3 to 6 years. Between 3 and 6 years the arch is still forming, so "
-            f"a flat-looking print is common and the trend matters more than one print. "
-            f"{_NOT_DIAGNOSIS}")
+def _relation(value: float, cut: float) -> str:
+    return "above" if value > cut else "below" if value < cut else "at"
 
 
-def _child_6_9(staheli: float, csi: float) -> str:
-    cut = FLAT_CUTOFFS[1]
-    flat = cut.staheli_flat(staheli) or cut.csi_flat(csi)
-    what = ("above the cut-off for a flat-looking print (Staheli 1.28 or more, or "
-            "Chippaux-Smirak above 59 %)" if flat else
-            "within the usual range for this age (Staheli below 1.28, Chippaux-Smirak up to "
-            "59 %)")
-    return (f"Staheli {staheli:.2f} and Chippaux-Smirak {csi:.0f} % are {what}, using "
-            f"{_BANWELL} for 6 to 9 years. {_NOT_DIAGNOSIS}")
+def _adult_finding(band: Band, value: float) -> Finding:
+    vt = value_text(value, band.metric, band)
+    cat = band.classify(value)
+    hi, fl = band.high, band.flat
+    if cat == "high":
+        rule = f"{hi.value:g} or less" if hi.inclusive else f"below {hi.value:g}"
+        text = (f"{vt} is {_relation(value, hi.value)} {hi.value:g}: the high-arch range "
+                f"({rule})")
+    elif cat == "flat":
+        rule = f"{fl.value:g} or more" if fl.inclusive else f"above {fl.value:g}"
+        text = (f"{vt} is {_relation(value, fl.value)} {fl.value:g}: the low-arch (flat) "
+                f"range ({rule})")
+    else:
+        text = f"{vt} is between {hi.value:g} and {fl.value:g}: the usual range"
+    return Finding(band.metric, value, cat, band, vt, f"Arch index {text} for {band.ages}")
 
 
-def _child_9_16(csi: float) -> str:
-    flat = FLAT_CUTOFFS[2].csi_flat(csi)
-    what = ("at or above the 40 % cut-off for a flat-looking print" if flat else
-            "below the 40 % cut-off for a flat-looking print")
-    return (f"Chippaux-Smirak {csi:.0f} % is {what}, using {_BANWELL} for 9 to 16 years. "
-            f"{_NOT_DIAGNOSIS}")
+def _child_finding(band: Band, value: float) -> Finding:
+    vt = value_text(value, band.metric, band)
+    cut = band.flat
+    cat = band.classify(value)
+    name, unit = METRIC_NAMES[band.metric], UNITS.get(band.metric, "")
+    text = (f"{name[0].upper()}{name[1:]} {vt}{unit} is {_relation(value, cut.value)} the "
+            f"cut-off of {_num_text(cut.value, band.metric)} for {band.ages}")
+    if value == cut.value:
+        text += " (the cut-off itself counts as flat-looking)" if cut.inclusive else (
+            " (flat-looking only above it)")
+    return Finding(band.metric, value, cat, band, vt, text)
 
 
-def age_reading(indices: FootIndices, age_months: float | None) -> str | None:
-    """A sentence reading the indices against the reference band for the child's age.
+def _finding(band: Band, value: float) -> Finding:
+    return _adult_finding(band, value) if band.high else _child_finding(band, value)
+
+
+def _values(foot) -> dict[str, float]:
+    """The indices of ``foot``; the arch index is required, a missing (None) Staheli or
+    Chippaux-Smirak index is left out (older stored rows may lack them)."""
+    get = foot.get if isinstance(foot, Mapping) else (lambda k: getattr(foot, k, None))
+    out = {m: _finite(get(m), m) for m in DEFAULT_DIGITS
+           if m == "arch_index" or get(m) is not None}
+    if not 0.0 <= out["arch_index"] <= 1.0:
+        raise ValueError(f"arch_index must be within 0..1, got {out['arch_index']}")
+    return out
+
+
+def _no_band(age: float, values: dict[str, float]) -> Reading:
+    table = load_bands()
+    ai = value_text(values["arch_index"], "arch_index")
+    if age < table.first_print_months:
+        return Reading(age, None, "no band before a child stands alone (about 12 to 15 "
+                       "months)", "A footprint is not informative yet: children make a "
+                       "weight-bearing print only once they stand alone, at about 12 to 15 "
+                       "months. No label applies.", "no label: under 1 year", (), values)
+    if age < table.first_label_months:
+        bosch = table.sources["bosch2010"].citation
+        return Reading(age, None, f"no band under 3 years: trend only ({bosch})",
+                       f"Arch index {ai} recorded. Under 3 years the fat pad and supple "
+                       f"ligaments fill the arch, so almost every print looks flat; no flat "
+                       f"or normal label applies yet. Keep taking prints to follow the trend "
+                       f"({bosch}: the arch index falls by about half between 15 months and "
+                       f"10 years). {_NOT_DIAGNOSIS}", "no label: under 3 years (trend only)",
+                       (), values)
+    return Reading(age, None, "no band in footcoach's references for 16 to 18 years",
+                   f"Arch index {ai} recorded. None of footcoach's references gives a band "
+                   f"for 16 to 18 years, so no label is given; the adult bands apply from 18 "
+                   f"years. {_NOT_DIAGNOSIS}", "no label: 16 to 18 years", (), values)
+
+
+def read_foot(foot, age_months: float | None) -> Reading:
+    """The reading of one foot.
 
     Parameters
     ----------
-    indices : FootIndices
-        Needs ``arch_index``, ``staheli_index`` and ``chippaux_smirak_index`` (%).
+    foot : object or mapping
+        Has ``arch_index`` (0..1), ``staheli_index`` and ``chippaux_smirak_index`` (%):
+        a ``FootIndices``, a ``FootMeasurement``, a stored entry or a foot's JSON.
     age_months : float or None
-        Age at the time of the print; None gives None (no age, no reading).
+        The child's age at the date the print was taken; None: adult bands, and the
+        reference says no age was given.
 
     Returns
     -------
-    str or None
-        Under 12 months: no weight-bearing print yet. 12-36 months: record and watch the trend,
-        no flat/normal label. 3-6 y: Staheli > 1.07 or CSI > 62.7 % (Banwell 2018). 6-9 y:
-        Staheli >= 1.28 or CSI > 59 % (Banwell 2018). 9-16 y: CSI >= 40 % (Banwell 2018).
-        16 y and over: adult arch-index bands (Cavanagh & Rodgers 1987).
+    Reading
+
+    Raises
+    ------
+    ValueError
+        A missing or non-finite index, an arch index outside 0..1, a negative age.
     """
-    if age_months is None:
-        return None
-    age = _finite(age_months, "age_months")
-    if age < 0:
+    values = _values(foot)
+    age = None if age_months is None else _finite(age_months, "age_months")
+    if age is not None and age < 0:
         raise ValueError(f"age_months must be >= 0, got {age}")
-    ai = _finite(indices.arch_index, "arch_index")
-    staheli = _finite(indices.staheli_index, "staheli_index")
-    csi = _finite(indices.chippaux_smirak_index, "chippaux_smirak_index")
-    if age < 12:
-        return ("A footprint is not informative yet: children make a weight-bearing print "
-                "only once they stand alone, at about 12 to 15 months. Nothing to read here.")
-    if age < 36:
-        return (f"Arch index {ai:.2f} recorded. Under 3 years the fat pad and supple ligaments "
-                f"fill the arch, so almost every print looks flat; no flat or normal label "
-                f"applies yet. Keep taking prints to follow the trend (Bosch et al. 2010: the "
-                f"arch index falls by about half between 15 months and 10 years). "
-                f"{_NOT_DIAGNOSIS}")
-    if age < 72:
-        return _child_3_6(staheli, csi)
-    if age < 108:
-        return _child_6_9(staheli, csi)
-    if age < 192:
-        return _child_9_16(csi)
-    return _adult(ai)
+    applying = bands_for_age(age)
+    if applying is None:
+        return _no_band(age, values)
+    missing = [METRIC_NAMES[m] for m in applying.metrics if m not in values]
+    if missing:
+        return Reading(age, None, f"no reading: {' and '.join(missing)} not recorded",
+                       f"The {' and '.join(missing)} of this print was not recorded, so the "
+                       f"bands for this age cannot be read. {_NOT_DIAGNOSIS}",
+                       "no label: index missing", (), values)
+    findings = tuple(_finding(b, values[b.metric]) for b in applying.bands)
+    cats = {f.category for f in findings}
+    category: Category = "flat" if "flat" in cats else "high" if "high" in cats else "normal"
+    reference = applying.reference
+    lead = ""
+    if age is None:
+        reference += "; no age given, so the adult bands are used"
+        lead = "No age was given, so the adult bands are used. "
+    body = "; ".join(f.text for f in findings)
+    sentence = f"{lead}{body}. Bands: {applying.reference}."
+    if category == "flat" and age is not None and age < 72:
+        pfeiffer = load_bands().sources["pfeiffer2006"].citation
+        sentence += (f" Between 3 and 6 years the arch is still forming, so a flat-looking "
+                     f"print is common ({pfeiffer}); the trend matters more than one print.")
+    sentence += f" {_NOT_DIAGNOSIS}"
+    return Reading(age, category, reference, sentence, LABEL_WORDS[category], findings,
+                   values)
+
+
+def csv_fields(foot, age_months: float | None) -> dict:
+    """``category``, ``reference`` and ``age_reading`` for one CSV row (or JSON foot).
+
+    ``foot`` is a stored footprint entry (or anything :func:`read_foot` takes) and
+    ``age_months`` the child's age on the day the print was taken (``entry.age_months``).
+    The values are the ones every page shows for this foot; ``category`` is None (an empty
+    cell) where no band applies.
+    """
+    return read_foot(foot, age_months).to_json()

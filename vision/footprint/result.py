@@ -50,29 +50,39 @@ class FootMeasurement:
     clarke_angle_deg: float            # degrees
     length_mm: float | None            # heel to longest toe along the axis; None without scale
     width_mm: float | None             # widest forefoot width; None without scale
-    category: Category                 # adult arch-index band (Cavanagh & Rodgers)
-    age_reading: str | None            # age-aware sentence naming its reference; None w/o age
+    category: Category | None          # the age-aware label (reading.read_foot); None: none
+    age_reading: str | None            # the reading's sentence, naming its reference
     quality: Quality
     heel_px: tuple[float, float] = (0.0, 0.0)
     toe_px: tuple[float, float] = (0.0, 0.0)
     contour_px: np.ndarray | None = field(default=None, repr=False, compare=False)
+    reference: str | None = None       # source of the category's band (reading.read_foot)
+    # outline, axis, thirds, toe line, widths in original-photo pixels (overlay.stored_geometry)
+    geometry: dict | None = field(default=None, repr=False, compare=False)
 
     def to_json(self) -> dict:
-        return {
+        from vision.footprint.bands import json_round
+
+        out = {
             "side": self.side,
-            "arch_index": round(float(self.arch_index), 4),
-            "staheli_index": round(float(self.staheli_index), 4),
-            "chippaux_smirak_index": round(float(self.chippaux_smirak_index), 2),
+            "arch_index": json_round(self.arch_index, "arch_index", 4),
+            "staheli_index": json_round(self.staheli_index, "staheli_index", 4),
+            "chippaux_smirak_index": json_round(self.chippaux_smirak_index,
+                                                "chippaux_smirak_index", 2),
             "clarke_angle_deg": round(float(self.clarke_angle_deg), 2),
             "length_mm": None if self.length_mm is None else round(float(self.length_mm), 1),
             "width_mm": None if self.width_mm is None else round(float(self.width_mm), 1),
             "category": self.category,
+            "reference": self.reference,
             "age_reading": self.age_reading,
             "quality": {
                 "score": round(float(self.quality.score), 3),
                 "issues": list(self.quality.issues),
             },
         }
+        if self.geometry is not None:
+            out["geometry"] = self.geometry
+        return out
 
 
 @dataclass(frozen=True)
