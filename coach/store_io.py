@@ -57,7 +57,8 @@ CSV_COLUMNS = {
     "sessions": ("child", "started_at", "kind", "duration_s", "steps_done", "notes"),
 }
 _FOOT_KEYS = ("side", "arch_index", "staheli_index", "chippaux_smirak_index",
-              "clarke_angle_deg", "length_mm", "width_mm", "category", "age_reading")
+              "clarke_angle_deg", "length_mm", "width_mm", "category", "reference",
+              "age_reading")
 
 
 def export_child(store: HistoryStore, child: Any, *, include_images: bool = False) -> dict:

@@ -441,11 +441,11 @@ def test_history_chart_data(tmp_home):
     charts = at.get("vega_lite_chart")
     assert len(charts) >= 2, "expected the arch chart and the sessions chart"
     spec = charts[0].proto.spec
-    assert "arch_index" in spec and "age_months" in spec and "0.21" in spec
+    assert "Staheli index" in spec and "age_months" in spec
     assert len(charts[0].proto.datasets) >= 2      # reference bands + the child's points
     from ui.history_page import asymmetry_frame, trend_frame
 
-    df = trend_frame(store().arch_trend(kid.id))
+    df = trend_frame(store().footprint_history(kid.id), "arch_index")
     assert sorted(df["side"].unique()) == ["left", "right"] and len(df) == 4
     asym = asymmetry_frame(df)
     assert list(asym["left − right"].round(2)) == [0.03, 0.01]

@@ -64,7 +64,6 @@ def fmt(value, digits: int = 2, unit: str = "") -> str:
     return f"{text} {unit}".rstrip()
 
 
-CATEGORY_WORDS = {"high": "high arch", "normal": "normal arch", "flat": "low arch (flat print)"}
 VERDICT_WORDS = {
     "good": ("Good form", "success"),
     "needs_attention": ("Needs attention", "warning"),
