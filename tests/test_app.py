@@ -184,6 +184,10 @@ def test_footprint_upload_and_save(tmp_home, sample_photo):
     at = app_on("footprint").run()
     at.file_uploader(key="fp_upload").set_value((photo.name, photo.read_bytes(), "image/png"))
     at.run()
+    assert not any(b.key == "fp_save" for b in at.button)     # a bundled sample, uploaded
+    at.file_uploader(key="fp_upload").set_value((photo.name, photo.read_bytes() + b"\0",
+                                                 "image/png"))
+    at.run()
     no_exception(at)
     assert at.table, "no indices table after upload"
     assert photo.name in texts(at) or at.image

@@ -46,6 +46,12 @@ def sample_photos() -> list[Path]:
     return sorted(files, key=typical)
 
 
+@st.cache_data(show_spinner=False)
+def sample_hashes() -> frozenset[str]:
+    """SHA-256 of every bundled sample photo: an upload of one of them is still a sample."""
+    return frozenset(hashlib.sha256(p.read_bytes()).hexdigest() for p in sample_photos())
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def measure(data: bytes, age_months: int | None, paper: str | None, name: str):
     """Cached call of :func:`vision.footprint.measure_footprint` (same photo, same answer)."""
@@ -122,7 +128,8 @@ def _choose_photo(child) -> tuple[str, bytes, bool] | None:
     if shot is not None:
         return "camera photo", shot.getvalue(), False
     if upload is not None:
-        return upload.name, upload.getvalue(), False
+        data = upload.getvalue()
+        return upload.name, data, hashlib.sha256(data).hexdigest() in sample_hashes()
     samples = sample_photos()
     if not samples:
         st.info("Upload a photo of a footprint to start (no sample photo is bundled yet).")
