@@ -33,6 +33,12 @@ def day_text(day: date) -> str:
     return day.isoformat()
 
 
+def option_key(m) -> str:
+    """A picker value that changes when the day taken changes, so a picker never keeps
+    showing a day that was just edited."""
+    return f"{m.id}@{m.taken_on.isoformat()}"
+
+
 def option_text(m) -> str:
     """'2024-03-01 · 4 years 1 month' for a measurement."""
     return f"{day_text(m.taken_on)} · {format_age(m.age_months)}"
@@ -76,10 +82,10 @@ def render_list(store, child) -> None:
     if not measurements:
         return
     st.dataframe(measurements_frame(measurements), hide_index=True, width="stretch")
-    by_id = {m.id: m for m in measurements}
-    pick = st.selectbox("Edit or delete a measurement", list(reversed(by_id)),
-                        format_func=lambda i: option_text(by_id[i]), key="hp_pick")
-    m = by_id[pick]
+    by_key = {option_key(m): m for m in measurements}
+    pick = st.selectbox("Edit or delete a measurement", list(reversed(by_key)),
+                        format_func=lambda k: option_text(by_key[k]), key="hp_pick")
+    m = by_key[pick]
     with st.expander(f"Edit the measurement of {day_text(m.taken_on)}"):
         _edit(store, child, m)
     with st.expander(f"Delete the measurement of {day_text(m.taken_on)}"):
@@ -140,14 +146,14 @@ def render_compare(store, child, picture) -> None:
     if len(measurements) < 2:
         return
     st.subheader("Compare two days")
-    by_id = {m.id: m for m in measurements}
-    ids = list(by_id)
+    by_key = {option_key(m): m for m in measurements}
+    keys = list(by_key)
     cols = st.columns(2)
-    a = cols[0].selectbox("Earlier print", ids, index=0, key="hp_cmp_a",
-                          format_func=lambda i: option_text(by_id[i]))
-    b = cols[1].selectbox("Later print", ids, index=len(ids) - 1, key="hp_cmp_b",
-                          format_func=lambda i: option_text(by_id[i]))
-    older, newer = sorted((by_id[a], by_id[b]), key=lambda m: (m.taken_on, m.id))
+    a = cols[0].selectbox("Earlier print", keys, index=0, key="hp_cmp_a",
+                          format_func=lambda k: option_text(by_key[k]))
+    b = cols[1].selectbox("Later print", keys, index=len(keys) - 1, key="hp_cmp_b",
+                          format_func=lambda k: option_text(by_key[k]))
+    older, newer = sorted((by_key[a], by_key[b]), key=lambda m: (m.taken_on, m.id))
     if older.id == newer.id:
         st.info("Pick two different prints to compare.", icon=":material/compare:")
         return
