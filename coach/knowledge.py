@@ -27,6 +27,7 @@ MAX_AGE_MONTHS = 96.0
 KINDS = ("stroking", "rubbing", "kneading", "tapping", "reflex", "passive", "active", "massage")
 REP_UNITS = ("foot", "leg", "session", "movement")
 CONTRA_KINDS = ("temporary", "absolute")
+ASKED = ("daily", "lasting")    # asked again every day / may be confirmed as unchanged
 
 
 @dataclass(frozen=True)
@@ -100,13 +101,16 @@ class Condition:
 
 @dataclass(frozen=True)
 class Contraindication:
-    """A screening item. ``advice`` is when to retry (temporary) or whom to see (absolute)."""
+    """A screening item. ``advice`` is when to retry (temporary) or whom to see (absolute);
+    ``asked`` is "daily" (can change from one day to the next: asked every day) or
+    "lasting" (a long-term condition: may be confirmed as unchanged, see coach.screening)."""
 
     id: str
     kind: str
     name: str
     question: str
     advice: str
+    asked: str = "daily"
 
 
 @dataclass(frozen=True)
@@ -317,9 +321,12 @@ def _load_contraindications(data_dir: Path) -> tuple[Contraindication, ...]:
         question = _get(raw, "question", str, where)
         if not question.rstrip().endswith("?"):
             raise ValueError(f"{where}: the question must end with '?'")
+        asked = _get(raw, "asked", str, where, "daily")
+        if asked not in ASKED:
+            raise ValueError(f"{where}: asked must be one of {ASKED}, got {asked!r}")
         out.append(Contraindication(_get(raw, "id", str, where), kind,
                                     _get(raw, "name", str, where), question,
-                                    _get(raw, advice_key, str, where)))
+                                    _get(raw, advice_key, str, where), asked))
     if len({c.id for c in out}) != len(out):
         raise ValueError("contraindications.toml: duplicate item ids")
     if {c.kind for c in out} != set(CONTRA_KINDS):

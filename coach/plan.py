@@ -15,7 +15,8 @@ message says the programme starts at 1.5 months.
 Adaptations (:class:`Assessments` from footprint and exercise JSON; thresholds in
 ``coach/data/adaptations.toml`` and below) each carry their reason and reference:
 
-- flat reading at 36 months or later (Banwell 2018 cut-offs for the age) -> arch exercises;
+- flat reading at 36 months or later (Banwell 2018 cut-offs for the age) -> says why the
+  daily arch exercises (part of every plan from 3 years) matter, adds no step;
 - any print before 36 months -> "flat is expected", nothing added (Pfeiffer 2006);
 - |mean arch index left - right| > 0.05 -> orthopaedic check (Cavanagh & Rodgers 1987);
 - toe walking at 36 months or later -> orthopaedic check (Engstrom & Tedroff 2012);
@@ -49,6 +50,8 @@ QUALITY_MIN = 0.5          # below this footprint quality score a print is not u
 ASYMMETRY_MAX = 0.05       # |AI left - AI right| above this -> orthopaedic check
 AGE_ARCH_MONTHS = 36.0     # flat readings and toe walking count from the third birthday
 _EXERCISE_KINDS = ("active", "passive", "reflex")
+# Adaptations that talk about today's steps: shown only with a plan that has steps.
+_ROUTINE_RULES = ("flat_after_3",)
 
 
 @dataclass(frozen=True)
@@ -307,7 +310,8 @@ def build_plan(age_months: float, screening: ScreeningOutcome | None,
     adaptations = _adaptations(assessments, age)
     if screening is None or screening.status != "ok":
         status, message, reasons = _blocked_message(screening)
-        advice_only = tuple(a for a in adaptations if not knowledge.rules[a.rule].add)
+        advice_only = tuple(a for a in adaptations if not knowledge.rules[a.rule].add
+                            and a.rule not in _ROUTINE_RULES)
         return Plan(status, age, band, (), advice_only, message, reasons, (), screening)
     steps = [_plan_step(s) for s in band.steps]
     for adaptation in adaptations:

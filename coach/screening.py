@@ -18,14 +18,19 @@ are still unanswered; absolute always wins over temporary.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Literal
 
 from coach.knowledge import load_knowledge
 
 Status = Literal["ok", "postpone", "refuse"]
 NOT_SCREENED = "not_screened"
+#: Days for which the answers to the lasting conditions of a complete screening may be
+#: confirmed with "nothing changed since ..." instead of being asked again. Daily items
+#: (fever, mood, injuries, skin, infections) are asked again every day whatever this says.
+RECENT_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -38,13 +43,16 @@ class ScreeningQuestion:
     kind: str
     advice: str
     name: str
+    asked: str = "daily"      # "daily" | "lasting" (see RECENT_DAYS)
 
 
 QUESTIONS: tuple[ScreeningQuestion, ...] = tuple(
-    ScreeningQuestion(c.id, c.question, c.kind, c.advice, c.name)
+    ScreeningQuestion(c.id, c.question, c.kind, c.advice, c.name, c.asked)
     for c in load_knowledge().contraindications
 )
 QUESTION_IDS: tuple[str, ...] = tuple(q.id for q in QUESTIONS)
+DAILY_IDS: tuple[str, ...] = tuple(q.id for q in QUESTIONS if q.asked == "daily")
+LASTING_IDS: tuple[str, ...] = tuple(q.id for q in QUESTIONS if q.asked == "lasting")
 _BY_ID = {q.id: q for q in QUESTIONS}
 
 
@@ -179,3 +187,50 @@ def answers_from_items(applies: Iterable[str], *, others_checked: bool) -> dict[
     answers = {i: False for i in QUESTION_IDS} if others_checked else {}
     answers.update({i: True for i in applies})
     return answers
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """The lasting answers a parent may confirm with "nothing changed since ``since``"."""
+
+    since: date
+    answers: dict[str, bool]
+
+    @property
+    def any_yes(self) -> bool:
+        return any(self.answers.values())
+
+
+def _when(value: Any) -> datetime:
+    when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def unchanged_since(history: Sequence[Any], now: datetime | None = None) -> Unchanged | None:
+    """The lasting answers of the latest screening, when it is recent enough to confirm.
+
+    Parameters
+    ----------
+    history : sequence of screenings, each with ``answered_at`` (datetime or ISO text) and
+        ``answers`` (id -> bool), e.g. :meth:`coach.store.HistoryStore.screening_history`.
+    now : the current time (UTC when naive); default now.
+
+    Returns
+    -------
+    Unchanged or None
+        None when there is no screening, the latest one is older than :data:`RECENT_DAYS`
+        days, or it left a lasting question unanswered. Only the lasting items are carried;
+        the daily ones must be answered again.
+    """
+    now = _when(now or datetime.now(UTC))
+    dated = sorted(((_when(s.answered_at), s) for s in history), key=lambda p: p[0])
+    if not dated:
+        return None
+    when, last = dated[-1]
+    if not timedelta(0) <= now - when <= timedelta(days=RECENT_DAYS):
+        return None
+    answers = {k: v for k, v in dict(last.answers).items()
+               if k in _BY_ID and isinstance(v, bool)}     # items since removed are ignored
+    if any(i not in answers for i in LASTING_IDS):
+        return None
+    return Unchanged(when.date(), {i: answers[i] for i in LASTING_IDS})

@@ -40,6 +40,7 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 from datetime import UTC, datetime
@@ -50,24 +51,28 @@ from coach import store_io
 from coach import store_sql as sql
 from coach import store_validate as check
 from coach.store_images import check_image, orphan_folders, remove_child_images, save_image
+from coach.store_measurements import MeasurementsMixin, duplicate_error, measurement_in
+from coach.store_measurements import child_key as _key
 from coach.store_schema import Connections, migrate
 from coach.store_types import (
     AliasTakenError,
     Child,
+    ChildKey,
     DeleteSummary,
+    DuplicateImageError,
     ExerciseEntry,
     FootprintEntry,
+    Measurement,
     ScreeningEntry,
     SessionEntry,
     TrendPoint,
     UnknownChildError,
 )
 
-__all__ = ["AliasTakenError", "Child", "DeleteSummary", "ExerciseEntry", "FootprintEntry",
-           "HistoryStore", "ScreeningEntry", "SessionEntry", "TrendPoint", "UnknownChildError",
+__all__ = ["AliasTakenError", "Child", "DeleteSummary", "DuplicateImageError",
+           "ExerciseEntry", "FootprintEntry", "HistoryStore", "Measurement", "ScreeningEntry", "SessionEntry", "TrendPoint", "UnknownChildError",
            "footcoach_home"]
 
-ChildKey = int | str | Child
 _ENTRY_TABLES = {"footprint": "footprints", "exercise": "exercise_reports",
                  "session": "sessions", "screening": "screenings"}
 
@@ -81,11 +86,9 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _key(child: ChildKey) -> int | str:
-    return child.id if isinstance(child, Child) else child
 
 
-class HistoryStore:
+class HistoryStore(MeasurementsMixin):
     """The history database of one household.
 
     Parameters
@@ -222,34 +225,52 @@ class HistoryStore:
 
     # -- adding records -------------------------------------------------------------------
     def add_footprint(self, child: ChildKey, result_json: Any, *, taken_on: Any,
-                      image_bytes: bytes | None = None) -> tuple[int, ...]:
-        """Store each foot of a footprint result as one row; return the row ids.
+                      image_bytes: bytes | None = None, notes: str = "") -> tuple[int, ...]:
+        """Store a footprint photo as one measurement, one row per foot; return the row ids.
 
         Parameters
         ----------
         result_json : FootprintResult, dict or str
             The ``footcoach footprint --json`` object for one image (``ok`` must be true).
         taken_on : date or str
-            Day the print was taken: not before the birth date, not in the future.
+            Day the print was taken (ages are computed at this day): not before the birth
+            date, not in the future. The time of saving is kept apart (``saved_at``).
         image_bytes : bytes, optional
             The photo, saved once per child and content (SHA-256) and linked from each foot.
+        notes : str
+            The family's notes on this measurement.
+
+        Raises
+        ------
+        DuplicateImageError
+            The same photo (SHA-256) is already in this child's history; nothing is stored.
         """
         rows = check.footprint_rows(result_json)
         check.parse_day(taken_on, "taken_on")
+        notes = check.check_notes(notes)
         image = None
         if image_bytes is not None:
             data = check_image(image_bytes)
             kid = self.get_child(_key(child))
             check.check_taken_on(taken_on, kid.birth_date)
+            earlier = self.find_image(kid, hashlib.sha256(data).hexdigest())
+            if earlier is not None:
+                raise duplicate_error(kid, earlier)
             image = save_image(self.images_dir, kid.id, data)
 
         def body(conn):
             kid = sql.find_child(conn, _key(child))
             day = check.check_taken_on(taken_on, kid.birth_date).isoformat()
             extra = {"image_sha256": image.sha256, "image_path": image.rel_path} if image else {}
-            return tuple(sql.insert(conn, "footprints",
-                                    {"child_id": kid.id, "taken_on": day, **row, **extra})
-                         for row in rows)
+            if image is not None and sql.image_in_use(conn, kid.id, image.sha256):
+                raise duplicate_error(kid, measurement_in(conn, kid, sql.measurement_of_image(
+                    conn, kid.id, image.sha256)))
+            common = {"child_id": kid.id, "taken_on": day, "saved_at": _now(),
+                      "notes": notes, **extra}
+            ids = tuple(sql.insert(conn, "footprints", {**common, **row}) for row in rows)
+            conn.execute("UPDATE footprints SET measurement_id = ? WHERE id IN "
+                         f"({', '.join('?' for _ in ids)})", (ids[0], *ids))
+            return ids
 
         try:
             return self._db.write(body)

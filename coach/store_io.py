@@ -64,6 +64,9 @@ def export_child(store: HistoryStore, child: Any, *, include_images: bool = Fals
     """Everything stored about one child, as a JSON-ready dict (format above)."""
     kid = store.get_child(child)
     feet = store.footprint_history(kid)
+    groups: dict[int, int] = {}     # measurement id -> 1, 2, ... (ids are local to a database)
+    for e in feet:
+        groups.setdefault(e.measurement_id, len(groups) + 1)
     data = {
         "format": FORMAT, "schema_version": store.schema_version,
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -72,7 +75,9 @@ def export_child(store: HistoryStore, child: Any, *, include_images: bool = Fals
         "footprints": [{"taken_on": e.taken_on.isoformat(),
                         **{k: getattr(e, k) for k in _FOOT_KEYS},
                         "quality": {"score": e.quality_score, "issues": list(e.quality_issues)},
-                        "source": e.source, "image_sha256": e.image_sha256} for e in feet],
+                        "source": e.source, "image_sha256": e.image_sha256,
+                        "measurement": groups[e.measurement_id], "saved_at": e.saved_at,
+                        "notes": e.notes, "geometry": e.geometry} for e in feet],
         "exercises": [{"taken_on": e.taken_on.isoformat(), "report": e.report}
                       for e in store.exercise_history(kid)],
         "sessions": [{"kind": s.kind, "started_at": s.started_at, "duration_s": s.duration_s,
@@ -185,18 +190,36 @@ def _drop_failed_folders(store: HistoryStore, ids: list[int]) -> None:
 
 
 def _insert_records(store, conn, cid: int, birth, data: dict, images: dict) -> None:
-    for i, foot in enumerate(data.get("footprints", [])):
+    _insert_feet(store, conn, cid, birth, data.get("footprints", []), images)
+    _insert_others(conn, cid, birth, data)
+
+
+def _insert_feet(store, conn, cid: int, birth, feet: list, images: dict) -> None:
+    """Footprint rows; the feet an export marks with one ``measurement`` stay together
+    (a backup without that key keeps each foot on its own)."""
+    new_ids: dict[Any, int] = {}
+    for i, foot in enumerate(feet):
         if not isinstance(foot, dict):
             raise ValueError(f"footprints[{i}] must be an object")
         row = check.foot_row(foot, source=str(foot.get("source") or ""), index=i)
         row["taken_on"] = check.check_taken_on(foot.get("taken_on"), birth).isoformat()
+        row["notes"] = check.check_notes(foot.get("notes") or "")
+        if foot.get("saved_at") is not None:
+            row["saved_at"] = check.check_timestamp(foot["saved_at"], birth,
+                                                    what=f"footprints[{i}].saved_at")
         sha = foot.get("image_sha256")
         if sha is not None and (not isinstance(sha, str) or len(sha) != 64):
             raise ValueError(f"footprints[{i}].image_sha256 must be 64 hex characters")
         row["image_sha256"] = sha
         if sha in images:
             row["image_path"] = save_image(store.images_dir, cid, images[sha]).rel_path
-        sql.insert(conn, "footprints", {"child_id": cid, **row})
+        rid = sql.insert(conn, "footprints", {"child_id": cid, **row})
+        group = foot.get("measurement")
+        mid = new_ids.setdefault(group, rid) if group is not None else rid
+        conn.execute("UPDATE footprints SET measurement_id = ? WHERE id = ?", (mid, rid))
+
+
+def _insert_others(conn, cid: int, birth, data: dict) -> None:
     for i, ex in enumerate(data.get("exercises", [])):
         if not isinstance(ex, dict):
             raise ValueError(f"exercises[{i}] must be an object")

@@ -78,3 +78,38 @@ def image_in_use(conn: sqlite3.Connection, child_id: int, sha256: str) -> bool:
     row = conn.execute("SELECT 1 FROM footprints WHERE child_id = ? AND image_sha256 = ?",
                        (child_id, sha256)).fetchone()
     return row is not None
+
+
+def measurement_of_image(conn: sqlite3.Connection, child_id: int, sha256: str) -> int | None:
+    row = conn.execute("SELECT measurement_id, id FROM footprints WHERE child_id = ? AND "
+                       "image_sha256 = ? ORDER BY id LIMIT 1", (child_id, sha256)).fetchone()
+    return None if row is None else int(row[0] or row[1])
+
+
+def measurement_rows(conn: sqlite3.Connection, child_id: int,
+                     measurement_id: int) -> list[sqlite3.Row]:
+    return conn.execute("SELECT * FROM footprints WHERE child_id = ? AND measurement_id = ? "
+                        "ORDER BY id", (child_id, measurement_id)).fetchall()
+
+
+_MEASUREMENT_COLUMNS = ("taken_on", "notes")
+_FOOT_COLUMNS = ("category", "age_reading")
+
+
+def update_measurement(conn: sqlite3.Connection, child_id: int, measurement_id: int,
+                       values: dict) -> None:
+    """Set ``taken_on``/``notes`` on every foot row of one measurement."""
+    cols = [c for c in _MEASUREMENT_COLUMNS if c in values]
+    if cols:
+        conn.execute(f"UPDATE footprints SET {', '.join(f'{c} = ?' for c in cols)} "
+                     "WHERE child_id = ? AND measurement_id = ?",
+                     (*(values[c] for c in cols), child_id, measurement_id))
+
+
+def update_foot(conn: sqlite3.Connection, child_id: int, measurement_id: int, side: str,
+                values: dict) -> None:
+    """Set the reading columns of one foot of a measurement."""
+    cols = [c for c in _FOOT_COLUMNS if c in values]
+    conn.execute(f"UPDATE footprints SET {', '.join(f'{c} = ?' for c in cols)} "
+                 "WHERE child_id = ? AND measurement_id = ? AND side = ?",
+                 (*(values[c] for c in cols), child_id, measurement_id, side))

@@ -27,6 +27,15 @@ class AliasTakenError(ValueError):
     """Another child already uses this alias (aliases are unique, case-insensitively)."""
 
 
+class DuplicateImageError(ValueError):
+    """This photo (same SHA-256) is already in the child's history; ``earlier`` is that
+    :class:`Measurement`."""
+
+    def __init__(self, message: str, earlier: Measurement) -> None:
+        super().__init__(message)
+        self.earlier = earlier
+
+
 def age_in_months(birth: date, day: date) -> float:
     """Age at ``day`` in months (days / 30.4375), rounded to 0.1."""
     return round((day - birth).days / DAYS_PER_MONTH, 1)
@@ -57,6 +66,9 @@ class Child:
     def from_row(cls, row: sqlite3.Row) -> Child:
         return cls(row["id"], row["alias"], date.fromisoformat(row["birth_date"]),
                    row["created_at"])
+
+
+ChildKey = int | str | Child
 
 
 @dataclass(frozen=True)
@@ -100,6 +112,10 @@ class FootprintEntry:
     source: str
     image_sha256: str | None
     image_path: str | None   # relative to the store's images folder
+    measurement_id: int = 0  # shared by the feet of one photo (id of its first foot row)
+    saved_at: str | None = None   # when it was saved (UTC); None before schema 3
+    notes: str = ""
+    geometry: dict | None = field(default=None, compare=False, hash=False)
 
     @classmethod
     def from_row(cls, row: sqlite3.Row, birth: date) -> FootprintEntry:
@@ -107,7 +123,44 @@ class FootprintEntry:
         return cls(row["id"], day, age_in_months(birth, day),
                    *(row[k] for k in FOOTPRINT_FIELDS),
                    tuple(loads(row["quality_issues"], [])), row["source"],
-                   row["image_sha256"], row["image_path"])
+                   row["image_sha256"], row["image_path"],
+                   row["measurement_id"] or row["id"], row["saved_at"], row["notes"] or "",
+                   loads(row["geometry"], None))
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One footprint photo as saved: its feet (one :class:`FootprintEntry` each, left
+    first), the day the print was taken (``taken_on``, which sets ``age_months``) and when
+    it was saved (``saved_at``, UTC text, None for measurements saved before schema 3)."""
+
+    id: int
+    taken_on: date
+    age_months: float
+    saved_at: str | None
+    notes: str
+    source: str
+    image_sha256: str | None
+    image_path: str | None
+    feet: tuple[FootprintEntry, ...]
+
+    def foot(self, side: str) -> FootprintEntry | None:
+        return next((f for f in self.feet if f.side == side), None)
+
+    @classmethod
+    def group(cls, entries: list[FootprintEntry]) -> list[Measurement]:
+        """Footprint entries grouped by measurement, oldest ``taken_on`` first."""
+        by_id: dict[int, list[FootprintEntry]] = {}
+        for e in entries:
+            by_id.setdefault(e.measurement_id, []).append(e)
+        out = []
+        for mid, feet in by_id.items():
+            feet.sort(key=lambda f: (f.side != "left", f.id))
+            first = feet[0]
+            out.append(cls(mid, first.taken_on, first.age_months, first.saved_at, first.notes,
+                           first.source, first.image_sha256, first.image_path, tuple(feet)))
+        out.sort(key=lambda m: (m.taken_on, m.id))
+        return out
 
 
 @dataclass(frozen=True)

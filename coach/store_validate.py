@@ -20,6 +20,7 @@ VERDICTS = ("good", "needs_attention", "insufficient_data")
 CATEGORIES = ("high", "normal", "flat")
 SCREENING_STATUS = ("ok", "postpone", "refuse")
 MAX_SESSION_S = 24 * 3600
+NOTES_MAX = 2000          # characters of a measurement's notes
 _EARLIEST = date(1900, 1, 1)
 
 
@@ -163,7 +164,11 @@ def foot_row(foot: Any, *, source: str = "", index: int = 0) -> dict:
     reading = foot.get("age_reading")
     if reading is not None and not isinstance(reading, str):
         raise ValueError(f"{what}.age_reading must be text or null")
+    geometry = foot.get("geometry")
+    if geometry is not None and not isinstance(geometry, Mapping):
+        raise ValueError(f"{what}.geometry must be an object or null")
     row = {"side": side, "category": category, "age_reading": reading,
+           "geometry": None if geometry is None else json.dumps(plain_json(geometry)),
            "arch_index": _number(foot.get("arch_index"), f"{what}.arch_index", lo=0, hi=1,
                                  optional=False),
            "quality_score": _number(quality.get("score"), f"{what}.quality.score", lo=0, hi=1),
@@ -194,6 +199,26 @@ def exercise_row(report: Any) -> dict:
         raise ValueError(f"exercise report cannot be stored as JSON: {exc}") from None
     return {"exercise": exercise.strip(), "verdict": verdict, "report": text,
             "faults": ",".join(codes)}
+
+
+def check_reading(side: Any, category: Any, reading: Any) -> None:
+    """A foot's new reading: a valid side, a known category or None, text or None."""
+    if side not in ("left", "right"):
+        raise ValueError(f"side must be 'left' or 'right', got {side!r}")
+    if category is not None and category not in CATEGORIES:
+        raise ValueError(f"category must be one of {CATEGORIES}, got {category!r}")
+    if reading is not None and not isinstance(reading, str):
+        raise ValueError("age_reading must be text or null")
+
+
+def check_notes(notes: Any) -> str:
+    """Notes on a measurement: text of at most :data:`NOTES_MAX` characters."""
+    if not isinstance(notes, str):
+        raise ValueError(f"notes must be text, got {notes!r}")
+    text = unicodedata.normalize("NFC", notes).strip()
+    if len(text) > NOTES_MAX:
+        raise ValueError(f"notes must be at most {NOTES_MAX} characters, got {len(text)}")
+    return text
 
 
 def session_values(kind: Any, duration_s: Any, steps_done: Iterable[Any], notes: Any) -> dict:

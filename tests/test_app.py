@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import sys
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -194,6 +194,44 @@ def test_footprint_upload_and_save(tmp_home, sample_photo):
     assert trend and all(0 < p.arch_index < 0.6 for p in trend)
 
 
+def test_footprint_date_taken_duplicate_and_sample_guard(tmp_home, sample_photo):
+    """The day taken is stored apart from the save time; the same photo is refused with the
+    earlier day named; a bundled sample has no save button at all."""
+    at = app_on("footprint").run()
+    assert not any(b.key == "fp_save" for b in at.button)           # the bundled sample
+    assert "never saved" in texts(at)
+    kid = store().get_child("Demo child")
+    before = len(store().measurements(kid))
+    data = sample_photo.read_bytes() + b"\0"     # same picture, new file: an upload
+    at.date_input(key="fp_taken_on").set_value(date.today() - timedelta(days=40)).run()
+    at.file_uploader(key="fp_upload").set_value(("mine.jpg", data, "image/jpeg")).run()
+    at.text_input(key="fp_notes").input("left heel smudged").run()
+    at.button(key="fp_save").click().run()
+    no_exception(at)
+    saved = store().measurements(kid)
+    assert len(saved) == before + 1
+    new = max(saved, key=lambda m: m.id)
+    assert new.taken_on == date.today() - timedelta(days=40)
+    assert new.saved_at[:10] == datetime.now(UTC).date().isoformat()
+    assert new.notes == "left heel smudged"
+    again = app_on("footprint").run()                    # another day, same photo
+    again.file_uploader(key="fp_upload").set_value(("copy.jpg", data, "image/jpeg")).run()
+    assert not any(b.key == "fp_save" for b in again.button)
+    warn = " ".join(w.value for w in again.warning)
+    assert "already in Demo child's history" in warn and new.taken_on.isoformat() in warn
+    assert len(store().measurements(kid)) == before + 1
+
+
+def test_footprint_error_names_the_file_not_internals(tmp_home):
+    at = app_on("footprint").run()
+    at.file_uploader(key="fp_upload").set_value(("holiday.png", b"not an image at all",
+                                                 "image/png")).run()
+    no_exception(at)
+    shown = " ".join(e.value for e in at.error) + texts(at)
+    assert "holiday.png" in shown and "What to do next" in shown
+    assert "<bytes>" not in shown and "Error:" not in shown and "vision." not in shown
+
+
 def test_footprint_routine_beside_result(tmp_home, sample_photo):
     need("vision.footprint", "measure_footprint")
     need("coach.plan", "build_plan", "Assessments")
@@ -235,11 +273,24 @@ def test_unexpected_bug_never_shows_a_traceback(tmp_home, monkeypatch):
 
 # -- routine ------------------------------------------------------------------------------
 def _answer(at: AppTest, yes: set[str]) -> AppTest:
-    from coach.screening import QUESTIONS
+    """Answer every question shown (Yes for ``yes``) and press "Save these answers"."""
+    for radio in at.radio:
+        if radio.key and radio.key.startswith("rt_q_"):
+            radio.set_value("Yes" if radio.key.rsplit("_", 1)[-1] in yes
+                            or any(radio.key.endswith(f"_{y}") for y in yes) else "No")
+    next(b for b in at.button if b.label == "Save these answers").click()
+    return at.run()
 
-    for q in QUESTIONS:
-        radio = next(r for r in at.radio if r.key and r.key.endswith(f"_{q.id}"))
-        radio.set_value("Yes" if q.id in yes else "No")
+
+def _fresh_child(alias="Kit", months=50):
+    from ui.state import birth_date_for_age
+
+    return store().add_child(alias, birth_date_for_age(months))
+
+
+def _on_routine(kid) -> AppTest:
+    at = app_on("routine")
+    at.session_state["child_id"] = kid.id
     return at.run()
 
 
@@ -256,12 +307,68 @@ def test_routine_for_a_child_too_old_says_so(tmp_home):
 
 
 def test_routine_needs_every_answer(tmp_home):
-    need("coach.screening", "QUESTIONS", "screen")
-    need("coach.plan", "build_plan")
-    at = app_on("routine").run()
+    at = _on_routine(_fresh_child())
     no_exception(at)
-    assert any("still to answer" in i.value for i in at.info)
     assert not any(b.label == "Start the routine" for b in at.button)
+    first = next(r for r in at.radio if r.key.startswith("rt_q_"))
+    first.set_value("No")
+    next(b for b in at.button if b.label == "Save these answers").click()
+    at.run()
+    assert any("still to answer" in w.value for w in at.warning)
+    assert not any(b.label == "Start the routine" for b in at.button)
+    assert store().screening_history("Kit") == []
+
+
+def test_routine_none_apply_is_one_click(tmp_home):
+    from coach.screening import QUESTIONS
+
+    at = _on_routine(_fresh_child())
+    assert len([r for r in at.radio if r.key.startswith("rt_q_")]) == len(QUESTIONS)
+    at.button(key="rt_none").click().run()
+    no_exception(at)
+    assert "Today's routine" in texts(at)
+    (entry,) = store().screening_history("Kit")
+    assert entry.answers == {q.id: False for q in QUESTIONS} and entry.status == "ok"
+    again = _on_routine(store().get_child("Kit"))          # a reload keeps today's answers
+    assert "Answered today" in texts(again) and "Today's routine" in texts(again)
+
+
+def test_routine_nothing_changed_asks_only_today_and_logs_every_answer(tmp_home):
+    """A recent screening: the long-term items are confirmed as unchanged, the daily ones
+    (fever, injuries...) asked again; the plan comes after one click; answering again the
+    same way is a new record, not merged."""
+    from coach.screening import DAILY_IDS, LASTING_IDS, QUESTIONS
+    from ui.state import birth_date_for_age
+
+    kid = _fresh_child()
+    old = datetime.now(UTC) - timedelta(days=3)
+    store().add_screening(kid.id, {q.id: False for q in QUESTIONS}, "ok", answered_at=old)
+    at = _on_routine(kid)
+    no_exception(at)
+    assert "nothing changed since" in texts(at)
+    shown = {r.key.rsplit(f"{kid.id}_", 1)[-1] for r in at.radio if r.key.startswith("rt_q_")}
+    assert shown == set(DAILY_IDS) and "fever" in shown and not shown & set(LASTING_IDS)
+    at.button(key="rt_none").click().run()                   # click 1: the plan
+    assert "Today's routine" in texts(at)
+    at.button(key="rt_redo").click().run()
+    at.button(key="rt_none").click().run()
+    history = store().screening_history(kid.id)
+    assert len(history) == 3 and history[1].answers == history[2].answers
+    assert birth_date_for_age(50) == kid.birth_date
+
+
+def test_routine_something_changed_asks_everything(tmp_home):
+    from coach.screening import QUESTIONS
+
+    kid = _fresh_child()
+    store().add_screening(kid.id, {q.id: False for q in QUESTIONS}, "ok",
+                          answered_at=datetime.now(UTC) - timedelta(days=2))
+    at = _on_routine(kid)
+    at.button(key="rt_changed").click().run()
+    assert len([r for r in at.radio if r.key.startswith("rt_q_")]) == len(QUESTIONS)
+    at = _answer(at, {"heart_disease"})
+    assert any("postponed" in w.value for w in at.warning)
+    assert store().screening_history(kid.id)[-1].answers["heart_disease"] is True
 
 
 def test_routine_blocked_by_screening(tmp_home):
@@ -272,7 +379,7 @@ def test_routine_blocked_by_screening(tmp_home):
     absolute = [q for q in QUESTIONS if q.kind == "absolute"]
     if not absolute:
         pytest.skip("no absolute contraindication in the screening questions")
-    at = _answer(app_on("routine").run(), {absolute[0].id})
+    at = _answer(_on_routine(_fresh_child()), {absolute[0].id})
     no_exception(at)
     assert any("not advised" in e.value for e in at.error)
     assert not any(b.label == "Start the routine" for b in at.button)
@@ -282,7 +389,8 @@ def test_routine_plan_timer_and_log(tmp_home):
     need("coach.screening", "QUESTIONS", "screen")
     need("coach.plan", "build_plan")
     need("coach.store", "HistoryStore")
-    at = _answer(app_on("routine").run(), set())
+    kid = _fresh_child()
+    at = _answer(_on_routine(kid), set())
     no_exception(at)
     assert "Today's routine" in texts(at)
     at.button(key="rt_start").click().run()
@@ -293,7 +401,6 @@ def test_routine_plan_timer_and_log(tmp_home):
         no_exception(at)
     at.button(key="rt_finish").click().run()
     no_exception(at)
-    kid = store().list_children()[0]
     sessions = store().session_history(kid.id)
     assert len(sessions) == 1 and sessions[0].kind == "routine"
     assert store().screening_history(kid.id)
@@ -346,10 +453,76 @@ def test_history_chart_data(tmp_home):
 
 
 def test_history_empty_says_what_to_do(tmp_home):
-    need("coach.store", "HistoryStore")
-    at = app_on("history").run()
+    kid = _fresh_child("Empty")
+    at = app_on("history")
+    at.session_state["child_id"] = kid.id
+    at.run()
     no_exception(at)
     assert any("No footprint saved yet" in i.value for i in at.info)
+
+
+def test_demo_child_fills_history_and_report(tmp_home):
+    """The demo child has years of prints (a falling arch index as the arch forms), routine
+    sessions and screenings, so History and Report are not empty on first run."""
+    at = app_on("history").run()
+    no_exception(at)
+    kid = store().get_child("Demo child")
+    ms = store().measurements(kid)
+    assert len(ms) >= 5 and ms[-1].age_months - ms[0].age_months >= 24
+    left = [m.foot("left").arch_index for m in ms]
+    assert left == sorted(left, reverse=True)
+    assert all(m.image_path is None and "Demo" in m.notes for m in ms)
+    assert len(at.get("vega_lite_chart")) >= 2
+    assert "Measurements" in texts(at) and "Compare two days" in texts(at)
+    assert store().session_history(kid) and store().screening_history(kid)
+    rep = app_on("report").run()
+    assert "0 footprint photos" not in texts(rep)
+
+
+def test_history_edit_compare_and_delete(tmp_home):
+    kid = seed_history(store())
+    at = app_on("history")
+    at.session_state["child_id"] = kid.id
+    at.run()
+    ms = store().measurements(kid)
+    newest = ms[-1]
+    assert at.selectbox(key="hp_pick").value == newest.id
+    at.date_input(key=f"hp_day_{newest.id}").set_value(date(2024, 4, 2))
+    at.text_input(key=f"hp_notes_{newest.id}").input("barefoot after bath")
+    next(b for b in at.button if b.label == "Save changes").click()
+    at.run()
+    no_exception(at)
+    edited = store().get_measurement(kid, newest.id)
+    assert edited.taken_on == date(2024, 4, 2) and edited.notes == "barefoot after bath"
+    assert any("2024-04-02" in x.value for x in at.success)
+    # compare: the two prints side by side with the change per foot
+    from ui.measurements import change_frame
+
+    frame = change_frame(*store().measurements(kid))
+    row = frame[(frame["foot"] == "left") & (frame["measure"] == "Arch index")].iloc[0]
+    assert row["change"] == "-0.030"
+    assert any(len(df.value) == len(frame) for df in at.dataframe)
+    # delete needs the confirmation first
+    assert at.button(key="hp_delete").disabled
+    at.checkbox(key=f"hp_del_sure_{newest.id}").check().run()
+    at.button(key="hp_delete").click().run()
+    no_exception(at)
+    assert [m.id for m in store().measurements(kid)] == [ms[0].id]
+    assert any("was deleted" in x.value for x in at.success)
+
+
+def test_history_log_shows_every_screening(tmp_home):
+    from coach.screening import QUESTIONS
+
+    kid = _fresh_child("Log")
+    answers = {q.id: False for q in QUESTIONS}
+    for hour in (8, 9):
+        store().add_screening(kid.id, answers, "ok",
+                              answered_at=datetime(2025, 1, 2, hour, tzinfo=UTC))
+    from ui.history_page import sessions_frame
+
+    df = sessions_frame(store(), store().get_child(kid.id))
+    assert list(df["kind"]).count("screening") == 2
 
 
 # -- movement -----------------------------------------------------------------------------

@@ -18,7 +18,11 @@ from coach.knowledge import (
     load_knowledge_from,
 )
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "baby_foot_massage.txt"
+# ../shared beside the checkout (main) or beside the worktrees folder (a worktree)
+SEED = next((p / "shared" / "seed" / "baby_foot_massage.txt"
+             for p in Path(__file__).resolve().parents[2:4]
+             if (p / "shared" / "seed" / "baby_foot_massage.txt").is_file()),
+            Path(__file__).resolve().parents[2] / "shared" / "seed" / "baby_foot_massage.txt")
 
 # (age_months, band id): every band edge, both sides of it, and the extremes.
 EDGES = [

@@ -32,7 +32,9 @@ _T = ("toddler", 40, {"bicycle": (5, 5, "session"), "leg_lift": (5, 5, "session"
                       "walk_hand_in_hand": None, "back_massage": (3, 3, "movement"),
                       "tummy_massage": (3, 3, "movement"), "leg_massage": (3, 3, "movement"),
                       "foot_massage_toddler": (3, 3, "movement")})
-_C = ("child", 8, {"toe_jumps": None, "foot_rub_toes_to_ankle": None,
+_C = ("child", 13, {"toe_raises": (15, 20, "session"), "heel_raises": (10, 20, "session"),
+                    "stick_rolling": None, "caterpillar": (10, 20, "session"),
+                    "toe_jumps": None, "foot_rub_toes_to_ankle": None,
                    "knead_toe_base_heel": None, "stroke_foot_all_sides": None,
                    "shin_stroke_knead": (10, 15, "movement"),
                    "shin_closing_stroke": (10, 10, "leg")})
@@ -42,7 +44,7 @@ EXPECTED = {0: ("newborn", 1, {"gentle_touch": None}), 1: ("newborn", 1, {"gentl
             36: _C, 48: _C, 60: _C, 72: _C, 84: _C, 96: _C}
 # Seconds fixed by the seed for the three-plus foot massage (both feet together).
 CHILD_SECONDS = {"foot_rub_toes_to_ankle": 60, "knead_toe_base_heel": 120,
-                 "stroke_foot_all_sides": 60}
+                 "stroke_foot_all_sides": 60, "stick_rolling": 60}
 
 
 def ids(plan) -> list[str]:
@@ -178,21 +180,31 @@ FLAT = print_json(foot("left", ai=0.30, sai=1.2, csi=70), foot("right", ai=0.29,
 ARCH = ["toe_raises", "heel_raises", "stick_rolling", "caterpillar"]
 
 
-def test_flat_after_three_adds_arch_exercises_with_reasons():
+def test_daily_gymnastics_from_three_years_without_any_reading():
+    """The seed's preventive foot gymnastics are in every plan from 3 years, with the seed's
+    repetitions and the bar and stick sizes in the instructions, exercises before massage."""
+    for age in (36, 50, 95):
+        plan = build_plan(age, OK)
+        order = ids(plan)
+        assert all(a in order for a in ARCH + ["toe_jumps"])
+        assert order.index("caterpillar") < order.index("foot_rub_toes_to_ankle")
+        steps = {s.id: s for s in plan.steps}
+        assert "15-20 cm" in " ".join(steps["toe_raises"].instructions)
+        assert "bar under the front" in " ".join(steps["heel_raises"].instructions)
+        assert "5-8 cm" in " ".join(steps["stick_rolling"].instructions)
+        assert "6-8" in " ".join(steps["caterpillar"].instructions)
+        assert steps["stick_rolling"].seconds == 60
+    assert not any(a in ids(build_plan(35, OK)) for a in ARCH)
+
+
+def test_flat_after_three_explains_the_arch_exercises_with_reasons():
     plan = build_plan(48, OK, Assessments.from_footprint(FLAT))
-    order = ids(plan)
-    assert all(a in order for a in ARCH)
-    assert order.index("caterpillar") < order.index("foot_rub_toes_to_ankle")
     rules = {a.rule: a for a in plan.adaptations}
     assert "Banwell" in rules["flat_after_3"].reference
     assert "Pfeiffer" in rules["flat_after_3"].reference
-    reps = {s.id: (s.reps.low, s.reps.high) for s in plan.steps if s.reps}
-    assert reps["toe_raises"] == (15, 20) and reps["heel_raises"] == (10, 20)
-    assert reps["caterpillar"] == (10, 20)
-    assert {s.id: s.seconds for s in plan.steps}["stick_rolling"] == 60
-    added = [s for s in plan.steps if s.added_by == "flat_after_3"]
-    assert len(added) == 4 and all("Banwell" in s.why for s in added)
-    assert plan.total_minutes == 8 + 5
+    assert "caterpillar" in rules["flat_after_3"].text
+    assert ids(plan) == ids(build_plan(48, OK))          # the steps are the daily ones
+    assert plan.total_minutes == 13
     assert plan.steps[-1].id == "shin_closing_stroke"
 
 
@@ -206,7 +218,8 @@ def test_flat_at_two_years_adds_nothing_and_says_it_is_expected():
 
 def test_print_taken_before_three_is_read_at_its_own_age():
     plan = build_plan(40, OK, Assessments.from_footprint(FLAT, age_months=30))
-    assert not any(a in ids(plan) for a in ARCH)
+    rules = [a.rule for a in plan.adaptations]
+    assert "flat_after_3" not in rules and "flat_expected_under_3" in rules
 
 
 @pytest.mark.parametrize("sai, csi, flat", [(1.2, 50.0, False), (1.3, 50.0, True),
@@ -214,12 +227,12 @@ def test_print_taken_before_three_is_read_at_its_own_age():
 def test_flat_cut_offs_six_to_nine_years(sai, csi, flat):
     data = print_json(foot("left", sai=sai, csi=csi), foot("right", sai=sai, csi=csi))
     plan = build_plan(80, OK, Assessments.from_footprint(data))
-    assert ("caterpillar" in ids(plan)) is flat
+    assert ("flat_after_3" in [a.rule for a in plan.adaptations]) is flat
 
 
 def test_normal_print_after_three_changes_nothing():
     plan = build_plan(50, OK, Assessments.from_footprint(print_json(foot("left"), foot("right"))))
-    assert plan.adaptations == () and plan.total_minutes == 8
+    assert plan.adaptations == () and plan.total_minutes == 13
 
 
 def test_strong_asymmetry_advises_a_check_small_one_does_not():
@@ -235,7 +248,6 @@ def test_strong_asymmetry_advises_a_check_small_one_does_not():
 def test_low_quality_print_is_not_used():
     data = print_json(foot("left", ai=0.30, sai=1.3, csi=70, quality=0.2), foot("right"))
     plan = build_plan(50, OK, Assessments.from_footprint(data))
-    assert "caterpillar" not in ids(plan)
     assert [a.rule for a in plan.adaptations] == ["low_quality_print"]
 
 
@@ -243,7 +255,7 @@ def test_tiptoe_after_three_advises_orthopaedic_check():
     plan = build_plan(40, OK, Assessments.from_exercise(report("walk", "tiptoe")))
     adapt = next(a for a in plan.adaptations if a.rule == "tiptoe_after_3")
     assert "orthopaedic" in adapt.text and "Engstrom" in adapt.reference
-    assert plan.total_minutes == 8
+    assert plan.total_minutes == 13
 
 
 def test_tiptoe_under_three_is_common():

@@ -128,3 +128,56 @@ def test_outcome_json():
     data = screen({**all_no(), "fever": True}).to_json()
     assert data["status"] == "postpone" and data["reasons"] == ["fever"]
     assert data["names"] == ["a raised temperature (fever)"] and data["missing"] == []
+
+
+# -- screening over time ----------------------------------------------------------------
+from datetime import UTC as _UTC  # noqa: E402
+from datetime import datetime as _dt  # noqa: E402
+from datetime import timedelta as _td  # noqa: E402
+from types import SimpleNamespace as _NS  # noqa: E402
+
+from coach.screening import DAILY_IDS, LASTING_IDS, RECENT_DAYS, unchanged_since  # noqa: E402
+
+
+def _entry(when, **answers):
+    base = {q.id: False for q in QUESTIONS}
+    base.update(answers)
+    return _NS(answered_at=when.isoformat(), answers=base)
+
+
+def test_daily_and_lasting_items_split_the_questions():
+    assert set(DAILY_IDS) | set(LASTING_IDS) == {q.id for q in QUESTIONS}
+    assert not set(DAILY_IDS) & set(LASTING_IDS)
+    # whatever comes and goes from day to day is asked every day
+    for item in ("fever", "unwilling", "respiratory_illness", "bad_bruise", "fracture",
+                 "burn", "rash_skin_inflammation", "infectious_disease"):
+        assert item in DAILY_IDS
+    assert "malignant_tumour" in LASTING_IDS and "heart_disease" in LASTING_IDS
+
+
+def test_recent_screening_carries_only_the_lasting_answers():
+    now = _dt(2026, 3, 10, 9, 0, tzinfo=_UTC)
+    history = [_entry(now - _td(days=30), heart_disease=True),
+               _entry(now - _td(days=2), fever=True)]
+    got = unchanged_since(history, now)
+    assert got.since.isoformat() == "2026-03-08"
+    assert set(got.answers) == set(LASTING_IDS) and not got.any_yes
+    assert "fever" not in got.answers                  # a daily item is asked again
+
+
+def test_old_or_incomplete_screening_is_not_carried():
+    now = _dt(2026, 3, 10, 9, 0, tzinfo=_UTC)
+    assert unchanged_since([], now) is None
+    assert unchanged_since([_entry(now - _td(days=RECENT_DAYS, hours=1))], now) is None
+    partial = _entry(now - _td(days=1))
+    del partial.answers[LASTING_IDS[0]]
+    assert unchanged_since([partial], now) is None
+    assert unchanged_since([_entry(now + _td(days=1))], now) is None     # clock went back
+
+
+def test_unchanged_lasting_yes_still_refuses():
+    now = _dt(2026, 3, 10, 9, 0, tzinfo=_UTC)
+    got = unchanged_since([_entry(now - _td(days=1), malignant_tumour=True)], now)
+    assert got.any_yes
+    answers = {**got.answers, **{i: False for i in DAILY_IDS}}
+    assert screen(answers).status == "refuse"

@@ -26,7 +26,7 @@ from coach.store_schema import (
     migrate,
     split_statements,
 )
-from coach.store_types import AliasTakenError, UnknownChildError
+from coach.store_types import AliasTakenError, DuplicateImageError, UnknownChildError
 from vision.exercises.report import ExerciseReport, Fault, Rep
 from vision.footprint.result import FootMeasurement, FootprintResult, Quality
 
@@ -205,15 +205,18 @@ def test_footprint_round_trip_and_trend(store):
     assert [p.arch_index for p in store.arch_trend(kid, side="right")] == [0.26, 0.21]
 
 
-def test_same_photo_is_stored_once(store):
+def test_same_photo_is_refused_the_second_time(store):
     kid = store.add_child("Mia", "2020-05-10")
     store.add_footprint(kid, footprint(), taken_on="2023-05-10", image_bytes=JPEG)
-    store.add_footprint(kid, footprint(), taken_on="2023-05-11", image_bytes=JPEG)
+    with pytest.raises(DuplicateImageError, match="taken on 2023-05-10") as err:
+        store.add_footprint(kid, footprint(), taken_on="2023-05-11", image_bytes=JPEG)
+    assert err.value.earlier.taken_on == date(2023, 5, 10)
     store.add_footprint(kid, footprint(), taken_on="2023-05-11", image_bytes=PNG)
     files = sorted(p.name for p in (store.images_dir / str(kid.id)).iterdir())
     assert len(files) == 2 and files[0].endswith(".jpg") and files[1].endswith(".png")
-    paths = {e.image_path for e in store.footprint_history(kid)}
-    assert len(paths) == 2
+    assert len(store.footprint_history(kid)) == 4           # the refused photo added nothing
+    other = store.add_child("Noah", "2019-01-20")           # another child may use it
+    store.add_footprint(other, footprint(), taken_on="2023-05-11", image_bytes=JPEG)
 
 
 def test_exercise_round_trip(store):
@@ -323,7 +326,7 @@ def test_migrates_first_schema_with_data(tmp_path):
     with closing(sqlite3.connect(path)) as conn, pytest.raises(sqlite3.OperationalError):
         conn.execute("SELECT * FROM sessions")     # not there before 0002
     store = HistoryStore(path)
-    assert store.schema_version == 2
+    assert store.schema_version == len(load_migrations())
     (old,) = store.footprint_history("Mia")
     assert (old.arch_index, old.category, old.quality_issues) == (0.27, "flat", ("smudged",))
     assert old.image_sha256 is None and old.image_path is None
@@ -332,7 +335,7 @@ def test_migrates_first_schema_with_data(tmp_path):
     store.add_session("Mia", "massage", started_at="2024-01-01T10:00:00", duration_s=60)
     store.add_footprint("Mia", footprint(), taken_on="2024-01-01", image_bytes=JPEG)
     assert len(store.footprint_history("Mia")) == 3 and len(store.session_history("Mia")) == 1
-    assert HistoryStore(path).schema_version == 2   # reopening is a no-op
+    assert HistoryStore(path).schema_version == len(load_migrations())   # reopening: no-op
 
 
 def test_failed_migration_is_rolled_back(tmp_path):
@@ -425,7 +428,7 @@ def strip_time(d):
 
 def test_export_import_round_trip(filled):
     data = filled.export_json("Mia", include_images=True)
-    assert data["format"] == "footcoach-history/1" and data["schema_version"] == 2
+    assert data["format"] == "footcoach-history/1" and data["schema_version"] == len(load_migrations())
     assert len(data["footprints"]) == 4 and len(data["images"]) == 2
     json.dumps(data)                                # JSON-ready
     filled.delete_child("Mia")
@@ -590,7 +593,7 @@ def test_concurrent_first_open_migrates_once(tmp_path):
         t.start()
     for t in threads:
         t.join()
-    assert errors == [] and HistoryStore(path).schema_version == 2
+    assert errors == [] and HistoryStore(path).schema_version == len(load_migrations())
 
 
 def test_stores_a_real_screening_outcome(store):

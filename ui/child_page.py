@@ -16,6 +16,7 @@ from ui.state import (
     format_age,
     get_store,
     list_children,
+    select_child,
 )
 from ui.widgets import guard, history_summary, md_escape
 
@@ -50,7 +51,7 @@ def _picker(store) -> None:
     choice = st.selectbox("Selected child", ids, index=ids.index(selected.id),
                           format_func=labels.get, key="child_picker")
     if choice != st.session_state.get("child_id"):
-        st.session_state["child_id"] = choice
+        select_child(choice)
     child = next(c for c in children if c.id == choice)
     cols = st.columns(3)
     cols[0].metric("Age", format_age(child.age_months))
@@ -102,7 +103,7 @@ def _new_child_form(store) -> None:
     except ValueError as exc:      # the store checks aliases and dates (AliasTakenError too)
         st.error(f"This child could not be added: {md_escape(str(exc))}.")
         return
-    st.session_state["child_id"] = child.id
+    select_child(child.id)
     st.session_state.pop("child_picker", None)
     st.session_state["_child_flash"] = "Child added and selected."
     st.rerun()

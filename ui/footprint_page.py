@@ -13,12 +13,14 @@ from pathlib import Path
 
 import streamlit as st
 
+from coach.store import DuplicateImageError
 from ui.engines import engine, load
-from ui.state import format_age, open_page
+from ui.state import age_in_months, format_age, open_page
 from ui.widgets import (
     CATEGORY_WORDS,
     fmt,
     guard,
+    plain_message,
     plan_card,
     routine_age_ok,
     show_adaptations,
@@ -59,35 +61,50 @@ def render() -> None:
     store, child = open_page("Footprint")
     if child is None:
         return
-    st.caption(f"Measuring for the selected child, {format_age(child.age_months)} old.")
-    fp = engine("vision.footprint", "measure_footprint")
-    source = _choose_photo()
-    if fp is None or source is None:
+    engine("vision.footprint", "measure_footprint")
+    source = _choose_photo(child)
+    if source is None:
         return
-    name, data = source
+    name, data, is_sample = source
+    taken = st.session_state.get("fp_taken_on") or date.today()
+    age = age_in_months(child.birth_date, taken)
+    st.caption(f"Measuring for the selected child, {format_age(age)} old on the day the "
+               f"print was taken ({taken.isoformat()}).")
     result = None
-    with st.spinner("Measuring the footprint…"), guard("measuring the footprint"):
-        result = measure(data, child.age_months, st.session_state.get("fp_paper"), name)
+    with st.spinner("Measuring the footprint…"), guard(f"measuring the footprint in {name}"):
+        result = measure(data, age, st.session_state.get("fp_paper"), name)
     if result is None:
         return
     if not result.ok:
-        st.error(f"No footprint could be measured in this photo. {result.error or ''}")
-        st.info("Tips: photograph the whole sheet from straight above, in even light, "
-                "with the print dark on light paper.")
+        st.error(f"**{name}**: no footprint could be measured. "
+                 f"{plain_message(result.error, name)}", icon=":material/error:")
+        st.info("What to do next: photograph the whole sheet from straight above, in even "
+                "light, with the print dark on light paper, then upload the new photo.",
+                icon=":material/photo_camera:")
         return
     st.session_state["fp_last_json"] = (str(child.id), result.to_json())
     left, right = st.columns([3, 2], gap="large")
     with left:
         _show_result(result, name)
-        _save_button(store, child, result, data, name)
+        if is_sample:
+            st.info("This is a bundled synthetic sample, so it is never saved into a child's "
+                    "history. Upload a photo of your child's print to save it.",
+                    icon=":material/science:")
+        else:
+            _save_button(store, child, result, data, name, taken)
     with right:
         _show_reading(result)
         _show_quality(result)
-        _show_routine(child, result)
+        _show_routine(child, result, age)
 
 
-def _choose_photo() -> tuple[str, bytes] | None:
-    """The photo to analyse: camera shot, else upload, else the bundled sample."""
+def _choose_photo(child) -> tuple[str, bytes, bool] | None:
+    """The photo to analyse, as (name, bytes, is_sample): camera shot, else upload, else
+    the bundled sample."""
+    st.date_input("Day the print was taken", value=date.today(), min_value=child.birth_date,
+                  max_value=date.today(), key="fp_taken_on", format="YYYY-MM-DD",
+                  help="Ages and readings are worked out for this day. Change it when you "
+                       "upload an older print.")
     tabs = st.tabs(["Upload a photo", "Take a photo", "Options"])
     with tabs[0]:
         upload = st.file_uploader("Photo of the footprint on its sheet of paper",
@@ -103,9 +120,9 @@ def _choose_photo() -> tuple[str, bytes] | None:
                          horizontal=True)
         st.session_state["fp_paper"] = PAPERS[label]
     if shot is not None:
-        return "camera photo", shot.getvalue()
+        return "camera photo", shot.getvalue(), False
     if upload is not None:
-        return upload.name, upload.getvalue()
+        return upload.name, upload.getvalue(), False
     samples = sample_photos()
     if not samples:
         st.info("Upload a photo of a footprint to start (no sample photo is bundled yet).")
@@ -115,7 +132,7 @@ def _choose_photo() -> tuple[str, bytes] | None:
             icon=":material/footprint:")
     chosen = st.selectbox("Sample photo", samples, key="fp_sample",
                           format_func=lambda p: p.stem.replace("_", " "))
-    return f"sample: {chosen.name}", chosen.read_bytes()
+    return f"sample: {chosen.name}", chosen.read_bytes(), True
 
 
 def _show_result(result, name: str) -> None:
@@ -185,7 +202,7 @@ def _show_quality(result) -> None:
         st.success("Photo quality is good.", icon=":material/check_circle:")
 
 
-def _show_routine(child, result) -> None:
+def _show_routine(child, result, age_at_print: int) -> None:
     """The plan for this age adapted to this print; today's steps once screening is done."""
     st.subheader("Routine that fits")
     if not routine_age_ok(child.age_months):
@@ -196,7 +213,7 @@ def _show_routine(child, result) -> None:
         return
     with guard("building the routine"):
         assessments = plan_mod.Assessments.from_footprint(result.to_json(),
-                                                          age_months=child.age_months)
+                                                          age_months=age_at_print)
         outcome = screening_outcome(child)
         plan = plan_mod.build_plan(child.age_months, outcome, assessments)
         if plan.status == "ok":
@@ -233,19 +250,32 @@ def screening_outcome(child):
     return None
 
 
-def _save_button(store, child, result, data: bytes, name: str) -> None:
+def _save_button(store, child, result, data: bytes, name: str, taken: date) -> None:
+    """Save the measurement with its day taken and notes; the same photo never twice."""
     if store is None:
-        st.caption("Saving needs the history store, which is not available yet.")
+        st.caption("Saving needs the history file, which could not be opened.")
         return
-    key = hashlib.sha1(data).hexdigest() + str(child.id)
-    saved = st.session_state.setdefault("fp_saved", set())
-    if key in saved:
-        st.success("Saved to this child's history.", icon=":material/save:")
+    sha = hashlib.sha256(data).hexdigest()
+    flash = st.session_state.pop("fp_flash", None)
+    earlier = store.find_image(child.id, sha)
+    if flash and earlier is not None:
+        st.success(flash, icon=":material/save:")
         return
+    if earlier is not None:
+        st.warning(f"**{name}** is already in {child.alias}'s history (the print taken on "
+                   f"{earlier.taken_on.isoformat()}), so it is not saved twice. To change "
+                   "its date or notes, open the History page.", icon=":material/content_copy:")
+        return
+    notes = st.text_input("Notes (optional)", max_chars=200, key="fp_notes",
+                          placeholder="e.g. after a long walk, ink smudged at the heel")
     if st.button("Save to history", type="primary", key="fp_save"):
-        with guard("saving the footprint"):
-            store.add_footprint(child.id, result.to_json(), taken_on=date.today(),
-                                image_bytes=data)
-            saved.add(key)
-        if key in saved:          # on failure the error stays on the page
+        with guard(f"saving {name}"):
+            try:
+                store.add_footprint(child.id, result.to_json(), taken_on=taken,
+                                    image_bytes=data, notes=notes)
+            except DuplicateImageError as exc:
+                st.warning(f"**{name}**: {exc}.", icon=":material/content_copy:")
+                return
+            st.session_state["fp_flash"] = (f"Saved to {child.alias}'s history (print taken "
+                                            f"on {taken.isoformat()}).")
             st.rerun()

@@ -12,6 +12,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from ui import measurements
 from ui.state import format_age, open_page
 from ui.widgets import guard
 
@@ -40,8 +41,20 @@ def render() -> None:
     st.caption(f"For the selected child, now {format_age(child.age_months)} old.")
     with guard("reading the arch history"):
         _arch(store, child)
+    with guard("reading the measurements"):
+        measurements.render_list(store, child)
+    with guard("comparing two prints"):
+        measurements.render_compare(store, child, picture)
     with guard("reading the sessions"):
         _sessions(store, child)
+
+
+def picture(store, m):
+    """The stored photo of a measurement (bytes), or None when none was kept."""
+    path = store.image_file(m.feet[0]) if m.feet else None
+    if path is not None and path.is_file():
+        return path.read_bytes()
+    return None
 
 
 def trend_frame(points) -> pd.DataFrame:
@@ -126,11 +139,23 @@ def _arch(store, child) -> None:
                        "and mention it to the doctor if it persists.")
 
 
+SCREENING_WORDS = {"ok": "nothing stood in the way", "postpone": "routine postponed",
+                   "refuse": "routine not advised"}
+
+
 def sessions_frame(store, child) -> pd.DataFrame:
-    """Exercise checks and routine sessions as rows (date, kind, minutes, detail)."""
+    """Exercise checks, routine sessions and every screening answered, as rows (date, kind,
+    minutes, detail): identical screenings stay separate rows."""
     rows = []
+    for s in store.screening_history(child.id):
+        yes = [k.replace("_", " ") for k, v in s.answers.items() if v]
+        rows.append({"date": str(s.answered_at)[:16].replace("T", " "), "kind": "screening",
+                     "minutes": None,
+                     "detail": SCREENING_WORDS.get(s.status, s.status)
+                     + (f" ({', '.join(yes)})" if yes else " (all answers no)")})
     for s in store.session_history(child.id):
-        rows.append({"date": str(field(s, "started_at"))[:10], "kind": field(s, "kind"),
+        rows.append({"date": str(field(s, "started_at"))[:16].replace("T", " "),
+                     "kind": field(s, "kind"),
                      "minutes": round(float(field(s, "duration_s", 0) or 0) / 60, 1),
                      "detail": field(s, "notes", "") or ""})
     for e in store.exercise_history(child.id):
@@ -149,7 +174,8 @@ def _sessions(store, child) -> None:
         st.info("No sessions yet: finish a routine on the Routine page, or save an exercise "
                 "check on the Movement page.", icon=":material/event_note:")
         return
-    counts = df.groupby(["date", "kind"]).size().reset_index(name="count")
+    counts = (df.assign(date=df["date"].str[:10]).groupby(["date", "kind"]).size()
+              .reset_index(name="count"))
     chart = alt.Chart(counts).mark_bar(size=22).encode(
         x=alt.X("date:O", title="date", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("count:Q", title="sessions", axis=alt.Axis(tickMinStep=1)),

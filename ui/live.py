@@ -17,7 +17,7 @@ import time
 
 import streamlit as st
 
-from ui.engines import load
+from ui.engines import load, optional
 from ui.widgets import guard
 
 RTC_CONFIGURATION = {"iceServers": []}
@@ -66,18 +66,13 @@ class PoseCoachProcessor:
 
 def render_live(exercise: str) -> None:
     """The webcam panel for ``exercise``."""
-    needed = [load("vision.pose.estimator", "PoseTracker"),
-              load("vision.exercises.live", "LiveCoach"),
-              load("vision.pose.annotate", "draw_pose")]
-    if any(m is None for m in needed):
-        st.info("Live checking needs the pose and live-coaching engines, which are not "
-                "available yet in this build.", icon=":material/construction:")
+    load("vision.pose.estimator", "PoseTracker")
+    load("vision.exercises.live", "LiveCoach")
+    load("vision.pose.annotate", "draw_pose")
+    webrtc = optional("streamlit_webrtc")
+    if webrtc is None or optional("av") is None:
         return
-    try:
-        from streamlit_webrtc import WebRtcMode, webrtc_streamer
-    except Exception:  # noqa: BLE001
-        st.info("Live checking needs the streamlit-webrtc package.", icon=":material/construction:")
-        return
+    WebRtcMode, webrtc_streamer = webrtc.WebRtcMode, webrtc.webrtc_streamer  # noqa: N806
     st.caption("Press START and allow the camera. The video stays on this computer: the "
                "connection uses no outside server.")
     ctx = None

@@ -8,7 +8,7 @@ history store (:meth:`coach.store.HistoryStore.add_session`).
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import date, datetime
 
 import streamlit as st
 
@@ -34,7 +34,7 @@ def render() -> None:
     st.caption(f"For the selected child, {format_age(child.age_months)} old.")
     if not routine_age_ok(child.age_months):
         return
-    screening = engine("coach.screening", "QUESTIONS", "screen")
+    screening = engine("coach.screening", "QUESTIONS", "screen", "unchanged_since")
     planner = engine("coach.plan", "build_plan")
     if screening is None or planner is None:
         return
@@ -53,35 +53,110 @@ def render() -> None:
     _manual_log(store, child)
 
 
+def _history(store, child) -> list:
+    """Every screening of the child, oldest first (this session's when there is no store)."""
+    if store is not None:
+        return list(store.screening_history(child.id))
+    return list(st.session_state.setdefault(f"rt_local_{child.id}", []))
+
+
+def _local_day(answered_at) -> date:
+    when = datetime.fromisoformat(str(answered_at))
+    return (when if when.tzinfo is None else when.astimezone()).date()
+
+
 def _screening(screening, store, child):
-    """Every question must be actively answered; returns the ScreeningOutcome or None."""
+    """Today's screening outcome, or None while today's questions are unanswered.
+
+    Once answered today, the answers hold for the rest of the day (reloads too) until the
+    parent answers again. Each saved answer set is one record, even when identical."""
     st.subheader("1 · Safety questions")
-    keys = {q.id: f"rt_q_{child.id}_{q.id}" for q in screening.QUESTIONS}
-    answered = sum(st.session_state.get(k) is not None for k in keys.values())
-    complete = answered == len(keys)
-    label = ("All questions answered — open to change an answer" if complete
-             else "Answer each question for today (if it does not apply, answer No)")
-    answers: dict[str, bool] = {}
-    with st.expander(label, expanded=not complete):
-        for q in screening.QUESTIONS:
-            choice = st.radio(q.question, ANSWERS, index=None, horizontal=True, key=keys[q.id])
+    history = _history(store, child)
+    redo = st.session_state.get(f"rt_redo_{child.id}", False)
+    today = [s for s in history if _local_day(s.answered_at) == date.today()]
+    if today and not redo:
+        last = today[-1]
+        outcome = screening.screen(last.answers)
+        when = datetime.fromisoformat(str(last.answered_at)).astimezone().strftime("%H:%M")
+        cols = st.columns([3, 1])
+        cols[0].success(f"Answered today at {when}. " + _outcome_words(outcome),
+                        icon=":material/task_alt:")
+        if cols[1].button("Answer again", key="rt_redo"):
+            st.session_state[f"rt_redo_{child.id}"] = True
+            st.rerun()
+        _remember(child, outcome)
+        return outcome
+    unchanged = screening.unchanged_since(history)
+    changed = st.session_state.get(f"rt_changed_{child.id}", False)
+    carried = {} if unchanged is None or changed else unchanged.answers
+    asked = [q for q in screening.QUESTIONS if q.id not in carried]
+    if carried:
+        _unchanged_note(screening, unchanged, child)
+    label = ("None of these apply today" if carried else "None of these apply")
+    if st.button(label, type="primary", key="rt_none", icon=":material/done_all:"):
+        _save(screening, store, child, {**carried, **{q.id: False for q in asked}})
+    with st.form(f"rt_form_{child.id}"):
+        st.caption("Or answer each question (an unanswered question is never taken as a no):")
+        answers = {}
+        for q in asked:
+            choice = st.radio(q.question, ANSWERS, index=None, horizontal=True,
+                              key=f"rt_q_{child.id}_{q.id}")
             if choice is not None:
                 answers[q.id] = choice == "Yes"
-    missing = len(screening.QUESTIONS) - len(answers)
-    if missing:
-        st.info(f"{missing} question{'s' if missing != 1 else ''} still to answer before "
-                "today's plan is shown.", icon=":material/checklist:")
-        return None
+        sent = st.form_submit_button("Save these answers")
+    if sent:
+        missing = len(asked) - len(answers)
+        if missing:
+            st.warning(f"{missing} question{'s' if missing != 1 else ''} still to answer; "
+                       "answer every one, or use the button above if none applies.",
+                       icon=":material/checklist:")
+        else:
+            _save(screening, store, child, {**carried, **answers})
+    st.info("Today's plan is shown once today's questions are answered.",
+            icon=":material/checklist:")
+    return None
+
+
+def _unchanged_note(screening, unchanged, child) -> None:
+    """'Nothing changed since DATE' for the long-term conditions, with a way to change."""
+    since = unchanged.since.strftime("%d %B %Y").lstrip("0")
+    yes = [q.name for q in screening.QUESTIONS if unchanged.answers.get(q.id)]
+    text = (f"Long-term conditions: nothing changed since {since}"
+            + (f" (then: {', '.join(yes)})." if yes else " (none applied)."))
+    cols = st.columns([3, 1])
+    cols[0].info(text + " Only the questions about today are asked below.",
+                 icon=":material/history:")
+    if cols[1].button("Something changed", key="rt_changed"):
+        st.session_state[f"rt_changed_{child.id}"] = True
+        st.rerun()
+
+
+def _outcome_words(outcome) -> str:
+    if outcome.status == "ok":
+        return "Nothing stands in the way of today's routine."
+    names = ", ".join(getattr(outcome, "names", ()) or ())
+    return ("No routine: " if outcome.status == "refuse" else "Not today: ") + names + "."
+
+
+def _save(screening, store, child, answers: dict[str, bool]) -> None:
+    """Record one answered screening (always a new record) and show the plan."""
     outcome = screening.screen(answers)
-    st.session_state["rt_outcome"] = ((str(child.id), datetime.now().date().isoformat()),
-                                      outcome)
-    logged = st.session_state.setdefault("rt_screen_logged", set())
-    key = (str(child.id), tuple(sorted(answers.items())), datetime.now().date().isoformat())
-    if store is not None and key not in logged:
-        with guard("saving the screening answers"):
-            store.add_screening(child.id, answers, outcome)
-            logged.add(key)
-    return outcome
+    if store is not None:
+        store.add_screening(child.id, answers, outcome)
+    else:
+        from types import SimpleNamespace
+
+        _history(None, child).append(SimpleNamespace(
+            answered_at=datetime.now().astimezone().isoformat(), answers=answers))
+    for key in (f"rt_redo_{child.id}", f"rt_changed_{child.id}"):
+        st.session_state.pop(key, None)
+    _remember(child, outcome)
+    st.rerun()
+
+
+def _remember(child, outcome) -> None:
+    """Today's outcome for the other pages (the Footprint page's routine preview)."""
+    st.session_state["rt_outcome"] = ((str(child.id), date.today().isoformat()), outcome)
 
 
 def _plan(planner, child, outcome):

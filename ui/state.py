@@ -1,9 +1,10 @@
 """Session state: the selected child and the history store.
 
 Everything on the pages follows the child selected on the Child page
-(``st.session_state["child_id"]``). The history store is :class:`coach.store.HistoryStore`
-(its database lives under ``$FOOTCOACH_HOME``); while that engine is missing, children live in
-the browser session only, so the other pages still work.
+(``st.session_state["child_id"]``), mirrored in the address as ``?child=<id>`` so that a
+reload or a bookmark keeps the same child (:func:`sync_child_param`). The history store is
+:class:`coach.store.HistoryStore` (its database lives under ``$FOOTCOACH_HOME``); when its
+file cannot be opened the page says so and children live in the browser session only.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from datetime import date
 
 import streamlit as st
 
-from ui.engines import load
+from coach.store import HistoryStore
+from coach.store_demo import fill_demo_history
 
 DEMO_ALIAS = "Demo child"
 DEMO_AGE_MONTHS = 62          # a 5-year-old: inside every reference band the app shows
+CHILD_PARAM = "child"         # query parameter holding the selected child's id
 
 
 @dataclass(frozen=True)
@@ -58,16 +61,20 @@ def format_age(months: int) -> str:
 
 
 def get_store():
-    """A :class:`coach.store.HistoryStore` for this script run, or None while it is missing.
+    """A :class:`coach.store.HistoryStore` for this script run, or None (after a plain
+    message) when its file cannot be opened.
 
     A fresh store per run: SQLite connections must not cross the threads Streamlit runs
     scripts on."""
-    mod = load("coach.store", "HistoryStore")
-    if mod is None:
-        return None
     try:
-        return mod.HistoryStore()
-    except Exception:  # noqa: BLE001 - an unusable database must not break every page
+        return HistoryStore()
+    except Exception as exc:  # noqa: BLE001 - an unusable database must not break every page
+        if not st.session_state.get("_store_warned"):
+            st.session_state["_store_warned"] = True
+            st.error(f"The history file could not be opened ({exc}). Nothing was changed. "
+                     "Close any other footcoach window and reload; if it keeps happening, "
+                     "move the file away to start a new history. Until then children are "
+                     "kept for this browser session only.", icon=":material/error:")
         return None
 
 
@@ -101,11 +108,36 @@ def add_child(alias: str, birth_date: date, store=None) -> ChildInfo:
 
 
 def ensure_demo_child(store=None) -> None:
-    """On first run (no child at all) create the demo child and select it."""
+    """On first run (no child at all) create the demo child, with a history of several
+    years when the store is there, and select it."""
     if list_children(store):
         return
     child = add_child(DEMO_ALIAS, birth_date_for_age(DEMO_AGE_MONTHS), store)
+    if store is not None:
+        fill_demo_history(store, child.id)
     st.session_state["child_id"] = child.id
+
+
+def sync_child_param(store=None) -> None:
+    """Keep ``?child=<id>`` and the session's selected child in step.
+
+    A new browser session (a reload, a bookmark) takes the child from the address; after
+    that the session's choice wins and is written back to the address on every run (page
+    changes drop query parameters)."""
+    wanted = st.query_params.get(CHILD_PARAM)
+    if "child_id" not in st.session_state and wanted:
+        ids = {str(c.id): c.id for c in list_children(store)}
+        if wanted in ids:
+            st.session_state["child_id"] = ids[wanted]
+    child = current_child(store)
+    if child is not None and st.query_params.get(CHILD_PARAM) != str(child.id):
+        st.query_params[CHILD_PARAM] = str(child.id)
+
+
+def select_child(child_id) -> None:
+    """Make ``child_id`` the selected child (session and address)."""
+    st.session_state["child_id"] = child_id
+    st.query_params[CHILD_PARAM] = str(child_id)
 
 
 def current_child(store=None) -> ChildInfo | None:
@@ -134,7 +166,7 @@ def open_page(title: str, *, need_store: bool = False):
         st.warning("Add a child on the Child page first.")
         return None, None
     if need_store and store is None:
-        st.info("The history store is not available in this build.",
-                icon=":material/construction:")
+        st.info("This page needs the history file, which could not be opened (see the "
+                "message above).", icon=":material/info:")
         return None, None
     return store, child

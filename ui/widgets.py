@@ -6,6 +6,7 @@ No analysis happens here: helpers only format results the engines returned.
 from __future__ import annotations
 
 import logging
+import re
 from contextlib import contextmanager
 
 import streamlit as st
@@ -36,6 +37,20 @@ def guard(doing: str):
         if detail and len(detail) < 200:
             msg += f" ({detail})"
         st.error(msg, icon=":material/error:")
+
+
+# "(ValueError: ...)" or "(cv2.error: ...)" tails: internal names that mean nothing to a parent
+_INTERNAL_TAIL = re.compile(r"\s*\((?:[A-Za-z_][\w.]*(?:Error|Exception|error)|Traceback)\b[^)]*\)")
+_PLACEHOLDERS = ("'<bytes>'", "<bytes>", "'<image>'", "<image>")
+
+
+def plain_message(text, file_name: str | None = None) -> str:
+    """An engine's message for a person: the file's own name instead of a placeholder such
+    as ``<bytes>``, and no exception class names."""
+    text = str(text or "").strip()
+    for placeholder in _PLACEHOLDERS:
+        text = text.replace(placeholder, f"“{file_name}”" if file_name else "this file")
+    return _INTERNAL_TAIL.sub("", text).strip()
 
 
 def fmt(value, digits: int = 2, unit: str = "") -> str:
