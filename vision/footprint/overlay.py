@@ -183,12 +183,12 @@ class PhotoFrame:
     """Maps analysis-image (x, y) pixels to pixels of the original photo.
 
     The photo frame is the photo as a viewer shows it (EXIF orientation applied) at its full
-    stored size ``size_px`` (width, height). ``scale_xy`` takes decoded-image pixels to photo
+    stored size ``photo_wh`` (width, height). ``scale_xy`` takes decoded-image pixels to photo
     pixels; ``homography`` takes decoded pixels to the rectified sheet (None without a
     sheet); ``view_scale`` takes decoded pixels to the shrunk analysis image (no sheet).
     """
 
-    size_px: tuple[int, int]
+    photo_wh: tuple[int, int]
     scale_xy: tuple[float, float]
     homography: np.ndarray | None = field(default=None, repr=False)
     view_scale: float = 1.0
@@ -231,10 +231,13 @@ def photo_frame(source, decoded: np.ndarray, view: np.ndarray, sheet) -> PhotoFr
     return PhotoFrame((w, h), scale, None, view.shape[1] / decoded.shape[1])
 
 
-def stored_geometry(geom, ix, frame: PhotoFrame) -> dict:
+def stored_geometry(geom, ix, frame) -> dict:
     """One foot's drawing geometry in original-photo pixels, for the result JSON
-    (``feet[i].geometry``): :func:`measured_geometry`'s keys plus ``photo_size_px``."""
-    return {"photo_size_px": [int(frame.size_px[0]), int(frame.size_px[1])],
+    (``feet[i].geometry``): :func:`measured_geometry`'s keys plus ``photo_size_px``.
+
+    ``frame`` maps analysis pixels to the photo: anything with ``to_photo(points)`` and
+    ``photo_wh`` (:class:`PhotoFrame`, or the pipeline's own analysis -> photo map)."""
+    return {"photo_size_px": [int(frame.photo_wh[0]), int(frame.photo_wh[1])],
             **_map(measured_geometry(geom, ix), frame.to_photo)}
 
 
