@@ -36,6 +36,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from coach.plan import QUALITY_MIN
 from coach.report_trend import draw_trend
 from vision.footprint.reading import read_foot
 
@@ -243,6 +244,10 @@ def _group_block(pdf: _ReportPDF, store, group) -> None:
     for e in sorted(group, key=lambda e: e.side):
         r = read_foot(e, e.age_months)
         pdf.para(f"{e.side.capitalize()} foot, reading: {r.label}. {r.sentence}", size=9)
+        if e.quality_score is not None and e.quality_score < QUALITY_MIN:
+            pdf.para(f"{e.side.capitalize()} foot: the photo quality score is low "
+                     f"({e.quality_score:.2f}), so these numbers may be off; a retake is "
+                     "advised before relying on them.", size=8.5)
         if e.quality_issues:
             pdf.para(f"{e.side.capitalize()} foot photo: {issue_words(e.quality_issues)}",
                      size=8.5)
