@@ -1,16 +1,18 @@
 """PDF summary of one child's history, for an orthopaedist.
 
 :func:`build_report_pdf` reads a :class:`coach.store.HistoryStore` and lays out, with fpdf2:
-the child (alias and age only), the latest footprint photos with their overlays, every stored
-index per foot, the age-aware readings with the references they name, the arch-index trend
-against age over the adult reference bands, left/right asymmetry, exercise-check findings,
-routine sessions and the latest screening answers. :func:`export_csv_bytes` wraps the store's
-CSV export for a download button.
+the child (alias and age only), the latest footprint photos with what was measured drawn on
+them, every stored index per foot, the one age-aware reading of each foot
+(:func:`vision.footprint.reading.read_foot` at the age on the day the print was taken, the
+same object the app and the CSV show), each index against age over the bands that apply at
+each age (:mod:`vision.footprint.bands`), left/right asymmetry, exercise-check findings,
+routine sessions and every screening as it was answered, the latest first.
+:func:`export_csv_bytes` wraps the store's CSV export for a download button.
 
 Conventions: page size A4, units mm. The report measures and explains; it never diagnoses,
-and it says so on the first page. The photo overlays are redrawn by
-:func:`vision.footprint.measure_footprint` from the saved photos; when that engine is
-missing the plain photo is shown instead.
+and it says so on the first page. The lines on the photos are the stored geometry of the
+measurement (:func:`vision.footprint.overlay.draw_stored`); nothing is measured again. A
+photo saved without geometry (older records) is shown plain, and the report says so.
 
 Examples
 --------
@@ -25,6 +27,7 @@ b'%PDF-'
 from __future__ import annotations
 
 import io
+import json
 import tempfile
 from collections import defaultdict
 from datetime import date
@@ -33,11 +36,10 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-# Adult arch-index bands, Cavanagh & Rodgers, J Biomech 1987 (see DESIGN.md).
-ARCH_BANDS = ((0.0, 0.21, "high arch", (198, 219, 239)),
-              (0.21, 0.26, "normal", (199, 233, 192)),
-              (0.26, 0.45, "flat", (253, 208, 162)))
-FAT_PAD_MONTHS = 36
+from coach.plan import QUALITY_MIN
+from coach.report_trend import draw_trend
+from vision.footprint.reading import read_foot
+
 MAX_PHOTOS = 2                 # latest photos shown with their overlays
 PHOTO_MAX_PX = 1100            # photos are downscaled and embedded as JPEG
 REFERENCES = (
@@ -45,10 +47,8 @@ REFERENCES = (
     "J Biomech 1987.",
     "Banwell HA et al. Paediatric flexible flat foot: how are we measuring it and are we "
     "getting it right? A systematic review. J Foot Ankle Res 2018.",
-    "Hernandez AJ et al. Calculation of Staheli's plantar arch index and prevalence of flat "
-    "feet. Acta Ortop Bras 2007.",
-    "Forriol F, Pascual J. Footprint analysis between three and seventeen years of age. "
-    "Foot Ankle 1990.",
+    "Bosch K, Gerss J, Rosenbaum D. Development of healthy children's feet: nine-year results "
+    "of a longitudinal investigation of plantar loading patterns. Gait Posture 2010.",
     "Pfeiffer M et al. Prevalence of flat foot in preschool-aged children. Pediatrics 2006.",
 )
 _FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
@@ -172,31 +172,86 @@ def _photo_groups(entries) -> list[list]:
     return [groups[k] for k in sorted(groups, key=lambda k: (k[0], str(k[1])), reverse=True)]
 
 
-def _overlay_jpeg(store, entry, age_months: float) -> bytes | None:
-    """The saved photo redrawn with its overlay (or plain), as a downscaled JPEG."""
-    path = store.image_file(entry)
+def stored_geometry(entry) -> dict | None:
+    """The measurement geometry saved with a stored foot (dict), or None for older rows."""
+    g = getattr(entry, "geometry", None)
+    if isinstance(g, str):
+        try:
+            g = json.loads(g)
+        except ValueError:
+            return None
+    return g if isinstance(g, dict) and g else None
+
+
+def foot_json(entry) -> dict:
+    """A stored foot as the footprint JSON foot that :func:`draw_stored` reads."""
+    return {"side": entry.side, "arch_index": entry.arch_index,
+            "staheli_index": entry.staheli_index,
+            "chippaux_smirak_index": entry.chippaux_smirak_index,
+            "geometry": stored_geometry(entry)}
+
+
+def overlay_jpeg(store, group) -> tuple[bytes | None, bool]:
+    """The saved photo of one group of feet with the stored measurement drawn, as a
+    downscaled JPEG, and whether lines were drawn (False: plain photo, no stored geometry).
+    The photo is never measured again."""
+    path = store.image_file(group[0])
     if path is None or not path.is_file():
-        return None
+        return None, False
     from PIL import Image
 
-    rgb = None
     try:
-        from vision.footprint import measure_footprint
+        from vision.footprint.load import load_image
+        from vision.footprint.overlay import draw_stored, has_geometry
 
-        result = measure_footprint(path.read_bytes(), age_months=int(age_months),
-                                   name=path.name)
-        if result.ok and result.overlay is not None:
-            rgb = Image.fromarray(result.overlay[:, :, ::-1].copy())
-    except Exception:  # noqa: BLE001 - fall back to the plain photo
-        rgb = None
-    try:
-        img = rgb or Image.open(path).convert("RGB")
+        bgr = load_image(path, max_side=PHOTO_MAX_PX)
+        feet = [foot_json(e) for e in group]
+        drawn = has_geometry(feet)
+        if drawn:
+            bgr = draw_stored(bgr, feet, age_months=group[0].age_months)
+        img = Image.fromarray(bgr[:, :, ::-1].copy())
     except Exception:  # noqa: BLE001 - an unreadable saved photo is skipped
-        return None
+        return None, False
     img.thumbnail((PHOTO_MAX_PX, PHOTO_MAX_PX))
     buf = io.BytesIO()
     img.save(buf, format="JPEG", quality=82)
-    return buf.getvalue()
+    return buf.getvalue(), drawn
+
+
+def issue_words(codes) -> str:
+    """Photo-quality codes as the sentences a parent or doctor reads."""
+    from vision.footprint.quality import ADVICE
+
+    return " ".join(ADVICE.get(c, "The photo had a problem footcoach could not name; "
+                               "retake it if the numbers look odd.") for c in codes)
+
+
+def _group_block(pdf: _ReportPDF, store, group) -> None:
+    first = group[0]
+    pdf.set_font(pdf.family_name, "B", 10)
+    pdf.cell(0, 6, pdf.txt(f"Photo of {first.taken_on.isoformat()} "
+                           f"(age {_age(first.age_months)})"),
+             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    jpeg, drawn = overlay_jpeg(store, group)
+    if jpeg:
+        if pdf.get_y() > pdf.h - 110:
+            pdf.add_page()
+        pdf.image(io.BytesIO(jpeg), w=0, h=85, x=pdf.l_margin, keep_aspect_ratio=True)
+        pdf.ln(1)
+        if not drawn:
+            pdf.para("The photo as saved: the measurement lines were not stored with this "
+                     "older record.", size=8)
+    for e in sorted(group, key=lambda e: e.side):
+        r = read_foot(e, e.age_months)
+        pdf.para(f"{e.side.capitalize()} foot, reading: {r.label}. {r.sentence}", size=9)
+        if e.quality_score is not None and e.quality_score < QUALITY_MIN:
+            pdf.para(f"{e.side.capitalize()} foot: the photo quality score is low "
+                     f"({e.quality_score:.2f}), so these numbers may be off; a retake is "
+                     "advised before relying on them.", size=8.5)
+        if e.quality_issues:
+            pdf.para(f"{e.side.capitalize()} foot photo: {issue_words(e.quality_issues)}",
+                     size=8.5)
+    pdf.ln(2)
 
 
 def _footprints(pdf: _ReportPDF, store, child, entries) -> None:
@@ -205,98 +260,29 @@ def _footprints(pdf: _ReportPDF, store, child, entries) -> None:
         pdf.para("No footprint has been saved yet.")
         return
     for group in _photo_groups(entries)[:MAX_PHOTOS]:
-        first = group[0]
-        pdf.set_font(pdf.family_name, "B", 10)
-        pdf.cell(0, 6, pdf.txt(f"Photo of {first.taken_on.isoformat()} "
-                               f"(age {_age(first.age_months)})"),
-                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        jpeg = _overlay_jpeg(store, first, first.age_months)
-        if jpeg:
-            if pdf.get_y() > pdf.h - 110:
-                pdf.add_page()
-            pdf.image(io.BytesIO(jpeg), w=0, h=85, x=pdf.l_margin, keep_aspect_ratio=True)
-            pdf.ln(1)
-        for e in sorted(group, key=lambda e: e.side):
-            if e.age_reading:
-                pdf.para(f"{e.side.capitalize()} foot: {e.age_reading}", size=9)
-            if e.quality_issues:
-                pdf.para(f"{e.side.capitalize()} foot photo issues: "
-                         f"{', '.join(e.quality_issues)}", size=8.5)
-        pdf.ln(2)
+        _group_block(pdf, store, group)
     pdf.set_font(pdf.family_name, "B", 10)
     pdf.cell(0, 6, pdf.txt("Every stored measurement (toes removed)"),
              new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    rows = [[e.taken_on.isoformat(), _age(e.age_months), e.side, _f(e.arch_index, 3),
-             _f(e.staheli_index), _f(e.chippaux_smirak_index, 1, " %"),
-             _f(e.clarke_angle_deg, 1, "°"), _f(e.length_mm, 0), _f(e.width_mm, 0),
-             e.category or "–", _f(e.quality_score)] for e in entries]
+    rows, refs = [], {}
+    for e in entries:
+        r = read_foot(e, e.age_months)
+        refs.setdefault(r.reference, None)
+        rows.append([e.taken_on.isoformat(), _age(e.age_months), e.side,
+                     r.value_text("arch_index"), r.value_text("staheli_index"),
+                     _unit(r.value_text("chippaux_smirak_index"), " %"),
+                     _f(e.clarke_angle_deg, 1, "°"), _f(e.length_mm, 0), _f(e.width_mm, 0),
+                     r.label, _f(e.quality_score)])
     pdf.grid(["date", "age", "foot", "arch idx", "Staheli", "C-S", "Clarke", "length mm",
-              "width mm", "adult band", "quality"], rows,
-             widths=(20, 17, 11, 15, 14, 15, 14, 16, 16, 18, 14))
-    pdf.para("Arch index: Cavanagh & Rodgers 1987 (adult bands high <= 0.21, normal "
-             "0.21-0.26, flat >= 0.26). Staheli and Chippaux-Smirak child cut-offs: Banwell "
-             "2018. Clarke's angle bands differ between schemes.", size=8)
+              "width mm", "reading", "quality"], rows,
+             widths=(19, 16, 11, 15, 14, 15, 13, 15, 15, 23, 14))
+    pdf.para("Each reading uses the child's age on the day of the print: "
+             + "; ".join(refs) + ". Clarke's angle has no band here (schemes differ).",
+             size=8)
 
 
-def _trend(pdf: _ReportPDF, trend) -> None:
-    """Arch index against age over the shaded adult bands, drawn with fpdf primitives."""
-    pdf.heading("Arch index by age", keep=85)
-    if not trend:
-        pdf.para("No data yet.")
-        return
-    x0, y0, w, h = pdf.l_margin + 12, pdf.get_y() + 2, 150, 70
-    ages = [p.age_months for p in trend]
-    a_lo, a_hi = max(0.0, min(ages) - 6), max(ages) + 6
-    if a_hi - a_lo < 24:
-        a_hi = a_lo + 24
-    y_hi = 0.45
-
-    def px(age):
-        return x0 + (age - a_lo) / (a_hi - a_lo) * w
-
-    def py(ai):
-        return y0 + h - min(max(ai, 0.0), y_hi) / y_hi * h
-
-    for lo, hi, label, colour in ARCH_BANDS:
-        pdf.set_fill_color(*colour)
-        pdf.rect(x0, py(hi), w, py(lo) - py(hi), style="F")
-        pdf.set_font(pdf.family_name, "", 7)
-        pdf.text(x0 + w + 1.5, (py(hi) + py(lo)) / 2 + 1, pdf.txt(label))
-    if a_lo < FAT_PAD_MONTHS:
-        pdf.set_fill_color(215, 215, 215)
-        pdf.rect(x0, y0, px(min(FAT_PAD_MONTHS, a_hi)) - x0, h, style="F")
-        pdf.text(x0 + 1, y0 + 4, pdf.txt("under 3 y: no label"))
-    pdf.set_draw_color(90)
-    pdf.rect(x0, y0, w, h)
-    for v in (0.1, 0.2, 0.3, 0.4):
-        pdf.text(x0 - 9, py(v) + 1, f"{v:.1f}")
-    step = 12 if a_hi - a_lo > 30 else 6
-    for age in range(int(a_lo // step * step + step), int(a_hi) + 1, step):
-        pdf.text(px(age) - 2, y0 + h + 4, str(age))
-    pdf.text(x0 + w / 2 - 10, y0 + h + 8, pdf.txt("age (months)"))
-    with pdf.rotation(90, x0 - 10, y0 + h / 2 + 10):
-        pdf.text(x0 - 10, y0 + h / 2 + 10, pdf.txt("arch index"))
-    for side, colour in (("left", (31, 119, 180)), ("right", (214, 39, 40))):
-        pts = sorted((p.age_months, p.arch_index) for p in trend if p.side == side)
-        pdf.set_draw_color(*colour)
-        pdf.set_fill_color(*colour)
-        for (a1, v1), (a2, v2) in zip(pts, pts[1:], strict=False):
-            pdf.line(px(a1), py(v1), px(a2), py(v2))
-        for a, v in pts:
-            pdf.ellipse(px(a) - 1.2, py(v) - 1.2, 2.4, 2.4, style="F")
-        if pts:
-            pdf.set_text_color(*colour)
-            pdf.text(x0 + w + 1.5, y0 + h - (8 if side == "left" else 3), side)
-            pdf.set_text_color(0)
-    pdf.set_draw_color(0)
-    pdf.set_fill_color(255)
-    pdf.set_font(pdf.family_name, "", 8)
-    pdf.set_y(y0 + h + 10)
-    grey = ("; grey: under 3 years the fat pad fills the arch and no label applies"
-            if a_lo < FAT_PAD_MONTHS else "")
-    pdf.para(f"Shaded: adult arch-index bands (Cavanagh & Rodgers 1987){grey}. Children's "
-             "arches form mostly between 3 and 6 years, so the trend matters more than one "
-             "print.", size=8)
+def _unit(text: str, unit: str) -> str:
+    return text if text == "–" else text + unit
 
 
 def _asymmetry(pdf: _ReportPDF, entries) -> None:
@@ -330,6 +316,31 @@ def _movement(pdf: _ReportPDF, exercises) -> None:
              widths=(20, 22, 28, 12, 98))
 
 
+STATUS_WORDS = {"ok": "all clear: the routine may go ahead",
+                "postpone": "routine postponed", "refuse": "routine refused: see a doctor"}
+
+
+def screening_rows(screenings) -> list[list[str]]:
+    """Every screening as it was answered, newest first: when, outcome, what was answered."""
+    from coach.screening import QUESTIONS
+
+    names = {q.id: q.name for q in QUESTIONS}
+    rows = []
+    for s in sorted(screenings, key=lambda s: (s.answered_at, s.id), reverse=True):
+        yes = [names.get(k, k.replace("_", " ")) for k, v in s.answers.items() if v]
+        no = sum(1 for v in s.answers.values() if v is False)
+        unasked = len(names) - len(set(s.answers) & set(names))
+        if yes:
+            said = "yes to: " + ", ".join(yes) + (f"; no to {no} other(s)" if no else "")
+        else:
+            said = f"no to all {no} questions" if not unasked else f"no to {no} questions"
+        if unasked:
+            said += f"; {unasked} not answered"
+        rows.append([s.answered_at[:16].replace("T", " "),
+                     STATUS_WORDS.get(s.status, s.status), said])
+    return rows
+
+
 def _sessions(pdf: _ReportPDF, sessions, screenings) -> None:
     pdf.heading("Routines and screening")
     if sessions:
@@ -344,12 +355,13 @@ def _sessions(pdf: _ReportPDF, sessions, screenings) -> None:
         pdf.para(f"Logged: {summary}; last on {last}.")
     else:
         pdf.para("No routine session has been logged yet.")
-    if screenings:
-        s = screenings[-1]
-        yes = [k for k, v in s.answers.items() if v]
-        pdf.para(f"Latest screening ({s.answered_at[:10]}): {s.status}"
-                 + (f"; answered yes to: {', '.join(yes)}" if yes else "; no concern reported")
-                 + (f". Reasons: {'; '.join(s.reasons)}" if s.reasons else "."))
+    if not screenings:
+        pdf.para("No safety screening has been answered yet.")
+        return
+    rows = screening_rows(screenings)
+    pdf.para(f"Latest screening ({rows[0][0]}): {rows[0][1]}; answered {rows[0][2]}.")
+    pdf.para("Every screening, as answered (newest first):", size=9)
+    pdf.grid(["answered at", "outcome", "answers"], rows, widths=(30, 50, 100))
 
 
 def build_report_pdf(store, child_id) -> bytes:
@@ -364,7 +376,7 @@ def build_report_pdf(store, child_id) -> bytes:
     pdf.add_page()
     _intro(pdf, child)
     _footprints(pdf, store, child, entries)
-    _trend(pdf, store.arch_trend(child.id))
+    draw_trend(pdf, entries)
     _asymmetry(pdf, entries)
     _movement(pdf, store.exercise_history(child.id))
     _sessions(pdf, store.session_history(child.id), store.screening_history(child.id))

@@ -3,7 +3,7 @@
 One call does it all, each stage can also be called alone:
 
     load_image -> find_sheet (rectify, mm/px) -> segment_prints -> per foot: analyse_foot
-    (side, toes removed, axis) -> compute_indices -> categorise / age_reading -> assess
+    (side, toes removed, axis) -> compute_indices -> read_foot (the age-aware reading) -> assess
     (quality) -> draw_overlay (lazily, when ``result.overlay`` is first read)
 
 >>> from vision.footprint import measure_footprint            # doctest: +SKIP
@@ -206,7 +206,8 @@ def measure_footprint(source, *, paper=None, age_months=None, overlay: bool = Tr
     paper : {"a4", "letter"} or "WxH" (mm), optional
         Size of the sheet under the print; by default A4 or Letter from its proportions.
     age_months : float, optional
-        Child's age, for the age-aware reading (``reading.age_reading``).
+        Child's age on the day the print was taken, for the reading
+        (``reading.read_foot``: category, reference, age_reading); None: adult bands.
     overlay : bool
         Provide the overlay image (``result.overlay``); it is drawn when first read, so
         asking for it costs nothing until it is used.

@@ -30,7 +30,8 @@ __all__ = ["draw_overlay", "draw_stored", "has_geometry", "measured_geometry",
 LINE_PX_PER_WIDTH = 450      # line width = long side / this (px)
 FONT_PX_PER_SCALE = 1100     # OpenCV font scale = long side / this
 OUTLINE_EPS_PX = 1.0         # stored outline: Douglas-Peucker tolerance, analysis pixels
-TOE_LINE_BAND_PX = 1.5       # print pixels within this distance of the toe cut span it
+TOE_LINE_BAND_PX = 1.5       # toe line: parallel samplings this far apart (px)
+TOE_LINE_STEP_PX = 0.5       # toe line: sampling step along the line (px)
 _EXIF_ORIENTATION = 0x0112
 _TOE_LINE = (120, 120, 120)
 _SIDE_COLOUR = {"left": (200, 110, 20), "right": (20, 120, 230)}    # BGR: blue, orange
@@ -74,17 +75,24 @@ def _sizes(img) -> tuple[int, float]:
 
 def _toe_line(geom) -> tuple[np.ndarray, np.ndarray]:
     """The cut between toes and ball: perpendicular to the axis through the ball's front,
-    spanning the print's pixels that lie on it."""
-    ys, xs = np.nonzero(geom.full_mask)
+    from the first to the last print pixel met along it (three parallel samplings,
+    TOE_LINE_BAND_PX apart, so a one-pixel gap does not cut it short)."""
+    mask = geom.full_mask
     u = np.asarray(geom.axis_uv, float)
     p0 = np.asarray(geom.ball_front_xy, float)
     perp = np.array([-u[1], u[0]])
-    rel = np.stack([xs, ys], axis=1) - p0
-    near = np.abs(rel @ u) <= TOE_LINE_BAND_PX
-    if not near.any():
+    reach = float(np.hypot(*mask.shape))
+    t = np.arange(-reach, reach, TOE_LINE_STEP_PX)
+    hits = np.zeros(len(t), bool)
+    for off in (-TOE_LINE_BAND_PX, 0.0, TOE_LINE_BAND_PX):
+        pts = p0 + off * u + t[:, None] * perp
+        xi, yi = np.round(pts[:, 0]).astype(int), np.round(pts[:, 1]).astype(int)
+        ok = (xi >= 0) & (yi >= 0) & (xi < mask.shape[1]) & (yi < mask.shape[0])
+        hits[ok] |= mask[yi[ok], xi[ok]]
+    if not hits.any():
         return p0, p0
-    across = rel[near] @ perp
-    return p0 + across.min() * perp, p0 + across.max() * perp
+    on = t[hits]
+    return p0 + on.min() * perp, p0 + on.max() * perp
 
 
 def _outline(mask: np.ndarray) -> np.ndarray:
@@ -106,21 +114,34 @@ def measured_geometry(geom, ix) -> dict:
     (two segments), ``toe_line`` (segment), ``widths`` (``heel``, ``midfoot``, ``forefoot``
     segments), ``clarke`` (heel tangent, ball tangent, deepest concavity points).
     """
-    return {"outline": _outline(geom.full_mask), "axis": [geom.heel_xy, geom.toe_xy],
-            "third_lines": [list(s) for s in ix.third_lines], "toe_line": list(_toe_line(geom)),
+    outline = _outline(geom.full_mask)
+    return {"outline": outline, "axis": [geom.heel_xy, geom.toe_xy],
+            "third_lines": [list(s) for s in ix.third_lines],
+            "toe_line": list(_toe_line(geom)),
             "widths": {"heel": list(ix.heel_width_seg), "midfoot": list(ix.midfoot_width_seg),
                        "forefoot": list(ix.forefoot_width_seg)},
             "clarke": list(ix.clarke_points)}
 
 
 def _map(g, fn) -> dict:
-    """Apply ``fn`` ((n, 2) array -> (n, 2) array) to every point of a geometry dict."""
-    def pts(p):
-        return [[round(float(a), 1), round(float(b), 1)]
-                for a, b in fn(np.asarray(p, float).reshape(-1, 2))]
-    return {"outline": pts(g["outline"]), "axis": pts(g["axis"]),
-            "third_lines": [pts(s) for s in g["third_lines"]], "toe_line": pts(g["toe_line"]),
-            "widths": {k: pts(v) for k, v in g["widths"].items()}, "clarke": pts(g["clarke"])}
+    """Apply ``fn`` ((n, 2) array -> (n, 2) array) to every point of a geometry dict, in one
+    call, rounding to 0.1 px."""
+    parts = [("outline", None), ("axis", None), ("third_lines", 0), ("third_lines", 1),
+             ("toe_line", None), *((("widths", k)) for k in ("heel", "midfoot", "forefoot")),
+             ("clarke", None)]
+    arrays = [np.asarray(g[a] if b is None else g[a][b], float).reshape(-1, 2)
+              for a, b in parts]
+    mapped = np.round(fn(np.vstack(arrays)), 1) if arrays else np.zeros((0, 2))
+    out: dict = {"third_lines": [None, None], "widths": {}}
+    start = 0
+    for (a, b), arr in zip(parts, arrays, strict=True):
+        pts = mapped[start:start + len(arr)].tolist()
+        start += len(arr)
+        if b is None:
+            out[a] = pts
+        else:
+            out[a][b] = pts
+    return out
 
 
 def _draw_geometry(img, g: dict, side: str, label: str, width: int, font: float) -> None:
@@ -183,22 +204,31 @@ class PhotoFrame:
     """Maps analysis-image (x, y) pixels to pixels of the original photo.
 
     The photo frame is the photo as a viewer shows it (EXIF orientation applied) at its full
-    stored size ``size_px`` (width, height). ``scale_xy`` takes decoded-image pixels to photo
+    stored size ``photo_wh`` (width, height). ``scale_xy`` takes decoded-image pixels to photo
     pixels; ``homography`` takes decoded pixels to the rectified sheet (None without a
     sheet); ``view_scale`` takes decoded pixels to the shrunk analysis image (no sheet).
     """
 
-    size_px: tuple[int, int]
+    photo_wh: tuple[int, int]
     scale_xy: tuple[float, float]
     homography: np.ndarray | None = field(default=None, repr=False)
     view_scale: float = 1.0
 
+    @property
+    def sheet_to_decoded(self) -> np.ndarray:
+        """Inverse of ``homography`` (computed once)."""
+        inv = self.__dict__.get("_inv")
+        if inv is None:
+            inv = np.linalg.inv(self.homography)
+            object.__setattr__(self, "_inv", inv)
+        return inv
+
     def to_photo(self, pts) -> np.ndarray:
         """(n, 2) analysis (x, y) -> (n, 2) photo (x, y), pixel centres kept."""
         p = np.asarray(pts, float).reshape(-1, 2)
-        if self.homography is not None:
+        if self.homography is not None and len(p):
             p = cv2.perspectiveTransform(p.reshape(-1, 1, 2),
-                                         np.linalg.inv(self.homography)).reshape(-1, 2)
+                                         self.sheet_to_decoded).reshape(-1, 2)
         else:
             p = (p + 0.5) / self.view_scale - 0.5
         return (p + 0.5) * np.asarray(self.scale_xy) - 0.5
@@ -231,10 +261,13 @@ def photo_frame(source, decoded: np.ndarray, view: np.ndarray, sheet) -> PhotoFr
     return PhotoFrame((w, h), scale, None, view.shape[1] / decoded.shape[1])
 
 
-def stored_geometry(geom, ix, frame: PhotoFrame) -> dict:
+def stored_geometry(geom, ix, frame) -> dict:
     """One foot's drawing geometry in original-photo pixels, for the result JSON
-    (``feet[i].geometry``): :func:`measured_geometry`'s keys plus ``photo_size_px``."""
-    return {"photo_size_px": [int(frame.size_px[0]), int(frame.size_px[1])],
+    (``feet[i].geometry``): :func:`measured_geometry`'s keys plus ``photo_size_px``.
+
+    ``frame`` maps analysis pixels to the photo: anything with ``to_photo(points)`` and
+    ``photo_wh`` (:class:`PhotoFrame`, or the pipeline's own analysis -> photo map)."""
+    return {"photo_size_px": [int(frame.photo_wh[0]), int(frame.photo_wh[1])],
             **_map(measured_geometry(geom, ix), frame.to_photo)}
 
 
