@@ -218,6 +218,11 @@ def test_footprint_date_taken_duplicate_and_sample_guard(tmp_home, sample_photo)
     assert new.taken_on == date.today() - timedelta(days=40)
     assert new.saved_at[:10] == datetime.now(UTC).date().isoformat()
     assert new.notes == "left heel smudged"
+    assert all(f.geometry and f.geometry.get("outline") for f in new.feet)   # as measured
+    from ui.history_page import picture
+
+    drawn = picture(store(), new)
+    assert drawn.ndim == 3 and drawn.shape[1] <= 900
     again = app_on("footprint").run()                    # another day, same photo
     again.file_uploader(key="fp_upload").set_value(("copy.jpg", data, "image/jpeg")).run()
     assert not any(b.key == "fp_save" for b in again.button)

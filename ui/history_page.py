@@ -51,12 +51,32 @@ def render() -> None:
         _sessions(store, child)
 
 
+DISPLAY_WIDTH = 900          # px: stored photos are shown downscaled
+
+
 def picture(store, m):
-    """The stored photo of a measurement (bytes), or None when none was kept."""
+    """The stored photo of a measurement with exactly the geometry that was measured drawn
+    on it (RGB array; nothing is measured again), the bare photo when no geometry was
+    stored, or None without a photo."""
     path = store.image_file(m.feet[0]) if m.feet else None
-    if path is not None and path.is_file():
-        return path.read_bytes()
-    return None
+    if path is None or not path.is_file():
+        return None
+    from vision.footprint.load import load_image
+    from vision.footprint.overlay import draw_stored
+
+    image = load_image(path)
+    feet = [{"side": f.side, "arch_index": f.arch_index, "staheli_index": f.staheli_index,
+             "chippaux_smirak_index": f.chippaux_smirak_index, "geometry": f.geometry}
+            for f in m.feet]
+    if any(f["geometry"] for f in feet):
+        image = draw_stored(image, feet, age_months=m.age_months)
+    h, w = image.shape[:2]
+    if w > DISPLAY_WIDTH:
+        import cv2
+
+        image = cv2.resize(image, (DISPLAY_WIDTH, round(h * DISPLAY_WIDTH / w)),
+                           interpolation=cv2.INTER_AREA)
+    return image[:, :, ::-1]
 
 
 def trend_frame(entries, metric: str = "arch_index") -> pd.DataFrame:
