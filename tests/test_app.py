@@ -149,6 +149,24 @@ def test_alias_is_never_markup(tmp_home):
     assert not any(alias in m.value for m in at.markdown)          # never as markdown/HTML
 
 
+def test_child_from_the_address_and_sidebar_follows_a_switch(tmp_home):
+    """?child=<id> selects the child in a new session (a reload); switching on the Child
+    page shows the new child in the sidebar and the main area in that same run."""
+    app_on("child").run()                                # first run: the demo child
+    other = store().add_child("Ola", "2022-02-02")
+    at = app_on("history")
+    at.query_params["child"] = str(other.id)
+    at.run()
+    no_exception(at)
+    assert any(t.value.startswith("Ola") for t in at.sidebar.text)
+    assert any(t.value.startswith("Child: Ola") for t in at.main.text)
+    at = app_on("child").run()
+    demo = store().get_child("Demo child")
+    at.selectbox(key="child_picker").set_value(demo.id).run()
+    assert any(t.value.startswith("Demo child") for t in at.sidebar.text)
+    assert str(demo.id) in at.query_params["child"]
+
+
 def test_add_child_rejects_empty_alias(tmp_home):
     at = app_on("child").run()
     at.button[0].click().run()

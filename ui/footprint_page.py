@@ -15,7 +15,8 @@ import streamlit as st
 
 from coach.store import DuplicateImageError
 from ui.engines import engine, load
-from ui.state import age_in_months, format_age, open_page
+from ui.routine_page import todays_outcome
+from ui.state import age_in_months, format_age, get_store, open_page
 from ui.widgets import (
     fmt,
     guard,
@@ -228,7 +229,7 @@ def _show_routine(child, result, age_at_print: int) -> None:
     with guard("building the routine"):
         assessments = plan_mod.Assessments.from_footprint(result.to_json(),
                                                           age_months=age_at_print)
-        outcome = screening_outcome(child)
+        outcome = todays_outcome(get_store(), child)
         plan = plan_mod.build_plan(child.age_months, outcome, assessments)
         if plan.status == "ok":
             plan_card(plan, compact=True)
@@ -254,14 +255,6 @@ def step_titles(band) -> list[str]:
         return []
     techniques = knowledge.load_knowledge().techniques
     return [techniques[s.technique].title for s in band.steps if s.technique in techniques]
-
-
-def screening_outcome(child):
-    """Today's screening outcome for ``child`` from the Routine page, if answered."""
-    saved = st.session_state.get("rt_outcome")
-    if saved and saved[0] == (str(child.id), date.today().isoformat()):
-        return saved[1]
-    return None
 
 
 def _save_button(store, child, result, data: bytes, name: str, taken: date) -> None:

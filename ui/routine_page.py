@@ -65,6 +65,21 @@ def _local_day(answered_at) -> date:
     return (when if when.tzinfo is None else when.astimezone()).date()
 
 
+def todays_screening(history):
+    """The last screening answered today (local time), or None."""
+    today = [s for s in history if _local_day(s.answered_at) == date.today()]
+    return today[-1] if today else None
+
+
+def todays_outcome(store, child):
+    """Today's screening outcome for ``child`` (from the history, so a reload keeps it),
+    or None when the safety questions were not answered today."""
+    from coach.screening import screen
+
+    last = todays_screening(_history(store, child))
+    return None if last is None else screen(last.answers)
+
+
 def _screening(screening, store, child):
     """Today's screening outcome, or None while today's questions are unanswered.
 
@@ -73,9 +88,8 @@ def _screening(screening, store, child):
     st.subheader("1 · Safety questions")
     history = _history(store, child)
     redo = st.session_state.get(f"rt_redo_{child.id}", False)
-    today = [s for s in history if _local_day(s.answered_at) == date.today()]
-    if today and not redo:
-        last = today[-1]
+    last = todays_screening(history)
+    if last is not None and not redo:
         outcome = screening.screen(last.answers)
         when = datetime.fromisoformat(str(last.answered_at)).astimezone().strftime("%H:%M")
         cols = st.columns([3, 1])
@@ -84,7 +98,6 @@ def _screening(screening, store, child):
         if cols[1].button("Answer again", key="rt_redo"):
             st.session_state[f"rt_redo_{child.id}"] = True
             st.rerun()
-        _remember(child, outcome)
         return outcome
     unchanged = screening.unchanged_since(history)
     changed = st.session_state.get(f"rt_changed_{child.id}", False)
@@ -150,13 +163,7 @@ def _save(screening, store, child, answers: dict[str, bool]) -> None:
             answered_at=datetime.now().astimezone().isoformat(), answers=answers))
     for key in (f"rt_redo_{child.id}", f"rt_changed_{child.id}"):
         st.session_state.pop(key, None)
-    _remember(child, outcome)
     st.rerun()
-
-
-def _remember(child, outcome) -> None:
-    """Today's outcome for the other pages (the Footprint page's routine preview)."""
-    st.session_state["rt_outcome"] = ((str(child.id), date.today().isoformat()), outcome)
 
 
 def _plan(planner, child, outcome):
