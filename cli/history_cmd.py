@@ -32,7 +32,6 @@ from coach.store_schema import SchemaError
 from coach.store_types import AliasTakenError, UnknownChildError
 
 TABLES = ("footprints", "exercises", "sessions")
-NO_LABEL_BEFORE_MONTHS = 36   # DESIGN.md: no flat/normal label before about 3 years
 
 
 def _err(message: str) -> None:
@@ -183,27 +182,25 @@ def history_json(store: HistoryStore, key: str) -> dict:
 
 
 def _foot_cell(entry) -> str:
+    """The foot's reading at the age the print was taken: the index deciding the label,
+    with the digits it needs, and the label (:func:`vision.footprint.reading.read_foot`)."""
     if entry is None:
         return "-"
-    label = entry.category if entry.age_months >= NO_LABEL_BEFORE_MONTHS else None
-    return f"{entry.arch_index:.3f}" + (f" {label}" if label else "")
+    from vision.footprint.reading import read_foot  # OpenCV only when footprints are shown
+
+    return read_foot(entry, entry.age_months).short_text
 
 
 def _footprint_lines(store: HistoryStore, child) -> list[str]:
-    groups: dict[tuple, dict] = {}
-    for e in store.footprint_history(child):
-        slot = groups.setdefault((e.taken_on, e.source, e.image_sha256), {})
-        key = e.side if e.side not in slot else f"{e.side}#{e.id}"
-        slot[key] = e
-    if not groups:
+    measurements = store.measurements(child)
+    if not measurements:
         return ["Footprints: none stored"]
-    lines = ["Footprints: arch index per foot (Cavanagh & Rodgers 1987 adult bands; no label "
+    lines = ["Footprints: the reading of each foot for the age on the day taken (no label "
              "before 3 years)",
-             f"  {'date':<10}  {'age (mo)':>8}  {'left':<14}  right"]
-    for (day, _, _), feet in groups.items():
-        age = next(iter(feet.values())).age_months
-        lines.append(f"  {day.isoformat():<10}  {age:>8.1f}  {_foot_cell(feet.get('left')):<14}"
-                     f"  {_foot_cell(feet.get('right'))}")
+             f"  {'date':<10}  {'age (mo)':>8}  {'left':<40}  right"]
+    for m in measurements:
+        lines.append(f"  {m.taken_on.isoformat():<10}  {m.age_months:>8.1f}  "
+                     f"{_foot_cell(m.foot('left')):<40}  {_foot_cell(m.foot('right'))}")
     return lines
 
 
