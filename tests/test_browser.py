@@ -154,6 +154,19 @@ def shot(pg, name: str) -> None:
     pg.set_viewport_size({"width": 1400, "height": 1000})
 
 
+def download_pdf(pg, name: str) -> bytes:
+    """Create the PDF on the Report page, download it, keep a copy under test-artifacts/."""
+    pg.get_by_role("button", name="Create the PDF report").click()
+    pg.get_by_text("Download the PDF report").first.wait_for(timeout=90_000)
+    wait_idle(pg)
+    with pg.expect_download() as dl:
+        pg.get_by_text("Download the PDF report").first.click()
+    pdf = Path(dl.value.path()).read_bytes()
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / name).write_bytes(pdf)
+    return pdf
+
+
 def has(module: str, attr: str) -> bool:
     try:
         mod = __import__(module, fromlist=[attr])
@@ -276,15 +289,7 @@ def test_every_page_end_to_end(server, page, tmp_path):
     timings["report_s"] = goto(pg, "Report")
     no_exception_on(pg)
     if has("coach.store", "HistoryStore"):
-        pg.get_by_role("button", name="Create the PDF report").click()
-        pg.get_by_text("Download the PDF report").first.wait_for(timeout=90_000)
-        wait_idle(pg)
-        with pg.expect_download() as dl:
-            pg.get_by_text("Download the PDF report").first.click()
-        pdf = Path(dl.value.path()).read_bytes()
-        assert pdf.startswith(b"%PDF-")
-        ARTIFACTS.mkdir(exist_ok=True)
-        (ARTIFACTS / "report.pdf").write_bytes(pdf)
+        assert download_pdf(pg, "report.pdf").startswith(b"%PDF-")
     shot(pg, "6-report")
 
     assert not pg.outside, f"requests left the machine: {pg.outside[:5]}"
@@ -446,11 +451,13 @@ def _history_walk(server, page, tmp_path):
         pg.get_by_role("button", name="Answer again").click()
         wait_idle(pg)
         if answer_fever:
-            pg.locator('[data-testid="stRadio"]', has_text="fever").get_by_text(
-                "Yes", exact=True).click()
             for radio in pg.locator('[data-testid="stRadio"]').all():
-                if "fever" not in radio.inner_text():
-                    radio.get_by_text("No", exact=True).click()
+                answer = "Yes" if "fever" in radio.inner_text() else "No"
+                for _ in range(5):      # inside a form: no rerun, but clicks can be dropped
+                    radio.get_by_text(answer, exact=True).click()
+                    if radio.locator("input:checked").count():
+                        break
+                    time.sleep(0.2)
             pg.get_by_role("button", name="Save these answers").click()
             pg.get_by_text("Routine postponed").first.wait_for()
         else:
@@ -461,14 +468,7 @@ def _history_walk(server, page, tmp_path):
     pg.goto(f"{url}/report?child={child_id}")
     pg.locator("h1", has_text="Report").first.wait_for()
     wait_idle(pg)
-    pg.get_by_role("button", name="Create the PDF report").click()
-    pg.get_by_text("Download the PDF report").first.wait_for(timeout=90_000)
-    wait_idle(pg)
-    with pg.expect_download() as dl:
-        pg.get_by_text("Download the PDF report").first.click()
-    pdf = Path(dl.value.path()).read_bytes()
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "report-lina.pdf").write_bytes(pdf)
+    pdf = download_pdf(pg, "report-lina.pdf")
     shot(pg, "7g-report")
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
     store = HistoryStore(Path(server["home"]) / "history.db")
