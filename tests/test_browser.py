@@ -433,6 +433,9 @@ def _history_walk(server, page, tmp_path):
     main = pg.locator('[data-testid="stMain"]').inner_text()
     assert "Print taken on 2024-09-15" in main and "Print taken on 2025-07-01" in main
     assert "2025-06-01" not in main                      # no stale day anywhere
+    for label in ("Earlier print", "Later print", "Edit or delete a measurement"):
+        shown = pg.locator('[data-testid="stSelectbox"]', has_text=label).first.inner_text()
+        assert "2025-06-01" not in shown, (label, shown)
     shot(pg, "7d-history-compare")
     choose(pg, "Edit or delete a measurement", "2024-09-15")
     pg.get_by_text("Delete the measurement of 2024-09-15").click()
@@ -449,15 +452,19 @@ def _history_walk(server, page, tmp_path):
     pg.get_by_text("Today's routine").first.wait_for()
     for answer_fever in (True, False):
         pg.get_by_role("button", name="Answer again").click()
-        wait_idle(pg)
+        pg.get_by_role("button", name="Save these answers").wait_for()
+        wait_idle(pg, settle=1.0)          # the questions are drawn afresh: answer after that
         if answer_fever:
-            for radio in pg.locator('[data-testid="stRadio"]').all():
-                answer = "Yes" if "fever" in radio.inner_text() else "No"
-                for _ in range(5):      # inside a form: no rerun, but clicks can be dropped
-                    radio.get_by_text(answer, exact=True).click()
+            radios = pg.locator('[data-testid="stRadio"]')
+            for _ in range(3):
+                for radio in radios.all():
                     if radio.locator("input:checked").count():
-                        break
-                    time.sleep(0.2)
+                        continue
+                    answer = "Yes" if "fever" in radio.inner_text() else "No"
+                    radio.get_by_text(answer, exact=True).click()
+                if pg.locator('[data-testid="stRadio"] input:checked').count() == radios.count():
+                    break
+                time.sleep(0.5)
             pg.get_by_role("button", name="Save these answers").click()
             pg.get_by_text("Routine postponed").first.wait_for()
         else:

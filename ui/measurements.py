@@ -92,6 +92,15 @@ def render_list(store, child) -> None:
         _delete(store, child, m)
 
 
+PICKERS = ("hp_pick", "hp_cmp_a", "hp_cmp_b")
+
+
+def _reset_pickers() -> None:
+    """After an edit or a delete the pickers start afresh (no stale day is ever shown)."""
+    for key in PICKERS:
+        st.session_state.pop(key, None)
+
+
 def _edit(store, child, m) -> None:
     with st.form(f"hp_edit_{m.id}"):
         day = st.date_input("Day the print was taken", value=m.taken_on,
@@ -102,6 +111,7 @@ def _edit(store, child, m) -> None:
     if sent:
         with guard("saving the changes"):
             store.update_measurement(child.id, m.id, taken_on=day, notes=notes)
+            _reset_pickers()
             st.session_state["hp_flash"] = (f"Saved: the print is now dated "
                                             f"{day_text(day)}.")
             st.rerun()
@@ -114,7 +124,7 @@ def _delete(store, child, m) -> None:
     if st.button("Delete this measurement", disabled=not sure, key="hp_delete"):
         with guard("deleting the measurement"):
             gone = store.delete_measurement(child.id, m.id)
-            st.session_state.pop("hp_pick", None)
+            _reset_pickers()
             st.session_state["hp_flash"] = (f"The measurement of {day_text(gone.taken_on)} "
                                             "was deleted.")
             st.rerun()
