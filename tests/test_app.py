@@ -513,7 +513,8 @@ def test_history_edit_compare_and_delete(tmp_home):
     at.run()
     ms = store().measurements(kid)
     newest = ms[-1]
-    assert at.selectbox(key="hp_pick").value == f"{newest.id}@{newest.taken_on}"
+    pick = next(b for b in at.selectbox if b.label == "Edit or delete a measurement")
+    assert pick.value == f"{newest.id}@{newest.taken_on}"
     at.date_input(key=f"hp_day_{newest.id}").set_value(date(2024, 4, 2))
     at.text_input(key=f"hp_notes_{newest.id}").input("barefoot after bath")
     next(b for b in at.button if b.label == "Save changes").click()

@@ -443,6 +443,9 @@ def _history_walk(server, page, tmp_path):
     wait_idle(pg)
     pg.get_by_role("button", name="Delete this measurement").click()
     pg.get_by_text("The measurement of 2024-09-15 was deleted").first.wait_for()
+    wait_idle(pg)
+    shown = pg.locator('[data-testid="stSelectbox"]', has_text="Edit or delete").first
+    assert "2024-09-15" not in shown.inner_text()            # no stale day in the picker
     shot(pg, "7e-history-deleted")
 
     pg.goto(f"{url}/routine?child={child_id}")               # screen: ok, fever, ok again

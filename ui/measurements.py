@@ -8,6 +8,7 @@ never decided here.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import pandas as pd
@@ -84,7 +85,8 @@ def render_list(store, child) -> None:
     st.dataframe(measurements_frame(measurements), hide_index=True, width="stretch")
     by_key = {option_key(m): m for m in measurements}
     pick = st.selectbox("Edit or delete a measurement", list(reversed(by_key)),
-                        format_func=lambda k: option_text(by_key[k]), key="hp_pick")
+                        format_func=lambda k: option_text(by_key[k]),
+                        key=picker_key("hp_pick", by_key))
     m = by_key[pick]
     with st.expander(f"Edit the measurement of {day_text(m.taken_on)}"):
         _edit(store, child, m)
@@ -92,12 +94,16 @@ def render_list(store, child) -> None:
         _delete(store, child, m)
 
 
-PICKERS = ("hp_pick", "hp_cmp_a", "hp_cmp_b")
+def picker_key(name: str, keys) -> str:
+    """A widget key that changes whenever the measurements (or their days) change, so the
+    browser draws a new picker instead of showing a day that was edited or deleted."""
+    digest = hashlib.sha1("|".join(keys).encode()).hexdigest()[:10]
+    return f"{name}_{digest}"
 
 
 def _reset_pickers() -> None:
-    """After an edit or a delete the pickers start afresh (no stale day is ever shown)."""
-    for key in PICKERS:
+    """After an edit or a delete the pickers start afresh."""
+    for key in [k for k in st.session_state if str(k).startswith(("hp_pick", "hp_cmp_"))]:
         st.session_state.pop(key, None)
 
 
@@ -159,9 +165,10 @@ def render_compare(store, child, picture) -> None:
     by_key = {option_key(m): m for m in measurements}
     keys = list(by_key)
     cols = st.columns(2)
-    a = cols[0].selectbox("Earlier print", keys, index=0, key="hp_cmp_a",
+    a = cols[0].selectbox("Earlier print", keys, index=0, key=picker_key("hp_cmp_a", keys),
                           format_func=lambda k: option_text(by_key[k]))
-    b = cols[1].selectbox("Later print", keys, index=len(keys) - 1, key="hp_cmp_b",
+    b = cols[1].selectbox("Later print", keys, index=len(keys) - 1,
+                          key=picker_key("hp_cmp_b", keys),
                           format_func=lambda k: option_text(by_key[k]))
     older, newer = sorted((by_key[a], by_key[b]), key=lambda m: (m.taken_on, m.id))
     if older.id == newer.id:
