@@ -31,6 +31,7 @@ import cv2
 import numpy as np
 from scipy.spatial.distance import cdist
 
+from vision.footprint.gate import judge, shape_facts
 from vision.footprint.grouping import attach_toes, printed_marks, saturation
 from vision.footprint.hatch import (
     CORE_FRAC,
@@ -47,7 +48,9 @@ from vision.footprint.threshold import NoPrintFound, binarise, detect_polarity, 
 __all__ = ["Segmentation", "segment_prints", "print_darkness", "NoPrintFound"]
 
 _BODY_FRAC = 0.08               # a part this big (vs the largest) is a heel or a sole
-_FOOT_FRAC = 0.35               # a second foot is at least this big vs the first
+_CANDIDATE_FRAC = 0.12          # a print candidate (foot, hand, sticker...) vs the largest
+_MAX_CANDIDATES = 8             # at most this many candidates go to the shape gate
+_NEVER_JOINED = ("hand", "drawing", "text")   # gate verdicts of parts kept on their own
 _AREA_PER_LENGTH2 = 0.22        # print area / foot length squared (with toes)
 _MAX_BODIES = 8                 # more large parts than this is not a footprint sheet
 _CLOSE_FRAC = 0.008             # of foot length: closes the crosshatch
@@ -57,18 +60,24 @@ _MAX_HOLE_TEXTURED = 0.005      # ... on a crosshatch print, whose closing joins
 #                                 ball around the crease between them (a ~0.01 hole)
 _BORDER_BAND_FRAC = 0.06        # of foot length: band along the picture's border
 _MERGE_ELONGATION = 2.2         # union of heel and forefoot parts is at least this long
+_MERGE_MAX_GAP = 0.35           # of the union's length: longest gap between heel and forefoot
+_MERGE_MIN_ALONG = 0.8          # |cos| between the heel-forefoot link and the union's axis
+_MAX_PADS = 2                   # a foot leaves at most two large pads (heel, forefoot): a
+#                                 third part as large is another print (a hand, a foot)
 
 
 @dataclass(frozen=True)
 class Segmentation:
     """Per-foot masks and facts about the print.
 
-    feet : tuple of bool arrays, one per foot (at most two), largest first.
+    feet : tuple of bool arrays, one per print candidate (a foot, or a hand, a sticker, two
+        crossed feet... for the shape gate of :mod:`vision.footprint.gate` to sort out),
+        largest first.
     polarity : "dark_on_light" (ink, wet print) or "light_on_dark" (inverted print).
     contrast : median darkening of the print relative to the paper (0..1).
     foreground : bool array, every kept print pixel (union of ``feet``).
     dropped : how many print-like parts were left out (marks, extra prints).
-    extra_bodies : large parts beyond two feet (a third print, a smudge).
+    extra_bodies : candidates beyond ``_MAX_CANDIDATES`` (left out unseen).
     """
 
     feet: tuple[np.ndarray, ...]
@@ -187,8 +196,8 @@ def _merge_score(ga: list[_Part], gb: list[_Part], gaps: dict) -> float:
     """How well two groups of parts make one foot together; 0 when they do not.
 
     Heel and forefoot of a high-arched foot lie end to end: the union is elongated
-    (>= ``_MERGE_ELONGATION``), the link between them runs along the union's axis, and the
-    gap is short. Closer pairs score higher, so a heel joins its own forefoot before the
+    (>= ``_MERGE_ELONGATION``), the link between them runs along the union's axis, the
+    gap is short, and the union holds at most ``_MAX_PADS`` large parts. Closer pairs score higher, so a heel joins its own forefoot before the
     other foot's.
     """
     ma = np.sum([p.moments for p in ga], axis=0)
@@ -200,7 +209,10 @@ def _merge_score(ga: list[_Part], gb: list[_Part], gaps: dict) -> float:
     link /= max(float(np.linalg.norm(link)), 1e-9)
     along = abs(float(link @ evecs[:, 1]))
     gap = min(gaps[(p.label, q.label)] for p in ga for q in gb)
-    ok = gap < 0.35 * length and elong >= _MERGE_ELONGATION and along > 0.8
+    areas = [p.area for p in ga + gb]
+    pads = sum(a >= CORE_FRAC * max(areas) for a in areas)
+    ok = (gap < _MERGE_MAX_GAP * length and elong >= _MERGE_ELONGATION
+          and along > _MERGE_MIN_ALONG and pads <= _MAX_PADS)
     return 1.0 - gap / length if ok else 0.0
 
 
@@ -269,6 +281,14 @@ def _merge_bodies(bodies: list[_Part], edge: np.ndarray | None = None
     return groups + [[p] for p in fixed]
 
 
+def _not_foot_part(part: _Part) -> bool:
+    """Whether one connected part is clearly not a piece of a foot (shape gate)."""
+    r0, c0, r1, c1 = part.bbox
+    sub = np.zeros((r1 - r0, c1 - c0), bool)
+    sub[part.coords[:, 0] - r0, part.coords[:, 1] - c0] = True
+    return judge(shape_facts(sub)).kind in _NEVER_JOINED
+
+
 def _group(labels: np.ndarray, parts: list[_Part], scale: float,
            edge: np.ndarray | None = None, image: np.ndarray | None = None,
            textured: bool = False, filled: np.ndarray | None = None,
@@ -288,6 +308,11 @@ def _group(labels: np.ndarray, parts: list[_Part], scale: float,
                               saturation(image), (big[0].coords[:, 0], big[0].coords[:, 1]))
         big = [p for p in big if all(p is not q for q in marks)]
     small = [p for p in parts if all(p is not q for q in big)]
+    # a part that is clearly no piece of a foot (a hand, a drawn line) is never joined to
+    # another one: it stays a candidate of its own for the shape gate
+    alone = [p for p in big if _not_foot_part(p)]
+    big = [p for p in big if all(p is not q for q in alone)] or big
+    alone = [p for p in alone if all(p is not q for q in big)]
     core = [p for p in big if p.area >= CORE_FRAC * big[0].area]
     pair = _two_feet(core, {(p.label, q.label): _gap(p, q) for p in core for q in core
                             if p is not q}) if 3 <= len(core) <= 6 else None
@@ -296,12 +321,13 @@ def _group(labels: np.ndarray, parts: list[_Part], scale: float,
         small = small + [p for p in big if all(p is not q for q in core)]
     else:
         feet = _merge_bodies(big, edge)
+    feet = feet + [[p] for p in alone]
     feet.sort(key=lambda f: -sum(p.area for p in f))
     first = sum(p.area for p in feet[0])
-    feet = [f for f in feet if sum(p.area for p in f) >= _FOOT_FRAC * first]
-    extra = max(0, len(feet) - 2)
+    feet = [f for f in feet if sum(p.area for p in f) >= _CANDIDATE_FRAC * first]
+    extra = max(0, len(feet) - _MAX_CANDIDATES)
     masks, cores = [], []
-    for foot in feet[:2]:
+    for foot in feet[:_MAX_CANDIDATES]:
         m = np.zeros(labels.shape, bool)
         for p in foot:
             m[p.coords[:, 0], p.coords[:, 1]] = True
@@ -321,7 +347,8 @@ def _group(labels: np.ndarray, parts: list[_Part], scale: float,
     if density is not None:
         masks = [split_faint_toes(m, density[0], density[1], scale) for m in masks]
     attach_toes(masks, small, scale, image, strict=textured)
-    return masks, extra
+    order = np.argsort([-int(np.count_nonzero(m)) for m in masks], kind="stable")
+    return [masks[k] for k in order], extra
 
 
 def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Segmentation:
