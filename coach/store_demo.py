@@ -5,13 +5,13 @@ The numbers are invented but follow what the literature describes for children: 
 index and the Staheli index fall, the Chippaux-Smirak index falls and Clarke's angle rises
 between 3 and 6 years while the arch forms (Pfeiffer 2006; Staheli 1987), the foot grows
 about 9 mm a year, and the two feet differ a little. No photo is stored: the demo is data only,
-marked as such in every measurement's notes. The label each foot gets is left to the
-footprint reading of the age at the day taken (``reading`` below), never decided here.
+marked as such in every measurement's notes. The label each foot gets is the footprint
+reading's for the age at the day taken (:func:`vision.footprint.reading.read_foot`), never
+decided here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -22,20 +22,18 @@ DEMO_NOTE = "Demo data (not a real child)."
 #: Ages (months) of the demo prints, with the left foot's indices at that age.
 #: (age, arch index, Staheli index, Chippaux-Smirak %, Clarke's angle deg, length mm)
 DEMO_PRINTS = (
-    (26, 0.318, 1.12, 64.0, 18.0, 139.0),
-    (34, 0.304, 1.04, 60.5, 22.0, 146.0),
-    (40, 0.291, 0.97, 56.0, 26.0, 151.0),
-    (46, 0.279, 0.91, 52.5, 29.5, 155.0),
-    (52, 0.266, 0.85, 48.0, 33.0, 160.0),
-    (58, 0.254, 0.79, 44.5, 36.5, 164.0),
+    (26, 0.318, 1.25, 64.0, 18.0, 139.0),
+    (34, 0.304, 1.18, 60.5, 22.0, 146.0),
+    (40, 0.291, 1.09, 56.0, 26.0, 151.0),
+    (46, 0.279, 1.01, 52.5, 29.5, 155.0),
+    (52, 0.266, 0.93, 48.0, 33.0, 160.0),
+    (58, 0.254, 0.86, 44.5, 36.5, 164.0),
 )
 RIGHT_OFFSET = (0.007, 0.03, 1.5, -1.0, 1.0)   # right foot minus left: AI, SI, CSI, angle, mm
 WIDTH_RATIO = 0.39                             # forefoot width / foot length
 DEMO_QUALITY = 0.88
 DEMO_SESSIONS_DAYS_AGO = (20, 13, 9, 6, 3)      # routine sessions, with a screening each
 SESSION_SECONDS = 13 * 60
-
-Reading = Callable[[dict, float], tuple[str | None, str | None]]
 
 
 @dataclass(frozen=True)
@@ -47,18 +45,18 @@ class DemoFoot:
     clarke_angle_deg: float
     length_mm: float
 
-    def to_json(self, reading: Reading | None, age_months: float) -> dict:
+    def to_json(self, age_months: float) -> dict:
         foot = {"side": self.side, "arch_index": round(self.arch_index, 3),
                 "staheli_index": round(self.staheli_index, 2),
                 "chippaux_smirak_index": round(self.chippaux_smirak_index, 1),
                 "clarke_angle_deg": round(self.clarke_angle_deg, 1),
                 "length_mm": round(self.length_mm, 1),
                 "width_mm": round(self.length_mm * WIDTH_RATIO, 1),
-                "category": None, "age_reading": None,
                 "quality": {"score": DEMO_QUALITY, "issues": []}}
-        if reading is not None:
-            foot["category"], foot["age_reading"] = reading(foot, age_months)
-        return foot
+        # Imported here: the vision package pulls in OpenCV, which the store alone does not need.
+        from vision.footprint.reading import read_foot
+
+        return {**foot, **read_foot(foot, age_months).to_json()}
 
 
 def demo_feet(left: tuple[float, ...]) -> tuple[DemoFoot, DemoFoot]:
@@ -66,13 +64,9 @@ def demo_feet(left: tuple[float, ...]) -> tuple[DemoFoot, DemoFoot]:
     return DemoFoot("left", *left), DemoFoot("right", *right)
 
 
-def fill_demo_history(store, child_id: int, *, reading: Reading | None = None,
-                      today: date | None = None) -> int:
+def fill_demo_history(store, child_id: int, *, today: date | None = None) -> int:
     """Add the demo prints (those after the birth date and not in the future), routine
-    sessions and their screenings to the child; return the number of measurements added.
-
-    ``reading(foot_json, age_months) -> (category, age_reading)`` labels each foot for the
-    age at its day; without it the feet carry no label."""
+    sessions and their screenings to the child; return the number of measurements added."""
     today = today or date.today()
     kid = store.get_child(child_id)
     added = 0
@@ -80,7 +74,7 @@ def fill_demo_history(store, child_id: int, *, reading: Reading | None = None,
         day = kid.birth_date + timedelta(days=round(age * DAYS_PER_MONTH))
         if day > today:
             continue
-        feet = [f.to_json(reading, float(age)) for f in demo_feet(tuple(left))]
+        feet = [f.to_json(float(age)) for f in demo_feet(tuple(left))]
         result = {"image": "demo", "ok": True, "feet": feet, "warnings": []}
         store.add_footprint(kid.id, result, taken_on=day, notes=DEMO_NOTE)
         added += 1

@@ -35,15 +35,28 @@ import io
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from coach import store_sql as sql
 from coach import store_validate as check
 from coach.store_images import check_image, remove_child_images, save_image
 from coach.store_types import AliasTakenError, Child
 
-if TYPE_CHECKING:
-    from coach.store import HistoryStore
+
+class StoreView(Protocol):
+    """What export and import need of :class:`coach.store.HistoryStore` (named here as a
+    protocol so that this module does not import the store, which imports it)."""
+
+    schema_version: int
+    images_dir: Path
+    _db: Any
+
+    def get_child(self, child: Any) -> Child: ...
+    def footprint_history(self, child: Any) -> list: ...
+    def exercise_history(self, child: Any) -> list: ...
+    def session_history(self, child: Any) -> list: ...
+    def screening_history(self, child: Any) -> list: ...
+    def image_file(self, entry: Any) -> Path | None: ...
 
 FORMAT = "footcoach-history/1"
 CONFLICT_MODES = ("error", "suffix")
@@ -57,10 +70,11 @@ CSV_COLUMNS = {
     "sessions": ("child", "started_at", "kind", "duration_s", "steps_done", "notes"),
 }
 _FOOT_KEYS = ("side", "arch_index", "staheli_index", "chippaux_smirak_index",
-              "clarke_angle_deg", "length_mm", "width_mm", "category", "age_reading")
+              "clarke_angle_deg", "length_mm", "width_mm", "category", "reference",
+              "age_reading")
 
 
-def export_child(store: HistoryStore, child: Any, *, include_images: bool = False) -> dict:
+def export_child(store: StoreView, child: Any, *, include_images: bool = False) -> dict:
     """Everything stored about one child, as a JSON-ready dict (format above)."""
     kid = store.get_child(child)
     feet = store.footprint_history(kid)
@@ -147,7 +161,7 @@ def _free_alias(conn, alias: str, on_conflict: str) -> str:
         n += 1
 
 
-def import_child(store: HistoryStore, data: Any, *, on_conflict: str = "error") -> Child:
+def import_child(store: StoreView, data: Any, *, on_conflict: str = "error") -> Child:
     """Add a child and all its records from an export, in one transaction.
 
     Raises
@@ -180,7 +194,7 @@ def import_child(store: HistoryStore, data: Any, *, on_conflict: str = "error") 
         _drop_failed_folders(store, attempted)
 
 
-def _drop_failed_folders(store: HistoryStore, ids: list[int]) -> None:
+def _drop_failed_folders(store: StoreView, ids: list[int]) -> None:
     """Remove photo folders written for child ids whose transaction did not commit."""
     for cid in ids:
         gone = store._db.read(lambda c, cid=cid: c.execute(
@@ -249,7 +263,7 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def csv_rows(store: HistoryStore, child: Any, table: str) -> list[dict]:
+def csv_rows(store: StoreView, child: Any, table: str) -> list[dict]:
     """The rows :func:`write_csv` writes, as dicts keyed by :data:`CSV_COLUMNS`."""
     kid = store.get_child(child)
     if table == "footprints":
@@ -273,7 +287,7 @@ def csv_rows(store: HistoryStore, child: Any, table: str) -> list[dict]:
              "notes": s.notes} for s in store.session_history(kid)]
 
 
-def write_csv(store: HistoryStore, child: Any, dest: Any, *, table: str = "footprints") -> int:
+def write_csv(store: StoreView, child: Any, dest: Any, *, table: str = "footprints") -> int:
     """Write one table of the child to ``dest`` (path or text file); return the row count.
 
     Parameters

@@ -35,6 +35,15 @@ def measurement_in(conn: sqlite3.Connection, kid: Child, measurement_id: int) ->
     return Measurement.group([FootprintEntry.from_row(r, kid.birth_date) for r in rows])[0]
 
 
+def reading_columns(foot: FootprintEntry, age_months: float) -> dict:
+    """``category``, ``reference`` and ``age_reading`` of the footprint reading of ``foot``
+    at ``age_months`` (the age on the day the print was taken)."""
+    # Imported here: the vision package pulls in OpenCV, which most store users never need.
+    from vision.footprint.reading import read_foot
+
+    return read_foot(foot, age_months).to_json()
+
+
 def duplicate_error(kid: Child, earlier: Measurement) -> DuplicateImageError:
     """The error for a photo already saved for ``kid`` (names the earlier day)."""
     return DuplicateImageError(
@@ -65,13 +74,12 @@ class MeasurementsMixin:
         return self._db.read(body)
 
     def update_measurement(self, child: ChildKey, measurement_id: int, *,
-                           taken_on: Any = None, notes: str | None = None,
-                           readings: dict[str, tuple[str | None, str | None]] | None = None,
-                           ) -> Measurement:
+                           taken_on: Any = None, notes: str | None = None) -> Measurement:
         """Change the day a print was taken and/or its notes; return the measurement.
 
-        ``readings`` maps a side to its new ``(category, age_reading)``: a new day is a new
-        age, so the caller passes the reading made for the age at that day.
+        A new day is a new age: each foot's ``category``, ``reference`` and ``age_reading``
+        are then those of the footprint reading for the age at the new day
+        (:func:`vision.footprint.reading.read_foot`), so every page agrees with the date.
         """
         notes = None if notes is None else check.check_notes(notes)
 
@@ -80,14 +88,16 @@ class MeasurementsMixin:
             old = measurement_in(conn, kid, measurement_id)
             values: dict[str, Any] = {}
             if taken_on is not None:
-                values["taken_on"] = check.check_taken_on(taken_on, kid.birth_date).isoformat()
+                day = check.check_taken_on(taken_on, kid.birth_date)
+                values["taken_on"] = day.isoformat()
             if notes is not None:
                 values["notes"] = notes
             sql.update_measurement(conn, kid.id, old.id, values)
-            for side, (category, reading) in (readings or {}).items():
-                check.check_reading(side, category, reading)
-                sql.update_foot(conn, kid.id, old.id, side,
-                                {"category": category, "age_reading": reading})
+            new = measurement_in(conn, kid, old.id)
+            if taken_on is not None:
+                for foot in new.feet:
+                    sql.update_foot(conn, kid.id, old.id, foot.side,
+                                    reading_columns(foot, new.age_months))
             return measurement_in(conn, kid, old.id)
 
         return self._db.write(body)

@@ -93,7 +93,7 @@ def measurement_rows(conn: sqlite3.Connection, child_id: int,
 
 
 _MEASUREMENT_COLUMNS = ("taken_on", "notes")
-_FOOT_COLUMNS = ("category", "age_reading")
+_FOOT_COLUMNS = ("category", "reference", "age_reading")
 
 
 def update_measurement(conn: sqlite3.Connection, child_id: int, measurement_id: int,

@@ -116,6 +116,7 @@ class FootprintEntry:
     saved_at: str | None = None   # when it was saved (UTC); None before schema 3
     notes: str = ""
     geometry: dict | None = field(default=None, compare=False, hash=False)
+    reference: str | None = None   # source of the category's band (the footprint reading)
 
     @classmethod
     def from_row(cls, row: sqlite3.Row, birth: date) -> FootprintEntry:
@@ -125,7 +126,7 @@ class FootprintEntry:
                    tuple(loads(row["quality_issues"], [])), row["source"],
                    row["image_sha256"], row["image_path"],
                    row["measurement_id"] or row["id"], row["saved_at"], row["notes"] or "",
-                   loads(row["geometry"], None))
+                   loads(row["geometry"], None), row["reference"])
 
 
 @dataclass(frozen=True)

@@ -164,10 +164,13 @@ def foot_row(foot: Any, *, source: str = "", index: int = 0) -> dict:
     reading = foot.get("age_reading")
     if reading is not None and not isinstance(reading, str):
         raise ValueError(f"{what}.age_reading must be text or null")
+    reference = foot.get("reference")
+    if reference is not None and not isinstance(reference, str):
+        raise ValueError(f"{what}.reference must be text or null")
     geometry = foot.get("geometry")
     if geometry is not None and not isinstance(geometry, Mapping):
         raise ValueError(f"{what}.geometry must be an object or null")
-    row = {"side": side, "category": category, "age_reading": reading,
+    row = {"side": side, "category": category, "age_reading": reading, "reference": reference,
            "geometry": None if geometry is None else json.dumps(plain_json(geometry)),
            "arch_index": _number(foot.get("arch_index"), f"{what}.arch_index", lo=0, hi=1,
                                  optional=False),
@@ -199,16 +202,6 @@ def exercise_row(report: Any) -> dict:
         raise ValueError(f"exercise report cannot be stored as JSON: {exc}") from None
     return {"exercise": exercise.strip(), "verdict": verdict, "report": text,
             "faults": ",".join(codes)}
-
-
-def check_reading(side: Any, category: Any, reading: Any) -> None:
-    """A foot's new reading: a valid side, a known category or None, text or None."""
-    if side not in ("left", "right"):
-        raise ValueError(f"side must be 'left' or 'right', got {side!r}")
-    if category is not None and category not in CATEGORIES:
-        raise ValueError(f"category must be one of {CATEGORIES}, got {category!r}")
-    if reading is not None and not isinstance(reading, str):
-        raise ValueError("age_reading must be text or null")
 
 
 def check_notes(notes: Any) -> str:

@@ -184,6 +184,10 @@ def test_footprint_upload_and_save(tmp_home, sample_photo):
     at = app_on("footprint").run()
     at.file_uploader(key="fp_upload").set_value((photo.name, photo.read_bytes(), "image/png"))
     at.run()
+    assert not any(b.key == "fp_save" for b in at.button)     # a bundled sample, uploaded
+    at.file_uploader(key="fp_upload").set_value((photo.name, photo.read_bytes() + b"\0",
+                                                 "image/png"))
+    at.run()
     no_exception(at)
     assert at.table, "no indices table after upload"
     assert photo.name in texts(at) or at.image
@@ -214,6 +218,11 @@ def test_footprint_date_taken_duplicate_and_sample_guard(tmp_home, sample_photo)
     assert new.taken_on == date.today() - timedelta(days=40)
     assert new.saved_at[:10] == datetime.now(UTC).date().isoformat()
     assert new.notes == "left heel smudged"
+    assert all(f.geometry and f.geometry.get("outline") for f in new.feet)   # as measured
+    from ui.history_page import picture
+
+    drawn = picture(store(), new)
+    assert drawn.ndim == 3 and drawn.shape[1] <= 900
     again = app_on("footprint").run()                    # another day, same photo
     again.file_uploader(key="fp_upload").set_value(("copy.jpg", data, "image/jpeg")).run()
     assert not any(b.key == "fp_save" for b in again.button)
@@ -441,11 +450,11 @@ def test_history_chart_data(tmp_home):
     charts = at.get("vega_lite_chart")
     assert len(charts) >= 2, "expected the arch chart and the sessions chart"
     spec = charts[0].proto.spec
-    assert "arch_index" in spec and "age_months" in spec and "0.21" in spec
+    assert "Staheli index" in spec and "age_months" in spec
     assert len(charts[0].proto.datasets) >= 2      # reference bands + the child's points
     from ui.history_page import asymmetry_frame, trend_frame
 
-    df = trend_frame(store().arch_trend(kid.id))
+    df = trend_frame(store().footprint_history(kid.id), "arch_index")
     assert sorted(df["side"].unique()) == ["left", "right"] and len(df) == 4
     asym = asymmetry_frame(df)
     assert list(asym["left − right"].round(2)) == [0.03, 0.01]
@@ -486,7 +495,7 @@ def test_history_edit_compare_and_delete(tmp_home):
     at.run()
     ms = store().measurements(kid)
     newest = ms[-1]
-    assert at.selectbox(key="hp_pick").value == newest.id
+    assert at.selectbox(key="hp_pick").value == f"{newest.id}@{newest.taken_on}"
     at.date_input(key=f"hp_day_{newest.id}").set_value(date(2024, 4, 2))
     at.text_input(key=f"hp_notes_{newest.id}").input("barefoot after bath")
     next(b for b in at.button if b.label == "Save changes").click()
@@ -652,3 +661,75 @@ def _clip_frames(n: int):
             frames.append(img)
         cap.release()
     return frames or [np.full((480, 640, 3), 128, np.uint8) for _ in range(n)]
+
+
+# -- messages, engines, deep links --------------------------------------------------------
+def test_partial_video_note():
+    import numpy as np
+
+    from ui.widgets import partial_video_note
+    from vision.pose.tracking import TrackStats
+
+    class T:
+        fps = 30.0
+        t = np.arange(0, 120) / 30.0          # 4 s read
+
+    trace = T()
+    trace.stats = TrackStats(120, 120, 0, 0, expected_frames=300)     # 10 s announced
+    note = partial_video_note(trace, "squat.mp4")
+    assert note.startswith("Only the first 4 s of “squat.mp4”") and "10 s" in note
+    trace.stats = TrackStats(298, 298, 0, 0, expected_frames=300)
+    assert partial_video_note(trace, "squat.mp4") is None
+    trace.stats = TrackStats(120, 120, 0, 0)                          # length unknown
+    assert partial_video_note(trace, "squat.mp4") is None
+
+
+def test_plain_message_hides_internals():
+    from ui.widgets import plain_message
+
+    text = plain_message("The file '<bytes>' could not be read (UnidentifiedImageError: x).",
+                         "IMG_2.heic")
+    assert text == "The file “IMG_2.heic” could not be read."
+
+
+def test_a_broken_engine_fails_loudly(monkeypatch):
+    """A module that fails to import is an error (never "not available"); only an optional
+    package that is not installed gets a friendly sentence."""
+    from ui import engines
+
+    with pytest.raises(ImportError):
+        engines.load("vision.footprint.no_such_module")
+    with pytest.raises(ImportError, match="no_such_function"):
+        engines.load("coach.plan", "build_plan", "no_such_function")
+    assert engines.load("coach.plan", "build_plan").build_plan
+    with pytest.raises(ValueError):
+        engines.optional("vision.footprint")
+
+
+@pytest.mark.parametrize("module", ["ui.child_page", "ui.footprint_page", "ui.routine_page",
+                                    "ui.history_page", "ui.report_page", "ui.measurements",
+                                    "ui.live", "ui.movement_page", "ui.movement_report"])
+def test_every_page_module_imports(module):
+    importlib.import_module(module)
+
+
+def test_history_chart_draws_the_bands_of_each_age(tmp_home):
+    """The shaded bands are the band file's for the ages shown, grey where none applies;
+    each point's label is the reading at its own age."""
+    from ui.history_page import arch_chart, no_band_spans, trend_frame
+    from vision.footprint.bands import chart_bands
+    from vision.footprint.reading import read_foot
+
+    app_on("history").run()                      # first run: the demo child and its history
+    kid = store().get_child("Demo child")
+    entries = store().footprint_history(kid)
+    df = trend_frame(entries, "staheli_index")
+    assert list(df["label"]) == [read_foot(e, e.age_months).label for e in entries]
+    x0, x1 = max(0.0, df["age_months"].min() - 12), max(df["age_months"].max() + 6, 72.0)
+    spec = arch_chart(df, "staheli_index").to_dict()
+    band_rows = next(v for v in spec["datasets"].values() if v and "band" in v[0])
+    want = chart_bands("staheli_index", x0, x1)
+    assert [(r["band"], r["x0"], r["lo"]) for r in band_rows] == [
+        (r.category, r.from_months, r.lo) for r in want]
+    grey = no_band_spans("staheli_index", x0, x1)
+    assert grey and grey[0][0] == x0 and grey[0][1] == 36

@@ -256,7 +256,7 @@ def test_one_label_on_overlay_table_chart_pdf_and_csv(tmp_home, measured, monkey
     for text in labels:                                      # overlay
         assert shows(text, want["left" if text.startswith("L") else "right"]), text
 
-    table = indices_table(result)                            # indices table
+    table = indices_table(result, age)                       # indices table
     row = next(i for i in table.index if re.search("band|reading|label", i, re.I))
     for side in want:
         assert shows(table.loc[row, f"{side.capitalize()} foot"], want[side]), row

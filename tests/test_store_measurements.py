@@ -52,21 +52,27 @@ def test_one_photo_is_one_measurement_with_its_day_and_save_time(store):
 
 
 def test_edit_day_notes_and_reading(store):
+    """A new day taken is a new age: the reading of every foot follows it."""
+    from vision.footprint.reading import read_foot
+
     (mid, _) = store.add_footprint("Mia", footprint(), taken_on="2023-05-10",
                                    image_bytes=JPEG)
-    m = store.update_measurement("Mia", mid, taken_on="2024-05-10", notes="  redone ",
-                                 readings={"left": ("flat", "reads flat"),
-                                           "right": (None, None)})
+    m = store.update_measurement("Mia", mid, taken_on="2024-05-10", notes="  redone ")
     assert m.taken_on == date(2024, 5, 10) and m.notes == "redone"
     assert m.age_months == pytest.approx(48.0, abs=0.1)
-    assert (m.foot("left").category, m.foot("left").age_reading) == ("flat", "reads flat")
-    assert m.foot("right").category is None
-    assert m.saved_at == store.measurements("Mia")[0].saved_at     # the save time stays
+    for foot in m.feet:
+        want = read_foot(foot, m.age_months)
+        assert (foot.category, foot.reference, foot.age_reading) == (
+            want.category, want.reference, want.sentence)
+    assert m.foot("left").category is not None
+    young = store.update_measurement("Mia", mid, taken_on="2022-05-10")   # 2 years old
+    assert all(f.category is None for f in young.feet)
+    assert young.saved_at == m.saved_at                           # the save time stays
     with pytest.raises(ValueError, match="before the child's birth date"):
         store.update_measurement("Mia", mid, taken_on="2019-01-01")
-    with pytest.raises(ValueError, match="category"):
-        store.update_measurement("Mia", mid, readings={"left": ("very flat", None)})
-    assert store.get_measurement("Mia", mid).taken_on == date(2024, 5, 10)
+    assert store.get_measurement("Mia", mid).taken_on == date(2022, 5, 10)
+    notes_only = store.update_measurement("Mia", mid, notes="n")
+    assert [f.category for f in notes_only.feet] == [None, None]
 
 
 def test_delete_one_measurement_and_its_unused_photo(store):

@@ -17,7 +17,6 @@ from coach.store import DuplicateImageError
 from ui.engines import engine, load
 from ui.state import age_in_months, format_age, open_page
 from ui.widgets import (
-    CATEGORY_WORDS,
     fmt,
     guard,
     plain_message,
@@ -25,6 +24,7 @@ from ui.widgets import (
     routine_age_ok,
     show_adaptations,
 )
+from vision.footprint.reading import read_foot
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "sample_media" / "footprints"
@@ -44,6 +44,12 @@ def sample_photos() -> list[Path]:
         return (-sum(w in words for w in ("demo", "two_feet", "child", "ink", "a4")), p.name)
 
     return sorted(files, key=typical)
+
+
+@st.cache_data(show_spinner=False)
+def sample_hashes() -> frozenset[str]:
+    """SHA-256 of every bundled sample photo: an upload of one of them is still a sample."""
+    return frozenset(hashlib.sha256(p.read_bytes()).hexdigest() for p in sample_photos())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -85,7 +91,7 @@ def render() -> None:
     st.session_state["fp_last_json"] = (str(child.id), result.to_json())
     left, right = st.columns([3, 2], gap="large")
     with left:
-        _show_result(result, name)
+        _show_result(result, name, age)
         if is_sample:
             st.info("This is a bundled synthetic sample, so it is never saved into a child's "
                     "history. Upload a photo of your child's print to save it.",
@@ -122,7 +128,8 @@ def _choose_photo(child) -> tuple[str, bytes, bool] | None:
     if shot is not None:
         return "camera photo", shot.getvalue(), False
     if upload is not None:
-        return upload.name, upload.getvalue(), False
+        data = upload.getvalue()
+        return upload.name, data, hashlib.sha256(data).hexdigest() in sample_hashes()
     samples = sample_photos()
     if not samples:
         st.info("Upload a photo of a footprint to start (no sample photo is bundled yet).")
@@ -135,7 +142,7 @@ def _choose_photo(child) -> tuple[str, bytes, bool] | None:
     return f"sample: {chosen.name}", chosen.read_bytes(), True
 
 
-def _show_result(result, name: str) -> None:
+def _show_result(result, name: str, age_months: float) -> None:
     """Overlay and the indices table, one column per foot."""
     if result.overlay is not None:
         img = result.overlay
@@ -151,28 +158,35 @@ def _show_result(result, name: str) -> None:
     if timings:
         st.caption(f"Measured in {sum(timings.values()) / 1000:.1f} s on this computer.")
     st.subheader("Indices")
-    st.table(indices_table(result))
+    st.table(indices_table(result, age_months))
     if result.scale_mm_per_px is None:
         st.caption("No sheet of paper was found, so lengths in mm are missing; the ratios "
                    "above do not need a scale.")
 
 
-def indices_table(result):
-    """One row per index, one column per foot, as a DataFrame (formatting only)."""
+def indices_table(result, age_months: float | None):
+    """One row per index, one column per foot, as a DataFrame (formatting only): the
+    indices a label rests on are printed with the digits that label needs, and the label
+    is the footprint reading's for the age at the day taken."""
     import pandas as pd
 
+    def cell(metric: str, unit: str = ""):
+        return lambda f, r: f"{r.value_text(metric)}{unit}"
+
     rows = {
-        "Arch index (Cavanagh & Rodgers)": lambda f: fmt(f.arch_index, 3),
-        "Staheli index": lambda f: fmt(f.staheli_index, 2),
-        "Chippaux-Smirak index": lambda f: fmt(f.chippaux_smirak_index, 1, "%"),
-        "Clarke's angle": lambda f: fmt(f.clarke_angle_deg, 1, "°"),
-        "Length": lambda f: fmt(f.length_mm, 0, "mm"),
-        "Width": lambda f: fmt(f.width_mm, 0, "mm"),
-        "Adult arch-index band": lambda f: CATEGORY_WORDS.get(f.category, f.category),
-        "Photo quality": lambda f: f"{f.quality.score:.0%}",
+        "Arch index (Cavanagh & Rodgers)": cell("arch_index"),
+        "Staheli index": cell("staheli_index"),
+        "Chippaux-Smirak index": cell("chippaux_smirak_index", " %"),
+        "Clarke's angle": lambda f, r: fmt(f.clarke_angle_deg, 1, "°"),
+        "Length": lambda f, r: fmt(f.length_mm, 0, "mm"),
+        "Width": lambda f, r: fmt(f.width_mm, 0, "mm"),
+        "Reading for the age": lambda f, r: r.label,
+        "Photo quality": lambda f, r: f"{f.quality.score:.0%}",
     }
-    cols = {f"{f.side.capitalize()} foot": [get(f) for get in rows.values()]
-            for f in sorted(result.feet, key=lambda f: f.side)}
+    cols = {}
+    for f in sorted(result.feet, key=lambda f: f.side):
+        reading = read_foot(f, age_months)
+        cols[f"{f.side.capitalize()} foot"] = [get(f, reading) for get in rows.values()]
     return pd.DataFrame(cols, index=list(rows))
 
 

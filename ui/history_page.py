@@ -1,9 +1,11 @@
-"""History page: arch index against age with reference bands, left/right asymmetry, and
-exercise and massage sessions over time.
+"""History page: each footprint index against age over the bands that apply at each age,
+left/right asymmetry, the measurements (edit, delete, compare two days) and the log of
+sessions, exercise checks and screenings.
 
-Reads :meth:`coach.store.HistoryStore.arch_trend`, ``exercise_history`` and
-``session_history``; draws them with Altair. No numbers are computed here beyond the
-left-minus-right difference shown next to the chart.
+Reads :meth:`coach.store.HistoryStore.footprint_history` and friends; the bands come from
+:func:`vision.footprint.bands.chart_bands` / ``bands_for_age`` and every label from
+:func:`vision.footprint.reading.read_foot` at the age the print was taken. No numbers are
+computed here beyond the left-minus-right difference.
 """
 
 from __future__ import annotations
@@ -12,18 +14,18 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from coach.plan import ASYMMETRY_MAX
 from ui import measurements
 from ui.state import format_age, open_page
 from ui.widgets import guard
+from vision.footprint.bands import METRIC_NAMES, bands_for_age, chart_bands, load_bands
+from vision.footprint.reading import read_foot
 
-# Adult arch-index bands (Cavanagh & Rodgers, J Biomech 1987). Under 36 months the fat pad
-# makes every print read flat, so no label applies there (see DESIGN.md).
-BANDS = [
-    {"band": "high arch (≤ 0.21)", "lo": 0.0, "hi": 0.21, "colour": "#9ecae1"},
-    {"band": "normal (0.21–0.26)", "lo": 0.21, "hi": 0.26, "colour": "#a1d99b"},
-    {"band": "flat (≥ 0.26)", "lo": 0.26, "hi": 0.45, "colour": "#fdae6b"},
-]
-FAT_PAD_MONTHS = 36
+CATEGORY_COLOURS = {"high": "#9ecae1", "normal": "#a1d99b", "flat": "#fdae6b"}
+NO_BAND_COLOUR = "#e6e6e6"
+SIDE_COLOURS = {"left": "#1f5fa8", "right": "#d6452b"}
+MIN_SPAN_MONTHS = 72.0        # the age axis shows at least six years
+Y_HEADROOM = 1.25             # top of the index axis: this much above the highest value shown
 
 
 def field(obj, name, default=None):
@@ -49,58 +51,109 @@ def render() -> None:
         _sessions(store, child)
 
 
+DISPLAY_WIDTH = 900          # px: stored photos are shown downscaled
+
+
 def picture(store, m):
-    """The stored photo of a measurement (bytes), or None when none was kept."""
+    """The stored photo of a measurement with exactly the geometry that was measured drawn
+    on it (RGB array; nothing is measured again), the bare photo when no geometry was
+    stored, or None without a photo."""
     path = store.image_file(m.feet[0]) if m.feet else None
-    if path is not None and path.is_file():
-        return path.read_bytes()
-    return None
+    if path is None or not path.is_file():
+        return None
+    from vision.footprint.load import load_image
+    from vision.footprint.overlay import draw_stored
+
+    image = load_image(path)
+    feet = [{"side": f.side, "arch_index": f.arch_index, "staheli_index": f.staheli_index,
+             "chippaux_smirak_index": f.chippaux_smirak_index, "geometry": f.geometry}
+            for f in m.feet]
+    if any(f["geometry"] for f in feet):
+        image = draw_stored(image, feet, age_months=m.age_months)
+    h, w = image.shape[:2]
+    if w > DISPLAY_WIDTH:
+        import cv2
+
+        image = cv2.resize(image, (DISPLAY_WIDTH, round(h * DISPLAY_WIDTH / w)),
+                           interpolation=cv2.INTER_AREA)
+    return image[:, :, ::-1]
 
 
-def trend_frame(points) -> pd.DataFrame:
-    """TrendPoints as a DataFrame (age_months, side, arch_index, taken_on)."""
-    return pd.DataFrame([{"age_months": float(field(p, "age_months")), "side": field(p, "side"),
-                          "arch_index": float(field(p, "arch_index")),
-                          "taken_on": str(field(p, "taken_on"))[:10]} for p in points],
-                        columns=["age_months", "side", "arch_index", "taken_on"])
+def trend_frame(entries, metric: str = "arch_index") -> pd.DataFrame:
+    """Stored feet as rows (age_months, side, value of ``metric``, arch_index, taken_on,
+    label): the label is the footprint reading at the age the print was taken."""
+    rows = []
+    for e in entries:
+        value = field(e, metric)
+        if value is None:
+            continue
+        reading = read_foot(e, field(e, "age_months"))
+        rows.append({"age_months": float(field(e, "age_months")), "side": field(e, "side"),
+                     "value": float(value), "arch_index": float(field(e, "arch_index")),
+                     "taken_on": str(field(e, "taken_on"))[:10], "label": reading.label,
+                     "shown": reading.value_text(metric)})
+    return pd.DataFrame(rows, columns=["age_months", "side", "value", "arch_index",
+                                       "taken_on", "label", "shown"])
 
 
-def arch_chart(df: pd.DataFrame) -> alt.LayerChart:
-    """Arch index per foot against age, over the shaded reference bands."""
-    x_max = max(72.0, float(df["age_months"].max()) + 6) if len(df) else 72.0
+def no_band_spans(metric: str, x_min: float, x_max: float) -> list[tuple[float, float, str]]:
+    """Age spans (months) where no band of ``metric`` applies, with why, month by month."""
+    spans: list[list] = []
+    for m in range(int(x_min), int(x_max) + 1):
+        applying = bands_for_age(float(m))
+        if applying is None:
+            why = "no label at this age (trend only)"
+        elif metric not in applying.metrics:
+            why = f"no {METRIC_NAMES[metric]} band at this age"
+        else:
+            continue
+        if spans and spans[-1][1] == m and spans[-1][2] == why:
+            spans[-1][1] = m + 1
+        else:
+            spans.append([m, m + 1, why])
+    return [(max(a, x_min), min(b, x_max), w) for a, b, w in spans if min(b, x_max) > a]
+
+
+def arch_chart(df: pd.DataFrame, metric: str = "arch_index") -> alt.LayerChart:
+    """``metric`` per foot against age, over the bands that apply at each age (from the one
+    band file), greyed where none applies."""
+    x_max = max(float(df["age_months"].max()) + 6, MIN_SPAN_MONTHS) if len(df) else MIN_SPAN_MONTHS
     x_min = max(0.0, float(df["age_months"].min()) - 12) if len(df) else 0.0
+    rects = chart_bands(metric, x_min, x_max)
+    top_cut = max((r.lo for r in rects if r.lo > 0), default=0.0)
+    y_max = Y_HEADROOM * max([top_cut, *(df["value"].tolist() if len(df) else [])] or [1.0])
     x_scale = alt.Scale(domain=[x_min, x_max], nice=False)
-    step = 6 if x_max - x_min <= 72 else 12
+    y_scale = alt.Scale(domain=[0.0, y_max], nice=False)
+    step = 6 if x_max - x_min <= MIN_SPAN_MONTHS else 12
     x_ticks = list(range(int(-(-x_min // step) * step), int(x_max) + 1, step))
-    y_scale = alt.Scale(domain=[0.0, 0.45], nice=False)
-    bands = pd.DataFrame([dict(b, x0=x_min, x1=x_max) for b in BANDS])
+    bands = pd.DataFrame([{"band": r.category, "x0": r.from_months, "x1": r.to_months,
+                           "lo": r.lo, "hi": min(r.hi, y_max), "source": r.reference}
+                          for r in rects], columns=["band", "x0", "x1", "lo", "hi", "source"])
+    cats = [c for c in CATEGORY_COLOURS if c in set(bands["band"])]
     layers = [alt.Chart(bands).mark_rect(opacity=0.45).encode(
         x=alt.X("x0:Q", scale=x_scale, title="age (months)", axis=alt.Axis(values=x_ticks)),
-        x2="x1:Q",
-        y=alt.Y("lo:Q", scale=y_scale, title="arch index"), y2="hi:Q",
-        color=alt.Color("band:N", scale=alt.Scale(domain=[b["band"] for b in BANDS],
-                                                  range=[b["colour"] for b in BANDS]),
-                        legend=alt.Legend(title="adult bands (Cavanagh & Rodgers)",
-                                          orient="bottom", labelLimit=200, titleLimit=300)))]
-    if x_min < FAT_PAD_MONTHS:
-        pad = pd.DataFrame([{"x0": x_min, "x1": min(FAT_PAD_MONTHS, x_max), "lo": 0.0,
-                             "hi": 0.45, "mid": (x_min + min(FAT_PAD_MONTHS, x_max)) / 2,
-                             "note": "under 3 years: no label"}])
-        base = alt.Chart(pad)
-        layers.append(base.mark_rect(opacity=0.75, color="#e6e6e6").encode(
+        x2="x1:Q", y=alt.Y("lo:Q", scale=y_scale, title=METRIC_NAMES[metric]), y2="hi:Q",
+        color=alt.Color("band:N", scale=alt.Scale(domain=cats,
+                                                  range=[CATEGORY_COLOURS[c] for c in cats]),
+                        legend=alt.Legend(title="bands for the age", orient="bottom")),
+        tooltip=["band", "source"])]
+    grey = pd.DataFrame([{"x0": a, "x1": b, "lo": 0.0, "hi": y_max, "mid": (a + b) / 2,
+                          "note": why} for a, b, why in no_band_spans(metric, x_min, x_max)],
+                        columns=["x0", "x1", "lo", "hi", "mid", "note"])
+    if len(grey):
+        base = alt.Chart(grey)
+        layers.append(base.mark_rect(opacity=0.75, color=NO_BAND_COLOUR).encode(
             x=alt.X("x0:Q", scale=x_scale), x2="x1:Q", y=alt.Y("lo:Q", scale=y_scale),
             y2="hi:Q", tooltip=["note"]))
-        layers.append(base.mark_text(dy=-8, color="#666666", fontSize=12).encode(
-            x=alt.X("mid:Q", scale=x_scale), y=alt.Y("hi:Q", scale=y_scale), text="note"))
     if len(df):
         layers.append(alt.Chart(df).mark_line(point=alt.OverlayMarkDef(size=80),
                                               strokeWidth=2.5).encode(
-            x=alt.X("age_months:Q", scale=x_scale), y=alt.Y("arch_index:Q", scale=y_scale),
-            color=alt.Color("side:N", scale=alt.Scale(domain=["left", "right"],
-                                                      range=["#1f5fa8", "#d6452b"]),
+            x=alt.X("age_months:Q", scale=x_scale), y=alt.Y("value:Q", scale=y_scale),
+            color=alt.Color("side:N", scale=alt.Scale(domain=list(SIDE_COLOURS),
+                                                      range=list(SIDE_COLOURS.values())),
                             legend=alt.Legend(title="foot", orient="bottom")),
-            tooltip=["taken_on", "side", "age_months",
-                     alt.Tooltip("arch_index", format=".3f")]))
+            tooltip=["taken_on", "side", "age_months", alt.Tooltip("shown", title="value"),
+                     "label"]))
     return alt.layer(*layers).resolve_scale(color="independent").properties(height=380)
 
 
@@ -108,7 +161,7 @@ def asymmetry_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Left and right arch index side by side per photo date, with their difference."""
     if df.empty:
         return pd.DataFrame()
-    wide = df.pivot_table(index="taken_on", columns="side", values="arch_index", aggfunc="mean")
+    wide = df.pivot_table(index="taken_on", columns="side", values="value", aggfunc="mean")
     if not {"left", "right"} <= set(wide.columns):
         return pd.DataFrame()
     wide = wide[["left", "right"]].dropna()
@@ -117,26 +170,31 @@ def asymmetry_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _arch(store, child) -> None:
-    st.subheader("Arch index by age")
-    df = trend_frame(store.arch_trend(child.id))
-    if df.empty:
+    st.subheader("Footprint indices by age")
+    entries = store.footprint_history(child.id)
+    if not entries:
         st.info("No footprint saved yet. Measure one on the Footprint page and press "
                 "“Save to history”.", icon=":material/footprint:")
         return
-    st.altair_chart(arch_chart(df), width="stretch")
-    young = df["age_months"].min() - 12 < FAT_PAD_MONTHS
-    st.caption("Shaded: adult arch-index bands (Cavanagh & Rodgers 1987). Children's prints "
-               "read flatter: the arch forms mostly between 3 and 6 years"
-               + (", and under 3 years (grey) no label applies" if young else "")
-               + ". The trend matters more than one photo.")
-    asym = asymmetry_frame(df)
+    adult = bands_for_age(None)
+    default = "arch_index" if child.age_months >= load_bands().adult_months else "staheli_index"
+    metric = st.segmented_control("Index", list(METRIC_NAMES), default=default,
+                                  format_func=lambda m: METRIC_NAMES[m].capitalize(),
+                                  key="hp_metric") or default
+    df = trend_frame(entries, metric)
+    st.altair_chart(arch_chart(df, metric), width="stretch")
+    st.caption("Shaded: the bands that apply at each age, from the one band file "
+               "(hover for the source). Grey: no band for this index at that age (under 3 "
+               "years no label applies: the trend is what counts). Children's bands use the "
+               f"Staheli and Chippaux-Smirak indices; the arch index has adult bands only "
+               f"({adult.reference if adult else 'none'}).")
+    asym = asymmetry_frame(trend_frame(entries, "arch_index"))
     if not asym.empty:
         st.subheader("Left / right")
         st.dataframe(asym, hide_index=True, width="stretch")
-        big = asym["left − right"].abs().max()
-        if big >= 0.05:
-            st.warning("The two feet differ noticeably on at least one photo; retake the print, "
-                       "and mention it to the doctor if it persists.")
+        if asym["left − right"].abs().max() > ASYMMETRY_MAX:
+            st.warning("The two feet differ noticeably on at least one print; retake the "
+                       "print, and mention it to the doctor if it persists.")
 
 
 SCREENING_WORDS = {"ok": "nothing stood in the way", "postpone": "routine postponed",

@@ -14,7 +14,9 @@ import pandas as pd
 import streamlit as st
 
 from ui.state import format_age
-from ui.widgets import CATEGORY_WORDS, fmt, guard
+from ui.widgets import fmt, guard
+from vision.footprint.bands import METRIC_NAMES
+from vision.footprint.reading import read_foot, value_text
 
 #: Numbers compared between two measurements: (field, label, digits, unit).
 COMPARED = (
@@ -25,11 +27,16 @@ COMPARED = (
     ("length_mm", "Length", 0, "mm"),
     ("width_mm", "Width", 0, "mm"),
 )
-NO_LABEL = "no label at this age"
 
 
 def day_text(day: date) -> str:
     return day.isoformat()
+
+
+def option_key(m) -> str:
+    """A picker value that changes when the day taken changes, so a picker never keeps
+    showing a day that was just edited."""
+    return f"{m.id}@{m.taken_on.isoformat()}"
 
 
 def option_text(m) -> str:
@@ -37,22 +44,28 @@ def option_text(m) -> str:
     return f"{day_text(m.taken_on)} · {format_age(m.age_months)}"
 
 
-def label_of(foot) -> str:
-    """The stored reading's label of one foot, in words (none under 3 years)."""
-    if foot is None:
-        return "–"
-    return CATEGORY_WORDS.get(foot.category, foot.category) if foot.category else NO_LABEL
+def label_of(foot, age_months: float) -> str:
+    """The footprint reading's label of one foot at the age the print was taken."""
+    return "–" if foot is None else read_foot(foot, age_months).label
+
+
+def number(value, key: str, digits: int, unit: str) -> str:
+    """A value for the compare table; the band indices with the digits their labels need."""
+    if value is None or key not in METRIC_NAMES:
+        return fmt(value, digits, unit)
+    return f"{value_text(value, key)} {unit}".rstrip()
 
 
 def measurements_frame(measurements) -> pd.DataFrame:
-    """One row per measurement: day taken, age, each foot's arch index and label, notes."""
+    """One row per measurement: day taken, age, each foot's reading (the index that decides
+    its label, with the digits it needs, and the label), notes, when saved."""
     rows = []
     for m in reversed(measurements):
         row = {"taken on": day_text(m.taken_on), "age": format_age(m.age_months)}
         for side in ("left", "right"):
             foot = m.foot(side)
-            row[f"{side} arch index"] = fmt(foot.arch_index, 3) if foot else "–"
-            row[f"{side} label"] = label_of(foot)
+            row[f"{side} foot"] = (read_foot(foot, m.age_months).short_text
+                                   if foot else "–")
         row["notes"] = m.notes
         row["saved"] = (m.saved_at or "")[:16].replace("T", " ") or "–"
         rows.append(row)
@@ -69,10 +82,10 @@ def render_list(store, child) -> None:
     if not measurements:
         return
     st.dataframe(measurements_frame(measurements), hide_index=True, width="stretch")
-    by_id = {m.id: m for m in measurements}
-    pick = st.selectbox("Edit or delete a measurement", list(reversed(by_id)),
-                        format_func=lambda i: option_text(by_id[i]), key="hp_pick")
-    m = by_id[pick]
+    by_key = {option_key(m): m for m in measurements}
+    pick = st.selectbox("Edit or delete a measurement", list(reversed(by_key)),
+                        format_func=lambda k: option_text(by_key[k]), key="hp_pick")
+    m = by_key[pick]
     with st.expander(f"Edit the measurement of {day_text(m.taken_on)}"):
         _edit(store, child, m)
     with st.expander(f"Delete the measurement of {day_text(m.taken_on)}"):
@@ -117,11 +130,12 @@ def change_frame(older, newer) -> pd.DataFrame:
             vb = getattr(b, key, None) if b else None
             change = None if va is None or vb is None else vb - va
             rows.append({"foot": side, "measure": label,
-                         day_text(older.taken_on): fmt(va, digits, unit),
-                         day_text(newer.taken_on): fmt(vb, digits, unit),
+                         day_text(older.taken_on): number(va, key, digits, unit),
+                         day_text(newer.taken_on): number(vb, key, digits, unit),
                          "change": "–" if change is None else f"{change:+.{digits}f} {unit}".strip()})
-        rows.append({"foot": side, "measure": "Label", day_text(older.taken_on): label_of(a),
-                     day_text(newer.taken_on): label_of(b), "change": ""})
+        rows.append({"foot": side, "measure": "Label",
+                     day_text(older.taken_on): label_of(a, older.age_months),
+                     day_text(newer.taken_on): label_of(b, newer.age_months), "change": ""})
     return pd.DataFrame(rows)
 
 
@@ -132,14 +146,14 @@ def render_compare(store, child, picture) -> None:
     if len(measurements) < 2:
         return
     st.subheader("Compare two days")
-    by_id = {m.id: m for m in measurements}
-    ids = list(by_id)
+    by_key = {option_key(m): m for m in measurements}
+    keys = list(by_key)
     cols = st.columns(2)
-    a = cols[0].selectbox("Earlier print", ids, index=0, key="hp_cmp_a",
-                          format_func=lambda i: option_text(by_id[i]))
-    b = cols[1].selectbox("Later print", ids, index=len(ids) - 1, key="hp_cmp_b",
-                          format_func=lambda i: option_text(by_id[i]))
-    older, newer = sorted((by_id[a], by_id[b]), key=lambda m: (m.taken_on, m.id))
+    a = cols[0].selectbox("Earlier print", keys, index=0, key="hp_cmp_a",
+                          format_func=lambda k: option_text(by_key[k]))
+    b = cols[1].selectbox("Later print", keys, index=len(keys) - 1, key="hp_cmp_b",
+                          format_func=lambda k: option_text(by_key[k]))
+    older, newer = sorted((by_key[a], by_key[b]), key=lambda m: (m.taken_on, m.id))
     if older.id == newer.id:
         st.info("Pick two different prints to compare.", icon=":material/compare:")
         return

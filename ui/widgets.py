@@ -53,6 +53,26 @@ def plain_message(text, file_name: str | None = None) -> str:
     return _INTERNAL_TAIL.sub("", text).strip()
 
 
+#: A video read to less than this share of the frames its container announces is partial.
+PARTIAL_READ_SHARE = 0.9
+
+
+def partial_video_note(trace, file_name: str) -> str | None:
+    """"Only the first N s could be read" when tracking stopped well before the end the
+    file announces (a cut or damaged file), else None. Reads ``trace.stats`` of
+    :func:`vision.pose.tracking.track_video`."""
+    stats = getattr(trace, "stats", None)
+    expected = getattr(stats, "expected_frames", 0) or 0
+    if not expected or stats.frames >= PARTIAL_READ_SHARE * expected or not len(trace.t):
+        return None
+    fps = float(trace.fps) or 1.0
+    read_s = float(trace.t[-1] - trace.t[0]) + 1.0 / fps
+    return (f"Only the first {read_s:.0f} s of “{file_name}” could be read (the file says "
+            f"it lasts about {expected / fps:.0f} s): it may be cut short or damaged. The "
+            "check uses that part only; to check the whole clip, save or export it again "
+            "from the phone and upload the new file.")
+
+
 def fmt(value, digits: int = 2, unit: str = "") -> str:
     """A number for a table cell; an en dash for a missing value."""
     if value is None:
@@ -64,7 +84,6 @@ def fmt(value, digits: int = 2, unit: str = "") -> str:
     return f"{text} {unit}".rstrip()
 
 
-CATEGORY_WORDS = {"high": "high arch", "normal": "normal arch", "flat": "low arch (flat print)"}
 VERDICT_WORDS = {
     "good": ("Good form", "success"),
     "needs_attention": ("Needs attention", "warning"),

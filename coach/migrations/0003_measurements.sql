@@ -3,6 +3,8 @@
 --   saved_at        when the measurement was saved (ISO-8601 UTC); taken_on stays the day the
 --                   print was taken. NULL for rows saved before this migration (unknown).
 --   notes           the family's notes on the measurement (kept on every foot row of it)
+--   reference       source of the band behind the foot's category (or why none applies), as
+--                   the footprint reading gives it; NULL for rows saved before
 --   geometry        JSON drawing geometry of the foot as measured (outline, axis, thirds,
 --                   toe line), so pages redraw what was measured; NULL when not stored.
 -- Existing rows keep every value. Their measurement is rebuilt from how they were written:
@@ -13,6 +15,7 @@ ALTER TABLE footprints ADD COLUMN measurement_id INTEGER;
 ALTER TABLE footprints ADD COLUMN saved_at TEXT;
 ALTER TABLE footprints ADD COLUMN notes TEXT NOT NULL DEFAULT '';
 ALTER TABLE footprints ADD COLUMN geometry TEXT;
+ALTER TABLE footprints ADD COLUMN reference TEXT;
 
 WITH ordered AS (
     SELECT id, child_id, taken_on, source, image_sha256, side,

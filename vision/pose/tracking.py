@@ -39,6 +39,7 @@ class TrackStats:
     frames_with_person: int
     rejected_jumps: int
     redetections: int
+    expected_frames: int = 0   # frames the container announced (after max_frames); 0: unknown
 
 
 def track_video(path: str | os.PathLike, *, hands: bool = False, target=None,
@@ -137,7 +138,8 @@ def _track(tracker: PoseTracker, frames: Iterable[tuple[float, np.ndarray]], *, 
             progress(i + 1, max(total, i + 1))
     stats = TrackStats(frames=len(ts),
                        frames_with_person=sum(not np.isnan(r[0, 0]) for r in rows),
-                       rejected_jumps=tracker.n_rejected, redetections=tracker.n_redetections)
+                       rejected_jumps=tracker.n_rejected, redetections=tracker.n_redetections,
+                       expected_frames=max(0, int(total)))
     if not ts:
         raise VideoError(f"{source or 'the stream'} gave no frames to track.")
     trace = Trace(fps=float(fps), width=int(width), height=int(height), t=np.array(ts),
