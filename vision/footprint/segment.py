@@ -69,8 +69,12 @@ _BORDER_BAND_FRAC = 0.06        # of foot length: band along the picture's borde
 _MERGE_ELONGATION = 2.2         # union of heel and forefoot parts is at least this long
 _MERGE_MAX_GAP = 0.35           # of the union's length: longest gap between heel and forefoot
 _MERGE_MIN_ALONG = 0.8          # |cos| between the heel-forefoot link and the union's axis
-_WHOLE_SOLE_ELONG = 2.0         # a part this elongated is a whole sole (heel to ball); the
-#                                 heel half of a broken print is stubbier (1-1.6)
+_WHOLE_SOLE_ELONG = 2.0         # a whole sole (heel to ball in one part) is this elongated ...
+_SOLE_HEEL_RATIO = 0.4          # ... and its narrow end is this wide vs its widest (a heel;
+#                                 a forefoot's lateral band tail is narrower)
+_SOLE_BINS = 10                 # width profile bins along the axis
+_TOE_ROW_ELONG = 1.8            # a toe row is this elongated ...
+_TOE_ROW_ALONG = 0.6            # ... across the link to its foot (|cos| below this)
 _MAX_PADS = 2                   # a foot leaves at most two large pads (heel, forefoot): a
 #                                 third part as large is another print (a hand, a foot)
 
@@ -233,8 +237,8 @@ def _merge_score(ga: list[_Part], gb: list[_Part], gaps: dict) -> float:
     """
     ma = np.sum([p.moments for p in ga], axis=0)
     mb = np.sum([p.moments for p in gb], axis=0)
-    if _two_soles(ma, mb):
-        return 0.0       # both are whole soles already: two feet, not the halves of one
+    if _sole_plus_body(ga, gb, ma, mb):
+        return 0.0       # a whole sole has its heel and ball: another body is another foot's
     _, evals, evecs = _shape(ma + mb)
     elong = float(np.sqrt(evals[1] / evals[0]))
     length = 4 * float(np.sqrt(evals[1]))
@@ -249,18 +253,43 @@ def _merge_score(ga: list[_Part], gb: list[_Part], gaps: dict) -> float:
     return 1.0 - gap / length if ok else 0.0
 
 
-def _two_soles(ma: np.ndarray, mb: np.ndarray) -> bool:
-    """Whether two groups (summed moments) are each a whole sole lying along the line that
-    joins them (two feet heel to toe): each at least ``_WHOLE_SOLE_ELONG`` long for its
-    width and pointing at the other. A row of toes is long across that line, not along."""
-    (ca, ea, va), (cb, eb, vb) = _shape(ma), _shape(mb)
-    link = cb - ca
+def _whole_sole(group: list[_Part], m: np.ndarray) -> bool:
+    """Whether a group of parts is a whole sole (heel, band and ball in one): elongated,
+    and its narrow end is as wide as a heel (a forefoot with a thin lateral band tail is
+    not)."""
+    centre, evals, evecs = _shape(m)
+    if np.sqrt(evals[1] / evals[0]) < _WHOLE_SOLE_ELONG:
+        return False
+    rc = np.vstack([p.coords for p in group]).astype(np.float64) - centre
+    t, s = rc @ evecs[:, 1], rc @ evecs[:, 0]
+    edges = np.linspace(t.min(), t.max() + 1e-6, _SOLE_BINS + 1)
+    k = np.clip(np.searchsorted(edges, t, side="right") - 1, 0, _SOLE_BINS - 1)
+    lo = np.full(_SOLE_BINS, np.inf)
+    hi = np.full(_SOLE_BINS, -np.inf)
+    np.minimum.at(lo, k, s)
+    np.maximum.at(hi, k, s)
+    width = np.where(hi >= lo, hi - lo, 0.0)
+    ends = (width[:2].max(), width[-2:].max())
+    return min(ends) >= _SOLE_HEEL_RATIO * width.max()
+
+
+def _across(m: np.ndarray, link: np.ndarray) -> bool:
+    """Whether a group (summed moments) is long across ``link`` (a row of toes)."""
+    _, evals, evecs = _shape(m)
+    return bool(np.sqrt(evals[1] / evals[0]) >= _TOE_ROW_ELONG
+                and abs(float(link @ evecs[:, 1])) < _TOE_ROW_ALONG)
+
+
+def _sole_plus_body(ga, gb, ma: np.ndarray, mb: np.ndarray) -> bool:
+    """Whether one group is a whole sole pointing at the other, and the other is another
+    body, not its toe row."""
+    link = _shape(mb)[0] - _shape(ma)[0]
     link = link / max(float(np.linalg.norm(link)), 1e-9)
-    for evals, evecs in ((ea, va), (eb, vb)):
-        if np.sqrt(evals[1] / evals[0]) < _WHOLE_SOLE_ELONG or \
-                abs(float(link @ evecs[:, 1])) < _MERGE_MIN_ALONG:
-            return False
-    return True
+    for g, m, other in ((ga, ma, mb), (gb, mb, ma)):
+        along = abs(float(link @ _shape(m)[2][:, 1])) >= _MERGE_MIN_ALONG
+        if along and not _across(other, link) and _whole_sole(g, m):
+            return True
+    return False
 
 
 def _two_feet(bodies: list[_Part], gaps: dict) -> list[list[_Part]] | None:
