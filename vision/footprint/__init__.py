@@ -291,7 +291,7 @@ def _run(source, image_name, paper, age_months, overlay, stages) -> FootprintRes
     if source_kind.refuse:
         return _failure(image_name, source_kind.message, stages)
     with stages("gate"):
-        candidates = sort_candidates(seg.feet, view)
+        candidates = sort_candidates(seg.feet, view, seg.filled)
         feet_masks = [c.mask for c in candidates if c.verdict.kind == "foot"]
         marks = judge_marks(seg.marks, feet_masks, view)
     ignored = [_ignored(c, pmap) for c in candidates + marks if c.verdict.kind != "foot"]

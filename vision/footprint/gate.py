@@ -229,6 +229,7 @@ _SMALL_FRAC = 0.33          # of the largest foot-like candidate's area: too sma
 _OVERLAP_AREA = 1.45        # area vs the largest single foot: two prints in one blob
 _OVERLAP_SOLIDITY = 0.8     # without another foot to compare: an X-shaped (concave) blob
 _OVERLAP_COVER_ALONE = 0.3  # ... that covers this much of its length squared
+_THIN_REACH = 0.5           # of a candidate's size: its thin parts are looked for this far
 
 
 @dataclass(frozen=True)
@@ -246,12 +247,30 @@ def _ink(sat: np.ndarray, mask: np.ndarray) -> float:
     return float(np.percentile(vals[:: max(1, vals.size // 20_000)], 90)) if vals.size else 0.0
 
 
-def sort_candidates(masks, image: np.ndarray | None = None) -> list[Candidate]:
+def _with_thin_parts(mask: np.ndarray, filled: np.ndarray) -> np.ndarray:
+    """The candidate with the thin parts the opening took (a small hand's fingers): the
+    pre-opening parts that overlap it, within its box grown by ``_THIN_REACH``."""
+    x, y, w, h = cv2.boundingRect(np.ascontiguousarray(mask, dtype=bool).view(np.uint8))
+    g = int(_THIN_REACH * max(w, h))
+    r0, r1 = max(0, y - g), min(mask.shape[0], y + h + g)
+    c0, c1 = max(0, x - g), min(mask.shape[1], x + w + g)
+    sub = filled[r0:r1, c0:c1].astype(np.uint8)
+    n, lab = cv2.connectedComponents(sub, connectivity=8)
+    keep = np.zeros(n, bool)
+    keep[np.unique(lab[mask[r0:r1, c0:c1]])] = True
+    keep[0] = False
+    return keep[lab]
+
+
+def sort_candidates(masks, image: np.ndarray | None = None,
+                    filled: np.ndarray | None = None) -> list[Candidate]:
     """Judge every candidate of one sheet (largest first), with the sheet as context.
 
     A candidate far more coloured than the sheet's footprints is a sticker; one much
     smaller than the largest foot-like candidate is no foot of this sheet; one much larger
-    (or X-shaped) is two prints overlapping.
+    (or X-shaped) is two prints overlapping. With ``filled`` (the print before thin lines
+    were opened away), a candidate that is no foot is checked again with its thin parts:
+    a small hand's fingers may only be there.
     """
     masks = list(masks)
     facts = [shape_facts(m) for m in masks]
@@ -273,6 +292,10 @@ def sort_candidates(masks, image: np.ndarray | None = None) -> list[Candidate]:
         elif v.kind == "uncertain" and not footish and f.solidity < _OVERLAP_SOLIDITY \
                 and f.coverage > _OVERLAP_COVER_ALONE:
             v = Verdict("overlap", 0.0, f, "X-shaped, more print than one foot")
+        if v.kind != "foot" and filled is not None:
+            again = judge(shape_facts(_with_thin_parts(m, filled)))
+            if again.kind == "hand":
+                v = again
         out.append(Candidate(m, v, a))
     return out
 

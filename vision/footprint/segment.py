@@ -94,6 +94,8 @@ class Segmentation:
     marks : bool masks of marks left out before grouping, for the ignored list: drawn lines
         and writing (thin strokes the opening removed) and parts no foot took (stickers);
         empty on a printed form (crosshatch), whose rules and logos are no user's marks.
+    filled : the print mask before the opening that removes thin lines (fingers of a small
+        handprint survive in it), for the shape gate.
     """
 
     feet: tuple[np.ndarray, ...]
@@ -105,6 +107,7 @@ class Segmentation:
     feature: str = "grey"
     textured: bool = False
     marks: tuple[np.ndarray, ...] = field(default=(), repr=False)
+    filled: np.ndarray | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, eq=False)
@@ -237,7 +240,7 @@ def _merge_score(ga: list[_Part], gb: list[_Part], gaps: dict) -> float:
     """
     ma = np.sum([p.moments for p in ga], axis=0)
     mb = np.sum([p.moments for p in gb], axis=0)
-    if _sole_plus_body(ga, gb, ma, mb):
+    if _sole_plus_body(ga, gb, ma, mb) or _off_axis(ma, mb):
         return 0.0       # a whole sole has its heel and ball: another body is another foot's
     _, evals, evecs = _shape(ma + mb)
     elong = float(np.sqrt(evals[1] / evals[0]))
@@ -278,6 +281,23 @@ def _across(m: np.ndarray, link: np.ndarray) -> bool:
     _, evals, evecs = _shape(m)
     return bool(np.sqrt(evals[1] / evals[0]) >= _TOE_ROW_ELONG
                 and abs(float(link @ evecs[:, 1])) < _TOE_ROW_ALONG)
+
+
+def _off_axis(ma: np.ndarray, mb: np.ndarray) -> bool:
+    """Whether the parts of one foot would not line up on one axis: an elongated group
+    (a sole, a forefoot with its band) points along the link to the other one, unless it is
+    the smaller group lying across the link (a toe row)."""
+    ca, cb = _shape(ma)[0], _shape(mb)[0]
+    link = (cb - ca) / max(float(np.linalg.norm(cb - ca)), 1e-9)
+    for m, other in ((ma, mb), (mb, ma)):
+        _, evals, evecs = _shape(m)
+        if np.sqrt(evals[1] / evals[0]) < _WHOLE_SOLE_ELONG:
+            continue
+        cos = abs(float(link @ evecs[:, 1]))
+        if cos >= _MERGE_MIN_ALONG or (m[0] < other[0] and cos < _TOE_ROW_ALONG):
+            continue
+        return True
+    return False
 
 
 def _sole_plus_body(ga, gb, ma: np.ndarray, mb: np.ndarray) -> bool:
@@ -495,7 +515,8 @@ def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Seg
                                        scale)
     return Segmentation(feet=tuple(feet), polarity=polarity, contrast=contrast,
                         foreground=fg, dropped=max(0, len(parts) - used),
-                        extra_bodies=extra, feature=feature, textured=textured, marks=marks)
+                        extra_bodies=extra, feature=feature, textured=textured, marks=marks,
+                        filled=filled)
 
 
 def _marks(strokes: np.ndarray, kept: list[_Part], used: np.ndarray, fg: np.ndarray,
