@@ -121,7 +121,8 @@ def _measure_foot(mask, *, image, valid, seg, sheet, source, age_months, margin,
     mm = None if sheet is None else sheet.mm_per_px
     quality = assess(geom, image=image, valid=valid, contrast=seg.contrast,
                      sheet_found=sheet is not None, source=source,
-                     extra_prints=seg.extra_bodies > 0, gate_margin=margin)
+                     extra_prints=seg.extra_bodies > 0, gate_margin=margin,
+                     midfoot_width_px=ix.midfoot_width_px)
     m8 = np.ascontiguousarray(geom.full_mask, dtype=bool).view(np.uint8)
     x, y, w, h = cv2.boundingRect(m8)                     # outline of the print only
     cnts, _ = cv2.findContours(m8[y:y + h, x:x + w], cv2.RETR_EXTERNAL,
@@ -278,7 +279,7 @@ def measure_footprint(source, *, paper=None, age_months=None, overlay: bool = Tr
 
 
 def _run(source, image_name, paper, age_months, overlay, stages) -> FootprintResult:
-    from vision.footprint.gate import sort_candidates
+    from vision.footprint.gate import judge_marks, sort_candidates
     from vision.footprint.quality import source_check
     from vision.footprint.segment import NoPrintFound, segment_prints
 
@@ -296,12 +297,15 @@ def _run(source, image_name, paper, age_months, overlay, stages) -> FootprintRes
         if not seg.feet:
             return _failure(image_name, NO_FOOTPRINT, stages)
     with stages("source_check"):
-        source_kind = source_check(view, seg.foreground, polarity=seg.polarity)
+        source_kind = source_check(view, seg.foreground, polarity=seg.polarity,
+                                   sheet_found=sheet is not None)
     if source_kind.refuse:
         return _failure(image_name, source_kind.message, stages)
     with stages("gate"):
-        candidates = sort_candidates(seg.feet, view)
-    ignored = [_ignored(c, pmap) for c in candidates if c.verdict.kind != "foot"]
+        candidates = sort_candidates(seg.feet, view, seg.filled)
+        feet_masks = [c.mask for c in candidates if c.verdict.kind == "foot"]
+        marks = judge_marks(seg.marks, feet_masks, view)
+    ignored = [_ignored(c, pmap) for c in candidates + marks if c.verdict.kind != "foot"]
     pairs = []
     with stages("measure"):
         for c in candidates:

@@ -37,6 +37,7 @@ import cv2
 import numpy as np
 
 __all__ = ["ShapeFacts", "Verdict", "Candidate", "shape_facts", "judge", "sort_candidates",
+           "judge_marks",
            "MESSAGES", "IGNORED_KIND", "plural_message", "summary"]
 
 _WORK_SIDE_PX = 200          # shape facts are measured on a copy at most this big (px)
@@ -49,17 +50,16 @@ _RING_FILL = 0.55            # fill below this: an outline (a ring around paper)
 
 # foot ranges: (hard low, soft low, soft high, hard high); inside the soft range the margin is
 # 1, it falls linearly to 0 at the hard limits
-_FOOT_ELONG = (1.7, 2.05, 4.3, 5.5)
+_FOOT_ELONG = (1.7, 2.05, 5.0, 6.5)
 _FOOT_SOLIDITY = (0.45, 0.6, 1.0, 1.01)
-_FOOT_THICK = (0.09, 0.17, 0.6, 0.8)
+_FOOT_THICK = (0.08, 0.12, 0.6, 0.8)
 _FOOT_FILL = (0.6, 0.85, 1.0, 1.01)
-_FOOT_COVER = (0.07, 0.11, 0.35, 0.42)
+_FOOT_COVER = (0.035, 0.06, 0.35, 0.42)
 _FOOT_MAX_DIGITS = 2         # deep gaps a foot may show (arch concavity, hallux gap)
 _HAND_MIN_DIGITS = 3         # deep gaps between digits of a hand
 _HAND_MAX_ELONG = 2.1        # a hand with spread fingers is not much longer than wide
 _OVERLAP_COVER = 0.24        # coverage above this with a short, wide shape: two prints
 _OVERLAP_MAX_ELONG = 1.9
-_STICKER_MAX_ELONG = 1.6     # stickers are round, square or star-shaped
 _TEXT_MIN_PIECES = 3         # writing: several stroke pieces in a row
 _TEXT_MIN_ASPECT = 2.5       # ... a line of letters, this much wider than tall
 _FOOT_MARGIN_MIN = 0.5       # margin below this (but not clearly something else): uncertain
@@ -213,8 +213,8 @@ def judge(facts: ShapeFacts, *, vivid: bool = False, small: bool = False) -> Ver
         return Verdict("hand", 0.0, facts, f"{facts.digits} long digit gaps, no heel")
     if vivid and (small or margin < _FOOT_MARGIN_MIN):
         return Verdict("sticker", 0.0, facts, "coloured mark")
-    if small and facts.elongation <= _STICKER_MAX_ELONG:
-        return Verdict("sticker" if vivid else "unknown", 0.0, facts, "small compact mark")
+    if small:      # a piece of a print (a toe row, a heel) or a mark: never a foot here
+        return Verdict("unknown", 0.0, facts, "much smaller than the sheet's feet")
     if facts.coverage >= _OVERLAP_COVER and facts.elongation <= _OVERLAP_MAX_ELONG \
             and not small:
         return Verdict("overlap", 0.0, facts, "more print than one foot, short and wide")
@@ -224,11 +224,12 @@ def judge(facts: ShapeFacts, *, vivid: bool = False, small: bool = False) -> Ver
 
 
 _INK_SAT_DIFF = 40.0        # HSV saturation (0-255): ink this much more coloured is a sticker
-_SMALL_FRAC = 0.3           # of the largest foot-like candidate's area: too small for a foot
-#                             of this sheet (siblings' feet differ by less: 0.45-1)
+_SMALL_FRAC = 0.33          # of the largest foot-like candidate's area: too small for a foot
+#                             of this sheet (siblings' feet differ by less: 0.4-1)
 _OVERLAP_AREA = 1.45        # area vs the largest single foot: two prints in one blob
 _OVERLAP_SOLIDITY = 0.8     # without another foot to compare: an X-shaped (concave) blob
 _OVERLAP_COVER_ALONE = 0.3  # ... that covers this much of its length squared
+_THIN_REACH = 0.5           # of a candidate's size: its thin parts are looked for this far
 
 
 @dataclass(frozen=True)
@@ -246,12 +247,30 @@ def _ink(sat: np.ndarray, mask: np.ndarray) -> float:
     return float(np.percentile(vals[:: max(1, vals.size // 20_000)], 90)) if vals.size else 0.0
 
 
-def sort_candidates(masks, image: np.ndarray | None = None) -> list[Candidate]:
+def _with_thin_parts(mask: np.ndarray, filled: np.ndarray) -> np.ndarray:
+    """The candidate with the thin parts the opening took (a small hand's fingers): the
+    pre-opening parts that overlap it, within its box grown by ``_THIN_REACH``."""
+    x, y, w, h = cv2.boundingRect(np.ascontiguousarray(mask, dtype=bool).view(np.uint8))
+    g = int(_THIN_REACH * max(w, h))
+    r0, r1 = max(0, y - g), min(mask.shape[0], y + h + g)
+    c0, c1 = max(0, x - g), min(mask.shape[1], x + w + g)
+    sub = filled[r0:r1, c0:c1].astype(np.uint8)
+    n, lab = cv2.connectedComponents(sub, connectivity=8)
+    keep = np.zeros(n, bool)
+    keep[np.unique(lab[mask[r0:r1, c0:c1]])] = True
+    keep[0] = False
+    return keep[lab]
+
+
+def sort_candidates(masks, image: np.ndarray | None = None,
+                    filled: np.ndarray | None = None) -> list[Candidate]:
     """Judge every candidate of one sheet (largest first), with the sheet as context.
 
     A candidate far more coloured than the sheet's footprints is a sticker; one much
     smaller than the largest foot-like candidate is no foot of this sheet; one much larger
-    (or X-shaped) is two prints overlapping.
+    (or X-shaped) is two prints overlapping. With ``filled`` (the print before thin lines
+    were opened away), a candidate that is no foot is checked again with its thin parts:
+    a small hand's fingers may only be there.
     """
     masks = list(masks)
     facts = [shape_facts(m) for m in masks]
@@ -273,6 +292,10 @@ def sort_candidates(masks, image: np.ndarray | None = None) -> list[Candidate]:
         elif v.kind == "uncertain" and not footish and f.solidity < _OVERLAP_SOLIDITY \
                 and f.coverage > _OVERLAP_COVER_ALONE:
             v = Verdict("overlap", 0.0, f, "X-shaped, more print than one foot")
+        if v.kind != "foot" and filled is not None:
+            again = judge(shape_facts(_with_thin_parts(m, filled)))
+            if again.kind == "hand":
+                v = again
         out.append(Candidate(m, v, a))
     return out
 
@@ -295,3 +318,22 @@ def summary(kinds) -> list[str]:
     for k in kinds:
         counts[k] = counts.get(k, 0) + 1
     return [plural_message(k, counts[k]) for k in MESSAGES if k in counts]
+
+
+_REPORTED_MARKS = ("drawing", "text", "sticker")
+
+
+def judge_marks(marks, feet, image: np.ndarray | None = None) -> list[Candidate]:
+    """The marks worth telling the user about (drawn lines, writing, stickers), judged
+    against the sheet's feet (their ink colour); specks and printed rules are not listed."""
+    if not marks:
+        return []
+    sat = None if image is None else cv2.cvtColor(image, cv2.COLOR_BGR2HSV)[..., 1]
+    ref = float(np.median([_ink(sat, m) for m in feet])) if sat is not None and feet else 0.0
+    out = []
+    for m in marks:
+        vivid = sat is not None and bool(feet) and _ink(sat, m) > ref + _INK_SAT_DIFF
+        v = judge(shape_facts(m), vivid=vivid, small=True)
+        if v.kind in _REPORTED_MARKS:
+            out.append(Candidate(m, v, int(np.count_nonzero(m))))
+    return out

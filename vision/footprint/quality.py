@@ -24,7 +24,7 @@ import numpy as np
 
 from vision.footprint.result import Quality
 
-__all__ = ["SourceCheck", "source_check", "assess", "ADVICE"]
+__all__ = ["SourceCheck", "source_check", "surface_check", "assess", "ADVICE"]
 
 ADVICE = {
     "toes_cut_off": "The toes run off the paper or the photo: place the foot further from "
@@ -44,6 +44,9 @@ ADVICE = {
                        "print on paper and photograph it.",
     "extra_prints": "There are more than two prints or a large mark on the sheet: use a clean "
                     "sheet with one print of each foot.",
+    "broken_band": "The arch band is broken (no contact between the heel and the ball), so "
+                   "the arch index is near 0. If the arch is not that high, retake the "
+                   "print: press the whole foot down evenly, with a little more ink or water.",
     "odd_shape": "The print's shape is unusual for a footprint (very wide, very long or "
                  "patchy): check that it is one whole foot, pressed flat.",
     "no_toes": "No toes were found on this print: the length and axis are less certain; make "
@@ -83,6 +86,15 @@ _DARK_BG_VALUE = 0.35         # ... over a dark background
 _SCAN_PRINT_SAT = 0.1         # light, coloured print on black: a podoscope capture
 _WHITE_U8 = 254               # digital white (no sensor noise)
 
+# --- surfaces that are not paper (only looked for when no sheet was found) ---
+_SURFACE_SIDE_PX = 1200       # texture scales below are pixels of a copy this big
+_FINE_SIGMAS_PX = (0.7, 2.5)  # band-pass for grain (sand) ...
+_MID_SIGMAS_PX = (2.5, 8.0)   # ... and for wood grain and mottling
+_BG_CLEAR_PX = 25             # background = this far from the print
+_SAND_FINE = 0.4              # grey levels: median fine-band residue of a granular surface
+_SAND_RATIO = 1.0             # ... whose mid band is weaker than its fine band (paper: 1.3+)
+_DECK_MID = 1.5               # grey levels: wood grain (paper, even coloured, stays under 1.1)
+
 # --- print checks ---
 _BOX_PAD_PX = 8               # the checks work in the print's box grown by this
 _EDGE_MARGIN_PX = 3           # the picture's or sheet's border zone
@@ -100,12 +112,14 @@ _MIN_BAND_PX = 20             # fewer pixels than this: the edge width is not me
 _EDGE_STEP = 4                # the print's box is found on every 4th pixel
 _EDGE_PAD_PX = 12
 _NOT_PAPER_CAP = 0.25         # a score's ceiling when the picture is no paper print
+_SOFT_NO_SHEET = 0.7          # extra factor: a blurred or faint print and no sheet in view
+#                               (wet prints on floors, tiles and decks look like this)
 _GATE_FLOOR = 0.6             # factor at the shape gate's lowest foot margin (0.5) -> 1 at 1
 
 _PENALTY = {
     "toes_cut_off": 0.5, "touches_edge": 0.7, "merged_feet": 0.35, "smudged": 0.65,
     "low_contrast": 0.75, "blur": 0.7, "no_scale": 0.95, "extra_prints": 0.85,
-    "no_toes": 0.85, "not_paper_print": 0.25,
+    "no_toes": 0.85, "not_paper_print": 0.25, "broken_band": 0.85, "odd_shape": 1.0,
 }
 
 
@@ -113,7 +127,8 @@ _PENALTY = {
 class SourceCheck:
     """What kind of picture this is.
 
-    kind : "paper_print", "sole_photo", "podoscope_scan", "pressure_map" or "chart".
+    kind : "paper_print", "sole_photo", "podoscope_scan", "pressure_map", "chart" or
+        "floor" (a print on a floor, deck, tiles or sand).
     refuse : True when no index should be given at all (only a clear message).
     message : a sentence for the user ("" for paper prints).
     """
@@ -189,7 +204,40 @@ def _digital_white(image: np.ndarray, background: np.ndarray) -> float:
     return float(np.count_nonzero(white[background])) / n if n else 0.0
 
 
-def source_check(image: np.ndarray, foreground: np.ndarray, *, polarity: str) -> SourceCheck:
+def _band_residue(grey: np.ndarray, bg: np.ndarray, sigmas: tuple[float, float]) -> float:
+    """Median absolute difference-of-Gaussians (grey levels) over the background."""
+    d = cv2.GaussianBlur(grey, (0, 0), sigmas[0]) - cv2.GaussianBlur(grey, (0, 0), sigmas[1])
+    return float(np.median(np.abs(d[bg]))) if bg.any() else 0.0
+
+
+def surface_check(image: np.ndarray, foreground: np.ndarray) -> SourceCheck | None:
+    """A wet print on sand or a wooden deck (no sheet of paper found), from the texture of
+    the background: sand is granular (fine grain stronger than coarse), wood has strong
+    grain. None when the background could be paper. (Smooth floors and tiles are not
+    told from paper here; :func:`assess` lowers a soft print without a sheet instead.)"""
+    f = min(1.0, _SURFACE_SIDE_PX / max(image.shape[:2]))
+    view = image if f == 1.0 else cv2.resize(image, None, fx=f, fy=f,
+                                             interpolation=cv2.INTER_AREA)
+    fg = cv2.resize(foreground.astype(np.uint8), view.shape[1::-1],
+                    interpolation=cv2.INTER_NEAREST)
+    grey = cv2.cvtColor(view, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    bg = ~(cv2.dilate(fg, np.ones((_BG_CLEAR_PX,) * 2, np.uint8)) > 0)
+    fine = _band_residue(grey, bg, _FINE_SIGMAS_PX)
+    mid = _band_residue(grey, bg, _MID_SIGMAS_PX)
+    if fine >= _SAND_FINE and mid < _SAND_RATIO * fine:
+        what = "sand or a gritty floor"
+    elif mid >= _DECK_MID:
+        what = "wood (a deck or a floor)"
+    else:
+        return None
+    return SourceCheck("floor", True, f"This print looks like it is on {what}, not on a "
+                       "sheet of paper, so it cannot be measured reliably. Make the print "
+                       "on a sheet of paper (ink, or a wet foot on dark paper) and "
+                       "photograph the whole sheet from above.")
+
+
+def source_check(image: np.ndarray, foreground: np.ndarray, *, polarity: str,
+                 sheet_found: bool = True) -> SourceCheck:
     """Tell a print on paper from sole photos, podoscope scans, pressure maps and charts.
 
     Parameters
@@ -197,7 +245,10 @@ def source_check(image: np.ndarray, foreground: np.ndarray, *, polarity: str) ->
     image : BGR uint8, the analysed picture.
     foreground : bool mask of the print (all feet).
     polarity : "dark_on_light" or "light_on_dark" (from segmentation).
+    sheet_found : False when no sheet was found: the background is then checked for
+        floors, decks, tiles and sand (:func:`surface_check`).
     """
+    full_image, full_fg = image, foreground
     step = max(1, int(max(image.shape[:2]) // _SAMPLE_SIDE_PX))   # colour statistics need few pixels
     image = np.ascontiguousarray(image[::step, ::step])
     foreground = foreground[::step, ::step]
@@ -219,6 +270,10 @@ def source_check(image: np.ndarray, foreground: np.ndarray, *, polarity: str) ->
         return SourceCheck("sole_photo", True, "This looks like a photo of the soles (skin, "
                            "podoscope or mirror), not a footprint on paper. Make an ink or "
                            "wet print on paper and photograph it.")
+    if not sheet_found:
+        floor = surface_check(full_image, full_fg)
+        if floor is not None:
+            return floor
     if polarity == "light_on_dark" and fg["sat"] > _SCAN_PRINT_SAT:
         return SourceCheck("podoscope_scan", False, "This looks like a podoscope or scanner "
                            "capture of the sole, not a footprint on paper.")
@@ -321,7 +376,7 @@ def _median_u8(image: np.ndarray, mask: np.ndarray) -> float:
 def assess(geom, *, image: np.ndarray | None = None, valid: np.ndarray | None = None,
            contrast: float = 1.0, sheet_found: bool = True,
            source: SourceCheck | None = None, extra_prints: bool = False,
-           gate_margin: float = 1.0) -> Quality:
+           gate_margin: float = 1.0, midfoot_width_px: float | None = None) -> Quality:
     """Score one foot's print and list what to fix.
 
     Parameters
@@ -335,6 +390,9 @@ def assess(geom, *, image: np.ndarray | None = None, valid: np.ndarray | None = 
     extra_prints : more print candidates than the shape gate looks at.
     gate_margin : how far inside the footprint shape ranges the print lies (0.5..1, from
         :mod:`vision.footprint.gate`); the score is scaled from ``_GATE_FLOOR`` at 0.5 to 1.
+    midfoot_width_px : narrowest midfoot contact width (``FootIndices.midfoot_width_px``);
+        0 means the band between heel and forefoot is broken: heel and forefoot could not
+        be checked to belong together, so the foot is a retake (``broken_band``).
 
     Returns
     -------
@@ -369,9 +427,13 @@ def assess(geom, *, image: np.ndarray | None = None, valid: np.ndarray | None = 
         issues.append("not_paper_print")
     if gate_margin < 1.0:
         issues.append("odd_shape")
+    if midfoot_width_px is not None and midfoot_width_px <= 0:
+        issues.append("broken_band")
     score = 1.0
     for code in issues:
-        score *= _PENALTY.get(code, 1.0)
+        score *= _PENALTY[code]
+    if not sheet_found and ("blur" in issues or "low_contrast" in issues):
+        score *= _SOFT_NO_SHEET    # a soft print with no sheet in view: a floor, a deck?
     score *= _GATE_FLOOR + (1.0 - _GATE_FLOOR) * float(np.clip(2.0 * gate_margin - 1.0, 0, 1))
     if "not_paper_print" in issues:
         score = min(score, _NOT_PAPER_CAP)
