@@ -45,7 +45,7 @@ def _trend_panel(pdf, metric, title, pts, span, axis) -> None:
     (a_lo, a_hi), (y_hi, tick, digits) = span, axis
     if pdf.get_y() > pdf.h - pdf.b_margin - TREND_H_MM - 14:
         pdf.add_page()
-    x0, y0, w, h = pdf.l_margin + 14, pdf.get_y() + 3, 150, TREND_H_MM
+    x0, y0, w, h = pdf.l_margin + 14, pdf.get_y() + 6, 150, TREND_H_MM
 
     def px(age):
         return x0 + (min(max(age, a_lo), a_hi) - a_lo) / (a_hi - a_lo) * w
@@ -53,6 +53,8 @@ def _trend_panel(pdf, metric, title, pts, span, axis) -> None:
     def py(v):
         return y0 + h - min(max(v, 0.0), y_hi) / y_hi * h
 
+    pdf.set_font(pdf.family_name, "B", 8)
+    pdf.text(x0, y0 - 1.5, pdf.txt(title))
     pdf.set_fill_color(*NO_LABEL_GREY)
     pdf.rect(x0, y0, w, h, style="F")
     for r in chart_bands(metric, a_lo, a_hi, y_max=y_hi):
@@ -71,7 +73,6 @@ def _trend_panel(pdf, metric, title, pts, span, axis) -> None:
         step = 24
     for age in range(int(a_lo // step * step + step), int(a_hi) + 1, step):
         pdf.text(px(age) - 2, y0 + h + 3.5, str(age))
-    pdf.text(x0 + w + 1.5, y0 + 3, pdf.txt(title))
     pdf.text(x0 + w + 1.5, y0 + h + 3.5, pdf.txt("age (months)"))
     for side, colour in (("left", (31, 119, 180)), ("right", (214, 39, 40))):
         line = sorted((a, v) for a, v, s in pts if s == side)

@@ -6,28 +6,31 @@ perspective onto a table in the photo, rotation, uneven light, vignetting, shado
 noise, blur, JPEG.
 
 Truth is computed on the clean toe-less mask of each foot at ``TRUTH_PX_PER_MM`` with the true
-axis (heel centre -> second-toe tip of the shape model) by
-:func:`vision.footprint.indices.compute_indices`; lengths in mm come from the known scale.
-Photo coordinates are (x, y) pixels, y down. ``render_photo`` is deterministic given the spec.
+axis (heel centre -> second-toe tip of the shape model) by :mod:`synth.footprint_truth`, which
+is independent of the pipeline; lengths in mm come from the known scale. Photo coordinates are
+(x, y) pixels, y down. ``render_photo`` is deterministic given the spec (and the scene hooks,
+see :class:`SceneHooks` and :mod:`synth.footprint_scenes`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
 
-from vision.footprint.anatomy import FootGeometry
-from vision.footprint.indices import compute_indices
 from synth import print_style as ps
 from synth.foot_shape import FootShape, RasterFoot, random_shape, rasterise_foot
+from synth.footprint_truth import indices_from_mask
 
-__all__ = ["RenderSpec", "FootTruth", "RenderedPhoto", "render_photo", "random_spec",
-           "foot_truth", "PAPER_MM", "TRUTH_PX_PER_MM"]
+__all__ = ["RenderSpec", "FootTruth", "BlobTruth", "RenderedPhoto", "SceneHooks", "ExtraPrint",
+           "render_photo", "random_spec", "foot_truth", "PAPER_MM", "TRUTH_PX_PER_MM"]
 
 PAPER_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
 TRUTH_PX_PER_MM = 8.0
+TRUTH_MIN_PX_PER_MM = 6.0       # below this sheet resolution the truth is re-rasterised
+WHOLE_MAX_OVERLAP_FRAC = 0.01   # a foot is "whole" when < 1 % of it is covered by other prints
 KINDS = ("ink", "wet", "grid_mat", "inverted")
 
 
@@ -85,9 +88,60 @@ class FootTruth:
     toe_xy: tuple[float, float] = (0.0, 0.0)       # photo pixels (second-toe tip)
     centre_xy: tuple[float, float] = (0.0, 0.0)    # photo pixels (print centroid)
     arch_level: float = 0.0
+    box_xy: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # photo px x0, y0, x1, y1
+    whole: bool = True             # fully on the photo and not overlapped by another print
+    overlap_frac: float = 0.0      # share of the print covered by other prints
 
     def to_json(self) -> dict:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
+
+
+@dataclass(frozen=True)
+class BlobTruth:
+    """Something on the sheet that is not a foot (hand, drawing, text, sticker, mark)."""
+
+    kind: str                                        # hand | drawing | text | sticker | mark
+    box_xy: tuple[float, float, float, float]        # photo px x0, y0, x1, y1
+    detail: str = ""                                 # e.g. "pencil outline", "date"
+    touches_foot: bool = False
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "box_xy": list(self.box_xy), "detail": self.detail,
+                "touches_foot": self.touches_foot}
+
+
+@dataclass(frozen=True)
+class ExtraPrint:
+    """A non-foot print inked like the feet (a handprint): sheet-plane coverage 0..1 and
+    pressure weight, plus its truth (box in sheet-plane pixels)."""
+
+    cover: np.ndarray
+    region: np.ndarray
+    kind: str
+    box_sheet: tuple[float, float, float, float]
+    detail: str = ""
+
+
+@dataclass
+class SceneHooks:
+    """Optional scene callbacks for :func:`render_photo` (see :mod:`synth.footprint_scenes`).
+
+    ``placed`` is the list of ``(M, raster)`` per foot (raster -> sheet-plane affine).
+    place(spec, rng, rasters, sheet_px, ppm) -> list of 2x3 affines (replaces the default
+    side-by-side layout); extra_prints(rng, sheet_px, ppm, placed) -> list[ExtraPrint];
+    draw_under / draw_over(img, rng, ppm, placed) -> list of (kind, sheet box, detail):
+    drawn on the paper before / after the ink; paper(rng, (h, w), ppm) -> float BGR image
+    (replaces the paper: floors, sand, skin); region(region, placed, ppm) -> region (pressure
+    weight, e.g. a faint midfoot); alpha_gain scales the ink coverage (faint prints).
+    """
+
+    place: Callable | None = None
+    extra_prints: Callable | None = None
+    draw_under: Callable | None = None
+    draw_over: Callable | None = None
+    paper: Callable | None = None
+    region: Callable | None = None
+    alpha_gain: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -100,6 +154,7 @@ class RenderedPhoto:
     sheet_to_photo: np.ndarray | None = field(default=None, repr=False, compare=False)
     sheet_px_per_mm: float = 0.0           # resolution of the sheet plane of sheet_to_photo
     clean_masks: tuple = field(default=(), repr=False, compare=False)
+    blobs: tuple[BlobTruth, ...] = ()      # non-foot things drawn or printed on the sheet
 
     def foot_masks(self, *, toeless: bool = False) -> list[np.ndarray]:
         """Clean print of each foot (bool, photo size), toes included unless ``toeless``;
@@ -117,20 +172,21 @@ class RenderedPhoto:
 
 def foot_truth(shape: FootShape, *, px_per_mm: float = TRUTH_PX_PER_MM,
                raster: RasterFoot | None = None) -> tuple[FootTruth, RasterFoot]:
-    """Indices of a clean shape with its true axis (Cavanagh & Rodgers) at ``px_per_mm``."""
+    """Indices of a clean shape with its true axis (Cavanagh & Rodgers) at ``px_per_mm``,
+    computed by :func:`synth.footprint_truth.indices_from_mask` on the shape model's own
+    toe-less mask (independent of the pipeline)."""
     r = raster if raster is not None else rasterise_foot(shape, px_per_mm=px_per_mm)
-    a = np.subtract(r.toe_xy, r.heel_xy)
-    a = a / np.hypot(*a)
-    g = FootGeometry(side=r.side, side_confidence=1.0, full_mask=r.full,
-                     toeless_mask=r.toeless, toes_mask=r.toes, heel_xy=r.heel_xy,
-                     toe_xy=r.toe_xy, ball_front_xy=r.toe_xy,
-                     axis_uv=(float(a[0]), float(a[1])), toes_found=True)
-    ind = compute_indices(g)
+    ind = indices_from_mask(r.toeless, r.heel_xy, r.toe_xy, r.side)
+    ys, xs = np.nonzero(r.full)
+    u = np.subtract(r.toe_xy, r.heel_xy)
+    u = u / np.hypot(*u)
+    along = (xs - r.heel_xy[0]) * u[0] + (ys - r.heel_xy[1]) * u[1]
     ppm = r.px_per_mm
     return FootTruth(side=r.side, arch_index=ind.arch_index, staheli_index=ind.staheli_index,
                      chippaux_smirak_index=ind.chippaux_smirak_index,
-                     clarke_angle_deg=ind.clarke_angle_deg, length_mm=ind.length_px / ppm,
-                     width_mm=ind.width_px / ppm, arch_level=shape.arch_level), r
+                     clarke_angle_deg=ind.clarke_angle_deg,
+                     length_mm=float(along.max() - along.min() + 1.0) / ppm,
+                     width_mm=ind.forefoot_width_px / ppm, arch_level=shape.arch_level), r
 
 
 def _shapes(spec: RenderSpec, rng) -> list[FootShape]:
@@ -190,25 +246,60 @@ def _place_feet(spec, rng, rasters, sheet_px, ppm):
     return mats
 
 
-def _print_plane(spec, rng, shapes, sheet_px, ppm):
-    """Sheet-plane image with prints, plus per-foot raster -> sheet affine matrices."""
+def _print_plane(spec, rng, shapes, sheet_px, ppm, hooks):
+    """Sheet-plane image with prints, per-foot raster -> sheet affines, per-foot sheet-plane
+    coverage, the other prints' coverage and the non-foot blobs (kind, sheet box, detail)."""
     w_px, h_px = sheet_px
     paper = "black" if spec.kind == "inverted" else spec.paper_colour
-    img = ps.paper_image(rng, (h_px, w_px), paper, ppm)
+    if hooks.paper is not None:
+        img = hooks.paper(rng, (h_px, w_px), ppm)
+    else:
+        img = ps.paper_image(rng, (h_px, w_px), paper, ppm)
     if spec.kind == "grid_mat":
         ps.draw_form(img, rng, ppm, len(shapes))
     cover = np.zeros((h_px, w_px), np.float32)
     region = np.zeros((h_px, w_px), np.float32)
     rasters = [rasterise_foot(sh, px_per_mm=ppm) for sh in shapes]
-    affines = []
-    for r, M in zip(rasters, _place_feet(spec, rng, rasters, sheet_px, ppm), strict=True):
+    mats = (hooks.place(spec, rng, rasters, sheet_px, ppm) if hooks.place is not None
+            else _place_feet(spec, rng, rasters, sheet_px, ppm))
+    affines, covers = [], []
+    for r, M in zip(rasters, mats, strict=True):
         src = np.dstack([r.full.astype(np.float32), _region_weight(r)])
         warped = cv2.warpAffine(src, M, (w_px, h_px), flags=cv2.INTER_LINEAR)
         cover = np.maximum(cover, warped[..., 0])
         region = np.maximum(region, warped[..., 1] * (warped[..., 0] > 0.01))
         affines.append((M, r))
-    alpha = ps.print_alpha(rng, cover, region, spec.kind, ppm)
-    return ps.compose_print(img, alpha, spec.kind, rng), affines
+        covers.append(warped[..., 0])
+    blobs = []
+    others = np.zeros_like(cover)
+    if hooks.extra_prints is not None:
+        for ex in hooks.extra_prints(rng, sheet_px, ppm, affines):
+            cover = np.maximum(cover, ex.cover)
+            region = np.maximum(region, ex.region * (ex.cover > 0.01))
+            others = np.maximum(others, ex.cover)
+            blobs.append((ex.kind, ex.box_sheet, ex.detail))
+    if hooks.region is not None:
+        region = hooks.region(region, affines, ppm)
+    if hooks.draw_under is not None:
+        blobs += hooks.draw_under(img, rng, ppm, affines)
+    alpha = ps.print_alpha(rng, cover, region, spec.kind, ppm) * float(hooks.alpha_gain)
+    plane = ps.compose_print(img, np.clip(alpha, 0, 1), spec.kind, rng)
+    if hooks.draw_over is not None:
+        blobs += hooks.draw_over(plane, rng, ppm, affines)
+    return plane, affines, covers, others, blobs
+
+
+def _overlap_fracs(covers, others) -> list[float]:
+    """Share of each foot's print covered by another foot or another print."""
+    out = []
+    for i, c in enumerate(covers):
+        mine = c > 0.5
+        rest = others > 0.5
+        for j, o in enumerate(covers):
+            if j != i:
+                rest |= o > 0.5
+        out.append(float(np.sum(mine & rest)) / max(float(np.sum(mine)), 1.0))
+    return out
 
 
 def _sheet_corners(spec, rng, photo_wh, sheet_mm) -> np.ndarray:
@@ -264,8 +355,36 @@ def _camera(img, spec, rng) -> np.ndarray:
     return cv2.imdecode(buf, cv2.IMREAD_COLOR)
 
 
-def render_photo(spec: RenderSpec) -> RenderedPhoto:
-    """Render one photo described by ``spec`` (deterministic given ``spec.seed``)."""
+def _to_photo(pts_sheet: np.ndarray, Hm: np.ndarray) -> np.ndarray:
+    return cv2.perspectiveTransform(np.asarray(pts_sheet, np.float64)[None], Hm)[0]
+
+
+def _box_to_photo(box, Hm) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = box
+    ph = _to_photo(np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float64), Hm)
+    lo, hi = ph.min(0), ph.max(0)
+    return (float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1]))
+
+
+def _foot_in_photo(truth: FootTruth, M, r: RasterFoot, Hm, wh, overlap: float) -> FootTruth:
+    """Truth with heel, toe, centre and box in photo pixels and the whole flag."""
+    cnt = cv2.findContours(r.full.astype(np.uint8), cv2.RETR_EXTERNAL,
+                           cv2.CHAIN_APPROX_SIMPLE)[0]
+    outline = np.concatenate([c.reshape(-1, 2) for c in cnt]).astype(np.float64)
+    pts = np.vstack([[r.heel_xy, r.toe_xy, _centroid(r.full)], outline])
+    ph = _to_photo(pts @ M[:, :2].T + M[:, 2], Hm)
+    lo, hi = ph[3:].min(0), ph[3:].max(0)
+    inside = bool(lo[0] >= 1 and lo[1] >= 1 and hi[0] <= wh[0] - 2 and hi[1] <= wh[1] - 2)
+    return replace(truth, heel_xy=tuple(map(float, ph[0])), toe_xy=tuple(map(float, ph[1])),
+                   centre_xy=tuple(map(float, ph[2])),
+                   box_xy=(float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])),
+                   whole=inside and overlap < WHOLE_MAX_OVERLAP_FRAC, overlap_frac=overlap)
+
+
+def render_photo(spec: RenderSpec, hooks: SceneHooks | None = None) -> RenderedPhoto:
+    """Render one photo described by ``spec`` (deterministic given ``spec.seed``), with
+    optional scene ``hooks`` (hands, drawings, other surfaces...)."""
+    hooks = hooks if hooks is not None else SceneHooks()
     rng = np.random.default_rng(spec.seed)
     shapes = _shapes(spec, rng)
     W = spec.long_side_px if spec.landscape else int(round(spec.long_side_px * 0.75))
@@ -275,7 +394,7 @@ def render_photo(spec: RenderSpec) -> RenderedPhoto:
     side_px = np.mean([np.hypot(*(corners[1] - corners[0])), np.hypot(*(corners[2] - corners[3]))])
     ppm = float(np.clip(side_px / sheet_mm[0] * 1.1, 2.0, 12.0))
     sheet_px = (int(round(sheet_mm[0] * ppm)), int(round(sheet_mm[1] * ppm)))
-    plane, affines = _print_plane(spec, rng, shapes, sheet_px, ppm)
+    plane, affines, covers, others, blobs = _print_plane(spec, rng, shapes, sheet_px, ppm, hooks)
     src = np.array([[0, 0], [sheet_px[0], 0], [sheet_px[0], sheet_px[1]], [0, sheet_px[1]]],
                    np.float32) - 0.5
     Hm = cv2.getPerspectiveTransform(src, corners.astype(np.float32))
@@ -290,19 +409,24 @@ def render_photo(spec: RenderSpec) -> RenderedPhoto:
     photo += table * (1 - mask)
     photo *= _lighting(spec, rng, (H, W))[..., None]
     image = _camera(photo, spec, rng)
-    feet = []
-    for sh, (M, r) in zip(shapes, affines, strict=True):
-        truth, _ = foot_truth(sh)
-        pts = np.array([r.heel_xy, r.toe_xy, _centroid(r.full)], np.float64)
-        on_sheet = pts @ M[:, :2].T + M[:, 2]
-        ph = cv2.perspectiveTransform(on_sheet[None].astype(np.float64), Hm)[0]
-        feet.append(replace(truth, heel_xy=tuple(map(float, ph[0])),
-                            toe_xy=tuple(map(float, ph[1])), centre_xy=tuple(map(float, ph[2]))))
+    overlaps = _overlap_fracs(covers, others)
+    feet = [_foot_in_photo(foot_truth(sh, raster=r if ppm >= TRUTH_MIN_PX_PER_MM else None)[0],
+                           M, r, Hm, (W, H), ov)
+            for sh, (M, r), ov in zip(shapes, affines, overlaps, strict=True)]
+    foot_boxes = [f.box_xy for f in feet]
+    blob_truth = tuple(
+        BlobTruth(kind=k, box_xy=_box_to_photo(b, Hm), detail=d,
+                  touches_foot=any(_boxes_touch(_box_to_photo(b, Hm), fb) for fb in foot_boxes))
+        for k, b, d in blobs)
     mm_per_px = float(np.mean([sheet_mm[0] / side_px, sheet_mm[1] / np.mean(
         [np.hypot(*(corners[3] - corners[0])), np.hypot(*(corners[2] - corners[1]))])]))
     return RenderedPhoto(image=image, feet=feet, sheet_corners=corners.astype(np.float32),
                          mm_per_px_sheet=mm_per_px, spec=spec, sheet_to_photo=Hm,
-                         sheet_px_per_mm=ppm, clean_masks=tuple(affines))
+                         sheet_px_per_mm=ppm, clean_masks=tuple(affines), blobs=blob_truth)
+
+
+def _boxes_touch(a, b) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 
 def _centroid(mask: np.ndarray) -> tuple[float, float]:

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from vision.footprint.anatomy import FootGeometry, analyse_foot
-from vision.footprint.indices import _upper_hull, arch_index, axis_frame, compute_indices
+from vision.footprint.frame import axis_frame, upper_hull
+from vision.footprint.indices import arch_index, compute_indices
 from vision.footprint.result import FootprintError
 from synth.foot_shape import FootShape, rasterise_foot
 from synth.footprint_render import foot_truth
@@ -331,7 +332,7 @@ def test_upper_hull_keeps_exactly_the_points_on_the_hull(seed):
     rng = np.random.default_rng(seed)
     r = np.sort(rng.choice(120, 40, replace=False)).astype(float)
     e = np.round(8 * np.sin(r / rng.uniform(8, 40))) + rng.integers(0, 2, r.size) * 0.5
-    assert _upper_hull(r, e) == _hull_brute_force(r, e)
+    assert upper_hull(r, e) == _hull_brute_force(r, e)
 
 
 def test_axis_frame_covers_the_print_at_any_angle():

@@ -44,10 +44,11 @@ def test_footprint_json_shape():
                            width_mm=None, category="normal", age_reading=None,
                            quality=Quality(0.9, ("no_scale",)))
     d = FootprintResult(image="a.jpg", ok=True, feet=(foot,)).to_json()
-    assert set(d) == {"image", "ok", "scale_mm_per_px", "warnings", "feet"}
+    assert set(d) == {"image", "ok", "scale_mm_per_px", "warnings", "feet", "ignored"}
     assert set(d["feet"][0]) == {"side", "arch_index", "staheli_index", "chippaux_smirak_index",
                                  "clarke_angle_deg", "length_mm", "width_mm", "category",
-                                 "reference", "age_reading", "quality"}
+                                 "reference", "age_reading", "quality", "box_px", "heel_px",
+                                 "toe_px"}
     bad = FootprintResult(image="b.jpg", ok=False, error="no footprint found").to_json()
     assert bad == {"image": "b.jpg", "ok": False, "error": "no footprint found"}
 

@@ -50,6 +50,9 @@ def _check_on_truth(feet_json, masks, shape) -> None:
         xi = np.clip(np.round(pts[:, 0]).astype(int), 0, shape[1] - 1)
         yi = np.clip(np.round(pts[:, 1]).astype(int), 0, shape[0] - 1)
         assert np.mean(dist[yi, xi] <= NEAR_PX) >= ON_EDGE_MIN
+        x0, y0, x1, y1 = foot["box_px"]            # the same frame as the foot's box
+        assert (pts[:, 0] >= x0 - 1).all() and (pts[:, 0] <= x1 + 1).all()
+        assert (pts[:, 1] >= y0 - 1).all() and (pts[:, 1] <= y1 + 1).all()
         for x, y in g["axis"]:                   # heel centre and toe tip inside the print
             assert dist[int(round(y)), int(round(x))] <= NEAR_PX or union[int(y), int(x)]
 

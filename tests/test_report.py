@@ -238,6 +238,7 @@ def test_one_label_on_overlay_table_chart_pdf_and_csv(tmp_home, measured, monkey
                                                       who, values):
     import vision.footprint.overlay as overlay
     from ui.footprint_page import indices_table
+    from ui.history_page import trend_frame
     from vision.footprint.load import load_image
 
     data, base = measured
@@ -266,6 +267,8 @@ def test_one_label_on_overlay_table_chart_pdf_and_csv(tmp_home, measured, monkey
     s.add_footprint(kid.id, result.to_json(), taken_on=TAKEN, image_bytes=data)
     entries = s.footprint_history(kid.id)
     assert {e.side: chart_label(e) for e in entries} == want            # chart shading
+    for _, point in trend_frame(entries).iterrows():
+        assert shows(point["label"], want[point["side"]]), point["label"]
 
     monkeypatch.undo()
     text = pdf_text(s, kid.id, monkeypatch)                   # PDF

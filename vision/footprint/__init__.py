@@ -10,9 +10,15 @@ One call does it all, each stage can also be called alone:
 >>> result = measure_footprint("print.jpg", age_months=60)    # doctest: +SKIP
 >>> [(f.side, round(f.arch_index, 3)) for f in result.feet]   # doctest: +SKIP
 
-Coordinates in the result are pixels of the *analysis image*: the rectified sheet when one
-was found (portrait, ``scale_mm_per_px`` applies), else the photo shrunk to
-``ANALYSIS_SIDE_PX`` on its long side (ratios only).
+The analysis runs on the *analysis image*: the rectified sheet when one was found
+(portrait, ``scale_mm_per_px`` applies), else the photo shrunk to ``ANALYSIS_SIDE_PX`` on its
+long side (ratios only). Positions in the result (``box_px``, ``heel_px``, ``toe_px``,
+``contour_px``, ignored marks' ``box_px``) are mapped back to pixels of the original photo
+(``result.photo_map``, :class:`vision.footprint.coords.PhotoMap`).
+
+Before anything is measured, every print candidate passes the shape gate
+(:mod:`vision.footprint.gate`): hands, drawings, writing, stickers, overlapping prints and
+blobs that are not clearly a foot are left out and listed in ``result.ignored``.
 """
 
 from __future__ import annotations
@@ -24,7 +30,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from vision.footprint.result import FootMeasurement, FootprintError, FootprintResult
+from vision.footprint.coords import PhotoMap
+from vision.footprint.gate import IGNORED_KIND, plural_message, summary
+from vision.footprint.result import FootMeasurement, FootprintError, FootprintResult, IgnoredBlob
 
 __all__ = ["measure_footprint", "FootprintResult", "FootMeasurement", "FootprintError",
            "ANALYSIS_SIDE_PX", "DECODE_SIDE_PX"]
@@ -33,6 +41,9 @@ DECODE_SIDE_PX = 2000      # photos are decoded at most this big (JPEG: at 1/2, 
 ANALYSIS_SIDE_PX = 1200    # without a sheet, prints are segmented at this size
 _SHEET_MARGIN_FRAC = 0.022  # rectified sheet border ignored (shadows, the paper's edge)
 
+_PAIR_LENGTH_RATIO = 1.06   # two prints of one person's feet differ in length by less than this
+
+NOT_MEASURED = "No footprint could be measured on this photo. "
 NO_FOOTPRINT = ("No footprint found on this photo: the paper looks blank or nothing stands "
                 "out from it. Photograph the print itself, from above, in even light.")
 
@@ -97,8 +108,9 @@ def _analysis_view(image: np.ndarray, paper):
     return view, paper_region(view), None
 
 
-def _measure_foot(mask, *, image, valid, seg, sheet, source, age_months):
-    """One foot: geometry, indices, readings, quality -> (FootMeasurement, geom, indices)."""
+def _measure_foot(mask, *, image, valid, seg, sheet, source, age_months, margin, pmap):
+    """One foot: geometry, indices, readings, quality -> (FootMeasurement, geom, indices).
+    ``margin`` is the shape gate's foot margin (0..1), ``pmap`` the analysis -> photo map."""
     from vision.footprint.anatomy import analyse_foot
     from vision.footprint.indices import compute_indices
     from vision.footprint.quality import assess
@@ -109,12 +121,13 @@ def _measure_foot(mask, *, image, valid, seg, sheet, source, age_months):
     mm = None if sheet is None else sheet.mm_per_px
     quality = assess(geom, image=image, valid=valid, contrast=seg.contrast,
                      sheet_found=sheet is not None, source=source,
-                     extra_prints=seg.extra_bodies > 0)
+                     extra_prints=seg.extra_bodies > 0, gate_margin=margin,
+                     midfoot_width_px=ix.midfoot_width_px)
     m8 = np.ascontiguousarray(geom.full_mask, dtype=bool).view(np.uint8)
     x, y, w, h = cv2.boundingRect(m8)                     # outline of the print only
     cnts, _ = cv2.findContours(m8[y:y + h, x:x + w], cv2.RETR_EXTERNAL,
                                cv2.CHAIN_APPROX_SIMPLE, offset=(x, y))
-    contour = max(cnts, key=cv2.contourArea).reshape(-1, 2) if cnts else None
+    contour = pmap.to_photo(max(cnts, key=cv2.contourArea).reshape(-1, 2)) if cnts else None
     reading = read_foot(ix, age_months)
     foot = FootMeasurement(
         side=geom.side, arch_index=float(ix.arch_index),
@@ -124,12 +137,12 @@ def _measure_foot(mask, *, image, valid, seg, sheet, source, age_months):
         length_mm=None if mm is None else float(ix.length_px * mm),
         width_mm=None if mm is None else float(ix.width_px * mm),
         category=reading.category, age_reading=reading.sentence, reference=reading.reference,
-        quality=quality, heel_px=tuple(map(float, geom.heel_xy)),
-        toe_px=tuple(map(float, geom.toe_xy)), contour_px=contour)
+        quality=quality, heel_px=pmap.point(geom.heel_xy), toe_px=pmap.point(geom.toe_xy),
+        contour_px=contour, box_px=pmap.box(geom.full_mask))
     return foot, geom, ix
 
 
-def _warnings(sheet, source, feet) -> list[str]:
+def _warnings(sheet, source, feet, ignored) -> list[str]:
     out = []
     if sheet is None:
         out.append("No whole sheet of paper was found in the photo, so lengths and widths "
@@ -142,7 +155,7 @@ def _warnings(sheet, source, feet) -> list[str]:
         out.append(source.message + " The numbers below are not reliable.")
     if len(feet) == 2 and feet[0].side == feet[1].side:
         out.append("Both prints look like the same side; check which foot is which.")
-    return out
+    return out + summary([b.kind for b in ignored])
 
 
 def _positional_side(geom, other) -> str:
@@ -156,14 +169,36 @@ def _positional_side(geom, other) -> str:
 
 
 def _resolve_sides(pairs: list) -> list:
-    """Two prints on one sheet are a left and a right foot. When the anatomical side cues
+    """Prints of one person's two feet are a left and a right foot.
+
+    Two prints: one person. More (siblings): prints are paired by length, the two of most
+    alike length first (a pair differs by under ``_PAIR_LENGTH_RATIO``); a print left
+    without a partner keeps its own side. Within a pair, see :func:`_resolve_pair`."""
+    if len(pairs) < 2:
+        return pairs
+    if len(pairs) == 2:
+        return _resolve_pair(pairs)
+    out = list(pairs)
+    lengths = [float(np.count_nonzero(g.full_mask)) ** 0.5 for _, g, _ in pairs]
+    order = sorted(range(len(pairs)), key=lambda k: lengths[k])
+    k = 0
+    while k + 1 < len(order):
+        i, j = order[k], order[k + 1]
+        if lengths[j] <= _PAIR_LENGTH_RATIO * lengths[i]:
+            out[i], out[j] = _resolve_pair([out[i], out[j]])
+            k += 2
+        else:
+            k += 1
+    return out
+
+
+def _resolve_pair(pairs: list) -> list:
+    """Two prints of one person are a left and a right foot. When the anatomical side cues
     say both are the same side, the print whose side disagrees with its position (the left
     print is on the left, looking along the feet) is flipped; failing that, the less
     certain one."""
     from dataclasses import replace
 
-    if len(pairs) != 2:
-        return pairs
     (f0, g0, i0), (f1, g1, i1) = pairs
     if f0.side != f1.side:
         return pairs
@@ -181,14 +216,13 @@ def _resolve_sides(pairs: list) -> list:
     return pairs
 
 
-def _with_geometry(pairs: list, source, image, view, sheet) -> list:
+def _with_geometry(pairs: list, pmap: PhotoMap) -> list:
     """Attach each foot's drawing geometry in original-photo pixels (``geometry``)."""
     from dataclasses import replace
 
-    from vision.footprint.overlay import photo_frame, stored_geometry
+    from vision.footprint.overlay import stored_geometry
 
-    frame = photo_frame(source, image, view, sheet)
-    return [(replace(f, geometry=stored_geometry(g, i, frame)), g, i) for f, g, i in pairs]
+    return [(replace(f, geometry=stored_geometry(g, i, pmap)), g, i) for f, g, i in pairs]
 
 
 def _failure(image_name: str, message: str, stages: _Stages) -> FootprintResult:
@@ -245,13 +279,16 @@ def measure_footprint(source, *, paper=None, age_months=None, overlay: bool = Tr
 
 
 def _run(source, image_name, paper, age_months, overlay, stages) -> FootprintResult:
+    from vision.footprint.gate import judge_marks, sort_candidates
     from vision.footprint.quality import source_check
     from vision.footprint.segment import NoPrintFound, segment_prints
 
     with stages("decode"):
         image = _decode(source)
+        photo_wh = _photo_size(source, image)
     with stages("sheet"):
         view, valid, sheet = _analysis_view(image, paper)
+        pmap = _photo_map(image, view, sheet, photo_wh)
     with stages("segment"):
         try:
             seg = segment_prints(view, valid=valid)
@@ -260,21 +297,31 @@ def _run(source, image_name, paper, age_months, overlay, stages) -> FootprintRes
         if not seg.feet:
             return _failure(image_name, NO_FOOTPRINT, stages)
     with stages("source_check"):
-        source_kind = source_check(view, seg.foreground, polarity=seg.polarity)
+        source_kind = source_check(view, seg.foreground, polarity=seg.polarity,
+                                   sheet_found=sheet is not None)
     if source_kind.refuse:
         return _failure(image_name, source_kind.message, stages)
+    with stages("gate"):
+        candidates = sort_candidates(seg.feet, view, seg.filled)
+        feet_masks = [c.mask for c in candidates if c.verdict.kind == "foot"]
+        marks = judge_marks(seg.marks, feet_masks, view)
+    ignored = [_ignored(c, pmap) for c in candidates + marks if c.verdict.kind != "foot"]
     pairs = []
     with stages("measure"):
-        for mask in seg.feet:
+        for c in candidates:
+            if c.verdict.kind != "foot":
+                continue
             try:
-                pairs.append(_measure_foot(mask, image=view, valid=valid, seg=seg,
+                pairs.append(_measure_foot(c.mask, image=view, valid=valid, seg=seg,
                                            sheet=sheet, source=source_kind,
-                                           age_months=age_months))
+                                           age_months=age_months,
+                                           margin=c.verdict.foot_margin, pmap=pmap))
             except FootprintError:
-                continue  # a fragment that is not a foot
+                ignored.append(_ignored(c, pmap, "unknown"))  # a fragment that is no foot
     if not pairs:
-        return _failure(image_name, NO_FOOTPRINT, stages)
-    pairs = _with_geometry(_resolve_sides(pairs), source, image, view, sheet)
+        why = " ".join(summary([b.kind for b in ignored]))
+        return _failure(image_name, NOT_MEASURED + why if why else NO_FOOTPRINT, stages)
+    pairs = _with_geometry(_resolve_sides(pairs), pmap)
     feet = [p[0] for p in pairs]
     drawer = None
     if overlay:  # drawn when ``result.overlay`` is first read
@@ -284,5 +331,31 @@ def _run(source, image_name, paper, age_months, overlay, stages) -> FootprintRes
     return FootprintResult(
         image=image_name, ok=True, feet=tuple(feet),
         scale_mm_per_px=None if sheet is None else float(sheet.mm_per_px),
-        warnings=tuple(_warnings(sheet, source_kind, feet)), overlay_drawer=drawer,
-        timings_ms=stages.ms)
+        warnings=tuple(_warnings(sheet, source_kind, feet, ignored)), overlay_drawer=drawer,
+        timings_ms=stages.ms, ignored=tuple(ignored), photo_map=pmap)
+
+
+def _ignored(c, pmap, kind: str | None = None) -> IgnoredBlob:
+    kind = kind or IGNORED_KIND[c.verdict.kind]
+    return IgnoredBlob(kind=kind, box_px=pmap.box(c.mask), message=plural_message(kind, 1))
+
+
+def _photo_size(source, image: np.ndarray) -> tuple[int, int]:
+    """(width, height) of the original photo as given (EXIF orientation applied)."""
+    from vision.footprint.load import photo_size
+
+    if isinstance(source, np.ndarray):
+        return int(source.shape[1]), int(source.shape[0])
+    try:
+        return photo_size(source)
+    except (FootprintError, TypeError):
+        return int(image.shape[1]), int(image.shape[0])
+
+
+def _photo_map(image: np.ndarray, view: np.ndarray, sheet, photo_wh) -> PhotoMap:
+    """Analysis image -> original photo (through the sheet's homography, or the shrink)."""
+    decoded_wh = (image.shape[1], image.shape[0])
+    if sheet is not None and sheet.homography is not None:
+        return PhotoMap.from_sheet(sheet.homography, decoded_wh=decoded_wh, photo_wh=photo_wh)
+    return PhotoMap.scaled(view.shape[1] / image.shape[1], decoded_wh=decoded_wh,
+                           photo_wh=photo_wh)

@@ -6,7 +6,7 @@ Input is one foot's binary print (toes separate or touching the ball) at any rot
 are (x, y) pixels of that mask, y down. The foot axis runs from the heel centre to the tip of
 the second toe (Cavanagh & Rodgers, J Biomech 1987); ``axis_uv`` is its unit vector.
 
-Method (all in the *axis frame* of :mod:`vision.footprint.indices`, so any rotation or mirror
+Method (all in the *axis frame* of :mod:`vision.footprint.frame`, so any rotation or mirror
 of the mask gives the same numbers up to pixel effects):
 
 0. clean-up: specks and stray blobs away from the foot are dropped, pin holes filled;
@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from vision.footprint.indices import AxisFrame, _upper_hull, axis_frame
+from vision.footprint.frame import AxisFrame, axis_frame, upper_hull
 from vision.footprint.result import FootprintError, Side
 from vision.footprint.toes import ToeSplit, components, keep_specks, split_toes, toe_mask
 
@@ -69,7 +69,7 @@ def _principal_axis(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _frame(mask, origin, a) -> AxisFrame:
-    # columns along +perp = (-a_y, a_x): medial for a left foot (see indices.medial_unit)
+    # columns along +perp = (-a_y, a_x): medial for a left foot (see frame.medial_unit)
     return axis_frame(mask, origin, a, np.array([-a[1], a[0]]), pad_px=3)
 
 
@@ -138,7 +138,7 @@ def _concavity_cue(toeless: np.ndarray, ball_row: int, ball_w: float) -> float:
     lo = np.argmax(toeless[span], axis=1).astype(float)
     depth = []
     for edge in (hi, -lo):
-        hull = _upper_hull(span.astype(float), edge)
+        hull = upper_hull(span.astype(float), edge)
         line = np.interp(span, span[hull], edge[hull])
         depth.append(float(np.max(line - edge)))
     return float(np.clip((depth[0] - depth[1]) / (0.1 * ball_w), -1, 1))

@@ -161,16 +161,24 @@ def attach_toes(masks: list[np.ndarray], small: list, scale: float,
     A piece touching a toe already taken (a chain of toes) counts as near the foot. With
     ``image`` (BGR), a piece printed in another colour than its foot's ink (a coloured
     logo) is left out. With ``strict`` False every small part within reach of a foot joins
-    the nearest one whole (prints without a printed form around them: wet or ink prints).
+    the nearest one whole (prints without a printed form around them: wet or ink prints),
+    unless its ink is far more coloured than the foot's (a sticker beside the toes).
     """
     if not masks:
         return
     dists = np.stack([_distance_to(m) for m in masks])
     if not strict:
+        sat = None if image is None else saturation(image)
+        inks = [None if sat is None else ink_colour(sat, np.nonzero(m)) for m in masks]
         for p in small:
             d = dists[:, p.coords[:, 0], p.coords[:, 1]].min(axis=1)
-            if d.min() < _TOE_REACH * scale:
-                masks[int(np.argmin(d))][p.coords[:, 0], p.coords[:, 1]] = True
+            k = int(np.argmin(d))
+            if d.min() >= _TOE_REACH * scale:
+                continue
+            if sat is not None and ink_colour(sat, (p.coords[:, 0], p.coords[:, 1])) \
+                    > inks[k] + _INK_SAT_DIFF:
+                continue       # a sticker or a coloured mark beside the toes
+            masks[k][p.coords[:, 0], p.coords[:, 1]] = True
         return
     frames = [body_frame(m) for m in masks]
     lengths = [float(np.clip(f.t1 - f.t0, scale, _MAX_LENGTH_RATIO * scale)) for f in frames]

@@ -16,21 +16,20 @@ Conventions
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 
+from vision.footprint.anatomy import FootGeometry
+from vision.footprint.frame import AxisFrame, Point, axis_frame, medial_unit, project, upper_hull
 from vision.footprint.result import FootprintError
 
-if TYPE_CHECKING:  # pragma: no cover
-    from vision.footprint.anatomy import FootGeometry
+__all__ = ["FootIndices", "compute_indices", "arch_index", "thirds_widths", "staheli_index",
+           "chippaux_smirak_index", "clarke_angle"]
 
-__all__ = ["FootIndices", "AxisFrame", "compute_indices", "arch_index", "axis_frame",
-           "thirds_widths", "staheli_index", "chippaux_smirak_index", "clarke_angle",
-           "medial_unit", "project"]
+_MIN_TOELESS_PX = 30      # fewer toe-less print pixels than this cannot be measured
+_PERCENT = 100.0          # Chippaux-Smirak index is given in percent
 
-Point = tuple[float, float]
 Segment = tuple[Point, Point]
 
 
@@ -55,39 +54,6 @@ class FootIndices:
     clarke_points: tuple[Point, Point, Point]
     heel_width_px: float = 0.0
     midfoot_width_px: float = 0.0
-
-
-@dataclass(frozen=True)
-class AxisFrame:
-    """A mask resampled so the foot axis runs down the rows (see module conventions)."""
-
-    image: np.ndarray        # bool (rows along the axis, heel first; columns medial-positive)
-    origin_xy: Point         # image point of frame pixel (0, 0)
-    axis_uv: Point
-    medial_uv: Point
-
-    def to_image(self, col, row) -> np.ndarray:
-        """Image (x, y) of frame (col, row) coordinates (scalars or arrays)."""
-        col, row = np.asarray(col, float), np.asarray(row, float)
-        x = self.origin_xy[0] + row * self.axis_uv[0] + col * self.medial_uv[0]
-        y = self.origin_xy[1] + row * self.axis_uv[1] + col * self.medial_uv[1]
-        return np.stack([x, y], axis=-1)
-
-
-def medial_unit(axis_uv, side: str) -> np.ndarray:
-    """Unit vector towards the medial side in image coordinates (y down).
-
-    A left foot printed toes-up has its hallux on the right of the image: medial is the axis
-    turned by +90 degrees in image coordinates, ``(-a_y, a_x)``; a right foot is the mirror.
-    """
-    ax, ay = np.asarray(axis_uv, float) / np.hypot(*axis_uv)
-    return np.array([-ay, ax]) if side == "left" else np.array([ay, -ax])
-
-
-def project(mask: np.ndarray, origin_xy, axis_uv) -> np.ndarray:
-    """Signed distance along ``axis_uv`` from ``origin_xy`` of every True pixel centre."""
-    ys, xs = np.nonzero(mask)
-    return (xs - origin_xy[0]) * axis_uv[0] + (ys - origin_xy[1]) * axis_uv[1]
 
 
 def arch_index(t_along: np.ndarray) -> float:
@@ -115,46 +81,6 @@ def arch_index(t_along: np.ndarray) -> float:
     third = (t1 - t0) / 3.0
     mid = np.count_nonzero((t >= t0 + third) & (t < t0 + 2 * third))
     return float(mid / t.size)
-
-
-def _row_ends(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(ys, xs) of the first and the last True pixel of every row that has one.
-
-    A linear function of (x, y) is monotone along a row, so over the whole mask it reaches
-    its extremes at these pixels: the same minimum and maximum as over every pixel, exactly.
-    """
-    m = mask if mask.dtype == bool else mask != 0
-    rows = np.flatnonzero(m.any(axis=1))
-    if rows.size == 0:
-        return rows, rows
-    sub = m[rows]
-    first = np.argmax(sub, axis=1)
-    last = m.shape[1] - 1 - np.argmax(sub[:, ::-1], axis=1)
-    return np.concatenate([rows, rows]), np.concatenate([first, last])
-
-
-def axis_frame(mask: np.ndarray, origin_xy, axis_uv, medial_uv, *,
-               pad_px: int = 2) -> AxisFrame:
-    """Resample ``mask`` into the axis frame (bilinear, threshold 0.5) covering the print."""
-    a = np.asarray(axis_uv, float)
-    m = np.asarray(medial_uv, float)
-    ys, xs = _row_ends(mask)   # the extreme projections lie at the ends of the rows
-    if xs.size == 0:
-        raise FootprintError("axis_frame needs a non-empty mask")
-    t = (xs - origin_xy[0]) * a[0] + (ys - origin_xy[1]) * a[1]
-    n = (xs - origin_xy[0]) * m[0] + (ys - origin_xy[1]) * m[1]
-    t0, n0 = t.min() - pad_px, n.min() - pad_px
-    h = int(np.ceil(t.max() - t0)) + pad_px + 1
-    w = int(np.ceil(n.max() - n0)) + pad_px + 1
-    ox = origin_xy[0] + t0 * a[0] + n0 * m[0]
-    oy = origin_xy[1] + t0 * a[1] + n0 * m[1]
-    # dst (col, row) -> src (x, y): x = ox + col*m_x + row*a_x
-    M = np.array([[m[0], a[0], ox], [m[1], a[1], oy]], np.float64)
-    src = mask.astype(np.uint8) * 255
-    warped = cv2.warpAffine(src, M, (w, h), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-                            borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-    return AxisFrame(warped >= 128, (float(ox), float(oy)), (float(a[0]), float(a[1])),
-                     (float(m[0]), float(m[1])))
 
 
 def thirds_widths(frame: np.ndarray) -> dict:
@@ -195,34 +121,7 @@ def chippaux_smirak_index(midfoot_width: float, forefoot_width: float) -> float:
     x 100 (Forriol & Pascual, Foot Ankle 1990; Banwell et al. 2018)."""
     if forefoot_width <= 0:
         raise FootprintError(f"forefoot width must be > 0, got {forefoot_width}")
-    return float(100.0 * midfoot_width / forefoot_width)
-
-
-def _upper_hull(r: np.ndarray, e: np.ndarray) -> list[int]:
-    """Indices of the upper convex hull of points (r, e) sorted by r (monotone chain).
-
-    Collinear points stay on the hull, so along a straight border the tangent points are the
-    contact points nearest to a concavity."""
-    e_arr = np.asarray(e, float)
-    if e_arr.size == 0:
-        return []
-    # a point lower than some point before it and some point after it lies strictly below
-    # their chord: never on the hull, so the chain below can skip it
-    before = np.maximum.accumulate(np.concatenate([[-np.inf], e_arr[:-1]]))
-    after = np.maximum.accumulate(np.concatenate([e_arr[:0:-1], [-np.inf]]))[::-1]
-    cand = np.flatnonzero((e_arr >= before) | (e_arr >= after))
-    r, e = np.asarray(r, float)[cand].tolist(), e_arr[cand].tolist()  # fast scalars
-    hull: list[int] = []
-    for i in range(len(r)):
-        while len(hull) >= 2:
-            i0, i1 = hull[-2], hull[-1]
-            cross = (r[i1] - r[i0]) * (e[i] - e[i0]) - (e[i1] - e[i0]) * (r[i] - r[i0])
-            if cross > 0:
-                hull.pop()
-            else:
-                break
-        hull.append(i)
-    return cand[hull].tolist()
+    return float(_PERCENT * midfoot_width / forefoot_width)
 
 
 def clarke_angle(frame: np.ndarray, mid_row: float) -> tuple[float, np.ndarray]:
@@ -245,7 +144,7 @@ def clarke_angle(frame: np.ndarray, mid_row: float) -> tuple[float, np.ndarray]:
     med = np.where(counts > 0, w - 1 - np.argmax(frame[:, ::-1], axis=1), np.nan) + 0.5
     lat = np.where(counts > 0, np.argmax(frame, axis=1), np.nan) - 0.5
     rr = rows.astype(float)
-    hull = _upper_hull(rr, med[rows])
+    hull = upper_hull(rr, med[rows])
     hr = rr[hull]
     k = int(np.clip(np.searchsorted(hr, mid_row), 1, len(hull) - 1))
     i0, i1 = hull[k - 1], hull[k]
@@ -296,7 +195,7 @@ def compute_indices(geom: FootGeometry) -> FootIndices:
     full = geom.full_mask[y:y + h, x:x + w]
     heel = (geom.heel_xy[0] - x, geom.heel_xy[1] - y)
     t = project(toeless, heel, a)
-    if t.size < 30:
+    if t.size < _MIN_TOELESS_PX:
         raise FootprintError("the print without its toes is too small to measure")
     ai = arch_index(t)
     fr = axis_frame(toeless, heel, a, m)

@@ -32,7 +32,7 @@ except Exception:  # pragma: no cover - depends on the environment
     HEIC_SUPPORTED = False
 
 
-__all__ = ["load_image", "HEIC_SUPPORTED"]
+__all__ = ["load_image", "photo_size", "HEIC_SUPPORTED"]
 
 _ORIENTATION = 0x0112     # EXIF tag: 1 = upright, 2-8 = mirrored and/or rotated
 _REDUCED_FLAGS = {2: cv2.IMREAD_REDUCED_COLOR_2, 4: cv2.IMREAD_REDUCED_COLOR_4,
@@ -71,6 +71,23 @@ def _open(source) -> tuple[Image.Image, str]:
     except OSError as exc:
         raise FootprintError(f"The file {name!r} could not be read: {exc}.") from exc
     return img, name
+
+
+_SWAPS_SIDES = (5, 6, 7, 8)   # EXIF orientations that turn the picture by 90 degrees
+
+
+def photo_size(source) -> tuple[int, int]:
+    """(width, height) of the photo as shown (EXIF orientation applied), from its header.
+
+    Raises FootprintError like :func:`load_image` for unreadable input.
+    """
+    img, _ = _open(source)
+    w, h = img.size
+    try:
+        turned = img.getexif().get(_ORIENTATION, 1) in _SWAPS_SIDES
+    except Exception:  # noqa: BLE001 - a broken EXIF block only loses the orientation
+        turned = False
+    return (h, w) if turned else (w, h)
 
 
 def _to_bgr(img: Image.Image) -> np.ndarray:

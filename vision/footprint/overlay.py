@@ -15,7 +15,6 @@ side, the index that decides the reading (with the digits the label needs) and t
 
 from __future__ import annotations
 
-import io
 import time
 from dataclasses import dataclass, field
 
@@ -25,14 +24,13 @@ import numpy as np
 from vision.footprint.reading import read_foot
 
 __all__ = ["draw_overlay", "draw_stored", "has_geometry", "measured_geometry",
-           "stored_geometry", "photo_frame", "PhotoFrame", "OverlayJob"]
+           "stored_geometry", "OverlayJob"]
 
 LINE_PX_PER_WIDTH = 450      # line width = long side / this (px)
 FONT_PX_PER_SCALE = 1100     # OpenCV font scale = long side / this
 OUTLINE_EPS_PX = 1.0         # stored outline: Douglas-Peucker tolerance, analysis pixels
 TOE_LINE_BAND_PX = 1.5       # toe line: parallel samplings this far apart (px)
 TOE_LINE_STEP_PX = 0.5       # toe line: sampling step along the line (px)
-_EXIF_ORIENTATION = 0x0112
 _TOE_LINE = (120, 120, 120)
 _SIDE_COLOUR = {"left": (200, 110, 20), "right": (20, 120, 230)}    # BGR: blue, orange
 _AXIS = (40, 40, 220)
@@ -199,74 +197,13 @@ def draw_overlay(image: np.ndarray, feet, *, age_months: float | None = None) ->
     return out
 
 
-@dataclass(frozen=True)
-class PhotoFrame:
-    """Maps analysis-image (x, y) pixels to pixels of the original photo.
-
-    The photo frame is the photo as a viewer shows it (EXIF orientation applied) at its full
-    stored size ``photo_wh`` (width, height). ``scale_xy`` takes decoded-image pixels to photo
-    pixels; ``homography`` takes decoded pixels to the rectified sheet (None without a
-    sheet); ``view_scale`` takes decoded pixels to the shrunk analysis image (no sheet).
-    """
-
-    photo_wh: tuple[int, int]
-    scale_xy: tuple[float, float]
-    homography: np.ndarray | None = field(default=None, repr=False)
-    view_scale: float = 1.0
-
-    @property
-    def sheet_to_decoded(self) -> np.ndarray:
-        """Inverse of ``homography`` (computed once)."""
-        inv = self.__dict__.get("_inv")
-        if inv is None:
-            inv = np.linalg.inv(self.homography)
-            object.__setattr__(self, "_inv", inv)
-        return inv
-
-    def to_photo(self, pts) -> np.ndarray:
-        """(n, 2) analysis (x, y) -> (n, 2) photo (x, y), pixel centres kept."""
-        p = np.asarray(pts, float).reshape(-1, 2)
-        if self.homography is not None and len(p):
-            p = cv2.perspectiveTransform(p.reshape(-1, 1, 2),
-                                         self.sheet_to_decoded).reshape(-1, 2)
-        else:
-            p = (p + 0.5) / self.view_scale - 0.5
-        return (p + 0.5) * np.asarray(self.scale_xy) - 0.5
-
-
-def _photo_size(source, decoded: np.ndarray) -> tuple[int, int]:
-    """(width, height) of the photo as shown (EXIF orientation applied)."""
-    if isinstance(source, np.ndarray):
-        return int(source.shape[1]), int(source.shape[0])
-    try:
-        from PIL import Image
-
-        fp = io.BytesIO(bytes(source)) if isinstance(source, (bytes, bytearray,
-                                                              memoryview)) else source
-        with Image.open(fp) as img:
-            w, h = img.size
-            turned = img.getexif().get(_EXIF_ORIENTATION, 1) in (5, 6, 7, 8)
-        return (h, w) if turned else (w, h)
-    except Exception:  # noqa: BLE001 - fall back to the decoded size
-        return int(decoded.shape[1]), int(decoded.shape[0])
-
-
-def photo_frame(source, decoded: np.ndarray, view: np.ndarray, sheet) -> PhotoFrame:
-    """The :class:`PhotoFrame` of one analysis: ``decoded`` is the photo as decoded (maybe
-    shrunk), ``view`` the analysis image, ``sheet`` the found sheet or None."""
-    w, h = _photo_size(source, decoded)
-    scale = (w / decoded.shape[1], h / decoded.shape[0])
-    if sheet is not None and getattr(sheet, "homography", None) is not None:
-        return PhotoFrame((w, h), scale, np.asarray(sheet.homography, float))
-    return PhotoFrame((w, h), scale, None, view.shape[1] / decoded.shape[1])
-
-
 def stored_geometry(geom, ix, frame) -> dict:
     """One foot's drawing geometry in original-photo pixels, for the result JSON
     (``feet[i].geometry``): :func:`measured_geometry`'s keys plus ``photo_size_px``.
 
-    ``frame`` maps analysis pixels to the photo: anything with ``to_photo(points)`` and
-    ``photo_wh`` (:class:`PhotoFrame`, or the pipeline's own analysis -> photo map)."""
+    ``frame`` maps analysis pixels to the photo: the pipeline's
+    :class:`vision.footprint.coords.PhotoMap` (``to_photo(points)``, ``photo_wh``), the one
+    mapping ``box_px``, ``heel_px`` and ``toe_px`` use too."""
     return {"photo_size_px": [int(frame.photo_wh[0]), int(frame.photo_wh[1])],
             **_map(measured_geometry(geom, ix), frame.to_photo)}
 

@@ -1,7 +1,8 @@
 """Typed results of footprint analysis.
 
 Units are in the field names: ``_mm`` millimetres, ``_deg`` degrees, ``_px`` pixels of the
-(rectified) analysis image. Ratios (arch index, Staheli) are dimensionless; the
+original photo as given (EXIF orientation applied, full resolution, before the pipeline's
+own shrinking, rotation or sheet rectification; see :class:`vision.footprint.coords.PhotoMap`). Ratios (arch index, Staheli) are dimensionless; the
 Chippaux-Smirak index is a percentage (0-100), as in the literature.
 
 The JSON shape produced by :meth:`FootprintResult.to_json` is the one agreed in
@@ -12,12 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+if TYPE_CHECKING:  # pragma: no cover
+    from vision.footprint.coords import PhotoMap
+
 Side = Literal["left", "right"]
 Category = Literal["high", "normal", "flat"]
+IgnoredKind = Literal["hand", "drawing", "text", "sticker", "overlap", "unknown"]
+Box = tuple[float, float, float, float]          # x0, y0, x1, y1
 
 
 @dataclass(frozen=True)
@@ -39,8 +45,8 @@ class Quality:
 class FootMeasurement:
     """One foot's print, measured with the toes removed.
 
-    Coordinates (``heel_px``, ``toe_px``, ``contour_px``) are (x, y) pixels of the analysis
-    image, which is the rectified sheet when a sheet was found, else the decoded photo.
+    Coordinates (``box_px``, ``heel_px``, ``toe_px``, ``contour_px``) are (x, y) pixels of
+    the original photo (see the module docstring).
     """
 
     side: Side
@@ -56,6 +62,7 @@ class FootMeasurement:
     heel_px: tuple[float, float] = (0.0, 0.0)
     toe_px: tuple[float, float] = (0.0, 0.0)
     contour_px: np.ndarray | None = field(default=None, repr=False, compare=False)
+    box_px: Box = (0.0, 0.0, 0.0, 0.0)
     reference: str | None = None       # source of the category's band (reading.read_foot)
     # outline, axis, thirds, toe line, widths in original-photo pixels (overlay.stored_geometry)
     geometry: dict | None = field(default=None, repr=False, compare=False)
@@ -79,10 +86,36 @@ class FootMeasurement:
                 "score": round(float(self.quality.score), 3),
                 "issues": list(self.quality.issues),
             },
+            "box_px": _rounded(self.box_px),
+            "heel_px": _rounded(self.heel_px),
+            "toe_px": _rounded(self.toe_px),
         }
         if self.geometry is not None:
             out["geometry"] = self.geometry
         return out
+
+
+@dataclass(frozen=True)
+class IgnoredBlob:
+    """A mark on the photo that was left out of the measurement, and why.
+
+    kind : "hand", "drawing" (pencil or crayon lines, doodles), "text", "sticker", "overlap"
+        (a print lying across another one) or "unknown" (neither clearly a foot nor clearly
+        something else: reported, not measured).
+    box_px : (x0, y0, x1, y1) in original photo pixels.
+    message : one plain sentence ("A handprint was left out.").
+    """
+
+    kind: IgnoredKind
+    box_px: Box
+    message: str
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "box_px": _rounded(self.box_px), "message": self.message}
+
+
+def _rounded(values) -> list[float]:
+    return [round(float(v), 1) for v in values]
 
 
 @dataclass(frozen=True)
@@ -96,6 +129,10 @@ class FootprintResult:
     scale_mm_per_px: float | None = None
     warnings: tuple[str, ...] = ()
     error: str | None = None
+    ignored: tuple[IgnoredBlob, ...] = ()
+    # analysis-image pixels -> original photo pixels (``vision.footprint.coords.PhotoMap``);
+    # None for a failed image
+    photo_map: PhotoMap | None = field(default=None, repr=False, compare=False)
     # draws the overlay on first access of ``overlay`` (a picklable callable: the app caches
     # results); None when no overlay was asked for
     overlay_drawer: Callable[[], np.ndarray] | None = field(default=None, repr=False,
@@ -128,6 +165,7 @@ class FootprintResult:
             else round(float(self.scale_mm_per_px), 5),
             "warnings": list(self.warnings),
             "feet": [f.to_json() for f in self.feet],
+            "ignored": [b.to_json() for b in self.ignored],
         }
 
 

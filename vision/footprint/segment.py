@@ -31,6 +31,7 @@ import cv2
 import numpy as np
 from scipy.spatial.distance import cdist
 
+from vision.footprint.gate import judge, shape_facts
 from vision.footprint.grouping import attach_toes, printed_marks, saturation
 from vision.footprint.hatch import (
     CORE_FRAC,
@@ -47,28 +48,54 @@ from vision.footprint.threshold import NoPrintFound, binarise, detect_polarity, 
 __all__ = ["Segmentation", "segment_prints", "print_darkness", "NoPrintFound"]
 
 _BODY_FRAC = 0.08               # a part this big (vs the largest) is a heel or a sole
-_FOOT_FRAC = 0.35               # a second foot is at least this big vs the first
+_CANDIDATE_FRAC = 0.12          # a print candidate (foot, hand, sticker...) vs the largest
+_MAX_CANDIDATES = 8             # at most this many candidates go to the shape gate
+_NEVER_JOINED = ("hand", "drawing", "text")   # gate verdicts of parts kept on their own
+_MARK_CLEAR_FRAC = 0.03         # of foot length: strokes this near a print are its own edge
+_MARK_JOIN_FRAC = 0.03          # of foot length: strokes this close are one mark (a word)
+_MARK_MIN_SPAN = 0.12           # of foot length: a smaller stroke group is not reported
+_MARK_MIN_AREA = 0.004          # of foot length squared: a smaller left-over part neither
+_MAX_MARKS = 6                  # at most this many stroke groups are reported
 _AREA_PER_LENGTH2 = 0.22        # print area / foot length squared (with toes)
 _MAX_BODIES = 8                 # more large parts than this is not a footprint sheet
 _CLOSE_FRAC = 0.008             # of foot length: closes the crosshatch
 _OPEN_FRAC = 0.025              # of foot length: removes pen lines and printed rules
+_STROKE_FRAC = 0.012            # of foot length: drawn lines are thinner than twice this
+_STROKE_MIN_SPAN = 0.1          # of foot length: a thin piece this long is a line
 _MAX_HOLE_FRAC = 0.02           # of foot length squared: larger holes are not filled
 _MAX_HOLE_TEXTURED = 0.005      # ... on a crosshatch print, whose closing joins the toes to the
 #                                 ball around the crease between them (a ~0.01 hole)
 _BORDER_BAND_FRAC = 0.06        # of foot length: band along the picture's border
 _MERGE_ELONGATION = 2.2         # union of heel and forefoot parts is at least this long
+_MERGE_MAX_GAP = 0.35           # of the union's length: longest gap between heel and forefoot
+_MERGE_MIN_ALONG = 0.8          # |cos| between the heel-forefoot link and the union's axis
+_WHOLE_SOLE_ELONG = 2.0         # a whole sole (heel to ball in one part) is this elongated ...
+_SOLE_HEEL_RATIO = 0.4          # ... and its narrow end is this wide vs its widest (a heel;
+#                                 a forefoot's lateral band tail is narrower)
+_SOLE_BINS = 10                 # width profile bins along the axis
+_TOE_ROW_ELONG = 1.8            # a toe row is this elongated ...
+_TOE_ROW_ALONG = 0.6            # ... across the link to its foot (|cos| below this)
+_MAX_PADS = 2                   # a foot leaves at most two large pads (heel, forefoot): a
+#                                 third part as large is another print (a hand, a foot)
 
 
 @dataclass(frozen=True)
 class Segmentation:
     """Per-foot masks and facts about the print.
 
-    feet : tuple of bool arrays, one per foot (at most two), largest first.
+    feet : tuple of bool arrays, one per print candidate (a foot, or a hand, a sticker, two
+        crossed feet... for the shape gate of :mod:`vision.footprint.gate` to sort out),
+        largest first.
     polarity : "dark_on_light" (ink, wet print) or "light_on_dark" (inverted print).
     contrast : median darkening of the print relative to the paper (0..1).
     foreground : bool array, every kept print pixel (union of ``feet``).
     dropped : how many print-like parts were left out (marks, extra prints).
-    extra_bodies : large parts beyond two feet (a third print, a smudge).
+    extra_bodies : candidates beyond ``_MAX_CANDIDATES`` (left out unseen).
+    marks : bool masks of marks left out before grouping, for the ignored list: drawn lines
+        and writing (thin strokes the opening removed) and parts no foot took (stickers);
+        empty on a printed form (crosshatch), whose rules and logos are no user's marks.
+    filled : the print mask before the opening that removes thin lines (fingers of a small
+        handprint survive in it), for the shape gate.
     """
 
     feet: tuple[np.ndarray, ...]
@@ -79,6 +106,8 @@ class Segmentation:
     extra_bodies: int = 0
     feature: str = "grey"
     textured: bool = False
+    marks: tuple[np.ndarray, ...] = field(default=(), repr=False)
+    filled: np.ndarray | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,6 +169,24 @@ def _close_fill(mask: np.ndarray, scale: float, *, textured: bool) -> np.ndarray
     return fill_small_holes(closed, hole * scale * scale)
 
 
+def _drop_strokes(mask: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """(mask without drawn lines, the lines). A pencil or crayon line (an outline traced
+    around the foot, a doodle, writing) is thinner than any part of a print that is
+    measured: it vanishes under an opening of ``_STROKE_FRAC`` of the foot length, and a
+    long piece of what vanished is a line. Taken out before holes are filled, so paper
+    enclosed between an outline and the print never becomes print."""
+    r = max(1.0, _STROKE_FRAC * scale)
+    thin = mask & ~dilate(erode(mask, r), r)
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(thin.astype(np.uint8), 8)
+    span = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
+    long = span >= _STROKE_MIN_SPAN * scale
+    long[0] = False
+    if not long.any():
+        return mask, np.zeros(mask.shape, bool)
+    lines = long[lab]
+    return mask & ~lines, lines
+
+
 def _drop_border_strips(mask: np.ndarray, scale: float,
                         valid: np.ndarray | None = None) -> np.ndarray:
     """Remove long strips hugging the picture's (or the sheet's) border: the table, a
@@ -187,12 +234,14 @@ def _merge_score(ga: list[_Part], gb: list[_Part], gaps: dict) -> float:
     """How well two groups of parts make one foot together; 0 when they do not.
 
     Heel and forefoot of a high-arched foot lie end to end: the union is elongated
-    (>= ``_MERGE_ELONGATION``), the link between them runs along the union's axis, and the
-    gap is short. Closer pairs score higher, so a heel joins its own forefoot before the
+    (>= ``_MERGE_ELONGATION``), the link between them runs along the union's axis, the
+    gap is short, and the union holds at most ``_MAX_PADS`` large parts. Closer pairs score higher, so a heel joins its own forefoot before the
     other foot's.
     """
     ma = np.sum([p.moments for p in ga], axis=0)
     mb = np.sum([p.moments for p in gb], axis=0)
+    if _sole_plus_body(ga, gb, ma, mb) or _off_axis(ma, mb):
+        return 0.0       # a whole sole has its heel and ball: another body is another foot's
     _, evals, evecs = _shape(ma + mb)
     elong = float(np.sqrt(evals[1] / evals[0]))
     length = 4 * float(np.sqrt(evals[1]))
@@ -200,8 +249,67 @@ def _merge_score(ga: list[_Part], gb: list[_Part], gaps: dict) -> float:
     link /= max(float(np.linalg.norm(link)), 1e-9)
     along = abs(float(link @ evecs[:, 1]))
     gap = min(gaps[(p.label, q.label)] for p in ga for q in gb)
-    ok = gap < 0.35 * length and elong >= _MERGE_ELONGATION and along > 0.8
+    areas = [p.area for p in ga + gb]
+    pads = sum(a >= CORE_FRAC * max(areas) for a in areas)
+    ok = (gap < _MERGE_MAX_GAP * length and elong >= _MERGE_ELONGATION
+          and along > _MERGE_MIN_ALONG and pads <= _MAX_PADS)
     return 1.0 - gap / length if ok else 0.0
+
+
+def _whole_sole(group: list[_Part], m: np.ndarray) -> bool:
+    """Whether a group of parts is a whole sole (heel, band and ball in one): elongated,
+    and its narrow end is as wide as a heel (a forefoot with a thin lateral band tail is
+    not)."""
+    centre, evals, evecs = _shape(m)
+    if np.sqrt(evals[1] / evals[0]) < _WHOLE_SOLE_ELONG:
+        return False
+    rc = np.vstack([p.coords for p in group]).astype(np.float64) - centre
+    t, s = rc @ evecs[:, 1], rc @ evecs[:, 0]
+    edges = np.linspace(t.min(), t.max() + 1e-6, _SOLE_BINS + 1)
+    k = np.clip(np.searchsorted(edges, t, side="right") - 1, 0, _SOLE_BINS - 1)
+    lo = np.full(_SOLE_BINS, np.inf)
+    hi = np.full(_SOLE_BINS, -np.inf)
+    np.minimum.at(lo, k, s)
+    np.maximum.at(hi, k, s)
+    width = np.where(hi >= lo, hi - lo, 0.0)
+    ends = (width[:2].max(), width[-2:].max())
+    return min(ends) >= _SOLE_HEEL_RATIO * width.max()
+
+
+def _across(m: np.ndarray, link: np.ndarray) -> bool:
+    """Whether a group (summed moments) is long across ``link`` (a row of toes)."""
+    _, evals, evecs = _shape(m)
+    return bool(np.sqrt(evals[1] / evals[0]) >= _TOE_ROW_ELONG
+                and abs(float(link @ evecs[:, 1])) < _TOE_ROW_ALONG)
+
+
+def _off_axis(ma: np.ndarray, mb: np.ndarray) -> bool:
+    """Whether the parts of one foot would not line up on one axis: an elongated group
+    (a sole, a forefoot with its band) points along the link to the other one, unless it is
+    the smaller group lying across the link (a toe row)."""
+    ca, cb = _shape(ma)[0], _shape(mb)[0]
+    link = (cb - ca) / max(float(np.linalg.norm(cb - ca)), 1e-9)
+    for m, other in ((ma, mb), (mb, ma)):
+        _, evals, evecs = _shape(m)
+        if np.sqrt(evals[1] / evals[0]) < _WHOLE_SOLE_ELONG:
+            continue
+        cos = abs(float(link @ evecs[:, 1]))
+        if cos >= _MERGE_MIN_ALONG or (m[0] < other[0] and cos < _TOE_ROW_ALONG):
+            continue
+        return True
+    return False
+
+
+def _sole_plus_body(ga, gb, ma: np.ndarray, mb: np.ndarray) -> bool:
+    """Whether one group is a whole sole pointing at the other, and the other is another
+    body, not its toe row."""
+    link = _shape(mb)[0] - _shape(ma)[0]
+    link = link / max(float(np.linalg.norm(link)), 1e-9)
+    for g, m, other in ((ga, ma, mb), (gb, mb, ma)):
+        along = abs(float(link @ _shape(m)[2][:, 1])) >= _MERGE_MIN_ALONG
+        if along and not _across(other, link) and _whole_sole(g, m):
+            return True
+    return False
 
 
 def _two_feet(bodies: list[_Part], gaps: dict) -> list[list[_Part]] | None:
@@ -269,6 +377,14 @@ def _merge_bodies(bodies: list[_Part], edge: np.ndarray | None = None
     return groups + [[p] for p in fixed]
 
 
+def _not_foot_part(part: _Part) -> bool:
+    """Whether one connected part is clearly not a piece of a foot (shape gate)."""
+    r0, c0, r1, c1 = part.bbox
+    sub = np.zeros((r1 - r0, c1 - c0), bool)
+    sub[part.coords[:, 0] - r0, part.coords[:, 1] - c0] = True
+    return judge(shape_facts(sub)).kind in _NEVER_JOINED
+
+
 def _group(labels: np.ndarray, parts: list[_Part], scale: float,
            edge: np.ndarray | None = None, image: np.ndarray | None = None,
            textured: bool = False, filled: np.ndarray | None = None,
@@ -288,6 +404,11 @@ def _group(labels: np.ndarray, parts: list[_Part], scale: float,
                               saturation(image), (big[0].coords[:, 0], big[0].coords[:, 1]))
         big = [p for p in big if all(p is not q for q in marks)]
     small = [p for p in parts if all(p is not q for q in big)]
+    # a part that is clearly no piece of a foot (a hand, a drawn line) is never joined to
+    # another one: it stays a candidate of its own for the shape gate
+    alone = [p for p in big if _not_foot_part(p)]
+    big = [p for p in big if all(p is not q for q in alone)] or big
+    alone = [p for p in alone if all(p is not q for q in big)]
     core = [p for p in big if p.area >= CORE_FRAC * big[0].area]
     pair = _two_feet(core, {(p.label, q.label): _gap(p, q) for p in core for q in core
                             if p is not q}) if 3 <= len(core) <= 6 else None
@@ -296,12 +417,13 @@ def _group(labels: np.ndarray, parts: list[_Part], scale: float,
         small = small + [p for p in big if all(p is not q for q in core)]
     else:
         feet = _merge_bodies(big, edge)
+    feet = feet + [[p] for p in alone]
     feet.sort(key=lambda f: -sum(p.area for p in f))
     first = sum(p.area for p in feet[0])
-    feet = [f for f in feet if sum(p.area for p in f) >= _FOOT_FRAC * first]
-    extra = max(0, len(feet) - 2)
+    feet = [f for f in feet if sum(p.area for p in f) >= _CANDIDATE_FRAC * first]
+    extra = max(0, len(feet) - _MAX_CANDIDATES)
     masks, cores = [], []
-    for foot in feet[:2]:
+    for foot in feet[:_MAX_CANDIDATES]:
         m = np.zeros(labels.shape, bool)
         for p in foot:
             m[p.coords[:, 0], p.coords[:, 1]] = True
@@ -321,7 +443,8 @@ def _group(labels: np.ndarray, parts: list[_Part], scale: float,
     if density is not None:
         masks = [split_faint_toes(m, density[0], density[1], scale) for m in masks]
     attach_toes(masks, small, scale, image, strict=textured)
-    return masks, extra
+    order = np.argsort([-int(np.count_nonzero(m)) for m in masks], kind="stable")
+    return [masks[k] for k in order], extra
 
 
 def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Segmentation:
@@ -356,6 +479,9 @@ def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Seg
     # foot length from the largest part's area (a print covers ~22 % of length squared):
     # robust to a pen line or a fold joined to the print, unlike its major axis
     scale = 4 * float(np.sqrt(max(p.area for p in rough) / _AREA_PER_LENGTH2))
+    strokes = None
+    if not textured:
+        mask, strokes = _drop_strokes(mask, scale)
     filled = _close_fill(mask, scale, textured=textured)
     # the opening removes pen lines and printed rules
     opened = dilate(erode(filled, _OPEN_FRAC * scale), _OPEN_FRAC * scale)
@@ -383,7 +509,43 @@ def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Seg
     fg = np.zeros(mask.shape, bool)
     for m in feet:
         fg |= m
-    used = len(np.unique(labels[fg])) - (0 if fg.all() else 1)
+    used_labels = np.unique(labels[fg])
+    used = len(used_labels) - (0 if fg.all() else 1)
+    marks = () if textured else _marks((filled & ~opened) | strokes, kept, used_labels, fg,
+                                       scale)
     return Segmentation(feet=tuple(feet), polarity=polarity, contrast=contrast,
                         foreground=fg, dropped=max(0, len(parts) - used),
-                        extra_bodies=extra, feature=feature, textured=textured)
+                        extra_bodies=extra, feature=feature, textured=textured, marks=marks,
+                        filled=filled)
+
+
+def _marks(strokes: np.ndarray, kept: list[_Part], used: np.ndarray, fg: np.ndarray,
+           scale: float) -> tuple[np.ndarray, ...]:
+    """Masks of marks that are no print, for the ignored list: groups of thin strokes (a
+    drawn line, a doodle, a written name; letters of a word joined by a short reach) lying
+    away from the feet, and parts no foot took. Found on a quarter-size copy, returned at
+    full size (the box is what is reported)."""
+    rows, cols = fg.shape
+    small = cv2.resize(strokes.astype(np.uint8), (max(1, cols // 4), max(1, rows // 4)),
+                       interpolation=cv2.INTER_AREA) > 0
+    near_feet = cv2.resize(dilate(fg, _MARK_CLEAR_FRAC * scale).astype(np.uint8),
+                           small.shape[::-1], interpolation=cv2.INTER_NEAREST) > 0
+    small &= ~near_feet
+    out = []
+    joined = dilate(small, _MARK_JOIN_FRAC * scale / 4.0)
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(joined.astype(np.uint8), 8)
+    order = np.argsort(-stats[1:, cv2.CC_STAT_AREA]) + 1
+    for k in order[:_MAX_MARKS]:
+        if max(stats[k, cv2.CC_STAT_WIDTH], stats[k, cv2.CC_STAT_HEIGHT]) * 4 \
+                < _MARK_MIN_SPAN * scale:
+            continue
+        m = cv2.resize((small & (lab == k)).astype(np.uint8), (cols, rows),
+                       interpolation=cv2.INTER_NEAREST) > 0
+        out.append(m)
+    for p in kept:
+        if p.label in used or p.area < _MARK_MIN_AREA * scale * scale or len(out) >= 2 * _MAX_MARKS:
+            continue
+        m = np.zeros(fg.shape, bool)
+        m[p.coords[:, 0], p.coords[:, 1]] = True
+        out.append(m)
+    return tuple(out)

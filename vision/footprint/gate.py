@@ -1,0 +1,339 @@
+"""Is this blob a plantar footprint? A shape gate run before anything is measured.
+
+Every candidate print (one connected body with the small parts grouped with it) is described
+by measured shape properties, and the description decides what it is. No trained model: each
+property is a physical or anatomical fact about footprints and the things found next to
+them on keepsake sheets and clinic forms.
+
+Properties (:class:`ShapeFacts`, all dimensionless; "length" is the blob's long extent,
+4 standard deviations of its pixels along the principal axis):
+
+- ``elongation``: long / short principal extent. A foot's print with its toes is 2.2-3.6
+  times longer than wide; a spread hand 1.0-1.7; two crossed or touching feet about 1-1.8.
+- ``solidity``: area / convex-hull area of the main part (``skimage`` ``regionprops``).
+- ``digits``: long protrusions of the main part: convexity defects deeper than
+  ``_DIGIT_DEPTH_FRAC`` of the length, plus long thin separate pieces (finger tips printed
+  apart). Toes are short (their gaps are shallow); fingers are long (a hand has 3-4 deep gaps
+  between five long digits).
+- ``thickness``: twice the largest inscribed radius (distance transform) / length. Filled
+  prints are thick (0.2-0.5); pencil or crayon lines, outlines and writing are strokes (under
+  ``_STROKE_MAX``).
+- ``fill``: area / area with the holes filled: an outline drawn around a foot is a ring.
+- ``coverage``: area / length squared. One foot covers about 0.2 of its length squared;
+  two crossed feet much more for their length.
+- ``vivid``: the blob's ink is far more saturated than the sheet's footprints (a sticker).
+
+Verdicts (:class:`Verdict`): ``foot``, ``hand``, ``drawing`` (strokes, outlines, doodles),
+``text``, ``sticker``, ``overlap`` (more print than one foot can leave, X or side-by-side
+shape) or ``uncertain`` (between the foot ranges and the others: reported, not measured).
+``foot_margin`` (0..1) is how far inside every foot range the blob lies; quality uses it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+__all__ = ["ShapeFacts", "Verdict", "Candidate", "shape_facts", "judge", "sort_candidates",
+           "judge_marks",
+           "MESSAGES", "IGNORED_KIND", "plural_message", "summary"]
+
+_WORK_SIDE_PX = 200          # shape facts are measured on a copy at most this big (px)
+_MIN_PART_FRAC = 0.01        # parts smaller than this share of the blob are crumbs
+_DIGIT_DEPTH_FRAC = 0.14     # of blob length: a convexity defect this deep is a long digit gap
+_LOOSE_DIGIT_ELONG = 2.3     # a separate piece this elongated ...
+_LOOSE_DIGIT_LEN = 0.22      # ... and this long (of blob length) is a loose finger
+_STROKE_MAX = 0.075          # thickness (of length) below which a blob is a drawn line
+_RING_FILL = 0.55            # fill below this: an outline (a ring around paper)
+
+# foot ranges: (hard low, soft low, soft high, hard high); inside the soft range the margin is
+# 1, it falls linearly to 0 at the hard limits
+_FOOT_ELONG = (1.7, 2.05, 5.0, 6.5)
+_FOOT_SOLIDITY = (0.45, 0.6, 1.0, 1.01)
+_FOOT_THICK = (0.08, 0.12, 0.6, 0.8)
+_FOOT_FILL = (0.6, 0.85, 1.0, 1.01)
+_FOOT_COVER = (0.035, 0.06, 0.35, 0.42)
+_FOOT_MAX_DIGITS = 2         # deep gaps a foot may show (arch concavity, hallux gap)
+_HAND_MIN_DIGITS = 3         # deep gaps between digits of a hand
+_HAND_MAX_ELONG = 2.1        # a hand with spread fingers is not much longer than wide
+_OVERLAP_COVER = 0.24        # coverage above this with a short, wide shape: two prints
+_OVERLAP_MAX_ELONG = 1.9
+_TEXT_MIN_PIECES = 3         # writing: several stroke pieces in a row
+_TEXT_MIN_ASPECT = 2.5       # ... a line of letters, this much wider than tall
+_FOOT_MARGIN_MIN = 0.5       # margin below this (but not clearly something else): uncertain
+
+
+MESSAGES = {
+    "hand": ("A handprint was left out: only footprints are measured.",
+             "{n} handprints were left out: only footprints are measured."),
+    "drawing": ("A drawn line (pencil, crayon or a doodle) was left out.",
+                "{n} drawn lines or doodles were left out."),
+    "text": ("Writing on the sheet was left out.", "{n} pieces of writing were left out."),
+    "sticker": ("A sticker or coloured mark was left out.",
+                "{n} stickers or coloured marks were left out."),
+    "overlap": ("Two prints overlap here, so neither is measured: print each foot with space "
+                "around it.", "{n} places where prints overlap were not measured: print each "
+                "foot with space around it."),
+    "unknown": ("A mark that does not clearly look like a footprint was not measured.",
+                "{n} marks that do not clearly look like footprints were not measured."),
+}
+
+
+def plural_message(kind: str, n: int) -> str:
+    """The plain sentence for ``n`` ignored blobs of one kind."""
+    one, many = MESSAGES[kind]
+    return one if n == 1 else many.format(n=n)
+
+
+@dataclass(frozen=True)
+class ShapeFacts:
+    """Measured shape of one blob (see the module docstring; all dimensionless)."""
+
+    elongation: float
+    solidity: float
+    digits: int
+    thickness: float
+    fill: float
+    coverage: float
+    pieces: int
+    aspect_box: float          # width / height of the upright bounding box (>= 1)
+    length_px: float           # long principal extent (4 sigma), analysis pixels
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a blob is: ``kind`` and how far inside the foot ranges it lies (0..1)."""
+
+    kind: str
+    foot_margin: float
+    facts: ShapeFacts
+    reason: str = ""
+
+
+def _ramp(x: float, rng: tuple[float, float, float, float]) -> float:
+    """1 inside the soft range, falling linearly to 0 at the hard limits."""
+    a, b, c, d = rng
+    if x <= a or x >= d:
+        return 0.0
+    if x < b:
+        return (x - a) / (b - a)
+    if x > c:
+        return (d - x) / (d - c)
+    return 1.0
+
+
+def _work_copy(mask: np.ndarray) -> tuple[np.ndarray, float]:
+    """The blob's box shrunk to at most ``_WORK_SIDE_PX`` (with a 2 px margin), its scale."""
+    x, y, w, h = cv2.boundingRect(np.ascontiguousarray(mask, dtype=bool).view(np.uint8))
+    crop = mask[y:y + h, x:x + w].astype(np.uint8)
+    f = min(1.0, _WORK_SIDE_PX / max(w, h, 1))
+    if f < 1.0:
+        size = (max(1, round(w * f)), max(1, round(h * f)))
+        crop = (cv2.resize(crop.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+                >= 0.5).astype(np.uint8)
+    return np.pad(crop, 2), f
+
+
+def _deep_defects(contour: np.ndarray, depth_px: float) -> int:
+    """Convexity defects of an outline deeper than ``depth_px``."""
+    if len(contour) < 5:
+        return 0
+    hull = cv2.convexHull(contour, returnPoints=False)
+    if hull is None or len(hull) < 4:
+        return 0
+    try:
+        defects = cv2.convexityDefects(contour, hull)
+    except cv2.error:                        # self-intersecting hull order: no defects
+        return 0
+    if defects is None:
+        return 0
+    return int(np.count_nonzero(defects[:, 0, 3] / 256.0 > depth_px))
+
+
+def shape_facts(mask: np.ndarray) -> ShapeFacts:
+    """Measure one blob (bool mask, any size; several parts allowed)."""
+    m, f = _work_copy(mask)
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    if areas.size == 0:
+        return ShapeFacts(0.0, 0.0, 0, 0.0, 0.0, 0.0, 0, 1.0, 0.0)
+    ys, xs = np.nonzero(m)
+    cov = np.cov(np.stack([xs, ys]).astype(np.float64)) + np.eye(2) * 1e-3
+    evals, evecs = np.linalg.eigh(cov)
+    length = 4.0 * float(np.sqrt(evals[1]))
+    width = 4.0 * float(np.sqrt(evals[0]))
+    main = (lab == 1 + int(np.argmax(areas))).astype(np.uint8)
+    cnts, _ = cv2.findContours(main, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    cnt = max(cnts, key=cv2.contourArea)
+    hull_area = max(cv2.contourArea(cv2.convexHull(cnt)), 1.0)
+    solidity = float(np.count_nonzero(main) / hull_area)
+    digits = _deep_defects(cnt, _DIGIT_DEPTH_FRAC * length)
+    pieces = int(np.count_nonzero(areas >= _MIN_PART_FRAC * areas.max()))
+    for k in np.flatnonzero(areas >= _MIN_PART_FRAC * areas.max()):
+        if k == int(np.argmax(areas)):
+            continue
+        w_k, h_k = stats[1 + k, cv2.CC_STAT_WIDTH], stats[1 + k, cv2.CC_STAT_HEIGHT]
+        pts = np.column_stack(np.nonzero(lab == 1 + k)).astype(np.float32)
+        (_, _), (a, b), _ = cv2.minAreaRect(pts) if len(pts) >= 3 else ((0, 0), (w_k, h_k), 0)
+        lo, hi = min(a, b), max(a, b)
+        if hi >= _LOOSE_DIGIT_LEN * length and hi >= _LOOSE_DIGIT_ELONG * max(lo, 1.0):
+            digits += 1
+    dist = cv2.distanceTransform(m, cv2.DIST_L2, 5)
+    thickness = 2.0 * float(dist.max()) / max(length, 1e-9)
+    ff = np.pad(1 - m, 1, constant_values=1)         # background, joined all around
+    cv2.floodFill(ff, None, (0, 0), 2)
+    holes = ff[1:-1, 1:-1] == 1
+    fill = float(np.count_nonzero(m) / max(np.count_nonzero(m) + np.count_nonzero(holes), 1))
+    coverage = float(np.count_nonzero(m) / max(length * length, 1e-9))
+    x, y, w, h = cv2.boundingRect(m)
+    aspect = max(w, h) / max(min(w, h), 1)
+    return ShapeFacts(elongation=float(length / max(width, 1e-9)), solidity=solidity,
+                      digits=int(digits), thickness=thickness, fill=fill, coverage=coverage,
+                      pieces=pieces, aspect_box=float(aspect), length_px=float(length / f))
+
+
+def judge(facts: ShapeFacts, *, vivid: bool = False, small: bool = False) -> Verdict:
+    """Decide what a blob is from its :class:`ShapeFacts`.
+
+    vivid : its ink is far more saturated than the footprints' (a sticker or coloured mark).
+    small : it is much smaller than the sheet's largest print (not a foot of this sheet).
+    """
+    margin = min(_ramp(facts.elongation, _FOOT_ELONG), _ramp(facts.solidity, _FOOT_SOLIDITY),
+                 _ramp(facts.thickness, _FOOT_THICK), _ramp(facts.fill, _FOOT_FILL),
+                 _ramp(facts.coverage, _FOOT_COVER))
+    if facts.digits > _FOOT_MAX_DIGITS:
+        margin = 0.0
+    if facts.thickness < _STROKE_MAX or facts.fill < _RING_FILL:
+        text = facts.pieces >= _TEXT_MIN_PIECES and facts.aspect_box >= _TEXT_MIN_ASPECT
+        return Verdict("text" if text else "drawing", 0.0, facts,
+                       "thin strokes" if facts.thickness < _STROKE_MAX else "an outline")
+    if facts.digits >= _HAND_MIN_DIGITS and facts.elongation <= _HAND_MAX_ELONG:
+        return Verdict("hand", 0.0, facts, f"{facts.digits} long digit gaps, no heel")
+    if vivid and (small or margin < _FOOT_MARGIN_MIN):
+        return Verdict("sticker", 0.0, facts, "coloured mark")
+    if small:      # a piece of a print (a toe row, a heel) or a mark: never a foot here
+        return Verdict("unknown", 0.0, facts, "much smaller than the sheet's feet")
+    if facts.coverage >= _OVERLAP_COVER and facts.elongation <= _OVERLAP_MAX_ELONG \
+            and not small:
+        return Verdict("overlap", 0.0, facts, "more print than one foot, short and wide")
+    if margin >= _FOOT_MARGIN_MIN:
+        return Verdict("foot", margin, facts)
+    return Verdict("uncertain", margin, facts, "outside the footprint ranges")
+
+
+_INK_SAT_DIFF = 40.0        # HSV saturation (0-255): ink this much more coloured is a sticker
+_SMALL_FRAC = 0.33          # of the largest foot-like candidate's area: too small for a foot
+#                             of this sheet (siblings' feet differ by less: 0.4-1)
+_OVERLAP_AREA = 1.45        # area vs the largest single foot: two prints in one blob
+_OVERLAP_SOLIDITY = 0.8     # without another foot to compare: an X-shaped (concave) blob
+_OVERLAP_COVER_ALONE = 0.3  # ... that covers this much of its length squared
+_THIN_REACH = 0.5           # of a candidate's size: its thin parts are looked for this far
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One print candidate of a sheet and the gate's verdict on it."""
+
+    mask: np.ndarray
+    verdict: Verdict
+    area_px: int
+
+
+def _ink(sat: np.ndarray, mask: np.ndarray) -> float:
+    """90th percentile of the HSV saturation under a mask (uint8 scale)."""
+    vals = sat[mask]
+    return float(np.percentile(vals[:: max(1, vals.size // 20_000)], 90)) if vals.size else 0.0
+
+
+def _with_thin_parts(mask: np.ndarray, filled: np.ndarray) -> np.ndarray:
+    """The candidate with the thin parts the opening took (a small hand's fingers): the
+    pre-opening parts that overlap it, within its box grown by ``_THIN_REACH``."""
+    x, y, w, h = cv2.boundingRect(np.ascontiguousarray(mask, dtype=bool).view(np.uint8))
+    g = int(_THIN_REACH * max(w, h))
+    r0, r1 = max(0, y - g), min(mask.shape[0], y + h + g)
+    c0, c1 = max(0, x - g), min(mask.shape[1], x + w + g)
+    sub = filled[r0:r1, c0:c1].astype(np.uint8)
+    n, lab = cv2.connectedComponents(sub, connectivity=8)
+    keep = np.zeros(n, bool)
+    keep[np.unique(lab[mask[r0:r1, c0:c1]])] = True
+    keep[0] = False
+    return keep[lab]
+
+
+def sort_candidates(masks, image: np.ndarray | None = None,
+                    filled: np.ndarray | None = None) -> list[Candidate]:
+    """Judge every candidate of one sheet (largest first), with the sheet as context.
+
+    A candidate far more coloured than the sheet's footprints is a sticker; one much
+    smaller than the largest foot-like candidate is no foot of this sheet; one much larger
+    (or X-shaped) is two prints overlapping. With ``filled`` (the print before thin lines
+    were opened away), a candidate that is no foot is checked again with its thin parts:
+    a small hand's fingers may only be there.
+    """
+    masks = list(masks)
+    facts = [shape_facts(m) for m in masks]
+    areas = [int(np.count_nonzero(m)) for m in masks]
+    first = [judge(f) for f in facts]
+    footish = [a for a, v in zip(areas, first, strict=True) if v.kind == "foot"]
+    ref_area = max(footish) if footish else (max(areas) if areas else 0)
+    sat = None if image is None else cv2.cvtColor(image, cv2.COLOR_BGR2HSV)[..., 1]
+    inks = [0.0] * len(masks) if sat is None else [_ink(sat, m) for m in masks]
+    ref_ink = float(np.median([i for i, v in zip(inks, first, strict=True)
+                               if v.kind == "foot"] or inks or [0.0]))
+    out = []
+    for m, f, a, ink in zip(masks, facts, areas, inks, strict=True):
+        vivid = sat is not None and ink > ref_ink + _INK_SAT_DIFF
+        v = judge(f, vivid=vivid, small=a < _SMALL_FRAC * ref_area)
+        if v.kind == "foot" and footish and a > _OVERLAP_AREA * _second_largest(footish, a) \
+                and (f.solidity < _OVERLAP_SOLIDITY or f.elongation < _FOOT_ELONG[1]):
+            v = Verdict("overlap", 0.0, f, "more print than one foot of this sheet")
+        elif v.kind == "uncertain" and not footish and f.solidity < _OVERLAP_SOLIDITY \
+                and f.coverage > _OVERLAP_COVER_ALONE:
+            v = Verdict("overlap", 0.0, f, "X-shaped, more print than one foot")
+        if v.kind != "foot" and filled is not None:
+            again = judge(shape_facts(_with_thin_parts(m, filled)))
+            if again.kind == "hand":
+                v = again
+        out.append(Candidate(m, v, a))
+    return out
+
+
+def _second_largest(footish: list[int], own: int) -> float:
+    """The largest foot-like area other than ``own`` (``own`` when it is the only one)."""
+    others = sorted(footish, reverse=True)
+    if own in others:
+        others.remove(own)
+    return float(others[0]) if others else float(own)
+
+
+IGNORED_KIND = {"hand": "hand", "drawing": "drawing", "text": "text", "sticker": "sticker",
+                "overlap": "overlap", "uncertain": "unknown", "unknown": "unknown"}
+
+
+def summary(kinds) -> list[str]:
+    """One plain sentence per ignored kind, in a fixed order ("2 handprints were left out")."""
+    counts: dict[str, int] = {}
+    for k in kinds:
+        counts[k] = counts.get(k, 0) + 1
+    return [plural_message(k, counts[k]) for k in MESSAGES if k in counts]
+
+
+_REPORTED_MARKS = ("drawing", "text", "sticker")
+
+
+def judge_marks(marks, feet, image: np.ndarray | None = None) -> list[Candidate]:
+    """The marks worth telling the user about (drawn lines, writing, stickers), judged
+    against the sheet's feet (their ink colour); specks and printed rules are not listed."""
+    if not marks:
+        return []
+    sat = None if image is None else cv2.cvtColor(image, cv2.COLOR_BGR2HSV)[..., 1]
+    ref = float(np.median([_ink(sat, m) for m in feet])) if sat is not None and feet else 0.0
+    out = []
+    for m in marks:
+        vivid = sat is not None and bool(feet) and _ink(sat, m) > ref + _INK_SAT_DIFF
+        v = judge(shape_facts(m), vivid=vivid, small=True)
+        if v.kind in _REPORTED_MARKS:
+            out.append(Candidate(m, v, int(np.count_nonzero(m))))
+    return out
