@@ -33,6 +33,8 @@ from typing import Any
 THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
               "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
 
+OVERLAY_JPEG_QUALITY = 85   # 0..100, overlays written as JPEG (PNG ignores it)
+
 LOST_MESSAGE = ("The analysis stopped unexpectedly on this photo: the process measuring it "
                 "crashed or ran out of memory, twice. Try a smaller copy of the photo, or "
                 "take it again.")
@@ -92,7 +94,8 @@ def _write_overlay(image, task: PhotoTask) -> str | None:
     if side and max(image.shape[:2]) > side:
         f = side / max(image.shape[:2])
         image = cv2.resize(image, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
-    return task.overlay_path if cv2.imwrite(task.overlay_path, image) else None
+    params = [cv2.IMWRITE_JPEG_QUALITY, OVERLAY_JPEG_QUALITY]
+    return task.overlay_path if cv2.imwrite(task.overlay_path, image, params) else None
 
 
 def measure_task(task: PhotoTask) -> PhotoDone:

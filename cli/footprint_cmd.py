@@ -44,7 +44,8 @@ CSV_FIELDS = ("image", "ok", "error", "side", "arch_index", "staheli_index",
               "scale_mm_per_px")
 
 
-def _paper_arg(text: str) -> str:
+def paper_arg(text: str) -> str:
+    """``--paper`` value: a4, letter or WxH in millimetres."""
     key = text.strip().lower()
     if key in ("a4", "letter") or re.fullmatch(r"\d+(\.\d+)?x\d+(\.\d+)?", key):
         return key
@@ -87,7 +88,7 @@ def register(subparsers) -> None:
                    help=f"worker processes (default: all usable cores, {usable_cores()} here)")
     p.add_argument("--age-months", type=_age_arg, metavar="N",
                    help="child's age in months, for the age-aware reading")
-    p.add_argument("--paper", type=_paper_arg, metavar="a4|letter|WxH",
+    p.add_argument("--paper", type=paper_arg, metavar="a4|letter|WxH",
                    help="sheet size (default: A4 or Letter from its proportions)")
     p.add_argument("--json", action="store_true", help="print one JSON array on stdout")
     p.add_argument("--overlay", type=Path, metavar="DIR",
