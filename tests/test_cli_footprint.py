@@ -11,10 +11,11 @@ from pathlib import Path
 import cv2
 import pytest
 
-from cli.batch import LOST_MESSAGE, PhotoDone, PhotoTask, measure_task, measure_tasks
+from cli.batch import LOST_MESSAGE, PhotoDone, PhotoTask, measure_tasks
 from cli.footprint_cmd import expand_inputs
 from cli.main import main
 from synth.footprint_render import RenderSpec, render_photo
+from vision.footprint.result import FootprintResult
 
 
 @pytest.fixture(scope="module")
@@ -159,14 +160,15 @@ def test_overlays_of_same_named_photos_do_not_overwrite(photo_path, tmp_path, ca
 
 def crashing_worker(task: PhotoTask) -> PhotoDone:
     """Worker for the crash tests (runs in a spawned process): ``crash_always`` kills its
-    process every time, ``crash_once`` only the first time (a marker file remembers)."""
+    process every time, ``crash_once`` only the first time (a marker file remembers); the
+    others get a stand-in result (what is tested is the pool, not the measuring)."""
     name = Path(task.path).name
     marker = Path(task.path + ".crashed")
     if name.startswith("crash_always") or (name.startswith("crash_once")
                                            and not marker.exists()):
         marker.touch()
         os._exit(70)       # a hard death: no exception, no result, the pool breaks
-    return measure_task(task)
+    return PhotoDone(task.index, task.path, FootprintResult(image=task.path, ok=True))
 
 
 def thread_report_worker(task: PhotoTask) -> PhotoDone:
@@ -193,7 +195,6 @@ def test_a_hard_crashing_worker_loses_only_its_own_photo(crash_folder):
     assert [d.result.ok for d in done] == [True, False, True, True, True, True]
     assert done[1].result.error == LOST_MESSAGE
     assert Path(crash_folder[3] + ".crashed").exists()            # it did crash once
-    assert all(len(d.result.feet) == 2 for d in done if d.result.ok)
     assert seen == list(range(1, len(tasks) + 1))                 # progress saw every photo
 
 
