@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import signal
 from pathlib import Path
 
 import cv2
@@ -159,13 +160,15 @@ def test_overlays_of_same_named_photos_do_not_overwrite(photo_path, tmp_path, ca
 
 
 def crashing_worker(task: PhotoTask) -> PhotoDone:
-    """Worker for the crash tests (runs in a spawned process): ``crash_always`` kills its
-    process every time, ``crash_once`` only the first time (a marker file remembers); the
+    """Worker for the crash tests (runs in a spawned process): ``crash_always`` segfaults
+    every time, ``crash_once`` exits hard only the first time (a marker file remembers); the
     others get a stand-in result (what is tested is the pool, not the measuring)."""
     name = Path(task.path).name
     marker = Path(task.path + ".crashed")
-    if name.startswith("crash_always") or (name.startswith("crash_once")
-                                           and not marker.exists()):
+    if name.startswith("crash_always"):
+        marker.touch()
+        os.kill(os.getpid(), getattr(signal, "SIGSEGV", signal.SIGTERM))   # a segfault
+    if name.startswith("crash_once") and not marker.exists():
         marker.touch()
         os._exit(70)       # a hard death: no exception, no result, the pool breaks
     return PhotoDone(task.index, task.path, FootprintResult(image=task.path, ok=True))
@@ -194,7 +197,8 @@ def test_a_hard_crashing_worker_loses_only_its_own_photo(crash_folder):
     assert [d.path for d in done] == crash_folder                 # input order
     assert [d.result.ok for d in done] == [True, False, True, True, True, True]
     assert done[1].result.error == LOST_MESSAGE
-    assert Path(crash_folder[3] + ".crashed").exists()            # it did crash once
+    assert Path(crash_folder[1] + ".crashed").exists()            # both did crash
+    assert Path(crash_folder[3] + ".crashed").exists()
     assert seen == list(range(1, len(tasks) + 1))                 # progress saw every photo
 
 

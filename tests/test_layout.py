@@ -311,15 +311,13 @@ def _top(module: str) -> str:
 
 
 def test_vision_imports_nothing_from_coach_ui_synth_cli():
-    bad = [e for e in EDGES if _top(e.src) == "vision" and _top(e.dst) in VISION_MAY_NOT_IMPORT]
-    for e in bad:
-        print("vision imports outside itself:", e)
-    assert not bad, "\n".join(map(str, bad))
+    _assert_none([f"vision imports outside itself: {e}" for e in EDGES
+                  if _top(e.src) == "vision" and _top(e.dst) in VISION_MAY_NOT_IMPORT])
 
 
 def test_product_code_does_not_import_synth():
-    bad = [e for e in EDGES if _top(e.src) != "synth" and _top(e.dst) == "synth"]
-    assert not bad, "\n".join(map(str, bad))
+    _assert_none([f"product code imports test tooling: {e}" for e in EDGES
+                  if _top(e.src) != "synth" and _top(e.dst) == "synth"])
 
 
 def _defined_names(tree: ast.Module) -> set[str]:
@@ -394,11 +392,14 @@ def reexport_violations() -> list[str]:
     return out
 
 
-def test_no_reexport_only_modules():
-    problems = reexport_violations()
+def _assert_none(problems: list[str]) -> None:
     for p in problems:
         print(p)
     assert not problems, "\n".join(problems)
+
+
+def test_no_reexport_only_modules():
+    _assert_none(reexport_violations())
 
 
 def _imports_project(module: str, body: list[ast.stmt]) -> bool:
@@ -439,10 +440,7 @@ def import_guard_violations() -> list[str]:
 
 
 def test_import_guards_do_not_swallow_broken_modules():
-    problems = import_guard_violations()
-    for p in problems:
-        print(p)
-    assert not problems, "\n".join(problems)
+    _assert_none(import_guard_violations())
 
 
 @pytest.fixture
