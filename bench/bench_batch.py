@@ -86,7 +86,7 @@ def _run(paths: list[Path], jobs: int) -> tuple[float, float, int]:
 
 def _load() -> str:
     try:
-        return "load avg %.2f %.2f %.2f" % os.getloadavg()
+        return "load avg {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
     except OSError:
         return "load avg unknown"
 

@@ -30,7 +30,11 @@ RETAKE_SCORE = 0.5            # quality score (0..1) below which a foot must be 
 PAGE_W_MM, MARGIN_MM = 210.0, 14.0
 BOTTOM_MM = 280.0             # content stops here: the page never spills onto a second one
 THUMB_W_MM, THUMB_H_MM = 52.0, 62.0   # overlay image box per photo
-LINE_MM, SMALL_LINE_MM = 5.0, 3.8
+LINE_MM, SMALL_LINE_MM = 5.0, 3.8   # line heights: body text, readings
+TEXT_LINE_MM = SMALL_LINE_MM + 0.6  # line height of the per-foot numbers and retakes
+GAP_MM, FOOT_GAP_MM, SECTION_GAP_MM = 4.0, 1.5, 3.0   # after a photo, a foot, a section
+TITLE_PT, HEADING_PT, BODY_PT, TEXT_PT, SMALL_PT = 16, 12, 10, 9, 8   # font sizes
+TITLE_LINE_MM = 8.0
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
 NOT_DIAGNOSIS = ("These are measurements from photos, not a diagnosis. Ask a doctor or "
                  "physiotherapist about any result that worries you.")
@@ -199,7 +203,7 @@ class _Page:
     def text(self, s: str) -> str:
         return s if self.family == "dejavu" else s.encode("latin-1", "replace").decode("latin-1")
 
-    def line(self, s: str, *, size: float = 10, bold: bool = False, x: float | None = None,
+    def line(self, s: str, *, size: float = BODY_PT, bold: bool = False, x: float | None = None,
              width: float | None = None, height: float = LINE_MM) -> None:
         self.pdf.set_font(self.family, "B" if bold else "", size)
         if x is not None:
@@ -244,14 +248,15 @@ def _photo_block(page: _Page, photo: str, rows: list[FootRow]) -> bool:
     block does not fit on the page."""
     pdf = page.pdf
     has_image = bool(rows[0].overlay) and Path(rows[0].overlay).is_file()
-    text_x = MARGIN_MM + (THUMB_W_MM + 4 if has_image else 0)
+    text_x = MARGIN_MM + (THUMB_W_MM + GAP_MM if has_image else 0)
     width = PAGE_W_MM - MARGIN_MM - text_x
     title = _photo_title(photo, rows[0])
     texts = [_foot_lines(row) for row in rows]
-    need = page.height(title, size=10, width=width, height=LINE_MM, bold=True) + sum(
-        page.height(h, size=9, width=width, height=SMALL_LINE_MM + 0.6)
-        + page.height(r, size=8, width=width, height=SMALL_LINE_MM) + 1.5 for h, r in texts)
-    if not page.room(max(need, THUMB_H_MM if has_image else 0) + 4):
+    need = page.height(title, size=BODY_PT, width=width, height=LINE_MM, bold=True) + sum(
+        page.height(h, size=TEXT_PT, width=width, height=TEXT_LINE_MM)
+        + page.height(r, size=SMALL_PT, width=width, height=SMALL_LINE_MM) + FOOT_GAP_MM
+        for h, r in texts)
+    if not page.room(max(need, THUMB_H_MM if has_image else 0) + GAP_MM):
         return False
     top = pdf.get_y()
     if has_image:
@@ -259,23 +264,24 @@ def _photo_block(page: _Page, photo: str, rows: list[FootRow]) -> bool:
                   keep_aspect_ratio=True)
     page.line(title, bold=True, x=text_x, width=width)
     for head, reading in texts:
-        page.line(head, size=9, x=text_x, width=width, height=SMALL_LINE_MM + 0.6)
+        page.line(head, size=TEXT_PT, x=text_x, width=width, height=TEXT_LINE_MM)
         if reading:
-            page.line(reading, size=8, x=text_x, width=width, height=SMALL_LINE_MM)
-        pdf.ln(1.5)
-    pdf.set_y(max(pdf.get_y(), top + (THUMB_H_MM if text_x > MARGIN_MM else 0)) + 4)
+            page.line(reading, size=SMALL_PT, x=text_x, width=width, height=SMALL_LINE_MM)
+        pdf.ln(FOOT_GAP_MM)
+    pdf.set_y(max(pdf.get_y(), top + (THUMB_H_MM if text_x > MARGIN_MM else 0)) + GAP_MM)
     return True
 
 
 def _retake_section(page: _Page, rows: list[FootRow]) -> list[FootRow]:
     """List the retakes; returns those that did not fit."""
-    page.line("Photos to take again", size=12, bold=True)
+    page.line("Photos to take again", size=HEADING_PT, bold=True)
     for k, row in enumerate(rows):
-        if not page.room(2 * SMALL_LINE_MM + 2):
+        if not page.room(2 * TEXT_LINE_MM):
             return rows[k:]
         side = f", {row.side} foot" if row.side else ""
-        page.line(f"{row.photo}{side}: {row.retake_reason}", size=9, height=SMALL_LINE_MM + 0.6)
-    page.pdf.ln(3)
+        page.line(f"{row.photo}{side}: {row.retake_reason}", size=TEXT_PT,
+                  height=TEXT_LINE_MM)
+    page.pdf.ln(SECTION_GAP_MM)
     return []
 
 
@@ -286,16 +292,16 @@ def child_pdf(child: str, rows: list[FootRow], *, today: date | None = None) -> 
     pdf.add_page()
     page = _Page(pdf, family)
     pdf.set_title(page.text(f"Footprint screening: {child}"))
-    page.line(f"Footprint screening: {child}", size=16, bold=True, height=8)
+    page.line(f"Footprint screening: {child}", size=TITLE_PT, bold=True, height=TITLE_LINE_MM)
     page.line(f"Made on this computer by footcoach on {(today or date.today()).isoformat()}. "
-              + NOT_DIAGNOSIS, size=9, height=SMALL_LINE_MM + 0.6)
-    pdf.ln(3)
+              + NOT_DIAGNOSIS, size=TEXT_PT, height=TEXT_LINE_MM)
+    pdf.ln(SECTION_GAP_MM)
     retakes = [r for r in rows if r.status == "retake"]
     measured = [r for r in rows if r.status != "retake"]
     left_out = _retake_section(page, retakes) if retakes else []
     photos = list(dict.fromkeys(r.photo for r in measured))
-    if photos and page.room(12):
-        page.line("Readings", size=12, bold=True)
+    if photos and page.room(2 * LINE_MM + GAP_MM):
+        page.line("Readings", size=HEADING_PT, bold=True)
     for k, photo in enumerate(photos):
         if not _photo_block(page, photo, [r for r in measured if r.photo == photo]):
             left_out += [r for r in measured if r.photo in photos[k:]]
@@ -303,7 +309,7 @@ def child_pdf(child: str, rows: list[FootRow], *, today: date | None = None) -> 
     if left_out:
         names = ", ".join(dict.fromkeys(r.photo for r in left_out))
         pdf.set_y(BOTTOM_MM - 2 * LINE_MM)
-        page.line(f"Not shown here for lack of room (see screening.csv): {names}", size=8,
+        page.line(f"Not shown here for lack of room (see screening.csv): {names}", size=SMALL_PT,
                   height=SMALL_LINE_MM)
     return bytes(pdf.output())
 

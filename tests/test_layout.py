@@ -271,7 +271,7 @@ def import_cycles() -> list[list[str]]:
     for comp in _components(graph):
         for start in comp:
             cycle = _shortest_cycle(graph, start, set(comp))
-            key = frozenset(zip(cycle, cycle[1:]))
+            key = frozenset(zip(cycle, cycle[1:], strict=False))
             if cycle and key not in seen:
                 seen.add(key)
                 cycles.append(cycle)
@@ -301,7 +301,7 @@ def test_no_import_cycles():
     cycles = import_cycles()
     for cycle in cycles:
         print("import cycle:", " -> ".join(cycle))
-        for a, b in zip(cycle, cycle[1:]):
+        for a, b in zip(cycle, cycle[1:], strict=False):
             print("    ", next(e for e in EDGES if e.src == a and e.dst == b))
     assert not cycles, "import cycles: " + "; ".join(" -> ".join(c) for c in cycles)
 
