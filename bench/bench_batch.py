@@ -12,8 +12,9 @@ time end to end, worker start-up included. Prints photos/s, the scaling factor
 (rate with J workers / rate with 1) against the goal of 0.8 x J, and the load average
 before each run: on a shared machine other processes take cores too, so the best of R
 runs is the fairer number and the load says how much to trust it. Worker CPU seconds per
-photo (start-up included) are printed too: when they are the same on 1 and J workers, the
-workers do not slow each other down and any shortfall in scaling is other load.
+photo (start-up included) and the cores the workers actually got (their CPU time / wall
+time) are printed too: when CPU per photo is the same on 1 and J workers, the workers do not
+slow each other down, and fewer than J cores used means other processes had the rest.
 
 Nothing is asserted: speed numbers belong here, not in tests.
 """
@@ -118,8 +119,8 @@ def main(argv=None) -> int:
                 rate = len(paths) / wall
                 best[jobs] = max(best.get(jobs, 0.0), rate)
                 print(f"run {r + 1}: {jobs} worker(s): {wall:6.1f} s, {rate:5.2f} photos/s, "
-                      f"worker CPU {cpu / len(paths):.2f} s/photo, {ok}/{len(paths)} gave "
-                      f"feet ({load} before)")
+                      f"worker CPU {cpu / len(paths):.2f} s/photo, cores used "
+                      f"{cpu / wall:.2f}, {ok}/{len(paths)} gave feet ({load} before)")
     one, many = best[1], best[args.jobs]
     factor = many / one
     goal = SCALING_GOAL * args.jobs
