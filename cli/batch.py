@@ -142,11 +142,12 @@ def _pool_round(pending: list[PhotoTask], jobs: int, worker: Worker,
                 finish: Callable[[PhotoDone], None]) -> list[PhotoTask]:
     """Run ``pending`` (consumed from the front) on one pool until it is empty or the pool
     breaks; returns the tasks that were in flight when it broke."""
-    pool = _new_pool(min(jobs, len(pending)))
+    workers = min(jobs, len(pending))
+    pool = _new_pool(workers)
     in_flight: dict[Future, PhotoTask] = {}
     try:
         while pending or in_flight:
-            while pending and len(in_flight) < jobs:
+            while pending and len(in_flight) < workers:
                 task = pending.pop(0)
                 in_flight[pool.submit(worker, task)] = task
             ready, _ = wait(in_flight, return_when=FIRST_COMPLETED)
