@@ -92,6 +92,21 @@ def _load() -> str:
         return "load avg unknown"
 
 
+def _autogroup_note() -> str | None:
+    """A warning when Linux autogroup scheduling is on (every process of this session shares
+    one CPU share, so on a busy machine J workers get no more CPU than one)."""
+    try:
+        enabled = Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip() == "1"
+        group = Path("/proc/self/autogroup").read_text().strip()
+    except OSError:
+        return None
+    if not enabled:
+        return None
+    return (f"note: kernel autogroup scheduling is on ({group}): this session's processes "
+            "share one CPU share, so while other sessions keep the cores busy the scaling "
+            "measured here is capped by the share, not by footcoach; compare 'cores used'.")
+
+
 def main(argv=None) -> int:
     from cli.batch import usable_cores
 
@@ -127,6 +142,9 @@ def main(argv=None) -> int:
     print(f"best: 1 worker {one:.2f} photos/s, {args.jobs} workers {many:.2f} photos/s; "
           f"scaling x{factor:.2f} (goal >= x{goal:.2f}: {'met' if factor >= goal else 'not met'})")
     print(f"after: {_load()}")
+    note = _autogroup_note()
+    if note:
+        print(note)
     return 0
 
 
