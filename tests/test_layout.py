@@ -289,7 +289,7 @@ def test_graph_sees_every_kind_of_import():
         "    importlib.import_module('ui.engines')\n"
         "    return importlib.import_module(NAME)\n"
         "NAMES = ('coach.plan', 'not.a.module')\n")
-    edges = {(e.dst, e.in_function, e.kind) for e in _module_edges("cli.screen_cmd", snippet)}
+    edges = {(e.dst, e.in_function, e.kind) for e in _module_edges("cli.main", snippet)}
     assert edges == {("cli.batch", False, "import"), ("cli.footprint_cmd", False, "import"),
                      ("coach.store", False, "type only"),
                      ("vision.footprint.anatomy", True, "import"),
