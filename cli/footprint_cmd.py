@@ -1,13 +1,24 @@
-"""``footcoach footprint IMAGE...``: arch measurements from footprint photos.
+"""``footcoach footprint [--jobs N] FOLDER_OR_IMAGE...``: arch measurements from photos.
+
+A folder stands for the photo files directly inside it (``PHOTO_SUFFIXES``, sorted by name
+with numbers in numeric order, hidden files skipped); a file named on the command line is
+always measured, whatever its suffix. Photos are measured on ``--jobs`` worker processes
+(default: every core this process may use); results come back in input order.
 
 Output (see shared/DESIGN.md): with ``--json`` one JSON array on stdout, one object per image
 (:meth:`vision.footprint.result.FootprintResult.to_json`); otherwise a table. ``--overlay DIR``
-writes ``<image stem>_overlay.png`` per analysed image, ``--csv FILE`` one row per foot (and
-one row with the error for an image that gave no feet). A text progress bar goes to stderr
-for batches (more than one image) or when stderr is a terminal.
+writes ``<image stem>_overlay.png`` per analysed image (``<stem>_<n>_overlay.png`` when two
+inputs share a stem), ``--csv FILE`` one row per foot (and one row with the error for an image
+that gave no feet). A text progress bar goes to stderr for batches (more than one image) or
+when stderr is a terminal.
+
+The batch survives bad input: an unreadable file gives ``{"ok": false, "error": ...}``, and
+a worker process that dies hard (segfault, killed for memory) loses only the photo it was on:
+the photos that were in flight are measured again one at a time in a fresh process, the one
+that kills its process again is reported as failed, and the rest of the batch goes on.
 
 Exit status: 0 every image gave feet, 1 any image did not (the others are still reported),
-2 usage error (bad option value, no image given).
+2 usage error (bad option value, nothing to measure).
 """
 
 from __future__ import annotations
@@ -19,7 +30,13 @@ import re
 import sys
 from pathlib import Path
 
+from cli.batch import PhotoTask, measure_tasks, usable_cores
+
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+#: Suffixes (lower case) of the files a folder argument expands to.
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".jpe", ".png", ".webp", ".tif", ".tiff", ".bmp",
+                  ".heic", ".heif")
 
 CSV_FIELDS = ("image", "ok", "error", "side", "arch_index", "staheli_index",
               "chippaux_smirak_index", "clarke_angle_deg", "length_mm", "width_mm",
@@ -27,7 +44,8 @@ CSV_FIELDS = ("image", "ok", "error", "side", "arch_index", "staheli_index",
               "scale_mm_per_px")
 
 
-def _paper_arg(text: str) -> str:
+def paper_arg(text: str) -> str:
+    """``--paper`` value: a4, letter or WxH in millimetres."""
     key = text.strip().lower()
     if key in ("a4", "letter") or re.fullmatch(r"\d+(\.\d+)?x\d+(\.\d+)?", key):
         return key
@@ -46,16 +64,31 @@ def _age_arg(text: str) -> float:
     return value
 
 
+def jobs_arg(text: str) -> int:
+    """``--jobs`` value: a whole number of worker processes, at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--jobs must be a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"--jobs must be 1 or more, not {text!r}")
+    return value
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "footprint", help="measure the arch on footprint photos",
         description="Arch index, Staheli, Chippaux-Smirak and Clarke's angle per foot from "
-                    "photos of footprints on paper. Exit 0 every image gave feet, 1 some "
-                    "did not, 2 usage error.")
-    p.add_argument("images", nargs="+", metavar="IMAGE", help="photo files (JPEG, PNG, ...)")
+                    "photos of footprints on paper. A folder stands for the photos in it "
+                    f"({', '.join(s[1:] for s in PHOTO_SUFFIXES)}). Output keeps the input "
+                    "order. Exit 0 every image gave feet, 1 some did not, 2 usage error.")
+    p.add_argument("images", nargs="+", metavar="FOLDER_OR_IMAGE",
+                   help="photo files (JPEG, PNG, HEIC, ...) or folders of photos")
+    p.add_argument("--jobs", type=jobs_arg, metavar="N",
+                   help=f"worker processes (default: all usable cores, {usable_cores()} here)")
     p.add_argument("--age-months", type=_age_arg, metavar="N",
                    help="child's age in months, for the age-aware reading")
-    p.add_argument("--paper", type=_paper_arg, metavar="a4|letter|WxH",
+    p.add_argument("--paper", type=paper_arg, metavar="a4|letter|WxH",
                    help="sheet size (default: A4 or Letter from its proportions)")
     p.add_argument("--json", action="store_true", help="print one JSON array on stdout")
     p.add_argument("--overlay", type=Path, metavar="DIR",
@@ -64,7 +97,60 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-class _Progress:
+def _natural_key(path: Path) -> list:
+    """``IMG_2`` before ``IMG_10``; case-insensitive otherwise."""
+    return [int(part) if part.isdigit() else part.lower()
+            for part in re.split(r"(\d+)", path.name)]
+
+
+def photos_in(folder: Path) -> list[Path]:
+    """The photo files directly inside ``folder`` (``PHOTO_SUFFIXES``), hidden files and
+    sub-folders skipped, sorted by name with numbers in numeric order."""
+    files = [p for p in folder.iterdir()
+             if p.suffix.lower() in PHOTO_SUFFIXES and not p.name.startswith(".")
+             and p.is_file()]
+    return sorted(files, key=_natural_key)
+
+
+def expand_inputs(items) -> tuple[list[str], list[str]]:
+    """Command-line items -> (photo paths in order, notes for stderr).
+
+    A folder gives its photos (:func:`photos_in`); anything else is kept as given, so a
+    missing or unreadable file is reported as a failed image rather than dropped."""
+    paths: list[str] = []
+    notes: list[str] = []
+    for item in items:
+        p = Path(item)
+        if p.is_dir():
+            try:
+                found = photos_in(p)
+            except OSError as exc:
+                notes.append(f"cannot list folder {item}: {exc.strerror or exc}")
+                continue
+            if not found:
+                notes.append(f"no photos in folder {item} "
+                             f"(looked for {', '.join(PHOTO_SUFFIXES)})")
+            paths.extend(str(f) for f in found)
+        else:
+            paths.append(str(item))
+    return paths, notes
+
+
+def overlay_names(paths, directory: Path, suffix: str = ".png") -> list[Path]:
+    """``<stem>_overlay<suffix>`` per path in ``directory``; a stem already used gets the
+    input's position added (``<stem>_<n>_overlay``) so no overlay overwrites another."""
+    used: set[str] = set()
+    out = []
+    for k, path in enumerate(paths, start=1):
+        stem = Path(path).stem or f"image{k}"
+        if stem.lower() in used:
+            stem = f"{stem}_{k}"
+        used.add(stem.lower())
+        out.append(directory / f"{stem}_overlay{suffix}")
+    return out
+
+
+class Progress:
     """``[#####.....] 3/10 name`` on stderr, redrawn in place."""
 
     def __init__(self, total: int, enabled: bool) -> None:
@@ -91,7 +177,7 @@ def _csv_rows(result) -> list[dict]:
     for foot in result.feet:
         j = foot.to_json()
         rows.append({"image": result.image, "ok": True, "error": "",
-                     **{k: j[k] for k in CSV_FIELDS[3:12]},
+                     **{k: j.get(k) for k in CSV_FIELDS[3:12]},
                      "quality_score": j["quality"]["score"],
                      "quality_issues": ";".join(j["quality"]["issues"]),
                      "scale_mm_per_px": result.scale_mm_per_px})
@@ -108,9 +194,10 @@ def _table(results) -> str:
             continue
         for f in r.feet:
             length = "-" if f.length_mm is None else f"{f.length_mm:.0f}"
+            category = f.category or "-"
             lines.append(f"{name:28s} {f.side:5s} {f.arch_index:6.3f} {f.staheli_index:6.2f} "
                          f"{f.chippaux_smirak_index:6.1f} {f.clarke_angle_deg:7.1f} "
-                         f"{length:>7s} {f.category or '-':9s} {f.quality.score:7.2f}")
+                         f"{length:>7s} {category:9s} {f.quality.score:7.2f}")
             if f.age_reading:
                 lines.append(f"{'':28s}   {f.age_reading}")
             for advice in f.quality.advice:
@@ -120,45 +207,54 @@ def _table(results) -> str:
     return "\n".join(lines)
 
 
-def _write_overlay(result, directory: Path, index: int) -> None:
-    import cv2
-
-    if result.overlay is None:
-        return
-    stem = Path(result.image).stem or f"image{index}"
-    cv2.imwrite(str(directory / f"{stem}_overlay.png"), result.overlay)
+def _usage_error(message: str) -> int:
+    print(f"footcoach footprint: {message}", file=sys.stderr)
+    return EXIT_USAGE
 
 
 def run(args) -> int:
-    from vision.footprint import measure_footprint
-
+    paths, notes = expand_inputs(args.images)
+    for note in notes:
+        print(f"footcoach footprint: {note}", file=sys.stderr)
+    if not paths:
+        return _usage_error("nothing to measure: no photo files given or found")
+    overlays = [None] * len(paths)
     if args.overlay is not None:
         try:
             args.overlay.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            print(f"footcoach footprint: cannot create --overlay {args.overlay}: {exc}",
-                  file=sys.stderr)
-            return EXIT_USAGE
-    progress = _Progress(len(args.images), len(args.images) > 1 or sys.stderr.isatty())
-    results = []
-    for k, path in enumerate(args.images):
-        progress.update(k, Path(path).name)
-        result = measure_footprint(path, paper=args.paper, age_months=args.age_months,
-                                   overlay=args.overlay is not None, name=path)
-        results.append(result)
-        if args.overlay is not None:
-            _write_overlay(result, args.overlay, k)
-    progress.update(len(args.images))
-    progress.close()
+            return _usage_error(f"cannot create --overlay {args.overlay}: {exc}")
+        overlays = overlay_names(paths, args.overlay)
+    if args.csv is not None and not args.csv.parent.is_dir():
+        return _usage_error(f"cannot write --csv {args.csv}: folder {args.csv.parent} "
+                            "does not exist")
+    tasks = [PhotoTask(index=k, path=path, paper=args.paper, age_months=args.age_months,
+                       overlay_path=None if out is None else str(out))
+             for k, (path, out) in enumerate(zip(paths, overlays, strict=True))]
+    progress = Progress(len(tasks), len(tasks) > 1 or sys.stderr.isatty())
+    progress.update(0)
+    jobs = args.jobs or usable_cores()
+    try:
+        done = measure_tasks(tasks, jobs=jobs,
+                             on_done=lambda n, path: progress.update(n, Path(path).name))
+    finally:
+        progress.close()
+    results = [d.result for d in done]
+    code = EXIT_OK if all(r.ok for r in results) else EXIT_SOME_FAILED
     if args.csv is not None:
-        with open(args.csv, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=CSV_FIELDS)
-            writer.writeheader()
-            for r in results:
-                writer.writerows(_csv_rows(r))
+        try:
+            with open(args.csv, "w", newline="", encoding="utf-8") as fh:
+                writer = csv.DictWriter(fh, fieldnames=CSV_FIELDS)
+                writer.writeheader()
+                for r in results:
+                    writer.writerows(_csv_rows(r))
+        except OSError as exc:
+            print(f"footcoach footprint: cannot write --csv {args.csv}: {exc}",
+                  file=sys.stderr)
+            code = EXIT_SOME_FAILED
     if args.json:
         json.dump([r.to_json() for r in results], sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         print(_table(results))
-    return EXIT_OK if all(r.ok for r in results) else EXIT_SOME_FAILED
+    return code

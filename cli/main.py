@@ -15,6 +15,7 @@ import sys
 
 COMMAND_MODULES = {
     "footprint": "cli.footprint_cmd",
+    "screen": "cli.screen_cmd",
     "track": "cli.track_cmd",
     "exercise": "cli.exercise_cmd",
     "plan": "cli.coach_cmd",
