@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from vision.exercises.report import ExerciseReport, Fault, Rep
-from vision.pose.signals import Signals, ViewEstimate, runs
+from vision.pose.posture import ViewEstimate
+from vision.pose.signals import Signals, runs
 from vision.pose.trace import NOSE, SIDE_IDX
 
 MIN_PERSON_FRAC = 0.3      # a person in at least this fraction of frames

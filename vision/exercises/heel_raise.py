@@ -56,13 +56,8 @@ import numpy as np
 
 from vision.exercises import common as C
 from vision.exercises.report import ExerciseReport, Fault, Rep
-from vision.pose.signals import (
-    Signals,
-    choose_foot,
-    heel_above_toe_frac_foot,
-    runs,
-    smooth_zero_phase,
-)
+from vision.pose.posture import choose_foot, heel_above_toe_frac_foot
+from vision.pose.signals import Signals, runs, smooth_zero_phase
 from vision.pose.trace import Trace
 
 ENTER_FRAC_FOOT = 0.10   # heel rise that starts a rep (fraction of the foot length)

@@ -28,7 +28,8 @@ import numpy as np
 
 from vision.exercises import common as C
 from vision.exercises.report import ExerciseReport, Fault, Rep
-from vision.pose.signals import Signals, choose_foot, knee_angle_deg, smooth_zero_phase
+from vision.pose.posture import choose_foot
+from vision.pose.signals import Signals, knee_angle_deg, smooth_zero_phase
 from vision.pose.trace import SIDE_IDX, Trace
 
 ENTER_DROP_DEG = 30.0       # knee angle this far below standing starts a rep

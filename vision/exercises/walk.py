@@ -85,7 +85,8 @@ from vision.exercises.walk_steps import (  # noqa: F401  (re-exported: the publi
     side_view_frames,
     turn_times,
 )
-from vision.pose.signals import choose_foot, prepare, runs
+from vision.pose.posture import choose_foot
+from vision.pose.signals import prepare, runs
 from vision.pose.trace import L_HIP, L_SHOULDER, NOSE, R_FOOT_INDEX, R_HIP, R_SHOULDER, Trace
 
 # the landmarks the walk reads (the others would only cost cleaning time)
