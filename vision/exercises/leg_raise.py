@@ -22,6 +22,14 @@ occluded leg) is not used. Faults: ``low_lift`` when the peak is below ``LOW_LIF
 top, :func:`rep_peak`, not the noisiest frame), ``knee_bent`` when the knee angle while the leg is up
 (lower quartile over frames above half the peak; the better-seen leg's knee when both
 legs rise) is below ``KNEE_BENT_DEG``.
+
+Plausibility: a hip angle needs the trunk. Frames where a shoulder or hip sits at the
+picture edge (the trunk out of the picture in a close-up), where the trunk or a leg
+segment changes length as no body can, or where the hip flexion exceeds
+``MAX_HIP_FLEXION_DEG`` are dropped (:mod:`vision.exercises.plausibility`); a rep that
+loses its top to dropped frames is not measured there. Every fault carries its evidence
+and a confidence; below :data:`vision.exercises.report.FAULT_CONFIDENCE_MIN` it is
+reported as unclear.
 """
 
 from __future__ import annotations
@@ -29,7 +37,8 @@ from __future__ import annotations
 import numpy as np
 
 from vision.exercises import common as C
-from vision.exercises.report import ExerciseReport, Fault, Rep
+from vision.exercises.plausibility import gate_values
+from vision.exercises.report import Evidence, ExerciseReport, Fault, Rep, split_confident
 from vision.pose.signals import (
     Signals,
     hip_flexion_deg,
@@ -51,6 +60,9 @@ ANGLE_CUTOFF_HZ = 2.0   # low-pass on the hip angle before finding peaks
 MAX_LENGTH_CV = 0.2     # thigh length variation above this -> the leg is not trusted
 PEAK_TOP_DEG = 10.0     # the rep's peak is read from the frames this close to its maximum
 PEAK_PERCENTILE = 80    # ... as their upper percentile (see rep_peak)
+MAX_HIP_FLEXION_DEG = 150.0   # a hip angle above this (lying on the back) is a wrong pose
+LOW_LIFT_FULL_MARGIN = 0.15   # 10 degrees under the bar: a sure low lift
+KNEE_FULL_MARGIN = 0.06       # 9 degrees under the bar: a sure bent knee
 EXERCISE = "leg-raise"
 
 
@@ -98,6 +110,7 @@ def leg_signals(sig: Signals) -> dict:
         hip = hip_flexion_deg(sig.side(s, "hip") - vec, sig.side(s, "hip"), sig.side(s, "knee"))
         # a raise takes a second or more: a lower cut-off keeps jitter out of the peak
         hip = smooth_zero_phase(hip, fps=sig.fps, cutoff_hz=ANGLE_CUTOFF_HZ)
+        hip, _ = gate_values(hip, MAX_HIP_FLEXION_DEG)
         if np.isfinite(hip).mean() < 0.3 or _length_cv(sig, s, "hip", "knee") > MAX_LENGTH_CV:
             continue
         knee = knee_angle_deg(sig.side(s, "hip"), sig.side(s, "knee"), sig.side(s, "ankle"))
@@ -160,25 +173,40 @@ def _rep(sig, legs, a, b, by_side) -> tuple[Rep, list[Fault]]:
     side = "both" if len(by_side) == 2 else next(iter(by_side))
     best = max(peaks, key=lambda s: legs[s]["quality"])     # better-seen leg speaks for both
     peak = peaks[best]
-    faults = []
+    faults: list[Fault] = []
     complete = all(r.complete for r in by_side.values())
+    cols = [SIDE_IDX[best][p] for p in ("hip", "knee")]
+    quality = C.visibility_quality(sig, cols, a, b)
+    h_best = legs[best]["hip"]
+    top_i = by_side[best].start + int(np.nanargmax(h_best[by_side[best].start:by_side[best].end + 1]))
     if peak < LOW_LIFT_DEG and complete:      # a rep cut by the recording may not have peaked
         faults.append(Fault("low_lift", side, t0, t1,
                             f"The leg rose to {peak:.0f} degrees; aim for about {TARGET_DEG:.0f} "
-                            "(straight up)."))
+                            "(straight up).",
+                            C.confidence(peak, LOW_LIFT_DEG, below=True, quality=quality,
+                                         full_margin=LOW_LIFT_FULL_MARGIN),
+                            Evidence(peak, LOW_LIFT_DEG, C.source_frames(sig, top_i, top_i),
+                                     "deg hip flexion")))
     if best in knees:           # the far leg's knee is often a tracker guess
         knees = {best: knees[best]}
     if knees and min(knees.values()) < KNEE_BENT_DEG:
         bent = [s for s, v in knees.items() if v < KNEE_BENT_DEG]
+        kv = min(knees.values())
         faults.append(Fault("knee_bent", "both" if len(bent) == 2 else bent[0], t0, t1,
-                            f"The knee bent to {min(knees.values()):.0f} degrees while lifting; "
-                            "keep the leg straight."))
+                            f"The knee bent to {kv:.0f} degrees while lifting; "
+                            "keep the leg straight.",
+                            C.confidence(kv, KNEE_BENT_DEG, below=True, quality=quality,
+                                         full_margin=KNEE_FULL_MARGIN),
+                            Evidence(kv, KNEE_BENT_DEG, C.source_frames(sig, a, b),
+                                     "deg knee angle")))
+    faults, unclear = split_confident(faults)
     m = {"side": side, "peak_hip_flexion_deg": round(peak, 1),
          "min_knee_extension_deg": C.round_or_none(min(knees.values())) if knees else None,
          "complete": complete}
     if len(peaks) == 2:
         m.update({f"peak_hip_flexion_deg_{s}": round(v, 1) for s, v in peaks.items()})
-    return Rep(t0, t1, ok=not faults, faults=tuple(f.code for f in faults), metrics=m), faults
+    return (Rep(t0, t1, ok=not faults, faults=tuple(f.code for f in faults), metrics=m),
+            list(faults), list(unclear))
 
 
 def analyse(trace: Trace, **options) -> ExerciseReport:
@@ -192,11 +220,13 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     n, fps = len(trace), float(trace.fps)
     opened = C.prepare_checked(EXERCISE, trace, options,
                                parts=("shoulder", "hip", "knee"), lying=True,
-                               wrong_posture="the person is not lying down: a leg raise is done "
-                                             "lying on the back")
+                               wrong_posture="this looks like a standing exercise, not a leg "
+                                             "raise (a leg raise is done lying on the back)",
+                               segments=("thigh", "shank", "trunk"),
+                               needed=(("shoulder", "hip", "knee"),), trunk_edge=True)
     if isinstance(opened, ExerciseReport):
         return opened
-    sig, view = opened
+    sig, view = opened.sig, opened.view
     legs = leg_signals(sig)
     if not legs:
         return C.insufficient(EXERCISE, sig, fps, n, "the legs are not seen well enough", view=view)
@@ -209,16 +239,19 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     if not merged:
         return C.insufficient(EXERCISE, sig, fps, n, "no leg raise was found: the legs did not "
                               f"rise {ENTER_DEG:.0f} degrees", view=view, warnings=tuple(warnings))
-    reps, faults = [], []
+    reps, faults, unclear = [], [], []
     for a, b, by_side in merged:
-        rep, f = _rep(sig, legs, a, b, by_side)
+        rep, f, u = _rep(sig, legs, a, b, by_side)
         reps.append(rep)
         faults += f
+        unclear += u
     knees = [r.metrics["min_knee_extension_deg"] for r in reps if r.metrics["min_knee_extension_deg"] is not None]
     metrics = {"reps": sum(r.metrics["complete"] for r in reps), "reps_including_partial": len(reps),
                "peak_hip_flexion_deg": [r.metrics["peak_hip_flexion_deg"] for r in reps],
                "min_knee_extension_deg": min(knees) if knees else None,
-               "target_hip_flexion_deg": TARGET_DEG, "legs_analysed": sorted(legs)}
+               "target_hip_flexion_deg": TARGET_DEG, "legs_analysed": sorted(legs),
+               "implausible_frames": opened.dropped}
     return ExerciseReport(exercise=EXERCISE, frames=n, fps=fps, view=view.view,
                           verdict=C.verdict_for(reps, faults), reps=tuple(reps),
-                          faults=C.merge_faults(faults), metrics=metrics, warnings=tuple(warnings))
+                          faults=C.merge_faults(faults), metrics=metrics, warnings=tuple(warnings),
+                          unclear=tuple(unclear))

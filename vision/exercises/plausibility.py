@@ -12,7 +12,8 @@ foot behind the other) the segments stretch and shrink on their own. Such frames
   in it, of length / reference. A segment whose length / (reference x scale) is more than
   ``1 + MAX_STRETCH`` is impossible in any view; less than ``1 - MAX_SHRINK`` is impossible
   where the segment moves in the image plane (side views; from the front a thigh tilting
-  towards the camera shortens for real).
+  towards the camera shortens for real). The foot is not checked from the front: seen
+  end-on it is foreshortened, and a heel rising lengthens it for real.
 - **Joint angles.** A knee angle (hip-knee-ankle) under ``MIN_KNEE_DEG`` cannot be folded by
   a human knee (a deep squat bottoms near 35-45 degrees); checked outside front views.
 - **Trunk at the picture edge.** A shoulder or hip within ``EDGE_FRAC`` of the border (or
@@ -119,6 +120,8 @@ def check(trace: Trace, *, view: str = "side",
     at the picture edge (for analyses that need the trunk, e.g. the leg raise's hip angle).
     """
     n = len(trace)
+    if view == "front":     # a foot seen end-on is foreshortened: lifting it lengthens it
+        segments = tuple(g for g in segments if g != "foot")
     xy, _vis = _xy_vis(trace)
     person = np.isfinite(np.asarray(trace.pose, float)[..., 3]).any(axis=1) if n else np.zeros(0, bool)
     bad = np.zeros((n, xy.shape[1]), bool)

@@ -1,0 +1,116 @@
+"""Is this the exercise? Motion checks that keep other movements out of the rep count.
+
+Each candidate repetition (found on the exercise's own angle) is checked against what the
+exercise looks like; lengths are in shank lengths (knee -> ankle, a ruler that does not
+depend on the camera distance), measured on the smoothed landmarks of
+:class:`vision.pose.signals.Signals`:
+
+- **squat**: hips and knees flex together while both feet stay put. A candidate during
+  which an ankle travels more than ``FEET_TRAVEL_SHANK`` from where it stood is stepping
+  (the walk-in, walking a bar out of the rack or back into it, turning round): not a rep.
+  One ankle rising more than ``LEG_LIFT_SHANK`` while the other stays down is a leg lift
+  (a standing leg raise or a knee lift), not a squat.
+- **heel raise**: heels rise while the knees stay straight: a candidate in which the knee
+  bends by more than ``HEEL_RAISE_MAX_KNEE_BEND_DEG`` is a squat or a jump, not a raise.
+
+When every candidate was rejected for the same kind of movement, :func:`looks_like` names
+it, and the analysis answers ``not_this_exercise`` ("this looks like a leg raise, not a
+squat").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from vision.pose.signals import Signals, knee_angle_deg
+
+FEET_TRAVEL_SHANK = 0.6     # an ankle moving further than this (shank lengths): stepping
+LEG_LIFT_SHANK = 0.5        # one ankle rising this high while the other stays: a leg lift
+STILL_ANKLE_SHANK = 0.25    # ... "the other stays": it rises less than this
+HEEL_RAISE_MAX_KNEE_BEND_DEG = 35.0   # knee bending more than this in a "raise": a squat
+MIN_SHARE_FOR_CALL = 0.5    # rejected candidates must outnumber kept reps to call the clip
+
+KINDS = {"walking": "walking or stepping", "leg_lift": "a leg raise", "squat": "a squat"}
+
+
+def _shank(sig: Signals) -> float:
+    """Median knee -> ankle length over both legs (height-normalised units)."""
+    d = [np.hypot(*(sig.side(s, "knee") - sig.side(s, "ankle")).T) for s in ("left", "right")]
+    d = np.concatenate(d)
+    d = d[np.isfinite(d)]
+    return float(np.median(d)) if d.size else float("nan")
+
+
+def _ankle_motion(sig: Signals, side: str, a: int, b: int, shank: float) -> tuple[float, float]:
+    """(travel, rise) of one ankle over rows ``a``..``b``, shank lengths: the largest
+    distance from its position at the start (median of the first frames seen) and the
+    largest rise above it (image up). NaN when the ankle is not seen."""
+    p = sig.side(side, "ankle")[a:b + 1]
+    ok = np.isfinite(p[:, 0])
+    if ok.sum() < 3 or not np.isfinite(shank) or shank <= 0:
+        return float("nan"), float("nan")
+    pts = p[ok]
+    k = max(len(pts) // 10, 1)
+    start = np.median(pts[:k], axis=0)
+    travel = float(np.max(np.hypot(*(pts - start).T)) / shank)
+    rise = float(np.max(start[1] - pts[:, 1]) / shank)
+    return travel, rise
+
+
+def squat_kind(sig: Signals, a: int, b: int) -> str | None:
+    """None when rows ``a``..``b`` look like a squat; else "walking" or "leg_lift"."""
+    shank = _shank(sig)
+    motion = {s: _ankle_motion(sig, s, a, b, shank) for s in ("left", "right")}
+    rises = {s: r for s, (_, r) in motion.items() if np.isfinite(r)}
+    if len(rises) == 2:
+        hi, lo = max(rises.values()), min(rises.values())
+        if hi > LEG_LIFT_SHANK and lo < STILL_ANKLE_SHANK:
+            return "leg_lift"
+    elif len(rises) == 1 and next(iter(rises.values())) > LEG_LIFT_SHANK:
+        return "leg_lift"
+    travels = [t for t, _ in motion.values() if np.isfinite(t)]
+    if travels and max(travels) > FEET_TRAVEL_SHANK:
+        return "walking"
+    return None
+
+
+def squat_reps(sig: Signals, candidates) -> tuple[list, list]:
+    """Candidates (``RepInterval``) split into squat reps and ``[(candidate, kind)]``
+    rejected (see :func:`squat_kind`)."""
+    kept, rejected = [], []
+    for r in candidates:
+        kind = squat_kind(sig, r.start, r.end)
+        (kept if kind is None else rejected).append(r if kind is None else (r, kind))
+    return kept, rejected
+
+
+def heel_raise_kind(sig: Signals, a: int, b: int) -> str | None:
+    """None when the knees stay straight over rows ``a``..``b`` (a heel raise); "squat"
+    when a seen knee bends more than ``HEEL_RAISE_MAX_KNEE_BEND_DEG`` from its start."""
+    bends = []
+    for s in ("left", "right"):
+        k = knee_angle_deg(sig.side(s, "hip"), sig.side(s, "knee"), sig.side(s, "ankle"))[a:b + 1]
+        k = k[np.isfinite(k)]
+        if k.size >= 3:
+            bends.append(float(np.percentile(k, 90) - np.min(k)))
+    if bends and min(bends) > HEEL_RAISE_MAX_KNEE_BEND_DEG:
+        return "squat"
+    return None
+
+
+def looks_like(rejected: list, *, kept: int) -> str | None:
+    """What the clip shows instead ("a leg raise", ...) when the rejected candidates are
+    all of one kind and outnumber the kept reps; None otherwise."""
+    if not rejected or len(rejected) <= MIN_SHARE_FOR_CALL * 2 * kept:
+        return None
+    kinds = {k for _, k in rejected}
+    if kept or len(kinds) != 1:
+        return None
+    return KINDS[kinds.pop()]
+
+
+def rejected_text(rejected: list, exercise: str) -> str:
+    """A warning naming how many candidates were not counted and why."""
+    kinds = sorted({KINDS[k] for _, k in rejected})
+    return (f"{len(rejected)} movement(s) were not counted as a {exercise}: they looked like "
+            f"{' or '.join(kinds)}")
