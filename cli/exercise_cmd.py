@@ -114,7 +114,10 @@ def run(args) -> int:
         trace.save(args.save_trace)
     options = {}
     if args.exercise == "massage":
-        options = {"target_minutes": args.target_minutes, "age_months": args.age_months}
+        from coach.massage_minutes import target_minutes_for_age
+        minutes = args.target_minutes
+        options = {"target_minutes": minutes if minutes is not None
+                   else target_minutes_for_age(args.age_months)}
     from vision.exercises import analyse
     try:
         report = analyse(trace, args.exercise, **options)
