@@ -18,7 +18,7 @@ up / down                     not measured, but the    that state, min(c_lm,
                                                        ``"unconfirmed"``
 up / down                     no pixel data at all     that state, c_lm; ``"landmarks"``
                               (synthetic traces)
-not measured                  up / down                that state, c_px; ``"pixels"``
+not measured or in between    up / down                that state, c_px; ``"pixels"``
 in between (or neither)       anything else            ``"unclear"``, 0; ``"ambiguous"``
                                                        or ``"no_data"``
 ============================  ======================  ===================================

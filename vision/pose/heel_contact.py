@@ -96,6 +96,9 @@ STILL_FOOT = 0.08             # forefoot within this of its segment median: stan
 FLAT_RISE = 0.03              # heel within this of its floor level: a flat frame
 MIN_FLAT_FRAMES = 5           # a segment needs this many flat frames for a floor line
 NO_FLOOR_QUALITY = 0.25       # factor for a segment without flat frames
+BALL_FRAC = 0.72              # the foot pivots at the ball, this far from heel to toe
+MAX_LEVER = 1.3               # heel patch -> ball lever may scale a rise by at most this
+SPAN_ZERO, SPAN_FULL = 0.25, 0.5   # patch span / foot length: foreshortened foot, low quality
 BELOW_FLOOR_FRAC = 0.1        # heel this far below the floor line: the measure is wrong
 FORESHORTENED = 0.7           # foot shorter than this x FOOT_TO_SHANK x shank: foreshortened
 
@@ -528,7 +531,10 @@ def _segment_rise(heel: np.ndarray, fore: np.ndarray, foot_px: np.ndarray,
     rel0 = np.median(rel[flat]) if has_floor else np.percentile(rel, 10)
     rel_rise = rel - rel0
     rise = np.where(np.isfinite(abs_rise), np.fmin(rel_rise, abs_rise), rel_rise)
-    q = quality * (1.0 if has_floor else NO_FLOOR_QUALITY)
+    # the heel patch sits nearer the ball than the heel's back: scale by the lever
+    span = float(np.median(np.hypot(*(heel - fore)[flat if has_floor else low].T)))
+    rise = rise * float(np.clip(BALL_FRAC * L / max(span, 1e-9), 1.0, MAX_LEVER))
+    q = quality * (1.0 if has_floor else NO_FLOOR_QUALITY) * _ramp(span / L, SPAN_ZERO, SPAN_FULL)
     q = np.where(rise < -BELOW_FLOOR_FRAC, 0.0, q)
     return np.maximum(rise, 0.0), q
 
