@@ -18,7 +18,7 @@ up / down                     not measured, but the    that state, min(c_lm,
                                                        ``"unconfirmed"``
 up / down                     no pixel data at all     that state, c_lm; ``"landmarks"``
                               (synthetic traces)
-not measured                  up / down                that state, c_px; ``"pixels"``
+not measured or in between    up / down                that state, c_px; ``"pixels"``
 in between (or neither)       anything else            ``"unclear"``, 0; ``"ambiguous"``
                                                        or ``"no_data"``
 ============================  ======================  ===================================
@@ -85,7 +85,8 @@ class HeelState:
 def pixels_on(t: np.ndarray, pixels: HeelPixels, side: str) -> tuple[np.ndarray, np.ndarray]:
     """``pixels``' (rise_frac, quality) for ``side`` resampled to times ``t`` (seconds):
     the nearest pixel row within half a frame interval, else (NaN, 0)."""
-    raise NotImplementedError
+    sh = pixels.resample(t).side(side)
+    return sh.rise_frac, sh.quality
 
 
 def heel_state(t: np.ndarray, landmark_rise: np.ndarray, landmark_conf, *,
@@ -117,4 +118,50 @@ def heel_state(t: np.ndarray, landmark_rise: np.ndarray, landmark_conf, *,
     -------
     HeelState
     """
-    raise NotImplementedError
+    t = np.asarray(t, float)
+    lm = np.asarray(landmark_rise, float)
+    n = len(t)
+    if lm.shape != (n,):
+        raise ValueError(f"landmark_rise must have shape ({n},), got {lm.shape}")
+    if not 0 <= down_frac < lift_frac:
+        raise ValueError(f"need 0 <= down_frac < lift_frac, got {down_frac!r}, {lift_frac!r}")
+    c_lm = np.clip(np.broadcast_to(np.nan_to_num(np.asarray(landmark_conf, float)), (n,)), 0, 1)
+    lm_vote = _vote(lm, lift_frac, down_frac)
+    if pixels is None:
+        px, c_px, px_vote = np.full(n, np.nan), np.zeros(n), np.full(n, "", dtype="<U7")
+    else:
+        px, c_px = pixels_on(t, pixels, side)
+        px = np.where(c_px >= min_pixel_quality, px, np.nan)
+        c_px = np.where(np.isfinite(px), np.clip(c_px, 0, 1), 0.0)
+        px_vote = _vote(px, lift_frac, down_frac)
+    state = np.full(n, UNCLEAR, dtype="<U7")
+    reason = np.full(n, "no_data", dtype="<U11")
+    conf = np.zeros(n)
+    rise = np.where(np.isfinite(px), px, lm)
+    has_lm, has_px = lm_vote != "", px_vote != ""
+
+    def put(mask, st, c, why):
+        state[mask] = st[mask] if isinstance(st, np.ndarray) else st
+        conf[mask] = c[mask] if isinstance(c, np.ndarray) else c
+        reason[mask] = why
+
+    put(np.isfinite(lm) | np.isfinite(px), UNCLEAR, 0.0, "ambiguous")
+    put(has_lm & ~np.isfinite(px), lm_vote,
+        np.minimum(c_lm, UNCONFIRMED_CONF) if pixels is not None else c_lm,
+        "unconfirmed" if pixels is not None else "landmarks")
+    put(has_px & ~has_lm, px_vote, c_px, "pixels")
+    put(has_lm & has_px & (lm_vote == px_vote), lm_vote, 1 - (1 - c_lm) * (1 - c_px), "agree")
+    both = has_lm & has_px & (lm_vote != px_vote)
+    put(both, UNCLEAR, 0.0, "disagree")
+    rise = np.where(both, np.nan, rise)
+    return HeelState(t=t, state=state, confidence=conf, rise_frac=rise, reason=reason,
+                     pixel_data=pixels is not None)
+
+
+def _vote(rise: np.ndarray, lift_frac: float, down_frac: float) -> np.ndarray:
+    """(n,) "up", "down" or "" (no vote: NaN or in between) for a rise in foot lengths."""
+    out = np.full(len(rise), "", dtype="<U7")
+    with np.errstate(invalid="ignore"):
+        out[rise >= lift_frac] = UP
+        out[rise <= down_frac] = DOWN
+    return out
