@@ -42,6 +42,7 @@ EDGE_FRAC = 0.01        # trunk landmarks this close to the picture border are g
 MIN_VISIBILITY = 0.5    # landmarks below this visibility are not used for the checks
 MIN_SEEN_FRAMES = 5     # a segment seen in fewer frames has no reference length
 MAX_DROPPED_FRAC = 0.4  # more of the person frames dropped than this: can't tell
+FRONT_SCALE_QUANTILE = 0.75   # front views: common scale from this quantile of the ratios
 
 SEGMENTS = {"thigh": ("hip", "knee"), "shank": ("knee", "ankle"), "foot": ("heel", "toe"),
             "trunk": ("shoulder", "hip")}
@@ -66,16 +67,22 @@ class Plausibility:
     bad: np.ndarray
     reasons: dict = field(default_factory=dict)
     person: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    seen: np.ndarray | None = None      # (n, 33) landmark seen (visibility >= MIN_VISIBILITY)
 
     def dropped(self, needed: tuple[tuple[str, ...], ...]) -> np.ndarray:
-        """(n,) person frames the analysis cannot use: for every alternative in ``needed``
-        (e.g. ``(("hip", "knee", "ankle"),)`` per side) no side keeps all its parts."""
+        """(n,) person frames the gates made unusable: for every alternative in ``needed``
+        (e.g. ``(("hip", "knee", "ankle"),)`` per side) some side had all its parts seen,
+        and no side keeps them all seen and plausible."""
+        seen = self.seen if self.seen is not None else np.ones_like(self.bad)
         usable = np.zeros(len(self.person), bool)
+        had = np.zeros(len(self.person), bool)
         for parts in needed:
             for s in SIDES:
                 cols = [SIDE_IDX[s][p] for p in parts]
-                usable |= ~self.bad[:, cols].any(axis=1)
-        return self.person & ~usable
+                ok = seen[:, cols].all(axis=1)
+                had |= ok
+                usable |= ok & ~self.bad[:, cols].any(axis=1)
+        return self.person & had & ~usable
 
     def dropped_frac(self, needed) -> float:
         """Share of person frames dropped (see :meth:`dropped`), 0..1."""
@@ -99,15 +106,14 @@ def _xy_vis(trace: Trace) -> tuple[np.ndarray, np.ndarray]:
     return xy, vis
 
 
-def _median_ignoring_nan(x: np.ndarray, axis: int) -> np.ndarray:
-    """Median along ``axis`` over finite values (NaN where none), without warnings."""
-    x = np.where(np.isfinite(x), x, np.nan)
-    srt = np.sort(x, axis=axis)                      # NaN sort last
-    cnt = np.isfinite(x).sum(axis=axis)
-    lo = np.take_along_axis(srt, np.expand_dims(np.maximum((cnt - 1) // 2, 0), axis), axis)
-    hi = np.take_along_axis(srt, np.expand_dims(np.maximum(cnt // 2, 0), axis), axis)
-    med = ((lo + hi) / 2).squeeze(axis)
-    return np.where(cnt > 0, med, np.nan)
+def _row_quantile(x: np.ndarray, q: float) -> np.ndarray:
+    """Per row of (n, k) ``x``, the ``q`` quantile (0..1, nearest rank) of its finite
+    values; NaN where a row has none. No warnings."""
+    srt = np.sort(np.where(np.isfinite(x), x, np.inf), axis=1)      # unseen sort last
+    cnt = np.isfinite(x).sum(axis=1)
+    k = np.clip(np.round(q * (cnt - 1)).astype(int), 0, max(x.shape[1] - 1, 0))
+    v = np.take_along_axis(srt, k[:, None], axis=1)[:, 0]
+    return np.where(cnt > 0, v, np.nan)
 
 
 def check(trace: Trace, *, view: str = "side",
@@ -127,15 +133,20 @@ def check(trace: Trace, *, view: str = "side",
     bad = np.zeros((n, xy.shape[1]), bool)
     reasons: dict[str, int] = {}
     if n == 0:
-        return Plausibility(bad, reasons, person)
+        return Plausibility(bad, reasons, person, np.zeros_like(bad))
     keys = [(s, g) for g in segments for s in SIDES]
+    if not keys:
+        return _angle_and_edge_checks(trace, xy, person, bad, reasons, view=view,
+                                      knee_angle=knee_angle, trunk_edge=trunk_edge)
     lengths = np.stack([np.hypot(*(xy[:, SIDE_IDX[s][SEGMENTS[g][0]]]
                                    - xy[:, SIDE_IDX[s][SEGMENTS[g][1]]]).T) for s, g in keys], 1)
     ref = np.array([np.median(c[np.isfinite(c)]) if np.isfinite(c).sum() >= MIN_SEEN_FRAMES
                     else np.nan for c in lengths.T])
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = lengths / ref
-        scale = _median_ignoring_nan(ratio, axis=1)
+        # seen from the front, segments tilting towards the camera shorten for real: the
+        # common scale is then an upper quantile of the ratios, not their median
+        scale = _row_quantile(ratio, FRONT_SCALE_QUANTILE if view == "front" else 0.5)
         dev = ratio / scale[:, None] - 1.0
         two_sided = view != "front"
         wrong = (dev > MAX_STRETCH) | (two_sided & (dev < -MAX_SHRINK))
@@ -145,6 +156,14 @@ def check(trace: Trace, *, view: str = "side",
             bad[w, SIDE_IDX[s][part]] = True
         if w.any():
             reasons[f"the {g} changing length"] = reasons.get(f"the {g} changing length", 0) + int(w.sum())
+    return _angle_and_edge_checks(trace, xy, person, bad, reasons, view=view,
+                                  knee_angle=knee_angle, trunk_edge=trunk_edge)
+
+
+def _angle_and_edge_checks(trace, xy, person, bad, reasons, *, view, knee_angle,
+                           trunk_edge) -> Plausibility:
+    """The knee-angle and trunk-at-the-edge checks of :func:`check` (``bad`` and
+    ``reasons`` are filled in place)."""
     if knee_angle and view != "front":
         from vision.pose.signals import knee_angle_deg
         for s in SIDES:
@@ -165,7 +184,7 @@ def check(trace: Trace, *, view: str = "side",
             bad[np.ix_(w, cols)] = True
             if w.any():
                 reasons["the trunk out of the picture"] = reasons.get("the trunk out of the picture", 0) + int(w.sum())
-    return Plausibility(bad, reasons, person)
+    return Plausibility(bad, reasons, person, np.isfinite(xy[..., 0]))
 
 
 def clean_trace(trace: Trace, plaus: Plausibility) -> Trace:

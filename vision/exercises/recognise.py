@@ -29,6 +29,8 @@ LEG_LIFT_SHANK = 0.5        # one ankle rising this high while the other stays: 
 STILL_ANKLE_SHANK = 0.25    # ... "the other stays": it rises less than this
 HEEL_RAISE_MAX_KNEE_BEND_DEG = 35.0   # knee bending more than this in a "raise": a squat
 MIN_SHARE_FOR_CALL = 0.5    # rejected candidates must outnumber kept reps to call the clip
+MIN_LIFT_S = 0.3            # a leg lift lasts at least this long (s)
+MIN_EVENTS = 2              # this many leg lifts and no rep: the clip shows leg lifts
 
 KINDS = {"walking": "walking or stepping", "leg_lift": "a leg raise", "squat": "a squat"}
 
@@ -96,6 +98,27 @@ def heel_raise_kind(sig: Signals, a: int, b: int) -> str | None:
     if bends and min(bends) > HEEL_RAISE_MAX_KNEE_BEND_DEG:
         return "squat"
     return None
+
+
+def leg_lift_count(sig: Signals) -> int:
+    """How many times one ankle rose more than ``LEG_LIFT_SHANK`` above the other (shank
+    lengths, image vertical) for at least ``MIN_LIFT_S``: leg raises, knee lifts."""
+    from vision.exercises.common import hysteresis_reps
+    shank = _shank(sig)
+    if not np.isfinite(shank) or shank <= 0:
+        return 0
+    d = np.abs(sig.side("left", "ankle")[:, 1] - sig.side("right", "ankle")[:, 1]) / shank
+    if not np.isfinite(d).any():
+        return 0
+    return len(hysteresis_reps(d, enter=LEG_LIFT_SHANK, leave=STILL_ANKLE_SHANK, fps=sig.fps,
+                               direction="above", min_duration_s=MIN_LIFT_S, baseline=0.0,
+                               split_frac=None))
+
+
+def clip_kind(sig: Signals) -> str | None:
+    """What a clip without a single rep of the chosen exercise shows, when it is clearly
+    something else: "leg_lift" after ``MIN_EVENTS`` leg lifts; None otherwise."""
+    return "leg_lift" if leg_lift_count(sig) >= MIN_EVENTS else None
 
 
 def looks_like(rejected: list, *, kept: int) -> str | None:

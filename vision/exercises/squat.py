@@ -205,11 +205,11 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     sig, view, trace = opened.sig, opened.view, opened.trace
     knee, leg = knee_angle_series(sig, view.view)
     candidates, stand = find_reps(knee, fps)
+    candidates, rejected = R.squat_reps(sig, candidates)
     drop = hip_drop_frac(sig, front=view.view == "front")
     need = MIN_HIP_DROP_FRAC if view.view == "side" else MIN_HIP_DROP_FRAC_FRONT
-    candidates = [r for r in candidates
-                  if C.sustained_max(drop[r.start:r.end + 1], fps=fps, min_s=0.25) >= need]
-    reps, rejected = R.squat_reps(sig, candidates)
+    reps = [r for r in candidates
+            if C.sustained_max(drop[r.start:r.end + 1], fps=fps, min_s=0.25) >= need]
     warnings = []
     if view.view == "front":
         warnings.append("filmed from the front: knee angles are estimates; film from the side")
@@ -217,6 +217,8 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
         warnings.append(R.rejected_text(rejected, "squat"))
     base_metrics = {"implausible_frames": opened.dropped, "not_counted": len(rejected)}
     other = R.looks_like(rejected, kept=len(reps))
+    if not reps and not other and R.clip_kind(sig):
+        other = R.KINDS[R.clip_kind(sig)]
     if other:
         return C.not_this(EXERCISE, sig, fps, n, f"this looks like {other}, not a squat",
                           view=view, metrics=base_metrics, warnings=tuple(warnings))
