@@ -101,3 +101,22 @@ def heel_run(sig: Signals, trace, side: str, rise: np.ndarray, a: int, b: int, *
     down = st == "down"
     return HeelRun("down", val, float(np.median(cf[down])) if down.any() else 0.0, (a, b),
                    dropped, "landmarks")
+
+
+def pixel_heel(trace, t_s: np.ndarray, side: str, a: int, b: int) -> tuple[float, float]:
+    """The pixel witness over rows ``a``..``b`` of a timeline ``t_s`` (seconds): the median
+    pixel heel rise (foot lengths) over the frames measured at quality
+    :data:`vision.pose.heel_contact.MIN_QUALITY` or better, and the share of frames
+    measured. (NaN, 0.0) when the trace carries no pixel measures (synthetic traces)."""
+    if getattr(trace, "heel_px", None) is None or b < a:
+        return float("nan"), 0.0
+    from vision.exercises.heel_evidence import pixels_on
+    from vision.pose.heel_contact import MIN_QUALITY, HeelPixels
+    pixels = HeelPixels.from_trace(trace)
+    if pixels is None:
+        return float("nan"), 0.0
+    rise, quality = pixels_on(np.asarray(t_s[a:b + 1], float), pixels, side)
+    ok = np.isfinite(rise) & (quality >= MIN_QUALITY)
+    if not ok.any():
+        return float("nan"), 0.0
+    return float(np.median(rise[ok])), float(ok.mean())

@@ -224,10 +224,12 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
                           view=view, metrics=base_metrics, warnings=tuple(warnings))
     feet_reason = C.check_data(sig, parts=(), need_feet=True)
     if feet_reason or choose_foot(sig).side is None:
-        feet_reason = (feet_reason or "the feet are not visible") + \
-            " (the heel check needs the feet in view: film the whole body, feet included)"
+        feet_reason = (feet_reason or "the feet are not visible") + " (the heel check needs them)"
         rep_objs = tuple(Rep(C.frames_to_s(sig, r.start), C.frames_to_s(sig, r.end), ok=True,
                              metrics={"min_knee_angle_deg": round(r.extreme, 1)}) for r in reps)
+        if C.part_coverage(sig, "ankle") < C.MIN_PART_FRAC:    # no shanks: no knee angle
+            rep_objs = ()
+            feet_reason += "; without the lower legs the squats cannot be counted either"
         return C.insufficient(EXERCISE, sig, fps, n, feet_reason, view=view, reps=rep_objs,
                               metrics={**base_metrics, "reps": len(rep_objs)},
                               warnings=tuple(warnings))

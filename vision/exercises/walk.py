@@ -71,6 +71,7 @@ from vision.exercises.common import (
     round_or_none,
     too_short,
 )
+from vision.exercises.heel_check import pixel_heel
 from vision.exercises.report import Evidence, ExerciseReport, Fault, Rep, Unclear
 from vision.exercises.walk_steps import (
     CUTOFF_HZ,
@@ -102,6 +103,8 @@ STEP_CONFIDENCE_MIN = 0.6 # steps below this confidence (0..1) do not decide the
 TIPTOE_MAJORITY = 0.5     # the walk is tiptoe when more than this share of confident steps is
 TIPTOE_FULL_MARGIN = 0.5  # stance heel this far (relative) from TIPTOE_HEEL_FRAC: sure
 STEP_VIS_HIGH = 0.7       # heel visibility giving a step full quality (0.3 gives none)
+PIXEL_MIN_MEASURED = 0.5  # the pixel witness must have measured this share of the stance ...
+PIXEL_DOWN_SHARE = 0.5    # ... and seen the heel below this share of TIPTOE_HEEL_FRAC
 
 _FILM_WALK = (" (film the whole body, feet included, from the side of the walkway, a few "
               "steps each way)")
@@ -134,10 +137,30 @@ def _tiptoe_fault(st: Step) -> Fault:
                  confidence=max(step_confidence(st), 0.6), evidence=_evidence(st))
 
 
-def _unclear_step(st: Step) -> Unclear:
+def _unclear_step(st: Step, *, disputed: bool = False) -> Unclear:
+    why = ("the heel landmark says the heel stayed up, the picture says it was down"
+           if disputed else "the clearly seen steps were mostly heel first")
     return Unclear("tiptoe", st.contact_s, st.off_s,
-                   f"Can't tell from this video: one {st.side} step read as tiptoe, but the "
-                   "clearly seen steps were mostly heel first.", step_confidence(st), _evidence(st))
+                   f"Can't tell from this video: one {st.side} step read as tiptoe, but {why}.",
+                   0.0 if disputed else step_confidence(st), _evidence(st))
+
+
+def _pixel_check(steps: list[Step], trace: Trace, sig) -> tuple[list[Step], list[Step]]:
+    """Steps read tiptoe whose heel the pixel measure (when the trace has one) saw down
+    over the judged stance -- below ``PIXEL_DOWN_SHARE`` of ``TIPTOE_HEEL_FRAC`` on at least
+    ``PIXEL_MIN_MEASURED`` of its frames -- lose the reading: the two witnesses disagree,
+    which is "can't tell", never a fault. Returns (steps, the disputed ones as read)."""
+    out, disputed = [], []
+    for st in steps:
+        if st.tiptoe:
+            n_use = min(st.off_i - st.contact_i, int(STANCE_CAP_S * sig.fps))
+            rise, measured = pixel_heel(trace, sig.t_s, st.side, st.contact_i,
+                                        st.contact_i + max(n_use, 1))
+            if measured >= PIXEL_MIN_MEASURED and rise < PIXEL_DOWN_SHARE * TIPTOE_HEEL_FRAC:
+                disputed.append(st)
+                st = replace(st, tiptoe=False)
+        out.append(st)
+    return out, disputed
 
 
 def analyse(trace: Trace, *, min_steps: int = 2) -> ExerciseReport:
@@ -204,9 +227,11 @@ def analyse(trace: Trace, *, min_steps: int = 2) -> ExerciseReport:
     turns = turn_times(sig)
     steps = sorted((_unjudged(s) if any(abs(s.contact_s - t) < TURN_GUARD_S for t in turns)
                     else s for s in steps), key=lambda s: s.contact_s)
+    steps, disputed = _pixel_check(steps, trace, sig)
     phases = step_phases(steps, sig.fps, float(sig.t_s[np.argmax(sig.person)]))
     steps, set_aside, _ = _walk_tiptoe(steps, phases)
-    unclear = tuple(_unclear_step(st) for st in set_aside)
+    unclear = tuple(_unclear_step(st) for st in set_aside) + tuple(
+        _unclear_step(st, disputed=True) for st in disputed)
     if set_aside:
         warnings.append(f"{len(set_aside)} step(s) read as tiptoe, but most steps seen clearly "
                         "were not: not enough to call the walk tiptoe")
