@@ -197,3 +197,12 @@ def test_heel_lift_fault_carries_its_evidence():
     d = rep.to_json()
     assert d["faults"][0]["evidence"]["frames"] == list(f.evidence.frames)
     assert d["unclear"] == []
+
+
+def test_cli_summary_says_not_this_exercise():
+    from cli.exercise_cmd import summary
+    tr, _ = standing_leg_raise_trace(4, seed=3)
+    rep = squat.analyse(tr)
+    assert rep.verdict == "not_this_exercise"
+    text = summary(rep)
+    assert "not this exercise" in text and "leg raise" in text

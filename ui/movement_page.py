@@ -198,6 +198,9 @@ def _process_video(data: bytes, suffix: str, exercise: str, options: dict):
 def _save(store, child, report) -> None:
     if store is None or child is None:
         return
+    if report.verdict == "not_this_exercise":     # nothing of this exercise was measured
+        st.caption("Nothing to save: the video shows another movement.")
+        return
     key = ("ex", str(child.id), report.exercise, report.frames, len(report.faults))
     saved = st.session_state.setdefault("mv_saved", set())
     if key in saved:

@@ -18,6 +18,8 @@ foot behind the other) the segments stretch and shrink on their own. Such frames
   a human knee (a deep squat bottoms near 35-45 degrees); checked outside front views.
 - **Trunk at the picture edge.** A shoulder or hip within ``EDGE_FRAC`` of the border (or
   beyond it) is a guess of a body part out of the picture: a hip angle needs the trunk.
+- A wrong segment drops both its landmarks, except that a free end (ankle, shoulder, heel,
+  toe) takes the blame alone when the segment's other end joins a segment that is fine.
 - Heel heights above a physical limit are gated by the exercises themselves
   (:func:`gate_values`), since the heel rise is measured there.
 
@@ -150,14 +152,29 @@ def check(trace: Trace, *, view: str = "side",
         dev = ratio / scale[:, None] - 1.0
         two_sided = view != "front"
         wrong = (dev > MAX_STRETCH) | (two_sided & (dev < -MAX_SHRINK))
+    col = {key: k for k, key in enumerate(keys)}
     for k, (s, g) in enumerate(keys):
         w = wrong[:, k] & person
         for part in SEGMENTS[g]:
-            bad[w, SIDE_IDX[s][part]] = True
+            bad[w & ~_spared(part, s, g, col, wrong), SIDE_IDX[s][part]] = True
         if w.any():
             reasons[f"the {g} changing length"] = reasons.get(f"the {g} changing length", 0) + int(w.sum())
     return _angle_and_edge_checks(trace, xy, person, bad, reasons, view=view,
                                   knee_angle=knee_angle, trunk_edge=trunk_edge)
+
+
+def _spared(part: str, side: str, seg: str, col: dict, wrong: np.ndarray) -> np.ndarray:
+    """(n,) frames where ``part`` of the wrong segment ``seg`` is spared: it joins a checked
+    neighbouring segment that is fine there, and the segment's other end is a free end
+    (joined to no other checked segment), which is then the one to blame (a guessed ankle
+    stretches the shank, the knee stays where the thigh says)."""
+    other_end = next(p for p in SEGMENTS[seg] if p != part)
+    neighbours = [g for g in SEGMENTS if g != seg and part in SEGMENTS[g] and (side, g) in col]
+    free_other = not any(g != seg and other_end in SEGMENTS[g] and (side, g) in col
+                         for g in SEGMENTS)
+    if not neighbours or not free_other:
+        return np.zeros(len(wrong), bool)
+    return np.all([~wrong[:, col[(side, g)]] for g in neighbours], axis=0)
 
 
 def _angle_and_edge_checks(trace, xy, person, bad, reasons, *, view, knee_angle,
