@@ -20,7 +20,6 @@ from vision.pose.trace import (
     L_KNEE,
     L_SHOULDER,
     R_ANKLE,
-    R_FOOT_INDEX,
     R_HEEL,
     R_KNEE,
     R_SHOULDER,

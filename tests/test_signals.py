@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from synth.raise_traces import leg_raise_trace
+from synth.traces import idle_trace, squat_trace
 from vision.pose import posture as P
 from vision.pose import signals as S
 from vision.pose.trace import L_HEEL, N_POSE, Trace
-from synth.traces import idle_trace, squat_trace
-from synth.raise_traces import leg_raise_trace
 
 
 def test_gate_visibility_blanks_low_visibility_only():

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 
+from synth.gait_traces import random_walk_spec, walk_trace
 from vision.exercises import analyse as analyse_any
 from vision.exercises.walk import analyse
 from vision.pose.trace import Trace
-from synth.gait_traces import random_walk_spec, walk_trace
 
 CLEAN = dict(noise_frac_foot=0.0, far_wander_frac_foot=0.0, drop_frac=0.0,
              low_visibility_frac=0.0)

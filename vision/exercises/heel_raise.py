@@ -237,8 +237,11 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     if rejected:
         warnings.append(R.rejected_text(rejected, "heel raise"))
     other = R.looks_like(rejected, kept=len(reps))
+    if not reps:
+        other = R.what_else(sig, other)
     if other:
-        return C.not_this(EXERCISE, sig, fps, n, f"this looks like {other}, not a heel raise",
+        return C.not_this(EXERCISE, sig, fps, n,
+                          f"this does not look like a heel raise: it looks more like {other}",
                           view=view, warnings=tuple(warnings))
     if not reps:
         return C.insufficient(EXERCISE, sig, fps, n, "no heel raise was found: the heels did "

@@ -30,9 +30,12 @@ STILL_ANKLE_SHANK = 0.25    # ... "the other stays": it rises less than this
 HEEL_RAISE_MAX_KNEE_BEND_DEG = 35.0   # knee bending more than this in a "raise": a squat
 MIN_SHARE_FOR_CALL = 0.5    # rejected candidates must outnumber kept reps to call the clip
 MIN_LIFT_S = 0.3            # a leg lift lasts at least this long (s)
-MIN_EVENTS = 2              # this many leg lifts and no rep: the clip shows leg lifts
+MIN_EVENTS = 2              # this many leg lifts (or knee bends) and no rep: the clip shows them
+WALK_TRAVEL_SHANK = 3.0     # the hips crossing this much of the picture (shank lengths): walking
+SQUAT_BEND_DEG = 40.0       # a knee bend this deep with the feet still reads as a squat
 
 KINDS = {"walking": "walking or stepping", "leg_lift": "a leg raise", "squat": "a squat"}
+# (a heel raise clip read as a squat, etc., says so in the exercise's own module)
 
 
 def _shank(sig: Signals) -> float:
@@ -87,8 +90,11 @@ def squat_reps(sig: Signals, candidates) -> tuple[list, list]:
 
 
 def heel_raise_kind(sig: Signals, a: int, b: int) -> str | None:
-    """None when the knees stay straight over rows ``a``..``b`` (a heel raise); "squat"
-    when a seen knee bends more than ``HEEL_RAISE_MAX_KNEE_BEND_DEG`` from its start."""
+    """None when the feet stay put and the knees straight over rows ``a``..``b`` (a heel
+    raise); "walking" when an ankle travels, "squat" when the seen knees bend more than
+    ``HEEL_RAISE_MAX_KNEE_BEND_DEG``."""
+    if squat_kind(sig, a, b) == "walking":
+        return "walking"
     bends = []
     for s in ("left", "right"):
         k = knee_angle_deg(sig.side(s, "hip"), sig.side(s, "knee"), sig.side(s, "ankle"))[a:b + 1]
@@ -115,10 +121,56 @@ def leg_lift_count(sig: Signals) -> int:
                                split_frac=None))
 
 
+def body_travel(sig: Signals) -> float:
+    """How far the mid-hip travels across the picture over the clip (5th to 95th
+    percentile of its x), in shank lengths."""
+    shank = _shank(sig)
+    x = np.fmax(sig.side("left", "hip")[:, 0], sig.side("right", "hip")[:, 0])
+    x = x[np.isfinite(x)]
+    if x.size < 3 or not np.isfinite(shank) or shank <= 0:
+        return float("nan")
+    return float((np.percentile(x, 95) - np.percentile(x, 5)) / shank)
+
+
+def knee_bend_count(sig: Signals) -> int:
+    """How many times a seen knee bent by ``SQUAT_BEND_DEG`` or more from its straight
+    (90th percentile) angle for at least ``MIN_LIFT_S``, both ankles staying put."""
+    from vision.exercises.common import hysteresis_reps
+    best = 0
+    for s in ("left", "right"):
+        k = knee_angle_deg(sig.side(s, "hip"), sig.side(s, "knee"), sig.side(s, "ankle"))
+        if np.isfinite(k).sum() < 3:
+            continue
+        top = float(np.nanpercentile(k, 90))
+        reps = hysteresis_reps(k, enter=top - SQUAT_BEND_DEG, leave=top - SQUAT_BEND_DEG / 2,
+                               fps=sig.fps, direction="below", min_duration_s=MIN_LIFT_S,
+                               baseline=top, split_frac=None)
+        best = max(best, sum(squat_kind(sig, r.start, r.end) is None for r in reps))
+    return best
+
+
 def clip_kind(sig: Signals) -> str | None:
     """What a clip without a single rep of the chosen exercise shows, when it is clearly
-    something else: "leg_lift" after ``MIN_EVENTS`` leg lifts; None otherwise."""
-    return "leg_lift" if leg_lift_count(sig) >= MIN_EVENTS else None
+    something else: "walking" when the body travels ``WALK_TRAVEL_SHANK`` across the
+    picture, else "leg_lift" after ``MIN_EVENTS`` leg lifts, else "squat" after
+    ``MIN_EVENTS`` knee bends with the feet still; None otherwise."""
+    travel = body_travel(sig)
+    if np.isfinite(travel) and travel > WALK_TRAVEL_SHANK:
+        return "walking"
+    if leg_lift_count(sig) >= MIN_EVENTS:
+        return "leg_lift"
+    if knee_bend_count(sig) >= MIN_EVENTS:
+        return "squat"
+    return None
+
+
+def what_else(sig: Signals, from_candidates: str | None) -> str | None:
+    """For a clip without a rep: what it shows, in words. Walking across the picture
+    (:func:`clip_kind`) wins over what the rejected candidates looked like."""
+    kind = clip_kind(sig)
+    if kind == "walking" or (kind and not from_candidates):
+        return KINDS[kind]
+    return from_candidates
 
 
 def looks_like(rejected: list, *, kept: int) -> str | None:

@@ -217,10 +217,11 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
         warnings.append(R.rejected_text(rejected, "squat"))
     base_metrics = {"implausible_frames": opened.dropped, "not_counted": len(rejected)}
     other = R.looks_like(rejected, kept=len(reps))
-    if not reps and not other and R.clip_kind(sig):
-        other = R.KINDS[R.clip_kind(sig)]
+    if not reps:
+        other = R.what_else(sig, other)
     if other:
-        return C.not_this(EXERCISE, sig, fps, n, f"this looks like {other}, not a squat",
+        return C.not_this(EXERCISE, sig, fps, n,
+                          f"this does not look like a squat: it looks more like {other}",
                           view=view, metrics=base_metrics, warnings=tuple(warnings))
     feet_reason = C.check_data(sig, parts=(), need_feet=True)
     if feet_reason or choose_foot(sig).side is None:

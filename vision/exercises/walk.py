@@ -63,11 +63,13 @@ from dataclasses import replace
 import numpy as np
 
 from vision.exercises import plausibility as P
+from vision.exercises import recognise as R
 from vision.exercises.common import (
     QUALITY_VIS_LOW,
     check_data,
     confidence,
     insufficient,
+    not_this,
     round_or_none,
     too_short,
 )
@@ -79,7 +81,6 @@ from vision.exercises.walk_steps import (
     STANCE_CAP_S,
     STEP_VIEW_MAX_RATIO,
     TIPTOE_HEEL_FRAC,
-    TOE_FIRST_FRAC,
     TURN_GUARD_S,
     Step,
     find_steps,
@@ -87,7 +88,7 @@ from vision.exercises.walk_steps import (
     side_view_frames,
     turn_times,
 )
-from vision.pose.posture import choose_foot
+from vision.pose.posture import choose_foot, detect_view
 from vision.pose.signals import prepare, runs
 from vision.pose.trace import L_HIP, L_SHOULDER, NOSE, R_FOOT_INDEX, R_HIP, R_SHOULDER, Trace
 
@@ -195,6 +196,9 @@ def analyse(trace: Trace, *, min_steps: int = 2) -> ExerciseReport:
     reason = check_data(sig, need_feet=True)
     if reason:
         return insufficient("walk", sig, trace.fps, n, reason + _FILM_WALK)
+    if detect_view(sig).lying:
+        return not_this("walk", sig, trace.fps, n, "this looks like an exercise lying down, "
+                        "not a walk")
     side_view = side_view_frames(sig)
     warnings = []
     person_n = max(int(sig.person.sum()), 1)
@@ -331,6 +335,10 @@ def _report(trace: Trace, sig, steps: list[Step], phases: list[str], side_frac: 
                "steps_deciding": sum(p == "walking" for p in phases),
                "implausible_frames": dropped}
     reps = tuple(_step_rep(s, p) for s, p in zip(steps, phases, strict=True))
+    other = R.clip_kind(sig) if n_steps < min_steps else None
+    if other and other != "walking":
+        return not_this("walk", sig, trace.fps, len(trace), "this does not look like a walk: it looks "
+                        f"more like {R.KINDS[other]}", metrics=metrics, warnings=tuple(warnings))
     if n_steps < min_steps:
         return _insufficient(trace, "fewer than two steps were seen from the side: walk "
                              "across the picture, a few steps each way", view=_view(side_frac),
