@@ -205,3 +205,36 @@ def test_cli_summary_says_not_this_exercise():
     assert rep.verdict == "not_this_exercise"
     text = summary(rep)
     assert "not this exercise" in text and "leg raise" in text
+
+
+# ----- the pixel witness (Trace.heel_px) -----------------------------------------------------
+def _with_pixels(trace: Trace, rise, quality: float = 0.9) -> Trace:
+    """``trace`` with pixel heel measures: ``rise`` (scalar or per frame, foot lengths) on
+    both feet at ``quality``."""
+    px = np.zeros((len(trace), 2, 2))
+    px[..., 0] = np.asarray(rise, float).reshape(-1, 1) if np.ndim(rise) else rise
+    px[..., 1] = quality
+    return Trace(fps=trace.fps, width=trace.width, height=trace.height, t=trace.t,
+                 pose=trace.pose, source=trace.source, heel_px=px)
+
+
+def test_landmark_heel_lift_the_pixels_deny_is_unclear_not_a_fault():
+    tr, truth = squat_trace(2, heel_lift={1: 0.3}, seed=22, noise_px=0.5)
+    assert any(f.code == "heel_lift" for f in squat.analyse(tr).faults)
+    rep = squat.analyse(_with_pixels(tr, 0.0))          # the picture: heels flat
+    assert not [f for f in rep.faults if f.code == "heel_lift"]
+    assert [u for u in rep.unclear if u.code == "heel_lift"]
+    # the picture agreeing with the landmarks keeps the fault
+    agree = squat.analyse(_with_pixels(tr, truth["heel_rise_frac_foot"]))
+    assert any(f.code == "heel_lift" and f.confidence >= 0.6 for f in agree.faults)
+
+
+def test_tiptoe_steps_the_pixels_deny_are_unclear():
+    from synth.gait_traces import walk_trace
+    from vision.exercises import walk
+    tr, _ = walk_trace(pattern="tiptoe", seed=2, noise_frac_foot=0.0, far_wander_frac_foot=0.0,
+                       drop_frac=0.0, low_visibility_frac=0.0)
+    assert walk.analyse(tr).faults
+    rep = walk.analyse(_with_pixels(tr, 0.0))
+    assert rep.faults == ()
+    assert [u for u in rep.unclear if u.code == "tiptoe"]

@@ -47,6 +47,10 @@ when there was a real hold before the dip).
 Any view works (side, front, rear, oblique) as long as the feet are in the picture; the
 hips need not be (a legs-only close-up): the hip checks are then skipped.
 
+Pixel witness: each raise is checked by :func:`vision.exercises.heel_check.heel_run` on
+the better-seen foot; when the trace carries pixel heel measures and they contradict the
+landmarks, the raise is not counted and is reported as unclear ("can't tell").
+
 Plausibility: a heel rise above ``MAX_RISE_FRAC_FOOT`` (0.6 foot lengths, full tiptoe) is a
 wrong pose, not a heel: those frames are dropped and counted, and when they are most of the
 clip the answer is "can't tell". A raise in which the knees bend by more than
@@ -63,7 +67,8 @@ import numpy as np
 from vision.exercises import common as C
 from vision.exercises import recognise as R
 from vision.exercises.plausibility import MAX_DROPPED_FRAC, gate_values
-from vision.exercises.report import Evidence, ExerciseReport, Fault, Rep, split_confident
+from vision.exercises.heel_check import heel_run
+from vision.exercises.report import Evidence, ExerciseReport, Fault, Rep, Unclear, split_confident
 from vision.pose.posture import choose_foot, heel_above_toe_frac_foot
 from vision.pose.signals import Signals, runs, smooth_zero_phase
 from vision.pose.trace import Trace
@@ -222,6 +227,15 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
         toe = np.nanmax([C.sustained_max(t[r.start:r.end + 1], fps=fps, min_s=0.1) for t in toe_up])
         if np.isfinite(toe) and toe > MAX_TOE_SHARE * peak + 0.05:
             continue    # the toes left the floor too: a lifted foot, not a heel raise
+        witness = heel_run(sig, opened.trace, feet[0], rise, r.start, r.end,
+                           lift_frac=ENTER_FRAC_FOOT, down_frac=LEAVE_FRAC_FOOT,
+                           max_rise_frac=MAX_RISE_FRAC_FOOT)
+        if witness.state == "unclear" and witness.reason == "disagree":
+            unclear.append(Unclear("heel_raise", C.frames_to_s(sig, r.start),
+                                   C.frames_to_s(sig, r.end),
+                                   "Can't tell from this video whether the heels rose here: the "
+                                   "heel landmarks and the picture disagree.", 0.0))
+            continue    # the pixels saw the heels down: not counted, never a number
         calm = smooth_zero_phase(seg, fps=fps, cutoff_hz=HOLD_CUTOFF_HZ)
         hold = float(np.sum(calm >= HOLD_SHARE * np.nanmax(calm)) / fps)
         sank = [_sag_fault(sig, a, b, rise, feet) for a, b in sags.get((r.start, r.end), [])]
