@@ -66,8 +66,8 @@ import numpy as np
 
 from vision.exercises import common as C
 from vision.exercises import recognise as R
-from vision.exercises.plausibility import MAX_DROPPED_FRAC, gate_values
 from vision.exercises.heel_check import heel_run
+from vision.exercises.plausibility import MAX_DROPPED_FRAC, gate_values
 from vision.exercises.report import Evidence, ExerciseReport, Fault, Rep, Unclear, split_confident
 from vision.pose.posture import choose_foot, heel_above_toe_frac_foot
 from vision.pose.signals import Signals, runs, smooth_zero_phase
