@@ -246,7 +246,10 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
         reps.append(Rep(C.frames_to_s(sig, r.start), C.frames_to_s(sig, r.end), ok=not sank,
                         faults=("heel_lift",) if sank else (),
                         metrics={"peak_heel_rise_pct_foot": round(100 * peak, 1),
-                                 "hold_s": round(hold, 2)}))
+                                 "hold_s": round(hold, 2),
+                                 "peak_heel_rise_pct_foot_pixels":
+                                     C.round_or_none(100 * witness.value_frac)
+                                     if witness.reason in ("agree", "pixels") else None}))
     warnings = [] if len(feet) == 2 else [f"heels checked on the {feet[0]} foot only"]
     if rejected:
         warnings.append(R.rejected_text(rejected, "heel raise"))
