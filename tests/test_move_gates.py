@@ -238,3 +238,40 @@ def test_tiptoe_steps_the_pixels_deny_are_unclear():
     rep = walk.analyse(_with_pixels(tr, 0.0))
     assert rep.faults == ()
     assert [u for u in rep.unclear if u.code == "tiptoe"]
+
+
+# ----- views and framing ---------------------------------------------------------------------
+def test_oblique_squats_count_reps_and_find_the_lifted_rep():
+    for seed in range(6):
+        tr, truth = squat_trace(3, heel_lift={1: 0.3} if seed % 2 else None, view="oblique",
+                                seed=seed, noise_px=1.0)
+        rep = squat.analyse(tr)
+        assert len(rep.reps) == 3
+        assert [("heel_lift" in r.faults) for r in rep.reps] == truth["heel_lift"]
+
+
+def _legs_only(trace: Trace) -> Trace:
+    """The picture starts half-way down the thighs: hips and everything above are out."""
+    pose = trace.pose.copy()
+    cut = (np.nanmedian(pose[:, 25:27, 1]) + np.nanmedian(pose[:, 23:25, 1])) / 2
+    pose[pose[..., 1] < cut, 3] = 0.05
+    pose[..., 1] = (pose[..., 1] - cut) / (1 - cut)
+    return Trace(fps=trace.fps, width=trace.width, height=int(trace.height * (1 - cut)),
+                 t=trace.t, pose=pose)
+
+
+@pytest.mark.parametrize("view", ["rear", "side", "oblique"])
+def test_legs_only_close_up_heel_raises_are_counted(view):
+    for seed in range(3):
+        tr, truth = heel_raise_trace(3, seed=seed, view=view, noise_px=1.0)
+        rep = heel_raise.analyse(_legs_only(tr))
+        assert rep.metrics.get("reps") == 3, rep.reason
+
+
+def test_feet_out_of_the_picture_says_so_and_counts_nothing():
+    tr, _ = squat_trace(3, seed=23, noise_px=1.0)
+    pose = tr.pose.copy()
+    pose[:, 25:33, 3] = 0.05                # knees down out of the picture
+    rep = squat.analyse(Trace(fps=tr.fps, width=tr.width, height=tr.height, t=tr.t, pose=pose))
+    assert rep.verdict == "insufficient_data" and rep.reps == ()
+    assert "feet" in rep.reason or "knees" in rep.reason

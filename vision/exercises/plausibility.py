@@ -12,7 +12,7 @@ foot behind the other) the segments stretch and shrink on their own. Such frames
   in it, of length / reference. A segment whose length / (reference x scale) is more than
   ``1 + MAX_STRETCH`` is impossible in any view; less than ``1 - MAX_SHRINK`` is impossible
   where the segment moves in the image plane (side views; from the front a thigh tilting
-  towards the camera shortens for real). The foot is not checked from the front: seen
+  towards the camera shortens for real). The foot is checked in side views only: seen
   end-on it is foreshortened, and a heel rising lengthens it for real.
 - **Joint angles.** A knee angle (hip-knee-ankle) under ``MIN_KNEE_DEG`` cannot be folded by
   a human knee (a deep squat bottoms near 35-45 degrees); checked outside front views.
@@ -123,12 +123,13 @@ def check(trace: Trace, *, view: str = "side",
           knee_angle: bool = True, trunk_edge: bool = False) -> Plausibility:
     """Flag implausible landmarks of every frame (see the module notes).
 
-    ``view`` "side" (or "unknown") checks segments for shrinking too; "front" only for
-    stretching, and skips the knee-angle check. ``trunk_edge`` flags shoulders and hips
+    ``view`` "side" checks segments for shrinking too and checks the foot; any other view
+    ("front", or "unknown" when the trunk is out of the picture) only for stretching, without
+    the foot; "front" also skips the knee-angle check. ``trunk_edge`` flags shoulders and hips
     at the picture edge (for analyses that need the trunk, e.g. the leg raise's hip angle).
     """
     n = len(trace)
-    if view == "front":     # a foot seen end-on is foreshortened: lifting it lengthens it
+    if view != "side":      # a foot seen end-on is foreshortened: lifting it lengthens it
         segments = tuple(g for g in segments if g != "foot")
     xy, _vis = _xy_vis(trace)
     person = np.isfinite(np.asarray(trace.pose, float)[..., 3]).any(axis=1) if n else np.zeros(0, bool)
@@ -150,7 +151,7 @@ def check(trace: Trace, *, view: str = "side",
         # common scale is then an upper quantile of the ratios, not their median
         scale = _row_quantile(ratio, FRONT_SCALE_QUANTILE if view == "front" else 0.5)
         dev = ratio / scale[:, None] - 1.0
-        two_sided = view != "front"
+        two_sided = view == "side"
         wrong = (dev > MAX_STRETCH) | (two_sided & (dev < -MAX_SHRINK))
     col = {key: k for k, key in enumerate(keys)}
     for k, (s, g) in enumerate(keys):

@@ -205,8 +205,9 @@ def analyse(trace: Trace, *, min_steps: int = 2) -> ExerciseReport:
     side_frac = float((side_view & sig.person).sum() / person_n)
     if side_frac < MIN_SIDE_FRAC:
         steps = front_steps(sig, trace)
-        return _insufficient(trace, "the walk is not filmed from the side: heel-first or "
-                             "tiptoe steps can only be judged with the camera at the side of "
+        return _insufficient(trace, "film from the side: this walk was filmed from the front "
+                             "or behind, where heel-first and tiptoe steps cannot be told "
+                             "apart (the steps were counted); put the camera at the side of "
                              "the walkway", view=_view(side_frac),
                              reps=tuple(_step_rep(st) for st in steps),
                              metrics={"steps": len(steps), "heel_strike_ratio": None,
