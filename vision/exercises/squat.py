@@ -51,6 +51,8 @@ HEEL_LIFT_FRAC_FOOT = 0.09  # heel rise that counts as a lift, fraction of the f
 HEEL_DOWN_FRAC_FOOT = 0.045  # heel rise at most this is down (fraction of the foot length)
 MAX_HEEL_RISE_FRAC_FOOT = 0.4  # a heel cannot rise more than this in a squat: wrong pose
 SHALLOW_FULL_MARGIN = 0.1   # 12 degrees above the bar: a sure shallow squat
+FRONT_KNEE_QUALITY = 0.6    # from the front the knee angle is an estimate: a shallow squat
+                            # is a fault only 12 degrees or more above the bar
 MIN_HIP_DROP_FRAC = 0.03    # a rep lowers the hips by at least this share of their height
 MIN_HIP_DROP_FRAC_FRONT = 0.12  # ... from the front, where the knee angle is only estimated
 FRONT_CUTOFF_HZ = 1.5       # low-pass on front-view lengths
@@ -146,7 +148,7 @@ def _heel_message(side: str, value: float) -> str:
             "the foot length; keep the heels on the floor.")
 
 
-def _rep_result(sig, r, knee, runs_: dict[str, HeelRun]):
+def _rep_result(sig, r, knee, runs_: dict[str, HeelRun], knee_quality: float = 1.0):
     """The rep, its faults (confidence and evidence attached) and its unclear findings."""
     t0, t1 = C.frames_to_s(sig, r.start), C.frames_to_s(sig, r.end)
     seg = knee[r.start:r.end + 1]
@@ -158,7 +160,8 @@ def _rep_result(sig, r, knee, runs_: dict[str, HeelRun]):
         faults.append(Fault("shallow", "both", t0, t1,
                             f"The knees bent only to {min_knee:.0f} degrees; aim for a deeper "
                             f"squat (past {SHALLOW_KNEE_DEG:.0f}).",
-                            C.confidence(min_knee, SHALLOW_KNEE_DEG, full_margin=SHALLOW_FULL_MARGIN),
+                            C.confidence(min_knee, SHALLOW_KNEE_DEG, full_margin=SHALLOW_FULL_MARGIN,
+                                         quality=knee_quality),
                             Evidence(min_knee, SHALLOW_KNEE_DEG, C.source_frames(sig, k_min, k_min),
                                      "deg knee angle")))
     up = {s: h for s, h in runs_.items() if h.state == "up"}
@@ -241,7 +244,8 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     per_rep, feet, fc = heel_lifts(sig, trace, reps, knee, stand)
     out_reps, faults, unclear = [], [], []
     for r, runs_ in zip(reps, per_rep, strict=False):
-        rep, f, u = _rep_result(sig, r, knee, runs_)
+        rep, f, u = _rep_result(sig, r, knee, runs_,
+                                FRONT_KNEE_QUALITY if view.view == "front" else 1.0)
         out_reps.append(rep)
         faults += f
         unclear += u
