@@ -71,16 +71,20 @@ def _states(sig: Signals, trace, side: str, rise: np.ndarray, conf: np.ndarray,
 
 
 def heel_run(sig: Signals, trace, side: str, rise: np.ndarray, a: int, b: int, *,
-             lift_frac: float, down_frac: float, max_rise_frac: float) -> HeelRun:
+             lift_frac: float, down_frac: float, max_rise_frac: float,
+             landmark_quality: float = 1.0) -> HeelRun:
     """Heel verdict of ``side`` over rows ``a``..``b`` (see :class:`HeelRun`).
 
-    ``rise`` is the landmark heel rise (n,), foot lengths. The foot is "up" when it stays up
+    ``rise`` is the landmark heel rise (n,), foot lengths; ``landmark_quality`` (0..1)
+    scales the landmarks' confidence (lower where the view makes them rough, e.g. from the
+    front). The foot is "up" when it stays up
     for ``MIN_STATE_S``; its confidence is the median state confidence over that run times
     :func:`vision.exercises.common.confidence` of the sustained rise against ``lift_frac``.
     """
     gated, dropped_all = gate_values(rise, max_rise_frac)
     dropped = int(np.sum(np.isfinite(rise[a:b + 1]) & ~np.isfinite(gated[a:b + 1])))
-    state, conf, est, reason = _states(sig, trace, side, gated, landmark_confidence(sig, side),
+    state, conf, est, reason = _states(sig, trace, side, gated,
+                                       landmark_quality * landmark_confidence(sig, side),
                                        lift_frac, down_frac)
     seg = slice(a, b + 1)
     st, cf, x, rs = state[seg], conf[seg], est[seg], reason[seg]

@@ -51,6 +51,8 @@ HEEL_LIFT_FRAC_FOOT = 0.09  # heel rise that counts as a lift, fraction of the f
 HEEL_DOWN_FRAC_FOOT = 0.045  # heel rise at most this is down (fraction of the foot length)
 MAX_HEEL_RISE_FRAC_FOOT = 0.4  # a heel cannot rise more than this in a squat: wrong pose
 SHALLOW_FULL_MARGIN = 0.1   # 12 degrees above the bar: a sure shallow squat
+FRONT_HEEL_QUALITY = 0.75   # from the front the landmark heel rise moves with the knee
+                            # travelling forward: only a clear lift is a fault
 FRONT_KNEE_QUALITY = 0.6    # from the front the knee angle is an estimate: a shallow squat
                             # is a fault only 12 degrees or more above the bar
 MIN_HIP_DROP_FRAC = 0.03    # a rep lowers the hips by at least this share of their height
@@ -126,7 +128,8 @@ def hip_drop_frac(sig: Signals, *, front: bool = False) -> np.ndarray:
     return 1.0 - h / np.nanpercentile(h, 90)
 
 
-def heel_lifts(sig: Signals, trace, reps, knee: np.ndarray, stand: float):
+def heel_lifts(sig: Signals, trace, reps, knee: np.ndarray, stand: float, *,
+               front: bool = False):
     """Per rep: {side: HeelRun} on the feet used, the feet and the foot choice."""
     fc = choose_foot(sig)
     feet = [s for s in ("left", "right") if fc.reliable[s]] or ([fc.side] if fc.side else [])
@@ -139,7 +142,9 @@ def heel_lifts(sig: Signals, trace, reps, knee: np.ndarray, stand: float):
     rises = {s: C.heel_rise_frac_foot(sig, s, fc.foot_length[s], rest=rest) for s in feet}
     per_rep = [{s: heel_run(sig, trace, s, rises[s], r.start, r.end,
                             lift_frac=HEEL_LIFT_FRAC_FOOT, down_frac=HEEL_DOWN_FRAC_FOOT,
-                            max_rise_frac=MAX_HEEL_RISE_FRAC_FOOT) for s in feet} for r in reps]
+                            max_rise_frac=MAX_HEEL_RISE_FRAC_FOOT,
+                            landmark_quality=FRONT_HEEL_QUALITY if front else 1.0)
+                for s in feet} for r in reps]
     return per_rep, feet, fc
 
 
@@ -241,7 +246,7 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
         return C.insufficient(EXERCISE, sig, fps, n, "no squat was found: the knees did not "
                               f"bend by {ENTER_DROP_DEG:.0f} degrees or more with both feet "
                               "still", view=view, metrics=base_metrics, warnings=tuple(warnings))
-    per_rep, feet, fc = heel_lifts(sig, trace, reps, knee, stand)
+    per_rep, feet, fc = heel_lifts(sig, trace, reps, knee, stand, front=view.view == "front")
     out_reps, faults, unclear = [], [], []
     for r, runs_ in zip(reps, per_rep, strict=False):
         rep, f, u = _rep_result(sig, r, knee, runs_,
