@@ -416,6 +416,14 @@ def heel_rise_frac_foot(sig: Signals, side: str, foot_len: float, *, rest: np.nd
     return np.fmin(rel_rise, abs_rise) if agree == "min" else np.fmax(rel_rise, abs_rise)
 
 
+def part_rise_frac_foot(sig: Signals, side: str, part: str, foot_len: float, *,
+                        rest: np.ndarray) -> np.ndarray:
+    """(n,) rise of one landmark (image up) above its resting height from ``rest`` frames
+    (:func:`local_baseline`), in foot lengths."""
+    up = -sig.side(side, part)[:, 1] / foot_len
+    return up - local_baseline(up, rest, fps=sig.fps)
+
+
 def sustained_max(x: np.ndarray, *, fps: float, min_s: float = 0.15) -> float:
     """Largest level that ``x`` stays at or above for at least ``min_s`` seconds
     (the maximum of a running minimum); NaN when ``x`` is all NaN."""

@@ -22,6 +22,7 @@ from vision.pose.trace import SIDE_IDX
 
 MIN_STATE_S = 0.2          # seconds: an "up" run shorter than this is not a lift
 NO_DATA_SHARE = 0.5        # a stretch whose heel is unmeasured this much cannot be judged
+MIN_ANKLE_SHARE = 0.25     # a lifted heel raises the ankle by at least this share of its rise
 DISAGREE_SHARE = 0.2       # ... nor one where the witnesses contradict each other this much
 
 
@@ -72,12 +73,16 @@ def _states(sig: Signals, trace, side: str, rise: np.ndarray, conf: np.ndarray,
 
 def heel_run(sig: Signals, trace, side: str, rise: np.ndarray, a: int, b: int, *,
              lift_frac: float, down_frac: float, max_rise_frac: float,
-             landmark_quality: float = 1.0) -> HeelRun:
+             landmark_quality: float = 1.0, ankle_rise: np.ndarray | None = None) -> HeelRun:
     """Heel verdict of ``side`` over rows ``a``..``b`` (see :class:`HeelRun`).
 
     ``rise`` is the landmark heel rise (n,), foot lengths; ``landmark_quality`` (0..1)
     scales the landmarks' confidence (lower where the view makes them rough, e.g. from the
-    front). The foot is "up" when it stays up
+    front). ``ankle_rise`` (n,), foot lengths, is the ankle's rise above its resting height:
+    a heel lifting turns the foot about the ball, which raises the ankle by about half the
+    heel's rise or more; a heel landmark rising while the ankle stays down (the landmark
+    pulled up as the knee travels forward) is read "unclear" (reason "inconsistent")
+    when the ankle rose less than ``MIN_ANKLE_SHARE`` of the heel. The foot is "up" when it stays up
     for ``MIN_STATE_S``; its confidence is the median state confidence over that run times
     :func:`vision.exercises.common.confidence` of the sustained rise against ``lift_frac``.
     """
@@ -95,6 +100,10 @@ def heel_run(sig: Signals, trace, side: str, rise: np.ndarray, a: int, b: int, *
         p, q = max(runs_up, key=lambda r: r[1] - r[0])
         val = C.sustained_max(x[p:q], fps=fps, min_s=MIN_STATE_S)
         c = float(np.median(cf[p:q])) * C.confidence(val, lift_frac)
+        if ankle_rise is not None and str(rs[p]) not in ("agree", "pixels"):
+            ank = C.sustained_max(ankle_rise[a + p:a + q], fps=fps, min_s=MIN_STATE_S)
+            if np.isfinite(ank) and ank < MIN_ANKLE_SHARE * val:
+                return HeelRun("unclear", val, 0.0, (a + p, a + q - 1), dropped, "inconsistent")
         return HeelRun("up", val, c, (a + p, a + q - 1), dropped, str(rs[p]))
     disagree = np.mean(rs == "disagree") if len(rs) else 0.0
     no_data = np.mean(rs == "no_data") if len(rs) else 1.0

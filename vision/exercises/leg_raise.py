@@ -27,7 +27,12 @@ Plausibility: a hip angle needs the trunk. Frames where a shoulder or hip sits a
 picture edge (the trunk out of the picture in a close-up), where the trunk or a leg
 segment changes length as no body can, or where the hip flexion exceeds
 ``MAX_HIP_FLEXION_DEG`` are dropped (:mod:`vision.exercises.plausibility`); a rep that
-loses its top to dropped frames is not measured there. Every fault carries its evidence
+loses its top to dropped frames is not measured there. Lying on the back the trunk stays
+still ("other parts still"): frames where the trunk line turns more than
+``MAX_TRUNK_TURN_DEG`` from its usual direction are the tracker guessing the shoulders, and
+their hip angle is dropped too. Reps are still found across such stretches, but a rep
+whose hip angle is unmeasured on more than ``MAX_UNMEASURED_SHARE`` of its frames gets no
+peak (an "unclear" entry says why) and no fault. Every fault carries its evidence
 and a confidence; below :data:`vision.exercises.report.FAULT_CONFIDENCE_MIN` it is
 reported as unclear.
 """
@@ -38,7 +43,7 @@ import numpy as np
 
 from vision.exercises import common as C
 from vision.exercises.plausibility import gate_values
-from vision.exercises.report import Evidence, ExerciseReport, Fault, Rep, split_confident
+from vision.exercises.report import Evidence, ExerciseReport, Fault, Rep, Unclear, split_confident
 from vision.pose.signals import (
     Signals,
     hip_flexion_deg,
@@ -61,6 +66,8 @@ MAX_LENGTH_CV = 0.2     # thigh length variation above this -> the leg is not tr
 PEAK_TOP_DEG = 10.0     # the rep's peak is read from the frames this close to its maximum
 PEAK_PERCENTILE = 80    # ... as their upper percentile (see rep_peak)
 MAX_HIP_FLEXION_DEG = 150.0   # a hip angle above this (lying on the back) is a wrong pose
+MAX_TRUNK_TURN_DEG = 25.0     # the trunk turning further than this from its usual line: a guess
+MAX_UNMEASURED_SHARE = 0.2    # a rep whose hip angle is unmeasured this much has no peak
 LOW_LIFT_FULL_MARGIN = 0.15   # 10 degrees under the bar: a sure low lift
 KNEE_FULL_MARGIN = 0.06       # 9 degrees under the bar: a sure bent knee
 EXERCISE = "leg-raise"
@@ -104,20 +111,51 @@ def leg_signals(sig: Signals) -> dict:
     """Per usable leg: {"hip": hip flexion (n,), "knee": knee angle (n,), "knee_ok": bool}."""
     out = {}
     trunk = _trunk_vector(sig)
+    turned = trunk_turned(trunk)
     for s in ("left", "right"):
         own = sig.side(s, "hip") - sig.side(s, "shoulder")
         vec = np.where(np.isfinite(trunk), trunk, own)
         hip = hip_flexion_deg(sig.side(s, "hip") - vec, sig.side(s, "hip"), sig.side(s, "knee"))
+        hip = np.where(turned, np.nan, hip)      # the trunk lies still: a turn is a guess
         # a raise takes a second or more: a lower cut-off keeps jitter out of the peak
         hip = smooth_zero_phase(hip, fps=sig.fps, cutoff_hz=ANGLE_CUTOFF_HZ)
         hip, _ = gate_values(hip, MAX_HIP_FLEXION_DEG)
+        # reps are found across unmeasured stretches (bridged linearly); peaks are read on
+        # measured frames only
+        bridged = _bridge(hip)
         if np.isfinite(hip).mean() < 0.3 or _length_cv(sig, s, "hip", "knee") > MAX_LENGTH_CV:
             continue
         knee = knee_angle_deg(sig.side(s, "hip"), sig.side(s, "knee"), sig.side(s, "ankle"))
         knee_ok = np.isfinite(knee).mean() >= 0.3 and _length_cv(sig, s, "knee", "ankle") <= MAX_LENGTH_CV
         vis = sig.visibility[:, [SIDE_IDX[s]["hip"], SIDE_IDX[s]["knee"]]]
         quality = float(np.nanmedian(vis)) / (1 + 10 * _length_cv(sig, s, "hip", "knee"))
-        out[s] = {"hip": hip, "knee": knee, "knee_ok": bool(knee_ok), "quality": quality}
+        out[s] = {"hip": hip, "hip_bridged": bridged, "knee": knee, "knee_ok": bool(knee_ok),
+                  "quality": quality}
+    return out
+
+
+def trunk_turned(trunk: np.ndarray) -> np.ndarray:
+    """(n,) frames where the trunk line points more than ``MAX_TRUNK_TURN_DEG`` away from
+    its median direction: lying on the back the trunk stays still, so such a trunk is the
+    tracker guessing shoulders out of the picture."""
+    ang = np.arctan2(trunk[:, 1], trunk[:, 0])
+    ok = np.isfinite(ang)
+    if ok.sum() < 3:
+        return np.zeros(len(trunk), bool)
+    ref = np.angle(np.median(np.cos(ang[ok])) + 1j * np.median(np.sin(ang[ok])))
+    dev = np.degrees(np.abs(np.angle(np.exp(1j * (ang - ref)))))
+    with np.errstate(invalid="ignore"):
+        return ok & (dev > MAX_TRUNK_TURN_DEG)
+
+
+def _bridge(x: np.ndarray) -> np.ndarray:
+    """``x`` with interior NaN runs filled linearly (runs touching an end stay NaN)."""
+    ok = np.flatnonzero(np.isfinite(x))
+    if ok.size < 2:
+        return x.copy()
+    out = x.copy()
+    inner = np.arange(ok[0], ok[-1] + 1)
+    out[inner] = np.interp(inner, ok, x[ok])
     return out
 
 
@@ -165,6 +203,7 @@ def _rep(sig, legs, a, b, by_side) -> tuple[Rep, list[Fault]]:
     for s, r in by_side.items():
         h = legs[s]["hip"][r.start:r.end + 1]
         peaks[s] = rep_peak(h, sig.fps)
+        h = np.nan_to_num(h, nan=-np.inf)
         if legs[s]["knee_ok"]:
             k = legs[s]["knee"][r.start:r.end + 1][h >= peaks[s] / 2]
             k = k[np.isfinite(k)]
@@ -172,6 +211,15 @@ def _rep(sig, legs, a, b, by_side) -> tuple[Rep, list[Fault]]:
                 knees[s] = float(np.percentile(k, KNEE_PERCENTILE))
     side = "both" if len(by_side) == 2 else next(iter(by_side))
     best = max(peaks, key=lambda s: legs[s]["quality"])     # better-seen leg speaks for both
+    r_best = by_side[best]
+    unmeasured = float(np.mean(~np.isfinite(legs[best]["hip"][r_best.start:r_best.end + 1])))
+    if unmeasured > MAX_UNMEASURED_SHARE or not np.isfinite(peaks[best]):
+        m = {"side": side, "peak_hip_flexion_deg": None, "min_knee_extension_deg": None,
+             "complete": all(r.complete for r in by_side.values())}
+        u = Unclear("leg_raise", t0, t1, "Can't tell the height of this raise: the trunk was "
+                    "out of the picture (or not seen) at the top; keep the whole body in view.",
+                    0.0)
+        return Rep(t0, t1, ok=True, metrics=m), [], [u]
     peak = peaks[best]
     faults: list[Fault] = []
     complete = all(r.complete for r in by_side.values())
@@ -230,7 +278,7 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     legs = leg_signals(sig)
     if not legs:
         return C.insufficient(EXERCISE, sig, fps, n, "the legs are not seen well enough", view=view)
-    per_leg = {s: _leg_reps(d["hip"], sig.fps) for s, d in legs.items()}
+    per_leg = {s: _leg_reps(d["hip_bridged"], sig.fps) for s, d in legs.items()}
     merged = merge_legs(per_leg)
     warnings = [f"the {s} leg is not seen well and was not analysed"
                 for s in ("left", "right") if s not in legs]

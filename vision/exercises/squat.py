@@ -140,10 +140,13 @@ def heel_lifts(sig: Signals, trace, reps, knee: np.ndarray, stand: float, *,
         in_rep[r.start:r.end + 1] = True
     rest = ~in_rep & (knee > stand - LEAVE_DROP_DEG)
     rises = {s: C.heel_rise_frac_foot(sig, s, fc.foot_length[s], rest=rest) for s in feet}
+    ankles = {s: C.part_rise_frac_foot(sig, s, "ankle", fc.foot_length[s], rest=rest)
+              for s in feet}
     per_rep = [{s: heel_run(sig, trace, s, rises[s], r.start, r.end,
                             lift_frac=HEEL_LIFT_FRAC_FOOT, down_frac=HEEL_DOWN_FRAC_FOOT,
                             max_rise_frac=MAX_HEEL_RISE_FRAC_FOOT,
-                            landmark_quality=FRONT_HEEL_QUALITY if front else 1.0)
+                            landmark_quality=FRONT_HEEL_QUALITY if front else 1.0,
+                            ankle_rise=ankles[s])
                 for s in feet} for r in reps]
     return per_rep, feet, fc
 
@@ -153,7 +156,17 @@ def _heel_message(side: str, value: float) -> str:
             "the foot length; keep the heels on the floor.")
 
 
-def _rep_result(sig, r, knee, runs_: dict[str, HeelRun], knee_quality: float = 1.0):
+def _far_only(runs_: dict[str, HeelRun], near: str | None) -> bool:
+    """In a side view, only the far foot's heel read up while the near one read down: the
+    far heel is hidden behind the near leg and its landmark wanders (DESIGN.md)."""
+    if near is None or near not in runs_:
+        return False
+    far = "right" if near == "left" else "left"
+    return (far in runs_ and runs_[far].state == "up" and runs_[near].state == "down")
+
+
+def _rep_result(sig, r, knee, runs_: dict[str, HeelRun], knee_quality: float = 1.0,
+                near: str | None = None):
     """The rep, its faults (confidence and evidence attached) and its unclear findings."""
     t0, t1 = C.frames_to_s(sig, r.start), C.frames_to_s(sig, r.end)
     seg = knee[r.start:r.end + 1]
@@ -170,7 +183,15 @@ def _rep_result(sig, r, knee, runs_: dict[str, HeelRun], knee_quality: float = 1
                             Evidence(min_knee, SHALLOW_KNEE_DEG, C.source_frames(sig, k_min, k_min),
                                      "deg knee angle")))
     up = {s: h for s, h in runs_.items() if h.state == "up"}
-    if up:
+    if _far_only(runs_, near):
+        h = next(iter(up.values()))
+        unclear.append(Unclear("heel_lift", t0, t1, "Can't tell from this video: only the far "
+                               "heel, hidden behind the near leg, seemed to rise; the near heel "
+                               "stayed down.", 0.0,
+                               Evidence(100 * h.value_frac, 100 * HEEL_LIFT_FRAC_FOOT,
+                                        C.source_frames(sig, *h.frames), "% foot length")))
+        up = {}
+    elif up:
         side = "both" if len(up) == 2 else next(iter(up))
         best = max(up.values(), key=lambda h: h.confidence)
         faults.append(Fault("heel_lift", side, t0, t1, _heel_message(side, best.value_frac),
@@ -179,8 +200,10 @@ def _rep_result(sig, r, knee, runs_: dict[str, HeelRun], knee_quality: float = 1
                                      C.source_frames(sig, *best.frames), "% foot length")))
     elif any(h.state == "unclear" for h in runs_.values()):
         h = next(h for h in runs_.values() if h.state == "unclear")
-        why = ("the heel measures disagree" if h.reason == "disagree"
-               else "the heels were not seen well enough")
+        why = {"disagree": "the heel measures disagree",
+               "inconsistent": "the heel point rose but the ankle did not, as it does when a "
+                               "heel really lifts"}.get(h.reason, "the heels were not seen well "
+                                                                  "enough")
         unclear.append(Unclear("heel_lift", t0, t1, "Can't tell from this video whether the heels "
                                f"stayed down: {why} (film from the side, feet and floor in "
                                "view).", 0.0,
@@ -250,7 +273,8 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     out_reps, faults, unclear = [], [], []
     for r, runs_ in zip(reps, per_rep, strict=False):
         rep, f, u = _rep_result(sig, r, knee, runs_,
-                                FRONT_KNEE_QUALITY if view.view == "front" else 1.0)
+                                FRONT_KNEE_QUALITY if view.view == "front" else 1.0,
+                                near=(view.near_side or fc.side) if view.view == "side" else None)
         out_reps.append(rep)
         faults += f
         unclear += u
@@ -264,6 +288,11 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
                "implausible_heel_frames": heel_dropped}
     if len(feet) == 1:
         warnings.append(f"heel checked on the {feet[0]} foot only (the other is not seen well)")
+    untold = sum(any(u.code == "heel_lift" and u.start_s == rp.start_s for u in unclear)
+                 for rp in out_reps)
+    if untold:
+        warnings.append(f"the heels could not be judged on {untold} of {len(out_reps)} reps "
+                        "(see 'unclear'); film from the side, feet and floor in view")
     return ExerciseReport(exercise=EXERCISE, frames=n, fps=fps, view=view.view,
                           verdict=C.verdict_for(out_reps, faults), reps=tuple(out_reps),
                           faults=C.merge_faults(faults), metrics=metrics,
