@@ -21,6 +21,7 @@ MIN_BODY_EXTENT = 0.06     # shoulder to ankle (or hip to ankle x 2), in longer 
 MIN_PART_FRAC = 0.3        # a body part seen in at least this fraction of person frames
 MIN_FRAMES = 3             # fewer frames cannot show a movement (nor be smoothed)
 SHANKS_PER_BODY = 3.5      # shoulder-to-ankle height in shank lengths (about, any age)
+AT_THRESHOLD = 0.5         # confidence of a value right at its threshold (0..1)
 FULL_MARGIN = 0.5          # a value this far (relative) past its threshold is a sure finding
 QUALITY_VIS_LOW = 0.3      # landmark visibility giving quality 0 ...
 QUALITY_VIS_HIGH = 0.8     # ... and quality 1
@@ -240,14 +241,14 @@ def source_frames(sig: Signals, a: int, b: int) -> tuple[int, int]:
 
 def confidence(value: float, threshold: float, *, quality: float = 1.0,
                full_margin: float = FULL_MARGIN, below: bool = False) -> float:
-    """0..1 confidence of a finding that ``value`` passed ``threshold``: 0.5 at the
-    threshold, rising to 1 at ``full_margin`` (relative) past it, times ``quality`` (0..1,
+    """0..1 confidence of a finding that ``value`` passed ``threshold``: ``AT_THRESHOLD``
+    at the threshold, rising to 1 at ``full_margin`` (relative) past it, times ``quality`` (0..1,
     how well the measured parts were seen). ``below=True`` for faults where the value must
     fall below the threshold (a low lift, a bent knee)."""
     if not (np.isfinite(value) and np.isfinite(threshold)) or threshold == 0:
         return 0.0
     rel = (threshold - value) / abs(threshold) if below else (value - threshold) / abs(threshold)
-    margin = float(np.clip(0.5 + 0.5 * rel / full_margin, 0.0, 1.0))
+    margin = float(np.clip(AT_THRESHOLD + (1 - AT_THRESHOLD) * rel / full_margin, 0.0, 1.0))
     return float(np.clip(margin * quality, 0.0, 1.0))
 
 

@@ -45,6 +45,7 @@ MIN_VISIBILITY = 0.5    # landmarks below this visibility are not used for the c
 MIN_SEEN_FRAMES = 5     # a segment seen in fewer frames has no reference length
 MAX_DROPPED_FRAC = 0.4  # more of the person frames dropped than this: can't tell
 FRONT_SCALE_QUANTILE = 0.75   # front views: common scale from this quantile of the ratios
+SIDE_SCALE_QUANTILE = 0.5     # other views: their median
 
 SEGMENTS = {"thigh": ("hip", "knee"), "shank": ("knee", "ankle"), "foot": ("heel", "toe"),
             "trunk": ("shoulder", "hip")}
@@ -149,7 +150,7 @@ def check(trace: Trace, *, view: str = "side",
         ratio = lengths / ref
         # seen from the front, segments tilting towards the camera shorten for real: the
         # common scale is then an upper quantile of the ratios, not their median
-        scale = _row_quantile(ratio, FRONT_SCALE_QUANTILE if view == "front" else 0.5)
+        scale = _row_quantile(ratio, FRONT_SCALE_QUANTILE if view == "front" else SIDE_SCALE_QUANTILE)
         dev = ratio / scale[:, None] - 1.0
         two_sided = view == "side"
         wrong = (dev > MAX_STRETCH) | (two_sided & (dev < -MAX_SHRINK))

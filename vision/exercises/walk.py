@@ -74,7 +74,7 @@ from vision.exercises.common import (
     too_short,
 )
 from vision.exercises.heel_check import pixel_heel
-from vision.exercises.report import Evidence, ExerciseReport, Fault, Rep, Unclear
+from vision.exercises.report import Evidence, ExerciseReport, Fault, Rep, Unclear, split_confident
 from vision.exercises.walk_steps import (
     CUTOFF_HZ,
     MIN_SIDE_FRAC,
@@ -131,11 +131,13 @@ def _evidence(st: Step) -> Evidence:
                     (int(st.contact_i), int(st.off_i)), "% foot length heel above toe")
 
 
-def _tiptoe_fault(st: Step) -> Fault:
+def _tiptoe_fault(st: Step, walk_confidence: float = 1.0) -> Fault:
+    """A tiptoe step of a walk called tiptoe: its confidence is its own or, if higher, the
+    walk's (the share of its confident steps read tiptoe)."""
     return Fault(code="tiptoe", side=st.side, start_s=st.contact_s, end_s=st.off_s,
                  message=f"{st.side.capitalize()} foot landed and stayed on the toes: the heel "
                          f"stayed {100 * st.stance_heel_frac_foot:.0f} % of the foot length up.",
-                 confidence=max(step_confidence(st), 0.6), evidence=_evidence(st))
+                 confidence=max(step_confidence(st), walk_confidence), evidence=_evidence(st))
 
 
 def _unclear_step(st: Step, *, disputed: bool = False) -> Unclear:
@@ -234,13 +236,14 @@ def analyse(trace: Trace, *, min_steps: int = 2) -> ExerciseReport:
                     else s for s in steps), key=lambda s: s.contact_s)
     steps, disputed = _pixel_check(steps, trace, sig)
     phases = step_phases(steps, sig.fps, float(sig.t_s[np.argmax(sig.person)]))
-    steps, set_aside, _ = _walk_tiptoe(steps, phases)
+    steps, set_aside, walk_conf = _walk_tiptoe(steps, phases)
     unclear = tuple(_unclear_step(st) for st in set_aside) + tuple(
         _unclear_step(st, disputed=True) for st in disputed)
     if set_aside:
         warnings.append(f"{len(set_aside)} step(s) read as tiptoe, but most steps seen clearly "
                         "were not: not enough to call the walk tiptoe")
-    return _report(trace, sig, steps, phases, side_frac, warnings, min_steps, unclear, dropped)
+    return _report(trace, sig, steps, phases, side_frac, warnings, min_steps, unclear, dropped,
+                   walk_conf)
 
 
 def _reliable(st: Step) -> bool:
@@ -287,7 +290,8 @@ def step_phases(steps: list[Step], fps: float, t0: float = 0.0) -> list[str]:
 def _walk_tiptoe(steps: list[Step], phases: list[str] | None = None
                  ) -> tuple[list[Step], list[Step], bool]:
     """(steps with tiptoe flags kept only in a tiptoe walk, the tiptoe readings set aside,
-    whether the walk is tiptoe) -- see the module notes, 6."""
+    the walk's tiptoe confidence: the share of confident steps read tiptoe, 0 when the
+    walk is not tiptoe) -- see the module notes, 6."""
     phases = phases or ["walking"] * len(steps)
     sure = [(s, ph) for s, ph in zip(steps, phases, strict=True)
             if ph not in ("turning", "cut") and _reliable(s)
@@ -299,7 +303,7 @@ def _walk_tiptoe(steps: list[Step], phases: list[str] | None = None
     walk_tip = len(tip) >= MIN_TIPTOE_STEPS and len(tip) > TIPTOE_MAJORITY * len(confident)
     out = [s if walk_tip or not s.tiptoe else replace(s, tiptoe=False) for s in steps]
     aside = [] if walk_tip else [s for s in steps if s.tiptoe]
-    return out, aside, walk_tip
+    return out, aside, len(tip) / len(confident) if walk_tip else 0.0
 
 
 def _walk_landmarks(trace: Trace) -> Trace:
@@ -324,7 +328,12 @@ def _view(side_frac: float) -> str:
 
 
 def _report(trace: Trace, sig, steps: list[Step], phases: list[str], side_frac: float,
-            warnings: list[str], min_steps: int, unclear=(), dropped: int = 0) -> ExerciseReport:
+            warnings: list[str], min_steps: int, unclear=(), dropped: int = 0,
+            walk_conf: float = 1.0) -> ExerciseReport:
+    faults, low = split_confident([_tiptoe_fault(s, walk_conf) for s in steps if s.tiptoe])
+    unsure = {(u.start_s, u.end_s) for u in low}
+    steps = [replace(s, tiptoe=False) if (s.contact_s, s.off_s) in unsure else s for s in steps]
+    unclear = (*unclear, *low)
     n_steps = len(steps)
     metrics = {"steps": n_steps,
                "steps_left": sum(s.side == "left" for s in steps),
@@ -338,13 +347,13 @@ def _report(trace: Trace, sig, steps: list[Step], phases: list[str], side_frac: 
     reps = tuple(_step_rep(s, p) for s, p in zip(steps, phases, strict=True))
     other = R.clip_kind(sig) if n_steps < min_steps else None
     if other and other != "walking":
-        return not_this("walk", sig, trace.fps, len(trace), "this does not look like a walk: it looks "
-                        f"more like {R.KINDS[other]}", metrics=metrics, warnings=tuple(warnings))
+        return not_this("walk", sig, trace.fps, len(trace), "this does not look like a walk: it "
+                        f"looks more like {R.KINDS[other]}", metrics=metrics,
+                        warnings=tuple(warnings))
     if n_steps < min_steps:
         return _insufficient(trace, "fewer than two steps were seen from the side: walk "
                              "across the picture, a few steps each way", view=_view(side_frac),
                              reps=reps, metrics=metrics, warnings=tuple(warnings))
-    faults = tuple(_tiptoe_fault(s) for s in steps if s.tiptoe)
     return ExerciseReport(exercise="walk", frames=len(trace), fps=trace.fps,
                           view=_view(side_frac), verdict="needs_attention" if faults else "good",
                           reps=reps, faults=faults, metrics=metrics, warnings=tuple(warnings),
