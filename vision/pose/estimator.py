@@ -12,7 +12,9 @@ Conventions
   caller's clock works.
 - Output landmarks are normalised to the *full* input frame (x by width, y by height, y
   down), whatever region was analysed; z is rescaled with x. Visibility (column 4) is the
-  model's per-landmark visibility probability (0..1), as in the legacy API.
+  model's per-landmark visibility probability (0..1), as in the legacy API. The Tasks
+  landmarker does not smooth over time; :class:`~vision.pose.landmark_filter.LandmarkSmoother`
+  applies the legacy graph's filters, so traces keep their meaning.
 - Frames are analysed at most ``max_side_px`` on the long side (default 960); landmarks are
   normalised, so this changes speed, not coordinates. ``process_rgb`` takes frames already
   made by :func:`~vision.pose.video.rgb_for_analysis` (in a decode thread, off the model's
@@ -54,6 +56,7 @@ from pathlib import Path
 
 import numpy as np
 
+from vision.pose.landmark_filter import LandmarkSmoother
 from vision.pose.trace import L_HIP, L_SHOULDER, N_HAND, N_POSE, R_HIP, R_SHOULDER, HandLandmarks
 from vision.pose.video import ANALYSIS_MAX_SIDE_PX, downscale_for_analysis, rgb_for_analysis
 
@@ -192,6 +195,7 @@ class PoseTracker:
         self._pose = _make_pose(min_detection_confidence, min_tracking_confidence)
         self._hands = _make_hands(min_detection_confidence, min_tracking_confidence) \
             if hands else None
+        self._smooth = LandmarkSmoother()
         self.box: BodyBox | None = None
         self._lost_since: float | None = None
         self.n_rejected = 0
@@ -223,7 +227,7 @@ class PoseTracker:
                 task.tick(t)
         hands = self._run_hands(rgb) if self._hands is not None else []
         row = self._acquire(rgb, t) if self.box is None else self._follow(rgb, t, own=own)
-        return row, hands
+        return self._smooth(row, t, rgb.shape[1], rgb.shape[0]), hands
 
     def close(self) -> None:
         for sol in (self._pose, self._hands):
