@@ -23,12 +23,16 @@ from __future__ import annotations
 import numpy as np
 
 from vision.pose.signals import Signals, knee_angle_deg
+from vision.pose.trace import SIDE_IDX
 
 FEET_TRAVEL_SHANK = 0.6     # an ankle moving further than this (shank lengths): stepping
 LEG_LIFT_SHANK = 0.5        # one ankle rising this high while the other stays: a leg lift
 STILL_ANKLE_SHANK = 0.25    # ... "the other stays": it rises less than this
 HEEL_RAISE_MAX_KNEE_BEND_DEG = 35.0   # knee bending more than this in a "raise": a squat
 MIN_SHARE_FOR_CALL = 0.5    # rejected candidates must outnumber kept reps to call the clip
+RELIABLE_ANKLE_VIS = 0.7    # only ankles seen at this visibility tell a lift or a step
+FLOOR_PERCENTILE = 90       # an ankle's floor level: this percentile of its image y
+START_SHARE_DIV = 10        # an ankle's start position: median of the first tenth of frames
 MIN_LIFT_S = 0.3            # a leg lift lasts at least this long (s)
 MIN_EVENTS = 2              # this many leg lifts (or knee bends) and no rep: the clip shows them
 WALK_TRAVEL_SHANK = 3.0     # the hips crossing this much of the picture (shank lengths): walking
@@ -46,16 +50,25 @@ def _shank(sig: Signals) -> float:
     return float(np.median(d)) if d.size else float("nan")
 
 
+def _ankle_seen_well(sig: Signals, side: str, a: int, b: int) -> bool:
+    """The ankle's median visibility over rows ``a``..``b`` reaches ``RELIABLE_ANKLE_VIS``:
+    a far ankle hidden behind the near leg is guessed and wanders, so it does not speak."""
+    v = sig.visibility[a:b + 1, SIDE_IDX[side]["ankle"]]
+    v = v[np.isfinite(v)]
+    return bool(v.size and np.median(v) >= RELIABLE_ANKLE_VIS)
+
+
 def _ankle_motion(sig: Signals, side: str, a: int, b: int, shank: float) -> tuple[float, float]:
     """(travel, rise) of one ankle over rows ``a``..``b``, shank lengths: the largest
     distance from its position at the start (median of the first frames seen) and the
-    largest rise above it (image up). NaN when the ankle is not seen."""
+    largest rise above it (image up). NaN when the ankle is not seen (well)."""
     p = sig.side(side, "ankle")[a:b + 1]
     ok = np.isfinite(p[:, 0])
-    if ok.sum() < 3 or not np.isfinite(shank) or shank <= 0:
+    if (ok.sum() < 3 or not np.isfinite(shank) or shank <= 0
+            or not _ankle_seen_well(sig, side, a, b)):
         return float("nan"), float("nan")
     pts = p[ok]
-    k = max(len(pts) // 10, 1)
+    k = max(len(pts) // START_SHARE_DIV, 1)
     start = np.median(pts[:k], axis=0)
     travel = float(np.max(np.hypot(*(pts - start).T)) / shank)
     rise = float(np.max(start[1] - pts[:, 1]) / shank)
@@ -63,15 +76,13 @@ def _ankle_motion(sig: Signals, side: str, a: int, b: int, shank: float) -> tupl
 
 
 def squat_kind(sig: Signals, a: int, b: int) -> str | None:
-    """None when rows ``a``..``b`` look like a squat; else "walking" or "leg_lift"."""
+    """None when rows ``a``..``b`` look like a squat; else "walking" or "leg_lift".
+    Only well-seen ankles speak (:func:`_ankle_seen_well`)."""
     shank = _shank(sig)
     motion = {s: _ankle_motion(sig, s, a, b, shank) for s in ("left", "right")}
     rises = {s: r for s, (_, r) in motion.items() if np.isfinite(r)}
-    if len(rises) == 2:
-        hi, lo = max(rises.values()), min(rises.values())
-        if hi > LEG_LIFT_SHANK and lo < STILL_ANKLE_SHANK:
-            return "leg_lift"
-    elif len(rises) == 1 and next(iter(rises.values())) > LEG_LIFT_SHANK:
+    if rises and max(rises.values()) > LEG_LIFT_SHANK and (
+            len(rises) == 1 or min(rises.values()) < STILL_ANKLE_SHANK):
         return "leg_lift"
     travels = [t for t, _ in motion.values() if np.isfinite(t)]
     if travels and max(travels) > FEET_TRAVEL_SHANK:
@@ -107,18 +118,32 @@ def heel_raise_kind(sig: Signals, a: int, b: int) -> str | None:
 
 
 def leg_lift_count(sig: Signals) -> int:
-    """How many times one ankle rose more than ``LEG_LIFT_SHANK`` above the other (shank
-    lengths, image vertical) for at least ``MIN_LIFT_S``: leg raises, knee lifts."""
+    """How many times one ankle rose more than ``LEG_LIFT_SHANK`` (shank lengths, image
+    up) above its own floor level (its lowest steady position, the ``FLOOR_PERCENTILE`` of
+    its image y) while the other stayed within ``STILL_ANKLE_SHANK`` of its own, for at
+    least ``MIN_LIFT_S``: leg raises, knee lifts (a jump lifts both). Only ankles seen at
+    ``RELIABLE_ANKLE_VIS`` rise; an ankle seen worse does not contradict."""
     from vision.exercises.common import hysteresis_reps
     shank = _shank(sig)
     if not np.isfinite(shank) or shank <= 0:
         return 0
-    d = np.abs(sig.side("left", "ankle")[:, 1] - sig.side("right", "ankle")[:, 1]) / shank
-    if not np.isfinite(d).any():
-        return 0
-    return len(hysteresis_reps(d, enter=LEG_LIFT_SHANK, leave=STILL_ANKLE_SHANK, fps=sig.fps,
-                               direction="above", min_duration_s=MIN_LIFT_S, baseline=0.0,
-                               split_frac=None))
+    rise, good = {}, {}
+    for s in ("left", "right"):
+        y = sig.side(s, "ankle")[:, 1]
+        if np.isfinite(y).sum() < 3:
+            rise[s], good[s] = np.full(len(sig), np.nan), np.zeros(len(sig), bool)
+            continue
+        rise[s] = (np.nanpercentile(y, FLOOR_PERCENTILE) - y) / shank
+        with np.errstate(invalid="ignore"):
+            good[s] = sig.visibility[:, SIDE_IDX[s]["ankle"]] >= RELIABLE_ANKLE_VIS
+    lifted = np.zeros(len(sig))
+    for s, o in (("left", "right"), ("right", "left")):
+        with np.errstate(invalid="ignore"):
+            other_down = ~good[o] | ~(rise[o] >= STILL_ANKLE_SHANK)
+        lifted = np.fmax(lifted, np.where(good[s] & other_down, rise[s], 0.0))
+    return len(hysteresis_reps(lifted, enter=LEG_LIFT_SHANK, leave=STILL_ANKLE_SHANK,
+                               fps=sig.fps, direction="above", min_duration_s=MIN_LIFT_S,
+                               baseline=0.0, split_frac=None))
 
 
 def body_travel(sig: Signals) -> float:
