@@ -195,8 +195,9 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
                               view=view)
     seen_before = np.isfinite(rise).sum()
     rise, over = gate_values(rise, MAX_RISE_FRAC_FOOT)
-    low, _ = gate_values(low, MAX_RISE_FRAC_FOOT)
-    top_sig, _ = gate_values(rs.top, MAX_RISE_FRAC_FOOT)
+    gated = np.isfinite(rs.mean) & ~np.isfinite(rise)      # dropped as impossible
+    low = np.where(gated, np.nan, low)
+    top_sig = np.where(gated, np.nan, rs.top)   # the higher reading is not gated on its own
     if seen_before and over / seen_before > MAX_DROPPED_FRAC:
         return C.insufficient(EXERCISE, sig, fps, n, "can't tell from this video: the heel "
                               f"rise read in {100 * over / seen_before:.0f} % of the frames is "
@@ -224,9 +225,12 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
             continue    # the foot turned about the ankle (ankle circles), the body stayed
         if C.sustained_max(low[r.start:r.end + 1], fps=fps, min_s=0.1) < BOTH_FEET_SHARE * peak:
             continue    # only one heel rose: a lifted foot, not a heel raise
-        toe = np.nanmax([C.sustained_max(t[r.start:r.end + 1], fps=fps, min_s=0.1) for t in toe_up])
+        # the toes of every foot used left the floor too (a jump, a lifted foot): not a
+        # raise. One foot's toe alone does not veto (a lifted foot is caught above by the
+        # lower heel; a far toe is often guessed)
+        toe = np.nanmin([C.sustained_max(t[r.start:r.end + 1], fps=fps, min_s=0.1) for t in toe_up])
         if np.isfinite(toe) and toe > MAX_TOE_SHARE * peak + 0.05:
-            continue    # the toes left the floor too: a lifted foot, not a heel raise
+            continue
         witness = heel_run(sig, opened.trace, feet[0], rise, r.start, r.end,
                            lift_frac=ENTER_FRAC_FOOT, down_frac=LEAVE_FRAC_FOOT,
                            max_rise_frac=MAX_RISE_FRAC_FOOT)
