@@ -257,13 +257,10 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     warnings = [] if len(feet) == 2 else [f"heels checked on the {feet[0]} foot only"]
     if rejected:
         warnings.append(R.rejected_text(rejected, "heel raise"))
-    other = R.looks_like(rejected, kept=len(reps))
-    if not reps:
-        other = R.what_else(sig, other)
+    other = R.not_this_reason(sig, rejected, len(reps), "heel raise")
     if other:
-        return C.not_this(EXERCISE, sig, fps, n,
-                          f"this does not look like a heel raise: it looks more like {other}",
-                          view=view, warnings=tuple(warnings))
+        return C.not_this(EXERCISE, sig, fps, n, other, view=view,
+                          warnings=tuple(warnings))
     if not reps:
         return C.insufficient(EXERCISE, sig, fps, n, "no heel raise was found: the heels did "
                               f"not rise by {100 * ENTER_FRAC_FOOT:.0f}% of the foot length; "

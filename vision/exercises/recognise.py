@@ -198,6 +198,16 @@ def what_else(sig: Signals, from_candidates: str | None) -> str | None:
     return from_candidates
 
 
+def not_this_reason(sig: Signals, rejected: list, kept: int, exercise: str) -> str | None:
+    """The ``not_this_exercise`` reason for a clip analysed as ``exercise`` ("this does not
+    look like a squat: it looks more like a leg raise"), or None when it is the exercise
+    (or nothing can be said)."""
+    other = looks_like(rejected, kept=kept)
+    if not kept:
+        other = what_else(sig, other)
+    return f"this does not look like a {exercise}: it looks more like {other}" if other else None
+
+
 def looks_like(rejected: list, *, kept: int) -> str | None:
     """What the clip shows instead ("a leg raise", ...) when the rejected candidates are
     all of one kind and outnumber the kept reps; None otherwise."""

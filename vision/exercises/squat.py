@@ -247,13 +247,10 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     if rejected:
         warnings.append(R.rejected_text(rejected, "squat"))
     base_metrics = {"implausible_frames": opened.dropped, "not_counted": len(rejected)}
-    other = R.looks_like(rejected, kept=len(reps))
-    if not reps:
-        other = R.what_else(sig, other)
+    other = R.not_this_reason(sig, rejected, len(reps), "squat")
     if other:
-        return C.not_this(EXERCISE, sig, fps, n,
-                          f"this does not look like a squat: it looks more like {other}",
-                          view=view, metrics=base_metrics, warnings=tuple(warnings))
+        return C.not_this(EXERCISE, sig, fps, n, other, view=view, metrics=base_metrics,
+                          warnings=tuple(warnings))
     feet_reason = C.check_data(sig, parts=(), need_feet=True)
     if feet_reason or choose_foot(sig).side is None:
         feet_reason = (feet_reason or "the feet are not visible") + " (the heel check needs them)"
