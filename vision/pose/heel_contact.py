@@ -42,9 +42,10 @@ and :meth:`HeelPixels.to_array` convert.
 
 Cost
 ----
-One grey conversion of a shrunk copy (long side :data:`GREY_MAX_SIDE_PX`) and LK on a few
-dozen points a frame: well under 10 % of the pose model's time (``bench/bench_pose.py``
-prints both).
+A grey crop around the feet (the whole frame is never converted) and one forward-backward
+LK call on a few dozen points a frame: about 2 ms a frame, under 10 % of the pose model's
+time (``bench/accuracy_real_clips.py`` prints both). The floor line and the rise are
+fitted at the end (:mod:`vision.pose.heel_floor`).
 
 Examples
 --------
@@ -62,20 +63,20 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from vision.pose.heel_floor import MAX_RISE_FRAC, measure_rise
 from vision.pose.posture import FOOT_TO_SHANK
 from vision.pose.trace import SIDE_IDX, Trace
 
 SIDES = ("left", "right")
 MIN_QUALITY = 0.3             # frames below this quality count as unmeasured
-MAX_RISE_FRAC = 0.6           # foot lengths: a heel cannot rise more than this (full tiptoe)
-GREY_MAX_SIDE_PX = 960        # long side of the grey copy the flow runs on
-LK_MARGIN_PX = 40             # flow runs on a crop this far around the points (+ half a foot)
+GREY_MAX_SIDE_PX = 960        # frames larger than this are shrunk (crop only) for the flow
+CROP_MARGIN_PX = 40           # grey crop: this far around the feet (+ half a foot length)
 # seeding: where the patches sit on the foot (fractions of landmark vectors)
 HEEL_SEED_UP = 0.3            # heel patch: this far from the heel landmark towards the ankle
 FORE_SEED_ALONG = 0.7         # forefoot patch: this far from heel to foot index ...
 FORE_SEED_UP = 0.12           # ... and this far up towards the ankle (onto the foot)
 PATCH_RADIUS_FOOT = 0.18      # feature search radius around a seed, foot lengths
-MAX_POINTS = 10               # features per patch
+MAX_POINTS = 10               # features per patch (LK cost grows with the count)
 MIN_POINTS = 3                # fewer good features: the patch is lost
 MIN_EIG = 5e-5                # cornerMinEigenVal (block 5, 8-bit grey): below = no texture
 GOOD_EIG = 4e-4               # ... at or above this the texture is fully trusted
@@ -84,6 +85,9 @@ FB_MAX_FOOT = 0.04            # forward-backward error that rejects a point, foo
 FB_MIN_PX = 0.7               # ... never stricter than this many grey pixels
 RIGID_TOL_FOOT = 0.15         # heel-forefoot distance may change this much (foot lengths)
 DRIFT_MAX_FOOT = 0.6          # tracked heel this far from the landmark heel: re-seed
+CAMERA_MOVE_FOOT = 0.012      # all patches moving alike by this much a frame: camera moved
+CAMERA_MOVE_SPREAD = 0.2      # ... each within this share of the mean motion (a heel that
+                              # rises moves more than its forefoot: not a camera move)
 LK_WIN_PX = 15
 LK_LEVELS = 2
 # quality factors
@@ -91,16 +95,8 @@ VIS_ZERO, VIS_FULL = 0.3, 0.8      # landmark visibility mapped linearly to 0..1
 FOOT_PX_ZERO, FOOT_PX_FULL = 10.0, 28.0   # foot length in grey pixels mapped to 0..1
 OCCLUDED_QUALITY = 0.1        # factor for a foot covered by the other leg
 OCCLUDE_DZ = 0.05             # MediaPipe z: the foot this much further away is behind
-# floor line
-STILL_FOOT = 0.08             # forefoot within this of its segment median: standing still
-FLAT_RISE = 0.03              # heel within this of its floor level: a flat frame
-MIN_FLAT_FRAMES = 5           # a segment needs this many flat frames for a floor line
-NO_FLOOR_QUALITY = 0.25       # factor for a segment without flat frames
-BALL_FRAC = 0.72              # the foot pivots at the ball, this far from heel to toe
-MAX_LEVER = 1.3               # heel patch -> ball lever may scale a rise by at most this
-SPAN_ZERO, SPAN_FULL = 0.25, 0.5   # patch span / foot length: foreshortened foot, low quality
-BELOW_FLOOR_FRAC = 0.1        # heel this far below the floor line: the measure is wrong
 FORESHORTENED = 0.7           # foot shorter than this x FOOT_TO_SHANK x shank: foreshortened
+FOOT_LANDMARKS = (27, 28, 29, 30, 31, 32)   # ankles, heels, foot indices (BlazePose)
 
 
 @dataclass(frozen=True)
@@ -190,11 +186,12 @@ class HeelPixels:
 class _Foot:
     """Tracking state of one foot (grey-image pixels)."""
 
-    heel_pts: np.ndarray | None = None     # (k, 1, 2) float32
+    heel_pts: np.ndarray | None = None     # (k, 2) float32, full grey-image pixels
     fore_pts: np.ndarray | None = None
     seg: int = -1                          # current segment id, -1 when not tracking
     span0: float = float("nan")           # heel-forefoot distance when the segment began
-    occluded: float = 1.0                 # quality factor for being behind the other leg
+    texture: float = 0.0                   # texture quality when seeded
+    occluded: float = 1.0                  # quality factor for being behind the other leg
 
 
 @dataclass
@@ -206,6 +203,23 @@ class _Record:
     seg: int = -1
     foot_px: float = float("nan")
     quality: float = 0.0
+
+
+@dataclass(frozen=True)
+class _View:
+    """A grey crop of one frame: ``img`` holds full-grey-image pixels from (x0, y0)."""
+
+    img: np.ndarray
+    x0: int
+    y0: int
+    shape: tuple[int, int]                 # (h, w) of the full grey image
+
+    def rect(self) -> tuple[int, int, int, int]:
+        return self.x0, self.y0, self.x0 + self.img.shape[1], self.y0 + self.img.shape[0]
+
+    def sub(self, r: tuple[int, int, int, int]) -> np.ndarray:
+        """The part of ``img`` inside rectangle ``r`` (full-image pixels, within the crop)."""
+        return self.img[r[1] - self.y0:r[3] - self.y0, r[0] - self.x0:r[2] - self.x0]
 
 
 class HeelContactTracker:
@@ -223,8 +237,8 @@ class HeelContactTracker:
     features (``cv2.goodFeaturesToTrack``) are seeded in two small discs on the heel and
     the forefoot, placed from the landmarks, and followed with pyramidal LK; a point whose
     backward flow misses its start by more than ``FB_MAX_FOOT`` foot lengths is dropped.
-    A foot whose patches are lost, slide apart (not rigid), wander from the landmarks or
-    lie under the other leg ends its segment and is seeded afresh.
+    A foot whose patches are lost, slide apart (not rigid) or wander from the landmarks
+    ends its segment and is seeded afresh; so do both feet when the camera moves.
     """
 
     def __init__(self, width: int, height: int):
@@ -234,7 +248,7 @@ class HeelContactTracker:
         self._t: list[float] = []
         self._rec: dict[str, list[_Record]] = {s: [] for s in SIDES}
         self._feet = {s: _Foot() for s in SIDES}
-        self._prev: np.ndarray | None = None
+        self._prev: _View | None = None
         self._next_seg = 0
 
     def update(self, frame: np.ndarray, t: float, pose_row: np.ndarray | None) -> None:
@@ -244,52 +258,73 @@ class HeelContactTracker:
         ----------
         frame : ndarray
             Grey (h, w) or RGB/BGR (h, w, 3) ``uint8`` image of this moment (only
-            brightness is used; the frame is not kept, only a small grey copy).
+            brightness is used; the frame is not kept, only a small grey crop).
         t : float
             Seconds (the trace's clock).
         pose_row : ndarray (33, 4) or None
             The frame's normalised landmarks (x, y, z, visibility); None or NaN when no
             person was found (the frame is then unmeasured and tracking restarts).
         """
+        _check_frame(frame)
         self._t.append(float(t))
-        grey = _grey(frame)
-        if self._prev is not None and self._prev.shape != grey.shape:
-            self._prev = None                       # the stream changed size: start afresh
         row = None if pose_row is None else np.asarray(pose_row, float)
-        occluded = _occlusion(row, grey.shape) if row is not None else {}
+        active = [f for f in self._feet.values() if f.seg >= 0]
+        view = (_grey_view(frame, row, [f.heel_pts for f in active] + [f.fore_pts for f in active],
+                           self._prev) if row is not None else None)
+        if view is None or (self._prev is not None and self._prev.shape != view.shape):
+            self._prev = None                       # nobody, or the stream changed size
+        geos = {s: _foot_geometry(row, s, view.shape) if view is not None else None for s in SIDES}
+        occluded = _occlusion(row, view.shape) if view is not None else {}
+        follow = [s for s in SIDES if geos[s] is not None and self._feet[s].seg >= 0]
+        moved = (_follow([self._feet[s] for s in follow], [geos[s]["foot_px"] for s in follow],
+                         self._prev, view) if follow and self._prev is not None else [])
+        ok = dict(zip(follow, moved, strict=False))
         for side in SIDES:
             foot = self._feet[side]
-            rec = _Record()
-            geo = _foot_geometry(row, side, grey.shape) if row is not None else None
-            if geo is None:
+            if geos[side] is None:
                 foot.seg = -1
-            else:
-                foot.occluded = occluded.get(side, 1.0)
-                rec = self._step(foot, grey, geo)
-            self._rec[side].append(rec)
-        self._prev = grey
+                self._rec[side].append(_Record())
+                continue
+            if foot.seg >= 0 and not ok.get(side, False):
+                foot.seg = -1
+            foot.occluded = occluded.get(side, 1.0)
+            self._rec[side].append(self._step(foot, view, geos[side]))
+        if self._camera_moved():
+            for side in SIDES:                      # the floor line moved: start afresh
+                self._feet[side].seg = -1
+                self._rec[side][-1] = _Record(foot_px=self._rec[side][-1].foot_px)
+        self._prev = view
 
-    def _step(self, foot: _Foot, grey: np.ndarray, geo: dict) -> _Record:
-        """Follow (or seed) one foot in this frame; the record of what it gave."""
+    def _camera_moved(self) -> bool:
+        """True when all four patches (both feet) moved since the last frame by more than
+        CAMERA_MOVE_FOOT foot lengths and by nearly the same vector (CAMERA_MOVE_SPREAD):
+        the camera panned or zoomed; the feet did not move."""
+        if len(self._rec["left"]) < 2:
+            return False
+        now = [self._rec[s][-1] for s in SIDES]
+        before = [self._rec[s][-2] for s in SIDES]
+        if any(r.seg < 0 or b.seg != r.seg for b, r in zip(before, now, strict=True)):
+            return False
+        d = np.array([r.heel - b.heel for b, r in zip(before, now, strict=True)]
+                     + [r.fore - b.fore for b, r in zip(before, now, strict=True)])
+        mag = np.hypot(d[:, 0], d[:, 1])
+        if not np.all(mag > CAMERA_MOVE_FOOT * min(r.foot_px for r in now)):
+            return False
+        mean = d.mean(axis=0)
+        return bool(np.all(np.hypot(*(d - mean).T) <= CAMERA_MOVE_SPREAD * np.hypot(*mean)))
+
+    def _step(self, foot: _Foot, view: _View, geo: dict) -> _Record:
+        """Check (or seed) one foot after the flow; the record of what it gave."""
         L = geo["foot_px"]
-        if foot.seg >= 0 and self._prev is not None:
-            ok = _follow(foot, self._prev, grey, L)
-            if ok and np.hypot(*(_median(foot.heel_pts) - geo["heel_seed"])) > DRIFT_MAX_FOOT * L:
-                ok = False
-            if not ok:
-                foot.seg = -1
-        q_track = 1.0
+        if foot.seg >= 0 and np.hypot(*(_centre(foot.heel_pts) - geo["heel_seed"])) > DRIFT_MAX_FOOT * L:
+            foot.seg = -1                           # slid off the heel: start afresh
         if foot.seg < 0:
-            q_track = _seed(foot, grey, geo)
-            if q_track <= 0:
+            if not _seed(foot, view, geo):
                 return _Record(foot_px=L)
             foot.seg, self._next_seg = self._next_seg, self._next_seg + 1
-            foot.span0 = float(np.hypot(*(_median(foot.heel_pts) - _median(foot.fore_pts))))
-        else:
-            q_track = _texture_quality(grey, np.vstack([foot.heel_pts, foot.fore_pts]))
-        q = (q_track * geo["q_vis"] * _ramp(L, FOOT_PX_ZERO, FOOT_PX_FULL)
-             * foot.occluded)
-        return _Record(heel=_median(foot.heel_pts), fore=_median(foot.fore_pts), seg=foot.seg,
+            foot.span0 = float(np.hypot(*(_centre(foot.heel_pts) - _centre(foot.fore_pts))))
+        q = foot.texture * geo["q_vis"] * _ramp(L, FOOT_PX_ZERO, FOOT_PX_FULL) * foot.occluded
+        return _Record(heel=_centre(foot.heel_pts), fore=_centre(foot.fore_pts), seg=foot.seg,
                        foot_px=L, quality=float(q))
 
     def result(self) -> HeelPixels:
@@ -298,36 +333,68 @@ class HeelContactTracker:
         t = np.asarray(self._t, float)
         sides = {}
         for side in SIDES:
-            rise, q = _measure(self._rec[side])
+            recs = self._rec[side]
+            n = len(recs)
+            rise, q = measure_rise(np.array([r.heel for r in recs]).reshape(n, 2),
+                                   np.array([r.fore for r in recs]).reshape(n, 2),
+                                   np.array([r.foot_px for r in recs], float),
+                                   np.array([r.quality for r in recs], float),
+                                   np.array([r.seg for r in recs], int))
             sides[side] = SideHeel(rise_frac=rise, quality=q)
         return HeelPixels(t=t, left=sides["left"], right=sides["right"])
 
 
 # ----- per-frame helpers ----------------------------------------------------------------
-def _grey(frame: np.ndarray) -> np.ndarray:
-    """Shrunk grey copy (long side at most GREY_MAX_SIDE_PX) of a grey or colour frame."""
+def _check_frame(frame) -> None:
     img = np.asarray(frame)
-    if img.dtype != np.uint8 or img.ndim not in (2, 3) or min(img.shape[:2]) < 8:
+    if img.dtype != np.uint8 or img.ndim not in (2, 3) or min(img.shape[:2]) < 8 \
+            or (img.ndim == 3 and img.shape[2] != 3):
         raise ValueError("the frame must be a grey (h, w) or colour (h, w, 3) uint8 image")
-    if img.ndim == 3:
-        img = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)      # grey first: 1/3 of the pixels
-    h, w = img.shape[:2]
-    s = GREY_MAX_SIDE_PX / max(h, w)
+
+
+def _grey_view(frame: np.ndarray, row: np.ndarray, tracked: list[np.ndarray],
+               prev: _View | None) -> _View | None:
+    """Grey crop around the feet (and the points being tracked), in the pixels of the frame
+    shrunk to GREY_MAX_SIDE_PX; None when no foot landmark is known. The previous crop's
+    rectangle is kept while the feet stay well inside it (the flow then needs no copies)."""
+    h, w = frame.shape[:2]
+    s = min(1.0, GREY_MAX_SIDE_PX / max(h, w))
+    gh, gw = max(1, round(h * s)), max(1, round(w * s))
+    feet = row[list(FOOT_LANDMARKS), :2] * (gw, gh)
+    foot = np.nanmax(np.hypot(*(feet[4:6] - feet[2:4]).T)) if np.isfinite(feet[2:]).any() else 0.0
+    pts = feet[np.isfinite(feet).all(axis=1)]
+    if not len(pts):
+        return None
+    pts = np.vstack([pts] + [p.reshape(-1, 2) for p in tracked])
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    m = CROP_MARGIN_PX + 0.5 * min(float(foot) if np.isfinite(foot) else 0.0, max(gh, gw) / 4)
+    need = (max(int(lo[0] - m), 0), max(int(lo[1] - m), 0),
+            int(min(np.ceil(hi[0] + m), gw)), int(min(np.ceil(hi[1] + m), gh)))
+    if need[2] - need[0] < 2 * LK_WIN_PX or need[3] - need[1] < 2 * LK_WIN_PX:
+        return None
+    if prev is not None and prev.shape == (gh, gw):
+        r, k = prev.rect(), CROP_MARGIN_PX // 2
+        if r[0] <= need[0] + k and r[1] <= need[1] + k and r[2] >= need[2] - k and r[3] >= need[3] - k:
+            need = r                                # feet still inside: same rectangle
+    x0, y0, x1, y1 = need
+    crop = frame[int(y0 / s):int(np.ceil(y1 / s)), int(x0 / s):int(np.ceil(x1 / s))]
+    if crop.ndim == 3:
+        crop = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
     if s < 1:
-        img = cv2.resize(img, (max(1, round(w * s)), max(1, round(h * s))),
-                         interpolation=cv2.INTER_LINEAR)
-    return img
+        crop = cv2.resize(crop, (x1 - x0, y1 - y0), interpolation=cv2.INTER_AREA)
+    return _View(np.ascontiguousarray(crop[:y1 - y0, :x1 - x0]), x0, y0, (gh, gw))
 
 
 def _ramp(x: float, zero: float, full: float) -> float:
-    """0 at ``zero``, 1 at ``full``, linear between (clipped)."""
+    """0 at ``zero``, 1 at ``full``, linear between (clipped; 0 for NaN)."""
     if not np.isfinite(x):
         return 0.0
     return float(np.clip((x - zero) / (full - zero), 0.0, 1.0))
 
 
-def _median(pts: np.ndarray) -> np.ndarray:
-    return np.median(pts.reshape(-1, 2), axis=0)
+def _centre(pts: np.ndarray) -> np.ndarray:
+    """Median of (k, 2) points (robust to a stray feature)."""
+    return np.median(pts, axis=0)
 
 
 def _foot_geometry(row: np.ndarray, side: str, shape) -> dict | None:
@@ -394,149 +461,80 @@ def _seg_dist(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
     return v if np.isfinite(v) else float("inf")
 
 
-def _features(grey: np.ndarray, centre: np.ndarray, radius: float) -> np.ndarray | None:
-    """Up to MAX_POINTS textured corners within ``radius`` of ``centre``, (k, 1, 2) float32."""
-    h, w = grey.shape
+def _features(view: _View, centre: np.ndarray, radius: float) -> tuple[np.ndarray, float] | None:
+    """Up to MAX_POINTS textured corners within ``radius`` of ``centre`` (full-image
+    pixels) as (k, 2) float32, and their texture quality 0..1; None when fewer than
+    MIN_POINTS are textured."""
     r = max(int(round(radius)), 3)
     cx, cy = int(round(centre[0])), int(round(centre[1]))
-    x0, y0, x1, y1 = max(cx - r, 0), max(cy - r, 0), min(cx + r + 1, w), min(cy + r + 1, h)
-    if x1 - x0 < 5 or y1 - y0 < 5:
+    X0, Y0, X1, Y1 = view.rect()
+    rect = (max(cx - r, X0), max(cy - r, Y0), min(cx + r + 1, X1), min(cy + r + 1, Y1))
+    if rect[2] - rect[0] < 5 or rect[3] - rect[1] < 5:
         return None
-    crop = grey[y0:y1, x0:x1]
+    crop = view.sub(rect)
     mask = np.zeros_like(crop)
-    cv2.circle(mask, (cx - x0, cy - y0), r, 255, -1)
+    cv2.circle(mask, (cx - rect[0], cy - rect[1]), r, 255, -1)
     pts = cv2.goodFeaturesToTrack(crop, MAX_POINTS, 0.05, 2, mask=mask, blockSize=5)
     if pts is None:
         return None
-    pts = pts.astype(np.float32) + np.float32([x0, y0])
-    eig = _min_eig(grey, pts)
-    pts = pts[eig >= MIN_EIG]
-    return pts if len(pts) >= MIN_POINTS else None
+    pts = pts.reshape(-1, 2).astype(np.float32)
+    eig = cv2.cornerMinEigenVal(np.ascontiguousarray(crop), 5)
+    xy = np.clip(np.round(pts).astype(int), 0, (crop.shape[1] - 1, crop.shape[0] - 1))
+    keep = eig[xy[:, 1], xy[:, 0]] >= MIN_EIG
+    if keep.sum() < MIN_POINTS:
+        return None
+    texture = _ramp(float(np.median(eig[xy[keep, 1], xy[keep, 0]])), MIN_EIG, GOOD_EIG)
+    return pts[keep] + np.float32([rect[0], rect[1]]), texture
 
 
-def _min_eig(grey: np.ndarray, pts: np.ndarray) -> np.ndarray:
-    """Smallest structure-tensor eigenvalue (block 5) at each point (a texture measure)."""
-    h, w = grey.shape
-    xy = np.round(pts.reshape(-1, 2)).astype(int)
-    x0, y0 = np.maximum(xy.min(0) - 4, 0)
-    x1, y1 = np.minimum(xy.max(0) + 5, (w, h))
-    eig = cv2.cornerMinEigenVal(np.ascontiguousarray(grey[y0:y1, x0:x1]), 5)
-    xs = np.clip(xy[:, 0] - x0, 0, eig.shape[1] - 1)
-    ys = np.clip(xy[:, 1] - y0, 0, eig.shape[0] - 1)
-    return eig[ys, xs]
-
-
-def _texture_quality(grey: np.ndarray, pts: np.ndarray) -> float:
-    return _ramp(float(np.median(_min_eig(grey, pts))), MIN_EIG, GOOD_EIG)
-
-
-def _seed(foot: _Foot, grey: np.ndarray, geo: dict) -> float:
-    """Start a segment: features on the heel and forefoot; texture quality (0 = failed)."""
+def _seed(foot: _Foot, view: _View, geo: dict) -> bool:
+    """Start a segment: features on the heel and the forefoot (False when either patch
+    has too little texture)."""
     r = PATCH_RADIUS_FOOT * geo["foot_px"]
-    heel = _features(grey, geo["heel_seed"], r)
-    fore = _features(grey, geo["fore_seed"], r)
+    heel = _features(view, geo["heel_seed"], r)
+    fore = _features(view, geo["fore_seed"], r)
     if heel is None or fore is None:
-        return 0.0
-    foot.heel_pts, foot.fore_pts = heel, fore
-    return _texture_quality(grey, np.vstack([heel, fore]))
+        return False
+    (foot.heel_pts, tex_heel), (foot.fore_pts, tex_fore) = heel, fore
+    foot.texture = min(tex_heel, tex_fore)
+    return True
 
 
-def _follow(foot: _Foot, prev: np.ndarray, grey: np.ndarray, L: float) -> bool:
-    """Move the foot's features from ``prev`` to ``grey`` (LK with a forward-backward check);
-    False when a patch is lost or the two patches no longer move as one rigid foot."""
-    k = len(foot.heel_pts)
-    pts = np.vstack([foot.heel_pts, foot.fore_pts]).astype(np.float32)
+def _follow(feet: list[_Foot], foot_px: list[float], prev: _View, view: _View) -> list[bool]:
+    """Move every foot's features from ``prev`` to ``view`` in one LK call with a
+    forward-backward check; per foot False when a patch is lost or the two patches no
+    longer move as one rigid foot."""
+    sizes = [(len(f.heel_pts), len(f.fore_pts)) for f in feet]
+    pts = np.vstack([p for f in feet for p in (f.heel_pts, f.fore_pts)]).astype(np.float32)
+    a, b = prev.rect(), view.rect()
+    if a == b:                                      # same crop: no copies
+        off, p0, p1 = np.float32(a[:2]), prev.img, view.img
+    else:
+        r = (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
+        if r[2] - r[0] < 2 * LK_WIN_PX or r[3] - r[1] < 2 * LK_WIN_PX:
+            return [False] * len(feet)
+        off = np.float32(r[:2])
+        p0, p1 = np.ascontiguousarray(prev.sub(r)), np.ascontiguousarray(view.sub(r))
+    local = (pts - off).reshape(-1, 1, 2)
     lk = dict(winSize=(LK_WIN_PX, LK_WIN_PX), maxLevel=LK_LEVELS,
               criteria=(cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 20, 0.03))
-    h, w = grey.shape
-    m = LK_MARGIN_PX + 0.5 * L
-    lo = np.maximum(np.floor(pts.reshape(-1, 2).min(0) - m), 0).astype(int)
-    hi = np.minimum(np.ceil(pts.reshape(-1, 2).max(0) + m), (w, h)).astype(int)
-    a, b = prev[lo[1]:hi[1], lo[0]:hi[0]], grey[lo[1]:hi[1], lo[0]:hi[0]]
-    off = lo.astype(np.float32)
-    local = pts - off
-    nxt, st, _ = cv2.calcOpticalFlowPyrLK(a, b, local, None, **lk)
-    back, st2, _ = cv2.calcOpticalFlowPyrLK(b, a, nxt, None, **lk)
-    fb = np.linalg.norm((back - local).reshape(-1, 2), axis=1)
-    nxt = nxt + off
-    good = (st.ravel() == 1) & (st2.ravel() == 1) & (fb < max(FB_MAX_FOOT * L, FB_MIN_PX))
-    gh, gf = good[:k], good[k:]
-    if gh.sum() < MIN_POINTS or gf.sum() < MIN_POINTS:
-        return False
-    foot.heel_pts, foot.fore_pts = nxt[:k][gh], nxt[k:][gf]
-    span = float(np.hypot(*(_median(foot.heel_pts) - _median(foot.fore_pts))))
-    return abs(span - foot.span0) <= RIGID_TOL_FOOT * L
-
-
-# ----- floor line and rise ----------------------------------------------------------------
-def _measure(recs: list[_Record]) -> tuple[np.ndarray, np.ndarray]:
-    """(rise_frac, quality) per frame from one foot's records, segment by segment."""
-    n = len(recs)
-    rise, q = np.full(n, np.nan), np.zeros(n)
-    seg = np.array([r.seg for r in recs], int)
-    for s in np.unique(seg[seg >= 0]):
-        idx = np.flatnonzero(seg == s)
-        r, qq = _segment_rise(np.array([recs[i].heel for i in idx]),
-                              np.array([recs[i].fore for i in idx]),
-                              np.array([recs[i].foot_px for i in idx]),
-                              np.array([recs[i].quality for i in idx]))
-        rise[idx], q[idx] = r, qq
-    bad = ~np.isfinite(rise) | (rise > MAX_RISE_FRAC)
-    rise[bad], q[bad] = np.nan, 0.0
-    return rise, q
-
-
-def _still_runs(fore: np.ndarray, L: float) -> np.ndarray:
-    """(n,) run id (>= 0) where the forefoot stands still, -1 where it moves: runs of
-    frames whose forefoot stays within STILL_FOOT foot lengths of the run's first frame
-    (a camera that re-frames or a step starts a new run)."""
-    run = np.full(len(fore), -1)
-    k, start = 0, None
-    for i in range(len(fore)):
-        if start is not None and np.hypot(*(fore[i] - fore[start])) <= STILL_FOOT * L:
-            run[i] = k
+    nxt, st, _ = cv2.calcOpticalFlowPyrLK(p0, p1, local, None, **lk)
+    back, st2, _ = cv2.calcOpticalFlowPyrLK(p1, p0, nxt, None, **lk)
+    fb = np.hypot(*(back - local).reshape(-1, 2).T)
+    nxt = nxt.reshape(-1, 2) + off
+    ok, i = [], 0
+    for foot, (kh, kf), L in zip(feet, sizes, foot_px, strict=True):
+        sl = slice(i, i + kh + kf)
+        i += kh + kf
+        good = (st.ravel()[sl] == 1) & (st2.ravel()[sl] == 1) & (fb[sl] < max(FB_MAX_FOOT * L, FB_MIN_PX))
+        gh, gf = good[:kh], good[kh:]
+        if gh.sum() < MIN_POINTS or gf.sum() < MIN_POINTS:
+            ok.append(False)
             continue
-        if start is not None and (run == k).sum() >= MIN_FLAT_FRAMES:
-            k += 1
-        else:
-            run[run == k] = -1
-        start = i
-        run[i] = k
-    if (run == k).sum() < MIN_FLAT_FRAMES:
-        run[run == k] = -1
-    return run
-
-
-def _segment_rise(heel: np.ndarray, fore: np.ndarray, foot_px: np.ndarray,
-                  quality: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Heel rise (foot lengths) and quality over one continuously tracked segment.
-
-    ``rel``: the heel's height relative to the forefoot above its level in the flat frames
-    (heel as low relative to the forefoot as it gets, and at its floor level); ``abs``: the
-    heel's height above its own level in the flat frames of a run in which the forefoot
-    stands still (runs without flat frames have no ``abs``). A real lift raises
-    both; the smaller counts; where the forefoot moves only ``rel`` is known.
-    """
-    L = float(np.nanmedian(foot_px))
-    rel = (fore[:, 1] - heel[:, 1]) / L
-    low = rel - np.percentile(rel, 10) <= FLAT_RISE     # heel as low as it gets: flat
-    run = _still_runs(fore, L)
-    abs_rise = np.full(len(heel), np.nan)
-    for k in np.unique(run[run >= 0]):
-        sel = run == k
-        if (sel & low).sum() >= MIN_FLAT_FRAMES:        # this run shows the foot flat
-            abs_rise[sel] = (np.percentile(heel[sel & low, 1], 50) - heel[sel, 1]) / L
-    flat = low & (np.abs(abs_rise) <= FLAT_RISE)
-    has_floor = flat.sum() >= MIN_FLAT_FRAMES
-    rel0 = np.median(rel[flat]) if has_floor else np.percentile(rel, 10)
-    rel_rise = rel - rel0
-    rise = np.where(np.isfinite(abs_rise), np.fmin(rel_rise, abs_rise), rel_rise)
-    # the heel patch sits nearer the ball than the heel's back: scale by the lever
-    span = float(np.median(np.hypot(*(heel - fore)[flat if has_floor else low].T)))
-    rise = rise * float(np.clip(BALL_FRAC * L / max(span, 1e-9), 1.0, MAX_LEVER))
-    q = quality * (1.0 if has_floor else NO_FLOOR_QUALITY) * _ramp(span / L, SPAN_ZERO, SPAN_FULL)
-    q = np.where(rise < -BELOW_FLOOR_FRAC, 0.0, q)
-    return np.maximum(rise, 0.0), q
+        foot.heel_pts, foot.fore_pts = nxt[sl][:kh][gh], nxt[sl][kh:][gf]
+        span = float(np.hypot(*(_centre(foot.heel_pts) - _centre(foot.fore_pts))))
+        ok.append(abs(span - foot.span0) <= RIGID_TOL_FOOT * L)
+    return ok
 
 
 def heel_pixels_from_video(path: str | os.PathLike, trace: Trace, *,
