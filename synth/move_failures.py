@@ -82,8 +82,8 @@ def occluded_far_foot_squat(reps: int = 3, *, false_rise_frac: float = 0.25, see
     w = _rep_weight(n, truth["rep_frames"])
     wander = np.cumsum(rng.normal(0, 0.01, (n, 2)), axis=0) * L
     up = np.stack([0.3 * w * L * false_rise_frac, -w * L * false_rise_frac], 1)
-    for part, k in (("heel", 1.0), ("ankle", 0.5), ("toe", 0.3)):
-        _shift_px(trace, SIDE_IDX[far][part], k * (up + wander))
+    for part, k in (("heel", 1.0), ("ankle", 0.5), ("toe", 0.0)):
+        _shift_px(trace, SIDE_IDX[far][part], k * up + wander)
     for part in ("heel", "ankle", "toe", "knee"):
         trace.pose[:, SIDE_IDX[far][part], 3] = rng.uniform(*FAR_VIS, n)
     truth.update(failure="occluded_far_foot", far_side=far, landmark_false_rise_frac=false_rise_frac,
