@@ -59,8 +59,8 @@ class _TimedHeel(HeelContactTracker):
 def _code_stamp() -> str:
     """Hash of the tracking and pixel-heel sources, so the cache follows code changes."""
     h = hashlib.sha256(CACHE_VERSION.encode())
-    for rel in ("vision/pose/tracking.py", "vision/pose/estimator.py", "vision/pose/heel_contact.py",
-                "vision/pose/video.py"):
+    for rel in ("vision/pose/tracking.py", "vision/pose/estimator.py", "vision/pose/video.py",
+                "vision/pose/heel_contact.py", "vision/pose/heel_patches.py", "vision/pose/heel_floor.py"):
         p = ROOT / rel
         if p.exists():
             h.update(p.read_bytes())

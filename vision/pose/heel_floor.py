@@ -35,7 +35,7 @@ SPAN_ZERO, SPAN_FULL = 0.25, 0.5   # patch span / foot length: foreshortened foo
 BELOW_FLOOR_FRAC = 0.1        # heel this far (foot lengths) below the floor: measure wrong
 
 
-def _ramp(x: float, zero: float, full: float) -> float:
+def ramp(x: float, zero: float, full: float) -> float:
     """0 at ``zero``, 1 at ``full``, linear between (clipped; 0 for NaN)."""
     if not np.isfinite(x):
         return 0.0
@@ -123,6 +123,6 @@ def _segment_rise(heel: np.ndarray, fore: np.ndarray, foot_px: np.ndarray,
     # the heel patch sits nearer the ball than the heel's back: scale by the lever
     span = float(np.median(np.hypot(*(heel - fore)[flat if has_floor else low].T)))
     rise = rise * float(np.clip(BALL_FRAC * L / max(span, 1e-9), 1.0, MAX_LEVER))
-    q = quality * (1.0 if has_floor else NO_FLOOR_QUALITY) * _ramp(span / L, SPAN_ZERO, SPAN_FULL)
+    q = quality * (1.0 if has_floor else NO_FLOOR_QUALITY) * ramp(span / L, SPAN_ZERO, SPAN_FULL)
     q = np.where(rise < -BELOW_FLOOR_FRAC, 0.0, q)
     return np.maximum(rise, 0.0), q
