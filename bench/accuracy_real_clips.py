@@ -173,7 +173,7 @@ def score_clip(name: str, lab: dict, trace: Trace, tol: int) -> ClipResult:
             res.false_heel_lift = "heel_lift" in codes
         if exp.get("heel_strike_walk"):
             res.false_tiptoe = "tiptoe" in codes
-        if "reps" in exp and rep.verdict != "insufficient_data":
+        if "reps" in exp and rep.verdict not in ("insufficient_data", "not_this_exercise"):
             res.rep_error = abs(_reps(rep) - int(exp["reps"]))
             right &= res.rep_error <= int(exp.get("rep_tolerance", 1))
         peak = (rep.metrics or {}).get("peak_heel_rise_pct_foot")
