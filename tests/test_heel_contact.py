@@ -13,8 +13,9 @@ import cv2
 import numpy as np
 import pytest
 
-from vision.pose.heel_contact import (MAX_RISE_FRAC, MIN_QUALITY, HeelContactTracker,
-                                      HeelPixels, SideHeel, heel_pixels_from_video)
+from vision.pose.heel_contact import (MIN_QUALITY, HeelContactTracker, HeelPixels, SideHeel,
+                                      heel_pixels_from_video)
+from vision.pose.heel_floor import MAX_RISE_FRAC
 from vision.pose.trace import SIDE_IDX, Trace
 
 W, H = 320, 240

@@ -4,8 +4,8 @@ Landmark geometry alone says a heel rises when the tracker's heel point moves, a
 tracker's heel point moves when the foot is partly hidden or the knee travels forward. This
 module looks at the pixels instead: it follows small textured patches on the heel and on the
 forefoot with pyramidal Lucas-Kanade optical flow (``cv2.calcOpticalFlowPyrLK``, with a
-forward-backward check) and measures how far the heel patch rises above the floor line the
-forefoot stands on.
+forward-backward check; :mod:`vision.pose.heel_patches`) and measures how far the heel patch
+rises above the floor line the forefoot stands on (:mod:`vision.pose.heel_floor`).
 
 Conventions
 -----------
@@ -42,9 +42,10 @@ and :meth:`HeelPixels.to_array` convert.
 
 Cost
 ----
-One grey conversion of a shrunk copy (long side :data:`GREY_MAX_SIDE_PX`) and LK on a few
-dozen points a frame: well under 10 % of the pose model's time (``bench/bench_pose.py``
-prints both).
+A grey crop around the feet (the whole frame is never converted) and one forward-backward
+LK call on a few dozen points a frame: about 2 ms a frame, under 10 % of the pose model's
+time (``bench/accuracy_real_clips.py`` prints both). The floor line and the rise are
+fitted at the end (:mod:`vision.pose.heel_floor`).
 
 Examples
 --------
@@ -59,48 +60,19 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-import cv2
 import numpy as np
 
-from vision.pose.posture import FOOT_TO_SHANK
-from vision.pose.trace import SIDE_IDX, Trace
+from vision.pose import heel_patches as P
+from vision.pose.heel_floor import measure_rise, ramp
+from vision.pose.trace import Trace
 
 SIDES = ("left", "right")
 MIN_QUALITY = 0.3             # frames below this quality count as unmeasured
-MAX_RISE_FRAC = 0.6           # foot lengths: a heel cannot rise more than this (full tiptoe)
-GREY_MAX_SIDE_PX = 960        # long side of the grey copy the flow runs on
-LK_MARGIN_PX = 40             # flow runs on a crop this far around the points (+ half a foot)
-# seeding: where the patches sit on the foot (fractions of landmark vectors)
-HEEL_SEED_UP = 0.3            # heel patch: this far from the heel landmark towards the ankle
-FORE_SEED_ALONG = 0.7         # forefoot patch: this far from heel to foot index ...
-FORE_SEED_UP = 0.12           # ... and this far up towards the ankle (onto the foot)
-PATCH_RADIUS_FOOT = 0.18      # feature search radius around a seed, foot lengths
-MAX_POINTS = 10               # features per patch
-MIN_POINTS = 3                # fewer good features: the patch is lost
-MIN_EIG = 5e-5                # cornerMinEigenVal (block 5, 8-bit grey): below = no texture
-GOOD_EIG = 4e-4               # ... at or above this the texture is fully trusted
-# tracking checks
-FB_MAX_FOOT = 0.04            # forward-backward error that rejects a point, foot lengths
-FB_MIN_PX = 0.7               # ... never stricter than this many grey pixels
-RIGID_TOL_FOOT = 0.15         # heel-forefoot distance may change this much (foot lengths)
+CAMERA_MOVE_FOOT = 0.012      # all patches moving alike by this much a frame: camera moved
+CAMERA_MOVE_SPREAD = 0.2      # ... each within this share of the mean motion (a heel that
+                              # rises moves more than its forefoot: not a camera move)
 DRIFT_MAX_FOOT = 0.6          # tracked heel this far from the landmark heel: re-seed
-LK_WIN_PX = 15
-LK_LEVELS = 2
-# quality factors
-VIS_ZERO, VIS_FULL = 0.3, 0.8      # landmark visibility mapped linearly to 0..1 quality
-FOOT_PX_ZERO, FOOT_PX_FULL = 10.0, 28.0   # foot length in grey pixels mapped to 0..1
-OCCLUDED_QUALITY = 0.1        # factor for a foot covered by the other leg
-OCCLUDE_DZ = 0.05             # MediaPipe z: the foot this much further away is behind
-# floor line
-STILL_FOOT = 0.08             # forefoot within this of its segment median: standing still
-FLAT_RISE = 0.03              # heel within this of its floor level: a flat frame
-MIN_FLAT_FRAMES = 5           # a segment needs this many flat frames for a floor line
-NO_FLOOR_QUALITY = 0.25       # factor for a segment without flat frames
-BALL_FRAC = 0.72              # the foot pivots at the ball, this far from heel to toe
-MAX_LEVER = 1.3               # heel patch -> ball lever may scale a rise by at most this
-SPAN_ZERO, SPAN_FULL = 0.25, 0.5   # patch span / foot length: foreshortened foot, low quality
-BELOW_FLOOR_FRAC = 0.1        # heel this far below the floor line: the measure is wrong
-FORESHORTENED = 0.7           # foot shorter than this x FOOT_TO_SHANK x shank: foreshortened
+FOOT_PX_ZERO, FOOT_PX_FULL = 10.0, 28.0   # foot length in grey pixels mapped to 0..1 quality
 
 
 @dataclass(frozen=True)
@@ -187,17 +159,6 @@ class HeelPixels:
 
 
 @dataclass
-class _Foot:
-    """Tracking state of one foot (grey-image pixels)."""
-
-    heel_pts: np.ndarray | None = None     # (k, 1, 2) float32
-    fore_pts: np.ndarray | None = None
-    seg: int = -1                          # current segment id, -1 when not tracking
-    span0: float = float("nan")           # heel-forefoot distance when the segment began
-    occluded: float = 1.0                 # quality factor for being behind the other leg
-
-
-@dataclass
 class _Record:
     """What one foot gave in one frame (NaN / -1 when unmeasured)."""
 
@@ -223,8 +184,8 @@ class HeelContactTracker:
     features (``cv2.goodFeaturesToTrack``) are seeded in two small discs on the heel and
     the forefoot, placed from the landmarks, and followed with pyramidal LK; a point whose
     backward flow misses its start by more than ``FB_MAX_FOOT`` foot lengths is dropped.
-    A foot whose patches are lost, slide apart (not rigid), wander from the landmarks or
-    lie under the other leg ends its segment and is seeded afresh.
+    A foot whose patches are lost, slide apart (not rigid) or wander from the landmarks
+    ends its segment and is seeded afresh; so do both feet when the camera moves.
     """
 
     def __init__(self, width: int, height: int):
@@ -233,8 +194,8 @@ class HeelContactTracker:
         self.width, self.height = int(width), int(height)
         self._t: list[float] = []
         self._rec: dict[str, list[_Record]] = {s: [] for s in SIDES}
-        self._feet = {s: _Foot() for s in SIDES}
-        self._prev: np.ndarray | None = None
+        self._feet = {s: P.Foot() for s in SIDES}
+        self._prev: P.View | None = None
         self._next_seg = 0
 
     def update(self, frame: np.ndarray, t: float, pose_row: np.ndarray | None) -> None:
@@ -244,52 +205,73 @@ class HeelContactTracker:
         ----------
         frame : ndarray
             Grey (h, w) or RGB/BGR (h, w, 3) ``uint8`` image of this moment (only
-            brightness is used; the frame is not kept, only a small grey copy).
+            brightness is used; the frame is not kept, only a small grey crop).
         t : float
             Seconds (the trace's clock).
         pose_row : ndarray (33, 4) or None
             The frame's normalised landmarks (x, y, z, visibility); None or NaN when no
             person was found (the frame is then unmeasured and tracking restarts).
         """
+        _check_frame(frame)
         self._t.append(float(t))
-        grey = _grey(frame)
-        if self._prev is not None and self._prev.shape != grey.shape:
-            self._prev = None                       # the stream changed size: start afresh
         row = None if pose_row is None else np.asarray(pose_row, float)
-        occluded = _occlusion(row, grey.shape) if row is not None else {}
+        active = [f for f in self._feet.values() if f.seg >= 0]
+        view = (P.grey_view(frame, row, [f.heel_pts for f in active] + [f.fore_pts for f in active],
+                           self._prev) if row is not None else None)
+        if view is None or (self._prev is not None and self._prev.shape != view.shape):
+            self._prev = None                       # nobody, or the stream changed size
+        geos = {s: P.foot_geometry(row, s, view.shape) if view is not None else None for s in SIDES}
+        occluded = P.occlusion(row, view.shape) if view is not None else {}
+        follow = [s for s in SIDES if geos[s] is not None and self._feet[s].seg >= 0]
+        moved = (P.follow([self._feet[s] for s in follow], [geos[s]["foot_px"] for s in follow],
+                         self._prev, view) if follow and self._prev is not None else [])
+        ok = dict(zip(follow, moved, strict=False))
         for side in SIDES:
             foot = self._feet[side]
-            rec = _Record()
-            geo = _foot_geometry(row, side, grey.shape) if row is not None else None
-            if geo is None:
+            if geos[side] is None:
                 foot.seg = -1
-            else:
-                foot.occluded = occluded.get(side, 1.0)
-                rec = self._step(foot, grey, geo)
-            self._rec[side].append(rec)
-        self._prev = grey
+                self._rec[side].append(_Record())
+                continue
+            if foot.seg >= 0 and not ok.get(side, False):
+                foot.seg = -1
+            foot.occluded = occluded.get(side, 1.0)
+            self._rec[side].append(self._step(foot, view, geos[side]))
+        if self._camera_moved():
+            for side in SIDES:                      # the floor line moved: start afresh
+                self._feet[side].seg = -1
+                self._rec[side][-1] = _Record(foot_px=self._rec[side][-1].foot_px)
+        self._prev = view
 
-    def _step(self, foot: _Foot, grey: np.ndarray, geo: dict) -> _Record:
-        """Follow (or seed) one foot in this frame; the record of what it gave."""
+    def _camera_moved(self) -> bool:
+        """True when all four patches (both feet) moved since the last frame by more than
+        CAMERA_MOVE_FOOT foot lengths and by nearly the same vector (CAMERA_MOVE_SPREAD):
+        the camera panned or zoomed; the feet did not move."""
+        if len(self._rec["left"]) < 2:
+            return False
+        now = [self._rec[s][-1] for s in SIDES]
+        before = [self._rec[s][-2] for s in SIDES]
+        if any(r.seg < 0 or b.seg != r.seg for b, r in zip(before, now, strict=True)):
+            return False
+        d = np.array([r.heel - b.heel for b, r in zip(before, now, strict=True)]
+                     + [r.fore - b.fore for b, r in zip(before, now, strict=True)])
+        mag = np.hypot(d[:, 0], d[:, 1])
+        if not np.all(mag > CAMERA_MOVE_FOOT * min(r.foot_px for r in now)):
+            return False
+        mean = d.mean(axis=0)
+        return bool(np.all(np.hypot(*(d - mean).T) <= CAMERA_MOVE_SPREAD * np.hypot(*mean)))
+
+    def _step(self, foot: P.Foot, view: P.View, geo: dict) -> _Record:
+        """Check (or seed) one foot after the flow; the record of what it gave."""
         L = geo["foot_px"]
-        if foot.seg >= 0 and self._prev is not None:
-            ok = _follow(foot, self._prev, grey, L)
-            if ok and np.hypot(*(_median(foot.heel_pts) - geo["heel_seed"])) > DRIFT_MAX_FOOT * L:
-                ok = False
-            if not ok:
-                foot.seg = -1
-        q_track = 1.0
+        if foot.seg >= 0 and np.hypot(*(P.centre(foot.heel_pts) - geo["heel_seed"])) > DRIFT_MAX_FOOT * L:
+            foot.seg = -1                           # slid off the heel: start afresh
         if foot.seg < 0:
-            q_track = _seed(foot, grey, geo)
-            if q_track <= 0:
+            if not P.seed(foot, view, geo):
                 return _Record(foot_px=L)
             foot.seg, self._next_seg = self._next_seg, self._next_seg + 1
-            foot.span0 = float(np.hypot(*(_median(foot.heel_pts) - _median(foot.fore_pts))))
-        else:
-            q_track = _texture_quality(grey, np.vstack([foot.heel_pts, foot.fore_pts]))
-        q = (q_track * geo["q_vis"] * _ramp(L, FOOT_PX_ZERO, FOOT_PX_FULL)
-             * foot.occluded)
-        return _Record(heel=_median(foot.heel_pts), fore=_median(foot.fore_pts), seg=foot.seg,
+            foot.span0 = float(np.hypot(*(P.centre(foot.heel_pts) - P.centre(foot.fore_pts))))
+        q = foot.texture * geo["q_vis"] * ramp(L, FOOT_PX_ZERO, FOOT_PX_FULL) * foot.occluded
+        return _Record(heel=P.centre(foot.heel_pts), fore=P.centre(foot.fore_pts), seg=foot.seg,
                        foot_px=L, quality=float(q))
 
     def result(self) -> HeelPixels:
@@ -298,245 +280,23 @@ class HeelContactTracker:
         t = np.asarray(self._t, float)
         sides = {}
         for side in SIDES:
-            rise, q = _measure(self._rec[side])
+            recs = self._rec[side]
+            n = len(recs)
+            rise, q = measure_rise(np.array([r.heel for r in recs]).reshape(n, 2),
+                                   np.array([r.fore for r in recs]).reshape(n, 2),
+                                   np.array([r.foot_px for r in recs], float),
+                                   np.array([r.quality for r in recs], float),
+                                   np.array([r.seg for r in recs], int))
             sides[side] = SideHeel(rise_frac=rise, quality=q)
         return HeelPixels(t=t, left=sides["left"], right=sides["right"])
 
 
-# ----- per-frame helpers ----------------------------------------------------------------
-def _grey(frame: np.ndarray) -> np.ndarray:
-    """Shrunk grey copy (long side at most GREY_MAX_SIDE_PX) of a grey or colour frame."""
+# ----- helpers ----------------------------------------------------------------------------
+def _check_frame(frame) -> None:
     img = np.asarray(frame)
-    if img.dtype != np.uint8 or img.ndim not in (2, 3) or min(img.shape[:2]) < 8:
+    if img.dtype != np.uint8 or img.ndim not in (2, 3) or min(img.shape[:2]) < 8 \
+            or (img.ndim == 3 and img.shape[2] != 3):
         raise ValueError("the frame must be a grey (h, w) or colour (h, w, 3) uint8 image")
-    if img.ndim == 3:
-        img = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)      # grey first: 1/3 of the pixels
-    h, w = img.shape[:2]
-    s = GREY_MAX_SIDE_PX / max(h, w)
-    if s < 1:
-        img = cv2.resize(img, (max(1, round(w * s)), max(1, round(h * s))),
-                         interpolation=cv2.INTER_LINEAR)
-    return img
-
-
-def _ramp(x: float, zero: float, full: float) -> float:
-    """0 at ``zero``, 1 at ``full``, linear between (clipped)."""
-    if not np.isfinite(x):
-        return 0.0
-    return float(np.clip((x - zero) / (full - zero), 0.0, 1.0))
-
-
-def _median(pts: np.ndarray) -> np.ndarray:
-    return np.median(pts.reshape(-1, 2), axis=0)
-
-
-def _foot_geometry(row: np.ndarray, side: str, shape) -> dict | None:
-    """Seeds, foot length and visibility quality of one foot from its landmarks (grey
-    pixels), or None when the foot is not in the picture."""
-    idx = SIDE_IDX[side]
-    h, w = shape[:2]
-    pts = {p: row[idx[p], :2] * (w, h) for p in ("knee", "ankle", "heel", "toe")}
-    if not all(np.isfinite(v).all() for v in pts.values()):
-        return None
-    heel, toe, ankle = pts["heel"], pts["toe"], pts["ankle"]
-    margin = 2
-    if any(not (margin <= p[0] < w - margin and margin <= p[1] < h - margin) for p in (heel, toe)):
-        return None
-    foot = float(np.hypot(*(toe - heel)))
-    shank = float(np.hypot(*(pts["knee"] - ankle)))
-    if np.isfinite(shank) and foot < FORESHORTENED * FOOT_TO_SHANK * shank:
-        foot = FOOT_TO_SHANK * shank              # foot seen end-on: the shank is the ruler
-    if not foot > 1:
-        return None
-    vis = float(np.nanmin(row[[idx["heel"], idx["toe"], idx["ankle"]], 3]))
-    up = ankle - heel
-    return dict(heel_seed=heel + HEEL_SEED_UP * up,
-                fore_seed=heel + FORE_SEED_ALONG * (toe - heel) + FORE_SEED_UP * up,
-                foot_px=foot, q_vis=_ramp(vis, VIS_ZERO, VIS_FULL))
-
-
-def _occlusion(row: np.ndarray, shape) -> dict[str, float]:
-    """Quality factor per foot for being covered by the other leg: 1 when its patches are
-    clear of the other side's shank and foot, falling to OCCLUDED_QUALITY when a patch
-    centre lies on them, and only for the further foot (MediaPipe z)."""
-    h, w = shape[:2]
-    out = {}
-    for side, other in (("left", "right"), ("right", "left")):
-        a, b = SIDE_IDX[side], SIDE_IDX[other]
-        z_me = np.nanmean(row[[a["heel"], a["toe"]], 2])
-        z_other = np.nanmean(row[[b["heel"], b["toe"]], 2])
-        out[side] = 1.0
-        if not (np.isfinite(z_me) and np.isfinite(z_other)) or z_me < z_other + OCCLUDE_DZ:
-            continue
-        p = {k: row[i, :2] * (w, h) for k, i in ((f"{s}{part}", SIDE_IDX[s][part])
-                                                  for s in (side, other)
-                                                  for part in ("knee", "ankle", "heel", "toe"))}
-        heel, toe, ankle = p[f"{side}heel"], p[f"{side}toe"], p[f"{side}ankle"]
-        foot = float(np.hypot(*(toe - heel)))
-        mine = [heel + HEEL_SEED_UP * (ankle - heel),
-                heel + FORE_SEED_ALONG * (toe - heel) + FORE_SEED_UP * (ankle - heel)]
-        segs = [(p[f"{other}knee"], p[f"{other}ankle"]), (p[f"{other}heel"], p[f"{other}toe"]),
-                (p[f"{other}ankle"], p[f"{other}heel"])]
-        near = min(_seg_dist(q, s0, s1) for q in mine for s0, s1 in segs)
-        r = PATCH_RADIUS_FOOT * foot
-        out[side] = max(_ramp(near, 0.5 * r, 1.5 * r), OCCLUDED_QUALITY)
-    return out
-
-
-def _seg_dist(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
-    """Distance from point p to segment a-b (NaN-safe: inf when undefined)."""
-    d = b - a
-    n2 = float(d @ d)
-    if not np.isfinite(n2):
-        return float("inf")
-    u = 0.0 if n2 == 0 else float(np.clip((p - a) @ d / n2, 0, 1))
-    v = float(np.hypot(*(p - (a + u * d))))
-    return v if np.isfinite(v) else float("inf")
-
-
-def _features(grey: np.ndarray, centre: np.ndarray, radius: float) -> np.ndarray | None:
-    """Up to MAX_POINTS textured corners within ``radius`` of ``centre``, (k, 1, 2) float32."""
-    h, w = grey.shape
-    r = max(int(round(radius)), 3)
-    cx, cy = int(round(centre[0])), int(round(centre[1]))
-    x0, y0, x1, y1 = max(cx - r, 0), max(cy - r, 0), min(cx + r + 1, w), min(cy + r + 1, h)
-    if x1 - x0 < 5 or y1 - y0 < 5:
-        return None
-    crop = grey[y0:y1, x0:x1]
-    mask = np.zeros_like(crop)
-    cv2.circle(mask, (cx - x0, cy - y0), r, 255, -1)
-    pts = cv2.goodFeaturesToTrack(crop, MAX_POINTS, 0.05, 2, mask=mask, blockSize=5)
-    if pts is None:
-        return None
-    pts = pts.astype(np.float32) + np.float32([x0, y0])
-    eig = _min_eig(grey, pts)
-    pts = pts[eig >= MIN_EIG]
-    return pts if len(pts) >= MIN_POINTS else None
-
-
-def _min_eig(grey: np.ndarray, pts: np.ndarray) -> np.ndarray:
-    """Smallest structure-tensor eigenvalue (block 5) at each point (a texture measure)."""
-    h, w = grey.shape
-    xy = np.round(pts.reshape(-1, 2)).astype(int)
-    x0, y0 = np.maximum(xy.min(0) - 4, 0)
-    x1, y1 = np.minimum(xy.max(0) + 5, (w, h))
-    eig = cv2.cornerMinEigenVal(np.ascontiguousarray(grey[y0:y1, x0:x1]), 5)
-    xs = np.clip(xy[:, 0] - x0, 0, eig.shape[1] - 1)
-    ys = np.clip(xy[:, 1] - y0, 0, eig.shape[0] - 1)
-    return eig[ys, xs]
-
-
-def _texture_quality(grey: np.ndarray, pts: np.ndarray) -> float:
-    return _ramp(float(np.median(_min_eig(grey, pts))), MIN_EIG, GOOD_EIG)
-
-
-def _seed(foot: _Foot, grey: np.ndarray, geo: dict) -> float:
-    """Start a segment: features on the heel and forefoot; texture quality (0 = failed)."""
-    r = PATCH_RADIUS_FOOT * geo["foot_px"]
-    heel = _features(grey, geo["heel_seed"], r)
-    fore = _features(grey, geo["fore_seed"], r)
-    if heel is None or fore is None:
-        return 0.0
-    foot.heel_pts, foot.fore_pts = heel, fore
-    return _texture_quality(grey, np.vstack([heel, fore]))
-
-
-def _follow(foot: _Foot, prev: np.ndarray, grey: np.ndarray, L: float) -> bool:
-    """Move the foot's features from ``prev`` to ``grey`` (LK with a forward-backward check);
-    False when a patch is lost or the two patches no longer move as one rigid foot."""
-    k = len(foot.heel_pts)
-    pts = np.vstack([foot.heel_pts, foot.fore_pts]).astype(np.float32)
-    lk = dict(winSize=(LK_WIN_PX, LK_WIN_PX), maxLevel=LK_LEVELS,
-              criteria=(cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 20, 0.03))
-    h, w = grey.shape
-    m = LK_MARGIN_PX + 0.5 * L
-    lo = np.maximum(np.floor(pts.reshape(-1, 2).min(0) - m), 0).astype(int)
-    hi = np.minimum(np.ceil(pts.reshape(-1, 2).max(0) + m), (w, h)).astype(int)
-    a, b = prev[lo[1]:hi[1], lo[0]:hi[0]], grey[lo[1]:hi[1], lo[0]:hi[0]]
-    off = lo.astype(np.float32)
-    local = pts - off
-    nxt, st, _ = cv2.calcOpticalFlowPyrLK(a, b, local, None, **lk)
-    back, st2, _ = cv2.calcOpticalFlowPyrLK(b, a, nxt, None, **lk)
-    fb = np.linalg.norm((back - local).reshape(-1, 2), axis=1)
-    nxt = nxt + off
-    good = (st.ravel() == 1) & (st2.ravel() == 1) & (fb < max(FB_MAX_FOOT * L, FB_MIN_PX))
-    gh, gf = good[:k], good[k:]
-    if gh.sum() < MIN_POINTS or gf.sum() < MIN_POINTS:
-        return False
-    foot.heel_pts, foot.fore_pts = nxt[:k][gh], nxt[k:][gf]
-    span = float(np.hypot(*(_median(foot.heel_pts) - _median(foot.fore_pts))))
-    return abs(span - foot.span0) <= RIGID_TOL_FOOT * L
-
-
-# ----- floor line and rise ----------------------------------------------------------------
-def _measure(recs: list[_Record]) -> tuple[np.ndarray, np.ndarray]:
-    """(rise_frac, quality) per frame from one foot's records, segment by segment."""
-    n = len(recs)
-    rise, q = np.full(n, np.nan), np.zeros(n)
-    seg = np.array([r.seg for r in recs], int)
-    for s in np.unique(seg[seg >= 0]):
-        idx = np.flatnonzero(seg == s)
-        r, qq = _segment_rise(np.array([recs[i].heel for i in idx]),
-                              np.array([recs[i].fore for i in idx]),
-                              np.array([recs[i].foot_px for i in idx]),
-                              np.array([recs[i].quality for i in idx]))
-        rise[idx], q[idx] = r, qq
-    bad = ~np.isfinite(rise) | (rise > MAX_RISE_FRAC)
-    rise[bad], q[bad] = np.nan, 0.0
-    return rise, q
-
-
-def _still_runs(fore: np.ndarray, L: float) -> np.ndarray:
-    """(n,) run id (>= 0) where the forefoot stands still, -1 where it moves: runs of
-    frames whose forefoot stays within STILL_FOOT foot lengths of the run's first frame
-    (a camera that re-frames or a step starts a new run)."""
-    run = np.full(len(fore), -1)
-    k, start = 0, None
-    for i in range(len(fore)):
-        if start is not None and np.hypot(*(fore[i] - fore[start])) <= STILL_FOOT * L:
-            run[i] = k
-            continue
-        if start is not None and (run == k).sum() >= MIN_FLAT_FRAMES:
-            k += 1
-        else:
-            run[run == k] = -1
-        start = i
-        run[i] = k
-    if (run == k).sum() < MIN_FLAT_FRAMES:
-        run[run == k] = -1
-    return run
-
-
-def _segment_rise(heel: np.ndarray, fore: np.ndarray, foot_px: np.ndarray,
-                  quality: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Heel rise (foot lengths) and quality over one continuously tracked segment.
-
-    ``rel``: the heel's height relative to the forefoot above its level in the flat frames
-    (heel as low relative to the forefoot as it gets, and at its floor level); ``abs``: the
-    heel's height above its own level in the flat frames of a run in which the forefoot
-    stands still (runs without flat frames have no ``abs``). A real lift raises
-    both; the smaller counts; where the forefoot moves only ``rel`` is known.
-    """
-    L = float(np.nanmedian(foot_px))
-    rel = (fore[:, 1] - heel[:, 1]) / L
-    low = rel - np.percentile(rel, 10) <= FLAT_RISE     # heel as low as it gets: flat
-    run = _still_runs(fore, L)
-    abs_rise = np.full(len(heel), np.nan)
-    for k in np.unique(run[run >= 0]):
-        sel = run == k
-        if (sel & low).sum() >= MIN_FLAT_FRAMES:        # this run shows the foot flat
-            abs_rise[sel] = (np.percentile(heel[sel & low, 1], 50) - heel[sel, 1]) / L
-    flat = low & (np.abs(abs_rise) <= FLAT_RISE)
-    has_floor = flat.sum() >= MIN_FLAT_FRAMES
-    rel0 = np.median(rel[flat]) if has_floor else np.percentile(rel, 10)
-    rel_rise = rel - rel0
-    rise = np.where(np.isfinite(abs_rise), np.fmin(rel_rise, abs_rise), rel_rise)
-    # the heel patch sits nearer the ball than the heel's back: scale by the lever
-    span = float(np.median(np.hypot(*(heel - fore)[flat if has_floor else low].T)))
-    rise = rise * float(np.clip(BALL_FRAC * L / max(span, 1e-9), 1.0, MAX_LEVER))
-    q = quality * (1.0 if has_floor else NO_FLOOR_QUALITY) * _ramp(span / L, SPAN_ZERO, SPAN_FULL)
-    q = np.where(rise < -BELOW_FLOOR_FRAC, 0.0, q)
-    return np.maximum(rise, 0.0), q
 
 
 def heel_pixels_from_video(path: str | os.PathLike, trace: Trace, *,
