@@ -224,7 +224,10 @@ def _rep(sig, legs, a, b, by_side) -> tuple[Rep, list[Fault]]:
     faults: list[Fault] = []
     complete = all(r.complete for r in by_side.values())
     cols = [SIDE_IDX[best][p] for p in ("hip", "knee")]
-    quality = C.visibility_quality(sig, cols, a, b)
+    # how far the leg can be trusted: well seen, or a thigh that keeps its length (a far
+    # leg the tracker rates low but follows steadily is measured well)
+    steady = float(np.clip(1 - _length_cv(sig, best, "hip", "knee") / MAX_LENGTH_CV, 0, 1))
+    quality = max(C.visibility_quality(sig, cols, a, b), steady)
     h_best = legs[best]["hip"]
     top_i = by_side[best].start + int(np.nanargmax(h_best[by_side[best].start:by_side[best].end + 1]))
     if peak < LOW_LIFT_DEG and complete:      # a rep cut by the recording may not have peaked
