@@ -1,5 +1,9 @@
 """Speed of the pose pipeline: decode, model (Pose; Pose + Hands), ``footcoach track``, analysis.
 
+The headline (issue 13): ``footcoach track`` against the bare loop a user would write on the
+same clip and frames (decode, BGR -> RGB, ``PoseLandmarker.detect_for_video``; model load
+included in both), side by side with their ratio (target >= 0.9).
+
 Prints frames/s and ms per frame for each stage on a 720p clip: the real AV1 clip
 ``squat_two_people_av1.mp4`` (720x1280, decoded by PyAV) and an H.264 1280x720 copy of a
 real walking clip (decoded by OpenCV), both from ../shared/data/videos when present; else a
@@ -7,7 +11,8 @@ synthetic 1280x720 clip drawn with OpenCV (no person in it, so the detector runs
 
 Target (DESIGN.md): ``footcoach track`` >= 40 frames/s on a 720p clip on 2 cores.
 
-Usage: ``python bench/bench_pose.py [--frames N] [--clip PATH]``
+Usage: ``python bench/bench_pose.py [--frames N] [--clip PATH] [--headline]``
+(``--headline``: only the track / bare-loop comparison)
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 VIDEOS = Path(os.environ.get("FOOTCOACH_SHARED_DATA", ROOT.parent / "shared" / "data")) / "videos"
 
-from vision.pose.estimator import PoseTracker  # noqa: E402
+from vision.pose.estimator import POSE_BUNDLE, PoseTracker  # noqa: E402
 from vision.pose.tracking import track_frames, track_video, usable_cores  # noqa: E402
 from vision.pose.video import open_video, rgb_for_analysis  # noqa: E402
 
@@ -84,6 +89,43 @@ def _make_synthetic(out: Path, n: int) -> Path:
     return out
 
 
+def bare_loop(path: Path, n: int) -> int:
+    """Decode, convert and run the Tasks pose landmarker on each frame: nothing else.
+    Returns the frames processed (the model is made inside, as ``track_video`` does)."""
+    import mediapipe as mp
+    from mediapipe.tasks.python.core.base_options import BaseOptions
+    from mediapipe.tasks.python.vision import pose_landmarker as pl
+    from mediapipe.tasks.python.vision.core.vision_task_running_mode import (
+        VisionTaskRunningMode,
+    )
+
+    opts = pl.PoseLandmarkerOptions(
+        base_options=BaseOptions(model_asset_path=str(POSE_BUNDLE)),
+        running_mode=VisionTaskRunningMode.VIDEO, num_poses=1)
+    done = 0
+    with pl.PoseLandmarker.create_from_options(opts) as lm, \
+            open_video(path, threads=max(1, usable_cores() - 1)) as video:
+        for (t, frame), _i in zip(video, range(n), strict=False):
+            rgb = cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
+            lm.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb),
+                                int(round(t * 1000)))
+            done += 1
+    return done
+
+
+def bench_headline(path: Path, n: int) -> None:
+    """``footcoach track`` and the bare loop on the same frames, one after the other."""
+    with _Timer() as bare:
+        frames = bare_loop(path, n)
+    _line("bare decode + model loop (incl. load)", frames, bare)
+    with _Timer() as tm:
+        trace = track_video(path, max_frames=n)
+    _line("footcoach track (incl. load)", len(trace), tm)
+    ratio = (len(trace) / tm.wall) / (frames / bare.wall)
+    print(f"  {'track / bare loop':40s} {ratio:7.2f}      (target >= 0.9; person in "
+          f"{trace.stats.frames_with_person}/{trace.stats.frames} frames)", flush=True)
+
+
 def bench_clip(path: Path, n: int, *, analyse: bool) -> None:
     with open_video(path) as video:
         print(f"\n{path.name}: {video.width}x{video.height}, codec {video.codec} via "
@@ -105,13 +147,9 @@ def bench_clip(path: Path, n: int, *, analyse: bool) -> None:
     with _Timer() as tm, open_video(path) as video:
         trace = track_frames(video, video.fps, video.width, video.height, max_frames=n)
     _line("track, serial decode (incl. load)", len(trace), tm)
-    with _Timer() as tm:
-        trace = track_video(path, max_frames=n)
-    _line("footcoach track (incl. load)", len(trace), tm)
-    print(f"    person found in {trace.stats.frames_with_person}/{trace.stats.frames} frames,"
-          f" {trace.stats.rejected_jumps} jumps rejected", flush=True)
+    bench_headline(path, n)
     if analyse:
-        _bench_analysis(trace)
+        _bench_analysis(track_video(path, max_frames=n))
 
 
 def _bench_analysis(trace) -> None:
@@ -132,6 +170,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--frames", type=int, default=150)
     ap.add_argument("--clip", type=Path, default=None)
+    ap.add_argument("--headline", action="store_true",
+                    help="only footcoach track against the bare decode + model loop")
     args = ap.parse_args(argv)
     print(f"pose pipeline speed on {os.cpu_count()} cores (target: footcoach track >= 40 "
           f"frames/s at 720p)")
@@ -144,7 +184,11 @@ def main(argv=None) -> int:
         if not clips:
             clips = [_make_synthetic(Path(tmp) / "synthetic_1280x720.mp4", args.frames)]
         for clip in clips:
-            bench_clip(clip, args.frames, analyse=True)
+            if args.headline:
+                print(f"\n{clip.name}", flush=True)
+                bench_headline(clip, args.frames)
+            else:
+                bench_clip(clip, args.frames, analyse=True)
     return 0
 
 

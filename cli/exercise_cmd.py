@@ -114,7 +114,10 @@ def run(args) -> int:
         trace.save(args.save_trace)
     options = {}
     if args.exercise == "massage":
-        options = {"target_minutes": args.target_minutes, "age_months": args.age_months}
+        from coach.massage_minutes import target_minutes_for_age
+        minutes = args.target_minutes
+        options = {"target_minutes": minutes if minutes is not None
+                   else target_minutes_for_age(args.age_months)}
     from vision.exercises import analyse
     try:
         report = analyse(trace, args.exercise, **options)
@@ -151,7 +154,8 @@ def summary(report, *, source: str = "") -> str:
     """A few readable lines for a parent: verdict, numbers, faults, warnings."""
     d = report.to_json()
     verdict = {"good": "good", "needs_attention": "needs attention",
-               "insufficient_data": "not enough data"}[d["verdict"]]
+               "insufficient_data": "not enough data",
+               "not_this_exercise": "not this exercise"}.get(d["verdict"], d["verdict"])
     lines = [f"{d['exercise']}{' - ' + source if source else ''}: {verdict}",
              f"  {d['frames']} frames at {d['fps']:g} fps, view: {d['view']}"]
     if d.get("reason"):
@@ -163,6 +167,8 @@ def summary(report, *, source: str = "") -> str:
                      f"{f['message']}")
     if len(d["faults"]) > 10:
         lines.append(f"  ... and {len(d['faults']) - 10} more")
+    for u in d.get("unclear", [])[:10]:
+        lines.append(f"  ? {u['code']} {u['start_s']:.1f}-{u['end_s']:.1f} s: {u['message']}")
     for w in d["warnings"]:
         if w != d.get("reason"):
             lines.append(f"  note: {w}")

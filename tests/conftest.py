@@ -85,6 +85,15 @@ def tmp_home(tmp_path, monkeypatch) -> Path:
 REAL_TRACE_VERSION = "1"
 
 
+def _mediapipe_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mediapipe")
+    except PackageNotFoundError:
+        return "none"
+
+
 @pytest.fixture(scope="session")
 def real_trace(shared_data, request):
     """``real_trace(name, *, hands=False)`` -> Trace of ``videos/<name>.mp4``.
@@ -96,7 +105,9 @@ def real_trace(shared_data, request):
     from vision.pose.trace import Trace, TraceError
 
     cache_dir = Path(request.config.cache.mkdir("footcoach-real-traces"))
-    key = hashlib.sha1(REAL_TRACE_VERSION.encode()).hexdigest()[:8]
+    # The MediaPipe release is part of the key: two environments (legacy solutions, Tasks)
+    # sharing one checkout must not read each other's traces.
+    key = hashlib.sha1(f"{REAL_TRACE_VERSION}/{_mediapipe_version()}".encode()).hexdigest()[:8]
     memo: dict[tuple[str, bool], Trace] = {}
 
     def get(name: str, *, hands: bool = False) -> Trace:

@@ -79,3 +79,28 @@ def test_annotate_video_writes_every_frame(tmp_path, codec):
         frames = [f for _, f in video]
     assert len(frames) == n
     assert np.abs(frames[4].astype(int) - 60).max() > 100      # fault time: banner + skeleton
+
+
+def test_knee_angle_labels_do_not_overlap_in_a_side_view():
+    """Side view: both knees at one point. Each angle label gets its own place (boxes of
+    the label text drawn in the two side colours do not overlap)."""
+    from vision.pose import annotate as A
+    row = _row()
+    row[26, :2] = row[25, :2] + (0.004, 0.002)      # right knee just beside the left
+    row[28, :2] = row[27, :2] + (0.003, 0.0)
+    frame = np.zeros((720, 960, 3), np.uint8)
+    placed: list = []
+    real = A._place_label
+
+    def spy(img, text, anchor, scale, thick, colour, boxes):
+        real(img, text, anchor, scale, thick, colour, boxes)
+        placed[:] = boxes
+    A._place_label = spy
+    try:
+        draw_pose(frame, row)
+    finally:
+        A._place_label = real
+    assert len(placed) >= 2
+    for i, a in enumerate(placed):
+        for b in placed[i + 1:]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])

@@ -45,7 +45,8 @@ def test_walk_json_matches_design(capsys, traces):
     assert d["verdict"] == "needs_attention"
     assert isinstance(d["frames"], int) and d["fps"] == 30.0
     assert {"steps", "heel_strike_ratio", "tiptoe_stance_ratio"} <= set(d["metrics"])
-    assert d["faults"] and all(set(f) == {"code", "side", "start_s", "end_s", "message"}
+    assert d["faults"] and all(set(f) == {"code", "side", "start_s", "end_s", "message",
+                                                 "confidence", "evidence"}
                                for f in d["faults"])
     assert all(f["code"] == "tiptoe" and f["side"] in ("left", "right") for f in d["faults"])
     for r in d["reps"]:

@@ -72,3 +72,13 @@ def test_ankle_circles_are_not_squats_or_heel_raises(real_trace):
     trace = real_trace("ankle_circles_not_an_exercise_here")
     assert squat.analyse(trace).reps == ()
     assert heel_raise.analyse(trace).reps == ()
+
+
+def test_child_dancing_is_no_exercise_and_gets_no_fault(real_trace):
+    # labels (bench/labels): a child dancing and jumping, front view; not one of our
+    # exercises: no reps, no heel-lift or tiptoe fault, whatever it is analysed as
+    trace = real_trace("child_dancing")
+    for exercise in (squat, heel_raise):
+        rep = exercise.analyse(trace)
+        assert rep.reps == () and rep.faults == ()
+        assert rep.verdict in ("insufficient_data", "not_this_exercise")

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from vision.exercises import analyse as analyse_any
-from vision.exercises.massage import analyse, count_strokes, target_minutes_for_age
+from coach.massage_minutes import target_minutes_for_age
+from vision.exercises.massage import analyse, count_strokes
 from synth.massage_traces import MassageSpec, massage_trace, random_massage_spec
 
 PLAN = (("idle", 3.0), ("stroke", 20.0), ("pause", 4.0), ("stroke", 15.0), ("idle", 3.0))
@@ -78,12 +79,12 @@ def test_foot_not_visible_still_times_moving_hands_with_a_warning():
 def test_target_from_age_band_and_override():
     trace, truth = massage_trace(plan=(("stroke", 20.0),), seed=6)
     band_min = target_minutes_for_age(6)
-    rep = analyse(trace, age_months=6)
+    rep = analyse(trace, target_minutes=target_minutes_for_age(6))
     assert rep.metrics["target_min"] == (None if band_min is None else round(band_min, 2))
     if band_min is not None:
         assert 2 <= band_min <= 7          # the seed text: 2-7 minutes depending on age
         assert rep.metrics["met_target"] is False and rep.verdict == "needs_attention"
-    rep = analyse(trace, target_minutes=0.25, age_months=6)
+    rep = analyse(trace, target_minutes=0.25)
     assert rep.metrics["target_min"] == 0.25 and rep.metrics["met_target"] is True
     assert rep.verdict == "good"
     assert analyse(trace).metrics["met_target"] is None
@@ -91,7 +92,7 @@ def test_target_from_age_band_and_override():
 
 def test_json_shape_and_dispatcher():
     trace, _ = massage_trace(plan=(("stroke", 8.0),), seed=7)
-    d = analyse_any(trace, "massage", age_months=3).to_json()
+    d = analyse_any(trace, "massage", target_minutes=target_minutes_for_age(3)).to_json()
     assert d["exercise"] == "massage"
     assert {"session_s", "active_s", "strokes", "strokes_per_min", "target_min",
             "met_target"} <= set(d["metrics"])

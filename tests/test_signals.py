@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from synth.raise_traces import leg_raise_trace
+from synth.traces import idle_trace, squat_trace
+from vision.pose import posture as P
 from vision.pose import signals as S
 from vision.pose.trace import L_HEEL, N_POSE, Trace
-from synth.traces import idle_trace, squat_trace
-from synth.raise_traces import leg_raise_trace
 
 
 def test_gate_visibility_blanks_low_visibility_only():
@@ -104,7 +105,7 @@ def test_prepare_reinserts_dropped_frames_on_a_regular_timeline():
 @pytest.mark.parametrize("facing", ["left", "right"])
 def test_detect_view_side_and_facing(facing):
     tr, truth = squat_trace(2, seed=5, facing=facing, noise_px=1.0)
-    v = S.detect_view(S.prepare(tr))
+    v = P.detect_view(S.prepare(tr))
     assert v.view == "side" and v.facing == facing and not v.lying
     assert v.near_side == truth["near_side"]
 
@@ -112,12 +113,12 @@ def test_detect_view_side_and_facing(facing):
 @pytest.mark.parametrize("view", ["front", "rear"])
 def test_detect_view_front(view):
     tr, _ = squat_trace(2, seed=6, view=view, noise_px=1.0)
-    assert S.detect_view(S.prepare(tr)).view == "front"
+    assert P.detect_view(S.prepare(tr)).view == "front"
 
 
 def test_detect_view_lying():
     tr, _ = leg_raise_trace(2, seed=2)
-    v = S.detect_view(S.prepare(tr))
+    v = P.detect_view(S.prepare(tr))
     assert v.lying and v.view == "side"
 
 
@@ -127,7 +128,7 @@ def test_foot_length_and_better_seen_foot_in_side_view():
     for seed in range(4):
         tr, truth = idle_trace(6.0, seed=seed, far_foot_wander=0.5, noise_px=1.0, fill=0.6)
         sig = S.prepare(tr)
-        fc = S.choose_foot(sig)
+        fc = P.choose_foot(sig)
         assert fc.side == truth["near_side"]
         assert fc.reliable[fc.side]
         # foot length in image heights: metres x (image px per metre at that distance) / H
@@ -138,8 +139,8 @@ def test_foot_length_and_better_seen_foot_in_side_view():
 def test_heel_above_toe_sign():
     tr, truth = squat_trace(1, heel_lift={0: 0.3}, seed=9, noise_px=0.0)
     sig = S.prepare(tr)
-    fc = S.choose_foot(sig)
-    h = S.heel_above_toe_frac_foot(sig, fc.side, fc.foot_length[fc.side])
+    fc = P.choose_foot(sig)
+    h = P.heel_above_toe_frac_foot(sig, fc.side, fc.foot_length[fc.side])
     a, b = truth["rep_frames"][0]
     rise = np.nanmax(h[a:b]) - np.nanmedian(h[:a])
     assert rise == pytest.approx(0.3, abs=0.06)

@@ -52,12 +52,22 @@ def load_trace(path: str, mtime: float):
     return Trace.load(path)
 
 
+def exercise_options(exercise: str, child) -> dict:
+    """Options the analysis needs from outside vision: for a massage, the recommended
+    minutes for the child's age (:mod:`coach.massage_minutes`)."""
+    if exercise != "massage" or child is None:
+        return {}
+    mod = load("coach.massage_minutes", "target_minutes_for_age")
+    return {"target_minutes": mod.target_minutes_for_age(child.age_months)} if mod else {}
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
-def analyse_sample(path: str, mtime: float, exercise: str):
+def analyse_sample(path: str, mtime: float, exercise: str, target_minutes: float | None = None):
     """Cached :func:`vision.exercises.analyse` of a bundled trace file."""
     from vision.exercises import analyse
 
-    return analyse(load_trace(path, mtime), exercise)
+    options = {"target_minutes": target_minutes} if exercise == "massage" else {}
+    return analyse(load_trace(path, mtime), exercise, **options)
 
 
 def render() -> None:
@@ -75,22 +85,24 @@ def render() -> None:
         return
     if engine("vision.exercises", "analyse") is None:
         return
-    result = _sample(exercise) if source == "Bundled sample" else _video(exercise)
+    options = exercise_options(exercise, child)
+    result = (_sample(exercise, options) if source == "Bundled sample"
+              else _video(exercise, options))
     if result is None:
         return
     from ui import movement_report as view
 
-    report, media = result
+    report, media, stills = result
     left, right = st.columns([5, 4], gap="large")
     with left, guard("drawing the movement"):
         media()
     with right:
         view.summary(report)
         _save(store, child, report)
-    view.details(report)
+    view.details(report, stills)
 
 
-def _sample(exercise: str):
+def _sample(exercise: str, options: dict):
     """(report, draw-the-skeleton callable) for a bundled trace, or None."""
     files = sample_traces(exercise)
     if not files:
@@ -102,15 +114,15 @@ def _sample(exercise: str):
     st.caption("Synthetic landmark traces rendered by footcoach itself: no real child is shown.")
     with st.spinner("Analysing the movement…"), guard("analysing the sample"):
         mtime = path.stat().st_mtime
-        report = analyse_sample(str(path), mtime, exercise)
+        report = analyse_sample(str(path), mtime, exercise, options.get("target_minutes"))
         trace = load_trace(str(path), mtime)
         from ui.movement_report import trace_viewer
 
-        return report, lambda: trace_viewer(trace, report)
+        return report, lambda: trace_viewer(trace, report), {}
     return None
 
 
-def _video(exercise: str):
+def _video(exercise: str, options: dict):
     """Upload -> track (progress bar) -> analyse -> annotate; kept in the session."""
     if engine("vision.pose.tracking", "track_video") is None:
         return None
@@ -125,13 +137,13 @@ def _video(exercise: str):
     if done is None or done[0] != key:
         if not st.button("Analyse video", type="primary", key="mv_go"):
             return None
-        result = _process_video(data, Path(upload.name).suffix or ".mp4", exercise)
+        result = _process_video(data, Path(upload.name).suffix or ".mp4", exercise, options)
         if result is None:
             return None
         st.session_state["mv_result"] = (key, *result)
         st.rerun()                 # show the result without the "Analyse" button
-    _, report, video, playable = done
-    return report, lambda: _playback(video, playable, data)
+    _, report, video, playable, stills = done
+    return report, lambda: _playback(video, playable, data), stills
 
 
 def _playback(video: bytes, playable: bool, original: bytes) -> None:
@@ -148,8 +160,9 @@ def _playback(video: bytes, playable: bool, original: bytes) -> None:
         st.video(original)
 
 
-def _process_video(data: bytes, suffix: str, exercise: str):
-    """Run the engines on the uploaded video: (report, annotated mp4, playable) or None."""
+def _process_video(data: bytes, suffix: str, exercise: str, options: dict):
+    """Run the engines on the uploaded video: (report, annotated mp4, playable, stills of
+    each finding's moment) or None."""
     from vision.exercises import analyse
     from vision.pose.tracking import track_video
 
@@ -164,7 +177,10 @@ def _process_video(data: bytes, suffix: str, exercise: str):
         src.write_bytes(data)
         trace = track_video(src, hands=exercise == "massage",
                             progress=progress("Finding the body in each frame…"))
-        report = analyse(trace, exercise)
+        report = analyse(trace, exercise, **options)
+        from ui.movement_report import stills_from_video
+
+        stills = stills_from_video(src, trace, report)
         video, playable = b"", False
         annotate = load("vision.pose.annotate", "annotate_video")
         if annotate is not None:
@@ -174,13 +190,16 @@ def _process_video(data: bytes, suffix: str, exercise: str):
             video = out.read_bytes() if out.exists() else b""
             playable = bool(getattr(info, "browser_playable", True))
         bar.empty()
-        return report, video, playable
+        return report, video, playable, stills
     bar.empty()
     return None
 
 
 def _save(store, child, report) -> None:
     if store is None or child is None:
+        return
+    if report.verdict == "not_this_exercise":     # nothing of this exercise was measured
+        st.caption("Nothing to save: the video shows another movement.")
         return
     key = ("ex", str(child.id), report.exercise, report.frames, len(report.faults))
     saved = st.session_state.setdefault("mv_saved", set())

@@ -17,9 +17,16 @@ from ui.widgets import fmt, metric_label, verdict_box
 VIEW_WIDTH_PX = 820
 
 
+NOT_THIS_WORDS = "Not this exercise"
+STILL_WIDTH_PX = 360
+
+
 def summary(report) -> None:
     """Verdict box and four key numbers."""
-    verdict_box(report.verdict, report.reason or "")
+    if report.verdict == "not_this_exercise":
+        st.warning(f"**Verdict: {NOT_THIS_WORDS}** — {report.reason or ''}")
+    else:
+        verdict_box(report.verdict, report.reason or "")
     top, bottom = st.columns(2), st.columns(2)
     top[0].metric("Reps / steps", len(report.reps) or report.metrics.get("steps", 0))
     top[1].metric("Faults", len(report.faults))
@@ -30,11 +37,18 @@ def summary(report) -> None:
         st.markdown(f"- {msg}")
 
 
-def details(report) -> None:
-    """Fault timeline, reps table, all measurements and the analysis notes."""
+def details(report, stills: dict | None = None) -> None:
+    """Fault timeline, the evidence of each fault (and of what could not be told) with a
+    still of the moment when ``stills`` ({source frame: JPEG bytes}) has one, reps table,
+    all measurements and the analysis notes."""
     if report.faults:
         st.subheader("When the faults happen")
         st.altair_chart(fault_timeline(report), width="stretch")
+    findings = [*report.faults, *getattr(report, "unclear", ())]
+    if findings:
+        st.subheader("What each finding rests on")
+        for item in findings:
+            evidence_card(item, report.fps, stills or {})
     if report.reps:
         st.subheader("Reps")
         st.dataframe(reps_table(report), hide_index=True, width="stretch")
@@ -44,6 +58,74 @@ def details(report) -> None:
                                   index=[metric_label(k) for k in report.metrics]))
     for w in report.warnings:
         st.caption(f"Note: {w}")
+
+
+def evidence_rows(item, fps: float) -> list[tuple[str, str]]:
+    """(label, value) lines for one fault or unclear finding: when, measured value against
+    the threshold with its unit, frames, confidence."""
+    rows = [("when", f"{item.start_s:.1f}-{item.end_s:.1f} s")]
+    ev = getattr(item, "evidence", None)
+    if ev is not None:
+        unit = f" {ev.unit}" if ev.unit else ""
+        rows += [("measured", f"{ev.value:.1f}{unit}"), ("threshold", f"{ev.threshold:.1f}{unit}"),
+                 ("frames", f"{ev.frames[0]}-{ev.frames[1]}")]
+    rows.append(("confidence", f"{100 * float(getattr(item, 'confidence', 0.0)):.0f} %"))
+    return rows
+
+
+def still_frame_for(item) -> int | None:
+    """The source frame a finding's still shows: the middle of its evidence frames."""
+    ev = getattr(item, "evidence", None)
+    return None if ev is None else int((ev.frames[0] + ev.frames[1]) // 2)
+
+
+def evidence_card(item, fps: float, stills: dict) -> None:
+    """One finding: its message, its evidence lines, and the still of the moment."""
+    is_fault = hasattr(item, "side")
+    title = item.code.replace("_", " ") + ("" if is_fault else " (can't tell)")
+    with st.container(border=True):
+        text, pic = st.columns([3, 2])
+        with text:
+            st.markdown(f"**{title}**" + (f" · {item.side}" if is_fault else ""))
+            st.caption(item.message)
+            st.markdown("  \n".join(f"{k}: {v}" for k, v in evidence_rows(item, fps)))
+        frame = still_frame_for(item)
+        if frame is not None and frame in stills:
+            with pic:
+                st.image(stills[frame], width=STILL_WIDTH_PX,
+                         caption=f"frame {frame} ({frame / fps:.1f} s)" if fps else None)
+
+
+def stills_from_video(path, trace, report, *, max_side: int = STILL_WIDTH_PX * 2) -> dict:
+    """{source frame: JPEG bytes} of the moment of every fault and unclear finding, with the
+    skeleton drawn; read from the video at ``path`` (seeks by frame index)."""
+    import cv2
+
+    annotate = load("vision.pose.annotate", "draw_pose")
+    wanted = sorted({f for item in (*report.faults, *getattr(report, "unclear", ()))
+                     if (f := still_frame_for(item)) is not None})
+    out: dict[int, bytes] = {}
+    if not wanted:
+        return out
+    cap = cv2.VideoCapture(str(path))
+    try:
+        for f in wanted:
+            cap.set(cv2.CAP_PROP_POS_FRAMES, f)
+            ok, img = cap.read()
+            if not ok or img is None:
+                continue
+            if annotate is not None and f < len(trace):
+                row = trace.pose[f]
+                img = annotate.draw_pose(img, None if np.isnan(row[:, :2]).all() else row)
+            scale = max_side / max(img.shape[:2])
+            if scale < 1:
+                img = cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+            ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 85])
+            if ok:
+                out[f] = buf.tobytes()
+    finally:
+        cap.release()
+    return out
 
 
 def _value(v) -> str:

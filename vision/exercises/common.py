@@ -12,13 +12,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from vision.exercises.report import ExerciseReport, Fault, Rep
-from vision.pose.signals import Signals, ViewEstimate, runs
+from vision.pose.posture import ViewEstimate
+from vision.pose.signals import Signals, runs
 from vision.pose.trace import NOSE, SIDE_IDX
 
 MIN_PERSON_FRAC = 0.3      # a person in at least this fraction of frames
 MIN_BODY_EXTENT = 0.06     # shoulder to ankle (or hip to ankle x 2), in longer image sides
 MIN_PART_FRAC = 0.3        # a body part seen in at least this fraction of person frames
 MIN_FRAMES = 3             # fewer frames cannot show a movement (nor be smoothed)
+SHANKS_PER_BODY = 3.5      # shoulder-to-ankle height in shank lengths (about, any age)
+AT_THRESHOLD = 0.5         # confidence of a value right at its threshold (0..1)
+FULL_MARGIN = 0.5          # a value this far (relative) past its threshold is a sure finding
+QUALITY_VIS_LOW = 0.3      # landmark visibility giving quality 0 ...
+QUALITY_VIS_HIGH = 0.8     # ... and quality 1
 
 
 @dataclass(frozen=True)
@@ -170,14 +176,21 @@ def prepare_for_exercise(trace, options: dict) -> Signals:
 
 
 def prepare_checked(exercise: str, trace, options: dict, *, parts: tuple[str, ...],
-                    need_feet: bool = False, lying: bool,
-                    wrong_posture: str) -> tuple[Signals, ViewEstimate] | ExerciseReport:
+                    need_feet: bool = False, lying: bool, wrong_posture: str,
+                    segments: tuple[str, ...] = ("thigh", "shank", "foot", "trunk"),
+                    needed: tuple[tuple[str, ...], ...] = (("hip", "knee", "ankle"),),
+                    trunk_edge: bool = False) -> Opened | ExerciseReport:
     """The opening every rep-based exercise shares: length check, :func:`prepare_for_exercise`,
-    :func:`check_data` and the view, which must be lying (``lying=True``) or upright.
+    :func:`check_data`, the view (which must be lying for ``lying=True``, else upright) and
+    the plausibility gates (:mod:`vision.exercises.plausibility`): implausible landmarks are
+    dropped (the trace is prepared again without them), and when more than
+    ``MAX_DROPPED_FRAC`` of the person frames lose every side's ``needed`` parts the answer is
+    "can't tell".
 
-    Returns ``(sig, view)``, or the ``insufficient_data`` report to return at once
-    (``wrong_posture`` is its reason when the posture is the wrong one).
+    Returns an :class:`Opened`, or the report to return at once: ``insufficient_data``, or
+    ``not_this_exercise`` (``wrong_posture`` is its reason) when the posture is the wrong one.
     """
+    from vision.exercises import plausibility as P
     from vision.pose.posture import detect_view
     n, fps = len(trace), float(trace.fps)
     short = too_short(n)
@@ -189,8 +202,65 @@ def prepare_checked(exercise: str, trace, options: dict, *, parts: tuple[str, ..
         return insufficient(exercise, sig, fps, n, reason)
     view = detect_view(sig)
     if view.lying != lying:
-        return insufficient(exercise, sig, fps, n, wrong_posture, view=view)
-    return sig, view
+        return not_this(exercise, sig, fps, n, wrong_posture, view=view)
+    plaus = P.check(trace, view=view.view, segments=segments, trunk_edge=trunk_edge)
+    frac = plaus.dropped_frac(needed)
+    too_many = P.too_many_dropped(frac, plaus.reason_text())
+    if too_many:
+        return insufficient(exercise, sig, fps, n, too_many, view=view,
+                            metrics={"implausible_frames": int(plaus.dropped(needed).sum())})
+    if plaus.bad.any():
+        trace = P.clean_trace(trace, plaus)
+        sig = prepare_for_exercise(trace, options)
+    return Opened(sig, view, int(plaus.dropped(needed).sum()), trace)
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What :func:`prepare_checked` hands on: the cleaned ``sig``, the ``view``, how many
+    person frames the plausibility gates dropped, and the cleaned ``trace``."""
+
+    sig: Signals
+    view: ViewEstimate
+    dropped: int
+    trace: object
+
+
+def source_frames(sig: Signals, a: int, b: int) -> tuple[int, int]:
+    """Rows of the source trace (video frames as tracked) for ``sig`` rows ``a``..``b``
+    (inclusive), nearest tracked rows when those were re-inserted."""
+    fi = sig.frame_index
+    ok = np.flatnonzero(fi >= 0)
+    if not ok.size:
+        return int(a), int(b)
+
+    def near(i):
+        return int(fi[ok[np.argmin(np.abs(ok - i))]])
+    return near(a), near(b)
+
+
+def confidence(value: float, threshold: float, *, quality: float = 1.0,
+               full_margin: float = FULL_MARGIN, below: bool = False) -> float:
+    """0..1 confidence of a finding that ``value`` passed ``threshold``: ``AT_THRESHOLD``
+    at the threshold, rising to 1 at ``full_margin`` (relative) past it, times ``quality`` (0..1,
+    how well the measured parts were seen). ``below=True`` for faults where the value must
+    fall below the threshold (a low lift, a bent knee)."""
+    if not (np.isfinite(value) and np.isfinite(threshold)) or threshold == 0:
+        return 0.0
+    rel = (threshold - value) / abs(threshold) if below else (value - threshold) / abs(threshold)
+    margin = float(np.clip(AT_THRESHOLD + (1 - AT_THRESHOLD) * rel / full_margin, 0.0, 1.0))
+    return float(np.clip(margin * quality, 0.0, 1.0))
+
+
+def visibility_quality(sig: Signals, cols: list[int], a: int, b: int) -> float:
+    """0..1 quality from the median (over frames ``a``..``b``) of the lowest visibility of
+    landmarks ``cols``: 0 at ``QUALITY_VIS_LOW`` or below, 1 at ``QUALITY_VIS_HIGH``."""
+    v = sig.visibility[a:b + 1][:, cols]
+    v = np.min(np.where(np.isfinite(v), v, 0.0), axis=1) if v.size else np.zeros(0)
+    if not v.size:
+        return 0.0
+    return float(np.clip((np.median(v) - QUALITY_VIS_LOW) / (QUALITY_VIS_HIGH - QUALITY_VIS_LOW),
+                         0.0, 1.0))
 
 
 def frames_to_s(sig: Signals, i: int) -> float:
@@ -199,7 +269,8 @@ def frames_to_s(sig: Signals, i: int) -> float:
 
 
 def body_height(sig: Signals) -> float:
-    """Median shoulder-to-ankle (or 2 x hip-to-ankle) extent in image heights."""
+    """Median shoulder-to-ankle (or 2 x hip-to-ankle, or ``SHANKS_PER_BODY`` shanks when
+    only the legs are in view) extent in image heights."""
     ext = []
     for s in ("left", "right"):
         sh, hip, ank = sig.side(s, "shoulder"), sig.side(s, "hip"), sig.side(s, "ankle")
@@ -208,6 +279,11 @@ def body_height(sig: Signals) -> float:
         ext.append(np.where(np.isfinite(d1), d1, d2))
     e = np.fmax(ext[0], ext[1])
     e = e[np.isfinite(e)]
+    if not e.size:      # a legs-only close-up: the shanks give the scale
+        sh = [SHANKS_PER_BODY * np.hypot(*(sig.side(s, "knee") - sig.side(s, "ankle")).T)
+              for s in ("left", "right")]
+        e = np.fmax(sh[0], sh[1])
+        e = e[np.isfinite(e)]
     return float(np.median(e)) if e.size else float("nan")
 
 
@@ -262,6 +338,15 @@ def insufficient(exercise: str, sig: Signals | None, fps: float, frames: int, re
                           view=view.view if view else "unknown", verdict="insufficient_data",
                           reps=reps, metrics=metrics or {}, warnings=(*warnings, reason),
                           reason=reason)
+
+
+def not_this(exercise: str, sig: Signals | None, fps: float, frames: int, reason: str, *,
+             view: ViewEstimate | None = None, metrics: dict | None = None,
+             warnings: tuple[str, ...] = ()) -> ExerciseReport:
+    """A ``not_this_exercise`` report: the clip shows something else (``reason`` says what)."""
+    return ExerciseReport(exercise=exercise, frames=frames, fps=fps,
+                          view=view.view if view else "unknown", verdict="not_this_exercise",
+                          metrics=metrics or {}, warnings=(*warnings, reason), reason=reason)
 
 
 def verdict_for(reps, faults) -> str:
@@ -330,6 +415,14 @@ def heel_rise_frac_foot(sig: Signals, side: str, foot_len: float, *, rest: np.nd
     if not np.isfinite(abs_rise).any():
         return rel_rise
     return np.fmin(rel_rise, abs_rise) if agree == "min" else np.fmax(rel_rise, abs_rise)
+
+
+def part_rise_frac_foot(sig: Signals, side: str, part: str, foot_len: float, *,
+                        rest: np.ndarray) -> np.ndarray:
+    """(n,) rise of one landmark (image up) above its resting height from ``rest`` frames
+    (:func:`local_baseline`), in foot lengths."""
+    up = -sig.side(side, part)[:, 1] / foot_len
+    return up - local_baseline(up, rest, fps=sig.fps)
 
 
 def sustained_max(x: np.ndarray, *, fps: float, min_s: float = 0.15) -> float:

@@ -44,7 +44,17 @@ it. The final fall that does not come back is the planned lowering, not a fault.
 raise is one rep (``ok`` False). Limits: the analysis cannot know the plan, so two raises
 done back to back without the heels reaching the floor read as one raise (that sagged,
 when there was a real hold before the dip).
-Any view works (side, front, rear, oblique) as long as the feet are in the picture.
+Any view works (side, front, rear, oblique) as long as the feet are in the picture; the
+hips need not be (a legs-only close-up): the hip checks are then skipped.
+
+Pixel witness: each raise is checked by :func:`vision.exercises.heel_check.heel_run` on
+the better-seen foot; when the trace carries pixel heel measures and they contradict the
+landmarks, the raise is not counted and is reported as unclear ("can't tell").
+
+Plausibility: a heel rise above ``MAX_RISE_FRAC_FOOT`` (0.6 foot lengths, full tiptoe) is a
+wrong pose, not a heel: those frames are dropped and counted, and when they are most of the
+clip the answer is "can't tell". A raise in which the knees bend by more than
+:data:`vision.exercises.recognise.HEEL_RAISE_MAX_KNEE_BEND_DEG` is a squat, not a raise.
 """
 
 from __future__ import annotations
@@ -55,14 +65,12 @@ from typing import NamedTuple
 import numpy as np
 
 from vision.exercises import common as C
-from vision.exercises.report import ExerciseReport, Fault, Rep
-from vision.pose.signals import (
-    Signals,
-    choose_foot,
-    heel_above_toe_frac_foot,
-    runs,
-    smooth_zero_phase,
-)
+from vision.exercises import recognise as R
+from vision.exercises.heel_check import heel_run
+from vision.exercises.plausibility import MAX_DROPPED_FRAC, gate_values
+from vision.exercises.report import Evidence, ExerciseReport, Fault, Rep, Unclear, split_confident
+from vision.pose.posture import choose_foot, heel_above_toe_frac_foot
+from vision.pose.signals import Signals, runs, smooth_zero_phase
 from vision.pose.trace import Trace
 
 ENTER_FRAC_FOOT = 0.10   # heel rise that starts a rep (fraction of the foot length)
@@ -90,6 +98,9 @@ MAX_FLOOR_SHARE = 0.8    # ... (at most this share of ENTER_FRAC_FOOT) ...
 MIN_DIP_S = 0.25         # ... with the heels under half the peak for at least this long
 MIN_REST_RUN_S = 0.2     # resting frames count for the baseline in runs at least this long
 C_MAX_GAP_S = 0.5        # a dropout longer than this separates two raises
+MAX_RISE_FRAC_FOOT = 0.6  # a heel cannot rise more than this (full tiptoe): wrong pose
+FILM_ADVICE = ("film from the side or from behind, both feet and the floor in view, the "
+               "camera at ankle to knee height")
 EXERCISE = "heel-raise"
 
 
@@ -169,24 +180,40 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     (highest rep), ``mean_hold_s``, ``hold_s`` (list per rep).
     """
     n, fps = len(trace), float(trace.fps)
-    opened = C.prepare_checked(EXERCISE, trace, options, parts=("hip",), need_feet=True,
+    opened = C.prepare_checked(EXERCISE, trace, options, parts=(), need_feet=True,
                                lying=False,
-                               wrong_posture="the person is lying down; heel raises are done "
-                                             "standing")
+                               wrong_posture="this looks like an exercise lying down, not a "
+                                             "heel raise (heel raises are done standing)",
+                               segments=("shank", "foot"), needed=(("ankle", "heel", "toe"),))
     if isinstance(opened, ExerciseReport):
         return opened
-    sig, view = opened
+    sig, view = opened.sig, opened.view
     rs = rise_signal(sig)
     rise, low, feet, flen, rest = rs.mean, rs.low, rs.feet, rs.foot_len, rs.rest
     if not feet:
-        return C.insufficient(EXERCISE, sig, fps, n, "the feet are not visible", view=view)
+        return C.insufficient(EXERCISE, sig, fps, n, f"the feet are not visible: {FILM_ADVICE}",
+                              view=view)
+    seen_before = np.isfinite(rise).sum()
+    rise, over = gate_values(rise, MAX_RISE_FRAC_FOOT)
+    gated = np.isfinite(rs.mean) & ~np.isfinite(rise)      # dropped as impossible
+    low = np.where(gated, np.nan, low)
+    top_sig = np.where(gated, np.nan, rs.top)   # the higher reading is not gated on its own
+    if seen_before and over / seen_before > MAX_DROPPED_FRAC:
+        return C.insufficient(EXERCISE, sig, fps, n, "can't tell from this video: the heel "
+                              f"rise read in {100 * over / seen_before:.0f} % of the frames is "
+                              "more than a heel can rise (the tracker lost the feet); "
+                              + FILM_ADVICE, view=view, metrics={"implausible_frames": over})
     hip_up = _hip_rise(sig, rest, float(np.mean([flen[s] for s in feet])))
     toe_up = [_toe_rise(sig, s, rest, flen[s]) for s in feet]
     ankle_up = [_part_rise(sig, s, "ankle", rest, flen[s]) for s in feet]
     ankle_up = [a for a in ankle_up if np.isfinite(a).any()]
-    found, sags = find_raises(rise, fps, noise=rise_noise(sig, feet, flen), top=rs.top)
-    reps, faults = [], []
+    found, sags = find_raises(rise, fps, noise=rise_noise(sig, feet, flen), top=top_sig)
+    reps, faults, rejected, unclear = [], [], [], []
     for r in found:
+        kind = R.heel_raise_kind(sig, r.start, r.end)
+        if kind:
+            rejected.append((r, kind))
+            continue
         seg = rise[r.start:r.end + 1]
         peak = C.sustained_max(seg, fps=fps, min_s=0.1)
         hip = C.sustained_max(hip_up[r.start:r.end + 1], fps=fps, min_s=0.1)
@@ -198,33 +225,59 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
             continue    # the foot turned about the ankle (ankle circles), the body stayed
         if C.sustained_max(low[r.start:r.end + 1], fps=fps, min_s=0.1) < BOTH_FEET_SHARE * peak:
             continue    # only one heel rose: a lifted foot, not a heel raise
-        toe = np.nanmax([C.sustained_max(t[r.start:r.end + 1], fps=fps, min_s=0.1) for t in toe_up])
+        # the toes of every foot used left the floor too (a jump, a lifted foot): not a
+        # raise. One foot's toe alone does not veto (a lifted foot is caught above by the
+        # lower heel; a far toe is often guessed)
+        toe = np.nanmin([C.sustained_max(t[r.start:r.end + 1], fps=fps, min_s=0.1) for t in toe_up])
         if np.isfinite(toe) and toe > MAX_TOE_SHARE * peak + 0.05:
-            continue    # the toes left the floor too: a lifted foot, not a heel raise
+            continue
+        witness = heel_run(sig, opened.trace, feet[0], rise, r.start, r.end,
+                           lift_frac=ENTER_FRAC_FOOT, down_frac=LEAVE_FRAC_FOOT,
+                           max_rise_frac=MAX_RISE_FRAC_FOOT)
+        if witness.state == "unclear" and witness.reason == "disagree":
+            unclear.append(Unclear("heel_raise", C.frames_to_s(sig, r.start),
+                                   C.frames_to_s(sig, r.end),
+                                   "Can't tell from this video whether the heels rose here: the "
+                                   "heel landmarks and the picture disagree.", 0.0))
+            continue    # the pixels saw the heels down: not counted, never a number
         calm = smooth_zero_phase(seg, fps=fps, cutoff_hz=HOLD_CUTOFF_HZ)
         hold = float(np.sum(calm >= HOLD_SHARE * np.nanmax(calm)) / fps)
-        sank = [_sag_fault(sig, a, b) for a, b in sags.get((r.start, r.end), [])]
+        sank = [_sag_fault(sig, a, b, rise, feet) for a, b in sags.get((r.start, r.end), [])]
+        sank, _low = split_confident(sank)
+        sank = list(sank)
+        unclear += _low
         faults += sank
         reps.append(Rep(C.frames_to_s(sig, r.start), C.frames_to_s(sig, r.end), ok=not sank,
                         faults=("heel_lift",) if sank else (),
                         metrics={"peak_heel_rise_pct_foot": round(100 * peak, 1),
-                                 "hold_s": round(hold, 2)}))
+                                 "hold_s": round(hold, 2),
+                                 "peak_heel_rise_pct_foot_pixels":
+                                     C.round_or_none(100 * witness.value_frac)
+                                     if witness.reason in ("agree", "pixels") else None}))
     warnings = [] if len(feet) == 2 else [f"heels checked on the {feet[0]} foot only"]
+    if rejected:
+        warnings.append(R.rejected_text(rejected, "heel raise"))
+    other = R.not_this_reason(sig, rejected, len(reps), "heel raise")
+    if other:
+        return C.not_this(EXERCISE, sig, fps, n, other, view=view,
+                          warnings=tuple(warnings))
     if not reps:
         return C.insufficient(EXERCISE, sig, fps, n, "no heel raise was found: the heels did "
-                              f"not rise by {100 * ENTER_FRAC_FOOT:.0f}% of the foot length",
-                              view=view, warnings=tuple(warnings))
+                              f"not rise by {100 * ENTER_FRAC_FOOT:.0f}% of the foot length; "
+                              f"if they did, {FILM_ADVICE}", view=view, warnings=tuple(warnings))
     peaks = [r.metrics["peak_heel_rise_pct_foot"] for r in reps]
     holds = [r.metrics["hold_s"] for r in reps]
     if max(peaks) < 100 * LOW_RISE_FRAC_FOOT:
         warnings.append("the heels rose only a little; rise higher onto the toes")
     metrics = {"reps": len(reps), "peak_heel_rise_pct_foot": max(peaks),
                "mean_hold_s": round(float(np.mean(holds)), 2), "hold_s": holds,
-               "heel_sides": feet}
+               "heel_sides": feet, "implausible_frames": opened.dropped + over,
+               "not_counted": len(rejected)}
     faults = C.merge_faults(faults)
     return ExerciseReport(exercise=EXERCISE, frames=n, fps=fps, view=view.view,
                           verdict=C.verdict_for(reps, faults), reps=tuple(reps),
-                          faults=faults, metrics=metrics, warnings=tuple(warnings))
+                          faults=faults, metrics=metrics, warnings=tuple(warnings),
+                          unclear=tuple(unclear))
 
 
 def find_raises(rise: np.ndarray, fps: float, *, noise: float = 0.0,
@@ -329,8 +382,20 @@ def hold_sags(seg: np.ndarray, fps: float) -> list[tuple[int, int]]:
     return out
 
 
-def _sag_fault(sig: Signals, a: int, b: int) -> Fault:
+def _sag_fault(sig: Signals, a: int, b: int, rise: np.ndarray, feet: list[str]) -> Fault:
+    """The sag ``a``..``b`` (half-open rows) as a fault: evidence is the lowest rise in it
+    as a share of the peak before it, against ``SAG_SHARE``."""
+    from vision.pose.trace import SIDE_IDX
     start, end = C.frames_to_s(sig, a), C.frames_to_s(sig, b - 1)
+    before = rise[max(a - int(2 * sig.fps), 0):a]
+    peak = float(np.nanmax(before)) if np.isfinite(before).any() else float("nan")
+    share = float(np.nanmin(rise[a:b]) / peak) if peak > 0 and np.isfinite(rise[a:b]).any() else float("nan")
+    cols = [SIDE_IDX[s][p] for s in feet for p in ("heel", "toe")]
+    quality = C.visibility_quality(sig, cols, a, b - 1)
+    conf = C.confidence(share, SAG_SHARE, below=True, quality=quality) if np.isfinite(share) else quality
     return Fault(code="heel_lift", side="both", start_s=start, end_s=end,
                  message=f"The heels sank during the hold ({end - start:.1f} s below half the "
-                         "height): keep them up until it is time to lower them.")
+                         "height): keep them up until it is time to lower them.",
+                 confidence=conf,
+                 evidence=Evidence(100 * np.nan_to_num(share), 100 * SAG_SHARE,
+                                   C.source_frames(sig, a, b - 1), "% of the peak rise"))

@@ -22,6 +22,19 @@ occluded leg) is not used. Faults: ``low_lift`` when the peak is below ``LOW_LIF
 top, :func:`rep_peak`, not the noisiest frame), ``knee_bent`` when the knee angle while the leg is up
 (lower quartile over frames above half the peak; the better-seen leg's knee when both
 legs rise) is below ``KNEE_BENT_DEG``.
+
+Plausibility: a hip angle needs the trunk. Frames where a shoulder or hip sits at the
+picture edge (the trunk out of the picture in a close-up), where the trunk or a leg
+segment changes length as no body can, or where the hip flexion exceeds
+``MAX_HIP_FLEXION_DEG`` are dropped (:mod:`vision.exercises.plausibility`); a rep that
+loses its top to dropped frames is not measured there. Lying on the back the trunk stays
+still ("other parts still"): frames where the trunk line turns more than
+``MAX_TRUNK_TURN_DEG`` from its usual direction are the tracker guessing the shoulders, and
+their hip angle is dropped too. Reps are still found across such stretches, but a rep
+whose hip angle is unmeasured on more than ``MAX_UNMEASURED_SHARE`` of its frames gets no
+peak (an "unclear" entry says why) and no fault. Every fault carries its evidence
+and a confidence; below :data:`vision.exercises.report.FAULT_CONFIDENCE_MIN` it is
+reported as unclear.
 """
 
 from __future__ import annotations
@@ -29,7 +42,8 @@ from __future__ import annotations
 import numpy as np
 
 from vision.exercises import common as C
-from vision.exercises.report import ExerciseReport, Fault, Rep
+from vision.exercises.plausibility import gate_values
+from vision.exercises.report import Evidence, ExerciseReport, Fault, Rep, Unclear, split_confident
 from vision.pose.signals import (
     Signals,
     hip_flexion_deg,
@@ -51,6 +65,11 @@ ANGLE_CUTOFF_HZ = 2.0   # low-pass on the hip angle before finding peaks
 MAX_LENGTH_CV = 0.2     # thigh length variation above this -> the leg is not trusted
 PEAK_TOP_DEG = 10.0     # the rep's peak is read from the frames this close to its maximum
 PEAK_PERCENTILE = 80    # ... as their upper percentile (see rep_peak)
+MAX_HIP_FLEXION_DEG = 150.0   # a hip angle above this (lying on the back) is a wrong pose
+MAX_TRUNK_TURN_DEG = 25.0     # the trunk turning further than this from its usual line: a guess
+MAX_UNMEASURED_SHARE = 0.2    # a rep whose hip angle is unmeasured this much has no peak
+LOW_LIFT_FULL_MARGIN = 0.15   # 10 degrees under the bar: a sure low lift
+KNEE_FULL_MARGIN = 0.06       # 9 degrees under the bar: a sure bent knee
 EXERCISE = "leg-raise"
 
 
@@ -92,19 +111,51 @@ def leg_signals(sig: Signals) -> dict:
     """Per usable leg: {"hip": hip flexion (n,), "knee": knee angle (n,), "knee_ok": bool}."""
     out = {}
     trunk = _trunk_vector(sig)
+    turned = trunk_turned(trunk)
     for s in ("left", "right"):
         own = sig.side(s, "hip") - sig.side(s, "shoulder")
         vec = np.where(np.isfinite(trunk), trunk, own)
         hip = hip_flexion_deg(sig.side(s, "hip") - vec, sig.side(s, "hip"), sig.side(s, "knee"))
+        hip = np.where(turned, np.nan, hip)      # the trunk lies still: a turn is a guess
         # a raise takes a second or more: a lower cut-off keeps jitter out of the peak
         hip = smooth_zero_phase(hip, fps=sig.fps, cutoff_hz=ANGLE_CUTOFF_HZ)
+        hip, _ = gate_values(hip, MAX_HIP_FLEXION_DEG)
+        # reps are found across unmeasured stretches (bridged linearly); peaks are read on
+        # measured frames only
+        bridged = _bridge(hip)
         if np.isfinite(hip).mean() < 0.3 or _length_cv(sig, s, "hip", "knee") > MAX_LENGTH_CV:
             continue
         knee = knee_angle_deg(sig.side(s, "hip"), sig.side(s, "knee"), sig.side(s, "ankle"))
         knee_ok = np.isfinite(knee).mean() >= 0.3 and _length_cv(sig, s, "knee", "ankle") <= MAX_LENGTH_CV
         vis = sig.visibility[:, [SIDE_IDX[s]["hip"], SIDE_IDX[s]["knee"]]]
         quality = float(np.nanmedian(vis)) / (1 + 10 * _length_cv(sig, s, "hip", "knee"))
-        out[s] = {"hip": hip, "knee": knee, "knee_ok": bool(knee_ok), "quality": quality}
+        out[s] = {"hip": hip, "hip_bridged": bridged, "knee": knee, "knee_ok": bool(knee_ok),
+                  "quality": quality}
+    return out
+
+
+def trunk_turned(trunk: np.ndarray) -> np.ndarray:
+    """(n,) frames where the trunk line points more than ``MAX_TRUNK_TURN_DEG`` away from
+    its median direction: lying on the back the trunk stays still, so such a trunk is the
+    tracker guessing shoulders out of the picture."""
+    ang = np.arctan2(trunk[:, 1], trunk[:, 0])
+    ok = np.isfinite(ang)
+    if ok.sum() < 3:
+        return np.zeros(len(trunk), bool)
+    ref = np.angle(np.median(np.cos(ang[ok])) + 1j * np.median(np.sin(ang[ok])))
+    dev = np.degrees(np.abs(np.angle(np.exp(1j * (ang - ref)))))
+    with np.errstate(invalid="ignore"):
+        return ok & (dev > MAX_TRUNK_TURN_DEG)
+
+
+def _bridge(x: np.ndarray) -> np.ndarray:
+    """``x`` with interior NaN runs filled linearly (runs touching an end stay NaN)."""
+    ok = np.flatnonzero(np.isfinite(x))
+    if ok.size < 2:
+        return x.copy()
+    out = x.copy()
+    inner = np.arange(ok[0], ok[-1] + 1)
+    out[inner] = np.interp(inner, ok, x[ok])
     return out
 
 
@@ -152,6 +203,7 @@ def _rep(sig, legs, a, b, by_side) -> tuple[Rep, list[Fault]]:
     for s, r in by_side.items():
         h = legs[s]["hip"][r.start:r.end + 1]
         peaks[s] = rep_peak(h, sig.fps)
+        h = np.nan_to_num(h, nan=-np.inf)
         if legs[s]["knee_ok"]:
             k = legs[s]["knee"][r.start:r.end + 1][h >= peaks[s] / 2]
             k = k[np.isfinite(k)]
@@ -159,26 +211,53 @@ def _rep(sig, legs, a, b, by_side) -> tuple[Rep, list[Fault]]:
                 knees[s] = float(np.percentile(k, KNEE_PERCENTILE))
     side = "both" if len(by_side) == 2 else next(iter(by_side))
     best = max(peaks, key=lambda s: legs[s]["quality"])     # better-seen leg speaks for both
+    r_best = by_side[best]
+    unmeasured = float(np.mean(~np.isfinite(legs[best]["hip"][r_best.start:r_best.end + 1])))
+    if unmeasured > MAX_UNMEASURED_SHARE or not np.isfinite(peaks[best]):
+        m = {"side": side, "peak_hip_flexion_deg": None, "min_knee_extension_deg": None,
+             "complete": all(r.complete for r in by_side.values())}
+        u = Unclear("leg_raise", t0, t1, "Can't tell the height of this raise: the trunk was "
+                    "out of the picture (or not seen) at the top; keep the whole body in view.",
+                    0.0)
+        return Rep(t0, t1, ok=True, metrics=m), [], [u]
     peak = peaks[best]
-    faults = []
+    faults: list[Fault] = []
     complete = all(r.complete for r in by_side.values())
+    cols = [SIDE_IDX[best][p] for p in ("hip", "knee")]
+    # how far the leg can be trusted: well seen, or a thigh that keeps its length (a far
+    # leg the tracker rates low but follows steadily is measured well)
+    steady = float(np.clip(1 - _length_cv(sig, best, "hip", "knee") / MAX_LENGTH_CV, 0, 1))
+    quality = max(C.visibility_quality(sig, cols, a, b), steady)
+    h_best = legs[best]["hip"]
+    top_i = by_side[best].start + int(np.nanargmax(h_best[by_side[best].start:by_side[best].end + 1]))
     if peak < LOW_LIFT_DEG and complete:      # a rep cut by the recording may not have peaked
         faults.append(Fault("low_lift", side, t0, t1,
                             f"The leg rose to {peak:.0f} degrees; aim for about {TARGET_DEG:.0f} "
-                            "(straight up)."))
+                            "(straight up).",
+                            C.confidence(peak, LOW_LIFT_DEG, below=True, quality=quality,
+                                         full_margin=LOW_LIFT_FULL_MARGIN),
+                            Evidence(peak, LOW_LIFT_DEG, C.source_frames(sig, top_i, top_i),
+                                     "deg hip flexion")))
     if best in knees:           # the far leg's knee is often a tracker guess
         knees = {best: knees[best]}
     if knees and min(knees.values()) < KNEE_BENT_DEG:
         bent = [s for s, v in knees.items() if v < KNEE_BENT_DEG]
+        kv = min(knees.values())
         faults.append(Fault("knee_bent", "both" if len(bent) == 2 else bent[0], t0, t1,
-                            f"The knee bent to {min(knees.values()):.0f} degrees while lifting; "
-                            "keep the leg straight."))
+                            f"The knee bent to {kv:.0f} degrees while lifting; "
+                            "keep the leg straight.",
+                            C.confidence(kv, KNEE_BENT_DEG, below=True, quality=quality,
+                                         full_margin=KNEE_FULL_MARGIN),
+                            Evidence(kv, KNEE_BENT_DEG, C.source_frames(sig, a, b),
+                                     "deg knee angle")))
+    faults, unclear = split_confident(faults)
     m = {"side": side, "peak_hip_flexion_deg": round(peak, 1),
          "min_knee_extension_deg": C.round_or_none(min(knees.values())) if knees else None,
          "complete": complete}
     if len(peaks) == 2:
         m.update({f"peak_hip_flexion_deg_{s}": round(v, 1) for s, v in peaks.items()})
-    return Rep(t0, t1, ok=not faults, faults=tuple(f.code for f in faults), metrics=m), faults
+    return (Rep(t0, t1, ok=not faults, faults=tuple(f.code for f in faults), metrics=m),
+            list(faults), list(unclear))
 
 
 def analyse(trace: Trace, **options) -> ExerciseReport:
@@ -192,15 +271,17 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     n, fps = len(trace), float(trace.fps)
     opened = C.prepare_checked(EXERCISE, trace, options,
                                parts=("shoulder", "hip", "knee"), lying=True,
-                               wrong_posture="the person is not lying down: a leg raise is done "
-                                             "lying on the back")
+                               wrong_posture="this looks like a standing exercise, not a leg "
+                                             "raise (a leg raise is done lying on the back)",
+                               segments=("thigh", "shank", "trunk"),
+                               needed=(("shoulder", "hip", "knee"),), trunk_edge=True)
     if isinstance(opened, ExerciseReport):
         return opened
-    sig, view = opened
+    sig, view = opened.sig, opened.view
     legs = leg_signals(sig)
     if not legs:
         return C.insufficient(EXERCISE, sig, fps, n, "the legs are not seen well enough", view=view)
-    per_leg = {s: _leg_reps(d["hip"], sig.fps) for s, d in legs.items()}
+    per_leg = {s: _leg_reps(d["hip_bridged"], sig.fps) for s, d in legs.items()}
     merged = merge_legs(per_leg)
     warnings = [f"the {s} leg is not seen well and was not analysed"
                 for s in ("left", "right") if s not in legs]
@@ -209,16 +290,19 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     if not merged:
         return C.insufficient(EXERCISE, sig, fps, n, "no leg raise was found: the legs did not "
                               f"rise {ENTER_DEG:.0f} degrees", view=view, warnings=tuple(warnings))
-    reps, faults = [], []
+    reps, faults, unclear = [], [], []
     for a, b, by_side in merged:
-        rep, f = _rep(sig, legs, a, b, by_side)
+        rep, f, u = _rep(sig, legs, a, b, by_side)
         reps.append(rep)
         faults += f
+        unclear += u
     knees = [r.metrics["min_knee_extension_deg"] for r in reps if r.metrics["min_knee_extension_deg"] is not None]
     metrics = {"reps": sum(r.metrics["complete"] for r in reps), "reps_including_partial": len(reps),
                "peak_hip_flexion_deg": [r.metrics["peak_hip_flexion_deg"] for r in reps],
                "min_knee_extension_deg": min(knees) if knees else None,
-               "target_hip_flexion_deg": TARGET_DEG, "legs_analysed": sorted(legs)}
+               "target_hip_flexion_deg": TARGET_DEG, "legs_analysed": sorted(legs),
+               "implausible_frames": opened.dropped}
     return ExerciseReport(exercise=EXERCISE, frames=n, fps=fps, view=view.view,
                           verdict=C.verdict_for(reps, faults), reps=tuple(reps),
-                          faults=C.merge_faults(faults), metrics=metrics, warnings=tuple(warnings))
+                          faults=C.merge_faults(faults), metrics=metrics, warnings=tuple(warnings),
+                          unclear=tuple(unclear))

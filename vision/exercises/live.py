@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vision.exercises import heel_raise, leg_raise, squat, walk_steps
+from vision.exercises import heel_check, heel_raise, leg_raise, squat, walk_steps
 from vision.exercises.report import ExerciseReport, Fault, Rep
 from vision.pose.signals import OneEuroFilter
 from vision.pose.trace import SIDE_IDX
@@ -39,7 +39,7 @@ __all__ = ["Cue", "LiveCoach", "LIVE_EXERCISES"]
 
 LIVE_EXERCISES = ("squat", "walk", "leg-raise", "heel-raise")
 # The offline analyses' thresholds, so live cues and uploaded-video reports agree.
-HEEL_LIFT_FRAC_FOOT, HEEL_LIFT_MIN_S = squat.HEEL_LIFT_FRAC_FOOT, squat.HEEL_MIN_S
+HEEL_LIFT_FRAC_FOOT, HEEL_LIFT_MIN_S = squat.HEEL_LIFT_FRAC_FOOT, heel_check.MIN_STATE_S
 TIPTOE_HEEL_FRAC = walk_steps.TIPTOE_HEEL_FRAC
 RAISE_ENTER, RAISE_LEAVE = heel_raise.ENTER_FRAC_FOOT, heel_raise.LEAVE_FRAC_FOOT
 RAISE_LEAVE_SHARE = heel_raise.LEAVE_SHARE   # back at the floor: under this share of the peak

@@ -18,8 +18,8 @@ Method (lengths in foot lengths ``L`` of the child's foot, times in seconds):
    turning points), found by hysteresis (``STROKE_HYST_FOOT`` either side of the median).
    Strokes are counted per active period: frames off the foot are skipped, not a restart,
    so a hand that leaves the foot for a moment does not add a stroke.
-5. **Session**: first to last active stroking frame. The target is the age band's minutes
-   (``coach.knowledge``) or ``target_minutes``; "Children are recommended to do foot massage
+5. **Session**: first to last active stroking frame. The target is ``target_minutes``, which the
+   caller takes from the age band (:mod:`coach.massage_minutes`); "Children are recommended to do foot massage
    daily for 2-7 minutes, depending on the age" (seed text, shared/seed/baby_foot_massage.txt).
 """
 
@@ -42,29 +42,10 @@ SPEED_WINDOW_S = 0.6
 FILL_S = 0.5
 MIN_ACTIVE_S = 0.5
 STROKE_HYST_FOOT = 0.08
-MASSAGE_KINDS = ("stroking", "rubbing", "kneading", "tapping", "massage")
 TIP_IDX = (4, 8, 12, 16, 20)
 TOUCH_IDX = (4, 8, 12, 16, 20, 9)   # fingertips and the middle knuckle
 
-__all__ = ["analyse", "target_minutes_for_age", "hand_tracks", "count_strokes"]
-
-
-def target_minutes_for_age(age_months: float) -> float | None:
-    """Recommended daily foot-massage minutes for the age band (None if unknown).
-
-    Infant bands give their whole routine (2-7 minutes); for bands whose session also holds
-    gymnastics (over 10 minutes) only the massage techniques' time counts.
-    """
-    try:
-        from coach.knowledge import band_for_age, load_knowledge
-        band = band_for_age(age_months)
-        if band.minutes <= 10:
-            return float(band.minutes)
-        tech = load_knowledge().techniques
-        secs = sum(s.seconds for s in band.steps if tech[s.technique].kind in MASSAGE_KINDS)
-        return secs / 60.0 if secs else float(band.minutes)
-    except (ImportError, AttributeError, KeyError, ValueError, TypeError):
-        return None
+__all__ = ["analyse", "hand_tracks", "count_strokes"]
 
 
 def _foot_segments(trace: Trace) -> tuple[list[tuple[np.ndarray, np.ndarray]], float]:
@@ -191,8 +172,7 @@ def count_strokes(p: np.ndarray, active: np.ndarray, fps: float, foot_len: float
     return total
 
 
-def analyse(trace: Trace, *, target_minutes: float | None = None,
-            age_months: float | None = None) -> ExerciseReport:
+def analyse(trace: Trace, *, target_minutes: float | None = None) -> ExerciseReport:
     """Time a foot massage (see the module notes).
 
     Parameters
@@ -200,9 +180,8 @@ def analyse(trace: Trace, *, target_minutes: float | None = None,
     trace : Trace
         Pose and Hands landmarks (track with ``hands=True``).
     target_minutes : float, optional
-        Recommended minutes; wins over ``age_months``.
-    age_months : float, optional
-        Child's age, to look up the band's recommended minutes.
+        Recommended minutes (the caller looks them up for the child's age with
+        :func:`coach.massage_minutes.target_minutes_for_age`).
 
     Returns
     -------
@@ -216,8 +195,6 @@ def analyse(trace: Trace, *, target_minutes: float | None = None,
     short = too_short(n)
     if short:
         return _insufficient(trace, short, [])
-    if target_minutes is None and age_months is not None:
-        target_minutes = target_minutes_for_age(age_months)
     segs, L = _foot_segments(trace)
     warnings = []
     tracks = hand_tracks(trace, max_jump=(L if np.isfinite(L) else 0.1) * 1.5)

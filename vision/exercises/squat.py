@@ -19,7 +19,16 @@ Method
    (heel -> foot index), both relative to the foot index and on its own (the smaller
    counts), sustained for 0.2 s; ``heel_lift`` when it exceeds ``HEEL_LIFT_FRAC_FOOT``
    during a rep. Only the better-seen foot is used when the other is unreliable (the far
-   foot in a side view is often guessed by the tracker).
+   foot in a side view is often guessed by the tracker). The decision is made in
+   :func:`vision.exercises.heel_check.heel_run` (landmarks with the pixel heel measure when
+   the trace has it; disagreement is "unclear", never a fault). A rise above
+   ``MAX_HEEL_RISE_FRAC_FOOT`` is not a heel in a squat but a wrong pose: dropped.
+6. Is it a squat? (:mod:`vision.exercises.recognise`) A rep counts only when both feet
+   stay put and the hips come down; a "rep" during which the feet travel (walking in,
+   walking a bar out, racking it) is not counted, and when every candidate was one leg
+   lifting the answer is ``not_this_exercise`` ("this looks like a leg raise").
+7. Plausibility (:mod:`vision.exercises.plausibility`): frames whose segment lengths or
+   knee angle no body can have are dropped first; too many dropped is "can't tell".
 """
 
 from __future__ import annotations
@@ -27,8 +36,11 @@ from __future__ import annotations
 import numpy as np
 
 from vision.exercises import common as C
-from vision.exercises.report import ExerciseReport, Fault, Rep
-from vision.pose.signals import Signals, choose_foot, knee_angle_deg, smooth_zero_phase
+from vision.exercises import recognise as R
+from vision.exercises.heel_check import HeelRun, heel_run
+from vision.exercises.report import Evidence, ExerciseReport, Fault, Rep, Unclear, split_confident
+from vision.pose.posture import choose_foot
+from vision.pose.signals import Signals, knee_angle_deg, smooth_zero_phase
 from vision.pose.trace import SIDE_IDX, Trace
 
 ENTER_DROP_DEG = 30.0       # knee angle this far below standing starts a rep
@@ -36,7 +48,13 @@ LEAVE_DROP_DEG = 12.0       # ... and back within this of standing ends it
 MIN_REP_S = 0.5
 SHALLOW_KNEE_DEG = 120.0    # the knee should bend past this (smaller angle) at the bottom
 HEEL_LIFT_FRAC_FOOT = 0.09  # heel rise that counts as a lift, fraction of the foot length
-HEEL_MIN_S = 0.20           # ... held at least this long
+HEEL_DOWN_FRAC_FOOT = 0.045  # heel rise at most this is down (fraction of the foot length)
+MAX_HEEL_RISE_FRAC_FOOT = 0.4  # a heel cannot rise more than this in a squat: wrong pose
+SHALLOW_FULL_MARGIN = 0.1   # 12 degrees above the bar: a sure shallow squat
+FRONT_HEEL_QUALITY = 0.75   # from the front the landmark heel rise moves with the knee
+                            # travelling forward: only a clear lift is a fault
+FRONT_KNEE_QUALITY = 0.6    # from the front the knee angle is an estimate: a shallow squat
+                            # is a fault only 12 degrees or more above the bar
 MIN_HIP_DROP_FRAC = 0.03    # a rep lowers the hips by at least this share of their height
 MIN_HIP_DROP_FRAC_FRONT = 0.12  # ... from the front, where the knee angle is only estimated
 FRONT_CUTOFF_HZ = 1.5       # low-pass on front-view lengths
@@ -110,8 +128,9 @@ def hip_drop_frac(sig: Signals, *, front: bool = False) -> np.ndarray:
     return 1.0 - h / np.nanpercentile(h, 90)
 
 
-def heel_lifts(sig: Signals, reps, knee: np.ndarray, stand: float):
-    """Per rep: {side: sustained max heel rise (foot lengths)} and the feet used."""
+def heel_lifts(sig: Signals, trace, reps, knee: np.ndarray, stand: float, *,
+               front: bool = False):
+    """Per rep: {side: HeelRun} on the feet used, the feet and the foot choice."""
     fc = choose_foot(sig)
     feet = [s for s in ("left", "right") if fc.reliable[s]] or ([fc.side] if fc.side else [])
     if len(feet) == 2 and min(fc.score.values()) < 0.6 * max(fc.score.values()):
@@ -121,30 +140,83 @@ def heel_lifts(sig: Signals, reps, knee: np.ndarray, stand: float):
         in_rep[r.start:r.end + 1] = True
     rest = ~in_rep & (knee > stand - LEAVE_DROP_DEG)
     rises = {s: C.heel_rise_frac_foot(sig, s, fc.foot_length[s], rest=rest) for s in feet}
-    per_rep = [{s: C.sustained_max(rises[s][r.start:r.end + 1], fps=sig.fps, min_s=HEEL_MIN_S)
+    ankles = {s: C.part_rise_frac_foot(sig, s, "ankle", fc.foot_length[s], rest=rest)
+              for s in feet}
+    per_rep = [{s: heel_run(sig, trace, s, rises[s], r.start, r.end,
+                            lift_frac=HEEL_LIFT_FRAC_FOOT, down_frac=HEEL_DOWN_FRAC_FOOT,
+                            max_rise_frac=MAX_HEEL_RISE_FRAC_FOOT,
+                            landmark_quality=FRONT_HEEL_QUALITY if front else 1.0,
+                            ankle_rise=ankles[s])
                 for s in feet} for r in reps]
     return per_rep, feet, fc
 
 
-def _rep_result(sig, r, knee, lifts: dict, feet) -> tuple[Rep, list[Fault]]:
+def _heel_message(side: str, value: float) -> str:
+    return (f"The heel{'s' if side == 'both' else ''} lifted by about {100 * value:.0f}% of "
+            "the foot length; keep the heels on the floor.")
+
+
+def _far_only(runs_: dict[str, HeelRun], near: str | None) -> bool:
+    """In a side view, only the far foot's heel read up while the near one read down: the
+    far heel is hidden behind the near leg and its landmark wanders (DESIGN.md)."""
+    if near is None or near not in runs_:
+        return False
+    far = "right" if near == "left" else "left"
+    return (far in runs_ and runs_[far].state == "up" and runs_[near].state == "down")
+
+
+def _rep_result(sig, r, knee, runs_: dict[str, HeelRun], knee_quality: float = 1.0,
+                near: str | None = None):
+    """The rep, its faults (confidence and evidence attached) and its unclear findings."""
     t0, t1 = C.frames_to_s(sig, r.start), C.frames_to_s(sig, r.end)
-    min_knee = float(np.nanmin(knee[r.start:r.end + 1]))
+    seg = knee[r.start:r.end + 1]
+    min_knee = float(np.nanmin(seg))
+    k_min = r.start + int(np.nanargmin(seg))
     faults: list[Fault] = []
+    unclear: list[Unclear] = []
     if min_knee > SHALLOW_KNEE_DEG:
         faults.append(Fault("shallow", "both", t0, t1,
                             f"The knees bent only to {min_knee:.0f} degrees; aim for a deeper "
-                            f"squat (past {SHALLOW_KNEE_DEG:.0f})."))
-    lifted = [s for s, v in lifts.items() if np.isfinite(v) and v > HEEL_LIFT_FRAC_FOOT]
-    finite = [v for v in lifts.values() if np.isfinite(v)]
-    top = max(max(finite), 0.0) if finite else float("nan")
-    if lifted:
-        side = "both" if len(lifted) == 2 else lifted[0]
-        faults.append(Fault("heel_lift", side, t0, t1,
-                            f"The heel{'s' if side == 'both' else ''} lifted by about "
-                            f"{100 * top:.0f}% of the foot length; keep the heels on the floor."))
+                            f"squat (past {SHALLOW_KNEE_DEG:.0f}).",
+                            C.confidence(min_knee, SHALLOW_KNEE_DEG, full_margin=SHALLOW_FULL_MARGIN,
+                                         quality=knee_quality),
+                            Evidence(min_knee, SHALLOW_KNEE_DEG, C.source_frames(sig, k_min, k_min),
+                                     "deg knee angle")))
+    up = {s: h for s, h in runs_.items() if h.state == "up"}
+    if _far_only(runs_, near):
+        h = next(iter(up.values()))
+        unclear.append(Unclear("heel_lift", t0, t1, "Can't tell from this video: only the far "
+                               "heel, hidden behind the near leg, seemed to rise; the near heel "
+                               "stayed down.", 0.0,
+                               Evidence(100 * h.value_frac, 100 * HEEL_LIFT_FRAC_FOOT,
+                                        C.source_frames(sig, *h.frames), "% foot length")))
+        up = {}
+    elif up:
+        side = "both" if len(up) == 2 else next(iter(up))
+        best = max(up.values(), key=lambda h: h.confidence)
+        faults.append(Fault("heel_lift", side, t0, t1, _heel_message(side, best.value_frac),
+                            best.confidence,
+                            Evidence(100 * best.value_frac, 100 * HEEL_LIFT_FRAC_FOOT,
+                                     C.source_frames(sig, *best.frames), "% foot length")))
+    elif any(h.state == "unclear" for h in runs_.values()):
+        h = next(h for h in runs_.values() if h.state == "unclear")
+        why = {"disagree": "the heel measures disagree",
+               "inconsistent": "the heel point rose but the ankle did not, as it does when a "
+                               "heel really lifts"}.get(h.reason, "the heels were not seen well "
+                                                                  "enough")
+        unclear.append(Unclear("heel_lift", t0, t1, "Can't tell from this video whether the heels "
+                               f"stayed down: {why} (film from the side, feet and floor in "
+                               "view).", 0.0,
+                               Evidence(100 * np.nan_to_num(h.value_frac), 100 * HEEL_LIFT_FRAC_FOOT,
+                                        C.source_frames(sig, r.start, r.end), "% foot length")))
+    faults, low = split_confident(faults)
+    unclear += low
+    vals = [h.value_frac for h in runs_.values() if np.isfinite(h.value_frac)]
+    top = max(max(vals), 0.0) if vals else float("nan")
     metrics = {"min_knee_angle_deg": round(min_knee, 1),
-               "max_heel_lift_pct_foot": C.round_or_none(100 * top if finite else np.nan)}
-    return Rep(t0, t1, ok=not faults, faults=tuple(f.code for f in faults), metrics=metrics), faults
+               "max_heel_lift_pct_foot": C.round_or_none(100 * top if vals else np.nan)}
+    rep = Rep(t0, t1, ok=not faults, faults=tuple(f.code for f in faults), metrics=metrics)
+    return rep, list(faults), unclear
 
 
 def analyse(trace: Trace, **options) -> ExerciseReport:
@@ -156,44 +228,69 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     """
     n, fps = len(trace), float(trace.fps)
     opened = C.prepare_checked(EXERCISE, trace, options, parts=("hip", "knee"), lying=False,
-                               wrong_posture="the person is lying down; a squat is done "
-                                             "standing")
+                               wrong_posture="this looks like an exercise lying down, not a "
+                                             "squat (a squat is done standing)",
+                               segments=("thigh", "shank", "foot"))
     if isinstance(opened, ExerciseReport):
         return opened
-    sig, view = opened
+    sig, view, trace = opened.sig, opened.view, opened.trace
     knee, leg = knee_angle_series(sig, view.view)
-    reps, stand = find_reps(knee, fps)
+    candidates, stand = find_reps(knee, fps)
+    candidates, rejected = R.squat_reps(sig, candidates)
     drop = hip_drop_frac(sig, front=view.view == "front")
     need = MIN_HIP_DROP_FRAC if view.view == "side" else MIN_HIP_DROP_FRAC_FRONT
-    reps = [r for r in reps if C.sustained_max(drop[r.start:r.end + 1], fps=fps, min_s=0.25) >= need]
+    reps = [r for r in candidates
+            if C.sustained_max(drop[r.start:r.end + 1], fps=fps, min_s=0.25) >= need]
     warnings = []
     if view.view == "front":
         warnings.append("filmed from the front: knee angles are estimates; film from the side")
+    if rejected:
+        warnings.append(R.rejected_text(rejected, "squat"))
+    base_metrics = {"implausible_frames": opened.dropped, "not_counted": len(rejected)}
+    other = R.not_this_reason(sig, rejected, len(reps), "squat")
+    if other:
+        return C.not_this(EXERCISE, sig, fps, n, other, view=view, metrics=base_metrics,
+                          warnings=tuple(warnings))
     feet_reason = C.check_data(sig, parts=(), need_feet=True)
     if feet_reason or choose_foot(sig).side is None:
-        feet_reason = feet_reason or "the feet are not visible"
+        feet_reason = (feet_reason or "the feet are not visible") + " (the heel check needs them)"
         rep_objs = tuple(Rep(C.frames_to_s(sig, r.start), C.frames_to_s(sig, r.end), ok=True,
                              metrics={"min_knee_angle_deg": round(r.extreme, 1)}) for r in reps)
+        if C.part_coverage(sig, "ankle") < C.MIN_PART_FRAC:    # no shanks: no knee angle
+            rep_objs = ()
+            feet_reason += "; without the lower legs the squats cannot be counted either"
         return C.insufficient(EXERCISE, sig, fps, n, feet_reason, view=view, reps=rep_objs,
+                              metrics={**base_metrics, "reps": len(rep_objs)},
                               warnings=tuple(warnings))
     if not reps:
         return C.insufficient(EXERCISE, sig, fps, n, "no squat was found: the knees did not "
-                              f"bend by {ENTER_DROP_DEG:.0f} degrees or more", view=view,
-                              warnings=tuple(warnings))
-    per_rep, feet, fc = heel_lifts(sig, reps, knee, stand)
-    out_reps, faults = [], []
-    for r, lifts in zip(reps, per_rep, strict=False):
-        rep, f = _rep_result(sig, r, knee, lifts, feet)
+                              f"bend by {ENTER_DROP_DEG:.0f} degrees or more with both feet "
+                              "still", view=view, metrics=base_metrics, warnings=tuple(warnings))
+    per_rep, feet, fc = heel_lifts(sig, trace, reps, knee, stand, front=view.view == "front")
+    out_reps, faults, unclear = [], [], []
+    for r, runs_ in zip(reps, per_rep, strict=False):
+        rep, f, u = _rep_result(sig, r, knee, runs_,
+                                FRONT_KNEE_QUALITY if view.view == "front" else 1.0,
+                                near=(view.near_side or fc.side) if view.view == "side" else None)
         out_reps.append(rep)
         faults += f
+        unclear += u
     heel_vals = [m for rp in out_reps if (m := rp.metrics["max_heel_lift_pct_foot"]) is not None]
-    metrics = {"reps": len(out_reps),
+    heel_dropped = sum(h.dropped for runs_ in per_rep for h in runs_.values())
+    metrics = {**base_metrics, "reps": len(out_reps),
                "min_knee_angle_deg": round(min(rp.metrics["min_knee_angle_deg"] for rp in out_reps), 1),
                "max_heel_lift_pct_foot": max(heel_vals) if heel_vals else None,
                "standing_knee_angle_deg": round(stand, 1), "knee_side": leg,
-               "heel_sides": feet, "heel_lift_threshold_pct_foot": 100 * HEEL_LIFT_FRAC_FOOT}
+               "heel_sides": feet, "heel_lift_threshold_pct_foot": 100 * HEEL_LIFT_FRAC_FOOT,
+               "implausible_heel_frames": heel_dropped}
     if len(feet) == 1:
         warnings.append(f"heel checked on the {feet[0]} foot only (the other is not seen well)")
+    untold = sum(any(u.code == "heel_lift" and u.start_s == rp.start_s for u in unclear)
+                 for rp in out_reps)
+    if untold:
+        warnings.append(f"the heels could not be judged on {untold} of {len(out_reps)} reps "
+                        "(see 'unclear'); film from the side, feet and floor in view")
     return ExerciseReport(exercise=EXERCISE, frames=n, fps=fps, view=view.view,
                           verdict=C.verdict_for(out_reps, faults), reps=tuple(out_reps),
-                          faults=C.merge_faults(faults), metrics=metrics, warnings=tuple(warnings))
+                          faults=C.merge_faults(faults), metrics=metrics,
+                          warnings=tuple(warnings), unclear=tuple(unclear))

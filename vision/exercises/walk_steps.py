@@ -12,15 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vision.pose.signals import (
-    FOOT_TO_SHANK,
-    SIDE_MAX_RATIO,
-    Signals,
-    interpolate_gaps,
-    runs,
-    shank_length,
-    smooth_zero_phase,
-)
+from vision.pose.posture import FOOT_TO_SHANK, SIDE_MAX_RATIO, shank_length
+from vision.pose.signals import Signals, interpolate_gaps, runs, smooth_zero_phase
 from vision.pose.trace import L_HIP, L_SHOULDER, R_HIP, R_SHOULDER, SIDE_IDX, Trace
 
 SWING_ENTER_FOOT_PER_S = 2.0

@@ -37,6 +37,8 @@ CENTRE_BGR = (230, 230, 230)
 GUESS_BGR = (150, 150, 150)
 OK_BGR = (60, 170, 60)
 WARN_BGR = (40, 40, 220)
+LABEL_OFFSETS = ((1, 0), (-1, 0), (0, 1.2), (0, -1.2), (1, 1.2), (-1, 1.2))  # (side, rows)
+LABEL_OUTLINE_PX = 4          # black outline width behind label text
 FAULT_JOINTS = {"heel_lift": ("heel",), "tiptoe": ("heel", "toe"), "knee_bent": ("knee",),
                 "shallow": ("hip", "knee"), "low_lift": ("hip",)}
 
@@ -117,17 +119,39 @@ def _draw_skeleton(img, pts, vis, thick) -> None:
 
 
 def _draw_angles(img, pts, vis, thick) -> None:
+    """Knee and hip angles beside their joints, coloured by side. Labels never overlap: in a
+    side view both knees sit at nearly one point, so each label takes the first free spot
+    of :data:`LABEL_OFFSETS` around its joint (right, left, below, above, in text heights)
+    and is left out when none is free."""
     scale = max(0.4, min(img.shape[:2]) / 900)
+    placed: list[tuple[int, int, int, int]] = []
     for side in ("left", "right"):
         idx = SIDE_IDX[side]
+        colour = LEFT_BGR if side == "left" else RIGHT_BGR
         for a, b, c in (("hip", "knee", "ankle"), ("shoulder", "hip", "knee")):
             ia, ib, ic = idx[a], idx[b], idx[c]
             if min(vis[ia], vis[ib], vis[ic]) < VIS_SOLID:
                 continue
             ang = joint_angle_deg(pts[ia], pts[ib], pts[ic])
             if math.isfinite(ang):
-                x, y = _pt(pts[ib])
-                _text(img, f"{ang:.0f}", (x + 2 * thick, y - thick), scale, (255, 255, 255))
+                _place_label(img, f"{ang:.0f}", _pt(pts[ib]), scale, thick, colour, placed)
+
+
+def _place_label(img, text: str, anchor: tuple[int, int], scale: float, thick: int,
+                 colour, placed: list) -> None:
+    """Write ``text`` at the first offset around ``anchor`` whose box misses every box in
+    ``placed`` (then added to it); nothing when all are taken."""
+    (tw, th), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, LABEL_OUTLINE_PX)
+    gap = 2 * thick
+    for dx, dy in LABEL_OFFSETS:
+        x = int(anchor[0] + (gap if dx > 0 else -gap - tw if dx < 0 else -tw // 2))
+        y = int(anchor[1] + dy * (th + base) + (th // 2 if dy == 0 else 0))
+        box = (x, y - th, x + tw, y + base)
+        if not any(box[0] < q[2] and q[0] < box[2] and box[1] < q[3] and q[1] < box[3]
+                   for q in placed):
+            placed.append(box)
+            _text(img, text, (x, y), scale, colour)
+            return
 
 
 def _draw_highlights(img, pts, vis, highlight, thick) -> None:
@@ -154,7 +178,8 @@ def _draw_banners(img, cues: list, thick) -> None:
 
 
 def _text(img, text, org, scale, colour) -> None:
-    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), 4, cv2.LINE_AA)
+    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), LABEL_OUTLINE_PX,
+                cv2.LINE_AA)
     cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, colour, 1, cv2.LINE_AA)
 
 

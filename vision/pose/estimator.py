@@ -1,17 +1,27 @@
-"""MediaPipe Pose (and optionally Hands) for one stream, kept on one person.
+"""MediaPipe Tasks pose (and optionally hand) landmarks for one stream, kept on one person.
 
 Conventions
 -----------
-- One ``mediapipe.solutions.pose.Pose`` (``model_complexity=1``, the only bundled model,
-  ``static_image_mode=False``, ``smooth_landmarks=True``) and at most one ``Hands`` per
-  stream, made once in the constructor: never per frame. Frames must come in time order.
+- One ``PoseLandmarker`` (BlazePose GHUM full model, ``num_poses=1``) and at most one
+  ``HandLandmarker`` (two hands) per stream, both in VIDEO running mode and made once in
+  the constructor: never per frame. Frames must come in time order; the model bundles load
+  from this package (``vision/pose/models/*.task``), never from the network.
+- Timestamps: the Tasks API needs strictly increasing integer milliseconds. ``t`` (seconds)
+  is rounded to ms and pushed 1 ms past the previous call when it does not increase (a
+  webcam's repeated or backward clock, the tracker's own re-detection frames), so any
+  caller's clock works.
 - Output landmarks are normalised to the *full* input frame (x by width, y by height, y
-  down), whatever region was analysed; z is rescaled with x. Visibility is MediaPipe's.
+  down), whatever region was analysed; z is rescaled with x. Visibility (column 4) is the
+  model's per-landmark visibility probability (0..1), as in the legacy API. The Tasks
+  landmarker does not smooth over time; :class:`~vision.pose.landmark_filter.LandmarkSmoother`
+  applies the legacy graph's filters, so traces keep their meaning.
 - Frames are analysed at most ``max_side_px`` on the long side (default 960); landmarks are
   normalised, so this changes speed, not coordinates. ``process_rgb`` takes frames already
   made by :func:`~vision.pose.video.rgb_for_analysis` (in a decode thread, off the model's
   path).
-- Hand labels ("Left"/"Right") are MediaPipe's, which assume a mirrored (selfie) image.
+- Hand labels ("Left"/"Right") keep the legacy meaning: MediaPipe's handedness for a
+  mirrored (selfie) image, so on an ordinary camera image "Left" is the person's right
+  hand. See ``HAND_LABELS_SWAPPED``.
 - Threads: a tracker holds MediaPipe graphs with state; call it from one thread at a time
   (for a webcam callback, one tracker per connection, guarded by a lock if the callback can
   run concurrently).
@@ -42,9 +52,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from vision.pose.landmark_filter import LandmarkSmoother
 from vision.pose.trace import L_HIP, L_SHOULDER, N_HAND, N_POSE, R_HIP, R_SHOULDER, HandLandmarks
 from vision.pose.video import ANALYSIS_MAX_SIDE_PX, downscale_for_analysis, rgb_for_analysis
 
@@ -58,6 +70,11 @@ SAME_OVERLAP = 0.5           # boxes sharing this much of the smaller one are th
 MAX_PEOPLE = 4               # people looked for when choosing "largest" / "central"
 VIS_FOR_BOX = 0.5            # landmarks at least this visible define the body box
 MASK_GREY = 127              # value painted outside the region of interest
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+POSE_BUNDLE = MODELS_DIR / "pose_landmarker_full.task"
+HAND_BUNDLE = MODELS_DIR / "hand_landmarker_full.task"
+MAX_HANDS = 2
+HAND_LABELS_SWAPPED = True   # measured: Tasks names the other hand than the legacy API
 
 Window = tuple[int, int, int, int]   # x0, y0, x1, y1 in pixels of the analysed frame
 
@@ -178,6 +195,7 @@ class PoseTracker:
         self._pose = _make_pose(min_detection_confidence, min_tracking_confidence)
         self._hands = _make_hands(min_detection_confidence, min_tracking_confidence) \
             if hands else None
+        self._smooth = LandmarkSmoother()
         self.box: BodyBox | None = None
         self._lost_since: float | None = None
         self.n_rejected = 0
@@ -204,9 +222,12 @@ class PoseTracker:
         _check_frame(rgb, "RGB")
         if max(rgb.shape[:2]) > self.max_side_px:
             rgb, own = downscale_for_analysis(rgb, max_side_px=self.max_side_px), True
+        for task in (self._pose, self._hands):
+            if task is not None:
+                task.tick(t)
         hands = self._run_hands(rgb) if self._hands is not None else []
         row = self._acquire(rgb, t) if self.box is None else self._follow(rgb, t, own=own)
-        return row, hands
+        return self._smooth(row, t, rgb.shape[1], rgb.shape[0]), hands
 
     def close(self) -> None:
         for sol in (self._pose, self._hands):
@@ -313,30 +334,29 @@ class PoseTracker:
     # ----- MediaPipe --------------------------------------------------------------------
     def _redetect(self) -> None:
         """Make MediaPipe detect afresh on the next frame: a blank frame makes the tracked
-        body vanish (about 20 ms), far cheaper than ``Pose.reset()`` (70 ms, a restart)."""
-        self._pose.process(_BLANK)
+        body vanish (a few ms), far cheaper than making a new landmarker."""
+        self._pose.run(_BLANK)
         self.n_redetections += 1
 
     def _run_pose(self, rgb: np.ndarray) -> np.ndarray | None:
-        res = self._pose.process(rgb)
-        if res.pose_landmarks is None:
+        res = self._pose.run(rgb)
+        if not res.pose_landmarks:
             return None
-        arr = np.array([[p.x, p.y, p.z, p.visibility] for p in res.pose_landmarks.landmark],
+        arr = np.array([[p.x, p.y, p.z, _or0(p.visibility)] for p in res.pose_landmarks[0]],
                        dtype=float)
         if arr.shape != (N_POSE, 4):
             raise RuntimeError(f"MediaPipe returned {arr.shape} pose landmarks")
         return arr
 
     def _run_hands(self, rgb: np.ndarray) -> list[HandLandmarks]:
-        res = self._hands.process(rgb)
-        if not res.multi_hand_landmarks:
-            return []
-        labels = [c.classification[0].label for c in (res.multi_handedness or [])]
+        res = self._hands.run(rgb)
         out = []
-        for i, lms in enumerate(res.multi_hand_landmarks):
-            arr = np.array([[p.x, p.y, p.z] for p in lms.landmark], dtype=float)
+        for i, lms in enumerate(res.hand_landmarks or []):
+            cats = res.handedness[i] if i < len(res.handedness or []) else []
+            arr = np.array([[p.x, p.y, p.z] for p in lms], dtype=float)
             if arr.shape == (N_HAND, 3):
-                out.append(HandLandmarks(labels[i] if i < len(labels) else "", arr))
+                out.append(HandLandmarks(_hand_label(cats[0].category_name if cats else ""),
+                                         arr))
         return out
 
 
@@ -344,21 +364,79 @@ class PoseTracker:
 _BLANK = np.zeros((64, 64, 3), np.uint8)
 
 
-def _make_pose(det: float, trk: float):
-    import mediapipe as mp
+class _VideoTask:
+    """A Tasks landmarker in VIDEO mode fed numpy RGB frames with its own monotonic clock.
 
-    # model_complexity=1 is the only Pose model inside the wheel (0 and 2 download).
-    return mp.solutions.pose.Pose(static_image_mode=False, model_complexity=1,
-                                  smooth_landmarks=True, enable_segmentation=False,
-                                  min_detection_confidence=det, min_tracking_confidence=trk)
+    ``run(rgb)`` returns the landmarker's result for the next timestamp: the last one plus
+    ``tick(t)`` (see :meth:`tick`), or 1 ms past the last one if no time was given.
+    """
+
+    def __init__(self, landmarker) -> None:
+        self._lm = landmarker
+        self._ms = -1
+
+    def tick(self, t: float) -> None:
+        """Move the clock to ``t`` seconds (never backwards: at least 1 ms past the last
+        frame, counted when the next frame is run)."""
+        self._ms = max(self._ms, int(round(t * 1000.0)) - 1)
+
+    def run(self, rgb: np.ndarray):
+        import mediapipe as mp
+
+        self._ms += 1
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+        return self._lm.detect_for_video(image, self._ms)
+
+    def close(self) -> None:
+        self._lm.close()
 
 
-def _make_hands(det: float, trk: float):
-    import mediapipe as mp
+def _bundle(path: Path) -> str:
+    if not path.is_file():
+        raise RuntimeError(f"The model file {path.name} is missing from the footcoach "
+                           f"package (expected at {path}); reinstall footcoach.")
+    return str(path)
 
-    return mp.solutions.hands.Hands(static_image_mode=False, max_num_hands=2,
-                                    model_complexity=1, min_detection_confidence=det,
-                                    min_tracking_confidence=trk)
+
+def _make_pose(det: float, trk: float) -> _VideoTask:
+    from mediapipe.tasks.python.core.base_options import BaseOptions
+    from mediapipe.tasks.python.vision import pose_landmarker as pl
+    from mediapipe.tasks.python.vision.core.vision_task_running_mode import (
+        VisionTaskRunningMode,
+    )
+
+    opts = pl.PoseLandmarkerOptions(
+        base_options=BaseOptions(model_asset_path=_bundle(POSE_BUNDLE)),
+        running_mode=VisionTaskRunningMode.VIDEO, num_poses=1,
+        min_pose_detection_confidence=det, min_pose_presence_confidence=trk,
+        min_tracking_confidence=trk, output_segmentation_masks=False)
+    return _VideoTask(pl.PoseLandmarker.create_from_options(opts))
+
+
+def _make_hands(det: float, trk: float) -> _VideoTask:
+    from mediapipe.tasks.python.core.base_options import BaseOptions
+    from mediapipe.tasks.python.vision import hand_landmarker as hl
+    from mediapipe.tasks.python.vision.core.vision_task_running_mode import (
+        VisionTaskRunningMode,
+    )
+
+    opts = hl.HandLandmarkerOptions(
+        base_options=BaseOptions(model_asset_path=_bundle(HAND_BUNDLE)),
+        running_mode=VisionTaskRunningMode.VIDEO, num_hands=MAX_HANDS,
+        min_hand_detection_confidence=det, min_hand_presence_confidence=trk,
+        min_tracking_confidence=trk)
+    return _VideoTask(hl.HandLandmarker.create_from_options(opts))
+
+
+def _or0(v: float | None) -> float:
+    return 0.0 if v is None else float(v)
+
+
+def _hand_label(name: str) -> str:
+    """The legacy label for Tasks' handedness ``name``."""
+    if HAND_LABELS_SWAPPED:
+        return {"Left": "Right", "Right": "Left"}.get(name, name)
+    return name
 
 
 def _check_frame(frame: np.ndarray, kind: str) -> None:

@@ -1,7 +1,7 @@
 """Camera view, facing direction and foot scale from a prepared trace.
 
-Part of the signals API: everything here is also importable from
-:mod:`vision.pose.signals`. Conventions as there: height-normalised image coordinates,
+Built on :mod:`vision.pose.signals` (one way: signals never imports this module).
+Conventions as there: height-normalised image coordinates,
 degrees, heel heights in foot lengths (heel -> foot index distance).
 """
 
@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vision.pose.signals import Signals, _nanmedian
+from vision.pose.signals import Signals
+from vision.pose.signals import nanmedian as _nanmedian
 from vision.pose.trace import (
     L_ANKLE,
     L_HIP,
@@ -27,6 +28,10 @@ from vision.pose.trace import (
 # foot length / shank (knee-ankle) length: 0.62 for adults (Drillis & Contini 1966), about
 # 0.7 for young children (relatively larger feet); used only when the foot is foreshortened
 FOOT_TO_SHANK = 0.66
+SIDE_MAX_RATIO = 0.45   # width_ratio (trunk lengths) below this reads as a side view
+FORESHORTENED_SHARE = 0.7   # a foot shorter than this x FOOT_TO_SHANK x shank is foreshortened
+LENGTH_MAD_TO_STD = 1.4826  # MAD -> standard deviation for normal noise
+MIN_SEEN_FRAMES = 5     # a length needs at least this many seen frames
 
 
 # ----- view ---------------------------------------------------------------------------------
@@ -57,7 +62,6 @@ class ViewEstimate:
     lying: bool
 
 
-SIDE_MAX_RATIO = 0.45   # width_ratio below this reads as a side view
 
 
 def midpoint(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -112,14 +116,14 @@ def foot_length(sig: Signals, side: str, *, frames: np.ndarray | None = None) ->
     dist = np.hypot(d[:, 0], d[:, 1])
     if frames is not None:
         dist = dist[frames]
-    return _nanmedian(dist) if np.isfinite(dist).sum() >= 5 else float("nan")
+    return _nanmedian(dist) if np.isfinite(dist).sum() >= MIN_SEEN_FRAMES else float("nan")
 
 
 def shank_length(sig: Signals, side: str) -> float:
     """Median knee -> ankle distance (height-normalised units), NaN if unseen."""
     d = sig.side(side, "knee") - sig.side(side, "ankle")
     dist = np.hypot(d[:, 0], d[:, 1])
-    return _nanmedian(dist) if np.isfinite(dist).sum() >= 5 else float("nan")
+    return _nanmedian(dist) if np.isfinite(dist).sum() >= MIN_SEEN_FRAMES else float("nan")
 
 
 @dataclass(frozen=True)
@@ -168,8 +172,8 @@ def choose_foot(sig: Signals, *, min_coverage: float = 0.5, max_length_cv: float
         flen[s] = _foot_scale(med, shank_length(sig, s))
         # variation relative to the foot scale: a foreshortened (front view) foot is short
         # but steady, and must not read as unstable
-        cv = (float(1.4826 * _nanmedian(np.abs(dist - med)) / flen[s])
-              if ok.sum() >= 5 and flen[s] > 0 else np.inf)
+        cv = (float(LENGTH_MAD_TO_STD * _nanmedian(np.abs(dist - med)) / flen[s])
+              if ok.sum() >= MIN_SEEN_FRAMES and flen[s] > 0 else np.inf)
         vis = sig.visibility[:, [SIDE_IDX[s]["heel"], SIDE_IDX[s]["toe"]]]
         mvis = _nanmedian(vis.mean(axis=1))
         score[s] = float(cov[s] * (mvis if np.isfinite(mvis) else 0) / (1 + 10 * cv)) if np.isfinite(cv) else 0.0
@@ -184,7 +188,7 @@ def _foot_scale(projected: float, shank: float) -> float:
     anthropometric FOOT_TO_SHANK x shank length."""
     if not np.isfinite(projected):
         return float("nan")
-    if np.isfinite(shank) and projected < 0.7 * FOOT_TO_SHANK * shank:
+    if np.isfinite(shank) and projected < FORESHORTENED_SHARE * FOOT_TO_SHANK * shank:
         return float(FOOT_TO_SHANK * shank)
     return float(projected)
 

@@ -4,8 +4,8 @@ Every exercise analysis starts with :func:`prepare`, which does the cleaning onc
 
     sig = prepare(trace)                  # gate -> regular timeline -> fill gaps -> filtfilt
     knee = knee_angle_deg(sig.p(L_HIP), sig.p(L_KNEE), sig.p(L_ANKLE))
-    view = detect_view(sig)
-    feet = choose_foot(sig)
+    view = posture.detect_view(sig)     # from vision.pose import posture
+    feet = posture.choose_foot(sig)
 
 Conventions
 -----------
@@ -31,8 +31,7 @@ Live (webcam) code must not use :func:`smooth_zero_phase` (it looks ahead); use
 :class:`OneEuroFilter` instead.
 
 View detection, facing, the better-seen foot and the foot scale live in
-:mod:`vision.pose.posture` and are importable from here too (``detect_view``,
-``choose_foot``, ``heel_above_toe_frac_foot``, ...).
+:mod:`vision.pose.posture` (which imports this module, never the other way round).
 """
 
 from __future__ import annotations
@@ -45,20 +44,16 @@ from scipy.signal import butter, lfilter, lfilter_zi
 
 from vision.pose.trace import N_POSE, SIDE_IDX, Trace
 
-MIN_VISIBILITY = 0.5
-MAX_GAP_S = 0.25
-FRAME_MARGIN = 0.02     # landmarks further outside the picture than this are not seen
-CUTOFF_HZ = 4.0
+MIN_VISIBILITY = 0.5    # landmarks below this visibility (0..1) are not seen
+MAX_GAP_S = 0.25        # seconds: longest gap filled by linear interpolation
+FRAME_MARGIN = 0.02     # landmarks further outside the picture than this (fraction) are not seen
+CUTOFF_HZ = 4.0         # Hz: zero-phase low-pass cut-off
 
 __all__ = [
     "MIN_VISIBILITY", "MAX_GAP_S", "FRAME_MARGIN", "CUTOFF_HZ", "BODY_LANDMARKS", "Signals",
     "prepare", "gate_visibility", "interpolate_gaps", "smooth_zero_phase", "OneEuroFilter",
     "joint_angle_deg", "knee_angle_deg", "hip_flexion_deg", "ankle_angle_deg",
-    "segment_angle_deg", "runs",
-    # from vision.pose.posture (see __getattr__ at the end)
-    "SIDE_MAX_RATIO", "FOOT_TO_SHANK", "ViewEstimate", "detect_view", "midpoint",  # noqa: F822
-    "FootChoice", "choose_foot", "foot_length", "shank_length",  # noqa: F822
-    "heel_above_toe_frac_foot",  # noqa: F822
+    "segment_angle_deg", "runs", "nanmedian",
 ]
 
 
@@ -383,21 +378,8 @@ def segment_angle_deg(p_from, p_to) -> np.ndarray:
     return np.degrees(np.arctan2(-d[..., 1], d[..., 0]))
 
 
-def _nanmedian(x) -> float:
+def nanmedian(x) -> float:
+    """Median of the finite values of ``x`` (NaN when there are none)."""
     x = np.asarray(x, float)
     x = x[np.isfinite(x)]
     return float(np.median(x)) if x.size else float("nan")
-
-
-# ----- view and feet (vision.pose.posture, re-exported here) -------------------------------
-_POSTURE = ("SIDE_MAX_RATIO", "FOOT_TO_SHANK", "ViewEstimate", "detect_view", "midpoint",
-            "FootChoice", "choose_foot", "foot_length", "shank_length",
-            "heel_above_toe_frac_foot")
-
-
-def __getattr__(name: str):
-    # lazy: vision.pose.posture imports this module, so it cannot be imported eagerly here
-    if name in _POSTURE:
-        from vision.pose import posture
-        return getattr(posture, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

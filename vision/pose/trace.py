@@ -9,6 +9,11 @@ model. Conventions:
 - Landmark order is MediaPipe BlazePose; the names below index it.
 - ``hands`` holds, per frame, a list of :class:`HandLandmarks` (21 x (x, y, z), same units).
 - ``t`` is seconds from the start of the source.
+- ``heel_px`` (optional, None when absent) holds the pixel heel measures of
+  :mod:`vision.pose.heel_contact`: float (n, 2, 2) = ``[frame, side (0 left, 1 right),
+  (rise_frac, quality)]``, rise in foot lengths (NaN where unmeasured), quality 0..1. In
+  JSON it is the optional per-frame key ``"heel_px": [[rise_l, q_l], [rise_r, q_r]]``
+  (null for NaN); older readers ignore the key, and traces without it stay valid.
 """
 
 from __future__ import annotations
@@ -62,6 +67,7 @@ class Trace:
     pose: np.ndarray           # (n, 33, 4) float; NaN rows where no person
     hands: list[list[HandLandmarks]] = field(default_factory=list)
     source: str = ""
+    heel_px: np.ndarray | None = None   # (n, 2, 2) pixel heel measures, see module docstring
 
     def __post_init__(self) -> None:
         self.t = np.asarray(self.t, dtype=float)
@@ -75,6 +81,10 @@ class Trace:
             raise TraceError(f"hands has {len(self.hands)} frames, t has {n}")
         if not (self.fps > 0 and math.isfinite(self.fps)):
             raise TraceError(f"fps must be a positive number, got {self.fps!r}")
+        if self.heel_px is not None:
+            self.heel_px = np.asarray(self.heel_px, dtype=float)
+            if self.heel_px.shape != (n, 2, 2):
+                raise TraceError(f"heel_px must have shape ({n}, 2, 2), got {self.heel_px.shape}")
 
     def __len__(self) -> int:
         return len(self.t)
@@ -105,7 +115,10 @@ class Trace:
                  "landmarks": [[round(float(v), 5) for v in lm] for lm in h.landmarks]}
                 for h in self.hands[i]
             ]
-            frames.append({"t": round(float(self.t[i]), 4), "pose": pose, "hands": hands})
+            frame = {"t": round(float(self.t[i]), 4), "pose": pose, "hands": hands}
+            if self.heel_px is not None:
+                frame["heel_px"] = [[_num(v) for v in pair] for pair in self.heel_px[i]]
+            frames.append(frame)
         return {"format": FORMAT, "fps": self.fps, "width": self.width, "height": self.height,
                 "source": self.source, "frames": frames}
 
@@ -121,6 +134,8 @@ class Trace:
         pose = np.full((n, N_POSE, 4), np.nan)
         hands: list[list[HandLandmarks]] = []
         t = np.empty(n)
+        heel_px = np.full((n, 2, 2), np.nan)
+        has_heel_px = False
         try:
             for i, fr in enumerate(frames):
                 t[i] = float(fr["t"])
@@ -136,8 +151,12 @@ class Trace:
                         raise TraceError(f"frame {i}: hand must be 21 x 3, got {lm.shape}")
                     hs.append(HandLandmarks(str(h.get("handedness", "")), lm))
                 hands.append(hs)
+                if fr.get("heel_px") is not None:
+                    heel_px[i] = _heel_px_row(fr["heel_px"], i)
+                    has_heel_px = True
             return cls(fps=float(d["fps"]), width=int(d["width"]), height=int(d["height"]),
-                       t=t, pose=pose, hands=hands, source=str(d.get("source", "")))
+                       t=t, pose=pose, hands=hands, source=str(d.get("source", "")),
+                       heel_px=heel_px if has_heel_px else None)
         except (KeyError, TypeError, ValueError) as exc:
             if isinstance(exc, TraceError):
                 raise
@@ -153,3 +172,19 @@ class Trace:
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise TraceError(f"cannot read trace {path}: {exc}") from exc
         return cls.from_json(d)
+
+
+def _num(v: float) -> float | None:
+    """JSON number for ``v`` (5 decimals), None for NaN."""
+    return round(float(v), 5) if math.isfinite(v) else None
+
+
+def _heel_px_row(value, i: int) -> np.ndarray:
+    """One frame's ``heel_px`` JSON value as a (2, 2) float array (None -> NaN)."""
+    try:
+        arr = np.array([[np.nan if v is None else float(v) for v in pair] for pair in value])
+    except TypeError as exc:
+        raise TraceError(f"frame {i}: heel_px must be [[rise, quality], [rise, quality]]") from exc
+    if arr.shape != (2, 2):
+        raise TraceError(f"frame {i}: heel_px must be 2 x 2, got {arr.shape}")
+    return arr

@@ -44,7 +44,8 @@ class TrackStats:
 
 def track_video(path: str | os.PathLike, *, hands: bool = False, target=None,
                 progress: Progress | None = None, max_frames: int | None = None,
-                fps: float | None = None, max_fps: float | None = None) -> Trace:
+                fps: float | None = None, max_fps: float | None = None,
+                heel_pixels: bool = True) -> Trace:
     """Track one person through a video file or image sequence.
 
     Parameters
@@ -66,6 +67,9 @@ def track_video(path: str | os.PathLike, *, hands: bool = False, target=None,
         Analyse every k-th frame, k = round(source fps / max_fps), when the source is faster
         (a 60 fps phone clip with ``max_fps=30`` costs half). Exercise analysis needs no
         more than about 30 frames/s; the trace's ``fps`` is the analysed rate.
+    heel_pixels : bool
+        Also measure heel contact in the image (:mod:`vision.pose.heel_contact`) into
+        ``trace.heel_px`` (a few ms a frame).
 
     Returns
     -------
@@ -90,11 +94,16 @@ def track_video(path: str | os.PathLike, *, hands: bool = False, target=None,
         frames = itertools.islice(video, 0, None, step)
         frames = (prefetch(frames, transform=rgb_for_analysis) if cores > 1 else
                   ((t, rgb_for_analysis(f)) for t, f in frames))
+        heel = _heel_tracker(video.width, video.height) if heel_pixels else None
         try:
-            return _track(tracker, frames, fps=video.fps / step, width=video.width,
-                          height=video.height, progress=progress,
-                          total=-(-video.frame_count // step), max_frames=max_frames,
-                          source=os.path.basename(os.fspath(path)), prepared=True)
+            trace = _track(tracker, frames, fps=video.fps / step, width=video.width,
+                           height=video.height, progress=progress,
+                           total=-(-video.frame_count // step), max_frames=max_frames,
+                           source=os.path.basename(os.fspath(path)), prepared=True,
+                           observe=heel.update if heel is not None else None)
+            if heel is not None:
+                trace.heel_px = heel.result().to_array()
+            return trace
         finally:
             frames.close()    # stop the decode thread before the video is closed
 
@@ -118,8 +127,9 @@ def track_frames(frames: Iterable[tuple[float, np.ndarray]], fps: float, width: 
 
 def _track(tracker: PoseTracker, frames: Iterable[tuple[float, np.ndarray]], *, fps: float,
            width: int, height: int, progress: Progress | None, total: int,
-           max_frames: int | None, source: str, prepared: bool) -> Trace:
-    """The loop of :func:`track_frames` with a tracker the caller made."""
+           max_frames: int | None, source: str, prepared: bool, observe=None) -> Trace:
+    """The loop of :func:`track_frames` with a tracker the caller made; ``observe(frame,
+    t, pose_row_or_None)`` (optional) sees each frame after the model."""
     ts: list[float] = []
     rows: list[np.ndarray] = []
     hand_rows: list[list[HandLandmarks]] = []
@@ -131,6 +141,8 @@ def _track(tracker: PoseTracker, frames: Iterable[tuple[float, np.ndarray]], *, 
             break
         row, hs = (tracker.process_rgb(frame, t, own=True) if prepared else
                    tracker.process(frame, t))
+        if observe is not None:
+            observe(frame, t, row)
         ts.append(float(t))
         rows.append(missing if row is None else row)
         hand_rows.append(hs)
@@ -149,6 +161,12 @@ def _track(tracker: PoseTracker, frames: Iterable[tuple[float, np.ndarray]], *, 
 
 
 _END = object()
+
+
+def _heel_tracker(width: int, height: int):
+    """The pixel heel analyser for :func:`track_video` (imported here: optional stage)."""
+    from vision.pose.heel_contact import HeelContactTracker
+    return HeelContactTracker(width, height)
 
 
 def usable_cores() -> int:

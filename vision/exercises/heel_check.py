@@ -1,0 +1,135 @@
+"""The one place where the exercises decide heel down / up: :func:`heel_run`.
+
+The landmark heel rise (foot lengths, :func:`vision.exercises.common.heel_rise_frac_foot`)
+is combined with the pixel heel measure stored in the trace (``Trace.heel_px``, when the
+clip was tracked with it) by :func:`vision.exercises.heel_evidence.heel_state`. Where the
+two witnesses disagree the state is "unclear": the caller reports it as "can't tell from
+this video", never as a fault. Heel rises above a physical limit (the caller's
+``max_rise_frac``, foot lengths) are a wrong pose, not a heel: those frames are dropped and
+counted before anything is decided.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from vision.exercises import common as C
+from vision.exercises.plausibility import gate_values
+from vision.pose.signals import Signals
+from vision.pose.trace import SIDE_IDX
+
+MIN_STATE_S = 0.2          # seconds: an "up" run shorter than this is not a lift
+NO_DATA_SHARE = 0.5        # a stretch whose heel is unmeasured this much cannot be judged
+MIN_ANKLE_SHARE = 0.25     # a lifted heel raises the ankle by at least this share of its rise
+DISAGREE_SHARE = 0.2       # ... nor one where the witnesses contradict each other this much
+
+
+@dataclass(frozen=True)
+class HeelRun:
+    """Heel verdict of one foot over one stretch of frames (``Signals`` rows).
+
+    ``value_frac`` is the sustained rise (foot lengths) of the frames read "up" (or the
+    whole stretch when none), ``confidence`` 0..1, ``state`` "up" | "down" | "unclear",
+    ``frames`` the (first, last) rows of the longest "up" run (the stretch when none),
+    ``dropped`` how many frames the physical limit removed, ``reason`` the evidence reason
+    (see :mod:`vision.exercises.heel_evidence`).
+    """
+
+    state: str
+    value_frac: float
+    confidence: float
+    frames: tuple[int, int]
+    dropped: int
+    reason: str
+
+
+def landmark_confidence(sig: Signals, side: str) -> np.ndarray:
+    """(n,) 0..1 per frame from the lower of the heel and foot-index visibilities."""
+    cols = [SIDE_IDX[side]["heel"], SIDE_IDX[side]["toe"]]
+    v = np.min(np.where(np.isfinite(sig.visibility[:, cols]), sig.visibility[:, cols], 0.0), axis=1)
+    return np.clip((v - C.QUALITY_VIS_LOW) / (C.QUALITY_VIS_HIGH - C.QUALITY_VIS_LOW), 0.0, 1.0)
+
+
+def _states(sig: Signals, trace, side: str, rise: np.ndarray, conf: np.ndarray,
+            lift_frac: float, down_frac: float):
+    """(state, confidence, rise, reason) arrays from heel_evidence, or from the landmarks
+    alone while that module has no implementation."""
+    try:
+        from vision.exercises.heel_evidence import heel_state
+        from vision.pose.heel_contact import HeelPixels
+        pixels = HeelPixels.from_trace(trace) if getattr(trace, "heel_px", None) is not None else None
+        hs = heel_state(sig.t_s, rise, conf, pixels=pixels, side=side, lift_frac=lift_frac,
+                        down_frac=down_frac)
+        return hs.state, hs.confidence, hs.rise_frac, hs.reason
+    except NotImplementedError:
+        state = np.where(rise >= lift_frac, "up", np.where(rise <= down_frac, "down", "unclear"))
+        state = np.where(np.isfinite(rise), state, "unclear")
+        c = np.where(state == "unclear", 0.0, conf)
+        reason = np.where(np.isfinite(rise), "landmarks", "no_data")
+        return state, c, rise, reason
+
+
+def heel_run(sig: Signals, trace, side: str, rise: np.ndarray, a: int, b: int, *,
+             lift_frac: float, down_frac: float, max_rise_frac: float,
+             landmark_quality: float = 1.0, ankle_rise: np.ndarray | None = None) -> HeelRun:
+    """Heel verdict of ``side`` over rows ``a``..``b`` (see :class:`HeelRun`).
+
+    ``rise`` is the landmark heel rise (n,), foot lengths; ``landmark_quality`` (0..1)
+    scales the landmarks' confidence (lower where the view makes them rough, e.g. from the
+    front). ``ankle_rise`` (n,), foot lengths, is the ankle's rise above its resting height:
+    a heel lifting turns the foot about the ball, which raises the ankle by about half the
+    heel's rise or more; a heel landmark rising while the ankle stays down (the landmark
+    pulled up as the knee travels forward) is read "unclear" (reason "inconsistent")
+    when the ankle rose less than ``MIN_ANKLE_SHARE`` of the heel. The foot is "up" when it stays up
+    for ``MIN_STATE_S``; its confidence is the median state confidence over that run times
+    :func:`vision.exercises.common.confidence` of the sustained rise against ``lift_frac``.
+    """
+    gated, dropped_all = gate_values(rise, max_rise_frac)
+    dropped = int(np.sum(np.isfinite(rise[a:b + 1]) & ~np.isfinite(gated[a:b + 1])))
+    state, conf, est, reason = _states(sig, trace, side, gated,
+                                       landmark_quality * landmark_confidence(sig, side),
+                                       lift_frac, down_frac)
+    seg = slice(a, b + 1)
+    st, cf, x, rs = state[seg], conf[seg], est[seg], reason[seg]
+    fps = sig.fps
+    up = st == "up"
+    runs_up = [(p, q) for p, q in C.runs(up) if (q - p) / fps >= MIN_STATE_S]
+    if runs_up:
+        p, q = max(runs_up, key=lambda r: r[1] - r[0])
+        val = C.sustained_max(x[p:q], fps=fps, min_s=MIN_STATE_S)
+        c = float(np.median(cf[p:q])) * C.confidence(val, lift_frac)
+        if ankle_rise is not None and str(rs[p]) not in ("agree", "pixels"):
+            ank = C.sustained_max(ankle_rise[a + p:a + q], fps=fps, min_s=MIN_STATE_S)
+            if np.isfinite(ank) and ank < MIN_ANKLE_SHARE * val:
+                return HeelRun("unclear", val, 0.0, (a + p, a + q - 1), dropped, "inconsistent")
+        return HeelRun("up", val, c, (a + p, a + q - 1), dropped, str(rs[p]))
+    disagree = np.mean(rs == "disagree") if len(rs) else 0.0
+    no_data = np.mean(rs == "no_data") if len(rs) else 1.0
+    val = C.sustained_max(x, fps=fps, min_s=MIN_STATE_S)
+    if disagree > DISAGREE_SHARE or no_data > NO_DATA_SHARE:
+        return HeelRun("unclear", val, 0.0, (a, b), dropped,
+                       "disagree" if disagree > DISAGREE_SHARE else "no_data")
+    down = st == "down"
+    return HeelRun("down", val, float(np.median(cf[down])) if down.any() else 0.0, (a, b),
+                   dropped, "landmarks")
+
+
+def pixel_heel(trace, t_s: np.ndarray, side: str, a: int, b: int) -> tuple[float, float]:
+    """The pixel witness over rows ``a``..``b`` of a timeline ``t_s`` (seconds): the median
+    pixel heel rise (foot lengths) over the frames measured at quality
+    :data:`vision.pose.heel_contact.MIN_QUALITY` or better, and the share of frames
+    measured. (NaN, 0.0) when the trace carries no pixel measures (synthetic traces)."""
+    if getattr(trace, "heel_px", None) is None or b < a:
+        return float("nan"), 0.0
+    from vision.exercises.heel_evidence import pixels_on
+    from vision.pose.heel_contact import MIN_QUALITY, HeelPixels
+    pixels = HeelPixels.from_trace(trace)
+    if pixels is None:
+        return float("nan"), 0.0
+    rise, quality = pixels_on(np.asarray(t_s[a:b + 1], float), pixels, side)
+    ok = np.isfinite(rise) & (quality >= MIN_QUALITY)
+    if not ok.any():
+        return float("nan"), 0.0
+    return float(np.median(rise[ok])), float(ok.mean())

@@ -1,0 +1,226 @@
+"""Is this the exercise? Motion checks that keep other movements out of the rep count.
+
+Each candidate repetition (found on the exercise's own angle) is checked against what the
+exercise looks like; lengths are in shank lengths (knee -> ankle, a ruler that does not
+depend on the camera distance), measured on the smoothed landmarks of
+:class:`vision.pose.signals.Signals`:
+
+- **squat**: hips and knees flex together while both feet stay put. A candidate during
+  which an ankle travels more than ``FEET_TRAVEL_SHANK`` from where it stood is stepping
+  (the walk-in, walking a bar out of the rack or back into it, turning round): not a rep.
+  One ankle rising more than ``LEG_LIFT_SHANK`` while the other stays down is a leg lift
+  (a standing leg raise or a knee lift), not a squat.
+- **heel raise**: heels rise while the knees stay straight: a candidate in which the knee
+  bends by more than ``HEEL_RAISE_MAX_KNEE_BEND_DEG`` is a squat or a jump, not a raise.
+
+When every candidate was rejected for the same kind of movement, :func:`looks_like` names
+it, and the analysis answers ``not_this_exercise`` ("this looks like a leg raise, not a
+squat").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from vision.pose.signals import Signals, knee_angle_deg
+from vision.pose.trace import SIDE_IDX
+
+FEET_TRAVEL_SHANK = 0.6     # an ankle moving further than this (shank lengths): stepping
+LEG_LIFT_SHANK = 0.5        # one ankle rising this high while the other stays: a leg lift
+STILL_ANKLE_SHANK = 0.25    # ... "the other stays": it rises less than this
+HEEL_RAISE_MAX_KNEE_BEND_DEG = 35.0   # knee bending more than this in a "raise": a squat
+MIN_SHARE_FOR_CALL = 0.5    # rejected candidates must outnumber kept reps to call the clip
+RELIABLE_ANKLE_VIS = 0.7    # only ankles seen at this visibility tell a lift or a step
+FLOOR_PERCENTILE = 90       # an ankle's floor level: this percentile of its image y
+START_SHARE_DIV = 10        # an ankle's start position: median of the first tenth of frames
+MIN_LIFT_S = 0.3            # a leg lift lasts at least this long (s)
+MIN_EVENTS = 2              # this many leg lifts (or knee bends) and no rep: the clip shows them
+WALK_TRAVEL_SHANK = 3.0     # the hips crossing this much of the picture (shank lengths): walking
+SQUAT_BEND_DEG = 40.0       # a knee bend this deep with the feet still reads as a squat
+
+KINDS = {"walking": "walking or stepping", "leg_lift": "a leg raise", "squat": "a squat"}
+# (a heel raise clip read as a squat, etc., says so in the exercise's own module)
+
+
+def _shank(sig: Signals) -> float:
+    """Median knee -> ankle length over both legs (height-normalised units)."""
+    d = [np.hypot(*(sig.side(s, "knee") - sig.side(s, "ankle")).T) for s in ("left", "right")]
+    d = np.concatenate(d)
+    d = d[np.isfinite(d)]
+    return float(np.median(d)) if d.size else float("nan")
+
+
+def _ankle_seen_well(sig: Signals, side: str, a: int, b: int) -> bool:
+    """The ankle's median visibility over rows ``a``..``b`` reaches ``RELIABLE_ANKLE_VIS``:
+    a far ankle hidden behind the near leg is guessed and wanders, so it does not speak."""
+    v = sig.visibility[a:b + 1, SIDE_IDX[side]["ankle"]]
+    v = v[np.isfinite(v)]
+    return bool(v.size and np.median(v) >= RELIABLE_ANKLE_VIS)
+
+
+def _ankle_motion(sig: Signals, side: str, a: int, b: int, shank: float) -> tuple[float, float]:
+    """(travel, rise) of one ankle over rows ``a``..``b``, shank lengths: the largest
+    distance from its position at the start (median of the first frames seen) and the
+    largest rise above it (image up). NaN when the ankle is not seen (well)."""
+    p = sig.side(side, "ankle")[a:b + 1]
+    ok = np.isfinite(p[:, 0])
+    if (ok.sum() < 3 or not np.isfinite(shank) or shank <= 0
+            or not _ankle_seen_well(sig, side, a, b)):
+        return float("nan"), float("nan")
+    pts = p[ok]
+    k = max(len(pts) // START_SHARE_DIV, 1)
+    start = np.median(pts[:k], axis=0)
+    travel = float(np.max(np.hypot(*(pts - start).T)) / shank)
+    rise = float(np.max(start[1] - pts[:, 1]) / shank)
+    return travel, rise
+
+
+def squat_kind(sig: Signals, a: int, b: int) -> str | None:
+    """None when rows ``a``..``b`` look like a squat; else "walking" or "leg_lift".
+    Only well-seen ankles speak (:func:`_ankle_seen_well`)."""
+    shank = _shank(sig)
+    motion = {s: _ankle_motion(sig, s, a, b, shank) for s in ("left", "right")}
+    rises = {s: r for s, (_, r) in motion.items() if np.isfinite(r)}
+    if rises and max(rises.values()) > LEG_LIFT_SHANK and (
+            len(rises) == 1 or min(rises.values()) < STILL_ANKLE_SHANK):
+        return "leg_lift"
+    travels = [t for t, _ in motion.values() if np.isfinite(t)]
+    if travels and max(travels) > FEET_TRAVEL_SHANK:
+        return "walking"
+    return None
+
+
+def squat_reps(sig: Signals, candidates) -> tuple[list, list]:
+    """Candidates (``RepInterval``) split into squat reps and ``[(candidate, kind)]``
+    rejected (see :func:`squat_kind`)."""
+    kept, rejected = [], []
+    for r in candidates:
+        kind = squat_kind(sig, r.start, r.end)
+        (kept if kind is None else rejected).append(r if kind is None else (r, kind))
+    return kept, rejected
+
+
+def heel_raise_kind(sig: Signals, a: int, b: int) -> str | None:
+    """None when the feet stay put and the knees straight over rows ``a``..``b`` (a heel
+    raise); "walking" when an ankle travels, "squat" when the seen knees bend more than
+    ``HEEL_RAISE_MAX_KNEE_BEND_DEG``."""
+    if squat_kind(sig, a, b) == "walking":
+        return "walking"
+    bends = []
+    for s in ("left", "right"):
+        k = knee_angle_deg(sig.side(s, "hip"), sig.side(s, "knee"), sig.side(s, "ankle"))[a:b + 1]
+        k = k[np.isfinite(k)]
+        if k.size >= 3:
+            bends.append(float(np.percentile(k, 90) - np.min(k)))
+    if bends and min(bends) > HEEL_RAISE_MAX_KNEE_BEND_DEG:
+        return "squat"
+    return None
+
+
+def leg_lift_count(sig: Signals) -> int:
+    """How many times one ankle rose more than ``LEG_LIFT_SHANK`` (shank lengths, image
+    up) above its own floor level (its lowest steady position, the ``FLOOR_PERCENTILE`` of
+    its image y) while the other stayed within ``STILL_ANKLE_SHANK`` of its own, for at
+    least ``MIN_LIFT_S``: leg raises, knee lifts (a jump lifts both). Only ankles seen at
+    ``RELIABLE_ANKLE_VIS`` rise; an ankle seen worse does not contradict."""
+    from vision.exercises.common import hysteresis_reps
+    shank = _shank(sig)
+    if not np.isfinite(shank) or shank <= 0:
+        return 0
+    rise, good = {}, {}
+    for s in ("left", "right"):
+        y = sig.side(s, "ankle")[:, 1]
+        if np.isfinite(y).sum() < 3:
+            rise[s], good[s] = np.full(len(sig), np.nan), np.zeros(len(sig), bool)
+            continue
+        rise[s] = (np.nanpercentile(y, FLOOR_PERCENTILE) - y) / shank
+        with np.errstate(invalid="ignore"):
+            good[s] = sig.visibility[:, SIDE_IDX[s]["ankle"]] >= RELIABLE_ANKLE_VIS
+    lifted = np.zeros(len(sig))
+    for s, o in (("left", "right"), ("right", "left")):
+        with np.errstate(invalid="ignore"):
+            other_down = ~good[o] | ~(rise[o] >= STILL_ANKLE_SHANK)
+        lifted = np.fmax(lifted, np.where(good[s] & other_down, rise[s], 0.0))
+    return len(hysteresis_reps(lifted, enter=LEG_LIFT_SHANK, leave=STILL_ANKLE_SHANK,
+                               fps=sig.fps, direction="above", min_duration_s=MIN_LIFT_S,
+                               baseline=0.0, split_frac=None))
+
+
+def body_travel(sig: Signals) -> float:
+    """How far the mid-hip travels across the picture over the clip (5th to 95th
+    percentile of its x), in shank lengths."""
+    shank = _shank(sig)
+    x = np.fmax(sig.side("left", "hip")[:, 0], sig.side("right", "hip")[:, 0])
+    x = x[np.isfinite(x)]
+    if x.size < 3 or not np.isfinite(shank) or shank <= 0:
+        return float("nan")
+    return float((np.percentile(x, 95) - np.percentile(x, 5)) / shank)
+
+
+def knee_bend_count(sig: Signals) -> int:
+    """How many times a seen knee bent by ``SQUAT_BEND_DEG`` or more from its straight
+    (90th percentile) angle for at least ``MIN_LIFT_S``, both ankles staying put."""
+    from vision.exercises.common import hysteresis_reps
+    best = 0
+    for s in ("left", "right"):
+        k = knee_angle_deg(sig.side(s, "hip"), sig.side(s, "knee"), sig.side(s, "ankle"))
+        if np.isfinite(k).sum() < 3:
+            continue
+        top = float(np.nanpercentile(k, 90))
+        reps = hysteresis_reps(k, enter=top - SQUAT_BEND_DEG, leave=top - SQUAT_BEND_DEG / 2,
+                               fps=sig.fps, direction="below", min_duration_s=MIN_LIFT_S,
+                               baseline=top, split_frac=None)
+        best = max(best, sum(squat_kind(sig, r.start, r.end) is None for r in reps))
+    return best
+
+
+def clip_kind(sig: Signals) -> str | None:
+    """What a clip without a single rep of the chosen exercise shows, when it is clearly
+    something else: "walking" when the body travels ``WALK_TRAVEL_SHANK`` across the
+    picture, else "leg_lift" after ``MIN_EVENTS`` leg lifts, else "squat" after
+    ``MIN_EVENTS`` knee bends with the feet still; None otherwise."""
+    travel = body_travel(sig)
+    if np.isfinite(travel) and travel > WALK_TRAVEL_SHANK:
+        return "walking"
+    if leg_lift_count(sig) >= MIN_EVENTS:
+        return "leg_lift"
+    if knee_bend_count(sig) >= MIN_EVENTS:
+        return "squat"
+    return None
+
+
+def what_else(sig: Signals, from_candidates: str | None) -> str | None:
+    """For a clip without a rep: what it shows, in words. Walking across the picture
+    (:func:`clip_kind`) wins over what the rejected candidates looked like."""
+    kind = clip_kind(sig)
+    if kind == "walking" or (kind and not from_candidates):
+        return KINDS[kind]
+    return from_candidates
+
+
+def not_this_reason(sig: Signals, rejected: list, kept: int, exercise: str) -> str | None:
+    """The ``not_this_exercise`` reason for a clip analysed as ``exercise`` ("this does not
+    look like a squat: it looks more like a leg raise"), or None when it is the exercise
+    (or nothing can be said)."""
+    other = looks_like(rejected, kept=kept)
+    if not kept:
+        other = what_else(sig, other)
+    return f"this does not look like a {exercise}: it looks more like {other}" if other else None
+
+
+def looks_like(rejected: list, *, kept: int) -> str | None:
+    """What the clip shows instead ("a leg raise", ...) when the rejected candidates are
+    all of one kind and outnumber the kept reps; None otherwise."""
+    if not rejected or len(rejected) <= MIN_SHARE_FOR_CALL * 2 * kept:
+        return None
+    kinds = {k for _, k in rejected}
+    if kept or len(kinds) != 1:
+        return None
+    return KINDS[kinds.pop()]
+
+
+def rejected_text(rejected: list, exercise: str) -> str:
+    """A warning naming how many candidates were not counted and why."""
+    kinds = sorted({KINDS[k] for _, k in rejected})
+    return (f"{len(rejected)} movement(s) were not counted as a {exercise}: they looked like "
+            f"{' or '.join(kinds)}")

@@ -1,0 +1,128 @@
+"""Floor line and heel rise from tracked heel and forefoot patches (one foot).
+
+:mod:`vision.pose.heel_contact` follows two small patches per foot through the video; this
+module turns their positions into the heel's height above the floor, in foot lengths, per
+continuously tracked *segment* (a run of frames between re-seeds):
+
+- ``rel``: the heel patch's height relative to the forefoot patch, above its level in the
+  flat frames (heel as low relative to the forefoot as it gets, and at its floor level);
+- ``abs``: the heel patch's height above its own flat level, within a run of frames in
+  which the forefoot stands still (a camera that shakes moves both patches: ``rel`` is
+  unchanged, ``abs`` would not be, so the smaller of the two counts);
+- the heel patch sits nearer the ball of the foot than the heel's back, so its rise is
+  scaled by the lever ``BALL_FRAC * L / span`` (at most ``MAX_LEVER``);
+- foot lengths follow the landmark foot length frame by frame (running median), so a
+  zooming camera does not read as a rise;
+- quality falls for a segment without flat frames (no floor line), a foot seen end-on
+  (patches close together) and a heel below the floor line (the measure is wrong).
+Rises above ``MAX_RISE_FRAC`` (more than a full tiptoe) are refused (NaN, quality 0).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.ndimage import median_filter
+
+MAX_RISE_FRAC = 0.6           # foot lengths: a heel cannot rise more than this (full tiptoe)
+STILL_FOOT = 0.08             # forefoot within this (foot lengths) of a run's start: still
+FLAT_RISE = 0.03              # heel within this (foot lengths) of its floor level: flat
+SCALE_WINDOW = 15             # frames: running median of the landmark foot length (zoom)
+MIN_FLAT_FRAMES = 5           # a segment needs this many flat frames for a floor line
+NO_FLOOR_QUALITY = 0.25       # quality factor for a segment without flat frames
+BALL_FRAC = 0.72              # the foot pivots at the ball, this far from heel to toe
+MAX_LEVER = 1.3               # heel patch -> ball lever may scale a rise by at most this
+SPAN_ZERO, SPAN_FULL = 0.25, 0.5   # patch span / foot length: foreshortened foot, low quality
+BELOW_FLOOR_FRAC = 0.1        # heel this far (foot lengths) below the floor: measure wrong
+
+
+def ramp(x: float, zero: float, full: float) -> float:
+    """0 at ``zero``, 1 at ``full``, linear between (clipped; 0 for NaN)."""
+    if not np.isfinite(x):
+        return 0.0
+    return float(np.clip((x - zero) / (full - zero), 0.0, 1.0))
+
+
+def measure_rise(heel: np.ndarray, fore: np.ndarray, foot_px: np.ndarray, quality: np.ndarray,
+                 seg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(rise_frac, quality) per frame of one foot, segment by segment.
+
+    Parameters
+    ----------
+    heel, fore : ndarray (n, 2)
+        Tracked heel and forefoot patch centres, pixels (NaN where not tracked).
+    foot_px : ndarray (n,)
+        Foot length in the same pixels (landmarks; the shank where foreshortened).
+    quality : ndarray (n,)
+        Per-frame tracking quality 0..1.
+    seg : ndarray (n,) int
+        Segment id of continuous tracking, -1 where not tracked.
+    """
+    n = len(seg)
+    rise, q = np.full(n, np.nan), np.zeros(n)
+    for s in np.unique(seg[seg >= 0]):
+        idx = np.flatnonzero(seg == s)
+        rise[idx], q[idx] = _segment_rise(heel[idx], fore[idx], foot_px[idx], quality[idx])
+    bad = ~np.isfinite(rise) | (rise > MAX_RISE_FRAC)
+    rise[bad], q[bad] = np.nan, 0.0
+    return rise, q
+
+
+def _running_median(x: np.ndarray, window: int) -> np.ndarray:
+    """Centred running median of ``x`` over ``window`` frames (NaN-aware)."""
+    x = np.asarray(x, float)
+    fill = np.where(np.isfinite(x), x, np.nanmedian(x))
+    return median_filter(fill, size=min(window, len(x)) or 1, mode="nearest")
+
+
+def _still_runs(fore: np.ndarray, L: float) -> np.ndarray:
+    """(n,) run id (>= 0) where the forefoot stands still, -1 where it moves: runs of
+    frames whose forefoot stays within STILL_FOOT foot lengths of the run's first frame
+    (a camera that re-frames or a step starts a new run)."""
+    run = np.full(len(fore), -1)
+    k, start = 0, None
+    for i in range(len(fore)):
+        if start is not None and np.hypot(*(fore[i] - fore[start])) <= STILL_FOOT * L:
+            run[i] = k
+            continue
+        if start is not None and (run == k).sum() >= MIN_FLAT_FRAMES:
+            k += 1
+        else:
+            run[run == k] = -1
+        start = i
+        run[i] = k
+    if (run == k).sum() < MIN_FLAT_FRAMES:
+        run[run == k] = -1
+    return run
+
+
+def _segment_rise(heel: np.ndarray, fore: np.ndarray, foot_px: np.ndarray,
+                  quality: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Heel rise (foot lengths) and quality over one continuously tracked segment.
+
+    ``rel``: the heel's height relative to the forefoot above its level in the flat frames
+    (heel as low relative to the forefoot as it gets, and at its floor level); ``abs``: the
+    heel's height above its own level in the flat frames of a run in which the forefoot
+    stands still (runs without flat frames have no ``abs``). A real lift raises
+    both; the smaller counts; where the forefoot moves only ``rel`` is known.
+    """
+    L = float(np.nanmedian(foot_px))
+    Lt = _running_median(foot_px, SCALE_WINDOW)      # follows a zooming camera
+    rel = (fore[:, 1] - heel[:, 1]) / Lt
+    low = rel - np.percentile(rel, 10) <= FLAT_RISE     # heel as low as it gets: flat
+    run = _still_runs(fore, L)
+    abs_rise = np.full(len(heel), np.nan)
+    for k in np.unique(run[run >= 0]):
+        sel = run == k
+        if (sel & low).sum() >= MIN_FLAT_FRAMES:        # this run shows the foot flat
+            abs_rise[sel] = (np.percentile(heel[sel & low, 1], 50) - heel[sel, 1]) / Lt[sel]
+    flat = low & (np.abs(abs_rise) <= FLAT_RISE)
+    has_floor = flat.sum() >= MIN_FLAT_FRAMES
+    rel0 = np.median(rel[flat]) if has_floor else np.percentile(rel, 10)
+    rel_rise = rel - rel0
+    rise = np.where(np.isfinite(abs_rise), np.fmin(rel_rise, abs_rise), rel_rise)
+    # the heel patch sits nearer the ball than the heel's back: scale by the lever
+    span = float(np.median(np.hypot(*(heel - fore)[flat if has_floor else low].T)))
+    rise = rise * float(np.clip(BALL_FRAC * L / max(span, 1e-9), 1.0, MAX_LEVER))
+    q = quality * (1.0 if has_floor else NO_FLOOR_QUALITY) * ramp(span / L, SPAN_ZERO, SPAN_FULL)
+    q = np.where(rise < -BELOW_FLOOR_FRAC, 0.0, q)
+    return np.maximum(rise, 0.0), q
