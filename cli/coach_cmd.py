@@ -76,7 +76,7 @@ def _load_json(path: str) -> object:
 
 
 def _assessments(args, age_months: float):
-    from coach.plan import Assessments
+    from coach.assessments import Assessments
     result = Assessments()
     for path in args.footprint:
         try:

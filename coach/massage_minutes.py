@@ -7,6 +7,8 @@ minutes up here and pass them in.
 
 from __future__ import annotations
 
+from coach.knowledge import band_for_age, load_knowledge
+
 MASSAGE_KINDS = ("stroking", "rubbing", "kneading", "tapping", "massage")
 MASSAGE_ONLY_ABOVE_MIN = 10     # minutes: longer sessions also hold gymnastics
 
@@ -21,12 +23,11 @@ def target_minutes_for_age(age_months: float | None) -> float | None:
     if age_months is None:
         return None
     try:
-        from coach.knowledge import band_for_age, load_knowledge
         band = band_for_age(age_months)
         if band.minutes <= MASSAGE_ONLY_ABOVE_MIN:
             return float(band.minutes)
         tech = load_knowledge().techniques
         secs = sum(s.seconds for s in band.steps if tech[s.technique].kind in MASSAGE_KINDS)
         return secs / 60.0 if secs else float(band.minutes)
-    except (ImportError, AttributeError, KeyError, ValueError, TypeError):
+    except (KeyError, ValueError):  # an age outside every band
         return None

@@ -42,7 +42,7 @@ from coach.knowledge import (
 )
 from coach.screening import NOT_SCREENED, ScreeningOutcome
 
-__all__ = ["Adaptation", "Assessments", "ExerciseFinding", "FootReading", "Plan", "PlanStep",
+__all__ = ["Adaptation", "Plan", "PlanStep",
            "build_plan"]
 
 PlanStatus = Literal["ok", "postponed", "refused"]

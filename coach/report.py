@@ -38,6 +38,9 @@ from fpdf.enums import XPos, YPos
 
 from coach.plan import QUALITY_MIN
 from coach.report_trend import draw_trend
+from vision.footprint.load import load_image
+from vision.footprint.overlay import draw_stored, has_geometry
+from vision.footprint.quality import ADVICE
 from vision.footprint.reading import read_foot
 
 MAX_PHOTOS = 2                 # latest photos shown with their overlays
@@ -201,9 +204,6 @@ def overlay_jpeg(store, group) -> tuple[bytes | None, bool]:
     from PIL import Image
 
     try:
-        from vision.footprint.load import load_image
-        from vision.footprint.overlay import draw_stored, has_geometry
-
         bgr = load_image(path, max_side=PHOTO_MAX_PX)
         feet = [foot_json(e) for e in group]
         drawn = has_geometry(feet)
@@ -220,8 +220,6 @@ def overlay_jpeg(store, group) -> tuple[bytes | None, bool]:
 
 def issue_words(codes) -> str:
     """Photo-quality codes as the sentences a parent or doctor reads."""
-    from vision.footprint.quality import ADVICE
-
     return " ".join(ADVICE.get(c, "The photo had a problem footcoach could not name; "
                                "retake it if the numbers look odd.") for c in codes)
 

@@ -59,19 +59,14 @@ from coach.store_types import (
     Child,
     ChildKey,
     DeleteSummary,
-    DuplicateImageError,
     ExerciseEntry,
     FootprintEntry,
-    Measurement,
     ScreeningEntry,
     SessionEntry,
     TrendPoint,
-    UnknownChildError,
 )
 
-__all__ = ["AliasTakenError", "Child", "DeleteSummary", "DuplicateImageError",
-           "ExerciseEntry", "FootprintEntry", "HistoryStore", "Measurement", "ScreeningEntry", "SessionEntry", "TrendPoint", "UnknownChildError",
-           "footcoach_home"]
+__all__ = ["HistoryStore", "footcoach_home"]
 
 _ENTRY_TABLES = {"footprint": "footprints", "exercise": "exercise_reports",
                  "session": "sessions", "screening": "screenings"}

@@ -158,12 +158,3 @@ def test_no_sentence_in_the_data_is_copied_from_the_seed():
     for path in sorted(DATA_DIR.glob("*.toml")) + own_code + [root / "cli" / "coach_cmd.py"]:
         shared = _ngrams(_words(path.read_text(encoding="utf-8")), 7) & seed
         assert not shared, f"{path.name} shares with the seed: {[' '.join(s) for s in shared]}"
-
-
-def test_public_api_is_re_exported_lazily():
-    import coach
-
-    for name in coach.__all__:
-        assert getattr(coach, name) is not None
-    with pytest.raises(AttributeError):
-        coach.no_such_name  # noqa: B018

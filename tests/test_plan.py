@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from coach.knowledge import load_knowledge
-from coach.plan import Assessments, build_plan
+from coach.assessments import Assessments
+from coach.plan import build_plan
 from coach.screening import QUESTIONS, screen
 
 OK = screen({q.id: False for q in QUESTIONS})

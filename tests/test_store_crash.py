@@ -43,7 +43,8 @@ WRITER = textwrap.dedent("""
     pkg = types.ModuleType("coach"); pkg.__path__ = [os.path.join(root, "coach")]
     sys.modules["coach"] = pkg
     sys.path.insert(0, root)
-    from coach.store import HistoryStore, UnknownChildError, AliasTakenError
+    from coach.store import HistoryStore
+    from coach.store_types import AliasTakenError, UnknownChildError
 
     def write(tag, limit, db=db):
         store = HistoryStore(db)

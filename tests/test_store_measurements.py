@@ -10,7 +10,8 @@ from datetime import date
 
 import pytest
 
-from coach.store import DuplicateImageError, HistoryStore
+from coach.store import HistoryStore
+from coach.store_types import DuplicateImageError
 from coach.store_schema import load_migrations, migrate
 from vision.footprint.result import FootMeasurement, FootprintResult, Quality
 

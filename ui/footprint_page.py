@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from coach.store import DuplicateImageError
+from coach.store_types import DuplicateImageError
 from ui.engines import engine, load
 from ui.routine_page import todays_outcome
 from ui.state import age_in_months, format_age, get_store, open_page
