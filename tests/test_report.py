@@ -174,8 +174,8 @@ def measured():
 
 def test_pdf_draws_the_stored_geometry_and_never_measures_again(tmp_home, measured,
                                                                 monkeypatch):
+    import coach.report as report
     import vision.footprint as fp
-    import vision.footprint.overlay as overlay
 
     data, result = measured
     s = HistoryStore()
@@ -183,8 +183,8 @@ def test_pdf_draws_the_stored_geometry_and_never_measures_again(tmp_home, measur
     s.add_footprint(kid.id, result.to_json(), taken_on=TAKEN, image_bytes=data)
     monkeypatch.setattr(fp, "measure_footprint", lambda *a, **k: pytest.fail("re-measured"))
     drawn = []
-    real = overlay.draw_stored
-    monkeypatch.setattr(overlay, "draw_stored",
+    real = report.draw_stored
+    monkeypatch.setattr(report, "draw_stored",
                         lambda img, feet, **kw: drawn.append(feet) or real(img, feet, **kw))
     pdf = build_report_pdf(s, kid.id)
     assert b"/Subtype /Image" in pdf and len(drawn) == 1
