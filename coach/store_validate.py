@@ -16,7 +16,7 @@ from typing import Any
 
 ALIAS_MAX = 80
 SESSION_KINDS = ("massage", "routine")
-VERDICTS = ("good", "needs_attention", "insufficient_data")
+VERDICTS = ("good", "needs_attention", "insufficient_data", "not_this_exercise")
 CATEGORIES = ("high", "normal", "flat")
 SCREENING_STATUS = ("ok", "postpone", "refuse")
 MAX_SESSION_S = 24 * 3600

@@ -230,6 +230,21 @@ def test_exercise_round_trip(store):
     assert store.exercise_history(kid, exercise="walk") == []
 
 
+def test_not_this_exercise_report_is_stored_after_upgrading_an_old_schema(tmp_path):
+    path = tmp_path / "old.db"
+    migrate(path, load_migrations()[:3])            # a database from before 0004
+    store = HistoryStore(path)
+    kid = store.add_child("Mia", "2020-05-10")
+    store.add_exercise(kid, report(), taken_on="2024-06-01")
+    other = ExerciseReport(exercise="squat", frames=90, fps=30.0, view="side",
+                           verdict="not_this_exercise", reps=(), faults=(), metrics={})
+    store.add_exercise(kid, other, taken_on="2024-06-02")
+    hist = store.exercise_history(kid)
+    assert [h.verdict for h in hist] == ["needs_attention", "not_this_exercise"]
+    with pytest.raises(ValueError):
+        store.add_exercise(kid, dict(other.to_json(), verdict="meh"), taken_on="2024-06-03")
+
+
 def test_session_and_screening_round_trip(store):
     kid = store.add_child("Mia", "2020-05-10")
     start = datetime(2024, 6, 3, 18, 30, 5)

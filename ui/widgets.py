@@ -88,6 +88,7 @@ VERDICT_WORDS = {
     "good": ("Good form", "success"),
     "needs_attention": ("Needs attention", "warning"),
     "insufficient_data": ("Not enough data to judge", "info"),
+    "not_this_exercise": ("This clip shows a different movement", "info"),
 }
 
 
