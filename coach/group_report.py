@@ -26,6 +26,8 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 
+from vision.footprint.reading import read_foot
+
 RETAKE_SCORE = 0.5            # quality score (0..1) below which a foot must be retaken
 PAGE_W_MM, MARGIN_MM = 210.0, 14.0
 BOTTOM_MM = 280.0             # content stops here: the page never spills onto a second one
@@ -88,25 +90,11 @@ class FootRow:
 
 
 def age_label(foot, age_months: float) -> AgeLabel:
-    """Adapter to ``vision.footprint.reading``: the label, its source and the sentence.
-
-    Under 36 months no label applies; from 3 to 16 years the children's flat-print
-    cut-offs (a print crossing one reads "flat", else "normal"); from 16 years the adult
-    arch-index bands. Replace this body when the reading module returns one reading
-    object; nothing else here reads the bands.
-    """
-    from vision.footprint import reading
-
-    text = foot.age_reading or reading.age_reading(foot, age_months)
-    if age_months < 36:
-        return AgeLabel(None, None, text)
-    cut = reading.flat_cutoffs(age_months)
-    if cut is None:
-        return AgeLabel(reading.categorise(foot.arch_index),
-                        "Cavanagh & Rodgers 1987 (adult arch-index bands)", text)
-    flat = cut.staheli_flat(foot.staheli_index) or cut.csi_flat(foot.chippaux_smirak_index)
-    return AgeLabel("flat" if flat else "normal",
-                    f"Banwell et al. 2018 (children {cut.ages})", text)
+    """The label, its source and the sentence, from the one footprint reading
+    (:func:`vision.footprint.reading.read_foot`, age at the date taken): no label under
+    3 years, the children's bands from 3 years, the adult arch-index bands for adults."""
+    r = read_foot(foot, age_months)
+    return AgeLabel(r.category, r.reference, r.sentence)
 
 
 def _indices(foot) -> dict:

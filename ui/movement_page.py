@@ -17,7 +17,7 @@ import streamlit as st
 
 from ui.engines import engine, load
 from ui.state import current_child, get_store
-from ui.widgets import guard
+from ui.widgets import guard, partial_video_note
 
 ROOT = Path(__file__).resolve().parents[1]
 TRACE_DIR = ROOT / "sample_media" / "traces"
@@ -137,12 +137,15 @@ def _video(exercise: str, options: dict):
     if done is None or done[0] != key:
         if not st.button("Analyse video", type="primary", key="mv_go"):
             return None
-        result = _process_video(data, Path(upload.name).suffix or ".mp4", exercise, options)
+        result = _process_video(data, Path(upload.name).suffix or ".mp4", exercise, options,
+                                upload.name)
         if result is None:
             return None
         st.session_state["mv_result"] = (key, *result)
         st.rerun()                 # show the result without the "Analyse" button
-    _, report, video, playable, stills = done
+    _, report, video, playable, stills, note = done
+    if note:
+        st.warning(note, icon=":material/content_cut:")
     return report, lambda: _playback(video, playable, data), stills
 
 
@@ -160,9 +163,9 @@ def _playback(video: bytes, playable: bool, original: bytes) -> None:
         st.video(original)
 
 
-def _process_video(data: bytes, suffix: str, exercise: str, options: dict):
+def _process_video(data: bytes, suffix: str, exercise: str, options: dict, file_name: str):
     """Run the engines on the uploaded video: (report, annotated mp4, playable, stills of
-    each finding's moment) or None."""
+    each finding's moment, a note when only part of the file could be read) or None."""
     from vision.exercises import analyse
     from vision.pose.tracking import track_video
 
@@ -178,6 +181,7 @@ def _process_video(data: bytes, suffix: str, exercise: str, options: dict):
         trace = track_video(src, hands=exercise == "massage",
                             progress=progress("Finding the body in each frame…"))
         report = analyse(trace, exercise, **options)
+        note = partial_video_note(trace, file_name)
         from ui.movement_report import stills_from_video
 
         stills = stills_from_video(src, trace, report)
@@ -190,7 +194,7 @@ def _process_video(data: bytes, suffix: str, exercise: str, options: dict):
             video = out.read_bytes() if out.exists() else b""
             playable = bool(getattr(info, "browser_playable", True))
         bar.empty()
-        return report, video, playable, stills
+        return report, video, playable, stills, note
     bar.empty()
     return None
 
