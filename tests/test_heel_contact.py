@@ -13,8 +13,13 @@ import cv2
 import numpy as np
 import pytest
 
-from vision.pose.heel_contact import (MIN_QUALITY, HeelContactTracker, HeelPixels, SideHeel,
-                                      heel_pixels_from_video)
+from vision.pose.heel_contact import (
+    MIN_QUALITY,
+    HeelContactTracker,
+    HeelPixels,
+    SideHeel,
+    heel_pixels_from_video,
+)
 from vision.pose.heel_floor import MAX_RISE_FRAC
 from vision.pose.trace import SIDE_IDX, Trace
 
@@ -86,7 +91,7 @@ def _render(rises: dict[str, np.ndarray], *, seed=0, occlude_left=None, flat_foo
 
 def _run(frames, rows, fps=30.0) -> HeelPixels:
     tracker = HeelContactTracker(W, H)
-    for i, (f, r) in enumerate(zip(frames, rows)):
+    for i, (f, r) in enumerate(zip(frames, rows, strict=True)):
         tracker.update(f, i / fps, r)
     return tracker.result()
 
