@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,14 +34,19 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from vision.exercises import analyse                                  # noqa: E402
+from vision.exercises import analyse  # noqa: E402
 from vision.exercises.heel_evidence import DEFAULT_DOWN_FRAC, DEFAULT_LIFT_FRAC  # noqa: E402
-from vision.pose import tracking                                      # noqa: E402
-from vision.pose.heel_contact import MIN_QUALITY, HeelContactTracker, HeelPixels  # noqa: E402
-from vision.pose.trace import Trace, TraceError                       # noqa: E402
+from vision.pose import tracking  # noqa: E402
+from vision.pose.heel_contact import (  # noqa: E402
+    MIN_QUALITY,
+    HeelContactTracker,
+    HeelPixels,
+    heel_pixels_from_video,
+)
+from vision.pose.trace import Trace, TraceError  # noqa: E402
 
 LABELS = ROOT / "bench" / "labels" / "real_clips.json"
-CACHE_VERSION = "2"          # bump when tracking or the pixel heel measure changes
+CACHE_VERSION = "3"          # bump to re-track everything
 DEFAULT_DATA = Path(os.environ.get("FOOTCOACH_SHARED_DATA", ROOT.parent / "shared" / "data")) / "videos"
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", "/tmp")) / "footcoach-bench-real-clips"
 
@@ -56,27 +62,42 @@ class _TimedHeel(HeelContactTracker):
         _TimedHeel.cpu_s += time.thread_time() - t0
 
 
-def _code_stamp() -> str:
-    """Hash of the tracking and pixel-heel sources, so the cache follows code changes."""
+def _code_stamp(files: tuple[str, ...]) -> str:
+    """Hash of ``files`` (repo paths), so the cache follows code changes."""
     h = hashlib.sha256(CACHE_VERSION.encode())
-    for rel in ("vision/pose/tracking.py", "vision/pose/estimator.py", "vision/pose/video.py",
-                "vision/pose/heel_contact.py", "vision/pose/heel_patches.py", "vision/pose/heel_floor.py"):
+    for rel in files:
         p = ROOT / rel
         if p.exists():
             h.update(p.read_bytes())
     return h.hexdigest()[:12]
 
 
+TRACKING_FILES = ("vision/pose/tracking.py", "vision/pose/estimator.py", "vision/pose/video.py")
+HEEL_FILES = ("vision/pose/heel_contact.py", "vision/pose/heel_patches.py", "vision/pose/heel_floor.py")
+
+
 def load_trace(path: Path, cache: Path) -> tuple[Trace, dict]:
-    """The clip's trace (cached), and cost numbers when it was tracked in this run."""
+    """The clip's trace (cached), and cost numbers when it was tracked in this run. When
+    only the pixel heel code changed, the cached landmarks are kept and ``heel_px`` is
+    measured again in a second pass over the video."""
     st = path.stat()
-    key = f"{path.name}.{st.st_size}.{int(st.st_mtime)}.{_code_stamp()}.json"
-    cached = cache / key
+    stem = f"{path.name}.{st.st_size}.{int(st.st_mtime)}.{_code_stamp(TRACKING_FILES)}"
+    heel_stamp = _code_stamp(HEEL_FILES)
+    cached = cache / f"{stem}.{heel_stamp}.json"
     if cached.exists():
         try:
             return Trace.load(cached), {}
         except TraceError:
             cached.unlink()
+    older = sorted(cache.glob(f"{stem}.*.json")) if cache.exists() else []
+    if older:
+        try:
+            trace = Trace.load(older[-1])
+            trace.heel_px = heel_pixels_from_video(path, trace).to_array()
+            trace.save(cached)
+            return trace, {}
+        except TraceError:
+            pass
     make = tracking._heel_tracker
     tracking._heel_tracker = lambda w, h: _TimedHeel(w, h)
     _TimedHeel.cpu_s = 0.0
@@ -229,10 +250,12 @@ def main(argv=None) -> int:
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     ap.add_argument("--labels", type=Path, default=LABELS)
     ap.add_argument("--clip", action="append", help="only these clips (file names; same split)")
+    ap.add_argument("--retrack", action="store_true", help="track again (to measure the cost)")
     args = ap.parse_args(argv)
     labels = json.loads(args.labels.read_text())
     split = "sealed" if args.sealed else "dev"
     tol = int(labels.get("tolerance_frames", 6))
+    fresh = Path(tempfile.mkdtemp(prefix="footcoach-retrack-")) if args.retrack else None
     rows = []
     print(f"split {split.upper()} (rule: {labels['split_rule'][:80]}...)")
     for name, lab in sorted(labels["clips"].items()):
@@ -243,7 +266,7 @@ def main(argv=None) -> int:
             print(f"{name:42s} skipped: not found in {args.data}")
             continue
         try:
-            trace, cost = load_trace(path, args.cache)
+            trace, cost = load_trace(path, fresh if args.retrack else args.cache)
         except Exception as exc:            # unreadable clip: a line, not a traceback
             print(f"{name:42s} cannot track: {exc}")
             continue

@@ -98,7 +98,7 @@ def knee_travel_squat(reps: int = 3, *, pull_frac: float = 0.2, seed: int = 0,
     trace, truth = squat_trace(reps, seed=seed, **options)
     n = len(trace)
     flex = np.zeros(n)
-    for (a, b), knee in zip(truth["rep_frames"], truth["min_knee_angle_deg"], strict=True):
+    for a, b in truth["rep_frames"]:
         flex[a:b + 1] = np.maximum(flex[a:b + 1], _rep_weight(n, [(a, b)])[a:b + 1] ** 0.5)
     for side in SIDES:
         i = SIDE_IDX[side]

@@ -13,8 +13,13 @@ import cv2
 import numpy as np
 import pytest
 
-from vision.pose.heel_contact import (MIN_QUALITY, HeelContactTracker, HeelPixels, SideHeel,
-                                      heel_pixels_from_video)
+from vision.pose.heel_contact import (
+    MIN_QUALITY,
+    HeelContactTracker,
+    HeelPixels,
+    SideHeel,
+    heel_pixels_from_video,
+)
 from vision.pose.heel_floor import MAX_RISE_FRAC
 from vision.pose.trace import SIDE_IDX, Trace
 
@@ -86,7 +91,7 @@ def _render(rises: dict[str, np.ndarray], *, seed=0, occlude_left=None, flat_foo
 
 def _run(frames, rows, fps=30.0) -> HeelPixels:
     tracker = HeelContactTracker(W, H)
-    for i, (f, r) in enumerate(zip(frames, rows)):
+    for i, (f, r) in enumerate(zip(frames, rows, strict=True)):
         tracker.update(f, i / fps, r)
     return tracker.result()
 
@@ -213,3 +218,19 @@ def test_second_pass_over_a_video_file(tmp_path):
 def test_side_heel_measured_mask():
     s = SideHeel(np.array([0.1, np.nan, 0.2]), np.array([0.9, 0.9, 0.1]))
     assert s.measured().tolist() == [True, False, False]
+
+
+def test_track_video_stores_pixel_heels_and_can_skip_them(tmp_path):
+    from vision.pose.tracking import track_video
+    path = str(tmp_path / "empty.avi")
+    out = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*"MJPG"), 25.0, (W, H))
+    if not out.isOpened():
+        pytest.skip("no MJPG writer in this OpenCV build")
+    rng = np.random.default_rng(0)
+    for _ in range(6):
+        out.write(cv2.cvtColor(_texture(rng, H, W), cv2.COLOR_GRAY2BGR))
+    out.release()
+    trace = track_video(path)
+    assert trace.heel_px.shape == (len(trace), 2, 2)
+    assert np.isnan(trace.heel_px[..., 0]).all()        # nobody there: nothing measured
+    assert track_video(path, heel_pixels=False).heel_px is None

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vision.exercises.heel_evidence import (UNCONFIRMED_CONF, HeelState, heel_state,
-                                            pixels_on)
+from vision.exercises.heel_evidence import UNCONFIRMED_CONF, HeelState, heel_state, pixels_on
 from vision.pose.heel_contact import HeelPixels, SideHeel
 
 FPS = 30.0

@@ -31,6 +31,11 @@ Conventions
   Each run of continuous tracking (a *segment*) needs its own flat frames: the flat level
   is a low percentile of the segment's heel heights, so a clip must show the feet flat at
   some point (every exercise starts and ends that way).
+- Views: from the side and front-oblique the forefoot patch sits on the ball of the foot.
+  From behind (or wherever the forefoot is hidden) the "forefoot" patch lands on the ankle
+  and rises with the heel; such segments measure nothing (quality 0) and the landmarks
+  decide alone, with the capped confidence of :mod:`vision.exercises.heel_evidence`.
+  Walking feet are rarely measured: a stance is too short for a floor line of its own.
 
 Storage in a trace
 ------------------

@@ -14,7 +14,8 @@ continuously tracked *segment* (a run of frames between re-seeds):
 - foot lengths follow the landmark foot length frame by frame (running median), so a
   zooming camera does not read as a rise;
 - quality falls for a segment without flat frames (no floor line), a foot seen end-on
-  (patches close together) and a heel below the floor line (the measure is wrong).
+  (patches close together), a heel below the floor line, and a whole segment goes when its
+  forefoot patch changes level (it is not on the ball of a grounded foot).
 Rises above ``MAX_RISE_FRAC`` (more than a full tiptoe) are refused (NaN, quality 0).
 """
 
@@ -33,6 +34,7 @@ BALL_FRAC = 0.72              # the foot pivots at the ball, this far from heel 
 MAX_LEVER = 1.3               # heel patch -> ball lever may scale a rise by at most this
 SPAN_ZERO, SPAN_FULL = 0.25, 0.5   # patch span / foot length: foreshortened foot, low quality
 BELOW_FLOOR_FRAC = 0.1        # heel this far (foot lengths) below the floor: measure wrong
+FORE_MOVE_MAX = 0.1           # forefoot changing level by this much (foot lengths): not grounded
 
 
 def ramp(x: float, zero: float, full: float) -> float:
@@ -125,4 +127,10 @@ def _segment_rise(heel: np.ndarray, fore: np.ndarray, foot_px: np.ndarray,
     rise = rise * float(np.clip(BALL_FRAC * L / max(span, 1e-9), 1.0, MAX_LEVER))
     q = quality * (1.0 if has_floor else NO_FLOOR_QUALITY) * ramp(span / L, SPAN_ZERO, SPAN_FULL)
     q = np.where(rise < -BELOW_FLOOR_FRAC, 0.0, q)
+    # a standing forefoot keeps its height: a forefoot patch that changes level within the
+    # segment is not on the ball of a grounded foot (it sits on the ankle, or the foot
+    # steps), so nothing in the segment is a heel height above the floor
+    fore_y = (fore[:, 1] - np.median(fore[:, 1])) / Lt
+    if np.percentile(fore_y, 95) - np.percentile(fore_y, 5) > FORE_MOVE_MAX:
+        q = np.zeros_like(q)
     return np.maximum(rise, 0.0), q
