@@ -66,6 +66,17 @@ _MAX_HOLE_FRAC = 0.02           # of foot length squared: larger holes are not f
 _MAX_HOLE_TEXTURED = 0.005      # ... on a crosshatch print, whose closing joins the toes to the
 #                                 ball around the crease between them (a ~0.01 hole)
 _BORDER_BAND_FRAC = 0.06        # of foot length: band along the picture's border
+_BORDER_STRIP_SPAN = 0.3        # of the picture's side: a strip along its border this long
+_SPECK_AREA = 0.0006            # of foot length squared: smaller parts are specks
+_LINE_ELONGATION = 5.0          # major / minor axis above this: a pen line or a rule
+_SPAN_FRAC = 0.9                # of the picture's side: a part this long spans it ...
+_FOLD_WIDTH = 0.25              # ... and, thinner than this share of a foot, is a fold
+_CUT_PART_AREA = 0.03           # of foot length squared: small parts cut by the border
+_SHAPE_WEIGHT = 0.25            # two-feet split: weight of the groups' shape vs balance
+_MIN_BALANCE = 0.6              # two feet of one person: smaller / larger area at least this
+_EDGE_PART_FRAC = 0.3           # parts at the sheet's edge under this share of the largest
+#                                 are shadows or table, never joined to a foot
+_ROUGH_SCALE = 0.25             # the first size estimate works on a copy this big
 _MERGE_ELONGATION = 2.2         # union of heel and forefoot parts is at least this long
 _MERGE_MAX_GAP = 0.35           # of the union's length: longest gap between heel and forefoot
 _MERGE_MIN_ALONG = 0.8          # |cos| between the heel-forefoot link and the union's axis
@@ -203,7 +214,7 @@ def _drop_border_strips(mask: np.ndarray, scale: float,
     out = mask.copy()
     for k in range(1, n):
         _, _, w, h, _ = stats[k]
-        if max(w / cols, h / rows) > 0.3:
+        if max(w / cols, h / rows) > _BORDER_STRIP_SPAN:
             out[labels == k] = False
     return dilate(erode(out, _OPEN_FRAC * scale), _OPEN_FRAC * scale)
 
@@ -211,16 +222,16 @@ def _drop_border_strips(mask: np.ndarray, scale: float,
 def _is_clutter(part: _Part, scale: float, shape: tuple[int, int]) -> bool:
     """Pen lines, printed rules, folds, logos and specks: thin, tiny, spanning the picture,
     or small and cut by the picture's border."""
-    if part.area < 0.0006 * scale * scale:
+    if part.area < _SPECK_AREA * scale * scale:
         return True
-    if part.major_px / max(part.minor_px, 1.0) > 5.0:
+    if part.major_px / max(part.minor_px, 1.0) > _LINE_ELONGATION:
         return True
     r0, c0, r1, c1 = part.bbox
-    spans = (r1 - r0) > 0.9 * shape[0] or (c1 - c0) > 0.9 * shape[1]
-    if spans and part.minor_px < 0.25 * scale:
+    spans = (r1 - r0) > _SPAN_FRAC * shape[0] or (c1 - c0) > _SPAN_FRAC * shape[1]
+    if spans and part.minor_px < _FOLD_WIDTH * scale:
         return True  # a fold, the sheet's edge, a ruled margin
     on_border = r0 == 0 or c0 == 0 or r1 == shape[0] or c1 == shape[1]
-    return on_border and part.area < 0.03 * scale * scale
+    return on_border and part.area < _CUT_PART_AREA * scale * scale
 
 
 def _gap(pa: _Part, pb: _Part) -> float:
@@ -331,8 +342,8 @@ def _two_feet(bodies: list[_Part], gaps: dict) -> list[list[_Part]] | None:
             continue
         sa, sb = sum(p.area for p in a), sum(p.area for p in b)
         balance = min(sa, sb) / max(sa, sb)
-        score = balance + 0.25 * float(np.mean(quality))
-        if balance >= 0.6 and score > best[0]:
+        score = balance + _SHAPE_WEIGHT * float(np.mean(quality))
+        if balance >= _MIN_BALANCE and score > best[0]:
             best = (score, [a, b])
     return best[1]
 
@@ -354,7 +365,7 @@ def _merge_bodies(bodies: list[_Part], edge: np.ndarray | None = None
     joined to others.
     """
     biggest = max((p.area for p in bodies), default=0)
-    fixed = [p for p in bodies if edge is not None and p.area < 0.3 * biggest
+    fixed = [p for p in bodies if edge is not None and p.area < _EDGE_PART_FRAC * biggest
              and edge[p.coords[:, 0], p.coords[:, 1]].any()]
     bodies = [p for p in bodies if all(p is not q for q in fixed)]
     groups = [[p] for p in bodies]
@@ -472,13 +483,13 @@ def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Seg
                          f"{image.shape}")
     polarity = detect_polarity(image)
     mask, contrast, feature, textured = binarise(image, valid, polarity)
-    _, rough = _parts(cv2.resize(mask.astype(np.uint8), None, fx=0.25, fy=0.25,
+    _, rough = _parts(cv2.resize(mask.astype(np.uint8), None, fx=_ROUGH_SCALE, fy=_ROUGH_SCALE,
                                  interpolation=cv2.INTER_NEAREST))
     if not rough:
         raise NoPrintFound("no print found")
     # foot length from the largest part's area (a print covers ~22 % of length squared):
     # robust to a pen line or a fold joined to the print, unlike its major axis
-    scale = 4 * float(np.sqrt(max(p.area for p in rough) / _AREA_PER_LENGTH2))
+    scale = float(np.sqrt(max(p.area for p in rough) / _AREA_PER_LENGTH2)) / _ROUGH_SCALE
     strokes = None
     if not textured:
         mask, strokes = _drop_strokes(mask, scale)
@@ -495,7 +506,7 @@ def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Seg
     edge = None if valid is None else ~erode(valid, 3)
     if edge is not None:
         largest = max(p.area for p in kept)
-        kept = [p for p in kept if p.area >= 0.3 * largest
+        kept = [p for p in kept if p.area >= _EDGE_PART_FRAC * largest
                 or not edge[p.coords[:, 0], p.coords[:, 1]].any()]
     faint = density = None
     if textured and feature != "colour":
