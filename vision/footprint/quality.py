@@ -270,6 +270,10 @@ def source_check(image: np.ndarray, foreground: np.ndarray, *, polarity: str,
         return SourceCheck("sole_photo", True, "This looks like a photo of the soles (skin, "
                            "podoscope or mirror), not a footprint on paper. Make an ink or "
                            "wet print on paper and photograph it.")
+    if not sheet_found and _digital_white(image, ~foreground) > _CHART_WHITE:
+        return SourceCheck("podoscope_scan", False, "This looks like a scan or a cut-out "
+                           "picture of a sole (an exactly white background), not a photo of "
+                           "a footprint on paper.")
     if not sheet_found:
         floor = surface_check(full_image, full_fg)
         if floor is not None:
