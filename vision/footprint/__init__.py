@@ -287,7 +287,7 @@ def _run(source, image_name, paper, age_months, overlay, stages) -> FootprintRes
             return _failure(image_name, NO_FOOTPRINT, stages)
     with stages("source_check"):
         source_kind = source_check(view, seg.foreground, polarity=seg.polarity,
-                                   sheet_found=sheet is not None)
+                                   sheet_found=sheet is not None, textured=seg.textured)
     if source_kind.refuse:
         return _failure(image_name, source_kind.message, stages)
     with stages("gate"):

@@ -94,6 +94,10 @@ _BG_CLEAR_PX = 25             # background = this far from the print
 _SAND_FINE = 0.4              # grey levels: median fine-band residue of a granular surface
 _SAND_RATIO = 1.0             # ... whose mid band is weaker than its fine band (paper: 1.3+)
 _DECK_MID = 1.5               # grey levels: wood grain (paper, even coloured, stays under 1.1)
+_COARSE_SIGMAS_PX = (8.0, 30.0)  # band-pass for blotches of a tiled or stone floor
+_FLOOR_COARSE = 1.2           # grey levels: a blotchy floor under a plain (not crosshatch)
+#                               print; flattened paper is smoother (a printed grid-mat form
+#                               is as blotchy, but its print is a crosshatch)
 
 # --- print checks ---
 _BOX_PAD_PX = 8               # the checks work in the print's box grown by this
@@ -210,11 +214,13 @@ def _band_residue(grey: np.ndarray, bg: np.ndarray, sigmas: tuple[float, float])
     return float(np.median(np.abs(d[bg]))) if bg.any() else 0.0
 
 
-def surface_check(image: np.ndarray, foreground: np.ndarray) -> SourceCheck | None:
+def surface_check(image: np.ndarray, foreground: np.ndarray, *,
+                  textured: bool = False) -> SourceCheck | None:
     """A wet print on sand or a wooden deck (no sheet of paper found), from the texture of
     the background: sand is granular (fine grain stronger than coarse), wood has strong
-    grain. None when the background could be paper. (Smooth floors and tiles are not
-    told from paper here; :func:`assess` lowers a soft print without a sheet instead.)"""
+    grain, tiles and stone are blotchy at a coarser scale (only checked for a plain print:
+    a grid-mat form is as blotchy). None when the background could be paper.
+    :func:`assess` also lowers a soft print without a sheet."""
     f = min(1.0, _SURFACE_SIDE_PX / max(image.shape[:2]))
     view = image if f == 1.0 else cv2.resize(image, None, fx=f, fy=f,
                                              interpolation=cv2.INTER_AREA)
@@ -228,6 +234,8 @@ def surface_check(image: np.ndarray, foreground: np.ndarray) -> SourceCheck | No
         what = "sand or a gritty floor"
     elif mid >= _DECK_MID:
         what = "wood (a deck or a floor)"
+    elif not textured and _band_residue(grey, bg, _COARSE_SIGMAS_PX) >= _FLOOR_COARSE:
+        what = "a tiled or stone floor"
     else:
         return None
     return SourceCheck("floor", True, f"This print looks like it is on {what}, not on a "
@@ -237,7 +245,7 @@ def surface_check(image: np.ndarray, foreground: np.ndarray) -> SourceCheck | No
 
 
 def source_check(image: np.ndarray, foreground: np.ndarray, *, polarity: str,
-                 sheet_found: bool = True) -> SourceCheck:
+                 sheet_found: bool = True, textured: bool = False) -> SourceCheck:
     """Tell a print on paper from sole photos, podoscope scans, pressure maps and charts.
 
     Parameters
@@ -247,6 +255,7 @@ def source_check(image: np.ndarray, foreground: np.ndarray, *, polarity: str,
     polarity : "dark_on_light" or "light_on_dark" (from segmentation).
     sheet_found : False when no sheet was found: the background is then checked for
         floors, decks, tiles and sand (:func:`surface_check`).
+    textured : the print is a crosshatch (grid mat), whose form is blotchy like a floor.
     """
     full_image, full_fg = image, foreground
     step = max(1, int(max(image.shape[:2]) // _SAMPLE_SIDE_PX))   # colour statistics need few pixels
@@ -275,7 +284,7 @@ def source_check(image: np.ndarray, foreground: np.ndarray, *, polarity: str,
                            "picture of a sole (an exactly white background), not a photo of "
                            "a footprint on paper.")
     if not sheet_found:
-        floor = surface_check(full_image, full_fg)
+        floor = surface_check(full_image, full_fg, textured=textured)
         if floor is not None:
             return floor
     if polarity == "light_on_dark" and fg["sat"] > _SCAN_PRINT_SAT:
