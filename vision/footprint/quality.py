@@ -47,6 +47,9 @@ ADVICE = {
     "broken_band": "The arch band is broken (no contact between the heel and the ball), so "
                    "the arch index is near 0. If the arch is not that high, retake the "
                    "print: press the whole foot down evenly, with a little more ink or water.",
+    "drawn_line": "A line is drawn around or across this print (an outline, writing): it "
+                  "may have joined the print's edge. Photograph a print without drawing on "
+                  "it, or trace the outline on a copy.",
     "odd_shape": "The print's shape is unusual for a footprint (very wide, very long or "
                  "patchy): check that it is one whole foot, pressed flat.",
     "no_toes": "No toes were found on this print: the length and axis are less certain; make "
@@ -123,7 +126,8 @@ _GATE_FLOOR = 0.6             # factor at the shape gate's lowest foot margin (0
 _PENALTY = {
     "toes_cut_off": 0.5, "touches_edge": 0.7, "merged_feet": 0.35, "smudged": 0.65,
     "low_contrast": 0.75, "blur": 0.7, "no_scale": 0.95, "extra_prints": 0.85,
-    "no_toes": 0.85, "not_paper_print": 0.25, "broken_band": 0.85, "odd_shape": 1.0,
+    "no_toes": 0.85, "not_paper_print": 0.25, "broken_band": 0.85, "odd_shape": 0.6,
+    "drawn_line": 0.55,
 }
 
 
@@ -389,7 +393,8 @@ def _median_u8(image: np.ndarray, mask: np.ndarray) -> float:
 def assess(geom, *, image: np.ndarray | None = None, valid: np.ndarray | None = None,
            contrast: float = 1.0, sheet_found: bool = True,
            source: SourceCheck | None = None, extra_prints: bool = False,
-           gate_margin: float = 1.0, midfoot_width_px: float | None = None) -> Quality:
+           gate_margin: float = 1.0, midfoot_width_px: float | None = None,
+           drawn_line: bool = False) -> Quality:
     """Score one foot's print and list what to fix.
 
     Parameters
@@ -405,7 +410,9 @@ def assess(geom, *, image: np.ndarray | None = None, valid: np.ndarray | None = 
         :mod:`vision.footprint.gate`); the score is scaled from ``_GATE_FLOOR`` at 0.5 to 1.
     midfoot_width_px : narrowest midfoot contact width (``FootIndices.midfoot_width_px``);
         0 means the band between heel and forefoot is broken: heel and forefoot could not
-        be checked to belong together, so the foot is a retake (``broken_band``).
+        be checked to belong together (``broken_band``).
+    drawn_line : a drawn line or writing crosses the print's box (an outline traced around
+        the foot may have joined its edge: ``drawn_line``).
 
     Returns
     -------
@@ -442,6 +449,8 @@ def assess(geom, *, image: np.ndarray | None = None, valid: np.ndarray | None = 
         issues.append("odd_shape")
     if midfoot_width_px is not None and midfoot_width_px <= 0:
         issues.append("broken_band")
+    if drawn_line:
+        issues.append("drawn_line")
     score = 1.0
     for code in issues:
         score *= _PENALTY[code]
