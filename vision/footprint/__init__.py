@@ -271,7 +271,6 @@ def measure_footprint(source, *, paper=None, age_months=None, overlay: bool = Tr
 
 
 def _run(source, image_name, paper, age_months, overlay, stages) -> FootprintResult:
-    from vision.footprint.gate import judge_marks, sort_candidates
     from vision.footprint.quality import source_check
     from vision.footprint.segment import NoPrintFound, segment_prints
 
@@ -293,26 +292,9 @@ def _run(source, image_name, paper, age_months, overlay, stages) -> FootprintRes
                                    sheet_found=sheet is not None, textured=seg.textured)
     if source_kind.refuse:
         return _failure(image_name, source_kind.message, stages)
-    with stages("gate"):
-        candidates = sort_candidates(seg.feet, view, seg.filled)
-        feet_masks = [c.mask for c in candidates if c.verdict.kind == "foot"]
-        marks = judge_marks(seg.marks, feet_masks, view)
-    ignored = [_ignored(c, pmap) for c in candidates + marks if c.verdict.kind != "foot"]
-    pairs = []
-    lines = [mask_box(c.mask) for c in candidates + marks
-             if c.verdict.kind in ("drawing", "text")]
-    with stages("measure"):
-        for c in candidates:
-            if c.verdict.kind != "foot":
-                continue
-            try:
-                pairs.append(_measure_foot(c.mask, image=view, valid=valid, seg=seg,
-                                           sheet=sheet, source=source_kind,
-                                           age_months=age_months,
-                                           margin=c.verdict.foot_margin, pmap=pmap,
-                                           lines=lines))
-            except FootprintError:
-                ignored.append(_ignored(c, pmap, "unknown"))  # a fragment that is no foot
+    pairs, ignored = _gate_and_measure(seg, view=view, valid=valid, sheet=sheet,
+                                       source=source_kind, age_months=age_months,
+                                       pmap=pmap, stages=stages)
     if not pairs:
         why = " ".join(summary([b.kind for b in ignored]))
         return _failure(image_name, NOT_MEASURED + why if why else NO_FOOTPRINT, stages)
@@ -327,6 +309,34 @@ def _run(source, image_name, paper, age_months, overlay, stages) -> FootprintRes
         scale_mm_per_px=None if sheet is None else float(sheet.mm_per_px),
         warnings=tuple(_warnings(sheet, source_kind, feet, ignored)), overlay_drawer=drawer,
         timings_ms=stages.ms, ignored=tuple(ignored), photo_map=pmap)
+
+
+def _gate_and_measure(seg, *, view, valid, sheet, source, age_months, pmap, stages):
+    """Shape gate over every candidate and mark, then each foot measured.
+    Returns ([(FootMeasurement, FootGeometry, FootIndices)], [IgnoredBlob])."""
+    from vision.footprint.gate import judge_marks, sort_candidates
+
+    with stages("gate"):
+        candidates = sort_candidates(seg.feet, view, seg.filled)
+        feet_masks = [c.mask for c in candidates if c.verdict.kind == "foot"]
+        marks = judge_marks(seg.marks, feet_masks, view)
+    ignored = [_ignored(c, pmap) for c in candidates + marks if c.verdict.kind != "foot"]
+    lines = [mask_box(c.mask) for c in candidates + marks
+             if c.verdict.kind in ("drawing", "text")]
+    pairs = []
+    with stages("measure"):
+        for c in candidates:
+            if c.verdict.kind != "foot":
+                continue
+            try:
+                pairs.append(_measure_foot(c.mask, image=view, valid=valid, seg=seg,
+                                           sheet=sheet, source=source,
+                                           age_months=age_months,
+                                           margin=c.verdict.foot_margin, pmap=pmap,
+                                           lines=lines))
+            except FootprintError:
+                ignored.append(_ignored(c, pmap, "unknown"))  # a fragment that is no foot
+    return pairs, ignored
 
 
 def _boxes_meet(a, b) -> bool:
