@@ -194,7 +194,8 @@ def source_check(image: np.ndarray, foreground: np.ndarray, *, polarity: str,
     polarity : "dark_on_light" or "light_on_dark" (from segmentation).
     sheet_found : False when no sheet was found: the background is then checked for
         floors, decks, tiles and sand (:func:`surface_check`).
-    textured : the print is a crosshatch (grid mat), whose form is blotchy like a floor.
+    textured : the print is a crosshatch (grid mat), whose form is blotchy like a floor
+        (a light print on a dark background is not checked for blotches either).
     """
     full_image, full_fg = image, foreground
     step = max(1, int(max(image.shape[:2]) // _SAMPLE_SIDE_PX))   # colour statistics need few pixels
@@ -226,7 +227,8 @@ def source_check(image: np.ndarray, foreground: np.ndarray, *, polarity: str,
         return SourceCheck("podoscope_scan", False, "This looks like a podoscope or scanner "
                            "capture of the sole, not a footprint on paper.")
     if not sheet_found:
-        floor = surface_check(full_image, full_fg, textured=textured)
+        floor = surface_check(full_image, full_fg,
+                              textured=textured or polarity != "dark_on_light")
         if floor is not None:
             return floor
     return SourceCheck("paper_print")
