@@ -152,16 +152,16 @@ def _across(m: np.ndarray, link: np.ndarray) -> bool:
 
 def _off_axis(ma: np.ndarray, mb: np.ndarray) -> bool:
     """Whether the parts of one foot would not line up on one axis: an elongated group
-    (a sole, a forefoot with its band) points along the link to the other one, unless it is
-    the smaller group lying across the link (a toe row)."""
+    points along the link to the other one (a sole, a forefoot with its band) or lies across
+    it (a ball, a toe row); one lying obliquely is another foot beside it."""
     ca, cb = principal(ma)[0], principal(mb)[0]
     link = (cb - ca) / max(float(np.linalg.norm(cb - ca)), 1e-9)
-    for m, other in ((ma, mb), (mb, ma)):
+    for m in (ma, mb):
         _, evals, evecs = principal(m)
         if np.sqrt(evals[1] / evals[0]) < _WHOLE_SOLE_ELONG:
             continue
         cos = abs(float(link @ evecs[:, 1]))
-        if cos >= _MERGE_MIN_ALONG or (m[0] < other[0] and cos < _TOE_ROW_ALONG):
+        if cos >= _MERGE_MIN_ALONG or cos < _TOE_ROW_ALONG:
             continue
         return True
     return False
