@@ -131,3 +131,27 @@ def test_heel_and_toe_are_given_in_original_photo_pixels(hand_photo, tmp_path):
         assert np.abs(np.subtract(foot.box_px, truth.box_xy)).max() < 0.03 * length_px
     js = res.to_json()["feet"][0]
     assert set(js) >= {"box_px", "heel_px", "toe_px"}
+
+
+def test_siblings_feet_are_measured_one_by_one():
+    """Four feet of two sizes (two children) on one sheet: four feet, each with its side,
+    never a heel of one joined to the sole of another."""
+    from synth.footprint_scenes import render_scene
+
+    scene = render_scene("siblings", 1)
+    res = measure_footprint(scene.photo.image, overlay=False)
+    truth = scene.photo.feet
+    assert len(res.feet) == len(truth)
+    assert sorted(f.side for f in res.feet) == sorted(t.side for t in truth)
+    for t in truth:
+        lx, ly = t.heel_xy
+        foot = min(res.feet, key=lambda f: np.hypot(f.heel_px[0] - lx, f.heel_px[1] - ly))
+        assert foot.side == t.side and abs(foot.arch_index - t.arch_index) < 0.05
+
+
+@pytest.mark.parametrize("surface", ["sand", "deck"])
+def test_prints_on_sand_or_a_deck_are_refused(surface):
+    from synth.footprint_scenes import render_scene
+
+    res = measure_footprint(render_scene(surface, 1).photo.image, overlay=False)
+    assert not res.ok or all(f.quality.score < 0.5 for f in res.feet)

@@ -30,7 +30,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from vision.footprint.coords import PhotoMap
+from vision.footprint.coords import PhotoMap, mask_box
 from vision.footprint.gate import IGNORED_KIND, plural_message, summary
 from vision.footprint.result import FootMeasurement, FootprintError, FootprintResult, IgnoredBlob
 
@@ -108,9 +108,11 @@ def _analysis_view(image: np.ndarray, paper):
     return view, paper_region(view), None
 
 
-def _measure_foot(mask, *, image, valid, seg, sheet, source, age_months, margin, pmap):
+def _measure_foot(mask, *, image, valid, seg, sheet, source, age_months, margin, pmap,
+                  lines=()):
     """One foot: geometry, indices, readings, quality -> (FootMeasurement, geom, indices).
-    ``margin`` is the shape gate's foot margin (0..1), ``pmap`` the analysis -> photo map."""
+    ``margin`` is the shape gate's foot margin (0..1), ``pmap`` the analysis -> photo map,
+    ``lines`` the boxes (analysis pixels) of drawn lines and writing left out."""
     from vision.footprint.anatomy import analyse_foot
     from vision.footprint.indices import compute_indices
     from vision.footprint.quality import assess
@@ -122,7 +124,8 @@ def _measure_foot(mask, *, image, valid, seg, sheet, source, age_months, margin,
     quality = assess(geom, image=image, valid=valid, contrast=seg.contrast,
                      sheet_found=sheet is not None, source=source,
                      extra_prints=seg.extra_bodies > 0, gate_margin=margin,
-                     midfoot_width_px=ix.midfoot_width_px)
+                     midfoot_width_px=ix.midfoot_width_px,
+                     drawn_line=any(_boxes_meet(mask_box(mask), b) for b in lines))
     m8 = np.ascontiguousarray(geom.full_mask, dtype=bool).view(np.uint8)
     x, y, w, h = cv2.boundingRect(m8)                     # outline of the print only
     cnts, _ = cv2.findContours(m8[y:y + h, x:x + w], cv2.RETR_EXTERNAL,
@@ -279,9 +282,8 @@ def measure_footprint(source, *, paper=None, age_months=None, overlay: bool = Tr
 
 
 def _run(source, image_name, paper, age_months, overlay, stages) -> FootprintResult:
-    from vision.footprint.gate import judge_marks, sort_candidates
-    from vision.footprint.quality import source_check
     from vision.footprint.segment import NoPrintFound, segment_prints
+    from vision.footprint.source import source_check
 
     with stages("decode"):
         image = _decode(source)
@@ -298,26 +300,12 @@ def _run(source, image_name, paper, age_months, overlay, stages) -> FootprintRes
             return _failure(image_name, NO_FOOTPRINT, stages)
     with stages("source_check"):
         source_kind = source_check(view, seg.foreground, polarity=seg.polarity,
-                                   sheet_found=sheet is not None)
+                                   sheet_found=sheet is not None, textured=seg.textured)
     if source_kind.refuse:
         return _failure(image_name, source_kind.message, stages)
-    with stages("gate"):
-        candidates = sort_candidates(seg.feet, view, seg.filled)
-        feet_masks = [c.mask for c in candidates if c.verdict.kind == "foot"]
-        marks = judge_marks(seg.marks, feet_masks, view)
-    ignored = [_ignored(c, pmap) for c in candidates + marks if c.verdict.kind != "foot"]
-    pairs = []
-    with stages("measure"):
-        for c in candidates:
-            if c.verdict.kind != "foot":
-                continue
-            try:
-                pairs.append(_measure_foot(c.mask, image=view, valid=valid, seg=seg,
-                                           sheet=sheet, source=source_kind,
-                                           age_months=age_months,
-                                           margin=c.verdict.foot_margin, pmap=pmap))
-            except FootprintError:
-                ignored.append(_ignored(c, pmap, "unknown"))  # a fragment that is no foot
+    pairs, ignored = _gate_and_measure(seg, view=view, valid=valid, sheet=sheet,
+                                       source=source_kind, age_months=age_months,
+                                       pmap=pmap, stages=stages)
     if not pairs:
         why = " ".join(summary([b.kind for b in ignored]))
         return _failure(image_name, NOT_MEASURED + why if why else NO_FOOTPRINT, stages)
@@ -333,6 +321,39 @@ def _run(source, image_name, paper, age_months, overlay, stages) -> FootprintRes
         scale_mm_per_px=None if sheet is None else float(sheet.mm_per_px),
         warnings=tuple(_warnings(sheet, source_kind, feet, ignored)), overlay_drawer=drawer,
         timings_ms=stages.ms, ignored=tuple(ignored), photo_map=pmap)
+
+
+def _gate_and_measure(seg, *, view, valid, sheet, source, age_months, pmap, stages):
+    """Shape gate over every candidate and mark, then each foot measured.
+    Returns ([(FootMeasurement, FootGeometry, FootIndices)], [IgnoredBlob])."""
+    from vision.footprint.gate import judge_marks, sort_candidates
+
+    with stages("gate"):
+        candidates = sort_candidates(seg.feet, view, seg.filled)
+        feet_masks = [c.mask for c in candidates if c.verdict.kind == "foot"]
+        marks = judge_marks(seg.marks, feet_masks, view)
+    ignored = [_ignored(c, pmap) for c in candidates + marks if c.verdict.kind != "foot"]
+    lines = [mask_box(c.mask) for c in candidates + marks
+             if c.verdict.kind in ("drawing", "text")]
+    pairs = []
+    with stages("measure"):
+        for c in candidates:
+            if c.verdict.kind != "foot":
+                continue
+            try:
+                pairs.append(_measure_foot(c.mask, image=view, valid=valid, seg=seg,
+                                           sheet=sheet, source=source,
+                                           age_months=age_months,
+                                           margin=c.verdict.foot_margin, pmap=pmap,
+                                           lines=lines))
+            except FootprintError:
+                ignored.append(_ignored(c, pmap, "unknown"))  # a fragment that is no foot
+    return pairs, ignored
+
+
+def _boxes_meet(a, b) -> bool:
+    """Whether two (x0, y0, x1, y1) boxes overlap."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _ignored(c, pmap, kind: str | None = None) -> IgnoredBlob:

@@ -43,6 +43,27 @@ __all__ = ["FootGeometry", "analyse_foot"]
 
 Point = tuple[float, float]
 
+_HEEL_FRAC = 0.15           # heel centre: centroid of this rear share of the toe-less print
+_W_TOE_LINE = 0.7           # side cue weights (hallux 1, concavity 1): toe-tip line ...
+_W_BALL_LINE = 0.5          # ... and ball-front line obliquity
+_TOE_LINE_SLOPE = 0.25      # toe-tip line slope (rows per column) giving a full cue
+_BALL_LINE_SLOPE = 0.15     # ball-front slope giving a full cue
+_BALL_EDGE_SKIP = 0.2       # share of the ball row skipped at each end for its slope
+_HALLUX_RATIO_SPAN = 0.8    # end-toe size ratio above 1 giving a full hallux cue
+_HEEL_SEARCH = 0.35         # widest heel row: looked for in this rear share to the ball
+_CONCAVITY_SPAN = 0.1       # of ball width: concavity depth difference giving a full cue
+_SIDE_FULL_SCORE = 3.2      # weighted cue sum for side_confidence 1
+_BIG_PART = 0.1             # of the biggest part: a heel or forefoot part
+_BIG_REACH = 0.8            # of the kept parts' diagonal: big parts this near are kept
+_SMALL_REACH = 0.3          # small parts (toes) within the box grown by this share
+_SMALL_PART = 0.002         # of the biggest part: smaller parts are specks ...
+_MIN_PART_PX = 10           # ... as are parts under this many pixels
+_PINHOLE = 0.001            # of the print: holes smaller than this are filled
+_AXIS_STILL_DEG = 0.05      # the axis iteration stops when it turns less than this
+_SECOND_TOE_REACH = 0.12    # of ball width: a toe tip this near the 2nd metatarsal
+_FRONT_WINDOW = 0.03        # of ball width: half-window for the toe row's front edge
+_CRUMB = 0.01               # of the biggest blob: smaller toe-less blobs are crumbs
+
 
 @dataclass(frozen=True)
 class FootGeometry:
@@ -83,7 +104,7 @@ def _orient(mask: np.ndarray, c: np.ndarray, a: np.ndarray) -> np.ndarray:
     return a if front >= rear else -a
 
 
-def _heel_centre(img: np.ndarray, frac: float = 0.15) -> tuple[float, float]:
+def _heel_centre(img: np.ndarray, frac: float = _HEEL_FRAC) -> tuple[float, float]:
     counts = img.sum(axis=1)
     rows = np.flatnonzero(counts)
     r0, r1 = rows[0], rows[-1] + 1
@@ -103,19 +124,19 @@ def _side_score(fr_img: np.ndarray, toeless: np.ndarray, sp: ToeSplit, ball_w: f
         ends = (tips[0][2], tips[-1][2])
         ratio = max(ends) / max(min(ends), 1e-9)
         sign = 1.0 if sp.hallux == len(tips) - 1 else -1.0
-        cues.append((1.0, sign * float(np.clip((ratio - 1.0) / 0.8, 0, 1))))
+        cues.append((1.0, sign * float(np.clip((ratio - 1.0) / _HALLUX_RATIO_SPAN, 0, 1))))
     if len(tips) >= 3:
         cols, rows = np.array([t[0] for t in tips]), np.array([t[1] for t in tips])
         beta = np.polyfit(cols, rows, 1)[0]
-        cues.append((0.7, float(np.clip(beta / 0.25, -1, 1))))
+        cues.append((_W_TOE_LINE, float(np.clip(beta / _TOE_LINE_SLOPE, -1, 1))))
     cols = np.flatnonzero(fr_img[sp.ball_row])
     if cols.size > 4:
-        lo, hi = cols[0] + 0.2 * cols.size, cols[-1] - 0.2 * cols.size
+        lo, hi = cols[0] + _BALL_EDGE_SKIP * cols.size, cols[-1] - _BALL_EDGE_SKIP * cols.size
         sel = np.arange(fr_img.shape[1])
         sel = sel[(sel >= lo) & (sel <= hi)]
         if sel.size >= 3:
             beta = np.polyfit(sel, sp.cut[sel], 1)[0]
-            cues.append((0.5, float(np.clip(beta / 0.15, -1, 1))))
+            cues.append((_W_BALL_LINE, float(np.clip(beta / _BALL_LINE_SLOPE, -1, 1))))
     cues.append((1.0, _concavity_cue(toeless, sp.ball_row, ball_w)))
     wsum = sum(w for w, _ in cues)
     score = sum(w * s for w, s in cues)
@@ -127,7 +148,7 @@ def _concavity_cue(toeless: np.ndarray, ball_row: int, ball_w: float) -> float:
     counts = toeless.sum(axis=1)
     rows = np.flatnonzero(counts)
     r0 = rows[0]
-    n = max(int(0.35 * (ball_row - r0)), 1)
+    n = max(int(_HEEL_SEARCH * (ball_row - r0)), 1)
     heel_row = r0 + int(np.argmax(counts[r0:r0 + n]))
     span = np.arange(heel_row, ball_row + 1)
     span = span[counts[span] > 0]
@@ -141,7 +162,7 @@ def _concavity_cue(toeless: np.ndarray, ball_row: int, ball_w: float) -> float:
         hull = upper_hull(span.astype(float), edge)
         line = np.interp(span, span[hull], edge[hull])
         depth.append(float(np.max(line - edge)))
-    return float(np.clip((depth[0] - depth[1]) / (0.1 * ball_w), -1, 1))
+    return float(np.clip((depth[0] - depth[1]) / (_CONCAVITY_SPAN * ball_w), -1, 1))
 
 
 def _check_mask(mask) -> np.ndarray:
@@ -178,20 +199,20 @@ def _drop_specks(m: np.ndarray) -> np.ndarray:
     x1, y1 = x0 + stats[:, cv2.CC_STAT_WIDTH], y0 + stats[:, cv2.CC_STAT_HEIGHT]
     keep = np.zeros(n, bool)
     keep[int(np.argmax(areas))] = True
-    big = areas >= 0.1 * areas.max()
+    big = areas >= _BIG_PART * areas.max()
     for _ in range(n):
         bx = (x0[keep].min(), y0[keep].min(), x1[keep].max(), y1[keep].max())
         diag = np.hypot(bx[2] - bx[0], bx[3] - bx[1])
         gap = np.hypot(np.maximum(0, np.maximum(bx[0] - x1, x0 - bx[2])),
                        np.maximum(0, np.maximum(bx[1] - y1, y0 - bx[3])))
-        add = big & ~keep & (gap <= 0.8 * diag)
+        add = big & ~keep & (gap <= _BIG_REACH * diag)
         if not add.any():
             break
         keep |= add
-    grow = 0.3 * diag
+    grow = _SMALL_REACH * diag
     near = ((cent[:, 0] >= bx[0] - grow) & (cent[:, 0] <= bx[2] + grow)
             & (cent[:, 1] >= bx[1] - grow) & (cent[:, 1] <= bx[3] + grow))
-    keep |= (areas >= max(0.002 * areas.max(), 10)) & near & ~big
+    keep |= (areas >= max(_SMALL_PART * areas.max(), _MIN_PART_PX)) & near & ~big
     if keep.all():
         return m
     return np.isin(lab, 1 + np.flatnonzero(keep))
@@ -217,7 +238,7 @@ def _fill_pinholes(m: np.ndarray) -> np.ndarray:
     if not holes.any():
         return m
     n, lab, stats, _ = components(holes)
-    small = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < 0.001 * np.count_nonzero(m)) + 1
+    small = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < _PINHOLE * np.count_nonzero(m)) + 1
     return m | np.isin(lab, small)
 
 
@@ -250,7 +271,7 @@ def _fit_axis(small: np.ndarray):
             t_front = float(np.max((xs - heel_f[0]) * d[0] + (ys - heel_f[1]) * d[1]))
             tip = heel + v * t_front
         a_new = (tip - heel) / max(np.hypot(*(tip - heel)), 1e-9)
-        done = float(np.dot(a_new, a)) > np.cos(np.deg2rad(0.05))
+        done = float(np.dot(a_new, a)) > np.cos(np.deg2rad(_AXIS_STILL_DEG))
         a, origin = a_new, heel
         if done:
             break
@@ -283,11 +304,11 @@ def _second_toe_tip(img: np.ndarray, toes_f: np.ndarray, sp: ToeSplit,
     cand = [t for i, t in enumerate(tips) if i != h and s * (tips[h][0] - t[0]) > 0]
     if cand:
         best = min(cand, key=lambda t: abs(t[0] - c2))
-        if abs(best[0] - c2) <= 0.12 * bw:
+        if abs(best[0] - c2) <= _SECOND_TOE_REACH * bw:
             return best[0], best[1]
     # fused or ambiguous toes: front edge of the toe row at the second metatarsal position
     keep = keep_specks(toes_f, ball_w)
-    half = max(int(0.03 * bw), 1)
+    half = max(int(_FRONT_WINDOW * bw), 1)
     lo, hi = int(max(round(c2) - half, 0)), int(min(round(c2) + half + 1, keep.shape[1]))
     win = keep[:, lo:hi]
     if win.any():
@@ -350,7 +371,7 @@ def analyse_foot(mask: np.ndarray, *, work_px: int = 700) -> FootGeometry:
         big = np.zeros(full.shape, bool)
         big[by0:by1, bx0:bx1] = part
         out.append(big)
-    return FootGeometry(side=side, side_confidence=float(np.clip(abs(score) / 3.2, 0, 1)),
+    return FootGeometry(side=side, side_confidence=float(np.clip(abs(score) / _SIDE_FULL_SCORE, 0, 1)),
                         full_mask=out[0], toeless_mask=out[1], toes_mask=out[2], heel_xy=heel,
                         toe_xy=toe, ball_front_xy=(float(tl[k] + bx0), float(tt[k] + by0)),
                         axis_uv=(float(a[0]), float(a[1])), toes_found=bool(len(sp.tips) > 0))
@@ -363,7 +384,7 @@ def _drop_behind_heel(m: np.ndarray, heel_xy, a) -> np.ndarray:
     if n <= 1:
         return m
     areas = stats[:, cv2.CC_STAT_AREA]
-    big = areas >= 0.1 * areas.max()
+    big = areas >= _BIG_PART * areas.max()
     ys, xs = np.nonzero(np.isin(lab, 1 + np.flatnonzero(big)))
     t_rear = float(np.min((xs - heel_xy[0]) * a[0] + (ys - heel_xy[1]) * a[1]))
     x0, y0 = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
@@ -377,7 +398,7 @@ def _drop_behind_heel(m: np.ndarray, heel_xy, a) -> np.ndarray:
     return m & ~np.isin(lab, 1 + np.flatnonzero(behind))
 
 
-def _main_parts(m: np.ndarray, frac: float = 0.01):
+def _main_parts(m: np.ndarray, frac: float = _CRUMB):
     """(parts of at least ``frac`` of the biggest blob, the rest) of a bool mask."""
     n, lab, stats, _ = components(m)
     areas = stats[:, cv2.CC_STAT_AREA]

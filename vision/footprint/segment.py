@@ -18,7 +18,13 @@ Method
    (binary operations: :mod:`vision.footprint.morphology`).
 4. Grouping: large parts are foot bodies (a high-arched foot may give two: heel and forefoot,
    merged when their union is foot-shaped); small parts join the nearest body when they fit
-   a toe (size, shape, ink, position: :mod:`vision.footprint.grouping`).
+   a toe (size, shape, ink, position: :mod:`vision.footprint.grouping`). Assembly must be
+   anatomically plausible: at most two large pads (heel, forefoot) per foot, lined up on
+   one axis (an elongated part points at its partner unless it is a toe row across it), and
+   a whole sole (heel to ball in one part) never takes another body. A part that is clearly
+   no piece of a foot (a hand, a drawn line: :mod:`vision.footprint.gate`) stays alone.
+   Thin drawn lines are taken out before holes are filled. Any number of candidates is
+   returned; the shape gate decides which are feet.
 5. Crosshatch (grid-mat) prints: faint contact and toes joined through faint hatch,
    :mod:`vision.footprint.hatch`.
 """
@@ -29,8 +35,15 @@ from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
-from scipy.spatial.distance import cdist
 
+from vision.footprint.assembly import (
+    EDGE_PART_FRAC,
+    Part,
+    label_parts,
+    merge_bodies,
+    outline_gap,
+    two_feet,
+)
 from vision.footprint.gate import judge, shape_facts
 from vision.footprint.grouping import attach_toes, printed_marks, saturation
 from vision.footprint.hatch import (
@@ -66,17 +79,13 @@ _MAX_HOLE_FRAC = 0.02           # of foot length squared: larger holes are not f
 _MAX_HOLE_TEXTURED = 0.005      # ... on a crosshatch print, whose closing joins the toes to the
 #                                 ball around the crease between them (a ~0.01 hole)
 _BORDER_BAND_FRAC = 0.06        # of foot length: band along the picture's border
-_MERGE_ELONGATION = 2.2         # union of heel and forefoot parts is at least this long
-_MERGE_MAX_GAP = 0.35           # of the union's length: longest gap between heel and forefoot
-_MERGE_MIN_ALONG = 0.8          # |cos| between the heel-forefoot link and the union's axis
-_WHOLE_SOLE_ELONG = 2.0         # a whole sole (heel to ball in one part) is this elongated ...
-_SOLE_HEEL_RATIO = 0.4          # ... and its narrow end is this wide vs its widest (a heel;
-#                                 a forefoot's lateral band tail is narrower)
-_SOLE_BINS = 10                 # width profile bins along the axis
-_TOE_ROW_ELONG = 1.8            # a toe row is this elongated ...
-_TOE_ROW_ALONG = 0.6            # ... across the link to its foot (|cos| below this)
-_MAX_PADS = 2                   # a foot leaves at most two large pads (heel, forefoot): a
-#                                 third part as large is another print (a hand, a foot)
+_BORDER_STRIP_SPAN = 0.3        # of the picture's side: a strip along its border this long
+_SPECK_AREA = 0.0006            # of foot length squared: smaller parts are specks
+_LINE_ELONGATION = 5.0          # major / minor axis above this: a pen line or a rule
+_SPAN_FRAC = 0.9                # of the picture's side: a part this long spans it ...
+_FOLD_WIDTH = 0.25              # ... and, thinner than this share of a foot, is a fold
+_CUT_PART_AREA = 0.03           # of foot length squared: small parts cut by the border
+_ROUGH_SCALE = 0.25             # the first size estimate works on a copy this big
 
 
 @dataclass(frozen=True)
@@ -108,57 +117,6 @@ class Segmentation:
     textured: bool = False
     marks: tuple[np.ndarray, ...] = field(default=(), repr=False)
     filled: np.ndarray | None = field(default=None, repr=False)
-
-
-@dataclass(frozen=True, eq=False)
-class _Part:
-    """One connected part of the binary print: pixels (row, col), outline, shape."""
-
-    label: int
-    area: int
-    bbox: tuple[int, int, int, int]          # row0, col0, row1, col1 (exclusive)
-    coords: np.ndarray = field(repr=False)   # (n, 2) row, col
-    outline: np.ndarray = field(repr=False)  # (m, 2) row, col
-    major_px: float = 0.0                    # 4 sigma along the main axis
-    minor_px: float = 0.0
-    axis_rc: tuple[float, float] = (1.0, 0.0)
-    moments: tuple[float, ...] = ()          # n, sum r, sum c, sum rr, sum rc, sum cc
-
-
-def _moments(coords: np.ndarray) -> np.ndarray:
-    r = coords[:, 0].astype(np.float64)
-    c = coords[:, 1].astype(np.float64)
-    return np.array([len(r), r.sum(), c.sum(), (r * r).sum(), (r * c).sum(), (c * c).sum()])
-
-
-def _shape(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Centroid (r, c), eigenvalues (ascending) and eigenvectors of summed moments."""
-    n = max(m[0], 1.0)
-    mean = np.array([m[1], m[2]]) / n
-    cov = np.array([[m[3] / n - mean[0] ** 2, m[4] / n - mean[0] * mean[1]],
-                    [m[4] / n - mean[0] * mean[1], m[5] / n - mean[1] ** 2]])
-    evals, evecs = np.linalg.eigh(cov + np.eye(2) * 1e-3)
-    return mean, np.maximum(evals, 1e-6), evecs
-
-
-def _parts(mask: np.ndarray) -> tuple[np.ndarray, list[_Part]]:
-    """Label 8-connected parts and measure each (cv2, fast)."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
-    parts = []
-    for k in range(1, n):
-        c0, r0, w, h, area = (int(v) for v in stats[k])
-        sub = labels[r0:r0 + h, c0:c0 + w] == k
-        rr, cc = np.nonzero(sub)
-        coords = np.column_stack([rr + r0, cc + c0])
-        cnts, _ = cv2.findContours(sub.astype(np.uint8), cv2.RETR_EXTERNAL,
-                                   cv2.CHAIN_APPROX_SIMPLE)
-        pts = np.vstack([c.reshape(-1, 2) for c in cnts])[:, ::-1] + (r0, c0)
-        mom = _moments(coords)
-        _, evals, evecs = _shape(mom)
-        parts.append(_Part(k, area, (r0, c0, r0 + h, c0 + w), coords, pts,
-                           4 * float(np.sqrt(evals[1])), 4 * float(np.sqrt(evals[0])),
-                           tuple(evecs[:, 1]), tuple(mom)))
-    return labels, parts
 
 
 def _close_fill(mask: np.ndarray, scale: float, *, textured: bool) -> np.ndarray:
@@ -203,181 +161,27 @@ def _drop_border_strips(mask: np.ndarray, scale: float,
     out = mask.copy()
     for k in range(1, n):
         _, _, w, h, _ = stats[k]
-        if max(w / cols, h / rows) > 0.3:
+        if max(w / cols, h / rows) > _BORDER_STRIP_SPAN:
             out[labels == k] = False
     return dilate(erode(out, _OPEN_FRAC * scale), _OPEN_FRAC * scale)
 
 
-def _is_clutter(part: _Part, scale: float, shape: tuple[int, int]) -> bool:
+def _is_clutter(part: Part, scale: float, shape: tuple[int, int]) -> bool:
     """Pen lines, printed rules, folds, logos and specks: thin, tiny, spanning the picture,
     or small and cut by the picture's border."""
-    if part.area < 0.0006 * scale * scale:
+    if part.area < _SPECK_AREA * scale * scale:
         return True
-    if part.major_px / max(part.minor_px, 1.0) > 5.0:
+    if part.major_px / max(part.minor_px, 1.0) > _LINE_ELONGATION:
         return True
     r0, c0, r1, c1 = part.bbox
-    spans = (r1 - r0) > 0.9 * shape[0] or (c1 - c0) > 0.9 * shape[1]
-    if spans and part.minor_px < 0.25 * scale:
+    spans = (r1 - r0) > _SPAN_FRAC * shape[0] or (c1 - c0) > _SPAN_FRAC * shape[1]
+    if spans and part.minor_px < _FOLD_WIDTH * scale:
         return True  # a fold, the sheet's edge, a ruled margin
     on_border = r0 == 0 or c0 == 0 or r1 == shape[0] or c1 == shape[1]
-    return on_border and part.area < 0.03 * scale * scale
+    return on_border and part.area < _CUT_PART_AREA * scale * scale
 
 
-def _gap(pa: _Part, pb: _Part) -> float:
-    """Smallest distance (px) between the outlines of two parts."""
-    a = pa.outline[:: max(1, len(pa.outline) // 400)].astype(np.float32)
-    b = pb.outline[:: max(1, len(pb.outline) // 400)].astype(np.float32)
-    return float(cdist(a, b).min())
-
-
-def _merge_score(ga: list[_Part], gb: list[_Part], gaps: dict) -> float:
-    """How well two groups of parts make one foot together; 0 when they do not.
-
-    Heel and forefoot of a high-arched foot lie end to end: the union is elongated
-    (>= ``_MERGE_ELONGATION``), the link between them runs along the union's axis, the
-    gap is short, and the union holds at most ``_MAX_PADS`` large parts. Closer pairs score higher, so a heel joins its own forefoot before the
-    other foot's.
-    """
-    ma = np.sum([p.moments for p in ga], axis=0)
-    mb = np.sum([p.moments for p in gb], axis=0)
-    if _sole_plus_body(ga, gb, ma, mb) or _off_axis(ma, mb):
-        return 0.0       # a whole sole has its heel and ball: another body is another foot's
-    _, evals, evecs = _shape(ma + mb)
-    elong = float(np.sqrt(evals[1] / evals[0]))
-    length = 4 * float(np.sqrt(evals[1]))
-    link = _shape(mb)[0] - _shape(ma)[0]
-    link /= max(float(np.linalg.norm(link)), 1e-9)
-    along = abs(float(link @ evecs[:, 1]))
-    gap = min(gaps[(p.label, q.label)] for p in ga for q in gb)
-    areas = [p.area for p in ga + gb]
-    pads = sum(a >= CORE_FRAC * max(areas) for a in areas)
-    ok = (gap < _MERGE_MAX_GAP * length and elong >= _MERGE_ELONGATION
-          and along > _MERGE_MIN_ALONG and pads <= _MAX_PADS)
-    return 1.0 - gap / length if ok else 0.0
-
-
-def _whole_sole(group: list[_Part], m: np.ndarray) -> bool:
-    """Whether a group of parts is a whole sole (heel, band and ball in one): elongated,
-    and its narrow end is as wide as a heel (a forefoot with a thin lateral band tail is
-    not)."""
-    centre, evals, evecs = _shape(m)
-    if np.sqrt(evals[1] / evals[0]) < _WHOLE_SOLE_ELONG:
-        return False
-    rc = np.vstack([p.coords for p in group]).astype(np.float64) - centre
-    t, s = rc @ evecs[:, 1], rc @ evecs[:, 0]
-    edges = np.linspace(t.min(), t.max() + 1e-6, _SOLE_BINS + 1)
-    k = np.clip(np.searchsorted(edges, t, side="right") - 1, 0, _SOLE_BINS - 1)
-    lo = np.full(_SOLE_BINS, np.inf)
-    hi = np.full(_SOLE_BINS, -np.inf)
-    np.minimum.at(lo, k, s)
-    np.maximum.at(hi, k, s)
-    width = np.where(hi >= lo, hi - lo, 0.0)
-    ends = (width[:2].max(), width[-2:].max())
-    return min(ends) >= _SOLE_HEEL_RATIO * width.max()
-
-
-def _across(m: np.ndarray, link: np.ndarray) -> bool:
-    """Whether a group (summed moments) is long across ``link`` (a row of toes)."""
-    _, evals, evecs = _shape(m)
-    return bool(np.sqrt(evals[1] / evals[0]) >= _TOE_ROW_ELONG
-                and abs(float(link @ evecs[:, 1])) < _TOE_ROW_ALONG)
-
-
-def _off_axis(ma: np.ndarray, mb: np.ndarray) -> bool:
-    """Whether the parts of one foot would not line up on one axis: an elongated group
-    (a sole, a forefoot with its band) points along the link to the other one, unless it is
-    the smaller group lying across the link (a toe row)."""
-    ca, cb = _shape(ma)[0], _shape(mb)[0]
-    link = (cb - ca) / max(float(np.linalg.norm(cb - ca)), 1e-9)
-    for m, other in ((ma, mb), (mb, ma)):
-        _, evals, evecs = _shape(m)
-        if np.sqrt(evals[1] / evals[0]) < _WHOLE_SOLE_ELONG:
-            continue
-        cos = abs(float(link @ evecs[:, 1]))
-        if cos >= _MERGE_MIN_ALONG or (m[0] < other[0] and cos < _TOE_ROW_ALONG):
-            continue
-        return True
-    return False
-
-
-def _sole_plus_body(ga, gb, ma: np.ndarray, mb: np.ndarray) -> bool:
-    """Whether one group is a whole sole pointing at the other, and the other is another
-    body, not its toe row."""
-    link = _shape(mb)[0] - _shape(ma)[0]
-    link = link / max(float(np.linalg.norm(link)), 1e-9)
-    for g, m, other in ((ga, ma, mb), (gb, mb, ma)):
-        along = abs(float(link @ _shape(m)[2][:, 1])) >= _MERGE_MIN_ALONG
-        if along and not _across(other, link) and _whole_sole(g, m):
-            return True
-    return False
-
-
-def _two_feet(bodies: list[_Part], gaps: dict) -> list[list[_Part]] | None:
-    """Best split of 3-6 large parts into two feet of similar size, or None.
-
-    With high arches both feet may leave a forefoot and a heel; joining the two forefeet
-    (side by side) can look as foot-shaped as joining a forefoot to its heel. A person's
-    two feet have about the same print area, the two forefeet and the two heels do not.
-    """
-    n = len(bodies)
-    if not 3 <= n <= 6:
-        return None
-    best = (0.0, None)
-    for code in range(1, 2 ** (n - 1)):
-        b = [p for k, p in enumerate(bodies[1:]) if code >> k & 1]
-        a = [bodies[0]] + [p for k, p in enumerate(bodies[1:]) if not code >> k & 1]
-        quality = [_group_score(g, gaps) for g in (a, b)]
-        if min(quality) <= 0:
-            continue
-        sa, sb = sum(p.area for p in a), sum(p.area for p in b)
-        balance = min(sa, sb) / max(sa, sb)
-        score = balance + 0.25 * float(np.mean(quality))
-        if balance >= 0.6 and score > best[0]:
-            best = (score, [a, b])
-    return best[1]
-
-
-def _group_score(group: list[_Part], gaps: dict) -> float:
-    """1 for a single part; else how well the largest part and the rest make one foot."""
-    if len(group) == 1:
-        return 1.0
-    group = sorted(group, key=lambda p: -p.area)
-    return _merge_score(group[:1], group[1:], gaps)
-
-
-def _merge_bodies(bodies: list[_Part], edge: np.ndarray | None = None
-                  ) -> list[list[_Part]]:
-    """Agglomerate heel and forefoot parts: repeatedly join the best-scoring pair.
-
-    Two feet side by side never form an elongated union, so they stay apart. Smaller parts
-    touching ``edge`` (the border of the picture or sheet: shadows, the table) are never
-    joined to others.
-    """
-    biggest = max((p.area for p in bodies), default=0)
-    fixed = [p for p in bodies if edge is not None and p.area < 0.3 * biggest
-             and edge[p.coords[:, 0], p.coords[:, 1]].any()]
-    bodies = [p for p in bodies if all(p is not q for q in fixed)]
-    groups = [[p] for p in bodies]
-    gaps = {}
-    for p in bodies:
-        for q in bodies:
-            if p.label < q.label:
-                gaps[(p.label, q.label)] = gaps[(q.label, p.label)] = _gap(p, q)
-    while len(groups) > 1:
-        best = (0.0, -1, -1)
-        for i in range(len(groups)):
-            for j in range(i + 1, len(groups)):
-                score = _merge_score(groups[i], groups[j], gaps)
-                if score > best[0]:
-                    best = (score, i, j)
-        if best[0] <= 0:
-            break
-        _, i, j = best
-        groups[i] = groups[i] + groups.pop(j)
-    return groups + [[p] for p in fixed]
-
-
-def _not_foot_part(part: _Part) -> bool:
+def _not_foot_part(part: Part) -> bool:
     """Whether one connected part is clearly not a piece of a foot (shape gate)."""
     r0, c0, r1, c1 = part.bbox
     sub = np.zeros((r1 - r0, c1 - c0), bool)
@@ -385,7 +189,7 @@ def _not_foot_part(part: _Part) -> bool:
     return judge(shape_facts(sub)).kind in _NEVER_JOINED
 
 
-def _group(labels: np.ndarray, parts: list[_Part], scale: float,
+def _group(labels: np.ndarray, parts: list[Part], scale: float,
            edge: np.ndarray | None = None, image: np.ndarray | None = None,
            textured: bool = False, filled: np.ndarray | None = None,
            density: tuple[np.ndarray, float] | None = None) -> tuple[list[np.ndarray], int]:
@@ -410,13 +214,13 @@ def _group(labels: np.ndarray, parts: list[_Part], scale: float,
     big = [p for p in big if all(p is not q for q in alone)] or big
     alone = [p for p in alone if all(p is not q for q in big)]
     core = [p for p in big if p.area >= CORE_FRAC * big[0].area]
-    pair = _two_feet(core, {(p.label, q.label): _gap(p, q) for p in core for q in core
+    pair = two_feet(core, {(p.label, q.label): outline_gap(p, q) for p in core for q in core
                             if p is not q}) if 3 <= len(core) <= 6 else None
     if pair is not None:
         feet = pair
         small = small + [p for p in big if all(p is not q for q in core)]
     else:
-        feet = _merge_bodies(big, edge)
+        feet = merge_bodies(big, edge)
     feet = feet + [[p] for p in alone]
     feet.sort(key=lambda f: -sum(p.area for p in f))
     first = sum(p.area for p in feet[0])
@@ -472,20 +276,20 @@ def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Seg
                          f"{image.shape}")
     polarity = detect_polarity(image)
     mask, contrast, feature, textured = binarise(image, valid, polarity)
-    _, rough = _parts(cv2.resize(mask.astype(np.uint8), None, fx=0.25, fy=0.25,
+    _, rough = label_parts(cv2.resize(mask.astype(np.uint8), None, fx=_ROUGH_SCALE, fy=_ROUGH_SCALE,
                                  interpolation=cv2.INTER_NEAREST))
     if not rough:
         raise NoPrintFound("no print found")
     # foot length from the largest part's area (a print covers ~22 % of length squared):
     # robust to a pen line or a fold joined to the print, unlike its major axis
-    scale = 4 * float(np.sqrt(max(p.area for p in rough) / _AREA_PER_LENGTH2))
+    scale = float(np.sqrt(max(p.area for p in rough) / _AREA_PER_LENGTH2)) / _ROUGH_SCALE
     strokes = None
     if not textured:
         mask, strokes = _drop_strokes(mask, scale)
     filled = _close_fill(mask, scale, textured=textured)
     # the opening removes pen lines and printed rules
     opened = dilate(erode(filled, _OPEN_FRAC * scale), _OPEN_FRAC * scale)
-    labels, parts = _parts(_drop_border_strips(opened, scale, valid))
+    labels, parts = label_parts(_drop_border_strips(opened, scale, valid))
     kept = [p for p in parts if not _is_clutter(p, scale, mask.shape)]
     if not kept:
         raise NoPrintFound("only marks and lines, no footprint")
@@ -495,7 +299,7 @@ def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Seg
     edge = None if valid is None else ~erode(valid, 3)
     if edge is not None:
         largest = max(p.area for p in kept)
-        kept = [p for p in kept if p.area >= 0.3 * largest
+        kept = [p for p in kept if p.area >= EDGE_PART_FRAC * largest
                 or not edge[p.coords[:, 0], p.coords[:, 1]].any()]
     faint = density = None
     if textured and feature != "colour":
@@ -519,7 +323,7 @@ def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Seg
                         filled=filled)
 
 
-def _marks(strokes: np.ndarray, kept: list[_Part], used: np.ndarray, fg: np.ndarray,
+def _marks(strokes: np.ndarray, kept: list[Part], used: np.ndarray, fg: np.ndarray,
            scale: float) -> tuple[np.ndarray, ...]:
     """Masks of marks that are no print, for the ignored list: groups of thin strokes (a
     drawn line, a doodle, a written name; letters of a word joined by a short reach) lying
