@@ -56,9 +56,9 @@ from vision.footprint.hatch import (
     split_faint_toes,
 )
 from vision.footprint.morphology import dilate, erode, fill_small_holes
-from vision.footprint.threshold import NoPrintFound, binarise, detect_polarity, print_darkness
+from vision.footprint.threshold import NoPrintFound, binarise, detect_polarity
 
-__all__ = ["Segmentation", "segment_prints", "print_darkness", "NoPrintFound"]
+__all__ = ["Segmentation", "segment_prints"]
 
 _BODY_FRAC = 0.08               # a part this big (vs the largest) is a heel or a sole
 _CANDIDATE_FRAC = 0.12          # a print candidate (foot, hand, sticker...) vs the largest
