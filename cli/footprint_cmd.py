@@ -31,6 +31,7 @@ import sys
 from pathlib import Path
 
 from cli.batch import PhotoTask, measure_tasks, usable_cores
+from vision.footprint.quality import RELIABLE_SCORE
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -193,6 +194,11 @@ def _table(results) -> str:
             lines.append(f"{name:28s} ERROR {r.error}")
             continue
         for f in r.feet:
+            if f.quality.score < RELIABLE_SCORE:      # a retake, not a number
+                lines.append(f"{name:28s} {f.side:5s} {'retake: not measured reliably':>44s} "
+                             f"{f.quality.score:7.2f}")
+                lines += [f"{'':28s}   ! {advice}" for advice in f.quality.advice]
+                continue
             length = "-" if f.length_mm is None else f"{f.length_mm:.0f}"
             category = f.category or "-"
             lines.append(f"{name:28s} {f.side:5s} {f.arch_index:6.3f} {f.staheli_index:6.2f} "

@@ -26,9 +26,10 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 
+from vision.footprint.quality import RELIABLE_SCORE
 from vision.footprint.reading import read_foot
 
-RETAKE_SCORE = 0.5            # quality score (0..1) below which a foot must be retaken
+RETAKE_SCORE = RELIABLE_SCORE  # quality score (0..1) below which a foot must be retaken
 PAGE_W_MM, MARGIN_MM = 210.0, 14.0
 BOTTOM_MM = 280.0             # content stops here: the page never spills onto a second one
 THUMB_W_MM, THUMB_H_MM = 52.0, 62.0   # overlay image box per photo

@@ -41,12 +41,13 @@ from coach.knowledge import (
     load_knowledge,
 )
 from coach.screening import NOT_SCREENED, ScreeningOutcome
+from vision.footprint.quality import RELIABLE_SCORE
 
 __all__ = ["Adaptation", "Plan", "PlanStep",
            "build_plan"]
 
 PlanStatus = Literal["ok", "postponed", "refused"]
-QUALITY_MIN = 0.5          # below this footprint quality score a print is not used
+QUALITY_MIN = RELIABLE_SCORE   # below this footprint quality score a print is not used
 ASYMMETRY_MAX = 0.05       # |AI left - AI right| above this -> orthopaedic check
 AGE_ARCH_MONTHS = 36.0     # flat readings and toe walking count from the third birthday
 _EXERCISE_KINDS = ("active", "passive", "reflex")

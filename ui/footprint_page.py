@@ -25,6 +25,7 @@ from ui.widgets import (
     routine_age_ok,
     show_adaptations,
 )
+from vision.footprint.quality import RELIABLE_SCORE
 from vision.footprint.reading import read_foot
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -186,6 +187,10 @@ def indices_table(result, age_months: float | None):
     }
     cols = {}
     for f in sorted(result.feet, key=lambda f: f.side):
+        if f.quality.score < RELIABLE_SCORE:   # not shown: a retake, not a number
+            cols[f"{f.side.capitalize()} foot"] = (
+                ["—"] * (len(rows) - 2) + ["Retake the photo", f"{f.quality.score:.0%}"])
+            continue
         reading = read_foot(f, age_months)
         cols[f"{f.side.capitalize()} foot"] = [get(f, reading) for get in rows.values()]
     return pd.DataFrame(cols, index=list(rows))
@@ -195,6 +200,9 @@ def _show_reading(result) -> None:
     st.subheader("Reading for this age")
     for foot in sorted(result.feet, key=lambda f: f.side):
         text = foot.age_reading or "No age-specific reading is available for this foot."
+        if foot.quality.score < RELIABLE_SCORE:
+            text = ("footcoach cannot measure this foot reliably from this photo, so it gives "
+                    "no numbers or reading for it. The photo advice below says how to retake it.")
         st.markdown(f"**{foot.side.capitalize()} foot.** {text}")
     st.caption("A measurement, not a diagnosis: footprint indices disagree with each other and "
                "with X-rays. Ask a doctor if you are worried about pain, stiffness or a limp.")
@@ -207,8 +215,13 @@ def _show_quality(result) -> None:
         advice += [a for a in foot.quality.advice if a not in advice]
         low |= foot.quality.score < 0.5
     if low:
-        st.warning("The photo quality is low: the numbers may be off. Please retake it.",
-                   icon=":material/photo_camera:")
+        st.warning("At least one foot could not be measured reliably from this photo, so its "
+                   "numbers are not shown. Please retake it.", icon=":material/photo_camera:")
+    ignored = getattr(result, "ignored", ())
+    if ignored:
+        with st.expander(f"Left out of the measurement ({len(ignored)})"):
+            for blob in ignored:
+                st.markdown(f"- {blob.message}")
     if advice:
         with st.expander("Photo advice", expanded=low):
             for a in advice:

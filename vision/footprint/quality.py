@@ -19,6 +19,10 @@ from vision.footprint.source import SourceCheck
 
 __all__ = ["assess", "ADVICE"]
 
+#: Calibrated cut-off (bench/calibration_footprint.py): a foot scored at or above it is
+#: reported; below it the product asks for a retake instead of showing its numbers.
+RELIABLE_SCORE = 0.5
+
 ADVICE = {
     "toes_cut_off": "The toes run off the paper or the photo: place the foot further from "
                     "the edge and photograph the whole sheet.",
