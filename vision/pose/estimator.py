@@ -74,6 +74,13 @@ MODELS_DIR = Path(__file__).resolve().parent / "models"
 POSE_BUNDLE = MODELS_DIR / "pose_landmarker_full.task"
 HAND_BUNDLE = MODELS_DIR / "hand_landmarker_full.task"
 MAX_HANDS = 2
+# Pose presence score (0..1) needed to take up a body (and to take it up again once lost)
+# and, lower, to keep following one. The Tasks graph sets the next frame's region from raw
+# landmarks (the legacy graph smoothed them first), so in close-ups with the feet or trunk cut
+# off its presence score sinks where the legacy one stayed high: one threshold of 0.5 lost
+# 17 % of the close-up squat, one of 0.1 took up half-visible bodies entering the frame.
+POSE_PRESENCE_ACQUIRE = 0.5
+POSE_PRESENCE_KEEP = 0.1
 HAND_LABELS_SWAPPED = True   # measured: Tasks names the other hand than the legacy API
 
 Window = tuple[int, int, int, int]   # x0, y0, x1, y1 in pixels of the analysed frame
@@ -174,8 +181,14 @@ class PoseTracker:
         MediaPipe finds first.
     max_side_px : int
         Analyse frames shrunk to this long side (pixels).
-    min_detection_confidence, min_tracking_confidence : float
-        Passed to MediaPipe (0..1).
+    min_detection_confidence : float
+        Detector score needed to start tracking a body or a hand (0..1).
+    min_tracking_confidence : float
+        Hands: presence score needed to keep a hand (0..1); also the overlap a tracked
+        region needs with a new detection to be the same body or hand. The pose presence
+        thresholds are ``POSE_PRESENCE_ACQUIRE`` (taking a body up) and
+        ``POSE_PRESENCE_KEEP`` (following it: a second landmarker, made at the first
+        acquisition).
 
     Attributes
     ----------
@@ -192,7 +205,10 @@ class PoseTracker:
                  min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5):
         self.target = _check_target(target)
         self.max_side_px = int(max_side_px)
-        self._pose = _make_pose(min_detection_confidence, min_tracking_confidence)
+        self._conf = (min_detection_confidence, min_tracking_confidence)
+        self._pose = _make_pose(*self._conf, presence=POSE_PRESENCE_ACQUIRE)
+        self._keep: _VideoTask | None = None     # the follower, made on first acceptance
+        self._last: _VideoTask | None = None     # the landmarker that saw the last frame
         self._hands = _make_hands(min_detection_confidence, min_tracking_confidence) \
             if hands else None
         self._smooth = LandmarkSmoother()
@@ -222,7 +238,7 @@ class PoseTracker:
         _check_frame(rgb, "RGB")
         if max(rgb.shape[:2]) > self.max_side_px:
             rgb, own = downscale_for_analysis(rgb, max_side_px=self.max_side_px), True
-        for task in (self._pose, self._hands):
+        for task in (self._pose, self._keep, self._hands):
             if task is not None:
                 task.tick(t)
         hands = self._run_hands(rgb) if self._hands is not None else []
@@ -230,10 +246,10 @@ class PoseTracker:
         return self._smooth(row, t, rgb.shape[1], rgb.shape[0]), hands
 
     def close(self) -> None:
-        for sol in (self._pose, self._hands):
-            if sol is not None:
-                sol.close()
-        self._pose = self._hands = None
+        for task in (self._pose, self._keep, self._hands):
+            if task is not None:
+                task.close()
+        self._pose = self._keep = self._hands = None
 
     def __enter__(self) -> PoseTracker:
         return self
@@ -310,7 +326,11 @@ class PoseTracker:
         lost_s = 0.0 if self._lost_since is None else max(t - self._lost_since, 0.0)
         window = _box_window(self.box, w, h,
                              margin=ROI_MARGIN_BODY * (1.0 + ROI_GROWTH_PER_S * lost_s))
-        row = self._run_pose(_mask(rgb, window, inplace=own))
+        if self._keep is None:
+            self._keep = _make_pose(*self._conf, presence=POSE_PRESENCE_KEEP)
+        # Following: the lenient landmarker; lost: the strict one, as at the start.
+        task = self._keep if self._lost_since is None else self._pose
+        row = self._run_pose(_mask(rgb, window, inplace=own), task)
         if row is None:
             self._mark_lost(t)
             return None
@@ -335,11 +355,17 @@ class PoseTracker:
     def _redetect(self) -> None:
         """Make MediaPipe detect afresh on the next frame: a blank frame makes the tracked
         body vanish (a few ms), far cheaper than making a new landmarker."""
-        self._pose.run(_BLANK)
+        for task in (self._pose, self._keep):
+            if task is not None:
+                task.run(_BLANK)
         self.n_redetections += 1
 
-    def _run_pose(self, rgb: np.ndarray) -> np.ndarray | None:
-        res = self._pose.run(rgb)
+    def _run_pose(self, rgb: np.ndarray, task: _VideoTask | None = None) -> np.ndarray | None:
+        task = self._pose if task is None else task
+        if task is not self._last:
+            task.run(_BLANK)       # its own region is from an older frame: detect afresh
+            self._last = task
+        res = task.run(rgb)
         if not res.pose_landmarks:
             return None
         arr = np.array([[p.x, p.y, p.z, _or0(p.visibility)] for p in res.pose_landmarks[0]],
@@ -398,7 +424,7 @@ def _bundle(path: Path) -> str:
     return str(path)
 
 
-def _make_pose(det: float, trk: float) -> _VideoTask:
+def _make_pose(det: float, trk: float, *, presence: float) -> _VideoTask:
     from mediapipe.tasks.python.core.base_options import BaseOptions
     from mediapipe.tasks.python.vision import pose_landmarker as pl
     from mediapipe.tasks.python.vision.core.vision_task_running_mode import (
@@ -408,7 +434,7 @@ def _make_pose(det: float, trk: float) -> _VideoTask:
     opts = pl.PoseLandmarkerOptions(
         base_options=BaseOptions(model_asset_path=_bundle(POSE_BUNDLE)),
         running_mode=VisionTaskRunningMode.VIDEO, num_poses=1,
-        min_pose_detection_confidence=det, min_pose_presence_confidence=trk,
+        min_pose_detection_confidence=det, min_pose_presence_confidence=presence,
         min_tracking_confidence=trk, output_segmentation_masks=False)
     return _VideoTask(pl.PoseLandmarker.create_from_options(opts))
 
