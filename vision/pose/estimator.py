@@ -51,6 +51,9 @@ can take it over. Three guards:
 from __future__ import annotations
 
 import math
+import os
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -406,6 +409,10 @@ class _VideoTask:
         frame, counted when the next frame is run)."""
         self._ms = max(self._ms, int(round(t * 1000.0)) - 1)
 
+    def warm_up(self) -> None:
+        """One blank frame at time 0 (the first inference logs a few notices)."""
+        self.run(_BLANK)
+
     def run(self, rgb: np.ndarray):
         import mediapipe as mp
 
@@ -414,7 +421,35 @@ class _VideoTask:
         return self._lm.detect_for_video(image, self._ms)
 
     def close(self) -> None:
-        self._lm.close()
+        with _native_logs_muted():
+            self._lm.close()
+
+
+_STDERR_LOCK = threading.Lock()
+
+
+@contextmanager
+def _native_logs_muted():
+    """Send what MediaPipe's C++ code writes to stderr (about 50 lines of LiteRT notices per
+    model load and close) to /dev/null for the duration; Python exceptions still carry the
+    error. ``FOOTCOACH_NATIVE_LOGS=1`` keeps them (for debugging)."""
+    if os.environ.get("FOOTCOACH_NATIVE_LOGS") == "1":
+        yield
+        return
+    with _STDERR_LOCK:
+        try:
+            saved = os.dup(2)
+        except OSError:           # no stderr at all: nothing to mute
+            yield
+            return
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            os.close(devnull)
 
 
 def _bundle(path: Path) -> str:
@@ -436,7 +471,10 @@ def _make_pose(det: float, trk: float, *, presence: float) -> _VideoTask:
         running_mode=VisionTaskRunningMode.VIDEO, num_poses=1,
         min_pose_detection_confidence=det, min_pose_presence_confidence=presence,
         min_tracking_confidence=trk, output_segmentation_masks=False)
-    return _VideoTask(pl.PoseLandmarker.create_from_options(opts))
+    with _native_logs_muted():
+        task = _VideoTask(pl.PoseLandmarker.create_from_options(opts))
+        task.warm_up()
+    return task
 
 
 def _make_hands(det: float, trk: float) -> _VideoTask:
@@ -451,7 +489,10 @@ def _make_hands(det: float, trk: float) -> _VideoTask:
         running_mode=VisionTaskRunningMode.VIDEO, num_hands=MAX_HANDS,
         min_hand_detection_confidence=det, min_hand_presence_confidence=trk,
         min_tracking_confidence=trk)
-    return _VideoTask(hl.HandLandmarker.create_from_options(opts))
+    with _native_logs_muted():
+        task = _VideoTask(hl.HandLandmarker.create_from_options(opts))
+        task.warm_up()
+    return task
 
 
 def _or0(v: float | None) -> float:
