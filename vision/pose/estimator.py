@@ -70,6 +70,7 @@ SPEED_TORSO_PER_S = 5.0      # plus this speed (a running child: ~2 body heights
 SCALE_SLACK = math.log(1.6)  # torso length may change by x1.6 between frames...
 SCALE_PER_S = 1.0            # ...plus e^(1.0 * dt)
 SAME_OVERLAP = 0.5           # boxes sharing this much of the smaller one are the same body
+SWITCH_MARGIN_BODY = 0.1     # window margin (x box side) when a landmarker starts afresh
 MAX_PEOPLE = 4               # people looked for when choosing "largest" / "central"
 VIS_FOR_BOX = 0.5            # landmarks at least this visible define the body box
 MASK_GREY = 127              # value painted outside the region of interest
@@ -333,6 +334,8 @@ class PoseTracker:
             self._keep = _make_pose(*self._conf, presence=POSE_PRESENCE_KEEP)
         # Following: the lenient landmarker; lost: the strict one, as at the start.
         task = self._keep if self._lost_since is None else self._pose
+        if task is not self._last:    # it detects afresh: show it only the tracked body
+            window = _box_window(self.box, w, h, margin=SWITCH_MARGIN_BODY)
         row = self._run_pose(_mask(rgb, window, inplace=own), task)
         if row is None:
             self._mark_lost(t)
