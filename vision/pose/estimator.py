@@ -53,6 +53,7 @@ from __future__ import annotations
 import math
 import os
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -211,7 +212,11 @@ class PoseTracker:
         self.max_side_px = int(max_side_px)
         self._conf = (min_detection_confidence, min_tracking_confidence)
         self._pose = _make_pose(*self._conf, presence=POSE_PRESENCE_ACQUIRE)
-        self._keep: _VideoTask | None = None     # the follower, made on first acceptance
+        # The follower loads (about 0.6 s of CPU) in the background, on the core the model
+        # leaves free, while the first frames are decoded and the person is found.
+        self._keep: _VideoTask | None = None
+        self._keep_loading: Future | None = _LOADER.submit(
+            _make_pose, *self._conf, presence=POSE_PRESENCE_KEEP)
         self._last: _VideoTask | None = None     # the landmarker that saw the last frame
         self._hands = _make_hands(min_detection_confidence, min_tracking_confidence) \
             if hands else None
@@ -250,6 +255,12 @@ class PoseTracker:
         return self._smooth(row, t, rgb.shape[1], rgb.shape[0]), hands
 
     def close(self) -> None:
+        if self._keep_loading is not None:
+            try:
+                self._keep = self._keep_loading.result()
+            except Exception:  # noqa: BLE001 - a failed load has nothing to close
+                self._keep = None
+            self._keep_loading = None
         for task in (self._pose, self._keep, self._hands):
             if task is not None:
                 task.close()
@@ -330,8 +341,8 @@ class PoseTracker:
         lost_s = 0.0 if self._lost_since is None else max(t - self._lost_since, 0.0)
         window = _box_window(self.box, w, h,
                              margin=ROI_MARGIN_BODY * (1.0 + ROI_GROWTH_PER_S * lost_s))
-        if self._keep is None:
-            self._keep = _make_pose(*self._conf, presence=POSE_PRESENCE_KEEP)
+        if self._keep_loading is not None:
+            self._keep, self._keep_loading = self._keep_loading.result(), None
         # Following: the lenient landmarker; lost: the strict one, as at the start.
         task = self._keep if self._lost_since is None else self._pose
         if task is not self._last:    # it detects afresh: show it only the tracked body
@@ -429,6 +440,10 @@ class _VideoTask:
 
 
 _STDERR_LOCK = threading.Lock()
+_LOADER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="footcoach-model-load")
+
+
+_MUTE = {"depth": 0, "saved": -1}     # nested mutes (model loads in two threads) share one
 
 
 @contextmanager
@@ -440,19 +455,24 @@ def _native_logs_muted():
         yield
         return
     with _STDERR_LOCK:
-        try:
-            saved = os.dup(2)
-        except OSError:           # no stderr at all: nothing to mute
-            yield
-            return
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 2)
-        try:
-            yield
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-            os.close(devnull)
+        if _MUTE["depth"] == 0:
+            try:
+                _MUTE["saved"] = os.dup(2)
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, 2)
+                os.close(devnull)
+            except OSError:       # no stderr at all: nothing to mute
+                _MUTE["saved"] = -1
+        _MUTE["depth"] += 1
+    try:
+        yield
+    finally:
+        with _STDERR_LOCK:
+            _MUTE["depth"] -= 1
+            if _MUTE["depth"] == 0 and _MUTE["saved"] >= 0:
+                os.dup2(_MUTE["saved"], 2)
+                os.close(_MUTE["saved"])
+                _MUTE["saved"] = -1
 
 
 def _bundle(path: Path) -> str:
