@@ -129,18 +129,18 @@ def test_any_caller_clock_is_accepted():
 
 
 def test_hand_labels_keep_the_legacy_meaning():
-    from vision.pose import estimator
+    from vision.pose import landmarkers
 
-    expect = {"Left": "Right", "Right": "Left"} if estimator.HAND_LABELS_SWAPPED else {}
+    expect = {"Left": "Right", "Right": "Left"} if landmarkers.HAND_LABELS_SWAPPED else {}
     for name in ("Left", "Right"):
-        assert estimator._hand_label(name) == expect.get(name, name)
-    assert estimator._hand_label("") == ""
+        assert landmarkers.hand_label(name) == expect.get(name, name)
+    assert landmarkers.hand_label("") == ""
 
 
 def test_models_load_from_the_package():
     import zipfile
 
-    from vision.pose import estimator
+    from vision.pose import landmarkers as estimator
 
     for bundle, members in ((estimator.POSE_BUNDLE, {"pose_detector.tflite",
                                                      "pose_landmarks_detector.tflite"}),

@@ -21,7 +21,7 @@ Conventions
   path).
 - Hand labels ("Left"/"Right") keep the legacy meaning: MediaPipe's handedness for a
   mirrored (selfie) image, so on an ordinary camera image "Left" is the person's right
-  hand. See ``HAND_LABELS_SWAPPED``.
+  hand. See :mod:`vision.pose.landmarkers`.
 - Threads: a tracker holds MediaPipe graphs with state; call it from one thread at a time
   (for a webcam callback, one tracker per connection, guarded by a lock if the callback can
   run concurrently).
@@ -51,16 +51,21 @@ can take it over. Three guards:
 from __future__ import annotations
 
 import math
-import os
-import threading
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from concurrent.futures import Future
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from vision.pose.landmark_filter import LandmarkSmoother
+from vision.pose.landmarkers import (
+    BLANK,
+    LOADER,
+    VideoTask,
+    hand_label,
+    make_hands,
+    make_pose,
+    or_zero,
+)
 from vision.pose.trace import L_HIP, L_SHOULDER, N_HAND, N_POSE, R_HIP, R_SHOULDER, HandLandmarks
 from vision.pose.video import ANALYSIS_MAX_SIDE_PX, downscale_for_analysis, rgb_for_analysis
 
@@ -75,10 +80,6 @@ SWITCH_MARGIN_BODY = 0.1     # window margin (x box side) when a landmarker star
 MAX_PEOPLE = 4               # people looked for when choosing "largest" / "central"
 VIS_FOR_BOX = 0.5            # landmarks at least this visible define the body box
 MASK_GREY = 127              # value painted outside the region of interest
-MODELS_DIR = Path(__file__).resolve().parent / "models"
-POSE_BUNDLE = MODELS_DIR / "pose_landmarker_full.task"
-HAND_BUNDLE = MODELS_DIR / "hand_landmarker_full.task"
-MAX_HANDS = 2
 # Pose presence score (0..1) needed to take up a body (and to take it up again once lost)
 # and, lower, to keep following one. The Tasks graph sets the next frame's region from raw
 # landmarks (the legacy graph smoothed them first), so in close-ups with the feet or trunk cut
@@ -86,7 +87,6 @@ MAX_HANDS = 2
 # 17 % of the close-up squat, one of 0.1 took up half-visible bodies entering the frame.
 POSE_PRESENCE_ACQUIRE = 0.5
 POSE_PRESENCE_KEEP = 0.1
-HAND_LABELS_SWAPPED = True   # measured: Tasks names the other hand than the legacy API
 
 Window = tuple[int, int, int, int]   # x0, y0, x1, y1 in pixels of the analysed frame
 
@@ -211,14 +211,14 @@ class PoseTracker:
         self.target = _check_target(target)
         self.max_side_px = int(max_side_px)
         self._conf = (min_detection_confidence, min_tracking_confidence)
-        self._pose = _make_pose(*self._conf, presence=POSE_PRESENCE_ACQUIRE)
+        self._pose = make_pose(*self._conf, presence=POSE_PRESENCE_ACQUIRE)
         # The follower loads (about 0.6 s of CPU) in the background, on the core the model
         # leaves free, while the first frames are decoded and the person is found.
-        self._keep: _VideoTask | None = None
-        self._keep_loading: Future | None = _LOADER.submit(
-            _make_pose, *self._conf, presence=POSE_PRESENCE_KEEP)
-        self._last: _VideoTask | None = None     # the landmarker that saw the last frame
-        self._hands = _make_hands(min_detection_confidence, min_tracking_confidence) \
+        self._keep: VideoTask | None = None
+        self._keep_loading: Future | None = LOADER.submit(
+            make_pose, *self._conf, presence=POSE_PRESENCE_KEEP)
+        self._last: VideoTask | None = None     # the landmarker that saw the last frame
+        self._hands = make_hands(min_detection_confidence, min_tracking_confidence) \
             if hands else None
         self._smooth = LandmarkSmoother()
         self.box: BodyBox | None = None
@@ -374,18 +374,18 @@ class PoseTracker:
         body vanish (a few ms), far cheaper than making a new landmarker."""
         for task in (self._pose, self._keep):
             if task is not None:
-                task.run(_BLANK)
+                task.run(BLANK)
         self.n_redetections += 1
 
-    def _run_pose(self, rgb: np.ndarray, task: _VideoTask | None = None) -> np.ndarray | None:
+    def _run_pose(self, rgb: np.ndarray, task: VideoTask | None = None) -> np.ndarray | None:
         task = self._pose if task is None else task
         if task is not self._last:
-            task.run(_BLANK)       # its own region is from an older frame: detect afresh
+            task.run(BLANK)       # its own region is from an older frame: detect afresh
             self._last = task
         res = task.run(rgb)
         if not res.pose_landmarks:
             return None
-        arr = np.array([[p.x, p.y, p.z, _or0(p.visibility)] for p in res.pose_landmarks[0]],
+        arr = np.array([[p.x, p.y, p.z, or_zero(p.visibility)] for p in res.pose_landmarks[0]],
                        dtype=float)
         if arr.shape != (N_POSE, 4):
             raise RuntimeError(f"MediaPipe returned {arr.shape} pose landmarks")
@@ -398,137 +398,12 @@ class PoseTracker:
             cats = res.handedness[i] if i < len(res.handedness or []) else []
             arr = np.array([[p.x, p.y, p.z] for p in lms], dtype=float)
             if arr.shape == (N_HAND, 3):
-                out.append(HandLandmarks(_hand_label(cats[0].category_name if cats else ""),
+                out.append(HandLandmarks(hand_label(cats[0].category_name if cats else ""),
                                          arr))
         return out
 
 
 # ----- helpers ---------------------------------------------------------------------------
-_BLANK = np.zeros((64, 64, 3), np.uint8)
-
-
-class _VideoTask:
-    """A Tasks landmarker in VIDEO mode fed numpy RGB frames with its own monotonic clock.
-
-    ``run(rgb)`` returns the landmarker's result for the next timestamp: the last one plus
-    ``tick(t)`` (see :meth:`tick`), or 1 ms past the last one if no time was given.
-    """
-
-    def __init__(self, landmarker) -> None:
-        self._lm = landmarker
-        self._ms = -1
-
-    def tick(self, t: float) -> None:
-        """Move the clock to ``t`` seconds (never backwards: at least 1 ms past the last
-        frame, counted when the next frame is run)."""
-        self._ms = max(self._ms, int(round(t * 1000.0)) - 1)
-
-    def warm_up(self) -> None:
-        """One blank frame at time 0 (the first inference logs a few notices)."""
-        self.run(_BLANK)
-
-    def run(self, rgb: np.ndarray):
-        import mediapipe as mp
-
-        self._ms += 1
-        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-        return self._lm.detect_for_video(image, self._ms)
-
-    def close(self) -> None:
-        with _native_logs_muted():
-            self._lm.close()
-
-
-_STDERR_LOCK = threading.Lock()
-_LOADER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="footcoach-model-load")
-
-
-_MUTE = {"depth": 0, "saved": -1}     # nested mutes (model loads in two threads) share one
-
-
-@contextmanager
-def _native_logs_muted():
-    """Send what MediaPipe's C++ code writes to stderr (about 50 lines of LiteRT notices per
-    model load and close) to /dev/null for the duration; Python exceptions still carry the
-    error. ``FOOTCOACH_NATIVE_LOGS=1`` keeps them (for debugging)."""
-    if os.environ.get("FOOTCOACH_NATIVE_LOGS") == "1":
-        yield
-        return
-    with _STDERR_LOCK:
-        if _MUTE["depth"] == 0:
-            try:
-                _MUTE["saved"] = os.dup(2)
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, 2)
-                os.close(devnull)
-            except OSError:       # no stderr at all: nothing to mute
-                _MUTE["saved"] = -1
-        _MUTE["depth"] += 1
-    try:
-        yield
-    finally:
-        with _STDERR_LOCK:
-            _MUTE["depth"] -= 1
-            if _MUTE["depth"] == 0 and _MUTE["saved"] >= 0:
-                os.dup2(_MUTE["saved"], 2)
-                os.close(_MUTE["saved"])
-                _MUTE["saved"] = -1
-
-
-def _bundle(path: Path) -> str:
-    if not path.is_file():
-        raise RuntimeError(f"The model file {path.name} is missing from the footcoach "
-                           f"package (expected at {path}); reinstall footcoach.")
-    return str(path)
-
-
-def _make_pose(det: float, trk: float, *, presence: float) -> _VideoTask:
-    from mediapipe.tasks.python.core.base_options import BaseOptions
-    from mediapipe.tasks.python.vision import pose_landmarker as pl
-    from mediapipe.tasks.python.vision.core.vision_task_running_mode import (
-        VisionTaskRunningMode,
-    )
-
-    opts = pl.PoseLandmarkerOptions(
-        base_options=BaseOptions(model_asset_path=_bundle(POSE_BUNDLE)),
-        running_mode=VisionTaskRunningMode.VIDEO, num_poses=1,
-        min_pose_detection_confidence=det, min_pose_presence_confidence=presence,
-        min_tracking_confidence=trk, output_segmentation_masks=False)
-    with _native_logs_muted():
-        task = _VideoTask(pl.PoseLandmarker.create_from_options(opts))
-        task.warm_up()
-    return task
-
-
-def _make_hands(det: float, trk: float) -> _VideoTask:
-    from mediapipe.tasks.python.core.base_options import BaseOptions
-    from mediapipe.tasks.python.vision import hand_landmarker as hl
-    from mediapipe.tasks.python.vision.core.vision_task_running_mode import (
-        VisionTaskRunningMode,
-    )
-
-    opts = hl.HandLandmarkerOptions(
-        base_options=BaseOptions(model_asset_path=_bundle(HAND_BUNDLE)),
-        running_mode=VisionTaskRunningMode.VIDEO, num_hands=MAX_HANDS,
-        min_hand_detection_confidence=det, min_hand_presence_confidence=trk,
-        min_tracking_confidence=trk)
-    with _native_logs_muted():
-        task = _VideoTask(hl.HandLandmarker.create_from_options(opts))
-        task.warm_up()
-    return task
-
-
-def _or0(v: float | None) -> float:
-    return 0.0 if v is None else float(v)
-
-
-def _hand_label(name: str) -> str:
-    """The legacy label for Tasks' handedness ``name``."""
-    if HAND_LABELS_SWAPPED:
-        return {"Left": "Right", "Right": "Left"}.get(name, name)
-    return name
-
-
 def _check_frame(frame: np.ndarray, kind: str) -> None:
     if frame is None or frame.ndim != 3 or frame.shape[2] != 3:
         raise ValueError(f"the frame must be an (h, w, 3) {kind} image")
