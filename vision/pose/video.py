@@ -89,6 +89,10 @@ class VideoSource:
         self.close()
 
     def close(self) -> None:
+        try:      # finish the frame generator now, not at interpreter exit
+            getattr(self._frames, "close", lambda: None)()
+        except ValueError:    # still running in a decode thread that did not stop
+            pass
         if self._closer is not None:
             self._closer()
             self._closer = None
