@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 VIDEOS = Path(os.environ.get("FOOTCOACH_SHARED_DATA", ROOT.parent / "shared" / "data")) / "videos"
 
-from vision.pose.estimator import POSE_BUNDLE, PoseTracker  # noqa: E402
+from vision.pose.estimator import PoseTracker  # noqa: E402
+from vision.pose.landmarkers import POSE_BUNDLE  # noqa: E402
 from vision.pose.tracking import track_frames, track_video, usable_cores  # noqa: E402
 from vision.pose.video import open_video, rgb_for_analysis  # noqa: E402
 

@@ -82,7 +82,7 @@ def tmp_home(tmp_path, monkeypatch) -> Path:
 
 # Bump to re-track after a tracker change that matters to the real-clip tests (keying on the
 # tracker's source would re-track on every edit, a minute and a half each time).
-REAL_TRACE_VERSION = "2"   # 2: traces carry the pixel heel measure (heel_px)
+REAL_TRACE_VERSION = "3"   # 3: Tasks tracker, traces carry the pixel heel measure (heel_px)
 
 
 def _mediapipe_version() -> str:

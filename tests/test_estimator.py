@@ -118,3 +118,36 @@ def test_prepared_rgb_frames_give_the_same_landmarks_and_are_not_painted_unless_
             assert np.array_equal(rgb, before)
             assert row_a is not None and np.array_equal(row_a, row_b)
         assert a.box is not None and b.box == a.box
+
+
+def test_any_caller_clock_is_accepted():
+    """A webcam clock may repeat or step back; the Tasks API needs strictly increasing ms."""
+    with PoseTracker(hands=True) as tracker:
+        blank = np.zeros((120, 160, 3), np.uint8)
+        for t in (0.0, 0.0, 0.5, 0.2, 0.2004, 1.0):
+            assert tracker.process(blank, t) == (None, [])
+
+
+def test_hand_labels_keep_the_legacy_meaning():
+    from vision.pose import landmarkers
+
+    expect = {"Left": "Right", "Right": "Left"} if landmarkers.HAND_LABELS_SWAPPED else {}
+    for name in ("Left", "Right"):
+        assert landmarkers.hand_label(name) == expect.get(name, name)
+    assert landmarkers.hand_label("") == ""
+
+
+def test_models_load_from_the_package():
+    import zipfile
+
+    from vision.pose import landmarkers as estimator
+
+    for bundle, members in ((estimator.POSE_BUNDLE, {"pose_detector.tflite",
+                                                     "pose_landmarks_detector.tflite"}),
+                            (estimator.HAND_BUNDLE, {"hand_detector.tflite",
+                                                     "hand_landmarks_detector.tflite"})):
+        with zipfile.ZipFile(bundle) as zf:
+            assert set(zf.namelist()) == members
+            assert all(i.compress_type == zipfile.ZIP_STORED for i in zf.infolist())
+    assert (estimator.MODELS_DIR / "LICENSE").is_file()
+    assert (estimator.MODELS_DIR / "NOTICE").is_file()

@@ -21,7 +21,7 @@ Conventions
   path).
 - Hand labels ("Left"/"Right") keep the legacy meaning: MediaPipe's handedness for a
   mirrored (selfie) image, so on an ordinary camera image "Left" is the person's right
-  hand. See ``HAND_LABELS_SWAPPED``.
+  hand. See :mod:`vision.pose.landmarkers`.
 - Threads: a tracker holds MediaPipe graphs with state; call it from one thread at a time
   (for a webcam callback, one tracker per connection, guarded by a lock if the callback can
   run concurrently).
@@ -51,12 +51,21 @@ can take it over. Three guards:
 from __future__ import annotations
 
 import math
+from concurrent.futures import Future
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from vision.pose.landmark_filter import LandmarkSmoother
+from vision.pose.landmarkers import (
+    BLANK,
+    LOADER,
+    VideoTask,
+    hand_label,
+    make_hands,
+    make_pose,
+    or_zero,
+)
 from vision.pose.trace import L_HIP, L_SHOULDER, N_HAND, N_POSE, R_HIP, R_SHOULDER, HandLandmarks
 from vision.pose.video import ANALYSIS_MAX_SIDE_PX, downscale_for_analysis, rgb_for_analysis
 
@@ -67,14 +76,17 @@ SPEED_TORSO_PER_S = 5.0      # plus this speed (a running child: ~2 body heights
 SCALE_SLACK = math.log(1.6)  # torso length may change by x1.6 between frames...
 SCALE_PER_S = 1.0            # ...plus e^(1.0 * dt)
 SAME_OVERLAP = 0.5           # boxes sharing this much of the smaller one are the same body
+SWITCH_MARGIN_BODY = 0.1     # window margin (x box side) when a landmarker starts afresh
 MAX_PEOPLE = 4               # people looked for when choosing "largest" / "central"
 VIS_FOR_BOX = 0.5            # landmarks at least this visible define the body box
 MASK_GREY = 127              # value painted outside the region of interest
-MODELS_DIR = Path(__file__).resolve().parent / "models"
-POSE_BUNDLE = MODELS_DIR / "pose_landmarker_full.task"
-HAND_BUNDLE = MODELS_DIR / "hand_landmarker_full.task"
-MAX_HANDS = 2
-HAND_LABELS_SWAPPED = True   # measured: Tasks names the other hand than the legacy API
+# Pose presence score (0..1) needed to take up a body (and to take it up again once lost)
+# and, lower, to keep following one. The Tasks graph sets the next frame's region from raw
+# landmarks (the legacy graph smoothed them first), so in close-ups with the feet or trunk cut
+# off its presence score sinks where the legacy one stayed high: one threshold of 0.5 lost
+# 17 % of the close-up squat, one of 0.1 took up half-visible bodies entering the frame.
+POSE_PRESENCE_ACQUIRE = 0.5
+POSE_PRESENCE_KEEP = 0.1
 
 Window = tuple[int, int, int, int]   # x0, y0, x1, y1 in pixels of the analysed frame
 
@@ -174,8 +186,14 @@ class PoseTracker:
         MediaPipe finds first.
     max_side_px : int
         Analyse frames shrunk to this long side (pixels).
-    min_detection_confidence, min_tracking_confidence : float
-        Passed to MediaPipe (0..1).
+    min_detection_confidence : float
+        Detector score needed to start tracking a body or a hand (0..1).
+    min_tracking_confidence : float
+        Hands: presence score needed to keep a hand (0..1); also the overlap a tracked
+        region needs with a new detection to be the same body or hand. The pose presence
+        thresholds are ``POSE_PRESENCE_ACQUIRE`` (taking a body up) and
+        ``POSE_PRESENCE_KEEP`` (following it: a second landmarker, made at the first
+        acquisition).
 
     Attributes
     ----------
@@ -192,8 +210,15 @@ class PoseTracker:
                  min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5):
         self.target = _check_target(target)
         self.max_side_px = int(max_side_px)
-        self._pose = _make_pose(min_detection_confidence, min_tracking_confidence)
-        self._hands = _make_hands(min_detection_confidence, min_tracking_confidence) \
+        self._conf = (min_detection_confidence, min_tracking_confidence)
+        self._pose = make_pose(*self._conf, presence=POSE_PRESENCE_ACQUIRE)
+        # The follower loads (about 0.6 s of CPU) in the background, on the core the model
+        # leaves free, while the first frames are decoded and the person is found.
+        self._keep: VideoTask | None = None
+        self._keep_loading: Future | None = LOADER.submit(
+            make_pose, *self._conf, presence=POSE_PRESENCE_KEEP)
+        self._last: VideoTask | None = None     # the landmarker that saw the last frame
+        self._hands = make_hands(min_detection_confidence, min_tracking_confidence) \
             if hands else None
         self._smooth = LandmarkSmoother()
         self.box: BodyBox | None = None
@@ -222,7 +247,7 @@ class PoseTracker:
         _check_frame(rgb, "RGB")
         if max(rgb.shape[:2]) > self.max_side_px:
             rgb, own = downscale_for_analysis(rgb, max_side_px=self.max_side_px), True
-        for task in (self._pose, self._hands):
+        for task in (self._pose, self._keep, self._hands):
             if task is not None:
                 task.tick(t)
         hands = self._run_hands(rgb) if self._hands is not None else []
@@ -230,10 +255,16 @@ class PoseTracker:
         return self._smooth(row, t, rgb.shape[1], rgb.shape[0]), hands
 
     def close(self) -> None:
-        for sol in (self._pose, self._hands):
-            if sol is not None:
-                sol.close()
-        self._pose = self._hands = None
+        if self._keep_loading is not None:
+            try:
+                self._keep = self._keep_loading.result()
+            except Exception:  # noqa: BLE001 - a failed load has nothing to close
+                self._keep = None
+            self._keep_loading = None
+        for task in (self._pose, self._keep, self._hands):
+            if task is not None:
+                task.close()
+        self._pose = self._keep = self._hands = None
 
     def __enter__(self) -> PoseTracker:
         return self
@@ -310,7 +341,13 @@ class PoseTracker:
         lost_s = 0.0 if self._lost_since is None else max(t - self._lost_since, 0.0)
         window = _box_window(self.box, w, h,
                              margin=ROI_MARGIN_BODY * (1.0 + ROI_GROWTH_PER_S * lost_s))
-        row = self._run_pose(_mask(rgb, window, inplace=own))
+        if self._keep_loading is not None:
+            self._keep, self._keep_loading = self._keep_loading.result(), None
+        # Following: the lenient landmarker; lost: the strict one, as at the start.
+        task = self._keep if self._lost_since is None else self._pose
+        if task is not self._last:    # it detects afresh: show it only the tracked body
+            window = _box_window(self.box, w, h, margin=SWITCH_MARGIN_BODY)
+        row = self._run_pose(_mask(rgb, window, inplace=own), task)
         if row is None:
             self._mark_lost(t)
             return None
@@ -335,14 +372,20 @@ class PoseTracker:
     def _redetect(self) -> None:
         """Make MediaPipe detect afresh on the next frame: a blank frame makes the tracked
         body vanish (a few ms), far cheaper than making a new landmarker."""
-        self._pose.run(_BLANK)
+        for task in (self._pose, self._keep):
+            if task is not None:
+                task.run(BLANK)
         self.n_redetections += 1
 
-    def _run_pose(self, rgb: np.ndarray) -> np.ndarray | None:
-        res = self._pose.run(rgb)
+    def _run_pose(self, rgb: np.ndarray, task: VideoTask | None = None) -> np.ndarray | None:
+        task = self._pose if task is None else task
+        if task is not self._last:
+            task.run(BLANK)       # its own region is from an older frame: detect afresh
+            self._last = task
+        res = task.run(rgb)
         if not res.pose_landmarks:
             return None
-        arr = np.array([[p.x, p.y, p.z, _or0(p.visibility)] for p in res.pose_landmarks[0]],
+        arr = np.array([[p.x, p.y, p.z, or_zero(p.visibility)] for p in res.pose_landmarks[0]],
                        dtype=float)
         if arr.shape != (N_POSE, 4):
             raise RuntimeError(f"MediaPipe returned {arr.shape} pose landmarks")
@@ -355,90 +398,12 @@ class PoseTracker:
             cats = res.handedness[i] if i < len(res.handedness or []) else []
             arr = np.array([[p.x, p.y, p.z] for p in lms], dtype=float)
             if arr.shape == (N_HAND, 3):
-                out.append(HandLandmarks(_hand_label(cats[0].category_name if cats else ""),
+                out.append(HandLandmarks(hand_label(cats[0].category_name if cats else ""),
                                          arr))
         return out
 
 
 # ----- helpers ---------------------------------------------------------------------------
-_BLANK = np.zeros((64, 64, 3), np.uint8)
-
-
-class _VideoTask:
-    """A Tasks landmarker in VIDEO mode fed numpy RGB frames with its own monotonic clock.
-
-    ``run(rgb)`` returns the landmarker's result for the next timestamp: the last one plus
-    ``tick(t)`` (see :meth:`tick`), or 1 ms past the last one if no time was given.
-    """
-
-    def __init__(self, landmarker) -> None:
-        self._lm = landmarker
-        self._ms = -1
-
-    def tick(self, t: float) -> None:
-        """Move the clock to ``t`` seconds (never backwards: at least 1 ms past the last
-        frame, counted when the next frame is run)."""
-        self._ms = max(self._ms, int(round(t * 1000.0)) - 1)
-
-    def run(self, rgb: np.ndarray):
-        import mediapipe as mp
-
-        self._ms += 1
-        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-        return self._lm.detect_for_video(image, self._ms)
-
-    def close(self) -> None:
-        self._lm.close()
-
-
-def _bundle(path: Path) -> str:
-    if not path.is_file():
-        raise RuntimeError(f"The model file {path.name} is missing from the footcoach "
-                           f"package (expected at {path}); reinstall footcoach.")
-    return str(path)
-
-
-def _make_pose(det: float, trk: float) -> _VideoTask:
-    from mediapipe.tasks.python.core.base_options import BaseOptions
-    from mediapipe.tasks.python.vision import pose_landmarker as pl
-    from mediapipe.tasks.python.vision.core.vision_task_running_mode import (
-        VisionTaskRunningMode,
-    )
-
-    opts = pl.PoseLandmarkerOptions(
-        base_options=BaseOptions(model_asset_path=_bundle(POSE_BUNDLE)),
-        running_mode=VisionTaskRunningMode.VIDEO, num_poses=1,
-        min_pose_detection_confidence=det, min_pose_presence_confidence=trk,
-        min_tracking_confidence=trk, output_segmentation_masks=False)
-    return _VideoTask(pl.PoseLandmarker.create_from_options(opts))
-
-
-def _make_hands(det: float, trk: float) -> _VideoTask:
-    from mediapipe.tasks.python.core.base_options import BaseOptions
-    from mediapipe.tasks.python.vision import hand_landmarker as hl
-    from mediapipe.tasks.python.vision.core.vision_task_running_mode import (
-        VisionTaskRunningMode,
-    )
-
-    opts = hl.HandLandmarkerOptions(
-        base_options=BaseOptions(model_asset_path=_bundle(HAND_BUNDLE)),
-        running_mode=VisionTaskRunningMode.VIDEO, num_hands=MAX_HANDS,
-        min_hand_detection_confidence=det, min_hand_presence_confidence=trk,
-        min_tracking_confidence=trk)
-    return _VideoTask(hl.HandLandmarker.create_from_options(opts))
-
-
-def _or0(v: float | None) -> float:
-    return 0.0 if v is None else float(v)
-
-
-def _hand_label(name: str) -> str:
-    """The legacy label for Tasks' handedness ``name``."""
-    if HAND_LABELS_SWAPPED:
-        return {"Left": "Right", "Right": "Left"}.get(name, name)
-    return name
-
-
 def _check_frame(frame: np.ndarray, kind: str) -> None:
     if frame is None or frame.ndim != 3 or frame.shape[2] != 3:
         raise ValueError(f"the frame must be an (h, w, 3) {kind} image")

@@ -10,6 +10,8 @@ it the landmark network) is the critical path and cannot be split across frames,
 each frame's region comes from the previous one. Everything else moves off that path: a
 decode thread decodes, shrinks and colour-converts the next frames (its decoder limited to
 the cores the model leaves free) while MediaPipe, which releases the GIL, works on this one.
+Each frame is resized once and colour-converted once (PyAV does both in one pass from the
+decoded picture); the model thread only paints the mask in place and runs the model.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import numpy as np
 
 from vision.pose.estimator import PoseTracker
 from vision.pose.trace import N_POSE, HandLandmarks, Trace
-from vision.pose.video import VideoError, check_source, open_video, rgb_for_analysis
+from vision.pose.video import ANALYSIS_MAX_SIDE_PX, VideoError, check_source, open_video
 
 Progress = Callable[[int, int], None]
 
@@ -89,11 +91,11 @@ def track_video(path: str | os.PathLike, *, hands: bool = False, target=None,
     # MediaPipe opens its models (about 0.1 s of CPU) in its own threads once the tracker
     # exists: make it first so that this overlaps probing and opening the video (~0.05 s).
     with PoseTracker(hands=hands, target=target) as tracker, \
-            open_video(path, fps=fps, threads=max(1, cores - 1)) as video:
+            open_video(path, fps=fps, threads=max(1, cores - 1),
+                       rgb_max_side=ANALYSIS_MAX_SIDE_PX) as video:
         step = max(1, round(video.fps / max_fps)) if max_fps else 1
-        frames = itertools.islice(video, 0, None, step)
-        frames = (prefetch(frames, transform=rgb_for_analysis) if cores > 1 else
-                  ((t, rgb_for_analysis(f)) for t, f in frames))
+        frames = itertools.islice(video, 0, None, step)   # decoded, shrunk, RGB
+        frames = prefetch(frames) if cores > 1 else (item for item in frames)
         heel = _heel_tracker(video.width, video.height) if heel_pixels else None
         try:
             trace = _track(tracker, frames, fps=video.fps / step, width=video.width,

@@ -41,6 +41,7 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff")
 _OPENCV_CANNOT = {"av1"}
 DEFAULT_SEQUENCE_FPS = 30.0
 ANALYSIS_MAX_SIDE_PX = 960
+BILINEAR_MIN_SCALE = 0.5     # shrinking by less than this factor uses area averaging
 
 
 class VideoError(ValueError):
@@ -88,6 +89,10 @@ class VideoSource:
         self.close()
 
     def close(self) -> None:
+        try:      # finish the frame generator now, not at interpreter exit
+            getattr(self._frames, "close", lambda: None)()
+        except ValueError:    # still running in a decode thread that did not stop
+            pass
         if self._closer is not None:
             self._closer()
             self._closer = None
@@ -99,7 +104,7 @@ class VideoSource:
 
 
 def open_video(path: str | os.PathLike, *, fps: float | None = None,
-               threads: int | None = None) -> VideoSource:
+               threads: int | None = None, rgb_max_side: int | None = None) -> VideoSource:
     """Open a video file (mp4, mov, avi, webm, mkv...) or an image sequence.
 
     Parameters
@@ -112,6 +117,11 @@ def open_video(path: str | os.PathLike, *, fps: float | None = None,
         rate is used.
     threads : int, optional
         Decoder threads (at least 1). None leaves the decoder's default (about one per core).
+    rgb_max_side : int, optional
+        Yield what :func:`rgb_for_analysis` makes (RGB, long side at most this many pixels)
+        instead of BGR frames, in as few passes as the decoder allows: PyAV scales and
+        converts in one step from the decoded picture. ``width`` and ``height`` stay the
+        full displayed size.
 
     Returns
     -------
@@ -129,15 +139,25 @@ def open_video(path: str | os.PathLike, *, fps: float | None = None,
         raise ValueError(f"fps must be a positive number, got {fps!r}")
     if threads is not None and not (isinstance(threads, int) and threads >= 1):
         raise ValueError(f"threads must be a positive integer, got {threads!r}")
+    if rgb_max_side is not None and not (isinstance(rgb_max_side, int) and rgb_max_side >= 1):
+        raise ValueError(f"rgb_max_side must be a positive integer, got {rgb_max_side!r}")
     images = check_source(text)
     if images is not None:
-        return _open_images(images, text, fps)
+        return _as_rgb(_open_images(images, text, fps), rgb_max_side)
     probe = _probe(text)
     if probe.codec not in _OPENCV_CANNOT:
         source = _open_opencv(text, probe, threads)
         if source is not None:
-            return source
-    return _open_pyav(text, probe, threads)
+            return _as_rgb(source, rgb_max_side)
+    return _open_pyav(text, probe, threads, rgb_max_side)
+
+
+def _as_rgb(source: VideoSource, max_side: int | None) -> VideoSource:
+    """``source`` yielding :func:`rgb_for_analysis` frames when ``max_side`` is set."""
+    if max_side is not None:
+        bgr = source._frames
+        source._frames = ((t, rgb_for_analysis(f, max_side_px=max_side)) for t, f in bgr)
+    return source
 
 
 def check_source(path: str | os.PathLike) -> list[str] | None:
@@ -180,12 +200,22 @@ def downscale_for_analysis(frame: np.ndarray, *, max_side_px: int = ANALYSIS_MAX
     area averaging), area averaging below half size where bilinear would alias.
     """
     h, w = frame.shape[:2]
-    long_side = max(h, w)
-    if long_side <= max_side_px:
+    size = analysis_size(w, h, max_side_px)
+    if size == (w, h):
         return frame
+    return cv2.resize(frame, size, interpolation=cv2.INTER_LINEAR
+                      if size[0] >= BILINEAR_MIN_SCALE * w else cv2.INTER_AREA)
+
+
+def analysis_size(width: int, height: int, max_side_px: int = ANALYSIS_MAX_SIDE_PX
+                  ) -> tuple[int, int]:
+    """(width, height) in pixels of a ``width`` x ``height`` frame shrunk so that its long
+    side is at most ``max_side_px`` (aspect kept; unchanged when already small enough)."""
+    long_side = max(width, height)
+    if long_side <= max_side_px:
+        return width, height
     s = max_side_px / long_side
-    return cv2.resize(frame, (max(1, round(w * s)), max(1, round(h * s))),
-                      interpolation=cv2.INTER_LINEAR if s >= 0.5 else cv2.INTER_AREA)
+    return max(1, round(width * s)), max(1, round(height * s))
 
 
 def rgb_for_analysis(frame_bgr: np.ndarray, *, max_side_px: int = ANALYSIS_MAX_SIDE_PX
@@ -306,7 +336,8 @@ class _Clock:
 
 
 # ----- PyAV backend ----------------------------------------------------------------------
-def _open_pyav(path: str, probe: _Probe, threads: int | None) -> VideoSource:
+def _open_pyav(path: str, probe: _Probe, threads: int | None,
+               rgb_max_side: int | None = None) -> VideoSource:
     import av
 
     name = Path(path).name
@@ -326,7 +357,19 @@ def _open_pyav(path: str, probe: _Probe, threads: int | None) -> VideoSource:
         container.close()
         raise VideoError(f"{name} uses the {codec.upper()} codec, which neither OpenCV nor "
                          f"PyAV can decode on this machine ({exc}).") from exc
-    first = _rotate_ccw(frame.to_ndarray(format="bgr24"), probe.rotation_ccw_deg)
+    def picture(f) -> np.ndarray:
+        if rgb_max_side is None:
+            return _rotate_ccw(f.to_ndarray(format="bgr24"), probe.rotation_ccw_deg)
+        # one swscale pass: scale and convert to RGB straight from the decoded YUV
+        w, h = analysis_size(f.width, f.height, rgb_max_side)
+        interp = "BILINEAR" if w >= BILINEAR_MIN_SCALE * f.width else "AREA"
+        small = f.reformat(width=w, height=h, format="rgb24", interpolation=interp)
+        # contiguous here, in the decode thread (PyAV pads its rows; the model needs none)
+        return np.ascontiguousarray(_rotate_ccw(small.to_ndarray(), probe.rotation_ccw_deg))
+
+    first = picture(frame)
+    full_w, full_h = ((frame.height, frame.width) if probe.rotation_ccw_deg % 180 == 90
+                      else (frame.width, frame.height))
     fps = probe.fps or DEFAULT_SEQUENCE_FPS
     count = probe.frame_count or _estimate_count(container, stream, fps)
 
@@ -336,14 +379,13 @@ def _open_pyav(path: str, probe: _Probe, threads: int | None) -> VideoSource:
         i = 1
         try:
             for f in decoded:
-                yield clock(i, _ms(f)), _rotate_ccw(f.to_ndarray(format="bgr24"),
-                                                    probe.rotation_ccw_deg)
+                yield clock(i, _ms(f)), picture(f)
                 i += 1
         except av.error.FFmpegError:
             pass  # a damaged tail: stop at the last good frame
         container.close()
 
-    return VideoSource(path, fps=fps, width=first.shape[1], height=first.shape[0],
+    return VideoSource(path, fps=fps, width=full_w, height=full_h,
                        frame_count=count, codec=codec, backend="pyav",
                        rotation_deg=probe.rotation_ccw_deg, frames=frames(),
                        closer=container.close)

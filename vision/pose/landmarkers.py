@@ -1,0 +1,151 @@
+"""MediaPipe Tasks landmarkers for :mod:`vision.pose.estimator`: the bundled models, VIDEO
+mode with a clock that never goes back, quiet loading, and hand labels with legacy meaning.
+
+- Models: ``vision/pose/models/*.task`` (Apache-2.0, see ``models/NOTICE``), loaded from the
+  package path, never from the network; ``tools/build_task_bundles.py`` rebuilds them.
+- Hand labels: the legacy ``solutions.hands`` named handedness for a mirrored (selfie)
+  image; on the 13 real clips the Tasks landmarker names the other hand for 9 in 10 matched
+  hands, so its labels are swapped back (``HAND_LABELS_SWAPPED``) and traces keep their
+  meaning.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+POSE_BUNDLE = MODELS_DIR / "pose_landmarker_full.task"
+HAND_BUNDLE = MODELS_DIR / "hand_landmarker_full.task"
+MAX_HANDS = 2
+HAND_LABELS_SWAPPED = True   # measured: Tasks names the other hand than the legacy API
+
+
+BLANK = np.zeros((64, 64, 3), np.uint8)
+
+
+class VideoTask:
+    """A Tasks landmarker in VIDEO mode fed numpy RGB frames with its own monotonic clock.
+
+    ``run(rgb)`` returns the landmarker's result for the next timestamp: the last one plus
+    ``tick(t)`` (see :meth:`tick`), or 1 ms past the last one if no time was given.
+    """
+
+    def __init__(self, landmarker) -> None:
+        self._lm = landmarker
+        self._ms = -1
+
+    def tick(self, t: float) -> None:
+        """Move the clock to ``t`` seconds (never backwards: at least 1 ms past the last
+        frame, counted when the next frame is run)."""
+        self._ms = max(self._ms, int(round(t * 1000.0)) - 1)
+
+    def warm_up(self) -> None:
+        """One blank frame at time 0 (the first inference logs a few notices)."""
+        self.run(BLANK)
+
+    def run(self, rgb: np.ndarray):
+        import mediapipe as mp
+
+        self._ms += 1
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+        return self._lm.detect_for_video(image, self._ms)
+
+    def close(self) -> None:
+        with _native_logs_muted():
+            self._lm.close()
+
+
+_STDERR_LOCK = threading.Lock()
+LOADER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="footcoach-model-load")
+
+
+_MUTE = {"depth": 0, "saved": -1}     # nested mutes (model loads in two threads) share one
+
+
+@contextmanager
+def _native_logs_muted():
+    """Send what MediaPipe's C++ code writes to stderr (about 50 lines of LiteRT notices per
+    model load and close) to /dev/null for the duration; Python exceptions still carry the
+    error. ``FOOTCOACH_NATIVE_LOGS=1`` keeps them (for debugging)."""
+    if os.environ.get("FOOTCOACH_NATIVE_LOGS") == "1":
+        yield
+        return
+    with _STDERR_LOCK:
+        if _MUTE["depth"] == 0:
+            try:
+                _MUTE["saved"] = os.dup(2)
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, 2)
+                os.close(devnull)
+            except OSError:       # no stderr at all: nothing to mute
+                _MUTE["saved"] = -1
+        _MUTE["depth"] += 1
+    try:
+        yield
+    finally:
+        with _STDERR_LOCK:
+            _MUTE["depth"] -= 1
+            if _MUTE["depth"] == 0 and _MUTE["saved"] >= 0:
+                os.dup2(_MUTE["saved"], 2)
+                os.close(_MUTE["saved"])
+                _MUTE["saved"] = -1
+
+
+def _bundle(path: Path) -> str:
+    if not path.is_file():
+        raise RuntimeError(f"The model file {path.name} is missing from the footcoach "
+                           f"package (expected at {path}); reinstall footcoach.")
+    return str(path)
+
+
+def make_pose(det: float, trk: float, *, presence: float) -> VideoTask:
+    from mediapipe.tasks.python.core.base_options import BaseOptions
+    from mediapipe.tasks.python.vision import pose_landmarker as pl
+    from mediapipe.tasks.python.vision.core.vision_task_running_mode import (
+        VisionTaskRunningMode,
+    )
+
+    opts = pl.PoseLandmarkerOptions(
+        base_options=BaseOptions(model_asset_path=_bundle(POSE_BUNDLE)),
+        running_mode=VisionTaskRunningMode.VIDEO, num_poses=1,
+        min_pose_detection_confidence=det, min_pose_presence_confidence=presence,
+        min_tracking_confidence=trk, output_segmentation_masks=False)
+    with _native_logs_muted():
+        task = VideoTask(pl.PoseLandmarker.create_from_options(opts))
+        task.warm_up()
+    return task
+
+
+def make_hands(det: float, trk: float) -> VideoTask:
+    from mediapipe.tasks.python.core.base_options import BaseOptions
+    from mediapipe.tasks.python.vision import hand_landmarker as hl
+    from mediapipe.tasks.python.vision.core.vision_task_running_mode import (
+        VisionTaskRunningMode,
+    )
+
+    opts = hl.HandLandmarkerOptions(
+        base_options=BaseOptions(model_asset_path=_bundle(HAND_BUNDLE)),
+        running_mode=VisionTaskRunningMode.VIDEO, num_hands=MAX_HANDS,
+        min_hand_detection_confidence=det, min_hand_presence_confidence=trk,
+        min_tracking_confidence=trk)
+    with _native_logs_muted():
+        task = VideoTask(hl.HandLandmarker.create_from_options(opts))
+        task.warm_up()
+    return task
+
+
+def or_zero(v: float | None) -> float:
+    return 0.0 if v is None else float(v)
+
+
+def hand_label(name: str) -> str:
+    """The legacy label for Tasks' handedness ``name``."""
+    if HAND_LABELS_SWAPPED:
+        return {"Left": "Right", "Right": "Left"}.get(name, name)
+    return name
