@@ -149,7 +149,8 @@ def _deep_defects(contour: np.ndarray, depth_px: float) -> int:
         return 0
     if defects is None:
         return 0
-    return int(np.count_nonzero(defects[:, 0, 3] / 256.0 > depth_px))
+    depth = defects.reshape(-1, 4)[:, 3] / 256.0   # (n, 1, 4) in OpenCV 4, (n, 4) in 5
+    return int(np.count_nonzero(depth > depth_px))
 
 
 def shape_facts(mask: np.ndarray) -> ShapeFacts:
