@@ -51,7 +51,9 @@ ANY_STYLES = (("ink", "wet", "inverted", "grid_mat"), (0.35, 0.3, 0.15, 0.2))
 TOUCH_TARGET_MM = (-1.0, 0.6)  # hand-to-foot distance in hand_touching (negative: overlap)
 FAINT_BAND_GAIN = (0.2, 0.45)  # pressure multiplier of the midfoot in faint_band
 FAINT_GRID_GAIN = (0.4, 0.65)  # ink coverage multiplier in faint_grid
-SURFACE_FILL = (1.15, 1.3)     # floors fill the whole photo (the "sheet" is larger than it)
+SURFACE_FILL = (1.15, 1.3)
+BROKEN_ARCH = (0.0, 0.08)      # arch_level of broken_band feet (midfoot contact broken)
+FAINT_ARCH = (0.1, 0.32)       # arch_level of faint_band feet (thin lateral band)     # floors fill the whole photo (the "sheet" is larger than it)
 
 
 @dataclass(frozen=True)
@@ -324,10 +326,12 @@ def scene_spec(kind: str, seed: int, *, long_side_px: int | None = None):
                            perspective=float(rng.uniform(0, 0.6)), **base)
         return spec, SceneHooks(place=_siblings_place(n_big)), False
     if kind in ("broken_band", "faint_band"):
-        arch = float(rng.uniform(0.0, 0.06) if kind == "broken_band" else rng.uniform(0.1, 0.32))
-        spec = random_spec(rng, kind=_style(rng, ANY_STYLES), arch_level=arch,
-                           n_feet=int(rng.choice([1, 2], p=[0.3, 0.7])),
-                           foot_length_mm=float(rng.uniform(120, 185)), **base)
+        n = int(rng.choice([1, 2], p=[0.3, 0.7]))
+        sh = random_shape(rng, length_mm=float(rng.uniform(120, 185)), side="left")
+        sides = ["left", "right"][:n] if n == 2 else [str(rng.choice(["left", "right"]))]
+        lo, hi = BROKEN_ARCH if kind == "broken_band" else FAINT_ARCH
+        shapes = tuple(replace(sh, side=s_, arch_level=float(rng.uniform(lo, hi))) for s_ in sides)
+        spec = random_spec(rng, kind=_style(rng, ANY_STYLES), feet=shapes, **base)
         hooks = _faint_band_hooks(float(rng.uniform(*FAINT_BAND_GAIN))) if kind == "faint_band" \
             else SceneHooks()
         return spec, hooks, False
