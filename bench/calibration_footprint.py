@@ -223,6 +223,15 @@ def _tasks(kinds, n, sealed, long_side):
     return [(k, base + i, long_side) for k in kinds for i in range(n)]
 
 
+def _progress(it, n) -> list:
+    out = []
+    for r in it:
+        out.append(r)
+        if len(out) % 10 == 0 or len(out) == n:
+            print(f"  {len(out)}/{n} scenes", file=sys.stderr, flush=True)
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=6, help="scenes per kind (default 6)")
@@ -245,9 +254,9 @@ def main(argv=None) -> int:
         if a.jobs > 1:
             import multiprocessing as mp
             with mp.get_context("fork").Pool(a.jobs) as pool:
-                records = list(pool.imap(run_scene, tasks, chunksize=1))
+                records = _progress(pool.imap(run_scene, tasks, chunksize=1), len(tasks))
         else:
-            records = [run_scene(t) for t in tasks]
+            records = _progress(map(run_scene, tasks), len(tasks))
     real = None if a.no_real else run_real(SHARED)
     summary = summarise(records, real, split="sealed" if a.sealed else "dev",
                         engine=os.getcwd(), n_per_kind=a.n, not_paper=sorted(NOT_PAPER))

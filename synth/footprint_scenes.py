@@ -48,7 +48,8 @@ MARGIN_MM = 8.0                # feet and hands keep this far from the sheet's e
 FEET_GAP_MM = (12.0, 35.0)     # gap between neighbouring feet
 KEEPSAKE_STYLES = (("ink", "wet", "inverted", "grid_mat"), (0.6, 0.2, 0.12, 0.08))
 ANY_STYLES = (("ink", "wet", "inverted", "grid_mat"), (0.35, 0.3, 0.15, 0.2))
-TOUCH_TARGET_MM = (-1.0, 0.6)  # hand-to-foot distance in hand_touching (negative: overlap)
+HAND_TO_FOOT = (0.72, 0.9)     # child's hand length / foot length
+TOUCH_TARGET_MM = (-0.6, 0.6)  # hand-to-foot distance in hand_touching (negative: overlap)
 FAINT_BAND_GAIN = (0.2, 0.45)  # pressure multiplier of the midfoot in faint_band
 FAINT_GRID_GAIN = (0.4, 0.65)  # ink coverage multiplier in faint_grid
 SURFACE_FILL = (1.15, 1.3)
@@ -266,7 +267,7 @@ def _siblings_place(n_big: int):
         bottom = sheet_px[1] - MARGIN_MM * ppm
         mats = _row(big, sheet_px, ppm, rng_, bottom, rng_.normal(0, 4, len(big)))
         top_big = bottom - max(r.full.shape[0] for r in big)
-        mats += _row(small, sheet_px, ppm, rng_, top_big - rng_.uniform(2, 6) * ppm,
+        mats += _row(small, sheet_px, ppm, rng_, top_big - rng_.uniform(3, 12) * ppm,
                      rng_.normal(0, 4, len(small)))
         return mats
 
@@ -299,7 +300,7 @@ def scene_spec(kind: str, seed: int, *, long_side_px: int | None = None):
     if kind in ("hands", "hand_touching"):
         style = _style(rng, KEEPSAKE_STYLES)
         foot = float(rng.uniform(95, 135))
-        hand = float(rng.uniform(85, min(125, PAPER_MM["letter"][1] - foot - 45)))
+        hand = float(min(foot * rng.uniform(*HAND_TO_FOOT), PAPER_MM["letter"][1] - foot - 45))
         spec = random_spec(rng, kind=style, n_feet=int(rng.choice([1, 2], p=[0.3, 0.7])),
                            foot_length_mm=foot, perspective=float(rng.uniform(0, 0.6)), **base)
         return spec, _hands_hooks(rng, int(rng.choice([1, 2])), hand, kind == "hand_touching"), False
@@ -314,7 +315,7 @@ def scene_spec(kind: str, seed: int, *, long_side_px: int | None = None):
                            foot_length_mm=float(rng.uniform(110, 180)), **base)
         return spec, SceneHooks(place=_crossed_place(rng)), False
     if kind == "siblings":
-        big_mm, small_mm = float(rng.uniform(125, 148)), float(rng.uniform(90, 112))
+        big_mm, small_mm = float(rng.uniform(122, 142)), float(rng.uniform(88, 106))
         n_big, n_small = (2, 2) if rng.random() < 0.6 else ((2, 1) if rng.random() < 0.5 else (1, 2))
         shapes = []
         for n, mm in ((n_big, big_mm), (n_small, small_mm)):
