@@ -5,6 +5,7 @@ current directory, the scenes from this script's own checkout):
 
     nice -n 10 python bench/calibration_footprint.py [--n 6] [--jobs 2] [--kinds a,b]
         [--long-side PX] [--no-real] [--real-only] [--json] [--records FILE] [--sealed]
+        [--engine WORKTREE]
 
 Renders ``--n`` scenes per kind of :data:`synth.footprint_scenes.SCENE_KINDS` with seeds of
 the DEV split (``DEV_SEEDS``) or, with ``--sealed``, the SEALED split (``SEALED_SEED_BASE``:
@@ -241,9 +242,14 @@ def main(argv=None) -> int:
     ap.add_argument("--sealed", action="store_true", help="SEALED split: once, at the end")
     ap.add_argument("--no-real", action="store_true")
     ap.add_argument("--real-only", action="store_true")
+    ap.add_argument("--engine", default="", help="worktree whose vision/ to measure (default: cwd)")
     ap.add_argument("--json", action="store_true", help="print the summary as JSON")
     ap.add_argument("--records", default="", help="write per-scene records (JSON) here")
     a = ap.parse_args(argv)
+    if a.engine:
+        sys.path.insert(0, str(Path(a.engine).resolve()))
+    if a.sealed:
+        print("SEALED split: run it once, at the end, and report it as is.", file=sys.stderr)
     kinds = [k for k in a.kinds.split(",") if k] or list(SCENE_KINDS)
     bad = [k for k in kinds if k not in SCENE_KINDS]
     if bad:
@@ -259,7 +265,7 @@ def main(argv=None) -> int:
             records = _progress(map(run_scene, tasks), len(tasks))
     real = None if a.no_real else run_real(SHARED)
     summary = summarise(records, real, split="sealed" if a.sealed else "dev",
-                        engine=os.getcwd(), n_per_kind=a.n, not_paper=sorted(NOT_PAPER))
+                        engine=str(Path(_engine().__file__).resolve().parents[2]), n_per_kind=a.n, not_paper=sorted(NOT_PAPER))
     if a.records:
         Path(a.records).write_text(json.dumps(dict(records=records, real=real), indent=1))
     if a.json:
