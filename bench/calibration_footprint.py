@@ -34,8 +34,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from synth.footprint_scenes import NOT_PAPER, SCENE_KINDS, render_scene  # noqa: E402
 from calibration_footprint_report import report, summarise  # noqa: E402  (bench/ is on the path)
+
+from synth.footprint_scenes import NOT_PAPER, SCENE_KINDS, render_scene  # noqa: E402
+
 sys.path.insert(0, os.getcwd())           # the engine under test: the current worktree
 
 import numpy as np  # noqa: E402
@@ -98,7 +100,7 @@ def _match(truth, meas):
             if d < MATCH_MAX_FRAC:
                 pairs.append((d, i, j))
     out, used = {}, set()
-    for d, i, j in sorted(pairs):
+    for _d, i, j in sorted(pairs):
         if i not in out and j not in used:
             out[i] = j
             used.add(j)

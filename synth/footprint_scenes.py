@@ -1,7 +1,7 @@
 """Hard footprint scenes for calibration benches: keepsake sheets and not-paper photos.
 
 ``render_scene(kind, seed)`` draws one photo of a scene kind from :data:`SCENE_KINDS`, built on
-:func:`synth.footprint_render.render_photo` with :class:`~synth.footprint_render.SceneHooks`,
+:func:`synth.footprint_render.render_photo` with :class:`~synth.footprint_scenes_hooks.SceneHooks`,
 and returns the photo, the true feet (side, indices, photo-pixel heel / toe / box, whole flag)
 and the true non-foot blobs (hands, drawings, text, stickers, marks).
 
@@ -34,8 +34,8 @@ import numpy as np
 
 from synth import footprint_scenes_marks as mk
 from synth.foot_shape import random_shape
-from synth.footprint_render import (PAPER_MM, ExtraPrint, RenderedPhoto, SceneHooks,
-                                    random_spec, render_photo)
+from synth.footprint_render import PAPER_MM, RenderedPhoto, random_spec, render_photo
+from synth.footprint_scenes_hooks import ExtraPrint, SceneHooks
 
 __all__ = ["SCENE_KINDS", "NOT_PAPER", "Scene", "render_scene", "scene_spec"]
 
@@ -46,7 +46,7 @@ NOT_PAPER = frozenset(mk.SURFACES)
 LONG_SIDES_PX = (1600, 2000, 2400)
 MARGIN_MM = 8.0                # feet and hands keep this far from the sheet's edge
 FEET_GAP_MM = (12.0, 35.0)     # gap between neighbouring feet
-KEEPSAKE_STYLES = (("ink", "wet", "inverted", "grid_mat"), (0.6, 0.2, 0.12, 0.08))
+KEEPSAKE_STYLES = (("ink", "wet", "inverted"), (0.62, 0.23, 0.15))   # no clinic mats
 ANY_STYLES = (("ink", "wet", "inverted", "grid_mat"), (0.35, 0.3, 0.15, 0.2))
 HAND_TO_FOOT = (0.72, 0.9)     # child's hand length / foot length
 TOUCH_TARGET_MM = (-0.6, 0.6)  # hand-to-foot distance in hand_touching (negative: overlap)

