@@ -29,7 +29,8 @@ FONTS = [cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_COM
          cv2.FONT_HERSHEY_SCRIPT_COMPLEX, cv2.FONT_HERSHEY_PLAIN]
 NAMES = ["Emma", "Leo", "Mia", "Noah", "Zoe", "Lucas", "Ava", "Sami", "Ines", "Theo"]
 SURFACES = ("deck", "tiles", "sand", "skin")
-TEXT_GAP_MM = (0.5, 12.0)       # writing this far under the rearmost heel point
+TEXT_GAP_MM = (0.5, 12.0)
+TILE_MM = (50.0, 150.0)         # tile side: grout lines always in view       # writing this far under the rearmost heel point
 # child hand proportions (fractions of the hand length, wrist crease -> middle fingertip)
 PALM_LEN_FRAC = 0.56
 PALM_WIDTH_FRAC = 0.48
@@ -316,7 +317,7 @@ def surface_image(rng, shape, ppm, surface: str) -> np.ndarray:
         gap = (yy % plank) < rng.uniform(4, 8) * ppm
         img[gap] *= 0.35
     elif surface == "tiles":
-        t = rng.uniform(100, 300) * ppm
+        t = rng.uniform(*TILE_MM) * ppm
         base = rng.uniform(150, 235, 3).astype(np.float32)
         img[:] = base
         tint = 0.9 + 0.15 * ((np.floor(xx / t) * 0.37 + np.floor(yy / t) * 0.71) % 1.0)
