@@ -5,6 +5,7 @@ current directory, the scenes from this script's own checkout):
 
     nice -n 10 python bench/calibration_footprint.py [--n 6] [--jobs 2] [--kinds a,b]
         [--long-side PX] [--no-real] [--real-only] [--json] [--records FILE] [--sealed]
+        [--engine WORKTREE]
 
 Renders ``--n`` scenes per kind of :data:`synth.footprint_scenes.SCENE_KINDS` with seeds of
 the DEV split (``DEV_SEEDS``) or, with ``--sealed``, the SEALED split (``SEALED_SEED_BASE``:
@@ -33,8 +34,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from synth.footprint_scenes import NOT_PAPER, SCENE_KINDS, render_scene  # noqa: E402
 from calibration_footprint_report import report, summarise  # noqa: E402  (bench/ is on the path)
+
+from synth.footprint_scenes import NOT_PAPER, SCENE_KINDS, render_scene  # noqa: E402
+
 sys.path.insert(0, os.getcwd())           # the engine under test: the current worktree
 
 import numpy as np  # noqa: E402
@@ -97,7 +100,7 @@ def _match(truth, meas):
             if d < MATCH_MAX_FRAC:
                 pairs.append((d, i, j))
     out, used = {}, set()
-    for d, i, j in sorted(pairs):
+    for _d, i, j in sorted(pairs):
         if i not in out and j not in used:
             out[i] = j
             used.add(j)
@@ -223,6 +226,15 @@ def _tasks(kinds, n, sealed, long_side):
     return [(k, base + i, long_side) for k in kinds for i in range(n)]
 
 
+def _progress(it, n) -> list:
+    out = []
+    for r in it:
+        out.append(r)
+        if len(out) % 10 == 0 or len(out) == n:
+            print(f"  {len(out)}/{n} scenes", file=sys.stderr, flush=True)
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=6, help="scenes per kind (default 6)")
@@ -232,9 +244,14 @@ def main(argv=None) -> int:
     ap.add_argument("--sealed", action="store_true", help="SEALED split: once, at the end")
     ap.add_argument("--no-real", action="store_true")
     ap.add_argument("--real-only", action="store_true")
+    ap.add_argument("--engine", default="", help="worktree whose vision/ to measure (default: cwd)")
     ap.add_argument("--json", action="store_true", help="print the summary as JSON")
     ap.add_argument("--records", default="", help="write per-scene records (JSON) here")
     a = ap.parse_args(argv)
+    if a.engine:
+        sys.path.insert(0, str(Path(a.engine).resolve()))
+    if a.sealed:
+        print("SEALED split: run it once, at the end, and report it as is.", file=sys.stderr)
     kinds = [k for k in a.kinds.split(",") if k] or list(SCENE_KINDS)
     bad = [k for k in kinds if k not in SCENE_KINDS]
     if bad:
@@ -245,12 +262,12 @@ def main(argv=None) -> int:
         if a.jobs > 1:
             import multiprocessing as mp
             with mp.get_context("fork").Pool(a.jobs) as pool:
-                records = list(pool.imap(run_scene, tasks, chunksize=1))
+                records = _progress(pool.imap(run_scene, tasks, chunksize=1), len(tasks))
         else:
-            records = [run_scene(t) for t in tasks]
+            records = _progress(map(run_scene, tasks), len(tasks))
     real = None if a.no_real else run_real(SHARED)
     summary = summarise(records, real, split="sealed" if a.sealed else "dev",
-                        engine=os.getcwd(), n_per_kind=a.n, not_paper=sorted(NOT_PAPER))
+                        engine=str(Path(_engine().__file__).resolve().parents[2]), n_per_kind=a.n, not_paper=sorted(NOT_PAPER))
     if a.records:
         Path(a.records).write_text(json.dumps(dict(records=records, real=real), indent=1))
     if a.json:

@@ -37,7 +37,7 @@ def _pct(a, b):
 
 def _reliability(feet) -> list:
     out = []
-    for lo, hi in zip(QUALITY_BINS[:-1], QUALITY_BINS[1:]):
+    for lo, hi in zip(QUALITY_BINS[:-1], QUALITY_BINS[1:], strict=True):
         sel = [f for f in feet if lo <= f["quality"] < hi]
         out.append(dict(bin=f"{lo:.1f}-{min(hi, 1.0):.1f}", n=len(sel),
                         right=sum(not f["wrong"] for f in sel),

@@ -9,12 +9,11 @@ Truth is computed on the clean toe-less mask of each foot at ``TRUTH_PX_PER_MM``
 axis (heel centre -> second-toe tip of the shape model) by :mod:`synth.footprint_truth`, which
 is independent of the pipeline; lengths in mm come from the known scale. Photo coordinates are
 (x, y) pixels, y down. ``render_photo`` is deterministic given the spec (and the scene hooks,
-see :class:`SceneHooks` and :mod:`synth.footprint_scenes`).
+see :class:`synth.footprint_scenes_hooks.SceneHooks` and :mod:`synth.footprint_scenes`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import cv2
@@ -22,10 +21,10 @@ import numpy as np
 
 from synth import print_style as ps
 from synth.foot_shape import FootShape, RasterFoot, random_shape, rasterise_foot
+from synth.footprint_scenes_hooks import BlobTruth, SceneHooks
 from synth.footprint_truth import indices_from_mask
 
-__all__ = ["RenderSpec", "FootTruth", "BlobTruth", "RenderedPhoto", "SceneHooks", "ExtraPrint",
-           "render_photo", "random_spec", "foot_truth", "PAPER_MM", "TRUTH_PX_PER_MM"]
+__all__ = ["RenderSpec", "FootTruth", "RenderedPhoto", "render_photo", "random_spec", "foot_truth", "PAPER_MM", "TRUTH_PX_PER_MM"]
 
 PAPER_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
 TRUTH_PX_PER_MM = 8.0
@@ -94,54 +93,6 @@ class FootTruth:
 
     def to_json(self) -> dict:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
-
-
-@dataclass(frozen=True)
-class BlobTruth:
-    """Something on the sheet that is not a foot (hand, drawing, text, sticker, mark)."""
-
-    kind: str                                        # hand | drawing | text | sticker | mark
-    box_xy: tuple[float, float, float, float]        # photo px x0, y0, x1, y1
-    detail: str = ""                                 # e.g. "pencil outline", "date"
-    touches_foot: bool = False
-
-    def to_json(self) -> dict:
-        return {"kind": self.kind, "box_xy": list(self.box_xy), "detail": self.detail,
-                "touches_foot": self.touches_foot}
-
-
-@dataclass(frozen=True)
-class ExtraPrint:
-    """A non-foot print inked like the feet (a handprint): sheet-plane coverage 0..1 and
-    pressure weight, plus its truth (box in sheet-plane pixels)."""
-
-    cover: np.ndarray
-    region: np.ndarray
-    kind: str
-    box_sheet: tuple[float, float, float, float]
-    detail: str = ""
-
-
-@dataclass
-class SceneHooks:
-    """Optional scene callbacks for :func:`render_photo` (see :mod:`synth.footprint_scenes`).
-
-    ``placed`` is the list of ``(M, raster)`` per foot (raster -> sheet-plane affine).
-    place(spec, rng, rasters, sheet_px, ppm) -> list of 2x3 affines (replaces the default
-    side-by-side layout); extra_prints(rng, sheet_px, ppm, placed) -> list[ExtraPrint];
-    draw_under / draw_over(img, rng, ppm, placed) -> list of (kind, sheet box, detail):
-    drawn on the paper before / after the ink; paper(rng, (h, w), ppm) -> float BGR image
-    (replaces the paper: floors, sand, skin); region(region, placed, ppm) -> region (pressure
-    weight, e.g. a faint midfoot); alpha_gain scales the ink coverage (faint prints).
-    """
-
-    place: Callable | None = None
-    extra_prints: Callable | None = None
-    draw_under: Callable | None = None
-    draw_over: Callable | None = None
-    paper: Callable | None = None
-    region: Callable | None = None
-    alpha_gain: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Hard footprint scenes for calibration benches: keepsake sheets and not-paper photos.
 
 ``render_scene(kind, seed)`` draws one photo of a scene kind from :data:`SCENE_KINDS`, built on
-:func:`synth.footprint_render.render_photo` with :class:`~synth.footprint_render.SceneHooks`,
+:func:`synth.footprint_render.render_photo` with :class:`~synth.footprint_scenes_hooks.SceneHooks`,
 and returns the photo, the true feet (side, indices, photo-pixel heel / toe / box, whole flag)
 and the true non-foot blobs (hands, drawings, text, stickers, marks).
 
@@ -34,8 +34,8 @@ import numpy as np
 
 from synth import footprint_scenes_marks as mk
 from synth.foot_shape import random_shape
-from synth.footprint_render import (PAPER_MM, ExtraPrint, RenderedPhoto, SceneHooks,
-                                    random_spec, render_photo)
+from synth.footprint_render import PAPER_MM, RenderedPhoto, random_spec, render_photo
+from synth.footprint_scenes_hooks import ExtraPrint, SceneHooks
 
 __all__ = ["SCENE_KINDS", "NOT_PAPER", "Scene", "render_scene", "scene_spec"]
 
@@ -46,12 +46,15 @@ NOT_PAPER = frozenset(mk.SURFACES)
 LONG_SIDES_PX = (1600, 2000, 2400)
 MARGIN_MM = 8.0                # feet and hands keep this far from the sheet's edge
 FEET_GAP_MM = (12.0, 35.0)     # gap between neighbouring feet
-KEEPSAKE_STYLES = (("ink", "wet", "inverted", "grid_mat"), (0.6, 0.2, 0.12, 0.08))
+KEEPSAKE_STYLES = (("ink", "wet", "inverted"), (0.62, 0.23, 0.15))   # no clinic mats
 ANY_STYLES = (("ink", "wet", "inverted", "grid_mat"), (0.35, 0.3, 0.15, 0.2))
-TOUCH_TARGET_MM = (-1.0, 0.6)  # hand-to-foot distance in hand_touching (negative: overlap)
+HAND_TO_FOOT = (0.72, 0.9)     # child's hand length / foot length
+TOUCH_TARGET_MM = (-0.6, 0.6)  # hand-to-foot distance in hand_touching (negative: overlap)
 FAINT_BAND_GAIN = (0.2, 0.45)  # pressure multiplier of the midfoot in faint_band
 FAINT_GRID_GAIN = (0.4, 0.65)  # ink coverage multiplier in faint_grid
-SURFACE_FILL = (1.15, 1.3)     # floors fill the whole photo (the "sheet" is larger than it)
+SURFACE_FILL = (1.15, 1.3)
+BROKEN_ARCH = (0.0, 0.08)      # arch_level of broken_band feet (midfoot contact broken)
+FAINT_ARCH = (0.1, 0.32)       # arch_level of faint_band feet (thin lateral band)     # floors fill the whole photo (the "sheet" is larger than it)
 
 
 @dataclass(frozen=True)
@@ -264,7 +267,7 @@ def _siblings_place(n_big: int):
         bottom = sheet_px[1] - MARGIN_MM * ppm
         mats = _row(big, sheet_px, ppm, rng_, bottom, rng_.normal(0, 4, len(big)))
         top_big = bottom - max(r.full.shape[0] for r in big)
-        mats += _row(small, sheet_px, ppm, rng_, top_big - rng_.uniform(2, 6) * ppm,
+        mats += _row(small, sheet_px, ppm, rng_, top_big - rng_.uniform(3, 12) * ppm,
                      rng_.normal(0, 4, len(small)))
         return mats
 
@@ -297,7 +300,7 @@ def scene_spec(kind: str, seed: int, *, long_side_px: int | None = None):
     if kind in ("hands", "hand_touching"):
         style = _style(rng, KEEPSAKE_STYLES)
         foot = float(rng.uniform(95, 135))
-        hand = float(rng.uniform(85, min(125, PAPER_MM["letter"][1] - foot - 45)))
+        hand = float(min(foot * rng.uniform(*HAND_TO_FOOT), PAPER_MM["letter"][1] - foot - 45))
         spec = random_spec(rng, kind=style, n_feet=int(rng.choice([1, 2], p=[0.3, 0.7])),
                            foot_length_mm=foot, perspective=float(rng.uniform(0, 0.6)), **base)
         return spec, _hands_hooks(rng, int(rng.choice([1, 2])), hand, kind == "hand_touching"), False
@@ -312,7 +315,7 @@ def scene_spec(kind: str, seed: int, *, long_side_px: int | None = None):
                            foot_length_mm=float(rng.uniform(110, 180)), **base)
         return spec, SceneHooks(place=_crossed_place(rng)), False
     if kind == "siblings":
-        big_mm, small_mm = float(rng.uniform(125, 148)), float(rng.uniform(90, 112))
+        big_mm, small_mm = float(rng.uniform(122, 142)), float(rng.uniform(88, 106))
         n_big, n_small = (2, 2) if rng.random() < 0.6 else ((2, 1) if rng.random() < 0.5 else (1, 2))
         shapes = []
         for n, mm in ((n_big, big_mm), (n_small, small_mm)):
@@ -324,10 +327,12 @@ def scene_spec(kind: str, seed: int, *, long_side_px: int | None = None):
                            perspective=float(rng.uniform(0, 0.6)), **base)
         return spec, SceneHooks(place=_siblings_place(n_big)), False
     if kind in ("broken_band", "faint_band"):
-        arch = float(rng.uniform(0.0, 0.06) if kind == "broken_band" else rng.uniform(0.1, 0.32))
-        spec = random_spec(rng, kind=_style(rng, ANY_STYLES), arch_level=arch,
-                           n_feet=int(rng.choice([1, 2], p=[0.3, 0.7])),
-                           foot_length_mm=float(rng.uniform(120, 185)), **base)
+        n = int(rng.choice([1, 2], p=[0.3, 0.7]))
+        sh = random_shape(rng, length_mm=float(rng.uniform(120, 185)), side="left")
+        sides = ["left", "right"][:n] if n == 2 else [str(rng.choice(["left", "right"]))]
+        lo, hi = BROKEN_ARCH if kind == "broken_band" else FAINT_ARCH
+        shapes = tuple(replace(sh, side=s_, arch_level=float(rng.uniform(lo, hi))) for s_ in sides)
+        spec = random_spec(rng, kind=_style(rng, ANY_STYLES), feet=shapes, **base)
         hooks = _faint_band_hooks(float(rng.uniform(*FAINT_BAND_GAIN))) if kind == "faint_band" \
             else SceneHooks()
         return spec, hooks, False

@@ -29,6 +29,8 @@ FONTS = [cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_COM
          cv2.FONT_HERSHEY_SCRIPT_COMPLEX, cv2.FONT_HERSHEY_PLAIN]
 NAMES = ["Emma", "Leo", "Mia", "Noah", "Zoe", "Lucas", "Ava", "Sami", "Ines", "Theo"]
 SURFACES = ("deck", "tiles", "sand", "skin")
+TEXT_GAP_MM = (0.5, 12.0)
+TILE_MM = (50.0, 150.0)         # tile side: grout lines always in view       # writing this far under the rearmost heel point
 # child hand proportions (fractions of the hand length, wrist crease -> middle fingertip)
 PALM_LEN_FRAC = 0.56
 PALM_WIDTH_FRAC = 0.48
@@ -253,7 +255,7 @@ def draw_text_under(img, rng, ppm, heel_xy, ink_bgr) -> list:
     (tw, th), base = cv2.getTextSize(text, font, scale, thick)
     h, w = img.shape[:2]
     x = int(np.clip(heel_xy[0] - tw / 2 + rng.normal(0, 8) * ppm, 2, max(w - tw - 2, 2)))
-    y = int(np.clip(heel_xy[1] + rng.uniform(2, 12) * ppm + th, th + 2, h - base - 2))
+    y = int(np.clip(heel_xy[1] + rng.uniform(*TEXT_GAP_MM) * ppm + th, th + 2, h - base - 2))
     colour = ink_bgr if rng.random() < 0.5 else CRAYONS[int(rng.integers(len(CRAYONS)))]
     cv2.putText(img, text, (x, y), font, scale, tuple(float(c) for c in colour), thick, cv2.LINE_AA)
     return [("text", (float(x), float(y - th), float(x + tw), float(y + base)), text)]
@@ -315,7 +317,7 @@ def surface_image(rng, shape, ppm, surface: str) -> np.ndarray:
         gap = (yy % plank) < rng.uniform(4, 8) * ppm
         img[gap] *= 0.35
     elif surface == "tiles":
-        t = rng.uniform(100, 300) * ppm
+        t = rng.uniform(*TILE_MM) * ppm
         base = rng.uniform(150, 235, 3).astype(np.float32)
         img[:] = base
         tint = 0.9 + 0.15 * ((np.floor(xx / t) * 0.37 + np.floor(yy / t) * 0.71) % 1.0)

@@ -97,8 +97,8 @@ def _clarke(s: np.ndarray, t_med: np.ndarray, lo: float, hi: float) -> float:
     if len(xs) < 3:
         return 0.0
     hull = _upper_hull(xs, ys)
-    mid = lo + (hi - lo) * 0.5 - lo
-    seg = next(((a, b) for a, b in zip(hull[:-1], hull[1:]) if a[0] <= mid <= b[0]), None)
+    mid = (hi - lo) * 0.5               # profile index of the middle of the print
+    seg = next(((a, b) for a, b in zip(hull[:-1], hull[1:], strict=True) if a[0] <= mid <= b[0]), None)
     if seg is None:
         return 0.0
     (x0, y0), (x1, y1) = seg           # heel tangent point, ball tangent point
@@ -117,7 +117,7 @@ def _clarke(s: np.ndarray, t_med: np.ndarray, lo: float, hi: float) -> float:
 def _upper_hull(xs: np.ndarray, ys: np.ndarray) -> list[tuple[float, float]]:
     """Upper convex hull (monotone chain) of points sorted by x."""
     out: list[tuple[float, float]] = []
-    for p in zip(xs.tolist(), ys.tolist()):
+    for p in zip(xs.tolist(), ys.tolist(), strict=True):
         while len(out) >= 2:
             (ax, ay), (bx, by) = out[-2], out[-1]
             if (bx - ax) * (p[1] - ay) - (by - ay) * (p[0] - ax) >= 0:
