@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from synth.print_style import smooth_noise
+from synth.print_style import put_text, smooth_noise
 
 __all__ = ["HandRaster", "hand_raster", "outline_around", "draw_doodles", "draw_stickers",
            "draw_text_under", "draw_marks", "surface_image", "SURFACES", "CRAYONS"]
@@ -257,7 +257,7 @@ def draw_text_under(img, rng, ppm, heel_xy, ink_bgr) -> list:
     x = int(np.clip(heel_xy[0] - tw / 2 + rng.normal(0, 8) * ppm, 2, max(w - tw - 2, 2)))
     y = int(np.clip(heel_xy[1] + rng.uniform(*TEXT_GAP_MM) * ppm + th, th + 2, h - base - 2))
     colour = ink_bgr if rng.random() < 0.5 else CRAYONS[int(rng.integers(len(CRAYONS)))]
-    cv2.putText(img, text, (x, y), font, scale, tuple(float(c) for c in colour), thick, cv2.LINE_AA)
+    put_text(img, text, (x, y), scale, tuple(float(c) for c in colour), thick, font)
     return [("text", (float(x), float(y - th), float(x + tw), float(y + base)), text)]
 
 
@@ -270,8 +270,8 @@ def draw_marks(img, rng, ppm, feet_xy: list, grid: bool) -> list:
     if not grid:                                   # keepsake title and a logo
         title = str(rng.choice(["My first steps", "Little feet", "Baby's feet", "Footprints"]))
         font = FONTS[int(rng.integers(len(FONTS)))]
-        cv2.putText(img, title, (int(10 * ppm), int(16 * ppm)), font, 0.22 * ppm, colour,
-                    max(int(0.6 * ppm), 1), cv2.LINE_AA)
+        put_text(img, title, (int(10 * ppm), int(16 * ppm)), 0.22 * ppm, colour,
+                 max(int(0.6 * ppm), 1), font)
         (tw, th), _ = cv2.getTextSize(title, font, 0.22 * ppm, max(int(0.6 * ppm), 1))
         out.append(("mark", (10 * ppm, 16 * ppm - th, 10 * ppm + tw, 16 * ppm + 2), "title"))
     c = (w - 16 * ppm, h - 16 * ppm)

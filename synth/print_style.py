@@ -141,11 +141,12 @@ def compose_print(paper: np.ndarray, alpha: np.ndarray, kind: str, rng) -> np.nd
     return paper * (1 - alpha[..., None]) + ink * alpha[..., None]
 
 
-def _put_text(img: np.ndarray, text: str, org, scale: float, colour, thick: int) -> None:
-    """``cv2.putText`` (anti-aliased) on a float image: OpenCV 5 draws text on 8-bit images
-    only, so the text's coverage is drawn on an 8-bit mask and blended in."""
+def put_text(img: np.ndarray, text: str, org, scale: float, colour, thick: int,
+             font: int = cv2.FONT_HERSHEY_SIMPLEX) -> None:
+    """``cv2.putText`` (anti-aliased) on a float or 8-bit image: OpenCV 5 draws text on 8-bit
+    images only, so the text's coverage is drawn on an 8-bit mask and blended in."""
     mask = np.zeros(img.shape[:2], np.uint8)
-    cv2.putText(mask, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, 255, thick, cv2.LINE_AA)
+    cv2.putText(mask, text, org, font, scale, 255, thick, cv2.LINE_AA)
     a = (mask.astype(np.float32) / 255.0)[..., None]
     img[...] = img * (1 - a) + np.asarray(colour, np.float32) * a
 
@@ -155,16 +156,16 @@ def draw_form(img: np.ndarray, rng, ppm: float, n_feet: int) -> None:
     h, w = img.shape[:2]
     blue = tuple(float(c) for c in (rng.uniform(180, 230), rng.uniform(120, 160), rng.uniform(40, 90)))
     m = int(6 * ppm)
-    _put_text(img, "PODOGRAPH", (m, int(12 * ppm)), 0.14 * ppm, blue, max(int(0.5 * ppm), 1))
+    put_text(img, "PODOGRAPH", (m, int(12 * ppm)), 0.14 * ppm, blue, max(int(0.5 * ppm), 1))
     cv2.circle(img, (w - int(14 * ppm), int(10 * ppm)), int(6 * ppm), blue, max(int(0.6 * ppm), 1),
                cv2.LINE_AA)
     cols = [(m, w - m)] if n_feet == 1 else [(m, w // 2 - m // 2), (w // 2 + m // 2, w - m)]
     for i, (x0, x1) in enumerate(cols):
         cv2.rectangle(img, (x0, int(16 * ppm)), (x1, int(20 * ppm)), blue, -1)
         label = ("Left foot" if i == 0 else "Right foot") if n_feet == 2 else "Foot"
-        _put_text(img, label, (x0 + int(2 * ppm), int(19.3 * ppm)), 0.08 * ppm, (250, 250, 250),
+        put_text(img, label, (x0 + int(2 * ppm), int(19.3 * ppm)), 0.08 * ppm, (250, 250, 250),
                   max(int(0.25 * ppm), 1))
         cv2.line(img, (x0, int(20 * ppm)), (x0, h - int(14 * ppm)), blue, max(int(0.3 * ppm), 1))
     y = h - int(8 * ppm)
-    _put_text(img, "Remarks", (m, y), 0.07 * ppm, (40, 40, 40), max(int(0.2 * ppm), 1))
+    put_text(img, "Remarks", (m, y), 0.07 * ppm, (40, 40, 40), max(int(0.2 * ppm), 1))
     cv2.line(img, (m + int(20 * ppm), y), (w - m, y), (120, 120, 120), 1, cv2.LINE_AA)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
-from vision.exercises import analyse as analyse_any
 from coach.massage_minutes import target_minutes_for_age
-from vision.exercises.massage import analyse, count_strokes
 from synth.massage_traces import MassageSpec, massage_trace, random_massage_spec
+from vision.exercises import analyse as analyse_any
+from vision.exercises.massage import analyse, count_strokes
 
 PLAN = (("idle", 3.0), ("stroke", 20.0), ("pause", 4.0), ("stroke", 15.0), ("idle", 3.0))
 
@@ -98,13 +96,12 @@ def test_json_shape_and_dispatcher():
             "met_target"} <= set(d["metrics"])
 
 
-def test_one_minute_session_is_fast():
+def test_one_minute_session_analysis_is_repeatable():
+    """Analysing the same trace twice gives the same report (no state kept between calls;
+    speed: bench/bench_exercises.py)."""
     trace, _ = massage_trace(MassageSpec(plan=(("idle", 5.0), ("stroke", 50.0), ("idle", 5.0)),
                                          fps=30.0, seed=8))
-    analyse(trace)
-    t0 = time.perf_counter()
-    analyse(trace)
-    assert time.perf_counter() - t0 < 0.6     # target 0.2 s; slack for a shared machine
+    assert analyse(trace).to_json() == analyse(trace).to_json()
 
 
 def test_a_hand_leaving_the_foot_does_not_add_a_stroke():

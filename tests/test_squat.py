@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
+from synth.raise_traces import leg_raise_trace
+from synth.traces import idle_trace, squat_trace
 from vision.exercises import analyse, squat
 from vision.pose.trace import Trace
-from synth.traces import idle_trace, squat_trace
-from synth.raise_traces import leg_raise_trace
 
 
 def _random_case(rng: np.random.Generator, *, view: str = "side"):
@@ -121,15 +119,12 @@ def test_json_shape():
     assert {"start_s", "end_s", "ok", "faults", "min_knee_angle_deg"} <= set(d["reps"][0])
 
 
-def test_bench_one_minute_trace(capsys):
-    """Prints the analysis time of a one-minute 60 fps trace (budget 0.2 s; not asserted)."""
-    tr, _ = squat_trace(18, fps=60.0, seed=11, noise_px=1.5, drop_frac=0.05)   # ~61 s
-    t0, c0 = time.perf_counter(), time.process_time()
-    squat.analyse(tr)
-    dt, cpu = time.perf_counter() - t0, time.process_time() - c0
-    with capsys.disabled():
-        print(f"\n[bench] squat analysis of {tr.t[-1]:.0f} s at 60 fps: {1000 * dt:.0f} ms wall, "
-              f"{1000 * cpu:.0f} ms CPU")
+def test_one_minute_trace_counts_every_rep():
+    """A long, noisy 60 fps set (18 reps, 5 % frames dropped) keeps every rep; its analysis
+    time is printed by bench/bench_exercises.py."""
+    tr, truth = squat_trace(18, fps=60.0, seed=11, noise_px=1.5, drop_frac=0.05)   # ~61 s
+    report = squat.analyse(tr)
+    assert len(report.reps) == len(truth["reps"]) == 18
 
 
 def test_feet_outside_the_picture_even_with_high_visibility():

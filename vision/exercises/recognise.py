@@ -84,10 +84,23 @@ def squat_kind(sig: Signals, a: int, b: int) -> str | None:
     if rises and max(rises.values()) > LEG_LIFT_SHANK and (
             len(rises) == 1 or min(rises.values()) < STILL_ANKLE_SHANK):
         return "leg_lift"
-    travels = [t for t, _ in motion.values() if np.isfinite(t)]
-    if travels and max(travels) > FEET_TRAVEL_SHANK:
+    travels = {s: t for s, (t, _) in motion.items() if np.isfinite(t)}
+    if travels and _best_seen_travel(sig, travels, a, b) > FEET_TRAVEL_SHANK:
         return "walking"
     return None
+
+
+def _best_seen_travel(sig: Signals, travels: dict, a: int, b: int) -> float:
+    """Travel (shank lengths) of the feet over rows ``a``..``b``: the larger one when both
+    ankles agree (both moved or both stayed), else the better-seen ankle's. One ankle that
+    wanders while the better-seen one stays put is the far foot being guessed, not a step
+    (a step or a walk-out moves the feet in turn)."""
+    vals = list(travels.values())
+    if len(vals) < 2 or (min(vals) > FEET_TRAVEL_SHANK) == (max(vals) > FEET_TRAVEL_SHANK):
+        return max(vals)
+    vis = {s: float(np.nanmedian(sig.visibility[a:b + 1, SIDE_IDX[s]["ankle"]]))
+           for s in travels}
+    return travels[max(vis, key=vis.get)]
 
 
 def squat_reps(sig: Signals, candidates) -> tuple[list, list]:
