@@ -11,7 +11,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = [p for p in sorted(HERE.glob("*.py")) if p.name not in {"run_all.py", "__init__.py"}]
+#: helper modules imported by the benchmarks, not benchmarks themselves
+HELPERS = {"run_all.py", "__init__.py", "holdout_footprints.py", "holdout_traces.py",
+           "calibration_footprint_report.py"}
+SCRIPTS = [p for p in sorted(HERE.glob("*.py")) if p.name not in HELPERS]
 
 
 def main() -> int:

@@ -305,21 +305,40 @@ def test_every_page_end_to_end(server, page, tmp_path):
 # -- the history a family keeps: one walk through it ------------------------------------------
 def fill_date(pg, label: str, day: str) -> None:
     """Type a date into a Streamlit date input (format YYYY-MM-DD or YYYY/MM/DD), key by
-    key as a person would (the masked input ignores a pasted value now and then), and wait
-    until the app has it."""
-    box = pg.locator('[data-testid="stDateInput"]', has_text=label).first.locator("input")
+    key as a person would, and wait until the app has it.
+
+    Streamlit >= 1.6x draws the date as a segmented field (year / month / day spinbuttons);
+    its only <input> is a hidden native one pinned at the page's top-left corner (under the
+    sidebar), which a person cannot click. So focus the first visible segment and type the
+    digits: each full segment moves on to the next one. Older Streamlit had a masked text
+    <input>, typed the same way."""
+    widget = pg.locator('[data-testid="stDateInput"]', has_text=label).first
+    widget.scroll_into_view_if_needed()
+    want = "".join(ch for ch in day if ch.isdigit())
+    segmented = widget.locator('[data-testid="stDateInputField"]').count() > 0
+    if segmented:
+        field = widget.get_by_role("group").first
+        first = widget.get_by_role("spinbutton").first
+        shown = lambda: field.inner_text()
+    else:
+        box = widget.locator("input")
+        shown = lambda: box.input_value()
     for _ in range(3):
-        box.click()
-        box.press("Control+a")
-        box.press("Backspace")
-        box.press_sequentially(day, delay=30)
-        box.press("Enter")
-        pg.keyboard.press("Escape")
+        if segmented:
+            first.click()
+            pg.keyboard.type(want, delay=30)
+            pg.keyboard.press("Tab")             # leave the field: the date is committed
+        else:
+            box.click()
+            box.press("Control+a")
+            box.press("Backspace")
+            box.press_sequentially(day, delay=30)
+            box.press("Enter")
+            pg.keyboard.press("Escape")
         wait_idle(pg)
-        digits = "".join(ch for ch in box.input_value() if ch.isdigit())
-        if digits == "".join(ch for ch in day if ch.isdigit()):
+        if "".join(ch for ch in shown() if ch.isdigit()) == want:
             return
-    raise AssertionError(f"could not type {day} into {label!r} (shows {box.input_value()!r})")
+    raise AssertionError(f"could not type {day} into {label!r} (shows {shown()!r})")
 
 
 def choose(pg, label: str, option: str) -> None:
