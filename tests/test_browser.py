@@ -414,6 +414,7 @@ def _history_walk(server, page, tmp_path):
     child_id = pg.url.split("child=")[1].split("&")[0]
     pg.reload()                                              # the child survives a reload
     pg.get_by_text("Child: Lina").first.wait_for()
+    pg.get_by_text("2021-05-17").first.wait_for()            # the typed birth date was kept
     shot(pg, "7a-child-added")
 
     pg.goto(f"{url}/footprint?child={child_id}")
