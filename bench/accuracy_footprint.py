@@ -22,8 +22,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from vision.footprint import measure_footprint  # noqa: E402
 from synth.footprint_render import random_spec, render_photo  # noqa: E402
+from vision.footprint import measure_footprint  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data" / "footprints"
 

@@ -21,10 +21,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from vision.footprint.anatomy import analyse_foot  # noqa: E402
-from vision.footprint.indices import compute_indices  # noqa: E402
 from synth.foot_shape import random_shape, rasterise_foot  # noqa: E402
 from synth.footprint_render import foot_truth  # noqa: E402
+from vision.footprint.anatomy import analyse_foot  # noqa: E402
+from vision.footprint.indices import compute_indices  # noqa: E402
 
 
 def degrade(mask: np.ndarray, rng: np.random.Generator, ppm: float) -> np.ndarray:

@@ -20,8 +20,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from vision.footprint import measure_footprint  # noqa: E402
 from synth.footprint_render import random_spec, render_photo  # noqa: E402
+from vision.footprint import measure_footprint  # noqa: E402
 
 
 def pair_feet(truth, measured):

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vision.pose.trace import N_POSE
-
 from synth.gait_spec import WalkSpec
+from vision.pose.trace import N_POSE
 
 __all__ = ["Dims", "Camera", "skeleton", "degrade"]
 

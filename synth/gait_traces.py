@@ -29,9 +29,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vision.pose.trace import Trace
 from synth.gait_body import Camera, Dims, degrade, skeleton
 from synth.gait_spec import WalkSpec
+from vision.pose.trace import Trace
 
 __all__ = ["Stance", "walk_trace", "random_walk_spec", "plan_footsteps"]
 

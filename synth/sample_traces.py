@@ -13,9 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
-from vision.pose.trace import Trace
-from synth.traces import squat_trace
 from synth.raise_traces import heel_raise_trace, leg_raise_trace
+from synth.traces import squat_trace
+from vision.pose.trace import Trace
 
 SAMPLES = {
     "squat_good.json": lambda: squat_trace(3, depth_deg=[95, 100, 90], fps=24.0, seed=101,

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from vision.pose.trace import Trace
 from synth.body import SIDES, BodyModel, Camera, Segments
+from vision.pose.trace import Trace
 
 __all__ = ["make_scene", "render", "phase_schedule", "squat_trace", "idle_trace"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from coach.knowledge import load_knowledge
 from coach.assessments import Assessments
+from coach.knowledge import load_knowledge
 from coach.plan import build_plan
 from coach.screening import QUESTIONS, screen
 

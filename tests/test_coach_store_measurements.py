@@ -11,8 +11,8 @@ from datetime import date
 import pytest
 
 from coach.store import HistoryStore
-from coach.store_types import DuplicateImageError
 from coach.store_schema import load_migrations, migrate
+from coach.store_types import DuplicateImageError
 from vision.footprint.result import FootMeasurement, FootprintResult, Quality
 
 JPEG = b"\xff\xd8\xff\xe0" + b"print-one" * 10

@@ -9,9 +9,9 @@ import cv2
 import numpy as np
 import pytest
 
+from synth.footprint_render import RenderSpec, render_photo
 from vision.footprint import measure_footprint
 from vision.footprint.paper import find_sheet, parse_paper
-from synth.footprint_render import RenderSpec, render_photo
 
 AI_TOL = {"ink": 0.035, "wet": 0.035, "inverted": 0.035,
           "grid_mat": 0.045}  # crosshatch toes merge with the ball: a harder toe cut

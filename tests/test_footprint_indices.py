@@ -6,12 +6,12 @@ import cv2
 import numpy as np
 import pytest
 
+from synth.foot_shape import FootShape, rasterise_foot
+from synth.footprint_render import foot_truth
 from vision.footprint.anatomy import FootGeometry, analyse_foot
 from vision.footprint.frame import axis_frame, upper_hull
 from vision.footprint.indices import arch_index, compute_indices
 from vision.footprint.result import FootprintError
-from synth.foot_shape import FootShape, rasterise_foot
-from synth.footprint_render import foot_truth
 
 # ---------------------------------------------------------------- constructed masks
 

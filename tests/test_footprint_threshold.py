@@ -6,10 +6,10 @@ import cv2
 import numpy as np
 import pytest
 
+from synth.footprint_render import RenderSpec, render_photo
 from vision.footprint import measure_footprint
 from vision.footprint.paper import _quad_from_region, _smooth_regions, find_sheet
 from vision.footprint.threshold import sharp_seeds
-from synth.footprint_render import RenderSpec, render_photo
 
 AI_TOL = 0.03  # arch index, wet print
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from synth.body import BodyModel, Camera, Segments
+from synth.raise_traces import heel_raise_trace, leg_raise_trace
+from synth.traces import idle_trace, phase_schedule, squat_trace
 from vision.pose import signals as S
 from vision.pose.trace import L_HIP, R_HIP, Trace
-from synth.body import BodyModel, Camera, Segments
-from synth.traces import idle_trace, phase_schedule, squat_trace
-from synth.raise_traces import heel_raise_trace, leg_raise_trace
 
 
 def test_deterministic_given_seed():

@@ -283,8 +283,8 @@ def measure_footprint(source, *, paper=None, age_months=None, overlay: bool = Tr
 
 def _run(source, image_name, paper, age_months, overlay, stages) -> FootprintResult:
     from vision.footprint.segment import segment_prints
-    from vision.footprint.threshold import NoPrintFound
     from vision.footprint.source import source_check
+    from vision.footprint.threshold import NoPrintFound
 
     with stages("decode"):
         image = _decode(source)
