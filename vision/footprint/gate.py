@@ -36,6 +36,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from vision.footprint.marks import STROKE_MAX_FRAC, noticeable, stroke_like, stroke_width
+
 __all__ = ["ShapeFacts", "Verdict", "Candidate", "shape_facts", "judge", "sort_candidates",
            "judge_marks",
            "MESSAGES", "IGNORED_KIND", "plural_message", "summary"]
@@ -230,6 +232,7 @@ _SMALL_FRAC = 0.33          # of the largest foot-like candidate's area: too sma
 _OVERLAP_AREA = 1.45        # area vs the largest single foot: two prints in one blob
 _OVERLAP_SOLIDITY = 0.8     # without another foot to compare: an X-shaped (concave) blob
 _OVERLAP_COVER_ALONE = 0.3  # ... that covers this much of its length squared
+_AREA_PER_LENGTH2 = 0.22    # print area / foot length squared (toes included)
 _THIN_REACH = 0.5           # of a candidate's size: its thin parts are looked for this far
 
 
@@ -321,20 +324,69 @@ def summary(kinds) -> list[str]:
     return [plural_message(k, counts[k]) for k in MESSAGES if k in counts]
 
 
-_REPORTED_MARKS = ("drawing", "text", "sticker")
+_TEXT_MARK_PIECES = 2       # a left-out group of strokes in a row with this many pieces: words
+_IN_HULL_SHARE = 0.5        # a mark mostly inside a foot's convex hull is part of that print
+_MARK_CLEAR_FRAC = 0.1      # of foot length: a plain blob farther than this from every
+#                             foot is a mark of its own (nearer: a toe or a piece of a print)
+
+
+def _mark_kind(m: np.ndarray, foot_px: float, vivid: tuple[bool, bool],
+               clear: bool) -> str | None:
+    """What a left-out mark is: ``text`` (thin pieces in a row), ``drawing`` (a stroke or
+    a ring), ``sticker`` (a filled mark in another colour) or ``unknown`` (a filled mark
+    clear of the feet); None when it is not worth telling (too small, or a plain blob by
+    a foot: a toe or a piece of a print). ``vivid``: (far more coloured than the feet's
+    ink, than the paper)."""
+    if foot_px > 0 and not noticeable(m, foot_px):
+        return None
+    f = shape_facts(m)
+    ref = foot_px if foot_px > 0 else float(max(m.shape))
+    if f.pieces >= _TEXT_MARK_PIECES and f.aspect_box >= _TEXT_MIN_ASPECT \
+            and stroke_width(m) < STROKE_MAX_FRAC * ref:
+        return "text"
+    if f.fill < _RING_FILL or stroke_like(m, ref):
+        return "drawing"
+    if vivid[0] or (vivid[1] and clear):
+        return "sticker"
+    return "unknown" if clear else None
+
+
+def _hull_mask(mask: np.ndarray) -> np.ndarray:
+    """The convex hull of a print (bool mask of the same shape)."""
+    pts = cv2.findNonZero(np.ascontiguousarray(mask, dtype=bool).view(np.uint8))
+    out = np.zeros(mask.shape, np.uint8)
+    if pts is not None:
+        cv2.fillConvexPoly(out, cv2.convexHull(pts), 1)
+    return out.view(bool)
 
 
 def judge_marks(marks, feet, image: np.ndarray | None = None) -> list[Candidate]:
-    """The marks worth telling the user about (drawn lines, writing, stickers), judged
-    against the sheet's feet (their ink colour); specks and printed rules are not listed."""
+    """The marks worth telling the user about, judged against the sheet's feet: drawn lines,
+    writing, stickers and other blobs at least :data:`~vision.footprint.marks.NOTICE_FRAC`
+    of the feet's length (the foot length from the largest foot's area); specks stay silent.
+    """
     if not marks:
         return []
     sat = None if image is None else cv2.cvtColor(image, cv2.COLOR_BGR2HSV)[..., 1]
     ref = float(np.median([_ink(sat, m) for m in feet])) if sat is not None and feet else 0.0
+    paper = float(np.median(sat[::4, ::4])) if sat is not None else 0.0
+    foot_px = float(np.sqrt(max(np.count_nonzero(m) for m in feet) / _AREA_PER_LENGTH2)) \
+        if feet else 0.0
+    away = None
+    if feet:
+        union = np.logical_or.reduce(list(feet))
+        away = cv2.distanceTransform((~union).astype(np.uint8), cv2.DIST_L2, 3)
+    hulls = [_hull_mask(f) for f in feet]
     out = []
     for m in marks:
-        vivid = sat is not None and bool(feet) and _ink(sat, m) > ref + _INK_SAT_DIFF
-        v = judge(shape_facts(m), vivid=vivid, small=True)
-        if v.kind in _REPORTED_MARKS:
-            out.append(Candidate(m, v, int(np.count_nonzero(m))))
+        if any(np.count_nonzero(m & h) > _IN_HULL_SHARE * np.count_nonzero(m) for h in hulls):
+            continue                      # a piece of a print inside its own outline
+        ink = _ink(sat, m) if sat is not None else 0.0
+        vivid = (sat is not None and bool(feet) and ink > ref + _INK_SAT_DIFF,
+                 sat is not None and ink > paper + _INK_SAT_DIFF)
+        clear = away is None or float(away[m].min()) > _MARK_CLEAR_FRAC * foot_px
+        kind = _mark_kind(m, foot_px, vivid, clear)
+        if kind is not None:
+            out.append(Candidate(m, Verdict(kind, 0.0, shape_facts(m), "left-out mark"),
+                                 int(np.count_nonzero(m))))
     return out

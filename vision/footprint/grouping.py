@@ -35,6 +35,8 @@ from scipy import ndimage as ndi
 from skimage.morphology import h_maxima
 from skimage.segmentation import watershed
 
+from vision.footprint.marks import LINE_MAX_FRAC, stroke_like
+
 __all__ = ["BodyFrame", "body_frame", "split_at_necks", "toe_like", "attach_toes",
            "saturation", "ink_colour", "printed_marks"]
 
@@ -51,6 +53,7 @@ _INK_SAT_DIFF = 40.0    # HSV saturation (0-255): a piece's ink this much more c
 _TOE_ZONE = 0.3         # toes lie ahead of the rear end of this front share of the body
 #                         (small toes sit beside the front of the ball)
 _MAX_LENGTH_RATIO = 1.4  # a foot body is at most this much longer than the area estimate
+_HEEL_ZONE = 0.1        # of body length: a small part behind this rear share is no toe
 _SIDE_MARGIN = 0.12     # of foot length: toes lie within the forefoot's width plus this
 
 
@@ -162,7 +165,9 @@ def attach_toes(masks: list[np.ndarray], small: list, scale: float,
     ``image`` (BGR), a piece printed in another colour than its foot's ink (a coloured
     logo) is left out. With ``strict`` False every small part within reach of a foot joins
     the nearest one whole (prints without a printed form around them: wet or ink prints),
-    unless its ink is far more coloured than the foot's (a sticker beside the toes).
+    unless its ink is far more coloured than the foot's (a sticker beside the toes) or it
+    is a drawn stroke (a letter of a name written by the heel:
+    :func:`vision.footprint.marks.stroke_like`).
     """
     if not masks:
         return
@@ -170,11 +175,13 @@ def attach_toes(masks: list[np.ndarray], small: list, scale: float,
     if not strict:
         sat = None if image is None else saturation(image)
         inks = [None if sat is None else ink_colour(sat, np.nonzero(m)) for m in masks]
+        frames = [body_frame(m) for m in masks]
         for p in small:
             d = dists[:, p.coords[:, 0], p.coords[:, 1]].min(axis=1)
             k = int(np.argmin(d))
-            if d.min() >= _TOE_REACH * scale:
-                continue
+            if d.min() >= _TOE_REACH * scale or _is_stroke(p, scale) \
+                    or _behind_heel(p, frames[k]):
+                continue       # out of reach, a drawn line, or writing under the heel
             if sat is not None and ink_colour(sat, (p.coords[:, 0], p.coords[:, 1])) \
                     > inks[k] + _INK_SAT_DIFF:
                 continue       # a sticker or a coloured mark beside the toes
@@ -208,6 +215,25 @@ def attach_toes(masks: list[np.ndarray], small: list, scale: float,
                 masks[k][rr, cc] = taken[rr - r0, cc - c0] = added = True
             if not added:
                 break
+
+
+def _behind_heel(part, body: BodyFrame) -> bool:
+    """Whether a small part lies behind the heel end of ``body`` and outside its outline:
+    no piece of a foot is there (a name or a date written under the print is)."""
+    ys, xs = part.coords[:, 0], part.coords[:, 1]
+    centre = (float(xs.mean()), float(ys.mean()))
+    if cv2.pointPolygonTest(body.hull, centre, False) >= 0:
+        return False
+    t, _ = body.coords(np.array([centre[0]]), np.array([centre[1]]))
+    return bool(t[0] < body.t0 + _HEEL_ZONE * (body.t1 - body.t0))
+
+
+def _is_stroke(part, scale: float) -> bool:
+    """Whether a small part (``coords``, ``bbox``) is a drawn stroke, not a toe pad."""
+    r0, c0, r1, c1 = part.bbox
+    sub = np.zeros((r1 - r0, c1 - c0), bool)
+    sub[part.coords[:, 0] - r0, part.coords[:, 1] - c0] = True
+    return stroke_like(sub, scale, LINE_MAX_FRAC)
 
 
 def saturation(image: np.ndarray) -> np.ndarray:

@@ -55,7 +55,10 @@ from vision.footprint.hatch import (
     restore_faint_contact,
     split_faint_toes,
 )
+from vision.footprint.cleanup import cut_writing
+from vision.footprint.marks import LINE_MAX_FRAC, NOTICE_FRAC, colour_marks, stroke_like
 from vision.footprint.morphology import dilate, erode, fill_small_holes
+from vision.footprint.split import split_touching_hands
 from vision.footprint.threshold import NoPrintFound, binarise, detect_polarity
 
 __all__ = ["Segmentation", "segment_prints"]
@@ -66,9 +69,10 @@ _MAX_CANDIDATES = 8             # at most this many candidates go to the shape g
 _NEVER_JOINED = ("hand", "drawing", "text")   # gate verdicts of parts kept on their own
 _MARK_CLEAR_FRAC = 0.03         # of foot length: strokes this near a print are its own edge
 _MARK_JOIN_FRAC = 0.03          # of foot length: strokes this close are one mark (a word)
-_MARK_MIN_SPAN = 0.12           # of foot length: a smaller stroke group is not reported
 _MARK_MIN_AREA = 0.004          # of foot length squared: a smaller left-over part neither
-_MAX_MARKS = 6                  # at most this many stroke groups are reported
+_MARK_RIM_FRAC = 0.01           # of foot length: strokes this near the usable edge are the
+#                                 paper's edge or shadow, not a user's mark
+_MAX_MARKS = 10                 # at most this many stroke groups are reported
 _AREA_PER_LENGTH2 = 0.22        # print area / foot length squared (with toes)
 _MAX_BODIES = 8                 # more large parts than this is not a footprint sheet
 _CLOSE_FRAC = 0.008             # of foot length: closes the crosshatch
@@ -181,12 +185,13 @@ def _is_clutter(part: Part, scale: float, shape: tuple[int, int]) -> bool:
     return on_border and part.area < _CUT_PART_AREA * scale * scale
 
 
-def _not_foot_part(part: Part) -> bool:
-    """Whether one connected part is clearly not a piece of a foot (shape gate)."""
+def _not_foot_part(part: Part, scale: float) -> bool:
+    """Whether one connected part is clearly not a piece of a foot: the shape gate says so,
+    or it is a drawn stroke (a word written by the heel) far thinner than the print."""
     r0, c0, r1, c1 = part.bbox
     sub = np.zeros((r1 - r0, c1 - c0), bool)
     sub[part.coords[:, 0] - r0, part.coords[:, 1] - c0] = True
-    return judge(shape_facts(sub)).kind in _NEVER_JOINED
+    return judge(shape_facts(sub)).kind in _NEVER_JOINED or stroke_like(sub, scale, LINE_MAX_FRAC)
 
 
 def _group(labels: np.ndarray, parts: list[Part], scale: float,
@@ -210,7 +215,7 @@ def _group(labels: np.ndarray, parts: list[Part], scale: float,
     small = [p for p in parts if all(p is not q for q in big)]
     # a part that is clearly no piece of a foot (a hand, a drawn line) is never joined to
     # another one: it stays a candidate of its own for the shape gate
-    alone = [p for p in big if _not_foot_part(p)]
+    alone = [p for p in big if _not_foot_part(p, scale)]
     big = [p for p in big if all(p is not q for q in alone)] or big
     alone = [p for p in alone if all(p is not q for q in big)]
     core = [p for p in big if p.area >= CORE_FRAC * big[0].area]
@@ -289,7 +294,7 @@ def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Seg
     filled = _close_fill(mask, scale, textured=textured)
     # the opening removes pen lines and printed rules
     opened = dilate(erode(filled, _OPEN_FRAC * scale), _OPEN_FRAC * scale)
-    labels, parts = label_parts(_drop_border_strips(opened, scale, valid))
+    labels, parts = label_parts(split_touching_hands(_drop_border_strips(opened, scale, valid)))
     kept = [p for p in parts if not _is_clutter(p, scale, mask.shape)]
     if not kept:
         raise NoPrintFound("only marks and lines, no footprint")
@@ -310,46 +315,62 @@ def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Seg
             faint = filled | hatch_contact(lines)
             density = contact_density(image, valid, feature, polarity)
     feet, extra = _group(labels, kept, scale, edge, image, textured, faint, density)
+    if not textured:
+        feet = [m for m in (cut_writing(m, scale)[0] for m in feet) if m.any()]
     fg = np.zeros(mask.shape, bool)
     for m in feet:
         fg |= m
     used_labels = np.unique(labels[fg])
     used = len(used_labels) - (0 if fg.all() else 1)
     marks = () if textured else _marks((filled & ~opened) | strokes, kept, used_labels, fg,
-                                       scale)
+                                       scale, valid)
+    if not textured:
+        marks += _new_colour_marks(image, mask | filled | strokes, fg, scale, valid, marks)
     return Segmentation(feet=tuple(feet), polarity=polarity, contrast=contrast,
                         foreground=fg, dropped=max(0, len(parts) - used),
                         extra_bodies=extra, feature=feature, textured=textured, marks=marks,
                         filled=filled)
 
 
+def _new_colour_marks(image, ink, fg, scale, valid, marks) -> tuple[np.ndarray, ...]:
+    """Coloured marks (:func:`vision.footprint.marks.colour_marks`) not already among
+    ``marks``: light stickers and crayon doodles the print threshold missed."""
+    seen = np.zeros(fg.shape, bool)
+    for m in marks:
+        seen |= m
+    seen = dilate(seen, _MARK_JOIN_FRAC * scale) if seen.any() else seen
+    return tuple(m for m in colour_marks(image, ink, fg, scale, valid) if not (m & seen).any())
+
+
 def _marks(strokes: np.ndarray, kept: list[Part], used: np.ndarray, fg: np.ndarray,
-           scale: float) -> tuple[np.ndarray, ...]:
-    """Masks of marks that are no print, for the ignored list: groups of thin strokes (a
-    drawn line, a doodle, a written name; letters of a word joined by a short reach) lying
-    away from the feet, and parts no foot took. Found on a quarter-size copy, returned at
-    full size (the box is what is reported)."""
+           scale: float, valid: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+    """Masks of marks that are no print, for the ignored list: thin strokes lying away
+    from the feet (a drawn line, a doodle, a written name) and parts no foot took (a
+    sticker, letters cut off a print), grouped when they lie within ``_MARK_JOIN_FRAC`` of
+    each other (the letters of a word), largest first; groups shorter than
+    :data:`~vision.footprint.marks.NOTICE_FRAC` of the foot are specks and left out.
+    Grouped on a quarter-size copy; the masks hold the full-size pixels."""
     rows, cols = fg.shape
-    small = cv2.resize(strokes.astype(np.uint8), (max(1, cols // 4), max(1, rows // 4)),
-                       interpolation=cv2.INTER_AREA) > 0
-    near_feet = cv2.resize(dilate(fg, _MARK_CLEAR_FRAC * scale).astype(np.uint8),
-                           small.shape[::-1], interpolation=cv2.INTER_NEAREST) > 0
-    small &= ~near_feet
-    out = []
+    size = (max(1, cols // 4), max(1, rows // 4))
+    far = strokes & ~dilate(fg, _MARK_CLEAR_FRAC * scale)
+    for p in kept:
+        if p.label not in used and p.area >= _MARK_MIN_AREA * scale * scale:
+            far[p.coords[:, 0], p.coords[:, 1]] = True
+    small = cv2.resize(far.astype(np.uint8), size, interpolation=cv2.INTER_AREA) > 0
     joined = dilate(small, _MARK_JOIN_FRAC * scale / 4.0)
     n, lab, stats, _ = cv2.connectedComponentsWithStats(joined.astype(np.uint8), 8)
-    order = np.argsort(-stats[1:, cv2.CC_STAT_AREA]) + 1
-    for k in order[:_MAX_MARKS]:
-        if max(stats[k, cv2.CC_STAT_WIDTH], stats[k, cv2.CC_STAT_HEIGHT]) * 4 \
-                < _MARK_MIN_SPAN * scale:
+    rim = np.zeros(n, bool)        # groups reaching the usable edge: the paper's edge, its
+    if valid is not None:          # shadow, the table beyond it; no user's marks
+        band = ~erode(cv2.resize(valid.astype(np.uint8), size,
+                                 interpolation=cv2.INTER_NEAREST) > 0, _MARK_RIM_FRAC * scale / 4)
+        rim[np.unique(lab[band])] = True
+    out = []
+    for k in np.argsort(-stats[1:, cv2.CC_STAT_AREA])[:_MAX_MARKS] + 1:
+        span = max(stats[k, cv2.CC_STAT_WIDTH], stats[k, cv2.CC_STAT_HEIGHT]) * 4
+        if span < NOTICE_FRAC * scale or rim[k]:
             continue
-        m = cv2.resize((small & (lab == k)).astype(np.uint8), (cols, rows),
-                       interpolation=cv2.INTER_NEAREST) > 0
-        out.append(m)
-    for p in kept:
-        if p.label in used or p.area < _MARK_MIN_AREA * scale * scale or len(out) >= 2 * _MAX_MARKS:
-            continue
-        m = np.zeros(fg.shape, bool)
-        m[p.coords[:, 0], p.coords[:, 1]] = True
-        out.append(m)
+        group = cv2.resize((lab == k).astype(np.uint8), (cols, rows),
+                           interpolation=cv2.INTER_NEAREST) > 0
+        if (group & far).any():
+            out.append(group & far)
     return tuple(out)
