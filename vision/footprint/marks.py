@@ -113,7 +113,9 @@ def colour_marks(image: np.ndarray, ink: np.ndarray, feet: np.ndarray, foot_px: 
     small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
     lab = cv2.cvtColor(small.astype(np.float32) / 255.0, cv2.COLOR_BGR2Lab)
     ab = lab[..., 1:]
-    shrink = (lambda m: cv2.resize(m.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0)
+    def shrink(m: np.ndarray) -> np.ndarray:
+        return cv2.resize(m.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
+
     inside = np.ones(size[::-1], bool) if valid is None else shrink(valid)
     near = cv2.distanceTransform((~shrink(feet)).astype(np.uint8), cv2.DIST_L2, 3) \
         < _CLEAR_FRAC * foot_px / k

@@ -44,6 +44,7 @@ from vision.footprint.assembly import (
     outline_gap,
     two_feet,
 )
+from vision.footprint.cleanup import cut_writing
 from vision.footprint.gate import judge, shape_facts
 from vision.footprint.grouping import attach_toes, printed_marks, saturation
 from vision.footprint.hatch import (
@@ -55,7 +56,6 @@ from vision.footprint.hatch import (
     restore_faint_contact,
     split_faint_toes,
 )
-from vision.footprint.cleanup import cut_writing
 from vision.footprint.marks import LINE_MAX_FRAC, NOTICE_FRAC, colour_marks, stroke_like
 from vision.footprint.morphology import dilate, erode, fill_small_holes
 from vision.footprint.split import split_touching_hands
