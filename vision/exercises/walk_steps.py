@@ -35,6 +35,13 @@ MIN_STANCE_S = 0.12
 CHECK_S = 0.3              # foot direction and side-on check just after contact
 STANCE_CAP_S = 0.8         # a longer stance is standing: judge its first part
 TURN_GUARD_S = 0.7         # steps this close to a turn are counted, not judged
+MIN_PASS_FOOT = 2.0        # the floor line of a pass needs stances this far apart (foot lengths)
+MIN_PASS_FRAMES = 10       # ... and this many stance frames
+MAX_GROUND_SLOPE = 0.6     # a walkway seen at most about 30 degrees from above its line
+MIN_GROUND_SLOPE = 0.1     # flatter floor lines are read as level (a side view; the fit's
+                           # noise on real walks reaches 0.07)
+TURN_SMOOTH_S = 0.3        # turns: rolling median of the facing sign over this ...
+TURN_HOLD_S = 0.5          # ... which must hold this long on each side of the turn
 EDGE_MARGIN = 0.01         # landmarks this close to the picture edge are guesses
 CUTOFF_HZ = 6.0
 MIN_VISIBILITY = 0.5        # heel heights are judged on landmarks this well seen ...
@@ -165,12 +172,50 @@ def _foot_signals(sig: Signals, trace: Trace, side: str, foot_len: float) -> dic
     d = toe - heel
     c = (heel + toe + ankle) / 3
     planar = np.hypot(_speed(c[:, 0], sig.t_s), _speed(c[:, 1], sig.t_s)) / foot_len
-    return {"cx": cx, "speed": _speed(cx, sig.t_s) / foot_len, "c": c, "planar": planar,
-            "rise": d[:, 1] / foot_len, "point": d[:, 0] / foot_len,
+    speed = _speed(cx, sig.t_s) / foot_len
+    slope = ground_slope(toe, d[:, 0], speed, foot_len)
+    return {"cx": cx, "speed": speed, "c": c, "planar": planar, "slope": slope,
+            "rise": (d[:, 1] - slope * d[:, 0]) / foot_len, "point": d[:, 0] / foot_len,
             "heel_y": heel[:, 1] / foot_len, "toe_y": toe[:, 1] / foot_len,
             "length": np.hypot(d[:, 0], d[:, 1]) / foot_len,
             "seen": inside & np.isfinite(raw[:, :2, 0]).all(axis=1), "sure": sure,
             "heel_vis": vis[:, 0]}
+
+
+def ground_slope(toe: np.ndarray, point: np.ndarray, speed: np.ndarray,
+                 foot_len: float) -> np.ndarray:
+    """(n,) slope dy/dx in the picture of the line this foot walks along, per frame.
+
+    A straight walkway projects to a straight line, so the foot index (on the floor in
+    every stance, heel-first or tiptoe) rests on one line per pass: fitted to its stance
+    positions (``|speed| < SWING_LEAVE_FOOT_PER_S``) in each run of frames where the foot
+    points the same way. Seen from the side the line is level (slope 0); seen obliquely it
+    slopes, and a flat foot's heel sits above its foot index by slope x the foot's run:
+    the heel's height is read from that line, not from the image horizontal. 0 where a
+    pass spans less than ``MIN_PASS_FOOT`` foot lengths or the slope is under
+    ``MIN_GROUND_SLOPE``; clipped to ``MAX_GROUND_SLOPE``.
+    """
+    n = len(toe)
+    out = np.zeros(n)
+    sgn = np.sign(_rolling_median(point, 15))
+    for a, b in runs(np.isfinite(sgn) & (sgn != 0)):
+        for val in (-1.0, 1.0):
+            sel = np.zeros(n, bool)
+            sel[a:b] = sgn[a:b] == val
+            if not sel.any():
+                continue
+            with np.errstate(invalid="ignore"):
+                still = sel & (np.abs(speed) < SWING_LEAVE_FOOT_PER_S) & np.isfinite(toe).all(1)
+            if still.sum() < MIN_PASS_FRAMES:
+                continue
+            x, y = toe[still, 0], toe[still, 1]
+            if np.ptp(x) < MIN_PASS_FOOT * foot_len:
+                continue
+            m = np.polyfit(x, y, 1)[0]
+            lo, hi = np.flatnonzero(sel)[[0, -1]]
+            if abs(m) >= MIN_GROUND_SLOPE:      # smaller: a side view, and fit noise
+                out[lo:hi + 1] = np.clip(m, -MAX_GROUND_SLOPE, MAX_GROUND_SLOPE)
+    return out
 
 
 def _pose_at_contact(f: dict, b: int, off: int, fps: float) -> tuple[float, float]:
@@ -277,30 +322,41 @@ def turn_times(sig: Signals) -> list[float]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         point = np.nanmean(np.stack(d), axis=0)
-    sgn = np.sign(_rolling_median(point, max(int(0.3 * sig.fps), 1)))
-    good = np.flatnonzero(np.isfinite(sgn) & (sgn != 0))
-    hold = 0.5 * sig.fps
-    out = []
+    return _sign_flips(point, sig)
+
+
+def facing_turns(sig: Signals) -> list[float]:
+    """Times (s) where a walker seen from the front or behind turns round: the left-right
+    order of the shoulders (hips where the shoulders are unseen) in the picture flips and
+    holds for ``TURN_HOLD_S`` each side (rolling median over ``TURN_SMOOTH_S``)."""
+    order = sig.p(L_SHOULDER)[:, 0] - sig.p(R_SHOULDER)[:, 0]
+    order = np.where(np.isfinite(order), order, sig.p(L_HIP)[:, 0] - sig.p(R_HIP)[:, 0])
+    return _sign_flips(order, sig)
+
+
+def _sign_flips(x: np.ndarray, sig: Signals) -> list[float]:
+    """Times (s) where the sign of ``x`` (rolling median over ``TURN_SMOOTH_S``) changes
+    and holds for ``TURN_HOLD_S`` each side."""
+    sgn = np.sign(_rolling_median(x, max(int(TURN_SMOOTH_S * sig.fps), 1)))
     segs = []   # runs of constant sign over the finite frames
-    for j in good:
+    for j in np.flatnonzero(np.isfinite(sgn) & (sgn != 0)):
         if segs and segs[-1][2] == sgn[j]:
             segs[-1][1] = j
         else:
             segs.append([j, j, sgn[j]])
-    segs = [g for g in segs if g[1] - g[0] >= hold]
-    for a, b in zip(segs[:-1], segs[1:], strict=True):
-        if a[2] != b[2]:
-            out.append(float(sig.t_s[(a[1] + b[0]) // 2]))
-    return out
+    segs = [g for g in segs if g[1] - g[0] >= TURN_HOLD_S * sig.fps]
+    return [float(sig.t_s[(a[1] + b[0]) // 2])
+            for a, b in zip(segs[:-1], segs[1:], strict=True) if a[2] != b[2]]
 
 
 def front_steps(sig: Signals, trace: Trace) -> list[Step]:
-    """Steps seen from the front or back (counted, not judged): a contact ends each swing
-    of the foot's image position (2-D speed, foot length from the shank as the foot is
-    foreshortened) that moved it at least ``MIN_STEP_FOOT_FRONT`` foot lengths."""
+    """Steps seen from the front, behind or a steep oblique (counted, not judged): a
+    contact ends each swing of the foot's image position (2-D speed, foot length from the
+    shank as the foot is foreshortened) that moved it at least ``MIN_STEP_FOOT_FRONT``
+    foot lengths. Swings within ``TURN_GUARD_S`` of a turn (:func:`facing_turns`) are the
+    turn's shuffles, not steps."""
     steps = []
-    turning = side_view_frames(sig, max_ratio=STEP_VIEW_MAX_RATIO)   # side-on = turning
-    guard = int(TURN_GUARD_S * sig.fps)
+    turns = np.array(facing_turns(sig))
     for side in ("left", "right"):
         L = FOOT_TO_SHANK * shank_length(sig, side)
         if not (np.isfinite(L) and L > 0):
@@ -308,10 +364,10 @@ def front_steps(sig: Signals, trace: Trace) -> list[Step]:
         f = _foot_signals(sig, trace, side, L)
         swings = _merge_swings(_swings(f["planar"], sig.fps), sig.fps)
         for k, (a, b) in enumerate(swings):
-            if b >= len(sig) - 2:
+            if b >= len(sig) - 2 or (turns.size and np.min(np.abs(turns - sig.t_s[b])) < TURN_GUARD_S):
                 continue
             disp = float(np.hypot(*(f["c"][b] - f["c"][a]))) / L
-            if disp >= MIN_STEP_FOOT_FRONT and not turning[max(b - guard, 0):b + guard].any():
+            if disp >= MIN_STEP_FOOT_FRONT:
                 off = swings[k + 1][0] if k + 1 < len(swings) else len(sig) - 1
                 steps.append(Step(side=side, contact_s=float(sig.t_s[b]),
                                   off_s=float(sig.t_s[off]), contact_i=b, off_i=off,
