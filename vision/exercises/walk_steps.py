@@ -36,10 +36,11 @@ CHECK_S = 0.3              # foot direction and side-on check just after contact
 STANCE_CAP_S = 0.8         # a longer stance is standing: judge its first part
 TURN_GUARD_S = 0.7         # steps this close to a turn are counted, not judged
 MIN_PASS_FOOT = 2.0        # the floor line of a pass needs stances this far apart (foot lengths)
-MIN_PASS_FRAMES = 10       # ... and this many stance frames
+MIN_PASS_STANCES = 3       # ... and this many stances (runs of at least MIN_STANCE_FRAMES)
+MIN_STANCE_FRAMES = 3
+PASS_SMOOTH_FRAMES = 15    # rolling median of the foot's pointing that splits the passes
 MAX_GROUND_SLOPE = 0.6     # a walkway seen at most about 30 degrees from above its line
-MIN_GROUND_SLOPE = 0.1     # flatter floor lines are read as level (a side view; the fit's
-                           # noise on real walks reaches 0.07)
+SLOPE_SE_K = 3.0           # a floor-line slope within this many standard errors of 0 is level
 TURN_SMOOTH_S = 0.3        # turns: rolling median of the facing sign over this ...
 TURN_HOLD_S = 0.5          # ... which must hold this long on each side of the turn
 EDGE_MARGIN = 0.01         # landmarks this close to the picture edge are guesses
@@ -188,33 +189,31 @@ def ground_slope(toe: np.ndarray, point: np.ndarray, speed: np.ndarray,
 
     A straight walkway projects to a straight line, so the foot index (on the floor in
     every stance, heel-first or tiptoe) rests on one line per pass: fitted to its stance
-    positions (``|speed| < SWING_LEAVE_FOOT_PER_S``) in each run of frames where the foot
-    points the same way. Seen from the side the line is level (slope 0); seen obliquely it
-    slopes, and a flat foot's heel sits above its foot index by slope x the foot's run:
-    the heel's height is read from that line, not from the image horizontal. 0 where a
-    pass spans less than ``MIN_PASS_FOOT`` foot lengths or the slope is under
-    ``MIN_GROUND_SLOPE``; clipped to ``MAX_GROUND_SLOPE``.
+    positions (the median of each run of ``|speed| < SWING_LEAVE_FOOT_PER_S``) in each run
+    of frames where the foot points the same way. Seen from the side the line is level
+    (slope 0); seen obliquely it slopes, and a flat foot's heel sits above its foot index
+    by slope x the foot's run: the heel's height is read from that line, not from the
+    image horizontal. 0 where a pass has fewer than ``MIN_PASS_STANCES`` stances, spans
+    less than ``MIN_PASS_FOOT`` foot lengths, or the slope is within ``SLOPE_SE_K``
+    standard errors of level (landmark noise); clipped to ``MAX_GROUND_SLOPE``.
     """
     n = len(toe)
     out = np.zeros(n)
-    sgn = np.sign(_rolling_median(point, 15))
-    for a, b in runs(np.isfinite(sgn) & (sgn != 0)):
-        for val in (-1.0, 1.0):
-            sel = np.zeros(n, bool)
-            sel[a:b] = sgn[a:b] == val
-            if not sel.any():
+    sgn = np.sign(_rolling_median(point, PASS_SMOOTH_FRAMES))
+    with np.errstate(invalid="ignore"):
+        still = (np.abs(speed) < SWING_LEAVE_FOOT_PER_S) & np.isfinite(toe).all(1)
+    for val in (-1.0, 1.0):
+        for a, b in runs(sgn == val):
+            pts = np.array([np.median(toe[a + p:a + q], axis=0) for p, q in runs(still[a:b])
+                            if q - p >= MIN_STANCE_FRAMES]).reshape(-1, 2)
+            if len(pts) < MIN_PASS_STANCES or np.ptp(pts[:, 0]) < MIN_PASS_FOOT * foot_len:
                 continue
-            with np.errstate(invalid="ignore"):
-                still = sel & (np.abs(speed) < SWING_LEAVE_FOOT_PER_S) & np.isfinite(toe).all(1)
-            if still.sum() < MIN_PASS_FRAMES:
-                continue
-            x, y = toe[still, 0], toe[still, 1]
-            if np.ptp(x) < MIN_PASS_FOOT * foot_len:
-                continue
-            m = np.polyfit(x, y, 1)[0]
-            lo, hi = np.flatnonzero(sel)[[0, -1]]
-            if abs(m) >= MIN_GROUND_SLOPE:      # smaller: a side view, and fit noise
-                out[lo:hi + 1] = np.clip(m, -MAX_GROUND_SLOPE, MAX_GROUND_SLOPE)
+            m, c = np.polyfit(pts[:, 0], pts[:, 1], 1)
+            res = pts[:, 1] - (m * pts[:, 0] + c)
+            sxx = float(((pts[:, 0] - pts[:, 0].mean()) ** 2).sum())
+            se = float(np.sqrt((res ** 2).sum() / (len(pts) - 2) / sxx))
+            if abs(m) > SLOPE_SE_K * se:
+                out[a:b] = np.clip(m, -MAX_GROUND_SLOPE, MAX_GROUND_SLOPE)
     return out
 
 
