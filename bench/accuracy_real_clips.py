@@ -172,6 +172,7 @@ class ClipResult:
     false_tiptoe: bool | None = None
     rep_error: int | None = None
     rise_error: float | None = None
+    rep_rises: list = field(default_factory=list)   # (said frac or None, measured band)
     angle_error: float | None = None
     pixels: dict = field(default_factory=dict)
     cost: dict = field(default_factory=dict)
@@ -203,6 +204,13 @@ def score_clip(name: str, lab: dict, trace: Trace, tol: int) -> ClipResult:
         peak = (rep.metrics or {}).get("peak_heel_rise_pct_foot")
         if "peak_rise_frac_foot" in exp and peak is not None:
             res.rise_error = _band_error(peak / 100.0, exp["peak_rise_frac_foot"])
+        if "rep_rise_frac_foot" in exp and rep.verdict not in ("insufficient_data", "not_this_exercise"):
+            said = [(r.metrics or {}).get("peak_heel_rise_pct_foot") for r in rep.reps]
+            for k, band in enumerate(exp["rep_rise_frac_foot"]):
+                if band is None:            # that rep could not be measured from the frames
+                    continue
+                v = said[k] if k < len(said) else None
+                res.rep_rises.append((None if v is None else v / 100.0, band))
         angles = (rep.metrics or {}).get("peak_hip_flexion_deg")
         if "peak_hip_flexion_deg" in exp and angles:
             res.angle_error = max(_band_error(a, exp["peak_hip_flexion_deg"]) for a in angles)
@@ -233,6 +241,18 @@ def summary(rows: list[ClipResult], title: str) -> None:
     print(f"false tiptoe             {sum(ftt)}/{len(ftt)} heel-strike walks")
     print(f"rep error                mean {np.mean(reps):.2f}, max {max(reps)} over {len(reps)} clips" if reps else "rep error                n/a")
     print(f"heel-rise error (frac)   max {max(rise):.3f} outside the labelled band" if rise else "heel-rise error          n/a")
+    rr = [x for r in rows for x in r.rep_rises]
+    if rr:
+        def rel(v, band):
+            mid = (band[0] + band[1]) / 2
+            return abs(v - mid) / mid
+        said = [(v, b) for v, b in rr if v is not None]
+        ok = sum(rel(v, b) <= 0.10 for v, b in said)
+        inside = sum(b[0] <= v <= b[1] for v, b in said)
+        print(f"heel-rise per rep        {inside}/{len(rr)} inside the measured band, {ok}/{len(rr)} "
+              f"within 10 % of its middle, {len(rr) - len(said)} said can't tell; "
+              + ", ".join(f"{v:.3f} vs {b[0]:.2f}-{b[1]:.2f}" if v is not None else f"- vs {b[0]:.2f}-{b[1]:.2f}"
+                          for v, b in rr))
     print(f"leg-raise angle error    max {max(ang):.1f} deg outside the labelled band" if ang else "leg-raise angle error    n/a")
     print(f"pixel heel vs labels     agree {px['agree']}/{px['measured']} measured frames "
           f"({_pct(px['agree'], px['measured']).strip()}), coverage {_pct(px['measured'], px['labelled']).strip()} "

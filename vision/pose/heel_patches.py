@@ -19,7 +19,7 @@ only a crop around the feet (:class:`View`) is ever converted to grey.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -259,3 +259,81 @@ def follow(feet: list[Foot], foot_px: list[float], prev: View, view: View) -> li
         span = float(np.hypot(*(centre(foot.heel_pts) - centre(foot.fore_pts))))
         ok.append(abs(span - foot.span0) <= RIGID_TOL_FOOT * L)
     return ok
+
+
+# ----- the floor: camera motion from floor texture around the feet --------------------------
+FLOOR_MAX_POINTS = 40         # floor corners tracked (around the feet, off the body)
+FLOOR_MIN_POINTS = 8          # fewer left after the flow: seed more
+FLOOR_MIN_INLIERS = 6         # a camera motion needs this many agreeing floor points
+FLOOR_BODY_MARGIN_FOOT = 0.35  # floor corners stay this far (foot lengths) off legs and feet
+FLOOR_RANSAC_PX = 1.5         # RANSAC reprojection threshold (grey pixels)
+LEG_LANDMARKS = ((25, 27), (27, 29), (29, 31), (31, 27), (26, 28), (28, 30), (30, 32), (32, 28))
+
+
+@dataclass
+class Floor:
+    """Floor points being followed and the camera motion since the floor frame began:
+    ``M`` (2x3) maps floor-frame grey pixels to the current frame's."""
+
+    pts: np.ndarray | None = None
+    M: np.ndarray = field(default_factory=lambda: np.float64([[1, 0, 0], [0, 1, 0]]))
+    seg: int = -1
+
+    def to_floor(self, p: np.ndarray) -> np.ndarray:
+        """Current-frame grey pixel ``p`` (2,) in floor-frame pixels."""
+        A, t = self.M[:, :2], self.M[:, 2]
+        return np.linalg.solve(A, np.asarray(p, float) - t)
+
+    @property
+    def scale(self) -> float:
+        """Zoom of the current frame against the floor frame (1 = same)."""
+        return float(np.sqrt(abs(np.linalg.det(self.M[:, :2]))))
+
+
+def floor_seed(view: View, row: np.ndarray, foot_px: float) -> np.ndarray | None:
+    """Up to FLOOR_MAX_POINTS textured corners in the crop, off the legs and feet (drawn
+    from the landmarks, FLOOR_BODY_MARGIN_FOOT wide), as (k, 2) float32 full-image pixels;
+    None when too few are found."""
+    mask = np.full(view.img.shape, 255, np.uint8)
+    h, w = view.shape
+    xy = row[:, :2] * (w, h) - (view.x0, view.y0)
+    r = max(int(FLOOR_BODY_MARGIN_FOOT * foot_px), 3)
+    for a, b in LEG_LANDMARKS:
+        if np.isfinite(xy[[a, b]]).all():
+            cv2.line(mask, tuple(int(v) for v in xy[a]), tuple(int(v) for v in xy[b]), 0, 2 * r)
+    pts = cv2.goodFeaturesToTrack(view.img, FLOOR_MAX_POINTS, 0.02, 5, mask=mask, blockSize=5)
+    if pts is None or len(pts) < FLOOR_MIN_INLIERS:
+        return None
+    return pts.reshape(-1, 2).astype(np.float32) + np.float32([view.x0, view.y0])
+
+
+def floor_follow(floor: Floor, prev: View, view: View) -> bool:
+    """Follow the floor points from ``prev`` to ``view`` (LK, forward-backward check) and
+    compose the camera motion (a similarity, RANSAC); False when it cannot be told."""
+    a, b = prev.rect(), view.rect()
+    r = (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
+    if r[2] - r[0] < 2 * LK_WIN_PX or r[3] - r[1] < 2 * LK_WIN_PX or floor.pts is None:
+        return False
+    off = np.float32(r[:2])
+    p0, p1 = np.ascontiguousarray(prev.sub(r)), np.ascontiguousarray(view.sub(r))
+    local = (floor.pts - off).reshape(-1, 1, 2)
+    inside = ((local[:, 0] >= 0) & (local[:, 0] < (r[2] - r[0], r[3] - r[1]))).all(axis=1)
+    if inside.sum() < FLOOR_MIN_INLIERS:
+        return False
+    local = local[inside]
+    lk = dict(winSize=(LK_WIN_PX, LK_WIN_PX), maxLevel=LK_LEVELS,
+              criteria=(cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 20, 0.03))
+    nxt, st, _ = cv2.calcOpticalFlowPyrLK(p0, p1, local, None, **lk)
+    back, st2, _ = cv2.calcOpticalFlowPyrLK(p1, p0, nxt, None, **lk)
+    good = (st.ravel() == 1) & (st2.ravel() == 1) & (np.hypot(*(back - local).reshape(-1, 2).T) < FB_MIN_PX)
+    if good.sum() < FLOOR_MIN_INLIERS:
+        return False
+    src, dst = local.reshape(-1, 2)[good] + off, nxt.reshape(-1, 2)[good] + off
+    A, inl = cv2.estimateAffinePartial2D(src, dst, method=cv2.RANSAC,
+                                         ransacReprojThreshold=FLOOR_RANSAC_PX)
+    if A is None or inl is None or inl.sum() < FLOOR_MIN_INLIERS:
+        return False
+    step = np.vstack([A, [0, 0, 1]])
+    floor.M = (step @ np.vstack([floor.M, [0, 0, 1]]))[:2]
+    floor.pts = dst[inl.ravel() == 1].astype(np.float32)
+    return True
