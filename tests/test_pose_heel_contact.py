@@ -234,3 +234,33 @@ def test_track_video_stores_pixel_heels_and_can_skip_them(tmp_path):
     assert trace.heel_px.shape == (len(trace), 2, 2)
     assert np.isnan(trace.heel_px[..., 0]).all()        # nobody there: nothing measured
     assert track_video(path, heel_pixels=False).heel_px is None
+
+
+def _tilt(frames, rows, shift_px):
+    """The frames and landmarks moved down by ``shift_px[i]`` pixels (a hand-held camera
+    tilting slowly: the floor line moves in the picture)."""
+    out_f, out_r = [], []
+    for f, r, dy in zip(frames, rows, shift_px, strict=True):
+        m = np.float32([[1, 0, 0], [0, 1, dy]])
+        out_f.append(cv2.warpAffine(f, m, (W, H), borderMode=cv2.BORDER_REFLECT))
+        r = r.copy()
+        r[:, 1] += dy / H
+        out_r.append(r)
+    return out_f, out_r
+
+
+def test_a_tilting_camera_is_undone_with_the_floor():
+    """The camera tilts by 0.3 foot lengths during the raise, so no patch keeps its level:
+    the heel is measured against the floor texture around the feet (the floor frame), and
+    the foot that stays flat still reads flat."""
+    truth = _raise_curve(peak=0.25)
+    frames, rows = _render({"left": truth, "right": np.zeros_like(truth)}, seed=3)
+    shift = 0.3 * FOOT_PX * np.clip((np.arange(len(truth)) - 20) / 60, 0, 1)
+    px = _run(*_tilt(frames, rows, shift))
+    left, right = px.side("left"), px.side("right")
+    held = np.arange(42, 54)
+    assert left.measured()[held].mean() > 0.8
+    assert np.nanmedian(left.rise_frac[held]) == pytest.approx(0.25, abs=0.06)
+    flat = np.r_[5:20, 75:88]
+    assert np.nanmax(np.where(left.measured(), left.rise_frac, 0)[flat]) < 0.05
+    assert np.nanmax(np.where(right.measured(), right.rise_frac, 0)) < 0.05

@@ -84,10 +84,9 @@ from vision.exercises.walk_steps import (
     TURN_GUARD_S,
     Step,
     find_steps,
-    front_steps,
     side_view_frames,
-    turn_times,
 )
+from vision.exercises.walk_turns import front_steps, turn_times
 from vision.pose.posture import choose_foot, detect_view
 from vision.pose.signals import prepare, runs
 from vision.pose.trace import L_HIP, L_SHOULDER, NOSE, R_FOOT_INDEX, R_HIP, R_SHOULDER, Trace

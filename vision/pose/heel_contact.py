@@ -233,8 +233,10 @@ class HeelContactTracker:
         geos = {s: P.foot_geometry(row, s, view.shape) if view is not None else None for s in SIDES}
         occluded = P.occlusion(row, view.shape) if view is not None else {}
         follow = [s for s in SIDES if geos[s] is not None and self._feet[s].seg >= 0]
-        moved = (P.follow([self._feet[s] for s in follow], [geos[s]["foot_px"] for s in follow],
-                         self._prev, view) if follow and self._prev is not None else [])
+        moved, floor_ok = (P.follow([self._feet[s] for s in follow],
+                                    [geos[s]["foot_px"] for s in follow], self._prev, view,
+                                    self._floor)
+                           if follow and self._prev is not None else ([], None))
         ok = dict(zip(follow, moved, strict=False))
         for side in SIDES:
             foot = self._feet[side]
@@ -250,17 +252,20 @@ class HeelContactTracker:
             for side in SIDES:                      # the floor line moved: start afresh
                 self._feet[side].seg = -1
                 self._rec[side][-1] = _Record(foot_px=self._rec[side][-1].foot_px)
-        self._track_floor(view, row, geos)
+        self._track_floor(view, row, geos, floor_ok)
         self._prev = view
 
-    def _track_floor(self, view, row, geos) -> None:
-        """Follow the floor around the feet (camera motion) and note each tracked heel in
-        the floor frame (see :func:`vision.pose.heel_floor.measure_rise`)."""
+    def _track_floor(self, view, row, geos, followed: bool | None) -> None:
+        """Follow the floor around the feet (camera motion; ``followed`` is the result when
+        the feet's LK call already moved the floor points, None when it did not run) and
+        note each tracked heel in the floor frame (:func:`vision.pose.heel_floor.measure_rise`)."""
         fl = self._floor
         if view is None:
             fl.seg = -1
             return
-        if fl.seg >= 0 and not (self._prev is not None and P.floor_follow(fl, self._prev, view)):
+        if followed is None and fl.seg >= 0:
+            followed = self._prev is not None and P.floor_follow(fl, self._prev, view)
+        if fl.seg >= 0 and not followed:
             fl.seg = -1
         feet_px = [g["foot_px"] for g in geos.values() if g is not None]
         if (fl.seg < 0 or fl.pts is None or len(fl.pts) < P.FLOOR_MIN_POINTS) and feet_px:
