@@ -264,3 +264,27 @@ def test_a_tilting_camera_is_undone_with_the_floor():
     flat = np.r_[5:20, 75:88]
     assert np.nanmax(np.where(left.measured(), left.rise_frac, 0)[flat]) < 0.05
     assert np.nanmax(np.where(right.measured(), right.rise_frac, 0)) < 0.05
+
+
+def test_floor_frame_measures_a_foot_that_stays_put_never_a_walking_one():
+    """The floor frame gives a floor line only to a foot that stays in place (a heel
+    raise): a walking foot's lowest heel is no floor (a toe walker's heel never comes
+    down), so its segment stays unmeasured rather than reading every stance "down"."""
+    from vision.pose.heel_floor import FloorTrack, measure_rise
+    n, L = 90, 80.0
+    lift = _raise_curve(n, peak=0.3) * L
+    fore = np.tile([100.0, 150.0], (n, 1))
+    fore[:, 1] -= 0.5 * lift                      # forefoot patch not grounded (rear view)
+    heel = np.stack([np.full(n, 40.0), 150.0 - lift], axis=1)
+    args = dict(foot_px=np.full(n, L), quality=np.ones(n), seg=np.zeros(n, int))
+    still = FloorTrack(heel.copy(), np.zeros(n, int), np.ones(n))
+    rise, q = measure_rise(heel, fore, floor=still, **args)
+    assert (q[42:54] > 0).all() and np.median(rise[42:54]) == pytest.approx(0.3, abs=0.02)
+    assert np.max(rise[:20]) < 0.02
+    walking = heel.copy()
+    walking[:, 0] += np.linspace(0, 3 * L, n)     # the foot travels three foot lengths
+    rise, q = measure_rise(walking, fore, floor=FloorTrack(walking, np.zeros(n, int), np.ones(n)),
+                           **args)
+    assert not q.any()
+    rise, q = measure_rise(heel, fore, **args)    # no floor frame: nothing measured
+    assert not q.any()

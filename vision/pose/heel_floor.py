@@ -37,7 +37,9 @@ MAX_LEVER = 1.3               # heel patch -> ball lever may scale a rise by at 
 SPAN_ZERO, SPAN_FULL = 0.25, 0.5   # patch span / foot length: foreshortened foot, low quality
 BELOW_FLOOR_FRAC = 0.1        # heel this far (foot lengths) below the floor: measure wrong
 MIN_FLOOR_FRAMES = 30        # a floor-frame measure needs this many frames of one heel
-FLOOR_QUALITY = 0.6          # quality cap of the floor-frame measure
+FLOOR_QUALITY = 0.55         # quality cap of the floor-frame measure: below the fault
+                             # threshold (report.FAULT_CONFIDENCE_MIN), so it never makes a
+                             # fault on its own
 FLOOR_STAY_FOOT = 0.6       # ... and only for a foot that stays put (heel x range, foot lengths)
 REL_SHARE = 0.3              # ... and a rise must lift the heel this share against the forefoot
 FOOT_LONG_PCT = 90           # ... whose foot length is this percentile of the stretch's
