@@ -75,16 +75,22 @@ def side_view_frames(sig: Signals, *, window_s: float = 0.5,
                      max_ratio: float = SIDE_MAX_RATIO) -> np.ndarray:
     """(n,) True where an upright body (trunk within 45 degrees of vertical) is seen side-on:
     shoulder separation perpendicular to the trunk below ``max_ratio`` trunk lengths,
-    rolling median over ``window_s`` seconds."""
+    rolling median over ``window_s`` seconds. Where only one shoulder is seen (the far one
+    hidden behind the body, as from the side) the trunk runs from the seen shoulder to the
+    seen hips, the hips' separation decides, and with only one hip seen too the frame
+    reads side-on (both far landmarks hidden)."""
     ls, rs = sig.p(L_SHOULDER), sig.p(R_SHOULDER)
     lh, rh = sig.p(L_HIP), sig.p(R_HIP)
-    trunk = (ls + rs) / 2 - (lh + rh) / 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        trunk = np.nanmean(np.stack([ls, rs]), axis=0) - np.nanmean(np.stack([lh, rh]), axis=0)
     tlen = np.hypot(trunk[:, 0], trunk[:, 1])
     with np.errstate(invalid="ignore", divide="ignore"):
         perp = np.stack([-trunk[:, 1], trunk[:, 0]], 1) / tlen[:, None]
         sh = np.abs(((ls - rs) * perp).sum(1)) / tlen
         hp = np.abs(((lh - rh) * perp).sum(1)) / tlen * 1.6
-    ratio = np.where(np.isfinite(sh), sh, hp)
+    one_side = np.isfinite(tlen) & ~np.isfinite(sh) & ~np.isfinite(hp)
+    ratio = np.where(np.isfinite(sh), sh, np.where(one_side, 0.0, hp))
     with np.errstate(invalid="ignore"):
         upright = -trunk[:, 1] >= MIN_UPRIGHT * tlen       # shoulders above the hips
     ratio = np.where(upright, ratio, np.inf)
