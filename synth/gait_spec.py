@@ -11,7 +11,9 @@ class WalkSpec:
     """Options of :func:`walk_trace` (lengths metres, times seconds, angles degrees).
 
     pattern : "heel" | "tiptoe" | "mixed" (each step tiptoe with ``tiptoe_prob``).
-    view : "side" | "front".  direction : +1 walks towards image right (side view) or towards
+    view : "side" | "front".  yaw_deg (side view only): the walkway turned this many degrees
+    towards the camera (0 = a true side view, 90 would be walking at the camera), an oblique
+    view; the walker comes nearer the camera as it walks on.  direction : +1 walks towards image right (side view) or towards
     the camera (front view), -1 the other way.  mirror : flip the image horizontally (selfie
     webcam), which shows the other body side for the same direction.
     """
@@ -19,6 +21,7 @@ class WalkSpec:
     pattern: str = "heel"
     tiptoe_prob: float = 0.5
     view: str = "side"
+    yaw_deg: float = 0.0
     direction: int = 1
     mirror: bool = False
     out_and_back: bool = False

@@ -33,6 +33,8 @@ from synth.gait_body import Camera, Dims, degrade, skeleton
 from synth.gait_spec import WalkSpec
 from vision.pose.trace import Trace
 
+MIN_CAMERA_GAP_HEIGHTS = 1.2   # an oblique walker never comes nearer the camera than this
+
 __all__ = ["Stance", "walk_trace", "random_walk_spec", "plan_footsteps"]
 
 
@@ -232,6 +234,9 @@ def walk_trace(spec: WalkSpec | None = None, **options) -> tuple[Trace, dict]:
     if spec.direction < 0 and spec.view == "side":   # walk towards -X: the other side shows
         world[..., 0] *= -1
         world[..., 2] *= -1
+    if spec.view == "side" and spec.yaw_deg:
+        world = _turn_walkway(world, spec.yaw_deg, dims.height * spec.camera_dist_heights,
+                              dims.height)
     cam = Camera.for_spec(spec, world, rng)
     pose, flen = cam.project(world, dims)
     pose = degrade(pose, spec, flen, rng)
@@ -243,10 +248,30 @@ def walk_trace(spec: WalkSpec | None = None, **options) -> tuple[Trace, dict]:
               "heel_frac_foot": round(s.heel_frac, 3) if s.kind == "toe" else 0.0}
              for s in stances if s.counted]
     img_dir = cam.image_direction
+    view = "oblique" if spec.view == "side" and spec.yaw_deg else spec.view
     truth = {"steps": steps, "n_steps": len(steps), "segments": segs, "foot_length": flen,
-             "view": spec.view, "image_direction": [img_dir, -img_dir][:len(turns) + 1],
+             "view": view, "yaw_deg": float(spec.yaw_deg) if view == "oblique" else None, "image_direction": [img_dir, -img_dir][:len(turns) + 1],
              "spec": spec}
     return trace, truth
+
+
+def _turn_walkway(world: np.ndarray, yaw_deg: float, cam_dist_m: float,
+                  height_m: float) -> np.ndarray:
+    """The world (n, 33, 3) turned ``yaw_deg`` about the vertical through the walkway's
+    centre, so that walking towards +X also comes towards the side camera (on +Z); moved
+    away from the camera where needed so the nearest point stays at least
+    ``MIN_CAMERA_GAP_HEIGHTS`` body heights in front of it."""
+    a = np.radians(yaw_deg)
+    c, s = np.cos(a), np.sin(a)
+    xc = float((world[:, 0, 0].min() + world[:, 0, 0].max()) / 2)
+    out = world.copy()
+    dx, z = world[..., 0] - xc, world[..., 2]
+    out[..., 0] = xc + c * dx - s * z
+    out[..., 2] = s * dx + c * z
+    gap = cam_dist_m - float(out[..., 2].max())
+    if gap < MIN_CAMERA_GAP_HEIGHTS * height_m:
+        out[..., 2] -= MIN_CAMERA_GAP_HEIGHTS * height_m - gap
+    return out
 
 
 def random_walk_spec(rng: np.random.Generator, **overrides) -> WalkSpec:

@@ -17,6 +17,9 @@ Failure modes
   barbell walk-out and re-rack); only the squats are reps.
 - :func:`turning_walk`: an ordinary heel-strike walk out and back with a turn; turn
   shuffles are not steps and nothing is tiptoe.
+- :func:`oblique_walk`: a walk filmed obliquely (the walkway turned towards the camera):
+  the floor line slopes in the picture and a flat foot's heel reads above its toe.
+- :func:`front_walk`: a walk towards the camera: steps countable, tiptoe not judgeable.
 - :func:`supine_trunk_out_of_frame`: lying leg raises; during one rep the camera closes
   in, the shoulders leave the picture and the tracker guesses them where they make a
   140-degree hip angle (visibility 0.5-0.65); the hip angle cannot be measured there.
@@ -37,11 +40,13 @@ from synth.traces import _split_options, make_scene, phase_schedule, render, squ
 from vision.pose.trace import SIDE_IDX, Trace
 
 __all__ = ["occluded_far_foot_squat", "knee_travel_squat", "walk_out_squat", "turning_walk",
+           "oblique_walk", "front_walk",
            "supine_trunk_out_of_frame", "standing_leg_raise", "ALL"]
 
 FAR_VIS = (0.75, 0.95)         # visibility MediaPipe gives a hidden far foot (over-confident)
 GUESS_VIS = (0.5, 0.65)        # visibility of trunk landmarks guessed outside the picture
 GUESSED_HIP_DEG = 140.0        # hip flexion the guessed trunk makes (issue 13's clip)
+OBLIQUE_JUDGED_DEG = 40.0      # oblique walks up to this yaw must still be judged for tiptoe
 WALK_CADENCE_HZ = 0.9          # walk-in / walk-out gait cycles a second
 WALK_SPEED_HEIGHTS = 0.7       # walking speed, body heights a second
 WALK_THIGH_DEG = 22.0          # thigh swing amplitude while walking
@@ -174,6 +179,29 @@ def turning_walk(*, seed: int = 0, **options) -> tuple[Trace, dict]:
     return trace, truth
 
 
+def oblique_walk(yaw_deg: float = 35.0, *, pattern: str = "heel", seed: int = 0,
+                 **options) -> tuple[Trace, dict]:
+    """A walk filmed obliquely: the walkway turned ``yaw_deg`` towards the camera, so the
+    floor line slopes in the picture and a flat foot's heel sits above its toe in the image
+    (the false tiptoe of a perspective view). Up to ``OBLIQUE_JUDGED_DEG`` the heels can
+    be judged (heel-first: no tiptoe; tiptoe: found); steeper, the steps are counted and
+    tiptoe is left to a side view."""
+    trace, truth = walk_trace(**{"pattern": pattern, "yaw_deg": yaw_deg, "seed": seed, **options})
+    judged = yaw_deg <= OBLIQUE_JUDGED_DEG
+    exp = {"steps": truth["n_steps"], "tiptoe_judged": judged}
+    exp["absent_faults" if pattern == "heel" or not judged else "faults"] = ["tiptoe"]
+    return trace, dict(truth, failure="oblique_view", expected=exp)
+
+
+def front_walk(*, pattern: str = "heel", seed: int = 0, **options) -> tuple[Trace, dict]:
+    """A walk towards (or away from) the camera: steps can be counted, tiptoe cannot be
+    judged (the answer is "steps counted; film from the side", never a tiptoe fault)."""
+    trace, truth = walk_trace(**{"pattern": pattern, "view": "front", "seed": seed, **options})
+    return trace, dict(truth, failure="front_view",
+                       expected={"steps": truth["n_steps"], "tiptoe_judged": False,
+                                 "absent_faults": ["tiptoe"]})
+
+
 def supine_trunk_out_of_frame(reps: int = 3, *, close_up_rep: int = 1, seed: int = 0,
                               **options) -> tuple[Trace, dict]:
     """Lying leg raises; during rep ``close_up_rep`` the shoulders leave the picture and
@@ -250,5 +278,6 @@ def standing_leg_raise(reps: int = 4, *, peak_deg: float | None = None,
 
 
 ALL = {"occluded_far_foot": occluded_far_foot_squat, "knee_travel": knee_travel_squat,
-       "walk_out": walk_out_squat, "turning": turning_walk,
+       "walk_out": walk_out_squat, "turning": turning_walk, "oblique_view": oblique_walk,
+       "front_view": front_walk,
        "trunk_out_of_frame": supine_trunk_out_of_frame, "leg_raise_as_squat": standing_leg_raise}

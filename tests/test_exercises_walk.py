@@ -97,11 +97,12 @@ def test_standing_only_is_insufficient_data():
     assert rep.reason
 
 
-def test_front_view_gives_insufficient_data_and_says_why():
+def test_front_view_counts_steps_and_says_film_from_the_side():
     trace, truth = walk_trace(pattern="tiptoe", view="front", seed=7, **CLEAN)
     rep = analyse(trace)
     assert rep.verdict == "insufficient_data" and rep.view == "front"
-    assert "side" in rep.reason and rep.faults == ()
+    assert "steps counted" in rep.reason and "film from the side" in rep.reason
+    assert rep.faults == () and rep.metrics["tiptoe_checked"] is False
     # steps are still counted (approximately), never judged
     assert abs(rep.metrics["steps"] - truth["n_steps"]) <= 2
     assert rep.metrics["tiptoe_stance_ratio"] is None

@@ -234,3 +234,57 @@ def test_track_video_stores_pixel_heels_and_can_skip_them(tmp_path):
     assert trace.heel_px.shape == (len(trace), 2, 2)
     assert np.isnan(trace.heel_px[..., 0]).all()        # nobody there: nothing measured
     assert track_video(path, heel_pixels=False).heel_px is None
+
+
+def _tilt(frames, rows, shift_px):
+    """The frames and landmarks moved down by ``shift_px[i]`` pixels (a hand-held camera
+    tilting slowly: the floor line moves in the picture)."""
+    out_f, out_r = [], []
+    for f, r, dy in zip(frames, rows, shift_px, strict=True):
+        m = np.float32([[1, 0, 0], [0, 1, dy]])
+        out_f.append(cv2.warpAffine(f, m, (W, H), borderMode=cv2.BORDER_REFLECT))
+        r = r.copy()
+        r[:, 1] += dy / H
+        out_r.append(r)
+    return out_f, out_r
+
+
+def test_a_tilting_camera_is_undone_with_the_floor():
+    """The camera tilts by 0.3 foot lengths during the raise, so no patch keeps its level:
+    the heel is measured against the floor texture around the feet (the floor frame), and
+    the foot that stays flat still reads flat."""
+    truth = _raise_curve(peak=0.25)
+    frames, rows = _render({"left": truth, "right": np.zeros_like(truth)}, seed=3)
+    shift = 0.3 * FOOT_PX * np.clip((np.arange(len(truth)) - 20) / 60, 0, 1)
+    px = _run(*_tilt(frames, rows, shift))
+    left, right = px.side("left"), px.side("right")
+    held = np.arange(42, 54)
+    assert left.measured()[held].mean() > 0.8
+    assert np.nanmedian(left.rise_frac[held]) == pytest.approx(0.25, abs=0.06)
+    flat = np.r_[5:20, 75:88]
+    assert np.nanmax(np.where(left.measured(), left.rise_frac, 0)[flat]) < 0.05
+    assert np.nanmax(np.where(right.measured(), right.rise_frac, 0)) < 0.05
+
+
+def test_floor_frame_measures_a_foot_that_stays_put_never_a_walking_one():
+    """The floor frame gives a floor line only to a foot that stays in place (a heel
+    raise): a walking foot's lowest heel is no floor (a toe walker's heel never comes
+    down), so its segment stays unmeasured rather than reading every stance "down"."""
+    from vision.pose.heel_floor import FloorTrack, measure_rise
+    n, L = 90, 80.0
+    lift = _raise_curve(n, peak=0.3) * L
+    fore = np.tile([100.0, 150.0], (n, 1))
+    fore[:, 1] -= 0.5 * lift                      # forefoot patch not grounded (rear view)
+    heel = np.stack([np.full(n, 40.0), 150.0 - lift], axis=1)
+    args = dict(foot_px=np.full(n, L), quality=np.ones(n), seg=np.zeros(n, int))
+    still = FloorTrack(heel.copy(), np.zeros(n, int), np.ones(n))
+    rise, q = measure_rise(heel, fore, floor=still, **args)
+    assert (q[42:54] > 0).all() and np.median(rise[42:54]) == pytest.approx(0.3, abs=0.02)
+    assert np.max(rise[:20]) < 0.02
+    walking = heel.copy()
+    walking[:, 0] += np.linspace(0, 3 * L, n)     # the foot travels three foot lengths
+    rise, q = measure_rise(walking, fore, floor=FloorTrack(walking, np.zeros(n, int), np.ones(n)),
+                           **args)
+    assert not q.any()
+    rise, q = measure_rise(heel, fore, **args)    # no floor frame: nothing measured
+    assert not q.any()

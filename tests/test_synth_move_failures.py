@@ -104,3 +104,24 @@ def test_generators_are_deterministic():
         t1, _ = make(seed=11)
         t2, _ = make(seed=11)
         np.testing.assert_array_equal(t1.pose, t2.pose)
+
+
+def test_oblique_walk_slopes_the_floor_line_in_the_picture():
+    """The toes of a walker filmed obliquely rest on a sloping line in the picture, and a
+    flat foot's heel shows above its toe there; a side view keeps the line level."""
+    from vision.pose.trace import SIDE_IDX as IDX
+
+    def toe_line_slope(trace):
+        i = IDX["left"]["toe"]
+        x, y = trace.pose[:, i, 0] * trace.aspect, trace.pose[:, i, 1]
+        ok = np.isfinite(x) & np.isfinite(y)
+        return np.polyfit(x[ok], y[ok], 1)[0]
+    side, _ = M.oblique_walk(0.0, seed=3, noise_frac_foot=0.0, far_wander_frac_foot=0.0)
+    obl, truth = M.oblique_walk(40.0, seed=3, noise_frac_foot=0.0, far_wander_frac_foot=0.0)
+    assert truth["view"] == "oblique" and truth["yaw_deg"] == 40.0
+    assert abs(toe_line_slope(side)) < 0.02 < 0.1 < abs(toe_line_slope(obl))
+    assert truth["expected"]["tiptoe_judged"] and truth["expected"]["steps"] == truth["n_steps"]
+    _, steep = M.oblique_walk(60.0, pattern="tiptoe", seed=3)
+    assert not steep["expected"]["tiptoe_judged"] and steep["expected"]["absent_faults"] == ["tiptoe"]
+    _, front = M.front_walk(seed=3)
+    assert front["view"] == "front" and not front["expected"]["tiptoe_judged"]

@@ -99,6 +99,7 @@ MIN_DIP_S = 0.25         # ... with the heels under half the peak for at least t
 MIN_REST_RUN_S = 0.2     # resting frames count for the baseline in runs at least this long
 C_MAX_GAP_S = 0.5        # a dropout longer than this separates two raises
 MAX_RISE_FRAC_FOOT = 0.6  # a heel cannot rise more than this (full tiptoe): wrong pose
+REP_GATED_MAX_SHARE = 0.1  # a rep with more of its frames above that has no height
 FILM_ADVICE = ("film from the side or from behind, both feet and the floor in view, the "
                "camera at ankle to knee height")
 EXERCISE = "heel-raise"
@@ -247,9 +248,18 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
         sank = list(sank)
         unclear += _low
         faults += sank
+        # frames read higher than a heel can rise inside the rep: the pose was wrong there,
+        # so the rep's height is not known (counted, but no number)
+        if gated[r.start:r.end + 1].mean() > REP_GATED_MAX_SHARE:
+            unclear.append(Unclear("heel_rise", C.frames_to_s(sig, r.start),
+                                   C.frames_to_s(sig, r.end),
+                                   "Can't tell how high the heels rose here: part of this raise "
+                                   "reads higher than a heel can rise (the tracker lost the "
+                                   "feet).", 0.0))
+            peak = float("nan")
         reps.append(Rep(C.frames_to_s(sig, r.start), C.frames_to_s(sig, r.end), ok=not sank,
                         faults=("heel_lift",) if sank else (),
-                        metrics={"peak_heel_rise_pct_foot": round(100 * peak, 1),
+                        metrics={"peak_heel_rise_pct_foot": C.round_or_none(100 * peak, 1),
                                  "hold_s": round(hold, 2),
                                  "peak_heel_rise_pct_foot_pixels":
                                      C.round_or_none(100 * witness.value_frac)
@@ -265,11 +275,12 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
         return C.insufficient(EXERCISE, sig, fps, n, "no heel raise was found: the heels did "
                               f"not rise by {100 * ENTER_FRAC_FOOT:.0f}% of the foot length; "
                               f"if they did, {FILM_ADVICE}", view=view, warnings=tuple(warnings))
-    peaks = [r.metrics["peak_heel_rise_pct_foot"] for r in reps]
+    peaks = [r.metrics["peak_heel_rise_pct_foot"] for r in reps
+             if r.metrics["peak_heel_rise_pct_foot"] is not None]
     holds = [r.metrics["hold_s"] for r in reps]
-    if max(peaks) < 100 * LOW_RISE_FRAC_FOOT:
+    if peaks and max(peaks) < 100 * LOW_RISE_FRAC_FOOT:
         warnings.append("the heels rose only a little; rise higher onto the toes")
-    metrics = {"reps": len(reps), "peak_heel_rise_pct_foot": max(peaks),
+    metrics = {"reps": len(reps), "peak_heel_rise_pct_foot": max(peaks) if peaks else None,
                "mean_hold_s": round(float(np.mean(holds)), 2), "hold_s": holds,
                "heel_sides": feet, "implausible_frames": opened.dropped + over,
                "not_counted": len(rejected)}

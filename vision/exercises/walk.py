@@ -84,10 +84,9 @@ from vision.exercises.walk_steps import (
     TURN_GUARD_S,
     Step,
     find_steps,
-    front_steps,
     side_view_frames,
-    turn_times,
 )
+from vision.exercises.walk_turns import front_steps, turn_times
 from vision.pose.posture import choose_foot, detect_view
 from vision.pose.signals import prepare, runs
 from vision.pose.trace import L_HIP, L_SHOULDER, NOSE, R_FOOT_INDEX, R_HIP, R_SHOULDER, Trace
@@ -187,10 +186,10 @@ def analyse(trace: Trace, *, min_steps: int = 2) -> ExerciseReport:
     short = too_short(n)
     if short:
         return _insufficient(trace, short)
-    plaus = P.check(trace, view="side", segments=("thigh", "shank", "foot"))
-    dropped = int(plaus.dropped((("ankle", "heel", "toe"),)).sum())
-    too_many = P.too_many_dropped(plaus.dropped_frac((("ankle", "heel", "toe"),)),
-                                  plaus.reason_text())
+    plaus, dropped, too_many = _plausible(trace, "side")
+    if too_many and not _seen_from_side(trace):
+        # seen from the front a foot pointing at the camera is short for real
+        plaus, dropped, too_many = _plausible(trace, "front")
     if too_many:
         return _insufficient(trace, too_many, metrics={"implausible_frames": dropped})
     trace = P.clean_trace(trace, plaus)
@@ -207,14 +206,7 @@ def analyse(trace: Trace, *, min_steps: int = 2) -> ExerciseReport:
     side_frac = float((side_view & sig.person).sum() / person_n)
     if side_frac < MIN_SIDE_FRAC:
         steps = front_steps(sig, trace)
-        return _insufficient(trace, "film from the side: this walk was filmed from the front "
-                             "or behind, where heel-first and tiptoe steps cannot be told "
-                             "apart (the steps were counted); put the camera at the side of "
-                             "the walkway", view=_view(side_frac),
-                             reps=tuple(_step_rep(st) for st in steps),
-                             metrics={"steps": len(steps), "heel_strike_ratio": None,
-                                      "tiptoe_stance_ratio": None},
-                             warnings=("steps counted from the front are approximate",))
+        return _front_report(trace, steps, side_frac, min_steps)
     front = [(a, b) for a, b in runs(sig.person & ~side_view) if (b - a) >= 0.5 * sig.fps]
     if front:
         spans = ", ".join(f"{sig.t_s[a]:.1f}-{sig.t_s[b - 1]:.1f} s" for a, b in front)
@@ -244,6 +236,43 @@ def analyse(trace: Trace, *, min_steps: int = 2) -> ExerciseReport:
                         "were not: not enough to call the walk tiptoe")
     return _report(trace, sig, steps, phases, side_frac, warnings, min_steps, unclear, dropped,
                    walk_conf)
+
+
+def _plausible(trace: Trace, view: str):
+    """(plausibility, frames dropped, the too-many-dropped reason or None) for ``view``."""
+    plaus = P.check(trace, view=view, segments=("thigh", "shank", "foot"))
+    dropped = int(plaus.dropped((("ankle", "heel", "toe"),)).sum())
+    return plaus, dropped, P.too_many_dropped(plaus.dropped_frac((("ankle", "heel", "toe"),)),
+                                              plaus.reason_text())
+
+
+def _seen_from_side(trace: Trace) -> bool:
+    """The walker is seen from the side (or a mild oblique) in at least ``MIN_SIDE_FRAC``
+    of the frames with a person (before any cleaning)."""
+    sig = prepare(_walk_landmarks(trace), cutoff_hz=CUTOFF_HZ, landmarks=WALK_LANDMARKS)
+    person = max(int(sig.person.sum()), 1)
+    return float((side_view_frames(sig) & sig.person).sum() / person) >= MIN_SIDE_FRAC
+
+
+def _front_report(trace: Trace, steps: list[Step], side_frac: float,
+                  min_steps: int) -> ExerciseReport:
+    """A walk not seen from the side: the steps are counted, tiptoe is not judged (from
+    the front or behind, or a steep oblique, the picture cannot show the heel's height
+    above the floor)."""
+    n = len(steps)
+    counted = (f"{n} steps counted ({sum(s.side == 'left' for s in steps)} left, "
+               f"{sum(s.side == 'right' for s in steps)} right)" if n >= min_steps
+               else "fewer than two steps were found")
+    reason = (f"{counted}; to check tiptoe, film from the side: from the front or behind the "
+              "video cannot show whether the heels reach the floor" + _FILM_WALK)
+    return _insufficient(trace, reason, view=_view(side_frac),
+                         reps=tuple(_step_rep(st, "walking") for st in steps),
+                         metrics={"steps": n, "steps_left": sum(s.side == "left" for s in steps),
+                                  "steps_right": sum(s.side == "right" for s in steps),
+                                  "heel_strike_ratio": None, "tiptoe_stance_ratio": None,
+                                  "tiptoe_checked": False},
+                         warnings=("steps counted from the front are approximate (within "
+                                   "about one step)",))
 
 
 def _reliable(st: Step) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vision.pose.posture import FOOT_TO_SHANK, SIDE_MAX_RATIO, shank_length
+from vision.pose.posture import SIDE_MAX_RATIO
 from vision.pose.signals import Signals, interpolate_gaps, runs, smooth_zero_phase
 from vision.pose.trace import L_HIP, L_SHOULDER, R_HIP, R_SHOULDER, SIDE_IDX, Trace
 
@@ -35,6 +35,14 @@ MIN_STANCE_S = 0.12
 CHECK_S = 0.3              # foot direction and side-on check just after contact
 STANCE_CAP_S = 0.8         # a longer stance is standing: judge its first part
 TURN_GUARD_S = 0.7         # steps this close to a turn are counted, not judged
+MIN_PASS_FOOT = 2.0        # the floor line of a pass needs stances this far apart (foot lengths)
+MIN_PASS_STANCES = 3       # ... and this many stances (runs of at least MIN_STANCE_FRAMES)
+MIN_STANCE_FRAMES = 3
+PASS_SMOOTH_FRAMES = 15    # rolling median of the foot's pointing that splits the passes
+MAX_GROUND_SLOPE = 0.6     # a walkway seen at most about 30 degrees from above its line
+SLOPE_SE_K = 3.0           # a floor-line slope within this many standard errors of 0 is level
+TURN_SMOOTH_S = 0.3        # turns: rolling median of the facing sign over this ...
+TURN_HOLD_S = 0.5          # ... which must hold this long on each side of the turn
 EDGE_MARGIN = 0.01         # landmarks this close to the picture edge are guesses
 CUTOFF_HZ = 6.0
 MIN_VISIBILITY = 0.5        # heel heights are judged on landmarks this well seen ...
@@ -67,16 +75,22 @@ def side_view_frames(sig: Signals, *, window_s: float = 0.5,
                      max_ratio: float = SIDE_MAX_RATIO) -> np.ndarray:
     """(n,) True where an upright body (trunk within 45 degrees of vertical) is seen side-on:
     shoulder separation perpendicular to the trunk below ``max_ratio`` trunk lengths,
-    rolling median over ``window_s`` seconds."""
+    rolling median over ``window_s`` seconds. Where only one shoulder is seen (the far one
+    hidden behind the body, as from the side) the trunk runs from the seen shoulder to the
+    seen hips, the hips' separation decides, and with only one hip seen too the frame
+    reads side-on (both far landmarks hidden)."""
     ls, rs = sig.p(L_SHOULDER), sig.p(R_SHOULDER)
     lh, rh = sig.p(L_HIP), sig.p(R_HIP)
-    trunk = (ls + rs) / 2 - (lh + rh) / 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        trunk = np.nanmean(np.stack([ls, rs]), axis=0) - np.nanmean(np.stack([lh, rh]), axis=0)
     tlen = np.hypot(trunk[:, 0], trunk[:, 1])
     with np.errstate(invalid="ignore", divide="ignore"):
         perp = np.stack([-trunk[:, 1], trunk[:, 0]], 1) / tlen[:, None]
         sh = np.abs(((ls - rs) * perp).sum(1)) / tlen
         hp = np.abs(((lh - rh) * perp).sum(1)) / tlen * 1.6
-    ratio = np.where(np.isfinite(sh), sh, hp)
+    one_side = np.isfinite(tlen) & ~np.isfinite(sh) & ~np.isfinite(hp)
+    ratio = np.where(np.isfinite(sh), sh, np.where(one_side, 0.0, hp))
     with np.errstate(invalid="ignore"):
         upright = -trunk[:, 1] >= MIN_UPRIGHT * tlen       # shoulders above the hips
     ratio = np.where(upright, ratio, np.inf)
@@ -165,12 +179,48 @@ def _foot_signals(sig: Signals, trace: Trace, side: str, foot_len: float) -> dic
     d = toe - heel
     c = (heel + toe + ankle) / 3
     planar = np.hypot(_speed(c[:, 0], sig.t_s), _speed(c[:, 1], sig.t_s)) / foot_len
-    return {"cx": cx, "speed": _speed(cx, sig.t_s) / foot_len, "c": c, "planar": planar,
-            "rise": d[:, 1] / foot_len, "point": d[:, 0] / foot_len,
+    speed = _speed(cx, sig.t_s) / foot_len
+    slope = ground_slope(toe, d[:, 0], speed, foot_len)
+    return {"cx": cx, "speed": speed, "c": c, "planar": planar, "slope": slope,
+            "rise": (d[:, 1] - slope * d[:, 0]) / foot_len, "point": d[:, 0] / foot_len,
             "heel_y": heel[:, 1] / foot_len, "toe_y": toe[:, 1] / foot_len,
             "length": np.hypot(d[:, 0], d[:, 1]) / foot_len,
             "seen": inside & np.isfinite(raw[:, :2, 0]).all(axis=1), "sure": sure,
             "heel_vis": vis[:, 0]}
+
+
+def ground_slope(toe: np.ndarray, point: np.ndarray, speed: np.ndarray,
+                 foot_len: float) -> np.ndarray:
+    """(n,) slope dy/dx in the picture of the line this foot walks along, per frame.
+
+    A straight walkway projects to a straight line, so the foot index (on the floor in
+    every stance, heel-first or tiptoe) rests on one line per pass: fitted to its stance
+    positions (the median of each run of ``|speed| < SWING_LEAVE_FOOT_PER_S``) in each run
+    of frames where the foot points the same way. Seen from the side the line is level
+    (slope 0); seen obliquely it slopes, and a flat foot's heel sits above its foot index
+    by slope x the foot's run: the heel's height is read from that line, not from the
+    image horizontal. 0 where a pass has fewer than ``MIN_PASS_STANCES`` stances, spans
+    less than ``MIN_PASS_FOOT`` foot lengths, or the slope is within ``SLOPE_SE_K``
+    standard errors of level (landmark noise); clipped to ``MAX_GROUND_SLOPE``.
+    """
+    n = len(toe)
+    out = np.zeros(n)
+    sgn = np.sign(_rolling_median(point, PASS_SMOOTH_FRAMES))
+    with np.errstate(invalid="ignore"):
+        still = (np.abs(speed) < SWING_LEAVE_FOOT_PER_S) & np.isfinite(toe).all(1)
+    for val in (-1.0, 1.0):
+        for a, b in runs(sgn == val):
+            pts = np.array([np.median(toe[a + p:a + q], axis=0) for p, q in runs(still[a:b])
+                            if q - p >= MIN_STANCE_FRAMES]).reshape(-1, 2)
+            if len(pts) < MIN_PASS_STANCES or np.ptp(pts[:, 0]) < MIN_PASS_FOOT * foot_len:
+                continue
+            m, c = np.polyfit(pts[:, 0], pts[:, 1], 1)
+            res = pts[:, 1] - (m * pts[:, 0] + c)
+            sxx = float(((pts[:, 0] - pts[:, 0].mean()) ** 2).sum())
+            se = float(np.sqrt((res ** 2).sum() / (len(pts) - 2) / sxx))
+            if abs(m) > SLOPE_SE_K * se:
+                out[a:b] = np.clip(m, -MAX_GROUND_SLOPE, MAX_GROUND_SLOPE)
+    return out
 
 
 def _pose_at_contact(f: dict, b: int, off: int, fps: float) -> tuple[float, float]:
@@ -265,60 +315,6 @@ def _present(sig: Signals) -> np.ndarray:
         if a > 0 and b < len(out) and (b - a) <= BRIDGE_GAP_S * sig.fps:
             out[a:b] = True
     return out
-
-
-def turn_times(sig: Signals) -> list[float]:
-    """Times (s) where the walker turns round: the direction the feet point (foot index x
-    minus heel x, both feet, rolling median) changes sign and holds for 0.5 s each side."""
-    d = []
-    for side in ("left", "right"):
-        i = SIDE_IDX[side]
-        d.append(sig.p(i["toe"])[:, 0] - sig.p(i["heel"])[:, 0])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        point = np.nanmean(np.stack(d), axis=0)
-    sgn = np.sign(_rolling_median(point, max(int(0.3 * sig.fps), 1)))
-    good = np.flatnonzero(np.isfinite(sgn) & (sgn != 0))
-    hold = 0.5 * sig.fps
-    out = []
-    segs = []   # runs of constant sign over the finite frames
-    for j in good:
-        if segs and segs[-1][2] == sgn[j]:
-            segs[-1][1] = j
-        else:
-            segs.append([j, j, sgn[j]])
-    segs = [g for g in segs if g[1] - g[0] >= hold]
-    for a, b in zip(segs[:-1], segs[1:], strict=True):
-        if a[2] != b[2]:
-            out.append(float(sig.t_s[(a[1] + b[0]) // 2]))
-    return out
-
-
-def front_steps(sig: Signals, trace: Trace) -> list[Step]:
-    """Steps seen from the front or back (counted, not judged): a contact ends each swing
-    of the foot's image position (2-D speed, foot length from the shank as the foot is
-    foreshortened) that moved it at least ``MIN_STEP_FOOT_FRONT`` foot lengths."""
-    steps = []
-    turning = side_view_frames(sig, max_ratio=STEP_VIEW_MAX_RATIO)   # side-on = turning
-    guard = int(TURN_GUARD_S * sig.fps)
-    for side in ("left", "right"):
-        L = FOOT_TO_SHANK * shank_length(sig, side)
-        if not (np.isfinite(L) and L > 0):
-            continue
-        f = _foot_signals(sig, trace, side, L)
-        swings = _merge_swings(_swings(f["planar"], sig.fps), sig.fps)
-        for k, (a, b) in enumerate(swings):
-            if b >= len(sig) - 2:
-                continue
-            disp = float(np.hypot(*(f["c"][b] - f["c"][a]))) / L
-            if disp >= MIN_STEP_FOOT_FRONT and not turning[max(b - guard, 0):b + guard].any():
-                off = swings[k + 1][0] if k + 1 < len(swings) else len(sig) - 1
-                steps.append(Step(side=side, contact_s=float(sig.t_s[b]),
-                                  off_s=float(sig.t_s[off]), contact_i=b, off_i=off,
-                                  initial_contact="unknown", contact_heel_frac_foot=np.nan,
-                                  stance_heel_frac_foot=np.nan, stride_frac_foot=disp,
-                                  tiptoe=False))
-    return sorted(steps, key=lambda st: st.contact_s)
 
 
 def _med(x: np.ndarray) -> float:

@@ -68,7 +68,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from vision.pose import heel_patches as P
-from vision.pose.heel_floor import measure_rise, ramp
+from vision.pose.heel_floor import FloorTrack, measure_rise, ramp
 from vision.pose.trace import Trace
 
 SIDES = ("left", "right")
@@ -172,6 +172,9 @@ class _Record:
     seg: int = -1
     foot_px: float = float("nan")
     quality: float = 0.0
+    heel_floor: np.ndarray = field(default_factory=lambda: np.full(2, np.nan))  # floor frame
+    floor_seg: int = -1
+    floor_scale: float = float("nan")
 
 
 class HeelContactTracker:
@@ -202,6 +205,8 @@ class HeelContactTracker:
         self._feet = {s: P.Foot() for s in SIDES}
         self._prev: P.View | None = None
         self._next_seg = 0
+        self._floor = P.Floor()
+        self._next_floor = 0
 
     def update(self, frame: np.ndarray, t: float, pose_row: np.ndarray | None) -> None:
         """Add one frame.
@@ -228,8 +233,10 @@ class HeelContactTracker:
         geos = {s: P.foot_geometry(row, s, view.shape) if view is not None else None for s in SIDES}
         occluded = P.occlusion(row, view.shape) if view is not None else {}
         follow = [s for s in SIDES if geos[s] is not None and self._feet[s].seg >= 0]
-        moved = (P.follow([self._feet[s] for s in follow], [geos[s]["foot_px"] for s in follow],
-                         self._prev, view) if follow and self._prev is not None else [])
+        moved, floor_ok = (P.follow([self._feet[s] for s in follow],
+                                    [geos[s]["foot_px"] for s in follow], self._prev, view,
+                                    self._floor)
+                           if follow and self._prev is not None else ([], None))
         ok = dict(zip(follow, moved, strict=False))
         for side in SIDES:
             foot = self._feet[side]
@@ -245,7 +252,38 @@ class HeelContactTracker:
             for side in SIDES:                      # the floor line moved: start afresh
                 self._feet[side].seg = -1
                 self._rec[side][-1] = _Record(foot_px=self._rec[side][-1].foot_px)
+        self._track_floor(view, row, geos, floor_ok)
         self._prev = view
+
+    def _track_floor(self, view, row, geos, followed: bool | None) -> None:
+        """Follow the floor around the feet (camera motion; ``followed`` is the result when
+        the feet's LK call already moved the floor points, None when it did not run) and
+        note each tracked heel in the floor frame (:func:`vision.pose.heel_floor.measure_rise`)."""
+        fl = self._floor
+        if view is None:
+            fl.seg = -1
+            return
+        if followed is None and fl.seg >= 0:
+            followed = self._prev is not None and P.floor_follow(fl, self._prev, view)
+        if fl.seg >= 0 and not followed:
+            fl.seg = -1
+        feet_px = [g["foot_px"] for g in geos.values() if g is not None]
+        if (fl.seg < 0 or fl.pts is None or len(fl.pts) < P.FLOOR_MIN_POINTS) and feet_px:
+            new = P.floor_seed(view, row, max(feet_px))
+            if new is not None:
+                if fl.seg < 0:
+                    fl.seg, self._next_floor = self._next_floor, self._next_floor + 1
+                    fl.M = np.float64([[1, 0, 0], [0, 1, 0]])
+                    fl.pts = new
+                else:
+                    fl.pts = np.vstack([fl.pts, new])[:2 * P.FLOOR_MAX_POINTS]
+        if fl.seg < 0:
+            return
+        for side in SIDES:
+            rec = self._rec[side][-1]
+            if rec.seg >= 0:
+                rec.heel_floor = fl.to_floor(rec.heel)
+                rec.floor_seg, rec.floor_scale = fl.seg, fl.scale
 
     def _camera_moved(self) -> bool:
         """True when all four patches (both feet) moved since the last frame by more than
@@ -287,11 +325,14 @@ class HeelContactTracker:
         for side in SIDES:
             recs = self._rec[side]
             n = len(recs)
+            floor = FloorTrack(np.array([r.heel_floor for r in recs]).reshape(n, 2),
+                               np.array([r.floor_seg for r in recs], int),
+                               np.array([r.floor_scale for r in recs], float))
             rise, q = measure_rise(np.array([r.heel for r in recs]).reshape(n, 2),
                                    np.array([r.fore for r in recs]).reshape(n, 2),
                                    np.array([r.foot_px for r in recs], float),
                                    np.array([r.quality for r in recs], float),
-                                   np.array([r.seg for r in recs], int))
+                                   np.array([r.seg for r in recs], int), floor=floor)
             sides[side] = SideHeel(rise_frac=rise, quality=q)
         return HeelPixels(t=t, left=sides["left"], right=sides["right"])
 

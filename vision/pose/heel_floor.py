@@ -21,6 +21,8 @@ Rises above ``MAX_RISE_FRAC`` (more than a full tiptoe) are refused (NaN, qualit
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from scipy.ndimage import median_filter
 
@@ -34,7 +36,25 @@ BALL_FRAC = 0.72              # the foot pivots at the ball, this far from heel 
 MAX_LEVER = 1.3               # heel patch -> ball lever may scale a rise by at most this
 SPAN_ZERO, SPAN_FULL = 0.25, 0.5   # patch span / foot length: foreshortened foot, low quality
 BELOW_FLOOR_FRAC = 0.1        # heel this far (foot lengths) below the floor: measure wrong
+MIN_FLOOR_FRAMES = 30        # a floor-frame measure needs this many frames of one heel
+FLOOR_QUALITY = 0.55         # quality cap of the floor-frame measure: below the fault
+                             # threshold (report.FAULT_CONFIDENCE_MIN), so it never makes a
+                             # fault on its own
+FLOOR_STAY_FOOT = 0.6       # ... and only for a foot that stays put (heel x range, foot lengths)
+REL_SHARE = 0.3              # ... and a rise must lift the heel this share against the forefoot
+FOOT_LONG_PCT = 90           # ... whose foot length is this percentile of the stretch's
 FORE_MOVE_MAX = 0.1           # forefoot changing level by this much (foot lengths): not grounded
+
+
+class FloorTrack(NamedTuple):
+    """The heel patch in the *floor frame* (the picture as it was when the floor was first
+    followed, so camera pans and zooms are undone; :class:`vision.pose.heel_patches.Floor`):
+    ``heel`` (n, 2) pixels, ``seg`` (n,) floor-frame id (-1 unknown), ``scale`` (n,) zoom of
+    each frame against its floor frame."""
+
+    heel: np.ndarray
+    seg: np.ndarray
+    scale: np.ndarray
 
 
 def ramp(x: float, zero: float, full: float) -> float:
@@ -45,7 +65,7 @@ def ramp(x: float, zero: float, full: float) -> float:
 
 
 def measure_rise(heel: np.ndarray, fore: np.ndarray, foot_px: np.ndarray, quality: np.ndarray,
-                 seg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                 seg: np.ndarray, floor: FloorTrack | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(rise_frac, quality) per frame of one foot, segment by segment.
 
     Parameters
@@ -58,15 +78,67 @@ def measure_rise(heel: np.ndarray, fore: np.ndarray, foot_px: np.ndarray, qualit
         Per-frame tracking quality 0..1.
     seg : ndarray (n,) int
         Segment id of continuous tracking, -1 where not tracked.
+    floor : FloorTrack, optional
+        The heel in the floor frame. A segment whose forefoot patch is not grounded (it
+        changes level: seen from behind it sits on the ankle, which rises with the heel)
+        is then measured against the floor instead (:func:`_floor_rise`).
     """
     n = len(seg)
     rise, q = np.full(n, np.nan), np.zeros(n)
     for s in np.unique(seg[seg >= 0]):
         idx = np.flatnonzero(seg == s)
         rise[idx], q[idx] = _segment_rise(heel[idx], fore[idx], foot_px[idx], quality[idx])
+        if floor is not None and not q[idx].any():
+            for fs in np.unique(floor.seg[idx][floor.seg[idx] >= 0]):
+                sub = idx[floor.seg[idx] == fs]
+                rise[sub], q[sub] = _floor_rise(floor.heel[sub], foot_px[sub] / floor.scale[sub],
+                                                quality[sub],
+                                                (fore[sub, 1] - heel[sub, 1]) / foot_px[sub])
     bad = ~np.isfinite(rise) | (rise > MAX_RISE_FRAC)
     rise[bad], q[bad] = np.nan, 0.0
     return rise, q
+
+
+def _floor_rise(heel: np.ndarray, foot_px: np.ndarray, quality: np.ndarray,
+                rel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Heel rise (foot lengths) and quality over one stretch of a segment whose heel is
+    known in one floor frame (``heel`` and ``foot_px`` in floor-frame pixels): the heel
+    patch's height above its floor level, the level of its flat frames (within
+    ``FLAT_RISE`` of its lowest, 90th-percentile image y). Needs ``MIN_FLAT_FRAMES`` flat
+    frames and ``MIN_FLOOR_FRAMES`` in all, and a foot that stays put (its heel within
+    ``FLOOR_STAY_FOOT`` foot lengths across): a walking foot's lowest heel is no floor
+    line (a toe walker's heel is never flat), so walks stay unmeasured. A frame read
+    raised must show the heel raised against the forefoot patch too (``rel``, at least
+    ``REL_SHARE`` of the rise), else it is unmeasured. The foot length is the
+    ``FOOT_LONG_PCT`` percentile of the stretch's (foreshortening only shortens). The heel
+    patch sits over the
+    heel's back, so no lever is applied; quality is capped at ``FLOOR_QUALITY`` (one
+    witness of the floor, not two)."""
+    n = len(heel)
+    if n < MIN_FLOOR_FRAMES or not np.isfinite(heel).all():
+        return np.full(n, np.nan), np.zeros(n)
+    # a foot can look shorter than it is (pointing at the camera), never longer: the
+    # stretch's long end is its length (floor-frame pixels, so zoom is already undone)
+    Lt = float(np.nanpercentile(foot_px, FOOT_LONG_PCT))
+    x = heel[:, 0]
+    if np.percentile(x, 95) - np.percentile(x, 5) > FLOOR_STAY_FOOT * Lt:
+        # the foot travels (a walk): its lowest heel need not be flat (a toe walker's never
+        # is), so the floor frame gives no floor line here
+        return np.full(n, np.nan), np.zeros(n)
+    y = heel[:, 1]
+    low = np.percentile(y, 90)
+    flat = (low - y) / Lt <= FLAT_RISE
+    if flat.sum() < MIN_FLAT_FRAMES:
+        return np.full(n, np.nan), np.zeros(n)
+    rise = (np.median(y[flat]) - y) / Lt
+    # a heel that rises turns the foot about the ball: it rises against the forefoot
+    # patch too (``rel``, heel over forefoot in foot lengths, above its flat level). A heel
+    # patch carried up with the forefoot patch (the shank leaning, the picture shaking)
+    # is no lift: unmeasured
+    rel_rise = rel - np.median(rel[flat])
+    turned = (rise < FLAT_RISE) | (rel_rise >= REL_SHARE * rise)
+    q = np.minimum(quality, FLOOR_QUALITY) * (rise >= -BELOW_FLOOR_FRAC) * turned
+    return np.maximum(rise, 0.0), q
 
 
 def _running_median(x: np.ndarray, window: int) -> np.ndarray:

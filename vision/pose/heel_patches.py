@@ -19,7 +19,7 @@ only a crop around the feet (:class:`View`) is ever converted to grey.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -224,33 +224,47 @@ def seed(foot: Foot, view: View, geo: dict) -> bool:
     return True
 
 
-def follow(feet: list[Foot], foot_px: list[float], prev: View, view: View) -> list[bool]:
-    """Move every foot's features from ``prev`` to ``view`` in one LK call with a
-    forward-backward check; per foot False when a patch is lost or the two patches no
-    longer move as one rigid foot."""
-    sizes = [(len(f.heel_pts), len(f.fore_pts)) for f in feet]
-    pts = np.vstack([p for f in feet for p in (f.heel_pts, f.fore_pts)]).astype(np.float32)
+def _lk(prev: View, view: View, pts: np.ndarray):
+    """Points (k, 2, full-image pixels) moved from ``prev`` to ``view`` by pyramidal LK and
+    back: (new points, both directions found, forward-backward error px), or None when the
+    two crops hardly overlap."""
     a, b = prev.rect(), view.rect()
     if a == b:                                      # same crop: no copies
         off, p0, p1 = np.float32(a[:2]), prev.img, view.img
     else:
         r = (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
         if r[2] - r[0] < 2 * LK_WIN_PX or r[3] - r[1] < 2 * LK_WIN_PX:
-            return [False] * len(feet)
+            return None
         off = np.float32(r[:2])
         p0, p1 = np.ascontiguousarray(prev.sub(r)), np.ascontiguousarray(view.sub(r))
-    local = (pts - off).reshape(-1, 1, 2)
+    local = (pts.astype(np.float32) - off).reshape(-1, 1, 2)
     lk = dict(winSize=(LK_WIN_PX, LK_WIN_PX), maxLevel=LK_LEVELS,
               criteria=(cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 20, 0.03))
     nxt, st, _ = cv2.calcOpticalFlowPyrLK(p0, p1, local, None, **lk)
     back, st2, _ = cv2.calcOpticalFlowPyrLK(p1, p0, nxt, None, **lk)
     fb = np.hypot(*(back - local).reshape(-1, 2).T)
-    nxt = nxt.reshape(-1, 2) + off
+    return nxt.reshape(-1, 2) + off, (st.ravel() == 1) & (st2.ravel() == 1), fb
+
+
+def follow(feet: list[Foot], foot_px: list[float], prev: View, view: View,
+           floor: Floor | None = None) -> tuple[list[bool], bool]:
+    """Move every foot's features (and the floor's, when ``floor`` is followed) from
+    ``prev`` to ``view`` in one LK call with a forward-backward check. Returns per foot
+    False when a patch is lost or the two patches no longer move as one rigid foot, and
+    whether the floor's camera motion was found (:func:`floor_fit`)."""
+    sizes = [(len(f.heel_pts), len(f.fore_pts)) for f in feet]
+    with_floor = floor is not None and floor.seg >= 0 and floor.pts is not None
+    pts = np.vstack([p for f in feet for p in (f.heel_pts, f.fore_pts)]
+                    + ([floor.pts] if with_floor else []))
+    moved = _lk(prev, view, pts)
+    if moved is None:
+        return [False] * len(feet), False
+    nxt, found, fb = moved
     ok, i = [], 0
     for foot, (kh, kf), L in zip(feet, sizes, foot_px, strict=True):
         sl = slice(i, i + kh + kf)
         i += kh + kf
-        good = (st.ravel()[sl] == 1) & (st2.ravel()[sl] == 1) & (fb[sl] < max(FB_MAX_FOOT * L, FB_MIN_PX))
+        good = found[sl] & (fb[sl] < max(FB_MAX_FOOT * L, FB_MIN_PX))
         gh, gf = good[:kh], good[kh:]
         if gh.sum() < MIN_POINTS or gf.sum() < MIN_POINTS:
             ok.append(False)
@@ -258,4 +272,79 @@ def follow(feet: list[Foot], foot_px: list[float], prev: View, view: View) -> li
         foot.heel_pts, foot.fore_pts = nxt[sl][:kh][gh], nxt[sl][kh:][gf]
         span = float(np.hypot(*(centre(foot.heel_pts) - centre(foot.fore_pts))))
         ok.append(abs(span - foot.span0) <= RIGID_TOL_FOOT * L)
-    return ok
+    floor_ok = with_floor and floor_fit(floor, pts[i:], nxt[i:], found[i:] & (fb[i:] < FB_MIN_PX))
+    return ok, floor_ok
+
+
+# ----- the floor: camera motion from floor texture around the feet --------------------------
+FLOOR_MAX_POINTS = 20         # floor corners tracked (around the feet, off the body)
+FLOOR_MIN_POINTS = 10          # fewer left after the flow: seed more
+FLOOR_MIN_INLIERS = 6         # a camera motion needs this many agreeing floor points
+FLOOR_BODY_MARGIN_FOOT = 0.35  # floor corners stay this far (foot lengths) off legs and feet
+FLOOR_RANSAC_PX = 1.5         # RANSAC reprojection threshold (grey pixels)
+LEG_LANDMARKS = ((25, 27), (27, 29), (29, 31), (31, 27), (26, 28), (28, 30), (30, 32), (32, 28))
+
+
+@dataclass
+class Floor:
+    """Floor points being followed and the camera motion since the floor frame began:
+    ``M`` (2x3) maps floor-frame grey pixels to the current frame's."""
+
+    pts: np.ndarray | None = None
+    M: np.ndarray = field(default_factory=lambda: np.float64([[1, 0, 0], [0, 1, 0]]))
+    seg: int = -1
+
+    def to_floor(self, p: np.ndarray) -> np.ndarray:
+        """Current-frame grey pixel ``p`` (2,) in floor-frame pixels."""
+        A, t = self.M[:, :2], self.M[:, 2]
+        return np.linalg.solve(A, np.asarray(p, float) - t)
+
+    @property
+    def scale(self) -> float:
+        """Zoom of the current frame against the floor frame (1 = same)."""
+        return float(np.sqrt(abs(np.linalg.det(self.M[:, :2]))))
+
+
+def floor_seed(view: View, row: np.ndarray, foot_px: float) -> np.ndarray | None:
+    """Up to FLOOR_MAX_POINTS textured corners in the crop, off the legs and feet (drawn
+    from the landmarks, FLOOR_BODY_MARGIN_FOOT wide), as (k, 2) float32 full-image pixels;
+    None when too few are found."""
+    mask = np.full(view.img.shape, 255, np.uint8)
+    h, w = view.shape
+    xy = row[:, :2] * (w, h) - (view.x0, view.y0)
+    r = max(int(FLOOR_BODY_MARGIN_FOOT * foot_px), 3)
+    for a, b in LEG_LANDMARKS:
+        if np.isfinite(xy[[a, b]]).all():
+            cv2.line(mask, tuple(int(v) for v in xy[a]), tuple(int(v) for v in xy[b]), 0, 2 * r)
+    pts = cv2.goodFeaturesToTrack(view.img, FLOOR_MAX_POINTS, 0.02, 5, mask=mask, blockSize=5)
+    if pts is None or len(pts) < FLOOR_MIN_INLIERS:
+        return None
+    return pts.reshape(-1, 2).astype(np.float32) + np.float32([view.x0, view.y0])
+
+
+def floor_follow(floor: Floor, prev: View, view: View) -> bool:
+    """Follow the floor points alone from ``prev`` to ``view`` (when no foot is being
+    followed; otherwise :func:`follow` moves them in its LK call); see :func:`floor_fit`."""
+    if floor.pts is None:
+        return False
+    moved = _lk(prev, view, floor.pts)
+    if moved is None:
+        return False
+    nxt, found, fb = moved
+    return floor_fit(floor, floor.pts, nxt, found & (fb < FB_MIN_PX))
+
+
+def floor_fit(floor: Floor, src: np.ndarray, dst: np.ndarray, good: np.ndarray) -> bool:
+    """Compose the camera motion from floor points moved ``src`` -> ``dst`` (full-image
+    pixels; ``good`` passed the flow checks): a similarity fitted with RANSAC. Keeps the
+    inliers; False when fewer than FLOOR_MIN_INLIERS agree."""
+    if good.sum() < FLOOR_MIN_INLIERS:
+        return False
+    A, inl = cv2.estimateAffinePartial2D(src[good], dst[good], method=cv2.RANSAC,
+                                         ransacReprojThreshold=FLOOR_RANSAC_PX)
+    if A is None or inl is None or inl.sum() < FLOOR_MIN_INLIERS:
+        return False
+    step = np.vstack([A, [0, 0, 1]])
+    floor.M = (step @ np.vstack([floor.M, [0, 0, 1]]))[:2]
+    floor.pts = dst[good][inl.ravel() == 1].astype(np.float32)
+    return True
