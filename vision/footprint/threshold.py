@@ -22,7 +22,6 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from vision.footprint.edge import half_contrast_mask
 from vision.footprint.morphology import disk
 
 __all__ = ["NoPrintFound", "detect_polarity", "print_darkness", "separability", "sharp_seeds",
@@ -220,16 +219,6 @@ def sharp_seeds(dens: np.ndarray, th: float, low_th: float, paper: float,
     return strong & (sharp if sharp.any() else keep)[lab]
 
 
-def _seeded(low: np.ndarray, seeds: np.ndarray, valid: np.ndarray | None) -> np.ndarray:
-    """Parts of ``low`` (bool) holding a seed pixel (hysteresis)."""
-    low8 = low.astype(np.uint8) if valid is None else (low & valid).astype(np.uint8)
-    n, lab = cv2.connectedComponents(low8, connectivity=8)
-    strong = np.zeros(n, bool)
-    strong[np.unique(lab[seeds & (low8 > 0)])] = True
-    strong[0] = False
-    return strong[lab]
-
-
 def binarise(image: np.ndarray, valid: np.ndarray | None, polarity: str
              ) -> tuple[np.ndarray, float, str, bool]:
     """Best darkening map, smoothed to a density, hysteresis-thresholded.
@@ -280,15 +269,10 @@ def binarise(image: np.ndarray, valid: np.ndarray | None, polarity: str
     if not textured and polarity == "dark_on_light":
         low_th = float(np.clip(mottling, low_frac * th, 0.9 * th))
     seeds = sharp_seeds(dens, th, low_th, float(np.median(paper)), hvalid)
-    noise = 1.4826 * float(np.median(np.abs(paper - np.median(paper))))
-    thr, kept = half_contrast_mask(dens, _seeded(dens > low_th, seeds, hvalid), low_th,
-                                   noise, float(np.median(paper)))
     dens = cv2.resize(dens, (cols, rows), interpolation=cv2.INTER_LINEAR)
-    thr = cv2.resize(thr, (cols, rows), interpolation=cv2.INTER_LINEAR)
-    kept = cv2.resize(kept.astype(np.uint8), (cols, rows), interpolation=cv2.INTER_NEAREST)
     seeds = cv2.resize(seeds.astype(np.uint8), (cols, rows),
                        interpolation=cv2.INTER_NEAREST).astype(bool) & (dens > th)
-    low = ((dens > thr) | (kept > 0)).astype(np.uint8)
+    low = (dens > low_th).astype(np.uint8)
     if valid is not None:
         low &= valid.astype(np.uint8)
     n, lab = cv2.connectedComponents(low, connectivity=8)
