@@ -119,6 +119,10 @@ def run_one(task):
     return rows
 
 
+def _fmt(v: float) -> str:
+    return f"{v:7.4f}"
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=12)
@@ -148,10 +152,9 @@ def main(argv=None) -> int:
         ec = np.array([r["ai"] - r["true_ai"] for r in rs
                        if r["ai"] is not None and r["quality"] >= 0.5])
         o = np.array([r["offset_mm"] for r in rs if r["offset_mm"] is not None])
-        fmt = (lambda v: f"{v:7.4f}") if True else None
         print(f"{s:10s} {len(rs):4d} {len(e):4d} "
-              f"{fmt(np.abs(e).mean()) if e.size else '      -'} "
-              f"{fmt(e.mean()) if e.size else '      -'} "
+              f"{_fmt(np.abs(e).mean()) if e.size else '      -'} "
+              f"{_fmt(e.mean()) if e.size else '      -'} "
               f"{np.abs(ec).mean() if ec.size else float('nan'):8.4f} "
               f"{np.median(o) if o.size else float('nan'):7.3f} "
               f"{o.mean() if o.size else float('nan'):8.3f}")
