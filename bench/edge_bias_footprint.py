@@ -60,7 +60,6 @@ def _match(truth, feet) -> dict:
 def _edge_offsets(ph, image) -> list[float | None]:
     """Per true foot: signed edge offset (mm) of the engine's segmented print."""
     import vision.footprint as vf
-    from vision.footprint.paper import find_sheet
     from vision.footprint.segment import segment_prints
 
     f = min(1.0, vf.DECODE_SIDE_PX / max(image.shape[:2]))
