@@ -7,9 +7,11 @@ large part that shows hand evidence (at least ``HAND_MIN_DIGITS`` long digit gap
 watershed of the negated distance transform from the maxima whose inscribed radius is at
 least ``_PAD_FRAC`` of the part's largest (palm, ball of the foot, heel). Thin parts (fingers,
 toes) go to the pad they are joined to most widely. When exactly one basin is a hand by
-the shape gate, the rest holds no hand, and the neck between them (widest inscribed radius
-on their shared border) is under ``_NECK_RATIO`` of the smaller pad's radius, the neck is
-cut: the hand and the foot become two parts, judged apart.
+the shape gate, the other basins are shared between the hand's side and the foot's side
+so that the neck between the sides (widest inscribed radius on their shared border) is
+narrowest; when it is under ``_NECK_RATIO`` of the smaller side's pad radius, the hand's
+side is a hand and the foot's side is not, the neck is cut: the hand and the foot become
+two parts, judged apart (a toe pressed against the palm may stay with the hand).
 
 Masks are bool arrays of the analysis image; the rules are ratios, so they hold at any
 resolution.
@@ -31,6 +33,7 @@ HAND_MIN_DIGITS = 3      # long digit gaps that show a hand in a part (see gate.
 _MIN_PART_FRAC = 0.08    # parts smaller than this share of the largest are not looked at
 _PAD_FRAC = 0.3          # of the part's largest inscribed radius: a pad (palm, ball, heel)
 _NECK_RATIO = 0.6        # a neck narrower than this share of the smaller pad's radius is cut
+_MAX_BASINS = 6          # more pads than this in one part is no hand touching a foot
 _CUT_PX = 1.5            # half width (px) of the cut along the neck
 _WORK_SIDE_PX = 400      # pads are found on a copy at most this big (px)
 
@@ -46,35 +49,59 @@ def _basins(sub: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     return watershed(-dist, markers, mask=sub), dist, n
 
 
-def _neck(lab: np.ndarray, dist: np.ndarray, a: int) -> float:
-    """Widest inscribed radius (px) on the border between basin ``a`` and the others."""
-    best = 0.0
+def _necks(lab: np.ndarray, dist: np.ndarray, n: int) -> np.ndarray:
+    """(n + 1, n + 1) widest inscribed radius (px) on the border of each pair of basins."""
+    neck = np.zeros((n + 1, n + 1))
     for la, lb, da, db in ((lab[:, :-1], lab[:, 1:], dist[:, :-1], dist[:, 1:]),
                            (lab[:-1], lab[1:], dist[:-1], dist[1:])):
-        m = (la != lb) & (la > 0) & (lb > 0) & ((la == a) | (lb == a))
-        if m.any():
-            best = max(best, float(np.minimum(da[m], db[m]).max()))
+        m = (la != lb) & (la > 0) & (lb > 0)
+        np.maximum.at(neck, (la[m], lb[m]), np.minimum(da[m], db[m]))
+    return np.maximum(neck, neck.T)
+
+
+def _best_side(lab: np.ndarray, dist: np.ndarray, n: int, h: int) -> np.ndarray | None:
+    """The basins (bool over 0..n) that go with the hand basin ``h``: of every grouping of
+    the other basins into the hand's side and the foot's side, the one with the narrowest
+    neck between the sides (relative to the smaller side's largest pad) where the hand's
+    side is a hand and the foot's side is not; None when every neck is too wide."""
+    radius = np.concatenate([[0.0], ndi.maximum(dist, lab, np.arange(1, n + 1))])
+    neck = _necks(lab, dist, n)
+    others = [k for k in range(1, n + 1) if k != h]
+    best, best_ratio = None, _NECK_RATIO
+    for bits in range(2 ** len(others)):
+        side = np.zeros(n + 1, bool)
+        side[h] = True
+        for i, k in enumerate(others):
+            side[k] = bool(bits >> i & 1)
+        rest = ~side
+        rest[0] = False
+        if not rest.any():
+            continue
+        cut = float(neck[np.ix_(side, rest)].max())
+        ratio = cut / max(min(radius[side].max(), radius[rest].max()), 1e-9)
+        if ratio >= best_ratio:
+            continue
+        if judge(shape_facts(side[lab])).kind == "hand" \
+                and judge(shape_facts(rest[lab])).kind != "hand":
+            best, best_ratio = side, ratio
     return best
 
 
 def _hand_cut(sub: np.ndarray) -> np.ndarray | None:
     """Pixels (bool, same shape) to clear to cut a hand off ``sub``, or None."""
     lab, dist, n = _basins(sub)
-    if n < 2:
+    if n < 2 or n > _MAX_BASINS:
         return None
-    kinds = [judge(shape_facts(lab == k)).kind for k in range(1, n + 1)]
-    hands = [k for k in range(1, n + 1) if kinds[k - 1] == "hand"]
+    hands = [k for k in range(1, n + 1) if judge(shape_facts(lab == k)).kind == "hand"]
     if len(hands) != 1:
         return None
-    h = hands[0]
-    rest = (lab > 0) & (lab != h)
-    if judge(shape_facts(rest)).kind == "hand":
+    side = _best_side(lab, dist, n, hands[0])
+    if side is None:
         return None
-    radius = ndi.maximum(dist, lab, np.arange(1, n + 1))
-    if _neck(lab, dist, h) >= _NECK_RATIO * float(min(radius)):
-        return None
+    hand = side[lab] & sub
+    rest = sub & ~hand
     near_rest = cv2.distanceTransform((~rest).astype(np.uint8), cv2.DIST_L2, 3) <= _CUT_PX
-    near_hand = cv2.distanceTransform((lab != h).astype(np.uint8), cv2.DIST_L2, 3) <= _CUT_PX
+    near_hand = cv2.distanceTransform((~hand).astype(np.uint8), cv2.DIST_L2, 3) <= _CUT_PX
     return near_rest & near_hand & sub
 
 
