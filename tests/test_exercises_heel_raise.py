@@ -178,3 +178,26 @@ def test_ankle_circles_stay_rejected_with_the_lower_hip_bar():
         tr, _ = idle_trace(12.0, activity="ankle_circles", view=["side", "front"][k % 2],
                            seed=int(rng.integers(1 << 30)), noise_px=2.0, low_vis_frac=0.05)
         assert heel_raise.analyse(tr).reps == ()
+
+
+def test_heel_landmark_creeping_above_the_ankle_gives_no_height():
+    """The tracker's heel point creeps up towards the ankle while the body leans over the
+    toes: a heel read far above what the ankle rose is not reported as the rise (a rep
+    with no height and an unclear note), and no rep claims a rise far above the truth."""
+    from vision.pose.trace import SIDE_IDX
+    tr, truth = heel_raise_trace(3, rise_frac_foot=0.2, hold_s=1.0, fps=30, seed=8, noise_px=0.5)
+    n = len(tr)
+    for side in ("left", "right"):
+        i = SIDE_IDX[side]
+        foot = np.nanmedian(np.hypot(*((tr.pose[:, i["heel"], :2] - tr.pose[:, i["toe"], :2])
+                                       * (tr.width, tr.height)).T))
+        w = np.zeros(n)
+        for a, b in truth["rep_frames"]:
+            k = np.arange(a, b + 1)
+            w[k] = np.sin(np.pi * (k - a) / (b - a)) ** 2
+        tr.pose[:, i["heel"], 1] -= 0.15 * foot * w / tr.height   # creeps 0.15 foot lengths up
+    rep = heel_raise.analyse(tr)
+    peaks = [r.metrics["peak_heel_rise_pct_foot"] for r in rep.reps]
+    assert rep.reps and all(p is None or p / 100 <= 0.2 + 0.07 for p in peaks)
+    if any(p is None for p in peaks):
+        assert any(u.code == "heel_rise" for u in rep.unclear)

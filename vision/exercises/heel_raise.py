@@ -99,6 +99,7 @@ MIN_DIP_S = 0.25         # ... with the heels under half the peak for at least t
 MIN_REST_RUN_S = 0.2     # resting frames count for the baseline in runs at least this long
 C_MAX_GAP_S = 0.5        # a dropout longer than this separates two raises
 MAX_RISE_FRAC_FOOT = 0.6  # a heel cannot rise more than this (full tiptoe): wrong pose
+ANKLE_MIN_SHARE = 0.5     # rising on the toes lifts the ankle by at least this share of the heel
 REP_GATED_MAX_SHARE = 0.1  # a rep with more of its frames above that has no height
 FILM_ADVICE = ("film from the side or from behind, both feet and the floor in view, the "
                "camera at ankle to knee height")
@@ -250,12 +251,18 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
         faults += sank
         # frames read higher than a heel can rise inside the rep: the pose was wrong there,
         # so the rep's height is not known (counted, but no number)
-        if gated[r.start:r.end + 1].mean() > REP_GATED_MAX_SHARE:
+        # a foot turning about its ball lifts the ankle by at least ANKLE_MIN_SHARE of the
+        # heel; a heel read higher than that is the heel landmark creeping up towards the
+        # ankle (the shank leaning forward), not the heel: its height is not known
+        over_ankle = np.isfinite(ank) and peak > ank / ANKLE_MIN_SHARE
+        if over_ankle or gated[r.start:r.end + 1].mean() > REP_GATED_MAX_SHARE:
             unclear.append(Unclear("heel_rise", C.frames_to_s(sig, r.start),
                                    C.frames_to_s(sig, r.end),
-                                   "Can't tell how high the heels rose here: part of this raise "
-                                   "reads higher than a heel can rise (the tracker lost the "
-                                   "feet).", 0.0))
+                                   "Can't tell how high the heels rose here: "
+                                   + ("the heel points rose far more than the ankles, which a "
+                                      "foot rising onto its toes cannot do." if over_ankle else
+                                      "part of this raise reads higher than a heel can rise (the "
+                                      "tracker lost the feet)."), 0.0))
             peak = float("nan")
         reps.append(Rep(C.frames_to_s(sig, r.start), C.frames_to_s(sig, r.end), ok=not sank,
                         faults=("heel_lift",) if sank else (),
