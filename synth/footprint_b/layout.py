@@ -85,7 +85,9 @@ def foot_mask(p: FootParams, side, heel_mm, angle_deg, rng):
     if key not in _FOOT_MASKS:
         if len(_FOOT_MASKS) > 512:
             _FOOT_MASKS.clear()
-        r = rasterise(p, side, (0.0, 0.0), key[2] * ANGLE_STEP_DEG, OCC_PPM, rng)
+        r = rasterise(p, side, (0.0, 0.0), key[2] * ANGLE_STEP_DEG, OCC_PPM,
+                      np.random.default_rng(0))          # not the caller's rng: a cache hit
+        # must leave the scene's random stream as a miss does
         _FOOT_MASKS[key] = (r.x0, r.y0, r.contact)
     x0, y0, m = _FOOT_MASKS[key]
     return x0 + int(round(heel_mm[0] * OCC_PPM)), y0 + int(round(heel_mm[1] * OCC_PPM)), m
