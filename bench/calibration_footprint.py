@@ -5,11 +5,20 @@ current directory, the scenes from this script's own checkout):
 
     nice -n 10 python bench/calibration_footprint.py [--n 6] [--jobs 2] [--kinds a,b]
         [--long-side PX] [--no-real] [--real-only] [--json] [--records FILE] [--sealed]
-        [--engine WORKTREE]
+        [--engine WORKTREE] [--renderer a|b] [--seed-base N] [--worst K]
 
-Renders ``--n`` scenes per kind of :data:`synth.footprint_scenes.SCENE_KINDS` with seeds of
-the DEV split (``DEV_SEEDS``) or, with ``--sealed``, the SEALED split (``SEALED_SEED_BASE``:
-run it once, at the end, when the lead says so), runs ``vision.footprint.measure_footprint``
+Renders ``--n`` scenes per kind of :data:`synth.footprint_scenes.SCENE_KINDS` (renderer a,
+the default) or of :data:`synth.footprint_b.scenes.SCENE_KINDS` (``--renderer b``: a second
+renderer written apart from the first, never tuned on) with seeds of the DEV split or, with
+``--sealed``, the SEALED split (run it once, at the end, when the lead says so):
+
+- renderer a: dev seeds from ``--seed-base`` (default 0) up to 8,999,999. Seeds 7,000,000+
+  were session 3's sealed split and have been seen: they are extra dev data now. Sealed:
+  ``SEALED_SEED_BASE`` = 9,000,000+ (session 4's sealed split).
+- renderer b: dev seeds 0..999,999 (``DEV_SEEDS_B``, from ``--seed-base``); sealed:
+  ``SEALED_SEED_BASE_B`` = 5,000,000+.
+
+It runs ``vision.footprint.measure_footprint``
 and matches the measured feet to the true feet by position in the photo (heel and toe
 within ``MATCH_MAX_FRAC`` of the foot's length). Engines whose feet carry ``box_px`` give
 photo pixels (DESIGN.md); older ones give analysis-image pixels, mapped back to the photo
@@ -34,16 +43,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from calibration_footprint_report import report, summarise  # noqa: E402  (bench/ is on the path)
+from calibration_footprint_report import report, summarise, worst_cases  # noqa: E402  (bench/ is on the path)
 
+from synth.footprint_b import scenes as scenes_b  # noqa: E402
 from synth.footprint_scenes import NOT_PAPER, SCENE_KINDS, render_scene  # noqa: E402
 
 sys.path.insert(0, os.getcwd())           # the engine under test: the current worktree
 
 import numpy as np  # noqa: E402
 
-DEV_SEEDS = range(0, 10_000)
-SEALED_SEED_BASE = 7_000_000
+DEV_SEEDS = range(0, 9_000_000)          # renderer a (7,000,000+: session 3's sealed, seen)
+SEALED_SEED_BASE = 9_000_000             # renderer a, session 4's sealed split
+DEV_SEEDS_B = range(0, 1_000_000)        # renderer b
+SEALED_SEED_BASE_B = 5_000_000           # renderer b sealed split
 AI_TOL = 0.05                 # |AI error| above this is a wrong reading
 MATCH_MAX_FRAC = 0.25         # mean heel/toe distance / true foot length to match
 CONFIDENT = 0.5               # quality at and above which the app shows a reading
@@ -156,9 +168,10 @@ def _ignored_vs_truth(res, blobs, feet_rows):
 
 def run_scene(task):
     """One scene -> record dict (picklable; no images)."""
-    kind, seed, long_side = task
+    renderer, kind, seed, long_side = task
     vf = _engine()
-    sc = render_scene(kind, seed, long_side_px=long_side)
+    render = scenes_b.render_scene if renderer == "b" else render_scene
+    sc = render(kind, seed, long_side_px=long_side)
     ph = sc.photo
     res = vf.measure_footprint(ph.image, overlay=False)
     feet = list(res.feet) if res.ok else []
@@ -174,13 +187,14 @@ def run_scene(task):
         rows.append(dict(quality=float(f.quality.score), side=f.side, ai=float(f.arch_index),
                          true_ai=None if t is None else float(t.arch_index),
                          true_whole=None if t is None else bool(t.whole), wrong=wrong,
-                         issues=list(f.quality.issues)))
+                         issues=list(f.quality.issues), side_true=None if t is None else t.side))
     truth = [dict(side=t.side, ai=float(t.arch_index), whole=bool(t.whole),
                   found=j in m.values(),
                   quality=max([float(feet[i].quality.score) for i, jj in m.items() if jj == j],
                               default=None))
              for j, t in enumerate(ph.feet)]
-    return dict(kind=kind, seed=int(seed), style=ph.spec.kind, refuse=sc.expect_refusal,
+    style = ph.style if renderer == "b" else ph.spec.kind
+    return dict(kind=kind, seed=int(seed), style=style, refuse=sc.expect_refusal,
                 ok=bool(res.ok), error=res.error, mapping=pts[0][3] if pts else None,
                 feet=rows, truth=truth, blobs=_ignored_vs_truth(res, ph.blobs, rows))
 
@@ -219,11 +233,19 @@ def run_real(shared: Path) -> dict:
     return out
 
 
-def _tasks(kinds, n, sealed, long_side):
-    base = SEALED_SEED_BASE if sealed else DEV_SEEDS.start
-    if not sealed and n > len(DEV_SEEDS):
-        raise SystemExit(f"--n must be at most {len(DEV_SEEDS)} on the dev split")
-    return [(k, base + i, long_side) for k in kinds for i in range(n)]
+def _tasks(kinds, n, sealed, long_side, renderer="a", seed_base=0):
+    if renderer == "b":
+        dev, sealed_base = DEV_SEEDS_B, SEALED_SEED_BASE_B
+    else:
+        dev, sealed_base = DEV_SEEDS, SEALED_SEED_BASE
+    if sealed:
+        base = sealed_base
+    else:
+        base = seed_base
+        if base < dev.start or base + n > dev.stop:
+            raise SystemExit(f"dev seeds of renderer {renderer} are {dev.start}..{dev.stop - 1}: "
+                             f"--seed-base {base} with --n {n} leaves them")
+    return [(renderer, k, base + i, long_side) for k in kinds for i in range(n)]
 
 
 def _progress(it, n) -> list:
@@ -247,18 +269,26 @@ def main(argv=None) -> int:
     ap.add_argument("--engine", default="", help="worktree whose vision/ to measure (default: cwd)")
     ap.add_argument("--json", action="store_true", help="print the summary as JSON")
     ap.add_argument("--records", default="", help="write per-scene records (JSON) here")
+    ap.add_argument("--renderer", choices=("a", "b"), default="a",
+                    help="a: synth.footprint_scenes (default); b: synth.footprint_b (independent)")
+    ap.add_argument("--seed-base", type=int, default=0, help="first dev seed (dev split only)")
+    ap.add_argument("--worst", type=int, default=0, help="also list up to K wrong feet at q >= 0.5")
     a = ap.parse_args(argv)
     if a.engine:
         sys.path.insert(0, str(Path(a.engine).resolve()))
     if a.sealed:
         print("SEALED split: run it once, at the end, and report it as is.", file=sys.stderr)
-    kinds = [k for k in a.kinds.split(",") if k] or list(SCENE_KINDS)
-    bad = [k for k in kinds if k not in SCENE_KINDS]
+    all_kinds = scenes_b.SCENE_KINDS if a.renderer == "b" else SCENE_KINDS
+    not_paper = scenes_b.NOT_PAPER if a.renderer == "b" else NOT_PAPER
+    kinds = [k for k in a.kinds.split(",") if k] or list(all_kinds)
+    bad = [k for k in kinds if k not in all_kinds]
     if bad:
-        ap.error(f"unknown kinds {bad}; choose from {SCENE_KINDS}")
+        ap.error(f"unknown kinds {bad}; choose from {all_kinds}")
+    if a.sealed and a.seed_base:
+        ap.error("--seed-base is for the dev split only")
     records = []
     if not a.real_only:
-        tasks = _tasks(kinds, a.n, a.sealed, a.long_side)
+        tasks = _tasks(kinds, a.n, a.sealed, a.long_side, a.renderer, a.seed_base)
         if a.jobs > 1:
             import multiprocessing as mp
             with mp.get_context("fork").Pool(a.jobs) as pool:
@@ -267,13 +297,16 @@ def main(argv=None) -> int:
             records = _progress(map(run_scene, tasks), len(tasks))
     real = None if a.no_real else run_real(SHARED)
     summary = summarise(records, real, split="sealed" if a.sealed else "dev",
-                        engine=str(Path(_engine().__file__).resolve().parents[2]), n_per_kind=a.n, not_paper=sorted(NOT_PAPER))
+                        engine=str(Path(_engine().__file__).resolve().parents[2]), n_per_kind=a.n, not_paper=sorted(not_paper),
+                        **({"renderer": "b"} if a.renderer == "b" else {}))
     if a.records:
         Path(a.records).write_text(json.dumps(dict(records=records, real=real), indent=1))
     if a.json:
         print(json.dumps(summary, indent=1))
     else:
         print(report(summary))
+        if a.worst:
+            print(worst_cases(records, a.worst))
     return 0
 
 

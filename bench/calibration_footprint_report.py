@@ -117,7 +117,8 @@ def _fmt(v, w=7, pct=False):
 def report(s) -> str:
     m = s["meta"]
     out = [f"footprint calibration: split={m['split']} engine={m['engine']} scenes={m['scenes']} "
-           f"n/kind={m['n_per_kind']} positions={m['position_source']}"]
+           f"n/kind={m['n_per_kind']} positions={m['position_source']}"
+           + (f" renderer={m['renderer']}" if "renderer" in m else "")]
     if s["overall"]:
         out.append("\nkind            scenes  whole missed%  notconf%  meas  q>=.5 WRONG  prec   refused  wrong reasons")
         rows = list(s["per_kind"].items()) + [("ALL paper", s["overall_paper"]), ("ALL", s["overall"])]
@@ -152,4 +153,17 @@ def report(s) -> str:
             out.append(f"real {k}: refused or < 0.5 {v['refused_or_low']}/{v['n']}")
         out.append("real contact_prints_inverted: " + "; ".join(
             f"{x['image']} {'refused' if not x['ok'] else x['feet']}" for x in r["inverted"]))
+    return "\n".join(out)
+
+
+def worst_cases(records, k: int) -> str:
+    """The wrong feet at quality >= CONFIDENT, highest quality first: kind, seed, reason."""
+    rows = [(f["quality"], r["kind"], r["seed"], r["style"], f) for r in records for f in r["feet"]
+            if f["wrong"] and f["quality"] >= CONFIDENT]
+    rows.sort(key=lambda t: -t[0])
+    out = [f"\nwrong feet at q >= {CONFIDENT} (highest quality first, {len(rows)} in all)"]
+    for q, kind, seed, style, f in rows[:k]:
+        ai = f"AI {f['ai']:.3f}" + ("" if f["true_ai"] is None else f" vs true {f['true_ai']:.3f}")
+        out.append(f"  {kind:<14} seed={seed:<8} {style:<9} q={q:.2f} {f['wrong']:<16} "
+                   f"side={f['side']}/{f.get('side_true')} {ai} issues={f['issues']}")
     return "\n".join(out)
