@@ -114,6 +114,7 @@ def _measure_foot(mask, *, image, valid, seg, sheet, source, age_months, margin,
     ``margin`` is the shape gate's foot margin (0..1), ``pmap`` the analysis -> photo map,
     ``lines`` the boxes (analysis pixels) of drawn lines and writing left out."""
     from vision.footprint.anatomy import analyse_foot
+    from vision.footprint.fit import fit_checks
     from vision.footprint.indices import compute_indices
     from vision.footprint.quality import assess
     from vision.footprint.reading import read_foot
@@ -125,7 +126,8 @@ def _measure_foot(mask, *, image, valid, seg, sheet, source, age_months, margin,
                      sheet_found=sheet is not None, source=source,
                      extra_prints=seg.extra_bodies > 0, gate_margin=margin,
                      midfoot_width_px=ix.midfoot_width_px,
-                     drawn_line=any(_boxes_meet(mask_box(mask), b) for b in lines))
+                     drawn_line=any(_boxes_meet(mask_box(mask), b) for b in lines),
+                     fit=fit_checks(geom, ix))
     m8 = np.ascontiguousarray(geom.full_mask, dtype=bool).view(np.uint8)
     x, y, w, h = cv2.boundingRect(m8)                     # outline of the print only
     cnts, _ = cv2.findContours(m8[y:y + h, x:x + w], cv2.RETR_EXTERNAL,

@@ -97,17 +97,19 @@ def outline_gap(pa: Part, pb: Part) -> float:
     return float(cdist(a, b).min())
 
 
-def _merge_score(ga: list[Part], gb: list[Part], gaps: dict) -> float:
+def _merge_score(ga: list[Part], gb: list[Part], gaps: dict, *, strict: bool = True) -> float:
     """How well two groups of parts make one foot together; 0 when they do not.
 
     Heel and forefoot of a high-arched foot lie end to end: the union is elongated
     (>= ``_MERGE_ELONGATION``), the link between them runs along the union's axis, the
-    gap is short, and the union holds at most ``_MAX_PADS`` large parts. Closer pairs score higher, so a heel joins its own forefoot before the
-    other foot's.
+    gap is short, and the union holds at most ``_MAX_PADS`` large parts. Closer pairs score
+    higher, so a heel joins its own forefoot before the other foot's. ``strict=False``
+    skips the oblique-part test (:func:`_off_axis`): :func:`two_feet` uses the layout of
+    both feet instead (a forefoot with its lateral band tail lies obliquely to its heel).
     """
     ma = np.sum([p.moments for p in ga], axis=0)
     mb = np.sum([p.moments for p in gb], axis=0)
-    if _sole_plus_body(ga, gb, ma, mb) or _off_axis(ma, mb):
+    if _sole_plus_body(ga, gb, ma, mb) or (strict and _off_axis(ma, mb)):
         return 0.0       # a whole sole has its heel and ball: another body is another foot's
     _, evals, evecs = principal(ma + mb)
     elong = float(np.sqrt(evals[1] / evals[0]))
@@ -193,8 +195,8 @@ def two_feet(bodies: list[Part], gaps: dict) -> list[list[Part]] | None:
     for code in range(1, 2 ** (n - 1)):
         b = [p for k, p in enumerate(bodies[1:]) if code >> k & 1]
         a = [bodies[0]] + [p for k, p in enumerate(bodies[1:]) if not code >> k & 1]
-        quality = [_group_score(g, gaps) for g in (a, b)]
-        if min(quality) <= 0:
+        quality = [_group_score(g, gaps, strict=False) for g in (a, b)]
+        if min(quality) <= 0 or _links_cross(a, b):
             continue
         sa, sb = sum(p.area for p in a), sum(p.area for p in b)
         balance = min(sa, sb) / max(sa, sb)
@@ -204,12 +206,36 @@ def two_feet(bodies: list[Part], gaps: dict) -> list[list[Part]] | None:
     return best[1]
 
 
-def _group_score(group: list[Part], gaps: dict) -> float:
+def _group_score(group: list[Part], gaps: dict, *, strict: bool = True) -> float:
     """1 for a single part; else how well the largest part and the rest make one foot."""
     if len(group) == 1:
         return 1.0
     group = sorted(group, key=lambda p: -p.area)
-    return _merge_score(group[:1], group[1:], gaps)
+    return _merge_score(group[:1], group[1:], gaps, strict=strict)
+
+
+def _link(group: list[Part]) -> tuple[np.ndarray, np.ndarray] | None:
+    """(centre of the largest part, centre of the rest) of a group; None for one part."""
+    if len(group) < 2:
+        return None
+    group = sorted(group, key=lambda p: -p.area)
+    rest = np.sum([p.moments for p in group[1:]], axis=0)
+    return principal(np.asarray(group[0].moments))[0], principal(rest)[0]
+
+
+def _links_cross(ga: list[Part], gb: list[Part]) -> bool:
+    """Whether the heel-to-forefoot links of two assembled feet cross: two feet cannot
+    cross on paper without overlapping (which leaves one blob), so pairing each heel with
+    the other foot's forefoot in an X is wrong."""
+    la, lb = _link(ga), _link(gb)
+    if la is None or lb is None:
+        return False
+    (p, q), (r, s) = la, lb
+
+    def orient(a, b, c) -> float:
+        return float((b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]))
+
+    return orient(p, q, r) * orient(p, q, s) < 0 and orient(r, s, p) * orient(r, s, q) < 0
 
 
 def merge_bodies(bodies: list[Part], edge: np.ndarray | None = None

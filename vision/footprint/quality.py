@@ -179,7 +179,7 @@ def assess(geom, *, image: np.ndarray | None = None, valid: np.ndarray | None = 
            contrast: float = 1.0, sheet_found: bool = True,
            source: SourceCheck | None = None, extra_prints: bool = False,
            gate_margin: float = 1.0, midfoot_width_px: float | None = None,
-           drawn_line: bool = False) -> Quality:
+           drawn_line: bool = False, fit: dict[str, float] | None = None) -> Quality:
     """Score one foot's print and list what to fix.
 
     Parameters
@@ -198,6 +198,7 @@ def assess(geom, *, image: np.ndarray | None = None, valid: np.ndarray | None = 
         be checked to belong together (``broken_band``).
     drawn_line : a drawn line or writing crosses the print's box (an outline traced around
         the foot may have joined its edge: ``drawn_line``).
+    fit : the assembly fit checks of :func:`vision.footprint.fit.fit_checks`, optional.
 
     Returns
     -------
@@ -218,9 +219,13 @@ def assess(geom, *, image: np.ndarray | None = None, valid: np.ndarray | None = 
         issues.append("smudged")
     if contrast < _LOW_CONTRAST:
         issues.append("low_contrast")
+    checks = dict(fit or {})
+    checks.update(gate_margin=float(gate_margin), contrast=float(contrast),
+                  aspect=aspect, ragged=ragged, side_confidence=float(geom.side_confidence))
     if image is not None:
         length = float(np.sqrt(geom.full_mask.sum() / _AREA_PER_LENGTH2))
-        if _edge_width_px(image, geom.full_mask) > _BLUR_EDGE_FRAC * length:
+        checks["edge_width"] = _edge_width_px(image, geom.full_mask) / max(length, 1.0)
+        if checks["edge_width"] > _BLUR_EDGE_FRAC:
             issues.append("blur")
     if not geom.toes_found:
         issues.append("no_toes")
@@ -245,6 +250,7 @@ def assess(geom, *, image: np.ndarray | None = None, valid: np.ndarray | None = 
     if "not_paper_print" in issues:
         score = min(score, _NOT_PAPER_CAP)
     return Quality(score=float(np.clip(score, 0, 1)), issues=tuple(issues),
-                   advice=tuple(ADVICE[c] for c in issues))
+                   advice=tuple(ADVICE[c] for c in issues),
+                   checks=tuple((k, float(v)) for k, v in checks.items()))
 
 

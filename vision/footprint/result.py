@@ -34,11 +34,15 @@ class Quality:
     issues : short codes (``toes_cut_off``, ``touches_edge``, ``merged_feet``, ``smudged``,
         ``low_contrast``, ``blur``, ``not_paper_print``, ``no_scale``, ...).
     advice : one plain sentence per issue telling a parent how to retake the photo.
+    checks : the measured checks the score is built from, as (name, value) pairs
+        (dimensionless: shape-gate margin, assembly fit, edge contrast, ...; see
+        :mod:`vision.footprint.quality`); for benches and debugging, not in the JSON.
     """
 
     score: float
     issues: tuple[str, ...] = ()
     advice: tuple[str, ...] = ()
+    checks: tuple[tuple[str, float], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
