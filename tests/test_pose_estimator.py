@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vision.pose.estimator import BodyBox, PoseTracker, body_box, pick_person, plausible_move
+from vision.pose.estimator import PoseTracker
+from vision.pose.target import BodyBox, body_box, pick_person, plausible_move
 
 W, H = 960, 540
 

@@ -35,13 +35,25 @@ Progress = Callable[[int, int], None]
 @dataclass(frozen=True)
 class TrackStats:
     """What happened while tracking: frames seen, frames with a person, rejected jumps
-    (detections refused as another person) and forced re-detections."""
+    (detections refused as another person) and forced re-detections.
+
+    ``target_rule`` names how the person was chosen (a key of
+    :data:`vision.pose.target.RULE_TEXT`; "" when nobody was found), ``target_note`` says it
+    in plain words, ``people_in_view`` is how many people were found then.
+    ``reacquired`` lists the whole-frame restarts as (first frame missing or barely seen,
+    frame a person was taken up again), frame indices: the movement before and after such
+    a gap must not be joined, as the person may have changed.
+    """
 
     frames: int
     frames_with_person: int
     rejected_jumps: int
     redetections: int
     expected_frames: int = 0   # frames the container announced (after max_frames); 0: unknown
+    target_rule: str = ""
+    target_note: str = ""
+    people_in_view: int = 0
+    reacquired: tuple[tuple[int, int], ...] = ()
 
 
 def track_video(path: str | os.PathLike, *, hands: bool = False, target=None,
@@ -56,8 +68,9 @@ def track_video(path: str | os.PathLike, *, hands: bool = False, target=None,
         Video file, folder of images or glob (see :func:`vision.pose.video.open_video`).
     hands : bool
         Also record hand landmarks.
-    target : None, "largest", "central", (x, y) or (x0, y0, x1, y1)
-        Who to follow (see :class:`~vision.pose.estimator.PoseTracker`).
+    target : None, "in_view", "largest", "central", (x, y) or (x0, y0, x1, y1)
+        Who to follow (see :class:`~vision.pose.estimator.PoseTracker`); None: the person
+        most fully and largely in view. ``trace.stats`` says which rule was used.
     progress : callable, optional
         Called as ``progress(done_frames, total_frames)`` after each frame; ``total`` is the
         container's frame count (an estimate; 0 when unknown).
@@ -150,13 +163,20 @@ def _track(tracker: PoseTracker, frames: Iterable[tuple[float, np.ndarray]], *, 
         hand_rows.append(hs)
         if progress is not None:
             progress(i + 1, max(total, i + 1))
+    if not ts:
+        raise VideoError(f"{source or 'the stream'} gave no frames to track.")
+    choice = tracker.choice
+    times = np.array(ts)
+    gaps = tuple((int(np.searchsorted(times, a - 1e-6)), int(np.searchsorted(times, b - 1e-6)))
+                 for a, b in tracker.gaps)
     stats = TrackStats(frames=len(ts),
                        frames_with_person=sum(not np.isnan(r[0, 0]) for r in rows),
                        rejected_jumps=tracker.n_rejected, redetections=tracker.n_redetections,
-                       expected_frames=max(0, int(total)))
-    if not ts:
-        raise VideoError(f"{source or 'the stream'} gave no frames to track.")
-    trace = Trace(fps=float(fps), width=int(width), height=int(height), t=np.array(ts),
+                       expected_frames=max(0, int(total)),
+                       target_rule=choice.rule if choice else "",
+                       target_note=choice.sentence() if choice else "",
+                       people_in_view=choice.people if choice else 0, reacquired=gaps)
+    trace = Trace(fps=float(fps), width=int(width), height=int(height), t=times,
                   pose=np.stack(rows), hands=hand_rows, source=source)
     trace.stats = stats
     return trace
