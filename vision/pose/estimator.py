@@ -47,13 +47,18 @@ can take it over. Three guards:
    default (None, or ``"in_view"``) the person most fully and largely in view on the first
    frame with anybody in it; ``"largest"`` or ``"central"``; or a point ``(x, y)`` or box
    ``(x0, y0, x1, y1)`` in normalised coordinates that the user picked. People are found by
-   detecting, masking the person found and detecting again. ``choice`` says which rule was
-   used and how many people were in view.
+   detecting, masking the person found and detecting again. The default rule is judged
+   over the first ``OPENING_S`` seconds after somebody is first found (``OPENING_LOOKS``
+   looks, each person kept by position continuity, scores summed); when another person
+   wins, the tracker moves to them and ``retract_before`` (seconds) says that the frames
+   before it showed someone else. ``choice`` says which rule was used and how many people
+   were in view.
 4. *Re-acquisition.* A person lost for ``REACQUIRE_AFTER_S`` (a close-up that cut the body
    off, someone walking through, the person leaving and coming back), or followed for that
    long with fewer than ``MIN_IN_VIEW`` of the body landmarks in view (the model stuck on a
    fragment), is searched for on the whole frame every ``REACQUIRE_EVERY_S``; the best
-   candidate by the default rule is taken up, preferring one that can be the same person.
+   candidate by the default rule is taken up, or one that can be the same person if it
+   scores at least ``CONTINUITY_SCORE_FRAC`` of the best.
    Each such restart is recorded in ``gaps`` (lost-since and found-at times), so analyses
    can tell a new start from a continued movement; the frames in between are missing.
 """
@@ -98,6 +103,11 @@ MAX_PEOPLE = 4               # people looked for when choosing whom to follow
 CENSUS_MASK_MARGIN = 0.1     # a person found is masked with this margin (x box side)
 REACQUIRE_AFTER_S = 1.0      # lost (or barely in view) this long: search the whole frame
 REACQUIRE_EVERY_S = 0.25     # ... at most this often (each search costs 1-5 model runs)
+OPENING_S = 1.0              # the default rule is judged over this first second with people
+OPENING_LOOKS = 4            # ... in this many looks (the first frame included)
+OPENING_TIE = 1.05           # another person must score this much more to replace the first
+CONTINUITY_SCORE_FRAC = 0.5  # re-found: the one that can be the same person, if it scores
+                             # at least this share of the best-seen candidate
 MIN_IN_VIEW = 0.25           # followed body with fewer of its 12 body landmarks in view is weak
 MASK_GREY = 127              # value painted outside the region of interest
 # Pose presence score (0..1) needed to take up a body (and to take it up again once lost)
@@ -169,6 +179,10 @@ class PoseTracker:
         self.n_redetections = 0
         self.choice: TargetChoice | None = None
         self.gaps: list[tuple[float, float]] = []
+        self.retract_before: float | None = None
+        self._opening: list[list] | None = None   # [box, summed score] per person
+        self._followed = 0                        # index in _opening of the followed one
+        self._looks: list[float] = []             # times of the opening's looks so far
 
     # ----- public -----------------------------------------------------------------------
     def process(self, frame_bgr: np.ndarray, t: float
@@ -251,12 +265,27 @@ class PoseTracker:
     def _take(self, rgb: np.ndarray, found: list, i: int) -> np.ndarray:
         """Row of ``found[i]``; MediaPipe, which tracks the last one found, is pointed at it."""
         row, box = found[i]
+        h, w = rgb.shape[:2]
+        img = _mask(rgb, box_window(box, w, h, margin=ROI_MARGIN_BODY))
         if len(found) > 1:
-            h, w = rgb.shape[:2]
             self._redetect()
-            again = self._run_pose(_mask(rgb, box_window(box, w, h, margin=ROI_MARGIN_BODY)))
+            again = self._run_pose(img)
             row = row if again is None else again
+        self._hand_over(img)
         return row
+
+    def _hand_over(self, img: np.ndarray) -> None:
+        """Let the lenient follower detect the body the strict landmarker just took up, on
+        the same image, so it tracks from the next frame. Without this it would detect afresh
+        on the next frame in a tight window, which fails whenever the face (the detector's
+        anchor) is hidden or cut off: it then lost close-ups again and again."""
+        if self._keep_loading is not None:
+            self._keep, self._keep_loading = self._keep_loading.result(), None
+        if self._keep is None:
+            return
+        self._keep.run(BLANK)
+        if self._keep.run(img).pose_landmarks:
+            self._last = self._keep
 
     def _choose(self, rgb: np.ndarray, t: float, how: str) -> np.ndarray | None:
         """The person to follow among those on the frame, by rule ``how``."""
@@ -264,6 +293,9 @@ class PoseTracker:
         if not found:
             return None
         i, self.choice = choice_for([b for _, b in found], how, t)
+        if how == "in_view":   # judged again over the opening (someone may walk in)
+            self._opening = [[b, b.view_score] for _, b in found]
+            self._followed, self._looks = i, [t]
         return self._take(rgb, found, i)
 
     def _find_at(self, rgb: np.ndarray, t: float, target: tuple) -> np.ndarray | None:
@@ -294,6 +326,10 @@ class PoseTracker:
     # ----- following --------------------------------------------------------------------
     def _follow(self, rgb: np.ndarray, t: float, *, own: bool = False) -> np.ndarray | None:
         h, w = rgb.shape[:2]
+        if self._opening is not None and self._look_due(t):
+            looked, row = self._look(rgb, t)
+            if looked:
+                return row
         if self._search_due(t):
             searched, row = self._reacquire(rgb, t)
             if searched:
@@ -307,7 +343,8 @@ class PoseTracker:
         task = self._keep if self._lost_since is None else self._pose
         if task is not self._last:    # it detects afresh: show it only the tracked body
             window = box_window(self.box, w, h, margin=SWITCH_MARGIN_BODY)
-        row = self._run_pose(_mask(rgb, window, inplace=own), task)
+        img = _mask(rgb, window, inplace=own)
+        row = self._run_pose(img, task)
         if row is None:
             self._mark_lost(t)
             return None
@@ -317,8 +354,48 @@ class PoseTracker:
             self._redetect()          # drop the impostor; re-detect inside the window
             self._mark_lost(t)
             return None
+        if task is self._pose:        # found again by the strict landmarker
+            self._hand_over(img)
         self._set_box(box)
         return row
+
+    def _look_due(self, t: float) -> bool:
+        return t - self._looks[0] >= len(self._looks) * OPENING_S / (OPENING_LOOKS - 1)
+
+    def _look(self, rgb: np.ndarray, t: float) -> tuple[bool, np.ndarray | None]:
+        """One look of the opening: score everybody again, matched to the people seen
+        before by position; at the last look follow the best. Returns (done, row) as
+        :meth:`_reacquire`."""
+        h, w = rgb.shape[:2]
+        self._looks.append(t)
+        found = self._census(rgb, t)
+        people = self._opening
+        match = _match(people, [b for _, b in found], w, h)
+        for k, j in match.items():
+            people[k][0] = found[j][1]
+            people[k][1] += found[j][1].view_score
+        for j, (_, b) in enumerate(found):
+            if j not in match.values():
+                people.append([b, b.view_score])
+                match[len(people) - 1] = j
+        follow = self._followed
+        if len(self._looks) >= OPENING_LOOKS:
+            best = max(range(len(people)), key=lambda k: people[k][1])
+            if best in match and people[best][1] > OPENING_TIE * people[follow][1]:
+                follow = best
+            scores = sorted((p[1] for p in people), reverse=True)
+            runner = scores[1] / scores[0] if len(scores) > 1 and scores[0] > 0 else 0.0
+            self.choice = TargetChoice("in_view", len(people), self.choice.t, round(runner, 3))
+            self._opening = None
+        if follow not in match:        # the followed person was not found this time
+            return False, None
+        row = self._take(rgb, found, match[follow])
+        if follow != self._followed:   # another person won the opening: start again there
+            self.retract_before = t
+            self._smooth.reset()
+        self._followed = follow
+        self._accept(row, w, h, t)
+        return True, row
 
     def _search_due(self, t: float) -> bool:
         """Lost, or barely in view, for REACQUIRE_AFTER_S, and not searched just now."""
@@ -339,9 +416,11 @@ class PoseTracker:
         if not found:
             return lost, None
         boxes = [b for _, b in found]
-        same = [i for i, b in enumerate(boxes) if plausible_move(self.box, b, width=w, height=h)]
         order = ranked(boxes, how="in_view")
-        i = next((j for j in order if j in same), order[0])
+        best = boxes[order[0]].view_score
+        same = [j for j in order if plausible_move(self.box, boxes[j], width=w, height=h)
+                and boxes[j].view_score >= CONTINUITY_SCORE_FRAC * best]
+        i = same[0] if same else order[0]
         row = self._take(rgb, found, i)
         self.gaps.append((self._lost_since if lost else self._weak_since, t))
         self._smooth.reset()
@@ -399,6 +478,19 @@ class PoseTracker:
 
 
 # ----- helpers ---------------------------------------------------------------------------
+def _match(people: list[list], boxes: list[BodyBox], w: int, h: int) -> dict[int, int]:
+    """Position continuity: person index -> index in ``boxes`` of the same body (the
+    nearest hips among the boxes that can be the same person), each box used once."""
+    out: dict[int, int] = {}
+    for k, (prev, _) in enumerate(people):
+        cands = [j for j, b in enumerate(boxes) if j not in out.values()
+                 and plausible_move(prev, b, width=w, height=h)]
+        if cands:
+            out[k] = min(cands, key=lambda j: math.hypot(boxes[j].hip_x - prev.hip_x,
+                                                         boxes[j].hip_y - prev.hip_y))
+    return out
+
+
 def _check_frame(frame: np.ndarray, kind: str) -> None:
     if frame is None or frame.ndim != 3 or frame.shape[2] != 3:
         raise ValueError(f"the frame must be an (h, w, 3) {kind} image")

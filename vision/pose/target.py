@@ -34,7 +34,7 @@ VIS_IN_VIEW = 0.5            # ... and count as "in view" for the default rule
 BODY_LANDMARKS = (11, 12, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32)   # shoulders .. toes
 RULES = ("in_view", "largest", "central")
 RULE_TEXT = {
-    "in_view": "the person most fully and largely in view when tracking started",
+    "in_view": "the person most fully and largely in view over the first second",
     "largest": "the person nearest the camera (longest torso) when tracking started",
     "central": "the person nearest the middle of the picture when tracking started",
     "point": "the person at the point you picked",

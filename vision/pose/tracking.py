@@ -40,7 +40,8 @@ class TrackStats:
     ``target_rule`` names how the person was chosen (a key of
     :data:`vision.pose.target.RULE_TEXT`; "" when nobody was found), ``target_note`` says it
     in plain words, ``people_in_view`` is how many people were found then.
-    ``reacquired`` lists the whole-frame restarts as (first frame missing or barely seen,
+    ``opening_dropped`` counts the first frames left empty because they showed someone
+    the opening's rule did not choose in the end. ``reacquired`` lists the whole-frame restarts as (first frame missing or barely seen,
     frame a person was taken up again), frame indices: the movement before and after such
     a gap must not be joined, as the person may have changed.
     """
@@ -54,6 +55,7 @@ class TrackStats:
     target_note: str = ""
     people_in_view: int = 0
     reacquired: tuple[tuple[int, int], ...] = ()
+    opening_dropped: int = 0   # first frames left empty: they showed a person not chosen
 
 
 def track_video(path: str | os.PathLike, *, hands: bool = False, target=None,
@@ -118,6 +120,7 @@ def track_video(path: str | os.PathLike, *, hands: bool = False, target=None,
                            observe=heel.update if heel is not None else None)
             if heel is not None:
                 trace.heel_px = heel.result().to_array()
+                trace.heel_px[:trace.stats.opening_dropped] = np.nan
             return trace
         finally:
             frames.close()    # stop the decode thread before the video is closed
@@ -167,6 +170,10 @@ def _track(tracker: PoseTracker, frames: Iterable[tuple[float, np.ndarray]], *, 
         raise VideoError(f"{source or 'the stream'} gave no frames to track.")
     choice = tracker.choice
     times = np.array(ts)
+    dropped = 0
+    if tracker.retract_before is not None:   # the opening showed someone else first
+        dropped = int(np.searchsorted(times, tracker.retract_before - 1e-6))
+        rows[:dropped] = [missing] * dropped
     gaps = tuple((int(np.searchsorted(times, a - 1e-6)), int(np.searchsorted(times, b - 1e-6)))
                  for a, b in tracker.gaps)
     stats = TrackStats(frames=len(ts),
@@ -175,7 +182,8 @@ def _track(tracker: PoseTracker, frames: Iterable[tuple[float, np.ndarray]], *, 
                        expected_frames=max(0, int(total)),
                        target_rule=choice.rule if choice else "",
                        target_note=choice.sentence() if choice else "",
-                       people_in_view=choice.people if choice else 0, reacquired=gaps)
+                       people_in_view=choice.people if choice else 0, reacquired=gaps,
+                       opening_dropped=dropped)
     trace = Trace(fps=float(fps), width=int(width), height=int(height), t=times,
                   pose=np.stack(rows), hands=hand_rows, source=source)
     trace.stats = stats
