@@ -59,7 +59,7 @@ can take it over. Three guards:
    fragment), is searched for on the whole frame every ``REACQUIRE_EVERY_S``; the best
    candidate by the default rule is taken up, or one that can be the same person if it
    scores at least ``CONTINUITY_SCORE_FRAC`` of the best.
-   Each such restart is recorded in ``gaps`` (lost-since and found-at times), so analyses
+   Each such restart (and any re-finding after that long) is recorded in ``gaps`` (lost-since and found-at times), so analyses
    can tell a new start from a continued movement; the frames in between are missing.
 """
 
@@ -151,8 +151,8 @@ class PoseTracker:
     choice : TargetChoice or None
         How the person was chosen (rule, people in view), once somebody was found.
     gaps : list of (float, float)
-        Re-acquisitions on the whole frame: (time the person was lost or last seen well,
-        time a person was taken up again), seconds.
+        Restarts after ``REACQUIRE_AFTER_S`` or more without the person (or with the body
+        barely in view): (time lost or last seen well, time taken up again), seconds.
     """
 
     def __init__(self, *, hands: bool = False, target=None,
@@ -356,6 +356,8 @@ class PoseTracker:
             return None
         if task is self._pose:        # found again by the strict landmarker
             self._hand_over(img)
+            if t - self._lost_since >= REACQUIRE_AFTER_S:   # a long gap: mark it
+                self.gaps.append((self._lost_since, t))
         self._set_box(box)
         return row
 
