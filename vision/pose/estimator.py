@@ -249,8 +249,9 @@ class PoseTracker:
         h, w = rgb.shape[:2]
         img = rgb.copy()
         found: list[tuple[np.ndarray, BodyBox]] = []
-        for _ in range(MAX_PEOPLE):
-            self._redetect()
+        for k in range(MAX_PEOPLE):
+            if k or self.box is not None:   # before anyone is found nothing is tracked
+                self._redetect(only=self._pose)
             row = self._run_pose(img)
             if row is None:
                 break
@@ -445,10 +446,10 @@ class PoseTracker:
             self._lost_since = t
 
     # ----- MediaPipe --------------------------------------------------------------------
-    def _redetect(self) -> None:
-        """Make MediaPipe detect afresh on the next frame: a blank frame makes the tracked
-        body vanish (a few ms), far cheaper than making a new landmarker."""
-        for task in (self._pose, self._keep):
+    def _redetect(self, only: VideoTask | None = None) -> None:
+        """Make MediaPipe (both landmarkers, or ``only``) detect afresh on the next frame: a
+        blank frame makes the tracked body vanish (a few ms), far cheaper than a new one."""
+        for task in (self._pose, self._keep) if only is None else (only,):
             if task is not None:
                 task.run(BLANK)
         self.n_redetections += 1
