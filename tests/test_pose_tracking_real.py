@@ -65,7 +65,9 @@ def test_walker_found_and_followed_past_the_reflection(traces):
 def test_second_person_does_not_take_over_after_the_cut(traces):
     tr = traces["overlay"]
     found = ~np.isnan(tr.pose[:, 0, 0])
-    assert found[20:].mean() > 0.95
+    # the default rule is judged over the first second after the cut (f20): frames until
+    # then may be left empty when it ends on the other person than the first look chose
+    assert found[20 + 30:].mean() > 0.95
     # the exerciser's feet are at the bottom edge; the man behind her stands much higher
     ankle_y = np.nanmean(tr.pose[20:, [27, 28], 1], axis=1)
     assert np.nanmin(ankle_y) > 0.7
