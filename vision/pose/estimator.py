@@ -249,6 +249,7 @@ class PoseTracker:
         h, w = rgb.shape[:2]
         img = rgb.copy()
         found: list[tuple[np.ndarray, BodyBox]] = []
+        last = self._last     # the follower's region stays valid: it did not see this frame
         for k in range(MAX_PEOPLE):
             if k or self.box is not None:   # before anyone is found nothing is tracked
                 self._redetect(only=self._pose)
@@ -261,6 +262,8 @@ class PoseTracker:
             found.append((row, box))
             x0, y0, x1, y1 = box_window(box, w, h, margin=CENSUS_MASK_MARGIN)
             img[y0:y1, x0:x1] = MASK_GREY
+        if last is self._keep and last is not None:
+            self._last = last
         return found
 
     def _take(self, rgb: np.ndarray, found: list, i: int) -> np.ndarray:
@@ -381,22 +384,23 @@ class PoseTracker:
             if j not in match.values():
                 people.append([b, b.view_score])
                 match[len(people) - 1] = j
-        follow = self._followed
+        follow, switch = self._followed, False
         if len(self._looks) >= OPENING_LOOKS:
             best = max(range(len(people)), key=lambda k: people[k][1])
             if best in match and people[best][1] > OPENING_TIE * people[follow][1]:
+                # the same body seen as two (a first look at part of it) is no switch
+                switch = found[match[best]][1].overlap(self.box) < SAME_OVERLAP
                 follow = best
             scores = sorted((p[1] for p in people), reverse=True)
             runner = scores[1] / scores[0] if len(scores) > 1 and scores[0] > 0 else 0.0
             self.choice = TargetChoice("in_view", len(people), self.choice.t, round(runner, 3))
             self._opening = None
-        if follow not in match:        # the followed person was not found this time
+        self._followed = follow
+        if not switch:                 # the follower, still tracking, does this frame
             return False, None
         row = self._take(rgb, found, match[follow])
-        if follow != self._followed:   # another person won the opening: start again there
-            self.retract_before = t
-            self._smooth.reset()
-        self._followed = follow
+        self.retract_before = t        # another person won the opening: start again there
+        self._smooth.reset()
         self._accept(row, w, h, t)
         return True, row
 
