@@ -75,7 +75,7 @@ def _code_stamp(files: tuple[str, ...]) -> str:
     return h.hexdigest()[:12]
 
 
-TRACKING_FILES = ("vision/pose/tracking.py", "vision/pose/estimator.py", "vision/pose/target.py", "vision/pose/video.py")
+TRACKING_FILES = ("vision/pose/tracking.py", "vision/pose/estimator.py", "vision/pose/video.py")
 HEEL_FILES = ("vision/pose/heel_contact.py", "vision/pose/heel_patches.py", "vision/pose/heel_floor.py")
 
 
