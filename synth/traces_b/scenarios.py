@@ -12,7 +12,7 @@ import numpy as np
 
 from synth.traces_b import gait, motions
 from synth.traces_b.body import anthro, heading_axes
-from synth.traces_b.camera import make_camera, view_name
+from synth.traces_b.camera import make_camera
 from synth.traces_b.tracker import Artefacts, observe
 from vision.pose.trace import Trace
 
