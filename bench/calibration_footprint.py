@@ -12,9 +12,9 @@ the default) or of :data:`synth.footprint_b.scenes.SCENE_KINDS` (``--renderer b`
 renderer written apart from the first, never tuned on) with seeds of the DEV split or, with
 ``--sealed``, the SEALED split (run it once, at the end, when the lead says so):
 
-- renderer a: dev seeds from ``--seed-base`` (default 0) up to 8,999,999. Seeds 7,000,000+
-  were session 3's sealed split and have been seen: they are extra dev data now. Sealed:
-  ``SEALED_SEED_BASE`` = 9,000,000+ (session 4's sealed split).
+- renderer a: dev seeds from ``--seed-base`` (default 0) up to 10,999,999. Seeds 7,000,000+
+  and 9,000,000+ were the sealed splits of sessions 3 and 4 and have been seen: they are extra
+  dev data now. Sealed: ``SEALED_SEED_BASE`` = 11,000,000+ (session 5's sealed split).
 - renderer b: dev seeds 0..999,999 (``DEV_SEEDS_B``, from ``--seed-base``); sealed:
   ``SEALED_SEED_BASE_B`` = 5,000,000+.
 
@@ -52,8 +52,8 @@ sys.path.insert(0, os.getcwd())           # the engine under test: the current w
 
 import numpy as np  # noqa: E402
 
-DEV_SEEDS = range(0, 9_000_000)          # renderer a (7,000,000+: session 3's sealed, seen)
-SEALED_SEED_BASE = 9_000_000             # renderer a, session 4's sealed split
+DEV_SEEDS = range(0, 11_000_000)         # renderer a (7M+ and 9M+: earlier sealed splits, seen)
+SEALED_SEED_BASE = 11_000_000            # renderer a, session 5's sealed split
 DEV_SEEDS_B = range(0, 1_000_000)        # renderer b
 SEALED_SEED_BASE_B = 5_000_000           # renderer b sealed split
 AI_TOL = 0.05                 # |AI error| above this is a wrong reading

@@ -36,7 +36,7 @@ import numpy as np  # noqa: E402
 
 from synth.footprint_render import random_spec, render_photo  # noqa: E402
 
-SEALED_FROM = 7_000_000       # seeds at and above this are sealed splits: never run here
+SEALED_FROM = 11_000_000      # seeds at and above this are the sealed split: never run here
 MATCH_MAX_FRAC = 0.25         # mean heel/toe distance / true foot length to match
 
 
