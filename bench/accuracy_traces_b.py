@@ -267,7 +267,7 @@ def table_other(recs) -> list[tuple[str, str]]:
             acc[ex] += v in ACCEPTED
             for c in r["faults"][ex]:
                 faults[c] += 1
-    return [("accepted as (of %d)" % len(recs), json.dumps(dict(acc))),
+    return [(f"accepted as (of {len(recs)})", json.dumps(dict(acc))),
             ("faults raised", json.dumps(dict(faults)))]
 
 

@@ -319,10 +319,10 @@ def fill_date(pg, label: str, day: str) -> None:
     if segmented:
         field = widget.get_by_role("group").first
         first = widget.get_by_role("spinbutton").first
-        shown = lambda: field.inner_text()
+        shown = field.inner_text
     else:
         box = widget.locator("input")
-        shown = lambda: box.input_value()
+        shown = box.input_value
     for _ in range(3):
         if segmented:
             first.click()
