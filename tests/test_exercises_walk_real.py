@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from vision.exercises.walk import STEP_CONFIDENCE_MIN, analyse, side_view_frames
+from vision.exercises.walk import analyse
+from vision.exercises.walk_decide import STEP_CONFIDENCE_MIN
+from vision.exercises.walk_steps import side_view_frames
 from vision.pose.signals import prepare
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]
