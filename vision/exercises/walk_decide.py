@@ -56,7 +56,8 @@ class WalkDecision:
     ``unseen``: tiptoe readings of heels barely seen (counted, not reported); ``judged``:
     clearly judged steps the verdict rests on; ``tiptoe_judged``: those read tiptoe;
     ``verdict``: "tiptoe" | "not_tiptoe" | "too_few" | "contested"; ``confidence``: the
-    share of judged steps read tiptoe when the walk is tiptoe, else 0."""
+    share of judged steps read tiptoe when the walk is tiptoe, else 0; ``tiptoe_sides``:
+    the feet ("left", "right") with a judged step read tiptoe."""
 
     steps: tuple[Step, ...]
     set_aside: tuple[Step, ...]
@@ -65,6 +66,7 @@ class WalkDecision:
     tiptoe_judged: int
     verdict: str
     confidence: float
+    tiptoe_sides: tuple[str, ...] = ()
 
     @property
     def tiptoe(self) -> bool:
@@ -134,6 +136,7 @@ def decide(steps: list[Step], phases: list[str] | None = None) -> WalkDecision:
     judged = judged_steps(steps, phases)
     tip = sum(s.tiptoe for s in judged)
     n = len(judged)
+    sides = tuple(sorted({s.side for s in judged if s.tiptoe}))
     if n < MIN_JUDGED_STEPS:
         verdict = "too_few"
     elif tip >= MIN_TIPTOE_STEPS and tip > TIPTOE_MAJORITY * n:
@@ -143,11 +146,12 @@ def decide(steps: list[Step], phases: list[str] | None = None) -> WalkDecision:
     else:
         verdict = "not_tiptoe"
     if verdict == "tiptoe":
-        return WalkDecision(tuple(steps), (), (), n, tip, verdict, tip / n)
+        return WalkDecision(tuple(steps), (), (), n, tip, verdict, tip / n, sides)
     readings = [s for s in steps if s.tiptoe]
     out = tuple(replace(s, tiptoe=False) if s.tiptoe else s for s in steps)
     return WalkDecision(out, tuple(s for s in readings if judgeable(s)),
-                        tuple(s for s in readings if not judgeable(s)), n, tip, verdict, 0.0)
+                        tuple(s for s in readings if not judgeable(s)), n, tip, verdict, 0.0,
+                        sides)
 
 
 def evidence(st: Step, sig: Signals) -> Evidence:
@@ -179,9 +183,15 @@ def unclear_step(st: Step, sig: Signals, *, disputed: bool = False) -> Unclear:
 def cant_tell_reason(d: WalkDecision, n_steps: int) -> str:
     """Why a walk whose decision is "can't tell" gets no verdict, with what to do."""
     if d.verdict == "contested":
-        return (f"can't tell whether this is a tiptoe walk: of the {d.judged} steps seen "
+        said = (f"can't tell whether this is a tiptoe walk: of the {d.judged} steps seen "
                 f"clearly, {d.tiptoe_judged} read as tiptoe and {d.judged - d.tiptoe_judged} "
-                "did not; film a longer walk (several steps each way) from the side")
+                "did not")
+        if len(d.tiptoe_sides) == 1:    # one foot only: the far foot's guessed heel, or a
+            foot = d.tiptoe_sides[0]    # one-sided toe walker; seen near, it shows which
+            return (f"{said}, all of the tiptoe ones by the {foot} foot; film the walk both "
+                    f"ways from the side, so that the {foot} foot is also the one nearer "
+                    "the camera")
+        return f"{said}; film a longer walk (several steps each way) from the side"
     seen = "no step" if d.judged == 0 else "only one step"
     return (f"{n_steps} steps counted, but {seen} showed the heel clearly enough to judge: "
             "can't tell heel-first from tiptoe walking; film from the side, close enough "
