@@ -31,7 +31,12 @@ import numpy as np
 
 from vision.exercises.common import QUALITY_VIS_LOW, confidence, source_frames
 from vision.exercises.report import Evidence, Fault, Unclear
-from vision.exercises.walk_steps import TIPTOE_HEEL_FRAC, Step
+from vision.exercises.walk_steps import (
+    TIPTOE_HEEL_FRAC,
+    TIPTOE_HEEL_FRAC_TOE_FIRST,
+    TOE_FIRST_FRAC,
+    Step,
+)
 from vision.pose.signals import Signals
 
 RELIABLE_HEEL_VIS = 0.6   # a step's heel is reliably seen at this median visibility
@@ -154,10 +159,22 @@ def decide(steps: list[Step], phases: list[str] | None = None) -> WalkDecision:
                         sides)
 
 
+def tiptoe_threshold(st: Step) -> float:
+    """The stance heel height (foot lengths) the step's tiptoe reading was called on:
+    ``TIPTOE_HEEL_FRAC_TOE_FIRST`` after a clearly toe-first landing (contact heel above
+    ``TOE_FIRST_FRAC``) whose stance heel stayed below ``TIPTOE_HEEL_FRAC``, else
+    ``TIPTOE_HEEL_FRAC`` (:func:`vision.exercises.walk_steps._classify`)."""
+    toe_first = bool(np.isfinite(st.contact_heel_frac_foot)
+                     and st.contact_heel_frac_foot > TOE_FIRST_FRAC)
+    low = bool(np.isfinite(st.stance_heel_frac_foot)
+               and st.stance_heel_frac_foot <= TIPTOE_HEEL_FRAC)
+    return TIPTOE_HEEL_FRAC_TOE_FIRST if st.tiptoe and toe_first and low else TIPTOE_HEEL_FRAC
+
+
 def evidence(st: Step, sig: Signals) -> Evidence:
-    """The step's stance heel height (% foot length) against ``TIPTOE_HEEL_FRAC`` over its
-    stance (source frames)."""
-    return Evidence(100 * float(np.nan_to_num(st.stance_heel_frac_foot)), 100 * TIPTOE_HEEL_FRAC,
+    """The step's stance heel height (% foot length) against the threshold it was called on
+    (:func:`tiptoe_threshold`) over its stance (source frames)."""
+    return Evidence(100 * float(np.nan_to_num(st.stance_heel_frac_foot)), 100 * tiptoe_threshold(st),
                     source_frames(sig, int(st.contact_i), int(st.off_i)), EVIDENCE_UNIT)
 
 
