@@ -19,9 +19,11 @@ Method (per foot, lengths in foot lengths ``L`` of that foot, times in seconds):
    heel / toe / flat.
 4. **Tiptoe stance**: median heel height above the foot index over ``MID_STANCE`` (10-60 %)
    of the stance, on well-seen frames. A heel-first walker has the foot flat there (about
-   0); a toe walker keeps the heel up. Tiptoe when it exceeds ``TIPTOE_HEEL_FRAC``
-   (0.15 L), or ``TIPTOE_HEEL_FRAC_TOE_FIRST`` (0.08 L) after a clearly toe-first contact
-   (``TOE_FIRST_FRAC``, 0.12 L).
+   0); a toe walker lands toe first and keeps the heel up. Tiptoe when the contact read
+   toe-first (3) and the stance heel exceeds ``TIPTOE_HEEL_FRAC`` (0.15 L), or
+   ``TIPTOE_HEEL_FRAC_TOE_FIRST`` (0.08 L) after a clearly toe-first contact
+   (``TOE_FIRST_FRAC``, 0.12 L). A flat contact followed by a "raised" heel is not a toe
+   walker's step (the heel would have to rise in mid-stance): it is a guessed heel.
 
 5. **Each step's class, confidence and phase** (turning, starting, stopping, cut, walking)
    and 6. **the walk's verdict** from the clearly judged steps: :mod:`vision.exercises.walk_decide`.
