@@ -27,6 +27,8 @@ def test_heel_strikes_and_no_tiptoe(real_trace, clip):
     assert rep.view == "side"
     assert not [f for f in rep.faults if f.code == "tiptoe"]
     assert rep.verdict == "good"
+    # the verdict rests on clearly judged steps, and says so
+    assert rep.metrics["tiptoe_checked"] is True and rep.metrics["steps_judged"] >= 2
     steps = rep.metrics["steps"]
     assert steps >= 3
     heel = sum(r.metrics["initial_contact"] == "heel" for r in rep.reps)
