@@ -103,6 +103,9 @@ def test_one_clear_step_or_an_even_split_is_cant_tell():
                     _step(2.0, "left", True), _step(2.5, "right", False)])
     assert split.verdict == "contested" and not split.tiptoe and split.tiptoe_sides == ("left",)
     assert "left foot" in cant_tell_reason(split, 4)
+    # one tiptoe reading of two clearly judged steps: a tie is never "good"
+    tie = decide([_step(1.0, "left", False), _step(1.5, "right", True)])
+    assert tie.verdict == "contested" and "right foot" in cant_tell_reason(tie, 2)
     # a clear majority either way decides
     assert decide([_step(t, "left", False) for t in (1, 2, 3, 4, 5, 6)]
                   + [_step(6.5, "right", True)]).verdict == "not_tiptoe"

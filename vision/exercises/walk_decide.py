@@ -13,7 +13,9 @@ Here every step gets a confidence (0..1) and a phase, and the walk is decided on
 - **tiptoe** when at least ``MIN_TIPTOE_STEPS`` judged steps read tiptoe and they are more
   than ``TIPTOE_MAJORITY`` of the judged steps; then every step read tiptoe is a fault;
 - **contested** when the tiptoe readings are at least ``CONTESTED_SHARE`` of the judged steps
-  (and at least ``MIN_TIPTOE_STEPS``) but not a majority: "can't tell" as well;
+  (and at least ``MIN_TIPTOE_STEPS``) but not a majority, or as many as the other judged
+  steps (one of two): "can't tell" as well -- "good" needs the heel-first steps to
+  outnumber the tiptoe readings;
 - otherwise **not tiptoe**: tiptoe readings of heels that were seen well
   (:func:`judgeable`) become "unclear" entries; readings of heels the tracker barely saw
   (the far foot behind the near leg, DESIGN.md: it wanders by up to half a foot length)
@@ -146,7 +148,7 @@ def decide(steps: list[Step], phases: list[str] | None = None) -> WalkDecision:
         verdict = "too_few"
     elif tip >= MIN_TIPTOE_STEPS and tip > TIPTOE_MAJORITY * n:
         verdict = "tiptoe"
-    elif tip >= MIN_TIPTOE_STEPS and tip >= CONTESTED_SHARE * n:
+    elif (tip >= MIN_TIPTOE_STEPS and tip >= CONTESTED_SHARE * n) or tip >= TIPTOE_MAJORITY * n:
         verdict = "contested"
     else:
         verdict = "not_tiptoe"
