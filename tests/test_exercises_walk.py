@@ -181,26 +181,44 @@ def _step(t, side="left", tip=True, vis=0.9, other=0.7, contact=0.02, stance=0.2
 
 
 def test_a_walk_is_tiptoe_only_when_most_confident_steps_are():
-    from vision.exercises.walk import _walk_tiptoe
+    from vision.exercises.walk_decide import decide
     heel = [_step(t, tip=False, stance=0.0) for t in (1.0, 2.0, 3.0)]
     far = _step(1.5, side="right", vis=0.72, other=0.92)
-    out, aside, tip = _walk_tiptoe(heel + [far])
-    assert not tip and not any(s.tiptoe for s in out) and len(aside) == 1
-    # low-visibility or cut readings never decide, however many
+    d = decide(heel + [far])
+    assert d.verdict == "not_tiptoe" and not any(s.tiptoe for s in d.steps)
+    assert d.set_aside == (far,) and d.judged == 4
+    # low-visibility or cut readings never decide, however many, and are not "unclear"
     hidden = [_step(t, side="right", vis=0.45, other=0.9) for t in (1.5, 2.5, 3.5, 4.5)]
     cut = _step(5.5, side="right", cut=True)
-    out, aside, tip = _walk_tiptoe(heel + hidden + [cut])
-    assert not tip and not any(s.tiptoe for s in out)
-    # two confident toe-first steps against three heel-first ones: still not a tiptoe walk
+    d = decide(heel + hidden + [cut])
+    assert d.verdict == "not_tiptoe" and not any(s.tiptoe for s in d.steps)
+    assert not d.set_aside and len(d.unseen) == 5
+    # two confident toe-first steps against three heel-first ones: not a tiptoe walk, and
+    # not a heel-first one either (can't tell)
     two = [_step(t, side="right", vis=0.9) for t in (1.5, 2.5)]
-    assert not _walk_tiptoe(heel + two)[2]
+    d = decide(heel + two)
+    assert not d.tiptoe and d.verdict == "contested" and d.cant_tell
+    # one toe-first step among six heel-first ones: heel first, the reading is unclear
+    d = decide(heel + [_step(t, tip=False, stance=0.0) for t in (4.0, 5.0, 6.0)] + two[:1])
+    assert d.verdict == "not_tiptoe" and len(d.set_aside) == 1
     # most confident steps toe-first: tiptoe, and every tiptoe reading is kept
     four = [_step(t, side="right", vis=0.9) for t in (1.5, 2.5, 3.5, 4.5)]
-    out, aside, tip = _walk_tiptoe(heel + four + hidden)
-    assert tip and not aside and sum(s.tiptoe for s in out) == 8
+    d = decide(heel + four + hidden)
+    assert d.tiptoe and not d.set_aside and sum(s.tiptoe for s in d.steps) == 8
+    assert d.confidence == 4 / 7
     # turning steps never decide
     phases = ["walking"] * 3 + ["turning"] * 4
-    assert not _walk_tiptoe(heel + four, phases)[2]
+    assert not decide(heel + four, phases).tiptoe
+
+
+def test_too_few_clearly_judged_steps_is_never_a_verdict():
+    from vision.exercises.walk_decide import decide
+    one = [_step(1.0, tip=False, stance=0.0)]
+    hidden = [_step(t, side="right", vis=0.45) for t in (1.5, 2.5, 3.5)]
+    for steps in (one, one + hidden, hidden, []):
+        d = decide(steps)
+        assert d.verdict == "too_few" and d.cant_tell and not d.tiptoe
+    assert decide(one + [_step(2.0, tip=False, stance=0.0)]).verdict == "not_tiptoe"
 
 
 def _landing(heel_y, toe_y):

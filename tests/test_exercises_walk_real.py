@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from vision.exercises.walk import STEP_CONFIDENCE_MIN, analyse, side_view_frames
+from vision.exercises.walk import analyse
+from vision.exercises.walk_decide import STEP_CONFIDENCE_MIN
+from vision.exercises.walk_steps import side_view_frames
 from vision.pose.signals import prepare
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]
@@ -25,6 +27,8 @@ def test_heel_strikes_and_no_tiptoe(real_trace, clip):
     assert rep.view == "side"
     assert not [f for f in rep.faults if f.code == "tiptoe"]
     assert rep.verdict == "good"
+    # the verdict rests on clearly judged steps, and says so
+    assert rep.metrics["tiptoe_checked"] is True and rep.metrics["steps_judged"] >= 2
     steps = rep.metrics["steps"]
     assert steps >= 3
     heel = sum(r.metrics["initial_contact"] == "heel" for r in rep.reps)

@@ -19,28 +19,18 @@ Method (per foot, lengths in foot lengths ``L`` of that foot, times in seconds):
    heel / toe / flat.
 4. **Tiptoe stance**: median heel height above the foot index over ``MID_STANCE`` (10-60 %)
    of the stance, on well-seen frames. A heel-first walker has the foot flat there (about
-   0); a toe walker keeps the heel up. Tiptoe when it exceeds ``TIPTOE_HEEL_FRAC``
-   (0.15 L), or ``TIPTOE_HEEL_FRAC_TOE_FIRST`` (0.08 L) after a clearly toe-first contact
-   (``TOE_FIRST_FRAC``, 0.12 L).
+   0); a toe walker lands toe first and keeps the heel up. Tiptoe when the contact read
+   toe-first (3) and the stance heel exceeds ``TIPTOE_HEEL_FRAC`` (0.15 L), or
+   ``TIPTOE_HEEL_FRAC_TOE_FIRST`` (0.08 L) after a clearly toe-first contact
+   (``TOE_FIRST_FRAC``, 0.12 L). A flat contact followed by a "raised" heel is not a toe
+   walker's step (the heel would have to rise in mid-stance): it is a guessed heel.
 
-5. **Each step's class and confidence.** The initial contact reads heel-first, flat or
-   toe-first (3); the step's confidence (0..1) is the heel's visibility quality over the
-   judged stance times the margin of its stance heel height from ``TIPTOE_HEEL_FRAC``
-   (:func:`vision.exercises.common.confidence`). Steps while turning (within
-   ``TURN_GUARD_S`` of a turn), starting (the first contact after standing still in view),
-   stopping (a stance longer than ``STOP_STANCE_S``), cut by the end of the trace or half out of the picture are counted
-   but do not decide anything while at least ``MIN_DECIDING_STEPS`` confident steady
-   steps exist (a short walk of two or three steps a pass is all starting and stopping:
-   then those count, turning and cut steps never).
-
-6. **The walk's verdict** rests on the *confident* steps (judged, heel seen at least at
-   ``RELIABLE_HEEL_VIS``, confidence at least ``STEP_CONFIDENCE_MIN``). The far foot's heel
-   is hidden behind the near leg in stance and wanders by up to half a foot length
-   (DESIGN.md), so single readings are not enough: the walk is tiptoe only when at least
-   ``MIN_TIPTOE_STEPS`` confident steps read tiptoe and they are more than
-   ``TIPTOE_MAJORITY`` of the confident steps. Then every step read tiptoe (not turning,
-   not cut) is a fault; otherwise the tiptoe readings go to ``unclear``.
-   Every fault carries its evidence (stance heel height, threshold, frames) and confidence.
+5. **Each step's class, confidence and phase** (turning, starting, stopping, cut, walking)
+   and 6. **the walk's verdict** from the clearly judged steps: :mod:`vision.exercises.walk_decide`.
+   Fewer than two clearly judged steps, or tiptoe readings too many to ignore but not a
+   majority, is "can't tell" (``insufficient_data`` with the reason and what to film).
+   Every fault carries its evidence (stance heel height, threshold, source frames) and
+   confidence.
 
 7. **Plausibility** (:mod:`vision.exercises.plausibility`): leg and foot landmarks whose
    segment lengths change as no body's can are dropped before steps are found.
@@ -64,17 +54,16 @@ import numpy as np
 
 from vision.exercises import plausibility as P
 from vision.exercises import recognise as R
+from vision.exercises import walk_decide as D
 from vision.exercises.common import (
-    QUALITY_VIS_LOW,
     check_data,
-    confidence,
     insufficient,
     not_this,
     round_or_none,
     too_short,
 )
 from vision.exercises.heel_check import pixel_heel
-from vision.exercises.report import Evidence, ExerciseReport, Fault, Rep, Unclear, split_confident
+from vision.exercises.report import ExerciseReport, Rep, split_confident
 from vision.exercises.walk_steps import (
     CUTOFF_HZ,
     MIN_SIDE_FRAC,
@@ -94,15 +83,6 @@ from vision.pose.trace import L_HIP, L_SHOULDER, NOSE, R_FOOT_INDEX, R_HIP, R_SH
 # the landmarks the walk reads (the others would only cost cleaning time)
 WALK_LANDMARKS = (NOSE, L_SHOULDER, R_SHOULDER, *range(L_HIP, R_FOOT_INDEX + 1))
 
-RELIABLE_HEEL_VIS = 0.6   # a step's heel is reliably seen at this median visibility
-MIN_TIPTOE_STEPS = 2      # a tiptoe walk needs at least this many confident tiptoe steps
-MIN_DECIDING_STEPS = 3    # fewer confident steady-walk steps: starting/stopping ones count
-
-STOP_STANCE_S = 1.2       # a stance longer than this is standing still: the walker stopped
-STEP_CONFIDENCE_MIN = 0.6 # steps below this confidence (0..1) do not decide the walk
-TIPTOE_MAJORITY = 0.5     # the walk is tiptoe when more than this share of confident steps is
-TIPTOE_FULL_MARGIN = 0.5  # stance heel this far (relative) from TIPTOE_HEEL_FRAC: sure
-STEP_VIS_HIGH = 0.7       # heel visibility giving a step full quality (0.3 gives none)
 PIXEL_MIN_MEASURED = 0.5  # the pixel witness must have measured this share of the stance ...
 PIXEL_DOWN_SHARE = 0.5    # ... and seen the heel below this share of TIPTOE_HEEL_FRAC
 
@@ -122,29 +102,7 @@ def _step_rep(st: Step, phase: str = "walking") -> Rep:
                metrics={"side": st.side, "initial_contact": st.initial_contact,
                         "contact_heel_pct_foot": round_or_none(100 * st.contact_heel_frac_foot),
                         "stance_heel_pct_foot": round_or_none(100 * st.stance_heel_frac_foot),
-                        "confidence": round(step_confidence(st), 3), "phase": phase})
-
-
-def _evidence(st: Step) -> Evidence:
-    return Evidence(100 * np.nan_to_num(st.stance_heel_frac_foot), 100 * TIPTOE_HEEL_FRAC,
-                    (int(st.contact_i), int(st.off_i)), "% foot length heel above toe")
-
-
-def _tiptoe_fault(st: Step, walk_confidence: float = 1.0) -> Fault:
-    """A tiptoe step of a walk called tiptoe: its confidence is its own or, if higher, the
-    walk's (the share of its confident steps read tiptoe)."""
-    return Fault(code="tiptoe", side=st.side, start_s=st.contact_s, end_s=st.off_s,
-                 message=f"{st.side.capitalize()} foot landed and stayed on the toes: the heel "
-                         f"stayed {100 * st.stance_heel_frac_foot:.0f} % of the foot length up.",
-                 confidence=max(step_confidence(st), walk_confidence), evidence=_evidence(st))
-
-
-def _unclear_step(st: Step, *, disputed: bool = False) -> Unclear:
-    why = ("the heel landmark says the heel stayed up, the picture says it was down"
-           if disputed else "the clearly seen steps were mostly heel first")
-    return Unclear("tiptoe", st.contact_s, st.off_s,
-                   f"Can't tell from this video: one {st.side} step read as tiptoe, but {why}.",
-                   0.0 if disputed else step_confidence(st), _evidence(st))
+                        "confidence": round(D.step_confidence(st), 3), "phase": phase})
 
 
 def _pixel_check(steps: list[Step], trace: Trace, sig) -> tuple[list[Step], list[Step]]:
@@ -227,15 +185,18 @@ def analyse(trace: Trace, *, min_steps: int = 2) -> ExerciseReport:
     steps = sorted((_unjudged(s) if any(abs(s.contact_s - t) < TURN_GUARD_S for t in turns)
                     else s for s in steps), key=lambda s: s.contact_s)
     steps, disputed = _pixel_check(steps, trace, sig)
-    phases = step_phases(steps, sig.fps, float(sig.t_s[np.argmax(sig.person)]))
-    steps, set_aside, walk_conf = _walk_tiptoe(steps, phases)
-    unclear = tuple(_unclear_step(st) for st in set_aside) + tuple(
-        _unclear_step(st, disputed=True) for st in disputed)
-    if set_aside:
-        warnings.append(f"{len(set_aside)} step(s) read as tiptoe, but most steps seen clearly "
-                        "were not: not enough to call the walk tiptoe")
-    return _report(trace, sig, steps, phases, side_frac, warnings, min_steps, unclear, dropped,
-                   walk_conf)
+    phases = D.step_phases(steps, float(sig.t_s[np.argmax(sig.person)]))
+    decision = D.decide(steps, phases)
+    unclear = tuple(D.unclear_step(st, sig) for st in decision.set_aside) + tuple(
+        D.unclear_step(st, sig, disputed=True) for st in disputed)
+    if decision.set_aside:
+        warnings.append(f"{len(decision.set_aside)} step(s) read as tiptoe, but most steps "
+                        "seen clearly were not: not enough to call the walk tiptoe")
+    if decision.unseen:
+        warnings.append(f"{len(decision.unseen)} step(s) whose heel was hardly seen (hidden "
+                        "or out of the picture) were not judged")
+    return _report(trace, sig, decision, phases, side_frac, warnings, min_steps, unclear,
+                   dropped)
 
 
 def _plausible(trace: Trace, view: str):
@@ -275,66 +236,6 @@ def _front_report(trace: Trace, steps: list[Step], side_frac: float,
                                    "about one step)",))
 
 
-def _reliable(st: Step) -> bool:
-    """The step's heel was seen well enough to judge it."""
-    return not st.cut and bool(np.isfinite(st.heel_vis) and st.heel_vis >= RELIABLE_HEEL_VIS)
-
-
-def step_confidence(st: Step) -> float:
-    """0..1 confidence in the step's tiptoe / not-tiptoe reading (see the module notes, 5)."""
-    q = float(np.clip((np.nan_to_num(st.heel_vis) - QUALITY_VIS_LOW)
-                      / (STEP_VIS_HIGH - QUALITY_VIS_LOW), 0.0, 1.0))
-    if not np.isfinite(st.stance_heel_frac_foot):
-        return 0.0
-    return confidence(st.stance_heel_frac_foot, TIPTOE_HEEL_FRAC, quality=q,
-                      below=not st.tiptoe, full_margin=TIPTOE_FULL_MARGIN)
-
-
-def step_phases(steps: list[Step], fps: float, t0: float = 0.0) -> list[str]:
-    """Per step (sorted by contact): "walking", or why it does not decide the walk:
-    "turning", "cut", "starting" (the first contact after standing in view: the same
-    foot's previous stance, or the time since the trace began ``t0`` with no step, longer
-    than ``STOP_STANCE_S``), "stopping" (its own stance longer than ``STOP_STANCE_S``)."""
-    out = []
-    last_stance: dict[str, float] = {}
-    for k, st in enumerate(steps):
-        before = last_stance.get(st.side)
-        standing_before = (before is not None and before > STOP_STANCE_S) or (
-            k == 0 and st.contact_s - t0 > STOP_STANCE_S)
-        stance = st.off_s - st.contact_s
-        last_stance[st.side] = stance
-        if st.initial_contact == "turning":
-            out.append("turning")
-        elif st.cut:
-            out.append("cut")
-        elif standing_before:
-            out.append("starting")
-        elif stance > STOP_STANCE_S:
-            out.append("stopping")
-        else:
-            out.append("walking")
-    return out
-
-
-def _walk_tiptoe(steps: list[Step], phases: list[str] | None = None
-                 ) -> tuple[list[Step], list[Step], bool]:
-    """(steps with tiptoe flags kept only in a tiptoe walk, the tiptoe readings set aside,
-    the walk's tiptoe confidence: the share of confident steps read tiptoe, 0 when the
-    walk is not tiptoe) -- see the module notes, 6."""
-    phases = phases or ["walking"] * len(steps)
-    sure = [(s, ph) for s, ph in zip(steps, phases, strict=True)
-            if ph not in ("turning", "cut") and _reliable(s)
-            and step_confidence(s) >= STEP_CONFIDENCE_MIN]
-    confident = [s for s, ph in sure if ph == "walking"]
-    if len(confident) < MIN_DECIDING_STEPS:     # a short walk: starts and stops count too
-        confident = [s for s, _ in sure]
-    tip = [s for s in confident if s.tiptoe]
-    walk_tip = len(tip) >= MIN_TIPTOE_STEPS and len(tip) > TIPTOE_MAJORITY * len(confident)
-    out = [s if walk_tip or not s.tiptoe else replace(s, tiptoe=False) for s in steps]
-    aside = [] if walk_tip else [s for s in steps if s.tiptoe]
-    return out, aside, len(tip) / len(confident) if walk_tip else 0.0
-
-
 def _walk_landmarks(trace: Trace) -> Trace:
     """The trace with only the landmarks the walk analysis reads (nose, shoulders, hips,
     legs, feet): cleaning the others would only cost time."""
@@ -356,22 +257,26 @@ def _view(side_frac: float) -> str:
     return "side" if side_frac >= 0.5 else "front"
 
 
-def _report(trace: Trace, sig, steps: list[Step], phases: list[str], side_frac: float,
-            warnings: list[str], min_steps: int, unclear=(), dropped: int = 0,
-            walk_conf: float = 1.0) -> ExerciseReport:
-    faults, low = split_confident([_tiptoe_fault(s, walk_conf) for s in steps if s.tiptoe])
+def _report(trace: Trace, sig, decision: D.WalkDecision, phases: list[str], side_frac: float,
+            warnings: list[str], min_steps: int, unclear=(), dropped: int = 0) -> ExerciseReport:
+    steps = list(decision.steps)
+    faults, low = split_confident([D.tiptoe_fault(s, sig, decision.confidence)
+                                   for s in steps if s.tiptoe])
     unsure = {(u.start_s, u.end_s) for u in low}
     steps = [replace(s, tiptoe=False) if (s.contact_s, s.off_s) in unsure else s for s in steps]
     unclear = (*unclear, *low)
     n_steps = len(steps)
+    checked = not decision.cant_tell
     metrics = {"steps": n_steps,
                "steps_left": sum(s.side == "left" for s in steps),
                "steps_right": sum(s.side == "right" for s in steps),
                "heel_strike_ratio": round(sum(s.initial_contact == "heel" for s in steps) / n_steps, 3)
                if n_steps else None,
                "tiptoe_stance_ratio": round(sum(s.tiptoe for s in steps) / n_steps, 3)
-               if n_steps else None,
+               if n_steps and checked else None,
                "steps_deciding": sum(p == "walking" for p in phases),
+               "steps_judged": decision.judged,
+               "tiptoe_checked": checked and n_steps >= min_steps,
                "implausible_frames": dropped}
     reps = tuple(_step_rep(s, p) for s, p in zip(steps, phases, strict=True))
     other = R.clip_kind(sig) if n_steps < min_steps else None
@@ -383,6 +288,12 @@ def _report(trace: Trace, sig, steps: list[Step], phases: list[str], side_frac: 
         return _insufficient(trace, "fewer than two steps were seen from the side: walk "
                              "across the picture, a few steps each way", view=_view(side_frac),
                              reps=reps, metrics=metrics, warnings=tuple(warnings))
+    if not checked:    # never "good" nor tiptoe on too few clearly judged steps
+        return ExerciseReport(exercise="walk", frames=len(trace), fps=trace.fps,
+                              view=_view(side_frac), verdict="insufficient_data", reps=reps,
+                              metrics=metrics, unclear=tuple(unclear),
+                              reason=(reason := D.cant_tell_reason(decision, n_steps)),
+                              warnings=(*warnings, reason))
     return ExerciseReport(exercise="walk", frames=len(trace), fps=trace.fps,
                           view=_view(side_frac), verdict="needs_attention" if faults else "good",
                           reps=reps, faults=faults, metrics=metrics, warnings=tuple(warnings),

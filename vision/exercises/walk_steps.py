@@ -333,8 +333,9 @@ def _classify(sig: Signals, side: str, f: dict, b: int, off: int, disp: float, *
     (stance from there). The initial contact is read at ``b``, or at ``touch`` (the foot
     touching down earlier, :func:`touch_down`) when the heel is lower there: a heel that
     struck while the foot still slid forward (the closing step of a walk) was first; a
-    tiptoe landing never shows the heel lower. A ``cut`` step is measured but never
-    called tiptoe."""
+    tiptoe landing never shows the heel lower. Tiptoe needs a toe-first contact (a toe
+    walker lands on the forefoot) and the heel up over the stance. A ``cut`` step is
+    measured but never called tiptoe."""
     n_use = min(off - b, int(STANCE_CAP_S * sig.fps))   # a long stance is standing
     lo = b + int(MID_STANCE[0] * n_use)
     hi = max(b + int(MID_STANCE[1] * n_use), lo + 1)
@@ -361,7 +362,7 @@ def _classify(sig: Signals, side: str, f: dict, b: int, off: int, disp: float, *
     if hidden:    # a hidden far heel wanders: both the contact and the stance must agree
         tip = bool(stance > TIPTOE_HEEL_FRAC and toe_first)
     else:
-        tip = bool(np.isfinite(stance) and kind != "heel" and (
+        tip = bool(np.isfinite(stance) and kind == "toe" and (
             stance > TIPTOE_HEEL_FRAC or (stance > TIPTOE_HEEL_FRAC_TOE_FIRST and toe_first)))
     span = slice(lo, max(hi, lo + 1))
     return Step(side=side, contact_s=float(sig.t_s[b]), off_s=float(sig.t_s[min(off, len(sig) - 1)]),
