@@ -33,6 +33,8 @@ MIN_BINS = 4              # the fit needs the thigh seen in this many direction 
 MIN_BIN_FRAMES = 3        # ... each with at least this many frames ...
 MIN_SWEEP_DEG = 40.0      # ... spanning at least this many degrees of image direction
 MAX_AXIS_RATIO = 3.0      # a fitted ellipse flatter than this is not a view (a bad fit)
+ANISO_CHI2 = 13.8        # chi-square (2 dof, p = 0.001) for the view to differ from the side
+EFFECTIVE_PER_BIN = 5     # independent frames a direction bin counts as (see _anisotropic)
 OUTLIER_K = 3.0           # frames off the ellipse by this many robust std are refitted without
 
 
@@ -84,12 +86,40 @@ def fit_ellipse(vecs: np.ndarray) -> np.ndarray | None:
         res = A @ coef - 1.0
         mad = 1.4826 * np.median(np.abs(res)) + 1e-9
         w = np.where(np.abs(res) > OUTLIER_K * mad, 0.0, w)
+    if not _anisotropic(A, w, coef, int(used.size)):
+        return np.eye(2) * float(np.sum(w * (A[:, 0] + A[:, 2])) / np.sum(w * (A[:, 0] + A[:, 2]) ** 2))
     a, b, c = coef
     q = np.array([[a, b / 2], [b / 2, c]])
     ev = np.linalg.eigvalsh(q)
     if ev.min() <= 0 or np.sqrt(ev.max() / ev.min()) > MAX_AXIS_RATIO:
         return None
     return q
+
+
+def _anisotropic(A: np.ndarray, w: np.ndarray, coef: np.ndarray, n_bins: int) -> bool:
+    """True when the fitted ellipse departs from a circle by more than its noise: the
+    departure ``(a - c, b)`` against its covariance from the weighted fit (chi-square, 2
+    degrees of freedom, above ``ANISO_CHI2``). A short or noisy swing is left uncorrected."""
+    keep = w > 0
+    if keep.sum() < 6:
+        return False
+    # neighbouring frames are not independent: the evidence counts as EFFECTIVE_PER_BIN
+    # frames per direction bin, whatever the frame rate
+    ww = w[keep] / w[keep].sum() * EFFECTIVE_PER_BIN * n_bins
+    Aw = A[keep] * np.sqrt(ww)[:, None]
+    res = (A[keep] @ coef - 1.0) * np.sqrt(ww)
+    sigma2 = float(res @ res) / max(float(ww.sum()) - 3, 1.0)
+    try:
+        cov = sigma2 * np.linalg.inv(Aw.T @ Aw)
+    except np.linalg.LinAlgError:
+        return False
+    J = np.array([[1.0, 0.0, -1.0], [0.0, 1.0, 0.0]])
+    d = J @ coef
+    try:
+        chi2 = float(d @ np.linalg.solve(J @ cov @ J.T, d))
+    except np.linalg.LinAlgError:
+        return False
+    return chi2 > ANISO_CHI2
 
 
 def _sweep_deg(used_bins: np.ndarray) -> float:
