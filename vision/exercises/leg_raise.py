@@ -232,12 +232,14 @@ def _rep(sig, legs, a, b, by_side) -> tuple[Rep, list[Fault]]:
     r_best = by_side[best]
     unmeasured = float(np.mean(~np.isfinite(legs[best]["hip"][r_best.start:r_best.end + 1])))
     gap = longest_gap_s(legs[best]["seen"][r_best.start:r_best.end + 1], sig.fps)
-    if unmeasured > MAX_UNMEASURED_SHARE or gap >= MAX_GAP_S or not np.isfinite(peaks[best]):
+    if (unmeasured > MAX_UNMEASURED_SHARE or gap >= MAX_GAP_S or not np.isfinite(peaks[best])
+            or not r_best.complete):
         m = {"side": side, "peak_hip_flexion_deg": None, "min_knee_extension_deg": None,
              "complete": all(r.complete for r in by_side.values())}
-        u = Unclear("leg_raise", t0, t1, "Can't tell the height of this raise: the trunk was "
-                    "out of the picture (or not seen) at the top; keep the whole body in view.",
-                    0.0)
+        why = ("the video starts or ends during it, so its top may not be in the video"
+               if not r_best.complete else "the trunk was out of the picture (or not seen) at "
+               "the top; keep the whole body in view")
+        u = Unclear("leg_raise", t0, t1, f"Can't tell the height of this raise: {why}.", 0.0)
         return Rep(t0, t1, ok=True, metrics=m), [], [u]
     peak = peaks[best]
     faults: list[Fault] = []
