@@ -64,6 +64,7 @@ from typing import NamedTuple
 import numpy as np
 
 from vision.exercises import common as C
+from vision.exercises import heel_raise_body as B
 from vision.exercises import recognise as R
 from vision.exercises.heel_check import heel_run
 from vision.exercises.heel_raise_reps import (
@@ -73,6 +74,7 @@ from vision.exercises.heel_raise_reps import (
     LEAVE_FRAC_FOOT,
     SAG_SHARE,
     find_raises,
+    hold_sags,
     rise_noise,
 )
 from vision.exercises.plausibility import MAX_DROPPED_FRAC, gate_values
@@ -92,6 +94,7 @@ RISE_CUTOFF_HZ = 2.0     # low-pass of the heel-rise signal (common.heel_rise_fr
 MIN_REST_RUN_S = 0.2     # resting frames count for the baseline in runs at least this long
 MAX_RISE_FRAC_FOOT = 0.6  # a heel cannot rise more than this (full tiptoe): wrong pose
 ANKLE_MIN_SHARE = 0.5     # rising on the toes lifts the ankle by at least this share of the heel
+MIN_HEEL_SEEN_SHARE = 0.5  # a raise whose heels are seen in less of its frames: body only
 REP_GATED_MAX_SHARE = 0.1  # a rep with more of its frames above that has no height
 FILM_ADVICE = ("film from the side or from behind, both feet and the floor in view, the "
                "camera at ankle to knee height")
@@ -202,6 +205,15 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     ankle_up = [_part_rise(sig, s, "ankle", rest, flen[s]) for s in feet]
     ankle_up = [a for a in ankle_up if np.isfinite(a).any()]
     found, sags = find_raises(rise, fps, noise=rise_noise(sig, feet, flen), top=top_sig)
+    # the body seen: raises are counted from its rise (steadier than heel points), each
+    # checked on the heels where they are seen (heel_raise_body)
+    body = B.body_raises(sig, float(np.mean([flen[s] for s in feet])))
+    if body.parts:
+        found, sags = B.merge_with_heels(body, found, sags, fps)
+        for r in found:
+            dips = hold_sags(top_sig[r.start:r.end + 1], fps)
+            if dips and (r.start, r.end) not in sags:
+                sags[(r.start, r.end)] = [(r.start + a, r.start + b) for a, b in dips]
     reps, faults, rejected, unclear = [], [], [], []
     for r in found:
         kind = R.heel_raise_kind(sig, r.start, r.end)
@@ -209,8 +221,15 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
             rejected.append((r, kind))
             continue
         seg = rise[r.start:r.end + 1]
+        heels_seen = np.isfinite(seg).mean() >= MIN_HEEL_SEEN_SHARE
+        if not heels_seen:      # counted from the body alone (heels hidden here)
+            reps.append(_body_only_rep(sig, body, r, unclear))
+            continue
         peak = C.sustained_max(seg, fps=fps, min_s=0.1)
-        hip = C.sustained_max(hip_up[r.start:r.end + 1], fps=fps, min_s=0.1)
+        if body.parts and not peak >= ENTER_FRAC_FOOT:
+            continue    # the body rose but the heels, seen, stayed down: not a heel raise
+        hip = C.sustained_max((body.rise if body.parts else hip_up)[r.start:r.end + 1],
+                              fps=fps, min_s=0.1)
         if np.isfinite(hip) and not MIN_HIP_SHARE * peak <= hip <= MAX_HIP_SHARE * peak + 0.1:
             continue    # one foot lifted (hips still), or standing up / jumping (hips fly)
         ank = np.nanmin([C.sustained_max(a[r.start:r.end + 1], fps=fps, min_s=0.1)
@@ -288,6 +307,20 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
                           verdict=C.verdict_for(reps, faults), reps=tuple(reps),
                           faults=faults, metrics=metrics, warnings=tuple(warnings),
                           unclear=tuple(unclear))
+
+
+def _body_only_rep(sig: Signals, body: B.BodyRaises, r, unclear: list) -> Rep:
+    """A raise counted from the body's rise where the heels were not seen: timed (the hold
+    on the body's rise) but with no heel height; an "unclear" entry says why."""
+    t0, t1 = C.frames_to_s(sig, r.start), C.frames_to_s(sig, r.end)
+    seg = body.rise[r.start:r.end + 1]
+    calm = smooth_zero_phase(seg, fps=sig.fps, cutoff_hz=HOLD_CUTOFF_HZ)
+    hold = float(np.sum(calm >= HOLD_SHARE * np.nanmax(calm)) / sig.fps)
+    unclear.append(Unclear("heel_rise", t0, t1, "Counted from the body rising; can't tell how "
+                           "high the heels rose here: they are not seen. " + FILM_ADVICE.capitalize()
+                           + ".", 0.0))
+    return Rep(t0, t1, ok=True, metrics={"peak_heel_rise_pct_foot": None, "hold_s": round(hold, 2),
+                                         "peak_heel_rise_pct_foot_pixels": None})
 
 
 def _sag_fault(sig: Signals, a: int, b: int, rise: np.ndarray, feet: list[str]) -> Fault:
