@@ -72,6 +72,8 @@ from vision.exercises.heel_raise_reps import (
     FLOOR_CUTOFF_HZ,
     HOLD_SHARE,
     LEAVE_FRAC_FOOT,
+    MAX_FLOOR_SHARE,
+    NOISE_K,
     SAG_SHARE,
     find_raises,
     hold_sags,
@@ -204,12 +206,15 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     toe_up = [_toe_rise(sig, s, rest, flen[s]) for s in feet]
     ankle_up = [_part_rise(sig, s, "ankle", rest, flen[s]) for s in feet]
     ankle_up = [a for a in ankle_up if np.isfinite(a).any()]
-    found, sags = find_raises(rise, fps, noise=rise_noise(sig, feet, flen), top=top_sig)
+    noise = rise_noise(sig, feet, flen)
+    found, sags = find_raises(rise, fps, noise=noise, top=top_sig)
+    # heels this noisy cannot tell a raise from a wobble, nor a heel down from up
+    heels_clean = NOISE_K * noise <= MAX_FLOOR_SHARE * ENTER_FRAC_FOOT
     # the body seen: raises are counted from its rise (steadier than heel points), each
     # checked on the heels where they are seen (heel_raise_body)
     body = B.body_raises(sig, float(np.mean([flen[s] for s in feet])))
     if body.parts:
-        found, sags = B.merge_with_heels(body, found, sags, fps)
+        found, sags = B.merge_with_heels(body, found if heels_clean else [], sags, fps)
         for r in found:
             dips = hold_sags(top_sig[r.start:r.end + 1], fps)
             if dips and (r.start, r.end) not in sags:
@@ -222,27 +227,16 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
             continue
         seg = rise[r.start:r.end + 1]
         heels_seen = np.isfinite(seg).mean() >= MIN_HEEL_SEEN_SHARE
-        if not heels_seen:      # counted from the body alone (heels hidden here)
+        if body.parts and not heels_seen:       # counted from the body alone
             reps.append(_body_only_rep(sig, body, r, unclear))
             continue
         peak = C.sustained_max(seg, fps=fps, min_s=0.1)
-        if body.parts and not peak >= ENTER_FRAC_FOOT:
-            continue    # the body rose but the heels, seen, stayed down: not a heel raise
-        hip = C.sustained_max((body.rise if body.parts else hip_up)[r.start:r.end + 1],
-                              fps=fps, min_s=0.1)
-        if np.isfinite(hip) and not MIN_HIP_SHARE * peak <= hip <= MAX_HIP_SHARE * peak + 0.1:
-            continue    # one foot lifted (hips still), or standing up / jumping (hips fly)
         ank = np.nanmin([C.sustained_max(a[r.start:r.end + 1], fps=fps, min_s=0.1)
                          for a in ankle_up]) if ankle_up else np.nan
-        if np.isfinite(hip) and np.isfinite(ank) and hip + ank < MIN_BODY_SHARE * peak:
-            continue    # the foot turned about the ankle (ankle circles), the body stayed
-        if C.sustained_max(low[r.start:r.end + 1], fps=fps, min_s=0.1) < BOTH_FEET_SHARE * peak:
-            continue    # only one heel rose: a lifted foot, not a heel raise
-        # the toes of every foot used left the floor too (a jump, a lifted foot): not a
-        # raise. One foot's toe alone does not veto (a lifted foot is caught above by the
-        # lower heel; a far toe is often guessed)
-        toe = np.nanmin([C.sustained_max(t[r.start:r.end + 1], fps=fps, min_s=0.1) for t in toe_up])
-        if np.isfinite(toe) and toe > MAX_TOE_SHARE * peak + 0.05:
+        # noisy heels cannot veto a raise the body shows (nor split it)
+        if (heels_clean or not body.parts) and _heels_veto(
+                r, peak, ank, body.rise if body.parts else hip_up, low, toe_up, fps,
+                by_body=bool(body.parts)):
             continue
         witness = heel_run(sig, opened.trace, feet[0], rise, r.start, r.end,
                            lift_frac=ENTER_FRAC_FOOT, down_frac=LEAVE_FRAC_FOOT,
@@ -309,6 +303,27 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
                           unclear=tuple(unclear))
 
 
+def _heels_veto(r, peak: float, ank: float, hip_up: np.ndarray, low: np.ndarray,
+                toe_up: list, fps: float, *, by_body: bool) -> bool:
+    """True when the heels and feet say raise ``r`` is not a heel raise (module notes): the
+    heels, seen, stayed down while the body rose (``by_body``); the hips (or body) rose too
+    little or too much for the heels; the foot turned about the ankle; one heel only; the
+    toes left the floor too."""
+    if by_body and not peak >= ENTER_FRAC_FOOT:
+        return True
+    hip = C.sustained_max(hip_up[r.start:r.end + 1], fps=fps, min_s=0.1)
+    if np.isfinite(hip) and not MIN_HIP_SHARE * peak <= hip <= MAX_HIP_SHARE * peak + 0.1:
+        return True     # one foot lifted (hips still), or standing up / jumping (hips fly)
+    if np.isfinite(hip) and np.isfinite(ank) and hip + ank < MIN_BODY_SHARE * peak:
+        return True     # the foot turned about the ankle (ankle circles), the body stayed
+    if C.sustained_max(low[r.start:r.end + 1], fps=fps, min_s=0.1) < BOTH_FEET_SHARE * peak:
+        return True     # only one heel rose: a lifted foot, not a heel raise
+    # the toes of every foot used left the floor too (a jump, a lifted foot). One foot's
+    # toe alone does not veto (a lifted foot is caught above; a far toe is often guessed)
+    toe = np.nanmin([C.sustained_max(t[r.start:r.end + 1], fps=fps, min_s=0.1) for t in toe_up])
+    return bool(np.isfinite(toe) and toe > MAX_TOE_SHARE * peak + 0.05)
+
+
 def _body_only_rep(sig: Signals, body: B.BodyRaises, r, unclear: list) -> Rep:
     """A raise counted from the body's rise where the heels were not seen: timed (the hold
     on the body's rise) but with no heel height; an "unclear" entry says why."""
@@ -317,7 +332,8 @@ def _body_only_rep(sig: Signals, body: B.BodyRaises, r, unclear: list) -> Rep:
     calm = smooth_zero_phase(seg, fps=sig.fps, cutoff_hz=HOLD_CUTOFF_HZ)
     hold = float(np.sum(calm >= HOLD_SHARE * np.nanmax(calm)) / sig.fps)
     unclear.append(Unclear("heel_rise", t0, t1, "Counted from the body rising; can't tell how "
-                           "high the heels rose here: they are not seen. " + FILM_ADVICE.capitalize()
+                           "high the heels rose here: they are not seen. "
+                           + FILM_ADVICE.capitalize()
                            + ".", 0.0))
     return Rep(t0, t1, ok=True, metrics={"peak_heel_rise_pct_foot": None, "hold_s": round(hold, 2),
                                          "peak_heel_rise_pct_foot_pixels": None})

@@ -82,8 +82,10 @@ def body_rise(sig: Signals, foot_len: float) -> tuple[np.ndarray, tuple[str, ...
         return np.full(n, np.nan), (), np.empty((0, n))
     stack = np.stack(ups)
     count = np.isfinite(stack).sum(axis=0)
-    with np.errstate(all="ignore"):
-        rise = np.where(count >= MIN_PARTS, np.nanmedian(stack, axis=0), np.nan)
+    med = np.full(stack.shape[1], np.nan)
+    some = count > 0
+    med[some] = np.nanmedian(stack[:, some], axis=0)
+    rise = np.where(count >= MIN_PARTS, med, np.nan)
     return rise, tuple(used), stack
 
 
