@@ -306,17 +306,21 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
 def _heels_veto(r, peak: float, ank: float, hip_up: np.ndarray, low: np.ndarray,
                 toe_up: list, fps: float, *, by_body: bool) -> bool:
     """True when the heels and feet say raise ``r`` is not a heel raise (module notes): the
-    heels, seen, stayed down while the body rose (``by_body``); the hips (or body) rose too
-    little or too much for the heels; the foot turned about the ankle; one heel only; the
-    toes left the floor too."""
+    heels, seen, stayed down while the body rose (``by_body``: found on the body's rise);
+    the hips (or body) rose too little or too much for the heels; the foot turned about the
+    ankle or one heel only rose (raises found on the heels alone); the toes left the floor
+    too."""
     if by_body and not peak >= ENTER_FRAC_FOOT:
         return True
     hip = C.sustained_max(hip_up[r.start:r.end + 1], fps=fps, min_s=0.1)
     if np.isfinite(hip) and not MIN_HIP_SHARE * peak <= hip <= MAX_HIP_SHARE * peak + 0.1:
         return True     # one foot lifted (hips still), or standing up / jumping (hips fly)
-    if np.isfinite(hip) and np.isfinite(ank) and hip + ank < MIN_BODY_SHARE * peak:
+    # a raise the body shows is no ankle circle nor a lifted foot (neither lifts the body):
+    # those checks are for raises found on the heels alone
+    if not by_body and np.isfinite(hip) and np.isfinite(ank) and hip + ank < MIN_BODY_SHARE * peak:
         return True     # the foot turned about the ankle (ankle circles), the body stayed
-    if C.sustained_max(low[r.start:r.end + 1], fps=fps, min_s=0.1) < BOTH_FEET_SHARE * peak:
+    if not by_body and C.sustained_max(low[r.start:r.end + 1], fps=fps,
+                                       min_s=0.1) < BOTH_FEET_SHARE * peak:
         return True     # only one heel rose: a lifted foot, not a heel raise
     # the toes of every foot used left the floor too (a jump, a lifted foot). One foot's
     # toe alone does not veto (a lifted foot is caught above; a far toe is often guessed)

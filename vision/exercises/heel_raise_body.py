@@ -15,7 +15,9 @@ under ``BODY_LEAVE_SHARE`` of that (the body back at rest: a sag during the hold
 raises done back to back without coming down, stay one raise, as on the heels). Anatomy:
 a raise whose body rose more than ``MAX_BODY_RISE_FRAC_FOOT`` (a heel
 cannot lift the body further than full tiptoe) is not a heel raise (standing up, a jump,
-the tracker jumping) and is dropped, counted in ``too_high``. :func:`merge_with_heels`
+the tracker jumping) and is dropped, counted in ``too_high``; one that peaks under
+``BODY_MIN_PEAK_FRAC_FOOT`` or ``NOISE_K`` times the body's spread at rest
+(:func:`rest_spread`) is a wobble. :func:`merge_with_heels`
 splits a body raise where the heels, seen, touched the floor briefly.
 """
 
@@ -38,6 +40,7 @@ MIN_REP_S = 0.5               # a raise up and down takes at least this long
 MIN_PARTS_SEEN = 0.8          # a body part counts when seen in this share of the frames
 REST_PERCENTILE = 15          # a part's resting height: this percentile of its height
 MIN_PARTS = 2                 # the body rise needs at least this many parts seen
+MIN_REST_FRAMES = 10          # frames at rest needed to measure the body's unsteadiness
 PARTS = ("shoulder", "hip", "knee")
 PART_SHARE = 0.5              # every part must rise by this share of the body's rise
 
@@ -97,6 +100,19 @@ def rise_noise(rise: np.ndarray) -> float:
     return float(np.median(np.abs(d2))) / 0.6745 / np.sqrt(6) if d2.size >= 10 else 0.0
 
 
+def rest_spread(rise: np.ndarray, found) -> float:
+    """Robust std (1.4826 MAD, foot lengths) of the body rise outside the raises found: how
+    much the body's reading wanders while standing still (tracker jitter that the low-pass
+    leaves, sway). 0 with fewer than ``MIN_REST_FRAMES`` such frames."""
+    rest = np.isfinite(rise)
+    for r in found:
+        rest[r.start:r.end + 1] = False
+    x = rise[rest]
+    if x.size < MIN_REST_FRAMES:
+        return 0.0
+    return float(1.4826 * np.median(np.abs(x - np.median(x))))
+
+
 def body_raises(sig: Signals, foot_len: float) -> BodyRaises:
     """Heel raises found on the body's rise (see the module notes)."""
     rise, parts, stack = body_rise(sig, foot_len)
@@ -106,14 +122,15 @@ def body_raises(sig: Signals, foot_len: float) -> BodyRaises:
     found = C.hysteresis_reps(rise, enter=enter, leave=BODY_LEAVE_SHARE * enter, fps=sig.fps,
                               direction="above", min_duration_s=MIN_REP_S, baseline=0.0,
                               split_frac=None)
+    floor = NOISE_K * rest_spread(rise, found)
     reps, too_high = [], 0
     for r in found:
         peak = C.sustained_max(rise[r.start:r.end + 1], fps=sig.fps, min_s=0.1)
         if peak > MAX_BODY_RISE_FRAC_FOOT:
             too_high += 1
             continue
-        if not peak >= BODY_MIN_PEAK_FRAC_FOOT:
-            continue
+        if not peak >= max(BODY_MIN_PEAK_FRAC_FOOT, floor):
+            continue    # a wobble, or as high as the body's own unsteadiness at rest
         reps.append(r)
     return BodyRaises(tuple(reps), rise, too_high, parts, stack)
 
