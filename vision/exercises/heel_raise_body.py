@@ -33,7 +33,8 @@ from vision.pose.signals import Signals, smooth_zero_phase
 BODY_ENTER_FRAC_FOOT = 0.06   # body rise that starts a raise: 0.5 x a 0.12 foot-length heel rise
 BODY_LEAVE_SHARE = 0.4        # ... and back under this share of the entry level ends it
 BODY_MIN_PEAK_FRAC_FOOT = 0.1  # a raise must lift the body this high (0.8 x a 0.12 heel rise)
-MAX_BODY_RISE_FRAC_FOOT = 0.6  # the body cannot rise more than a heel can (full tiptoe)
+MAX_BODY_RISE_FRAC_FOOT = 1.0  # the body cannot rise more than a heel can (full tiptoe, 0.6),
+                               # with room for the foot length read from a front or rear view
 BODY_CUTOFF_HZ = 1.5          # low-pass of the body rise (a raise takes a second or more)
 NOISE_K = 4.0                 # the entry level is at least this many noise std
 MIN_REP_S = 0.5               # a raise up and down takes at least this long
