@@ -211,7 +211,8 @@ def score_clip(name: str, lab: dict, trace: Trace, tol: int) -> ClipResult:
                     continue
                 v = said[k] if k < len(said) else None
                 res.rep_rises.append((None if v is None else v / 100.0, band))
-        angles = (rep.metrics or {}).get("peak_hip_flexion_deg")
+        angles = [a for a in (rep.metrics or {}).get("peak_hip_flexion_deg") or []
+                  if a is not None]         # None: a rep whose height could not be seen
         if "peak_hip_flexion_deg" in exp and angles:
             res.angle_error = max(_band_error(a, exp["peak_hip_flexion_deg"]) for a in angles)
     res.right = bool(right)

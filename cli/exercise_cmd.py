@@ -147,6 +147,8 @@ def _fmt(v) -> str:
         return f"{v:g}"
     if v is None:
         return "-"
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_fmt(x) for x in v) + "]"
     return str(v)
 
 

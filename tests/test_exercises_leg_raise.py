@@ -106,3 +106,63 @@ def test_far_shoulder_dropping_out_at_the_peaks_does_not_tilt_the_trunk():
         assert len(got) == 3
         np.testing.assert_allclose(got, seen, atol=0.5)
         np.testing.assert_allclose(got, truth["peak_hip_flexion_deg"], atol=3.0)
+
+
+def _seen_obliquely(tr, off_side_deg: float, down_deg: float):
+    """The trace as a distant camera ``off_side_deg`` off the side view, looking down at
+    ``down_deg``, would see it: the body axis (image x) shortened to cos(off) and tipped by
+    sin(off) sin(down), the vertical shortened to cos(down) (pixels, about the picture's
+    centre)."""
+    d, e = np.radians(off_side_deg), np.radians(down_deg)
+    m = np.array([[np.cos(d), 0.0], [np.sin(d) * np.sin(e), np.cos(e)]])
+    pose = tr.pose.copy()
+    px = (pose[..., :2] - 0.5) * np.array([tr.width, tr.height])
+    pose[..., :2] = px @ m.T / np.array([tr.width, tr.height]) + 0.5
+    return type(tr)(fps=tr.fps, width=tr.width, height=tr.height, t=tr.t, pose=pose,
+                    hands=tr.hands, source=tr.source)
+
+
+def test_oblique_camera_is_corrected_and_far_off_side_is_refused():
+    """Seen 35 degrees off the side and from above, the image angles read up to 15 degrees
+    wrong; the thigh's rigid swing gives the view back and the peaks stay within 3 degrees.
+    55 degrees off the side is refused with "film from the side"."""
+    peaks = [60, 85, 75]
+    tr, truth = leg_raise_trace(3, peak_hip_flexion_deg=peaks, legs="both", seed=7,
+                                noise_px=0.5)
+    for off, down in ((35, 0), (30, 25), (40, 20)):
+        rep = leg_raise.analyse(_seen_obliquely(tr, off, down))
+        got = [r.metrics["peak_hip_flexion_deg"] for r in rep.reps]
+        np.testing.assert_allclose(got, truth["peak_hip_flexion_deg"], atol=3.0)
+        assert abs(rep.metrics["off_side_deg"] - off) < 8
+    far = leg_raise.analyse(_seen_obliquely(tr, 55, 10))
+    assert far.verdict == "insufficient_data" and "film from the side" in far.reason
+    assert far.reps == ()
+
+
+def test_rep_across_a_tracking_gap_gets_no_peak_and_prints_as_a_dash():
+    """The person lost for 1 s at the top of a rep: the rep is counted but its height is
+    not guessed from the bridged angle; the app's table and the CLI show "-"."""
+    from cli.exercise_cmd import summary
+    from ui.movement_report import _value, reps_table
+    tr, truth = leg_raise_trace(3, peak_hip_flexion_deg=[80, 80, 80], legs="both", seed=5,
+                                noise_px=0.5)
+    a, b = truth["rep_frames"][1]
+    mid, half = (a + b) // 2, int(0.5 * tr.fps)
+    pose = tr.pose.copy()
+    pose[mid - half:mid + half, :, 3] = 0.0
+    lost = type(tr)(fps=tr.fps, width=tr.width, height=tr.height, t=tr.t, pose=pose,
+                    hands=tr.hands, source=tr.source)
+    rep = leg_raise.analyse(lost)
+    got = [r.metrics["peak_hip_flexion_deg"] for r in rep.reps]
+    assert len(got) == 3 and got[1] is None and None not in (got[0], got[2])
+    assert any(u.code == "leg_raise" for u in rep.unclear)
+    assert _value(rep.metrics["peak_hip_flexion_deg"]).split(", ")[1] == "-"
+    assert reps_table(rep).iloc[1].isin(["-"]).any()
+    assert "None" not in summary(rep)
+
+
+def test_standing_leg_raise_is_told_to_lie_down_and_film_from_the_side():
+    standing, _ = squat_trace(2, seed=4)
+    rep = leg_raise.analyse(standing)
+    assert rep.verdict == "not_this_exercise"
+    assert "lie on your back" in rep.reason and "film from the side" in rep.reason

@@ -129,6 +129,9 @@ def stills_from_video(path, trace, report, *, max_side: int = STILL_WIDTH_PX * 2
 
 
 def _value(v) -> str:
+    """A metric as text: lists joined, floats rounded, an unmeasured value (None) as "-"."""
+    if v is None:
+        return "-"
     if isinstance(v, (list, tuple)):
         return ", ".join(_value(x) for x in v)
     if isinstance(v, float):
@@ -158,7 +161,8 @@ def reps_table(report) -> pd.DataFrame:
     for i, r in enumerate(report.reps, 1):
         row = {"rep": i, "from (s)": round(r.start_s, 1), "to (s)": round(r.end_s, 1),
                "ok": "yes" if r.ok else "no", "faults": ", ".join(r.faults) or "–"}
-        row.update({metric_label(k): (round(v, 1) if isinstance(v, float) else v)
+        row.update({metric_label(k): ("-" if v is None else round(v, 1) if isinstance(v, float)
+                                      else v)
                     for k, v in r.metrics.items()})
         rows.append(row)
     return pd.DataFrame(rows)

@@ -59,25 +59,32 @@ clip the answer is "can't tell". A raise in which the knees bend by more than
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
 
 from vision.exercises import common as C
+from vision.exercises import heel_raise_body as B
 from vision.exercises import recognise as R
 from vision.exercises.heel_check import heel_run
+from vision.exercises.heel_raise_reps import (
+    ENTER_FRAC_FOOT,
+    FLOOR_CUTOFF_HZ,
+    HOLD_SHARE,
+    LEAVE_FRAC_FOOT,
+    MAX_FLOOR_SHARE,
+    NOISE_K,
+    SAG_SHARE,
+    find_raises,
+    hold_sags,
+    rise_noise,
+)
 from vision.exercises.plausibility import MAX_DROPPED_FRAC, gate_values
 from vision.exercises.report import Evidence, ExerciseReport, Fault, Rep, Unclear, split_confident
 from vision.pose.posture import choose_foot, heel_above_toe_frac_foot
 from vision.pose.signals import Signals, runs, smooth_zero_phase
 from vision.pose.trace import Trace
 
-ENTER_FRAC_FOOT = 0.10   # heel rise that starts a rep (fraction of the foot length)
-LEAVE_FRAC_FOOT = 0.05   # ... and back below this ends it
-MIN_PEAK_FRAC_FOOT = 0.12  # a rep must peak at least this high (a jitter blip does not)
-MIN_REP_S = 0.3
-HOLD_SHARE = 0.8         # hold = time at >= 80 % of the rep's peak rise
 MIN_HIP_SHARE = 0.2      # the mid-hip must rise by this share of the heel rise
 MIN_BODY_SHARE = 0.75    # hip rise + ankle rise must reach this share of the heel rise
 MAX_HIP_SHARE = 2.5      # ... and by no more than this share (+ 0.1 foot lengths)
@@ -85,21 +92,11 @@ BOTH_FEET_SHARE = 0.5    # with both feet seen, the lower heel must reach this s
 MAX_TOE_SHARE = 0.5      # the toes may rise by at most this share of the heel rise (+0.05)
 HOLD_CUTOFF_HZ = 1.5     # low-pass before timing the hold, so jitter does not cut it
 LOW_RISE_FRAC_FOOT = 0.15
-SAG_SHARE = 0.5          # heels sinking below this share of the peak during a hold ...
-SAG_MIN_S = 0.3          # ... for longer than this is a heel_lift fault
-SAG_MIN_HOLD_S = 0.3     # only after a hold this long at HOLD_SHARE (not a bounce)
-SAG_CUTOFF_HZ = 3.0
 RISE_CUTOFF_HZ = 2.0     # low-pass of the heel-rise signal (common.heel_rise_frac_foot)
-FLOOR_CUTOFF_HZ = 4.0    # ... of the one that tells the heels back at the floor (a 2 Hz
-                         # low-pass fills in a quick touch of the floor)
-LEAVE_SHARE = 0.35       # back at the floor: below this share of the rep's peak ...
-NOISE_K = 3.0            # ... and below LEAVE_FRAC_FOOT or NOISE_K noise std, if larger ...
-MAX_FLOOR_SHARE = 0.8    # ... (at most this share of ENTER_FRAC_FOOT) ...
-MIN_DIP_S = 0.25         # ... with the heels under half the peak for at least this long
 MIN_REST_RUN_S = 0.2     # resting frames count for the baseline in runs at least this long
-C_MAX_GAP_S = 0.5        # a dropout longer than this separates two raises
 MAX_RISE_FRAC_FOOT = 0.6  # a heel cannot rise more than this (full tiptoe): wrong pose
 ANKLE_MIN_SHARE = 0.5     # rising on the toes lifts the ankle by at least this share of the heel
+MIN_HEEL_SEEN_SHARE = 0.5  # a raise whose heels are seen in less of its frames: body only
 REP_GATED_MAX_SHARE = 0.1  # a rep with more of its frames above that has no height
 FILM_ADVICE = ("film from the side or from behind, both feet and the floor in view, the "
                "camera at ankle to knee height")
@@ -209,7 +206,19 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     toe_up = [_toe_rise(sig, s, rest, flen[s]) for s in feet]
     ankle_up = [_part_rise(sig, s, "ankle", rest, flen[s]) for s in feet]
     ankle_up = [a for a in ankle_up if np.isfinite(a).any()]
-    found, sags = find_raises(rise, fps, noise=rise_noise(sig, feet, flen), top=top_sig)
+    noise = rise_noise(sig, feet, flen)
+    found, sags = find_raises(rise, fps, noise=noise, top=top_sig)
+    # heels this noisy cannot tell a raise from a wobble, nor a heel down from up
+    heels_clean = NOISE_K * noise <= MAX_FLOOR_SHARE * ENTER_FRAC_FOOT
+    # the body seen: raises are counted from its rise (steadier than heel points), each
+    # checked on the heels where they are seen (heel_raise_body)
+    body = B.body_raises(sig, float(np.mean([flen[s] for s in feet])))
+    if body.parts:
+        found, sags = B.merge_with_heels(body, found if heels_clean else [], sags, fps)
+        for r in found:
+            dips = hold_sags(top_sig[r.start:r.end + 1], fps)
+            if dips and (r.start, r.end) not in sags:
+                sags[(r.start, r.end)] = [(r.start + a, r.start + b) for a, b in dips]
     reps, faults, rejected, unclear = [], [], [], []
     for r in found:
         kind = R.heel_raise_kind(sig, r.start, r.end)
@@ -217,21 +226,17 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
             rejected.append((r, kind))
             continue
         seg = rise[r.start:r.end + 1]
+        heels_seen = np.isfinite(seg).mean() >= MIN_HEEL_SEEN_SHARE
+        if body.parts and not heels_seen:       # counted from the body alone
+            reps.append(_body_only_rep(sig, body, r, unclear))
+            continue
         peak = C.sustained_max(seg, fps=fps, min_s=0.1)
-        hip = C.sustained_max(hip_up[r.start:r.end + 1], fps=fps, min_s=0.1)
-        if np.isfinite(hip) and not MIN_HIP_SHARE * peak <= hip <= MAX_HIP_SHARE * peak + 0.1:
-            continue    # one foot lifted (hips still), or standing up / jumping (hips fly)
         ank = np.nanmin([C.sustained_max(a[r.start:r.end + 1], fps=fps, min_s=0.1)
                          for a in ankle_up]) if ankle_up else np.nan
-        if np.isfinite(hip) and np.isfinite(ank) and hip + ank < MIN_BODY_SHARE * peak:
-            continue    # the foot turned about the ankle (ankle circles), the body stayed
-        if C.sustained_max(low[r.start:r.end + 1], fps=fps, min_s=0.1) < BOTH_FEET_SHARE * peak:
-            continue    # only one heel rose: a lifted foot, not a heel raise
-        # the toes of every foot used left the floor too (a jump, a lifted foot): not a
-        # raise. One foot's toe alone does not veto (a lifted foot is caught above by the
-        # lower heel; a far toe is often guessed)
-        toe = np.nanmin([C.sustained_max(t[r.start:r.end + 1], fps=fps, min_s=0.1) for t in toe_up])
-        if np.isfinite(toe) and toe > MAX_TOE_SHARE * peak + 0.05:
+        # noisy heels cannot veto a raise the body shows (nor split it)
+        if (heels_clean or not body.parts) and _heels_veto(
+                r, peak, ank, body.rise if body.parts else hip_up, low, toe_up, fps,
+                by_body=bool(body.parts)):
             continue
         witness = heel_run(sig, opened.trace, feet[0], rise, r.start, r.end,
                            lift_frac=ENTER_FRAC_FOOT, down_frac=LEAVE_FRAC_FOOT,
@@ -298,106 +303,44 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
                           unclear=tuple(unclear))
 
 
-def find_raises(rise: np.ndarray, fps: float, *, noise: float = 0.0,
-                top: np.ndarray | None = None) -> tuple[list[C.RepInterval], dict]:
-    """Raises of the heel-rise signal (foot lengths) and the sags found in them.
-
-    ``noise`` is the standard deviation of the rise's noise (foot lengths, see
-    :func:`rise_noise`); ``top`` the rise by the measure that reads higher (``Rise.top``;
-    default ``rise``), which must come down too for the heels to be back at the floor.
-    Returns the reps (see the module notes: a rep ends only when the
-    heels are back at the floor) and ``{(start, end): [(a, b), ...]}`` frame runs where a
-    rep's heels sank during its hold.
-    """
-    floor_abs = min(max(LEAVE_FRAC_FOOT, NOISE_K * noise), MAX_FLOOR_SHARE * ENTER_FRAC_FOOT)
-    down = rise if top is None else top
-    ups = C.hysteresis_reps(down, enter=ENTER_FRAC_FOOT, leave=floor_abs, fps=fps,
-                            direction="above", min_duration_s=0.0, baseline=0.0, edges=True,
-                            split_frac=None)
-    merged: list[C.RepInterval] = []
-    for r in ups:
-        if merged and not _back_at_floor(down, merged[-1], r, fps, floor_abs):
-            merged[-1] = _join(merged[-1], r)
-        else:
-            merged.append(r)
-    found = [r for r in merged if r.complete and (r.end - r.start) / fps >= MIN_REP_S
-             and np.nanmax(rise[r.start:r.end + 1], initial=-np.inf) >= MIN_PEAK_FRAC_FOOT]
-    sags = {}
-    for r in found:
-        dips = hold_sags(down[r.start:r.end + 1], fps)
-        if dips:
-            sags[(r.start, r.end)] = [(r.start + a, r.start + b) for a, b in dips]
-    return found, sags
-
-
-def _back_at_floor(rise: np.ndarray, a: C.RepInterval, b: C.RepInterval, fps: float,
-                   floor_abs: float) -> bool:
-    """True when the heels came back to the floor between the peaks of raises ``a`` and
-    ``b``: below ``min(floor_abs, LEAVE_SHARE * peak)`` (peak = the lower of the two) and
-    under half that peak for at least ``MIN_DIP_S``. A long dropout also separates them."""
-    seg = rise[a.peak:b.peak + 1]
-    ok = np.isfinite(seg)
-    gaps = [q - p for p, q in runs(~ok)]
-    if not ok.any() or (gaps and max(gaps) / fps > C_MAX_GAP_S):
+def _heels_veto(r, peak: float, ank: float, hip_up: np.ndarray, low: np.ndarray,
+                toe_up: list, fps: float, *, by_body: bool) -> bool:
+    """True when the heels and feet say raise ``r`` is not a heel raise (module notes): the
+    heels, seen, stayed down while the body rose (``by_body``: found on the body's rise);
+    the hips (or body) rose too little or too much for the heels; the foot turned about the
+    ankle or one heel only rose (raises found on the heels alone); the toes left the floor
+    too."""
+    if by_body and not peak >= ENTER_FRAC_FOOT:
         return True
-    peak = min(np.nanmax(rise[a.start:a.end + 1]), np.nanmax(rise[b.start:b.end + 1]))
-    low = float(np.nanmin(seg))
-    under_half = np.sum(seg[ok] < 0.5 * peak) / fps
-    return low < min(floor_abs, LEAVE_SHARE * peak) and under_half >= MIN_DIP_S
+    hip = C.sustained_max(hip_up[r.start:r.end + 1], fps=fps, min_s=0.1)
+    if np.isfinite(hip) and not MIN_HIP_SHARE * peak <= hip <= MAX_HIP_SHARE * peak + 0.1:
+        return True     # one foot lifted (hips still), or standing up / jumping (hips fly)
+    # a raise the body shows is no ankle circle nor a lifted foot (neither lifts the body):
+    # those checks are for raises found on the heels alone
+    if not by_body and np.isfinite(hip) and np.isfinite(ank) and hip + ank < MIN_BODY_SHARE * peak:
+        return True     # the foot turned about the ankle (ankle circles), the body stayed
+    if not by_body and C.sustained_max(low[r.start:r.end + 1], fps=fps,
+                                       min_s=0.1) < BOTH_FEET_SHARE * peak:
+        return True     # only one heel rose: a lifted foot, not a heel raise
+    # the toes of every foot used left the floor too (a jump, a lifted foot). One foot's
+    # toe alone does not veto (a lifted foot is caught above; a far toe is often guessed)
+    toe = np.nanmin([C.sustained_max(t[r.start:r.end + 1], fps=fps, min_s=0.1) for t in toe_up])
+    return bool(np.isfinite(toe) and toe > MAX_TOE_SHARE * peak + 0.05)
 
 
-def _join(a: C.RepInterval, b: C.RepInterval) -> C.RepInterval:
-    """One raise made of ``a`` and the following ``b`` (the heels never reached the floor)."""
-    top = a if a.extreme >= b.extreme else b
-    return C.RepInterval(start=a.start, end=b.end, peak=top.peak, extreme=top.extreme,
-                         amplitude=top.amplitude, complete=a.complete and b.complete)
-
-
-def rise_noise(sig: Signals, feet: list[str], foot_len: dict) -> float:
-    """Standard deviation (foot lengths) of the frame-to-frame noise left in the heel-rise
-    signal after its smoothing, estimated robustly from the unsmoothed heel-above-toe
-    height: the median absolute second difference (motion at a few Hz barely shows in it),
-    scaled to a standard deviation (/ 0.6745 / sqrt(6)) and by the noise gain of the
-    ``FLOOR_CUTOFF_HZ`` low-pass; averaged over the feet used (their mean is the rise)."""
-    sigmas = []
-    for s in feet:
-        raw = heel_above_toe_frac_foot(sig, s, foot_len[s], smoothed=False)
-        d2 = np.diff(raw, 2)
-        d2 = d2[np.isfinite(d2)]
-        if d2.size >= 10:
-            sigmas.append(float(np.median(np.abs(d2))) / 0.6745 / np.sqrt(6))
-    if not sigmas:
-        return 0.0
-    return float(np.mean(sigmas)) * _noise_gain(sig.fps) / np.sqrt(len(sigmas))
-
-
-@lru_cache(maxsize=16)
-def _noise_gain(fps: float) -> float:
-    """Factor by which the rise's zero-phase low-pass scales white noise's std."""
-    n = int(8 * fps) + 1
-    impulse = np.zeros(n)
-    impulse[n // 2] = 1.0
-    return float(np.sqrt(np.sum(smooth_zero_phase(impulse, fps=fps, cutoff_hz=FLOOR_CUTOFF_HZ) ** 2)))
-
-
-def hold_sags(seg: np.ndarray, fps: float) -> list[tuple[int, int]]:
-    """Half-open frame runs of one raise's rise ``seg`` where the heels sank during the
-    hold: below ``SAG_SHARE`` of the peak so far for more than ``SAG_MIN_S``, after at least
-    ``SAG_MIN_HOLD_S`` at ``HOLD_SHARE`` of it, and back up to ``HOLD_SHARE`` of it later."""
-    ok = np.isfinite(seg)
-    if ok.sum() < 4:
-        return []
-    x = np.interp(np.arange(len(seg)), np.flatnonzero(ok), seg[ok])
-    x = smooth_zero_phase(x, fps=fps, cutoff_hz=SAG_CUTOFF_HZ)
-    peak = np.maximum.accumulate(x)
-    out = []
-    for a, b in runs(x < SAG_SHARE * peak):
-        p = peak[a]
-        held = np.sum(x[:a] >= HOLD_SHARE * p) / fps
-        back = b < len(x) and np.any(x[b:] >= HOLD_SHARE * p)
-        if (b - a) / fps > SAG_MIN_S and held >= SAG_MIN_HOLD_S and back:
-            out.append((a, b))
-    return out
+def _body_only_rep(sig: Signals, body: B.BodyRaises, r, unclear: list) -> Rep:
+    """A raise counted from the body's rise where the heels were not seen: timed (the hold
+    on the body's rise) but with no heel height; an "unclear" entry says why."""
+    t0, t1 = C.frames_to_s(sig, r.start), C.frames_to_s(sig, r.end)
+    seg = body.rise[r.start:r.end + 1]
+    calm = smooth_zero_phase(seg, fps=sig.fps, cutoff_hz=HOLD_CUTOFF_HZ)
+    hold = float(np.sum(calm >= HOLD_SHARE * np.nanmax(calm)) / sig.fps)
+    unclear.append(Unclear("heel_rise", t0, t1, "Counted from the body rising; can't tell how "
+                           "high the heels rose here: they are not seen. "
+                           + FILM_ADVICE.capitalize()
+                           + ".", 0.0))
+    return Rep(t0, t1, ok=True, metrics={"peak_heel_rise_pct_foot": None, "hold_s": round(hold, 2),
+                                         "peak_heel_rise_pct_foot_pixels": None})
 
 
 def _sag_fault(sig: Signals, a: int, b: int, rise: np.ndarray, feet: list[str]) -> Fault:

@@ -42,14 +42,10 @@ from __future__ import annotations
 import numpy as np
 
 from vision.exercises import common as C
+from vision.exercises import leg_raise_view as V
 from vision.exercises.plausibility import gate_values
 from vision.exercises.report import Evidence, ExerciseReport, Fault, Rep, Unclear, split_confident
-from vision.pose.signals import (
-    Signals,
-    hip_flexion_deg,
-    knee_angle_deg,
-    smooth_zero_phase,
-)
+from vision.pose.signals import Signals, knee_angle_deg, runs, smooth_zero_phase
 from vision.pose.trace import SIDE_IDX, Trace
 
 ENTER_DEG = 25.0        # flexion above rest that starts a rep
@@ -68,6 +64,8 @@ PEAK_PERCENTILE = 80    # ... as their upper percentile (see rep_peak)
 MAX_HIP_FLEXION_DEG = 150.0   # a hip angle above this (lying on the back) is a wrong pose
 MAX_TRUNK_TURN_DEG = 25.0     # the trunk turning further than this from its usual line: a guess
 MAX_UNMEASURED_SHARE = 0.2    # a rep whose hip angle is unmeasured this much has no peak
+MAX_GAP_S = 0.8               # ... or unmeasured this long at a stretch (the top may be in it)
+MAX_OFF_SIDE_DEG = 45.0       # a camera further than this off the side view: film from the side
 LOW_LIFT_FULL_MARGIN = 0.15   # 10 degrees under the bar: a sure low lift
 KNEE_FULL_MARGIN = 0.06       # 9 degrees under the bar: a sure bent knee
 EXERCISE = "leg-raise"
@@ -107,15 +105,29 @@ def _trunk_vector(sig: Signals) -> np.ndarray:
     return out
 
 
-def leg_signals(sig: Signals) -> dict:
-    """Per usable leg: {"hip": hip flexion (n,), "knee": knee angle (n,), "knee_ok": bool}."""
+def swing_view_of(sig: Signals) -> V.SwingView:
+    """The camera's view of the legs' swing plane (:mod:`vision.exercises.leg_raise_view`)."""
+    trunk = _trunk_vector(sig)
+    sides = ("left", "right")
+    thighs = [sig.side(s, "knee") - sig.side(s, "hip") for s in sides]
+    seen = [float(np.nan_to_num(np.nanmedian(sig.visibility[:, SIDE_IDX[s]["knee"]])))
+            for s in sides]
+    return V.swing_view(thighs, trunk, seen)
+
+
+def leg_signals(sig: Signals, view: V.SwingView | None = None) -> dict:
+    """Per usable leg: {"hip": hip flexion (n,), "knee": knee angle (n,), "knee_ok": bool,
+    "seen": raw hip angle measured (n,) bool}. ``view`` corrects the hip angle for an
+    oblique camera (default: none)."""
     out = {}
+    view = view or V.IDENTITY
     trunk = _trunk_vector(sig)
     turned = trunk_turned(trunk)
     for s in ("left", "right"):
         own = sig.side(s, "hip") - sig.side(s, "shoulder")
         vec = np.where(np.isfinite(trunk), trunk, own)
-        hip = hip_flexion_deg(sig.side(s, "hip") - vec, sig.side(s, "hip"), sig.side(s, "knee"))
+        hip = V.corrected_flexion_deg(view, vec, sig.side(s, "knee") - sig.side(s, "hip"))
+        seen = np.isfinite(hip)
         hip = np.where(turned, np.nan, hip)      # the trunk lies still: a turn is a guess
         # a raise takes a second or more: a lower cut-off keeps jitter out of the peak
         hip = smooth_zero_phase(hip, fps=sig.fps, cutoff_hz=ANGLE_CUTOFF_HZ)
@@ -130,7 +142,7 @@ def leg_signals(sig: Signals) -> dict:
         vis = sig.visibility[:, [SIDE_IDX[s]["hip"], SIDE_IDX[s]["knee"]]]
         quality = float(np.nanmedian(vis)) / (1 + 10 * _length_cv(sig, s, "hip", "knee"))
         out[s] = {"hip": hip, "hip_bridged": bridged, "knee": knee, "knee_ok": bool(knee_ok),
-                  "quality": quality}
+                  "quality": quality, "seen": seen}
     return out
 
 
@@ -146,6 +158,12 @@ def trunk_turned(trunk: np.ndarray) -> np.ndarray:
     dev = np.degrees(np.abs(np.angle(np.exp(1j * (ang - ref)))))
     with np.errstate(invalid="ignore"):
         return ok & (dev > MAX_TRUNK_TURN_DEG)
+
+
+def longest_gap_s(seen: np.ndarray, fps: float) -> float:
+    """Longest run of frames (seconds) where ``seen`` is False."""
+    gaps = [b - a for a, b in runs(~seen)]
+    return max(gaps, default=0) / fps
 
 
 def _bridge(x: np.ndarray) -> np.ndarray:
@@ -213,12 +231,15 @@ def _rep(sig, legs, a, b, by_side) -> tuple[Rep, list[Fault]]:
     best = max(peaks, key=lambda s: legs[s]["quality"])     # better-seen leg speaks for both
     r_best = by_side[best]
     unmeasured = float(np.mean(~np.isfinite(legs[best]["hip"][r_best.start:r_best.end + 1])))
-    if unmeasured > MAX_UNMEASURED_SHARE or not np.isfinite(peaks[best]):
+    gap = longest_gap_s(legs[best]["seen"][r_best.start:r_best.end + 1], sig.fps)
+    if (unmeasured > MAX_UNMEASURED_SHARE or gap >= MAX_GAP_S or not np.isfinite(peaks[best])
+            or not r_best.complete):
         m = {"side": side, "peak_hip_flexion_deg": None, "min_knee_extension_deg": None,
              "complete": all(r.complete for r in by_side.values())}
-        u = Unclear("leg_raise", t0, t1, "Can't tell the height of this raise: the trunk was "
-                    "out of the picture (or not seen) at the top; keep the whole body in view.",
-                    0.0)
+        why = ("the video starts or ends during it, so its top may not be in the video"
+               if not r_best.complete else "the trunk was out of the picture (or not seen) at "
+               "the top; keep the whole body in view")
+        u = Unclear("leg_raise", t0, t1, f"Can't tell the height of this raise: {why}.", 0.0)
         return Rep(t0, t1, ok=True, metrics=m), [], [u]
     peak = peaks[best]
     faults: list[Fault] = []
@@ -272,13 +293,19 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     opened = C.prepare_checked(EXERCISE, trace, options,
                                parts=("shoulder", "hip", "knee"), lying=True,
                                wrong_posture="this looks like a standing exercise, not a leg "
-                                             "raise (a leg raise is done lying on the back)",
+                                             "raise: lie on your back and film from the side",
                                segments=("thigh", "shank", "trunk"),
                                needed=(("shoulder", "hip", "knee"),), trunk_edge=True)
     if isinstance(opened, ExerciseReport):
         return opened
     sig, view = opened.sig, opened.view
-    legs = leg_signals(sig)
+    swing = swing_view_of(sig)
+    if swing.fitted and swing.off_side_deg > MAX_OFF_SIDE_DEG:
+        return C.insufficient(EXERCISE, sig, fps, n, "can't tell the hip angle from this video: "
+                              f"the camera is about {swing.off_side_deg:.0f} degrees off the "
+                              "side view; film from the side, level with the body",
+                              view=view, metrics={"off_side_deg": round(swing.off_side_deg, 1)})
+    legs = leg_signals(sig, swing)
     if not legs:
         return C.insufficient(EXERCISE, sig, fps, n, "the legs are not seen well enough", view=view)
     per_leg = {s: _leg_reps(d["hip_bridged"], sig.fps) for s, d in legs.items()}
@@ -301,7 +328,8 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
                "peak_hip_flexion_deg": [r.metrics["peak_hip_flexion_deg"] for r in reps],
                "min_knee_extension_deg": min(knees) if knees else None,
                "target_hip_flexion_deg": TARGET_DEG, "legs_analysed": sorted(legs),
-               "implausible_frames": opened.dropped}
+               "implausible_frames": opened.dropped,
+               "off_side_deg": C.round_or_none(swing.off_side_deg)}
     return ExerciseReport(exercise=EXERCISE, frames=n, fps=fps, view=view.view,
                           verdict=C.verdict_for(reps, faults), reps=tuple(reps),
                           faults=C.merge_faults(faults), metrics=metrics, warnings=tuple(warnings),

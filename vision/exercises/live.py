@@ -15,8 +15,8 @@ Cues (frozen :class:`Cue`: code, side, message, level "ok" | "warn"):
 - leg-raise: ``hip_flexion`` with the current angle (degrees) against 90 (ok from 80),
   ``knee_bent`` (warn) while the raised leg's knee is under ``leg_raise.KNEE_BENT_DEG``;
 - heel-raise: ``reps`` (ok) with the count, by hysteresis on the heel rise
-  (``heel_raise.ENTER_FRAC_FOOT``; a raise ends back at the floor, under both
-  ``heel_raise.LEAVE_FRAC_FOOT`` and ``heel_raise.LEAVE_SHARE`` of its peak).
+  (``heel_raise_reps.ENTER_FRAC_FOOT``; a raise ends back at the floor, under both
+  ``heel_raise_reps.LEAVE_FRAC_FOOT`` and ``heel_raise_reps.LEAVE_SHARE`` of its peak).
 
 Threading: one coach per stream; ``update`` is not thread-safe (call it from the frame
 callback only). Cost is a few numpy operations on 33 landmarks (well under 1 ms).
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vision.exercises import heel_check, heel_raise, leg_raise, squat, walk_steps
+from vision.exercises import heel_check, heel_raise_reps, leg_raise, squat, walk_steps
 from vision.exercises.report import ExerciseReport, Fault, Rep
 from vision.pose.signals import OneEuroFilter
 from vision.pose.trace import SIDE_IDX
@@ -41,9 +41,9 @@ LIVE_EXERCISES = ("squat", "walk", "leg-raise", "heel-raise")
 # The offline analyses' thresholds, so live cues and uploaded-video reports agree.
 HEEL_LIFT_FRAC_FOOT, HEEL_LIFT_MIN_S = squat.HEEL_LIFT_FRAC_FOOT, heel_check.MIN_STATE_S
 TIPTOE_HEEL_FRAC = walk_steps.TIPTOE_HEEL_FRAC
-RAISE_ENTER, RAISE_LEAVE = heel_raise.ENTER_FRAC_FOOT, heel_raise.LEAVE_FRAC_FOOT
-RAISE_LEAVE_SHARE = heel_raise.LEAVE_SHARE   # back at the floor: under this share of the peak
-RAISE_MIN_DIP_S = heel_raise.MIN_DIP_S       # ... after this long under half the peak
+RAISE_ENTER, RAISE_LEAVE = heel_raise_reps.ENTER_FRAC_FOOT, heel_raise_reps.LEAVE_FRAC_FOOT
+RAISE_LEAVE_SHARE = heel_raise_reps.LEAVE_SHARE   # back at the floor: under this share of the peak
+RAISE_MIN_DIP_S = heel_raise_reps.MIN_DIP_S       # ... after this long under half the peak
 HIP_TARGET_DEG, KNEE_BENT_DEG = leg_raise.TARGET_DEG, leg_raise.KNEE_BENT_DEG
 HIP_OK_DEG = 80.0               # the hip-flexion cue turns "ok" from here (target 90)
 STANCE_SPEED_FOOT_PER_S = 1.0   # a foot slower than this is on the ground
@@ -195,7 +195,7 @@ class LiveCoach:
     def _heel_raise_step(self, t: float, lift: float) -> None:
         """Inside a raise: the rep ends once the heels reached the floor (under both
         RAISE_LEAVE and RAISE_LEAVE_SHARE of the peak) and stayed under half the peak for
-        heel_raise.MIN_DIP_S; a one- or two-frame tracker glitch or a sag that stays well
+        heel_raise_reps.MIN_DIP_S; a one- or two-frame tracker glitch or a sag that stays well
         above the floor is part of the same raise (heel_raise's offline rule, causally)."""
         start, peak = self._in_rep
         self._in_rep = (start, max(peak, lift))
