@@ -33,11 +33,14 @@ Method
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from vision.exercises import common as C
 from vision.exercises import recognise as R
-from vision.exercises.heel_check import HeelRun, heel_run
+from vision.exercises import squat_gates as G
+from vision.exercises.heel_check import HeelRun, heel_run, rest_noise_frac
 from vision.exercises.report import Evidence, ExerciseReport, Fault, Rep, Unclear, split_confident
 from vision.pose.posture import choose_foot
 from vision.pose.signals import Signals, knee_angle_deg, smooth_zero_phase
@@ -142,11 +145,12 @@ def heel_lifts(sig: Signals, trace, reps, knee: np.ndarray, stand: float, *,
     rises = {s: C.heel_rise_frac_foot(sig, s, fc.foot_length[s], rest=rest) for s in feet}
     ankles = {s: C.part_rise_frac_foot(sig, s, "ankle", fc.foot_length[s], rest=rest)
               for s in feet}
+    noise = {s: rest_noise_frac(rises[s], rest) for s in feet}
     per_rep = [{s: heel_run(sig, trace, s, rises[s], r.start, r.end,
                             lift_frac=HEEL_LIFT_FRAC_FOOT, down_frac=HEEL_DOWN_FRAC_FOOT,
                             max_rise_frac=MAX_HEEL_RISE_FRAC_FOOT,
                             landmark_quality=FRONT_HEEL_QUALITY if front else 1.0,
-                            ankle_rise=ankles[s])
+                            ankle_rise=ankles[s], noise_frac=noise[s])
                 for s in feet} for r in reps]
     return per_rep, feet, fc
 
@@ -201,6 +205,7 @@ def _rep_result(sig, r, knee, runs_: dict[str, HeelRun], knee_quality: float = 1
     elif any(h.state == "unclear" for h in runs_.values()):
         h = next(h for h in runs_.values() if h.state == "unclear")
         why = {"disagree": "the heel measures disagree",
+               "noisy": "the heel points jitter about as much as they rose",
                "inconsistent": "the heel point rose but the ankle did not, as it does when a "
                                "heel really lifts"}.get(h.reason, "the heels were not seen well "
                                                                   "enough")
@@ -219,6 +224,12 @@ def _rep_result(sig, r, knee, runs_: dict[str, HeelRun], knee_quality: float = 1
     return rep, list(faults), unclear
 
 
+def _viewed(report: ExerciseReport, sv: G.SquatView) -> ExerciseReport:
+    """``report`` with the squat's view (side / oblique / front, detail, camera angle)."""
+    return replace(report, view=sv.view, view_detail=sv.view_detail,
+                   camera_angle_deg=sv.camera_angle_deg)
+
+
 def analyse(trace: Trace, **options) -> ExerciseReport:
     """Analyse a squat trace.
 
@@ -234,23 +245,34 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     if isinstance(opened, ExerciseReport):
         return opened
     sig, view, trace = opened.sig, opened.view, opened.trace
-    knee, leg = knee_angle_series(sig, view.view)
-    candidates, stand = find_reps(knee, fps)
+    sv = G.squat_view(sig, view)
+    side_on = sv.view == "side"
+    knee, leg = knee_angle_series(sig, "side" if side_on else "front")
+    drop = hip_drop_frac(sig, front=not side_on)
+    if side_on:
+        candidates, stand = find_reps(knee, fps)
+    else:
+        candidates = G.hip_drop_reps(drop, knee, fps)
+        stand = float(np.nanpercentile(knee, 90)) if np.isfinite(knee).any() else float("nan")
     candidates, rejected = R.squat_reps(sig, candidates)
-    drop = hip_drop_frac(sig, front=view.view == "front")
-    need = MIN_HIP_DROP_FRAC if view.view == "side" else MIN_HIP_DROP_FRAC_FRONT
+    candidates, stepping = G.travel_gate(candidates, G.feet_travel_mask(sig))
+    rejected += stepping
+    need = MIN_HIP_DROP_FRAC if side_on else MIN_HIP_DROP_FRAC_FRONT
     reps = [r for r in candidates
             if C.sustained_max(drop[r.start:r.end + 1], fps=fps, min_s=0.25) >= need]
+    view_fields = {"view_detail": sv.view_detail, "camera_angle_deg": sv.camera_angle_deg}
     warnings = []
-    if view.view == "front":
-        warnings.append("filmed from the front: knee angles are estimates; film from the side")
+    if not side_on:
+        warnings.append(f"filmed {'from an angle' if sv.view == 'oblique' else 'from the ' + sv.view_detail}"
+                        f" (about {sv.camera_angle_deg:.0f} degrees from facing the camera): "
+                        "knee angles are estimates; film from the side")
     if rejected:
         warnings.append(R.rejected_text(rejected, "squat"))
     base_metrics = {"implausible_frames": opened.dropped, "not_counted": len(rejected)}
     other = R.not_this_reason(sig, rejected, len(reps), "squat")
     if other:
-        return C.not_this(EXERCISE, sig, fps, n, other, view=view, metrics=base_metrics,
-                          warnings=tuple(warnings))
+        return _viewed(C.not_this(EXERCISE, sig, fps, n, other, view=view, metrics=base_metrics,
+                                  warnings=tuple(warnings)), sv)
     feet_reason = C.check_data(sig, parts=(), need_feet=True)
     if feet_reason or choose_foot(sig).side is None:
         feet_reason = (feet_reason or "the feet are not visible") + " (the heel check needs them)"
@@ -259,19 +281,21 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
         if C.part_coverage(sig, "ankle") < C.MIN_PART_FRAC:    # no shanks: no knee angle
             rep_objs = ()
             feet_reason += "; without the lower legs the squats cannot be counted either"
-        return C.insufficient(EXERCISE, sig, fps, n, feet_reason, view=view, reps=rep_objs,
-                              metrics={**base_metrics, "reps": len(rep_objs)},
-                              warnings=tuple(warnings))
+        return _viewed(C.insufficient(EXERCISE, sig, fps, n, feet_reason, view=view, reps=rep_objs,
+                                      metrics={**base_metrics, "reps": len(rep_objs)},
+                                      warnings=tuple(warnings)), sv)
     if not reps:
-        return C.insufficient(EXERCISE, sig, fps, n, "no squat was found: the knees did not "
-                              f"bend by {ENTER_DROP_DEG:.0f} degrees or more with both feet "
-                              "still", view=view, metrics=base_metrics, warnings=tuple(warnings))
-    per_rep, feet, fc = heel_lifts(sig, trace, reps, knee, stand, front=view.view == "front")
+        return _viewed(C.insufficient(EXERCISE, sig, fps, n, "no squat was found: the knees did "
+                                      f"not bend by {ENTER_DROP_DEG:.0f} degrees or more with "
+                                      "both feet still", view=view, metrics=base_metrics,
+                                      warnings=tuple(warnings)), sv)
+    per_rep, feet, fc = heel_lifts(sig, trace, reps, knee, stand, front=not side_on)
+    if not sv.heel_check:
+        per_rep = [{} for _ in reps]
     out_reps, faults, unclear = [], [], []
     for r, runs_ in zip(reps, per_rep, strict=False):
-        rep, f, u = _rep_result(sig, r, knee, runs_,
-                                FRONT_KNEE_QUALITY if view.view == "front" else 1.0,
-                                near=(view.near_side or fc.side) if view.view == "side" else None)
+        rep, f, u = _rep_result(sig, r, knee, runs_, 1.0 if side_on else FRONT_KNEE_QUALITY,
+                                near=(view.near_side or fc.side) if side_on else None)
         out_reps.append(rep)
         faults += f
         unclear += u
@@ -283,14 +307,20 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
                "standing_knee_angle_deg": round(stand, 1), "knee_side": leg,
                "heel_sides": feet, "heel_lift_threshold_pct_foot": 100 * HEEL_LIFT_FRAC_FOOT,
                "implausible_heel_frames": heel_dropped}
-    if len(feet) == 1:
+    if not sv.heel_check:
+        metrics["heel_sides"] = []
+        unclear.append(Unclear("heel_lift", out_reps[0].start_s, out_reps[-1].end_s,
+                               f"Can't tell from the {sv.view_detail} whether the heels stay "
+                               "down: film from the side, feet and floor in view.", 0.0))
+        warnings.append(f"heels not checked: filmed from the {sv.view_detail}; film from the side")
+    elif len(feet) == 1:
         warnings.append(f"heel checked on the {feet[0]} foot only (the other is not seen well)")
     untold = sum(any(u.code == "heel_lift" and u.start_s == rp.start_s for u in unclear)
                  for rp in out_reps)
     if untold:
         warnings.append(f"the heels could not be judged on {untold} of {len(out_reps)} reps "
                         "(see 'unclear'); film from the side, feet and floor in view")
-    return ExerciseReport(exercise=EXERCISE, frames=n, fps=fps, view=view.view,
+    return ExerciseReport(exercise=EXERCISE, frames=n, fps=fps, view=sv.view,
                           verdict=C.verdict_for(out_reps, faults), reps=tuple(out_reps),
                           faults=C.merge_faults(faults), metrics=metrics,
-                          warnings=tuple(warnings), unclear=tuple(unclear))
+                          warnings=tuple(warnings), unclear=tuple(unclear), **view_fields)
