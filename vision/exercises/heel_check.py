@@ -27,6 +27,8 @@ DISAGREE_SHARE = 0.2       # ... nor one where the witnesses contradict each oth
 NOISE_K = 3.0              # a lift must rise this many noise SDs above rest, else "noisy"
 MAD_TO_SD = 1.4826         # median absolute deviation -> standard deviation (normal noise)
 MIN_REST_FRAMES = 10       # fewer resting frames than this: the noise is not measured
+NOISE_CUTOFF_HZ = 2.0      # Hz: the heel rise's low-pass (common.heel_rise_frac_foot)
+NOISE_WINDOW_S = 1.5       # seconds: running median the jitter is measured against
 
 
 @dataclass(frozen=True)
@@ -55,14 +57,24 @@ def landmark_confidence(sig: Signals, side: str) -> np.ndarray:
     return np.clip((v - C.QUALITY_VIS_LOW) / (C.QUALITY_VIS_HIGH - C.QUALITY_VIS_LOW), 0.0, 1.0)
 
 
-def rest_noise_frac(rise: np.ndarray, rest: np.ndarray) -> float:
-    """Robust SD (foot lengths) of the landmark heel rise over resting frames ``rest``
-    (standing, heels down): how much the heel point jitters when nothing moves. 0.0 when
-    fewer than ``MIN_REST_FRAMES`` are measured."""
-    x = rise[rest & np.isfinite(rise)]
-    if x.size < MIN_REST_FRAMES:
+def rest_noise_frac(sig: Signals, side: str, foot_len: float, rest: np.ndarray, *,
+                    cutoff_hz: float = NOISE_CUTOFF_HZ) -> float:
+    """Robust SD (foot lengths) of the landmark heel height above the foot index over the
+    resting frames ``rest`` (standing, heels down), after the same low-pass as the heel
+    rise (``cutoff_hz``) and less its running median over ``NOISE_WINDOW_S``: how much the
+    heel point jitters when nothing moves. 0.0 when fewer than ``MIN_REST_FRAMES`` are
+    measured."""
+    from scipy.ndimage import median_filter
+
+    from vision.pose.signals import smooth_zero_phase
+    y = np.stack([sig.side(side, "heel")[:, 1], sig.side(side, "toe")[:, 1]], 1)
+    y = smooth_zero_phase(y, fps=sig.fps, cutoff_hz=cutoff_hz)
+    rel = (y[:, 1] - y[:, 0]) / foot_len
+    x = rel[rest & np.isfinite(rel)]
+    if x.size < MIN_REST_FRAMES or not np.isfinite(foot_len) or foot_len <= 0:
         return 0.0
-    return float(MAD_TO_SD * np.median(np.abs(x - np.median(x))))
+    res = x - median_filter(x, size=max(int(NOISE_WINDOW_S * sig.fps), 3), mode="nearest")
+    return float(MAD_TO_SD * np.median(np.abs(res - np.median(res))))
 
 
 def _states(sig: Signals, trace, side: str, rise: np.ndarray, conf: np.ndarray,

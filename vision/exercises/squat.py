@@ -145,7 +145,7 @@ def heel_lifts(sig: Signals, trace, reps, knee: np.ndarray, stand: float, *,
     rises = {s: C.heel_rise_frac_foot(sig, s, fc.foot_length[s], rest=rest) for s in feet}
     ankles = {s: C.part_rise_frac_foot(sig, s, "ankle", fc.foot_length[s], rest=rest)
               for s in feet}
-    noise = {s: rest_noise_frac(rises[s], rest) for s in feet}
+    noise = {s: rest_noise_frac(sig, s, fc.foot_length[s], rest) for s in feet}
     per_rep = [{s: heel_run(sig, trace, s, rises[s], r.start, r.end,
                             lift_frac=HEEL_LIFT_FRAC_FOOT, down_frac=HEEL_DOWN_FRAC_FOOT,
                             max_rise_frac=MAX_HEEL_RISE_FRAC_FOOT,
