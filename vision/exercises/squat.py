@@ -36,6 +36,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+from scipy.ndimage import percentile_filter
 
 from vision.exercises import common as C
 from vision.exercises import recognise as R
@@ -61,6 +62,7 @@ FRONT_KNEE_QUALITY = 0.6    # from the front the knee angle is an estimate: a sh
 MIN_HIP_DROP_FRAC = 0.03    # a rep lowers the hips by at least this share of their height
 MIN_HIP_DROP_FRAC_FRONT = 0.12  # ... from the front, where the knee angle is only estimated
 FRONT_CUTOFF_HZ = 1.5       # low-pass on front-view lengths
+STAND_WINDOW_S = 8.0        # seconds: the standing hip height is taken this close by
 EXERCISE = "squat"
 
 
@@ -120,15 +122,21 @@ def find_reps(knee: np.ndarray, fps: float) -> tuple[list[C.RepInterval], float]
 
 def hip_drop_frac(sig: Signals, *, front: bool = False) -> np.ndarray:
     """(n,) how far the mid-hip has come down towards the lower ankle, as a fraction of
-    its standing (90th percentile) height above it. 0 = standing tall. From the front the
+    its standing height above it (90th percentile over ``STAND_WINDOW_S`` around each
+    frame). 0 = standing tall. From the front the
     height is measured in shoulder widths (zoom-proof)."""
     hip = (sig.side("left", "hip")[:, 1] + sig.side("right", "hip")[:, 1]) / 2
     hip = np.where(np.isfinite(hip), hip, np.fmax(sig.side("left", "hip")[:, 1], sig.side("right", "hip")[:, 1]))
     ankle = np.fmax(sig.side("left", "ankle")[:, 1], sig.side("right", "ankle")[:, 1])
     h = _calm(ankle - hip, sig.fps) / _shoulder_width(sig) if front else ankle - hip
-    if not np.isfinite(h).any():
+    ok = np.isfinite(h)
+    if not ok.any():
         return np.full(len(sig), np.nan)
-    return 1.0 - h / np.nanpercentile(h, 90)
+    # standing height near each moment (a walk towards the camera changes the scale)
+    filled = np.interp(np.arange(len(h)), np.flatnonzero(ok), h[ok])
+    w = max(int(STAND_WINDOW_S * sig.fps), 3)
+    stand = percentile_filter(filled, 90, size=w, mode="nearest")
+    return 1.0 - h / stand
 
 
 def heel_lifts(sig: Signals, trace, reps, knee: np.ndarray, stand: float, *,
@@ -247,8 +255,10 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     sig, view, trace = opened.sig, opened.view, opened.trace
     sv = G.squat_view(sig, view)
     side_on = sv.view == "side"
-    knee, leg = knee_angle_series(sig, "side" if side_on else "front")
-    drop = hip_drop_frac(sig, front=not side_on)
+    # oblique: the knee still bends mostly across the picture (2D angle); the hip height
+    # needs no shoulder ruler (the shoulders turn as the trunk leans)
+    knee, leg = knee_angle_series(sig, "front" if sv.view == "front" else "side")
+    drop = hip_drop_frac(sig, front=sv.view == "front")
     if side_on:
         candidates, stand = find_reps(knee, fps)
     else:

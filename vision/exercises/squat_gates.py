@@ -9,7 +9,7 @@
   :data:`vision.pose.posture.SIDE_MAX_RATIO`), front under ``OBLIQUE_MIN_DEG``, oblique in
   between. ``view_detail`` tells front from rear by the shoulder order (facing the camera,
   the left shoulder is on the image right).
-- **Feet travel** (:func:`feet_travel_mask`): frames where a well-seen ankle moves more
+- **Feet travel** (:func:`feet_travel_mask`): frames where the well-seen ankles move more
   than ``TRAVEL_SHANK`` shank lengths within ``TRAVEL_WINDOW_S`` (walking in, walking a
   bar out of the rack or back into it, turning round). A squat keeps both feet put, so a
   knee bend overlapping such frames by ``MAX_TRAVEL_SHARE`` or more is not a rep.
@@ -100,26 +100,36 @@ def _shank(sig: Signals) -> float:
     return float(np.median(d)) if d.size else float("nan")
 
 
+def _feet_point(sig: Signals) -> tuple[np.ndarray, np.ndarray]:
+    """(n, 2) where the feet are and (n,) which ankles it is from (0 none, 1 left, 2 right,
+    3 both): the midpoint of the well-seen ankles (a left/right swap of the tracker does
+    not move it), or the one well-seen ankle."""
+    p = {s: sig.side(s, "ankle") for s in ("left", "right")}
+    with np.errstate(invalid="ignore"):
+        good = {s: (sig.visibility[:, SIDE_IDX[s]["ankle"]] >= RELIABLE_ANKLE_VIS)
+                & np.isfinite(p[s][:, 0]) for s in p}
+    src = good["left"].astype(int) + 2 * good["right"].astype(int)
+    both = (p["left"] + p["right"]) / 2
+    pt = np.where((src == 3)[:, None], both,
+                  np.where((src == 1)[:, None], p["left"], np.where((src == 2)[:, None], p["right"], np.nan)))
+    return pt, src
+
+
 def feet_travel_mask(sig: Signals) -> np.ndarray:
-    """(n,) True where a well-seen ankle travels more than ``TRAVEL_SHANK`` shank lengths
-    across ``TRAVEL_WINDOW_S`` (centred), widened by ``TRAVEL_DILATE_S`` either side."""
+    """(n,) True where the feet (:func:`_feet_point`, from the same ankles at both ends)
+    travel more than ``TRAVEL_SHANK`` shank lengths across ``TRAVEL_WINDOW_S`` (centred),
+    widened by ``TRAVEL_DILATE_S`` either side."""
     n = len(sig)
     shank = _shank(sig)
     out = np.zeros(n, bool)
-    if not np.isfinite(shank) or shank <= 0:
-        return out
     h = max(int(round(TRAVEL_WINDOW_S * sig.fps / 2)), 1)
-    for s in ("left", "right"):
-        p = sig.side(s, "ankle")
-        with np.errstate(invalid="ignore"):
-            good = sig.visibility[:, SIDE_IDX[s]["ankle"]] >= RELIABLE_ANKLE_VIS
-        p = np.where(good[:, None], p, np.nan)
-        if n <= 2 * h:
-            continue
-        d = np.full(n, np.nan)
-        d[h:n - h] = np.hypot(*(p[2 * h:] - p[:n - 2 * h]).T) / shank
-        with np.errstate(invalid="ignore"):
-            out |= d > TRAVEL_SHANK
+    if not np.isfinite(shank) or shank <= 0 or n <= 2 * h:
+        return out
+    pt, src = _feet_point(sig)
+    same = (src[2 * h:] == src[:n - 2 * h]) & (src[2 * h:] > 0)
+    d = np.hypot(*(pt[2 * h:] - pt[:n - 2 * h]).T) / shank
+    with np.errstate(invalid="ignore"):
+        out[h:n - h] = same & (d > TRAVEL_SHANK)
     k = max(int(round(TRAVEL_DILATE_S * sig.fps)), 1)
     return binary_dilation(out, iterations=k) if out.any() else out
 
