@@ -259,7 +259,7 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     # needs no shoulder ruler (the shoulders turn as the trunk leans)
     knee, leg = knee_angle_series(sig, "front" if sv.view == "front" else "side")
     drop = hip_drop_frac(sig, front=sv.view == "front")
-    if side_on:
+    if sv.view != "oblique":
         candidates, stand = find_reps(knee, fps)
     else:
         candidates = G.hip_drop_reps(drop, knee, fps)
