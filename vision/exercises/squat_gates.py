@@ -33,7 +33,7 @@ from vision.pose.trace import SIDE_IDX
 
 FRONT_WIDTH_RATIO = 0.85    # shoulder separation facing the camera, trunk lengths
 SIDE_MIN_DEG = float(np.degrees(np.arccos(SIDE_MAX_RATIO / FRONT_WIDTH_RATIO)))  # about 58
-OBLIQUE_MIN_DEG = 25.0      # degrees from facing the camera: below this is a front/rear view
+OBLIQUE_MIN_DEG = 30.0      # degrees from facing the camera: below this is a front/rear view
 RELIABLE_ANKLE_VIS = 0.7    # only ankles seen at this visibility (0..1) tell a step
 TRAVEL_WINDOW_S = 0.5       # seconds: an ankle's displacement is measured across this
 TRAVEL_SHANK = 0.5          # ... moving more than this (shank lengths) is stepping
