@@ -265,7 +265,7 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
         candidates = G.hip_drop_reps(drop, knee, fps)
         stand = float(np.nanpercentile(knee, 90)) if np.isfinite(knee).any() else float("nan")
     candidates, rejected = R.squat_reps(sig, candidates)
-    candidates, stepping = G.travel_gate(candidates, G.feet_travel_mask(sig))
+    candidates, stepping = G.travel_gate(candidates, G.feet_travel_mask(sig), drop, fps)
     rejected += stepping
     need = MIN_HIP_DROP_FRAC if side_on else MIN_HIP_DROP_FRAC_FRONT
     reps = [r for r in candidates

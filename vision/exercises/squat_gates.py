@@ -37,7 +37,10 @@ OBLIQUE_MIN_DEG = 30.0      # degrees from facing the camera: below this is a fr
 RELIABLE_ANKLE_VIS = 0.7    # only ankles seen at this visibility (0..1) tell a step
 TRAVEL_WINDOW_S = 0.5       # seconds: an ankle's displacement is measured across this
 TRAVEL_SHANK = 0.5          # ... moving more than this (shank lengths) is stepping
+HIP_TRAVEL_SHANK = 0.3      # ... while the hips move across the picture this much (stepping
+                            # carries the body; a tracker glitch at the feet does not)
 TRAVEL_DILATE_S = 0.3       # seconds: stepping frames widened by this either side
+DEEP_DROP_FRAC = 0.25       # hips this far down (share of standing height): a squat, not a step
 MAX_TRAVEL_SHARE = 0.3      # a knee bend this much inside stepping frames is not a rep
 HIP_ENTER_FRAC = 0.12       # hip drop (share of standing hip height) that starts a rep
 HIP_LEAVE_FRAC = 0.05       # ... and back within this ends it
@@ -117,8 +120,9 @@ def _feet_point(sig: Signals) -> tuple[np.ndarray, np.ndarray]:
 
 def feet_travel_mask(sig: Signals) -> np.ndarray:
     """(n,) True where the feet (:func:`_feet_point`, from the same ankles at both ends)
-    travel more than ``TRAVEL_SHANK`` shank lengths across ``TRAVEL_WINDOW_S`` (centred),
-    widened by ``TRAVEL_DILATE_S`` either side."""
+    travel more than ``TRAVEL_SHANK`` shank lengths across ``TRAVEL_WINDOW_S`` (centred)
+    and the mid-hip moves more than ``HIP_TRAVEL_SHANK`` sideways with them, widened by
+    ``TRAVEL_DILATE_S`` either side."""
     n = len(sig)
     shank = _shank(sig)
     out = np.zeros(n, bool)
@@ -128,19 +132,26 @@ def feet_travel_mask(sig: Signals) -> np.ndarray:
     pt, src = _feet_point(sig)
     same = (src[2 * h:] == src[:n - 2 * h]) & (src[2 * h:] > 0)
     d = np.hypot(*(pt[2 * h:] - pt[:n - 2 * h]).T) / shank
+    hip = np.fmax(sig.side("left", "hip")[:, 0], sig.side("right", "hip")[:, 0])
+    hd = np.abs(hip[2 * h:] - hip[:n - 2 * h]) / shank
     with np.errstate(invalid="ignore"):
-        out[h:n - h] = same & (d > TRAVEL_SHANK)
+        out[h:n - h] = same & (d > TRAVEL_SHANK) & (hd > HIP_TRAVEL_SHANK)
     k = max(int(round(TRAVEL_DILATE_S * sig.fps)), 1)
     return binary_dilation(out, iterations=k) if out.any() else out
 
 
-def travel_gate(candidates, travel: np.ndarray) -> tuple[list, list]:
+def travel_gate(candidates, travel: np.ndarray, drop: np.ndarray, fps: float,
+                ) -> tuple[list, list]:
     """Candidates split into kept and ``[(candidate, "walking")]``: a candidate with
-    ``MAX_TRAVEL_SHARE`` or more of its frames in ``travel`` is stepping, not a rep."""
+    ``MAX_TRAVEL_SHARE`` or more of its frames in ``travel`` is stepping, not a rep, unless
+    its hips came down by ``DEEP_DROP_FRAC`` of their standing height (``drop``, for 0.25 s),
+    which no step does (then the "travel" is the tracker slipping, not the feet)."""
     kept, rejected = [], []
     for r in candidates:
         share = float(travel[r.start:r.end + 1].mean()) if r.end >= r.start else 0.0
-        (rejected.append((r, "walking")) if share >= MAX_TRAVEL_SHARE else kept.append(r))
+        deep = C.sustained_max(drop[r.start:r.end + 1], fps=fps, min_s=0.25) >= DEEP_DROP_FRAC
+        (rejected.append((r, "walking")) if share >= MAX_TRAVEL_SHARE and not deep
+         else kept.append(r))
     return kept, rejected
 
 
