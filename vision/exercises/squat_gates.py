@@ -9,8 +9,8 @@
   :data:`vision.pose.posture.SIDE_MAX_RATIO`), front under ``OBLIQUE_MIN_DEG``, oblique in
   between. ``view_detail`` tells front from rear by the shoulder order (facing the camera,
   the left shoulder is on the image right).
-- **Feet travel** (:func:`feet_travel_mask`): frames where the well-seen ankles move more
-  than ``TRAVEL_SHANK`` shank lengths within ``TRAVEL_WINDOW_S`` (walking in, walking a
+- **Feet travel** (:func:`feet_travel_mask`): frames where a well-seen ankle steps more
+  than ``TRAVEL_SHANK`` shank lengths within ``TRAVEL_WINDOW_S``, the hips moving with it (walking in, walking a
   bar out of the rack or back into it, turning round). A squat keeps both feet put, so a
   knee bend overlapping such frames by ``MAX_TRAVEL_SHARE`` or more is not a rep.
 - **Hip-drop reps** (:func:`hip_drop_reps`): away from the side view the knee angle is
@@ -37,7 +37,7 @@ OBLIQUE_MIN_DEG = 30.0      # degrees from facing the camera: below this is a fr
 RELIABLE_ANKLE_VIS = 0.7    # only ankles seen at this visibility (0..1) tell a step
 TRAVEL_WINDOW_S = 0.5       # seconds: an ankle's displacement is measured across this
 TRAVEL_SHANK = 0.5          # ... moving more than this (shank lengths) is stepping
-HIP_TRAVEL_SHANK = 0.3      # ... while the hips move across the picture this much (stepping
+HIP_TRAVEL_SHANK = 0.3      # ... while the hips move this much in the picture (stepping
                             # carries the body; a tracker glitch at the feet does not)
 TRAVEL_DILATE_S = 0.3       # seconds: stepping frames widened by this either side
 DEEP_DROP_FRAC = 0.25       # hips this far down (share of standing height): a squat, not a step
@@ -103,39 +103,41 @@ def _shank(sig: Signals) -> float:
     return float(np.median(d)) if d.size else float("nan")
 
 
-def _feet_point(sig: Signals) -> tuple[np.ndarray, np.ndarray]:
-    """(n, 2) where the feet are and (n,) which ankles it is from (0 none, 1 left, 2 right,
-    3 both): the midpoint of the well-seen ankles (a left/right swap of the tracker does
-    not move it), or the one well-seen ankle."""
-    p = {s: sig.side(s, "ankle") for s in ("left", "right")}
-    with np.errstate(invalid="ignore"):
-        good = {s: (sig.visibility[:, SIDE_IDX[s]["ankle"]] >= RELIABLE_ANKLE_VIS)
-                & np.isfinite(p[s][:, 0]) for s in p}
-    src = good["left"].astype(int) + 2 * good["right"].astype(int)
-    both = (p["left"] + p["right"]) / 2
-    pt = np.where((src == 3)[:, None], both,
-                  np.where((src == 1)[:, None], p["left"], np.where((src == 2)[:, None], p["right"], np.nan)))
-    return pt, src
+def _well_seen_ankles(sig: Signals) -> dict[str, np.ndarray]:
+    """{side: (n, 2) ankle, NaN where it is not seen at ``RELIABLE_ANKLE_VIS``}."""
+    out = {}
+    for s in ("left", "right"):
+        with np.errstate(invalid="ignore"):
+            good = sig.visibility[:, SIDE_IDX[s]["ankle"]] >= RELIABLE_ANKLE_VIS
+        out[s] = np.where(good[:, None], sig.side(s, "ankle"), np.nan)
+    return out
 
 
 def feet_travel_mask(sig: Signals) -> np.ndarray:
-    """(n,) True where the feet (:func:`_feet_point`, from the same ankles at both ends)
-    travel more than ``TRAVEL_SHANK`` shank lengths across ``TRAVEL_WINDOW_S`` (centred)
-    and the mid-hip moves more than ``HIP_TRAVEL_SHANK`` sideways with them, widened by
-    ``TRAVEL_DILATE_S`` either side."""
+    """(n,) True where a foot steps: some well-seen ankle is, ``TRAVEL_WINDOW_S`` later,
+    more than ``TRAVEL_SHANK`` shank lengths from both ankles' earlier places (so a
+    left/right swap of the tracker is no step) while the mid-hip moves more than
+    ``HIP_TRAVEL_SHANK``; widened by ``TRAVEL_DILATE_S`` either side."""
     n = len(sig)
     shank = _shank(sig)
     out = np.zeros(n, bool)
     h = max(int(round(TRAVEL_WINDOW_S * sig.fps / 2)), 1)
     if not np.isfinite(shank) or shank <= 0 or n <= 2 * h:
         return out
-    pt, src = _feet_point(sig)
-    same = (src[2 * h:] == src[:n - 2 * h]) & (src[2 * h:] > 0)
-    d = np.hypot(*(pt[2 * h:] - pt[:n - 2 * h]).T) / shank
-    hip = np.fmax(sig.side("left", "hip")[:, 0], sig.side("right", "hip")[:, 0])
-    hd = np.abs(hip[2 * h:] - hip[:n - 2 * h]) / shank
+    ank = _well_seen_ankles(sig)
+    before = [a[:n - 2 * h] for a in ank.values()]
+    step = np.zeros(n - 2 * h, bool)
+    for a in ank.values():
+        after = a[2 * h:]
+        d = np.stack([np.hypot(*(after - b).T) for b in before])
+        with np.errstate(invalid="ignore"):
+            nearest = np.where(np.isfinite(d).any(axis=0),
+                               np.nanmin(np.where(np.isfinite(d), d, np.inf), axis=0), np.nan)
+            step |= nearest / shank > TRAVEL_SHANK
+    hip = (sig.side("left", "hip") + sig.side("right", "hip")) / 2
+    hd = np.hypot(*(hip[2 * h:] - hip[:n - 2 * h]).T) / shank
     with np.errstate(invalid="ignore"):
-        out[h:n - h] = same & (d > TRAVEL_SHANK) & (hd > HIP_TRAVEL_SHANK)
+        out[h:n - h] = step & (hd > HIP_TRAVEL_SHANK)
     k = max(int(round(TRAVEL_DILATE_S * sig.fps)), 1)
     return binary_dilation(out, iterations=k) if out.any() else out
 
