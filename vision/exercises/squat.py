@@ -62,7 +62,7 @@ FRONT_KNEE_QUALITY = 0.6    # from the front the knee angle is an estimate: a sh
 MIN_HIP_DROP_FRAC = 0.03    # a rep lowers the hips by at least this share of their height
 MIN_HIP_DROP_FRAC_FRONT = 0.12  # ... from the front, where the knee angle is only estimated
 FRONT_CUTOFF_HZ = 1.5       # low-pass on front-view lengths
-STAND_WINDOW_S = 8.0        # seconds: the standing hip height is taken this close by
+STAND_WINDOW_S = 4.0        # seconds: the standing hip height is taken this close by
 EXERCISE = "squat"
 
 
@@ -120,11 +120,12 @@ def find_reps(knee: np.ndarray, fps: float) -> tuple[list[C.RepInterval], float]
     return reps, stand
 
 
-def hip_drop_frac(sig: Signals, *, front: bool = False) -> np.ndarray:
+def hip_drop_frac(sig: Signals, *, front: bool = False, local: bool = False) -> np.ndarray:
     """(n,) how far the mid-hip has come down towards the lower ankle, as a fraction of
-    its standing height above it (90th percentile over ``STAND_WINDOW_S`` around each
-    frame). 0 = standing tall. From the front the
-    height is measured in shoulder widths (zoom-proof)."""
+    its standing height above it (its 90th percentile; with ``local``, over
+    ``STAND_WINDOW_S`` around each frame, for oblique views where walking in changes the
+    distance and no ruler holds). 0 = standing tall. From the front the height is measured
+    in shoulder widths (zoom-proof)."""
     hip = (sig.side("left", "hip")[:, 1] + sig.side("right", "hip")[:, 1]) / 2
     hip = np.where(np.isfinite(hip), hip, np.fmax(sig.side("left", "hip")[:, 1], sig.side("right", "hip")[:, 1]))
     ankle = np.fmax(sig.side("left", "ankle")[:, 1], sig.side("right", "ankle")[:, 1])
@@ -132,11 +133,12 @@ def hip_drop_frac(sig: Signals, *, front: bool = False) -> np.ndarray:
     ok = np.isfinite(h)
     if not ok.any():
         return np.full(len(sig), np.nan)
-    # standing height near each moment (a walk towards the camera changes the scale)
+    if not local:
+        return 1.0 - h / np.nanpercentile(h, 90)
+    # standing height near each moment (walking in at an angle changes the distance)
     filled = np.interp(np.arange(len(h)), np.flatnonzero(ok), h[ok])
     w = max(int(STAND_WINDOW_S * sig.fps), 3)
-    stand = percentile_filter(filled, 90, size=w, mode="nearest")
-    return 1.0 - h / stand
+    return 1.0 - h / percentile_filter(filled, 90, size=w, mode="nearest")
 
 
 def heel_lifts(sig: Signals, trace, reps, knee: np.ndarray, stand: float, *,
@@ -258,7 +260,7 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     # oblique: the knee still bends mostly across the picture (2D angle); the hip height
     # needs no shoulder ruler (the shoulders turn as the trunk leans)
     knee, leg = knee_angle_series(sig, "front" if sv.view == "front" else "side")
-    drop = hip_drop_frac(sig, front=sv.view == "front")
+    drop = hip_drop_frac(sig, front=sv.view == "front", local=sv.view == "oblique")
     if sv.view != "oblique":
         candidates, stand = find_reps(knee, fps)
     else:
