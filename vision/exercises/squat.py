@@ -62,6 +62,7 @@ FRONT_KNEE_QUALITY = 0.6    # from the front the knee angle is an estimate: a sh
 MIN_HIP_DROP_FRAC = 0.03    # a rep lowers the hips by at least this share of their height
 MIN_HIP_DROP_FRAC_FRONT = 0.12  # ... from the front, where the knee angle is only estimated
 FRONT_CUTOFF_HZ = 1.5       # low-pass on front-view lengths
+MIN_SIN_OBLIQUE = 0.5       # oblique knee stretch at most 2x (camera 30 degrees off front)
 STAND_WINDOW_S = 4.0        # seconds: the standing hip height is taken this close by
 EXERCISE = "squat"
 
@@ -73,15 +74,22 @@ def _leg_score(sig: Signals, side: str) -> float:
     return float(seen * vis)
 
 
-def knee_angle_series(sig: Signals, view: str) -> tuple[np.ndarray, str]:
-    """(n,) knee angle in degrees (180 = straight) and the leg used ("left"/"right"/"both")."""
+def knee_angle_series(sig: Signals, view: str, camera_angle_deg: float = 90.0,
+                      ) -> tuple[np.ndarray, str]:
+    """(n,) knee angle in degrees (180 = straight) and the leg used ("left"/"right"/"both").
+
+    ``camera_angle_deg`` (90 = side on) undoes the oblique foreshortening of a side view:
+    the knee bends in the body's sagittal plane, whose forward axis shows in the picture
+    shortened by ``sin(camera_angle)``, so the horizontal image components of thigh and
+    shank are stretched back by ``1 / sin`` (not below ``MIN_SIN_OBLIQUE``)."""
     if view == "front":
         # a squat bends both knees: the straighter leg keeps a one-leg lift from counting
         est = np.stack([_front_knee(sig, s) for s in ("left", "right")])
         both = np.isfinite(est).all(axis=0)
         return np.where(both, np.max(est, axis=0), np.nan), "both"
     side = max(("left", "right"), key=lambda s: _leg_score(sig, s))
-    k = knee_angle_deg(sig.side(side, "hip"), sig.side(side, "knee"), sig.side(side, "ankle"))
+    stretch = np.array([1.0 / max(np.sin(np.radians(camera_angle_deg)), MIN_SIN_OBLIQUE), 1.0])
+    k = knee_angle_deg(*(sig.side(side, p) * stretch for p in ("hip", "knee", "ankle")))
     return k, side
 
 
@@ -259,7 +267,8 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     side_on = sv.view == "side"
     # oblique: the knee still bends mostly across the picture (2D angle); the hip height
     # needs no shoulder ruler (the shoulders turn as the trunk leans)
-    knee, leg = knee_angle_series(sig, "front" if sv.view == "front" else "side")
+    knee, leg = knee_angle_series(sig, "front" if sv.view == "front" else "side",
+                                  sv.camera_angle_deg if sv.view == "oblique" else 90.0)
     drop = hip_drop_frac(sig, front=sv.view == "front", local=sv.view == "oblique")
     if sv.view != "oblique":
         candidates, stand = find_reps(knee, fps)
