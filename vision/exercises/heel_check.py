@@ -28,7 +28,8 @@ NOISE_K = 3.0              # a lift must rise this many noise SDs above rest, el
 MAD_TO_SD = 1.4826         # median absolute deviation -> standard deviation (normal noise)
 MIN_REST_FRAMES = 10       # fewer resting frames than this: the noise is not measured
 NOISE_CUTOFF_HZ = 2.0      # Hz: the heel rise's low-pass (common.heel_rise_frac_foot)
-NOISE_WINDOW_S = 1.5       # seconds: running median the jitter is measured against
+NOISE_WINDOW_S = 3.0      # seconds: running median the jitter is measured against (longer
+                           # than a rep's bottom, so slow tracker wander counts as jitter)
 
 
 @dataclass(frozen=True)

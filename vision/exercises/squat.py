@@ -59,6 +59,10 @@ FRONT_HEEL_QUALITY = 0.75   # from the front the landmark heel rise moves with t
                             # travelling forward: only a clear lift is a fault
 FRONT_KNEE_QUALITY = 0.6    # from the front the knee angle is an estimate: a shallow squat
                             # is a fault only 12 degrees or more above the bar
+OBLIQUE_KNEE_QUALITY = 0.5  # at an angle the knee is off by 20-30 degrees: a shallow squat
+                            # is never a fault there (always "unclear": film from the side)
+KNEE_QUALITY = {"side": 1.0, "oblique": OBLIQUE_KNEE_QUALITY, "front": FRONT_KNEE_QUALITY,
+                "unknown": FRONT_KNEE_QUALITY}
 MIN_HIP_DROP_FRAC = 0.03    # a rep lowers the hips by at least this share of their height
 MIN_HIP_DROP_FRAC_FRONT = 0.12  # ... from the front, where the knee angle is only estimated
 FRONT_CUTOFF_HZ = 1.5       # low-pass on front-view lengths
@@ -315,7 +319,7 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
         per_rep = [{} for _ in reps]
     out_reps, faults, unclear = [], [], []
     for r, runs_ in zip(reps, per_rep, strict=False):
-        rep, f, u = _rep_result(sig, r, knee, runs_, 1.0 if side_on else FRONT_KNEE_QUALITY,
+        rep, f, u = _rep_result(sig, r, knee, runs_, KNEE_QUALITY[sv.view],
                                 near=(view.near_side or fc.side) if side_on else None)
         out_reps.append(rep)
         faults += f
