@@ -10,6 +10,7 @@ from synth.move_failures import walk_out_squat
 from synth.traces import squat_trace
 from synth.traces_b import scenarios as S
 from vision.exercises import analyse, squat
+from vision.exercises import recognise as R
 from vision.exercises import squat_gates as G
 from vision.pose.signals import prepare
 
@@ -82,13 +83,14 @@ def test_feet_travel_marks_the_walk_not_the_squats():
 
 def test_oblique_squats_counted_on_the_hip_drop():
     """Renderer-B oblique heels-down squats (30-60 degrees): every one analysed, no heel
-    lift, reps within 1 of the truth in 5 of 6 (a barbell set at 32 degrees still loses two
+    lift or shallow fault, reps within 1 of the truth in 5 of 6 (a barbell set at 32 degrees still loses two
     reps) and the mean rep error under 0.5."""
     errors = []
     for tr, truth in _b_cases("oblique", 6):
         rep = analyse(tr, "squat")
         assert rep.view in ("oblique", "front") and rep.verdict in ("good", "needs_attention")
-        assert not any(f.code == "heel_lift" for f in rep.faults), truth["shot"]
+        # all are deep squats; at an angle depth is never a confident fault either
+        assert not any(f.code in ("heel_lift", "shallow") for f in rep.faults), truth["shot"]
         errors.append(abs(len(rep.reps) - truth["n_reps"]))
     assert sum(e <= 1 for e in errors) >= 5 and np.mean(errors) < 0.5
 
@@ -112,3 +114,13 @@ def test_heel_jitter_is_not_a_lift_but_a_clear_lift_still_is():
     tr, _ = squat_trace(2, heel_lift={0: 0.3, 1: 0.3}, seed=5, noise_px=1.0)
     rep = squat.analyse(tr)
     assert [("heel_lift" in r.faults) for r in rep.reps] == [True, True]
+
+
+def test_a_squat_clip_is_never_not_a_squat_that_looks_like_a_squat():
+    """A clip whose only knee bends are squats never gets "this does not look like a squat:
+    it looks more like a squat"."""
+    tr, _ = squat_trace(3, seed=2)
+    sig = prepare(tr)
+    assert R.clip_kind(sig) == "squat"
+    assert R.not_this_reason(sig, [], 0, "squat") is None
+    assert R.not_this_reason(sig, [], 0, "heel raise") is not None
