@@ -29,6 +29,13 @@ Method
    lifting the answer is ``not_this_exercise`` ("this looks like a leg raise").
 7. Plausibility (:mod:`vision.exercises.plausibility`): frames whose segment lengths or
    knee angle no body can have are dropped first; too many dropped is "can't tell".
+8. Views and gates (:mod:`vision.exercises.squat_gates`): the camera angle sorts side,
+   oblique and front (or rear) views. Oblique: reps on the hip drop (standing height taken
+   locally, ``STAND_WINDOW_S``), the knee angle with the sagittal plane's foreshortening
+   undone, depth never a confident fault (``OBLIQUE_KNEE_QUALITY``). Front / rear: reps
+   counted, heels not judged ("film from the side"). Knee bends while the feet and hips
+   travel (walk-in, bar walk-out, racking) are not reps. A landmark-only heel lift must
+   stand ``heel_check.NOISE_K`` times above the heel point's resting jitter.
 """
 
 from __future__ import annotations
