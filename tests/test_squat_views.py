@@ -102,6 +102,7 @@ def test_front_view_heels_are_not_judged():
     assert not rep.faults
     assert rep.metrics["heel_sides"] == []
     assert any("film from the side" in u.message for u in rep.unclear if u.code == "heel_lift")
+    assert not any("could not be judged on" in w for w in rep.warnings)   # said once, not per rep
 
 
 def test_heel_jitter_is_not_a_lift_but_a_clear_lift_still_is():

@@ -347,7 +347,7 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
         warnings.append(f"heels not checked: filmed from the {sv.view_detail}; film from the side")
     elif len(feet) == 1:
         warnings.append(f"heel checked on the {feet[0]} foot only (the other is not seen well)")
-    untold = sum(any(u.code == "heel_lift" and u.start_s == rp.start_s for u in unclear)
+    untold = sv.heel_check and sum(any(u.code == "heel_lift" and u.start_s == rp.start_s for u in unclear)
                  for rp in out_reps)
     if untold:
         warnings.append(f"the heels could not be judged on {untold} of {len(out_reps)} reps "
