@@ -24,6 +24,12 @@ MIN_STATE_S = 0.2          # seconds: an "up" run shorter than this is not a lif
 NO_DATA_SHARE = 0.5        # a stretch whose heel is unmeasured this much cannot be judged
 MIN_ANKLE_SHARE = 0.25     # a lifted heel raises the ankle by at least this share of its rise
 DISAGREE_SHARE = 0.2       # ... nor one where the witnesses contradict each other this much
+NOISE_K = 3.0              # a lift must rise this many noise SDs above rest, else "noisy"
+MAD_TO_SD = 1.4826         # median absolute deviation -> standard deviation (normal noise)
+MIN_REST_FRAMES = 10       # fewer resting frames than this: the noise is not measured
+NOISE_CUTOFF_HZ = 2.0      # Hz: the heel rise's low-pass (common.heel_rise_frac_foot)
+NOISE_WINDOW_S = 3.0      # seconds: running median the jitter is measured against (longer
+                           # than a rep's bottom, so slow tracker wander counts as jitter)
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,26 @@ def landmark_confidence(sig: Signals, side: str) -> np.ndarray:
     return np.clip((v - C.QUALITY_VIS_LOW) / (C.QUALITY_VIS_HIGH - C.QUALITY_VIS_LOW), 0.0, 1.0)
 
 
+def rest_noise_frac(sig: Signals, side: str, foot_len: float, rest: np.ndarray, *,
+                    cutoff_hz: float = NOISE_CUTOFF_HZ) -> float:
+    """Robust SD (foot lengths) of the landmark heel height above the foot index over the
+    resting frames ``rest`` (standing, heels down), after the same low-pass as the heel
+    rise (``cutoff_hz``) and less its running median over ``NOISE_WINDOW_S``: how much the
+    heel point jitters when nothing moves. 0.0 when fewer than ``MIN_REST_FRAMES`` are
+    measured."""
+    from scipy.ndimage import median_filter
+
+    from vision.pose.signals import smooth_zero_phase
+    y = np.stack([sig.side(side, "heel")[:, 1], sig.side(side, "toe")[:, 1]], 1)
+    y = smooth_zero_phase(y, fps=sig.fps, cutoff_hz=cutoff_hz)
+    rel = (y[:, 1] - y[:, 0]) / foot_len
+    x = rel[rest & np.isfinite(rel)]
+    if x.size < MIN_REST_FRAMES or not np.isfinite(foot_len) or foot_len <= 0:
+        return 0.0
+    res = x - median_filter(x, size=max(int(NOISE_WINDOW_S * sig.fps), 3), mode="nearest")
+    return float(MAD_TO_SD * np.median(np.abs(res - np.median(res))))
+
+
 def _states(sig: Signals, trace, side: str, rise: np.ndarray, conf: np.ndarray,
             lift_frac: float, down_frac: float):
     """(state, confidence, rise, reason) arrays from heel_evidence, or from the landmarks
@@ -73,7 +99,8 @@ def _states(sig: Signals, trace, side: str, rise: np.ndarray, conf: np.ndarray,
 
 def heel_run(sig: Signals, trace, side: str, rise: np.ndarray, a: int, b: int, *,
              lift_frac: float, down_frac: float, max_rise_frac: float,
-             landmark_quality: float = 1.0, ankle_rise: np.ndarray | None = None) -> HeelRun:
+             landmark_quality: float = 1.0, ankle_rise: np.ndarray | None = None,
+             noise_frac: float = 0.0) -> HeelRun:
     """Heel verdict of ``side`` over rows ``a``..``b`` (see :class:`HeelRun`).
 
     ``rise`` is the landmark heel rise (n,), foot lengths; ``landmark_quality`` (0..1)
@@ -85,6 +112,9 @@ def heel_run(sig: Signals, trace, side: str, rise: np.ndarray, a: int, b: int, *
     when the ankle rose less than ``MIN_ANKLE_SHARE`` of the heel. The foot is "up" when it stays up
     for ``MIN_STATE_S``; its confidence is the median state confidence over that run times
     :func:`vision.exercises.common.confidence` of the sustained rise against ``lift_frac``.
+    ``noise_frac`` (foot lengths, :func:`rest_noise_frac`) is the landmark jitter at rest: a
+    landmark-only "up" that does not rise ``NOISE_K`` times above it is "unclear" (reason
+    "noisy"), since jitter alone can hold such a rise for ``MIN_STATE_S``.
     """
     gated, dropped_all = gate_values(rise, max_rise_frac)
     dropped = int(np.sum(np.isfinite(rise[a:b + 1]) & ~np.isfinite(gated[a:b + 1])))
@@ -100,6 +130,8 @@ def heel_run(sig: Signals, trace, side: str, rise: np.ndarray, a: int, b: int, *
         p, q = max(runs_up, key=lambda r: r[1] - r[0])
         val = C.sustained_max(x[p:q], fps=fps, min_s=MIN_STATE_S)
         c = float(np.median(cf[p:q])) * C.confidence(val, lift_frac)
+        if str(rs[p]) not in ("agree", "pixels") and val < NOISE_K * noise_frac:
+            return HeelRun("unclear", val, 0.0, (a + p, a + q - 1), dropped, "noisy")
         if ankle_rise is not None and str(rs[p]) not in ("agree", "pixels"):
             ank = C.sustained_max(ankle_rise[a + p:a + q], fps=fps, min_s=MIN_STATE_S)
             if np.isfinite(ank) and ank < MIN_ANKLE_SHARE * val:

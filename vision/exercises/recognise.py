@@ -218,6 +218,8 @@ def not_this_reason(sig: Signals, rejected: list, kept: int, exercise: str) -> s
     other = looks_like(rejected, kept=kept)
     if not kept:
         other = what_else(sig, other)
+    if other == KINDS.get(exercise):     # "not a squat: it looks like a squat" says nothing
+        return None
     return f"this does not look like a {exercise}: it looks more like {other}" if other else None
 
 

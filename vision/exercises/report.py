@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Verdict = Literal["good", "needs_attention", "insufficient_data", "not_this_exercise"]
-View = Literal["side", "front", "unknown"]
+View = Literal["side", "oblique", "front", "unknown"]
 FaultSide = Literal["left", "right", "both"]
 
 FAULT_CODES = ("heel_lift", "tiptoe", "knee_bent", "shallow", "low_lift")
@@ -130,6 +130,8 @@ class ExerciseReport:
     warnings: tuple[str, ...] = ()
     reason: str | None = None   # why insufficient_data / not_this_exercise, in words
     unclear: tuple[Unclear, ...] = ()
+    view_detail: str | None = None      # e.g. "front_oblique", "rear" (squat)
+    camera_angle_deg: float | None = None   # 0 = facing the camera, 90 = side on (squat)
 
     def to_json(self) -> dict:
         d = {
@@ -146,4 +148,9 @@ class ExerciseReport:
         }
         if self.reason:
             d["reason"] = self.reason
+        if self.view_detail is not None:
+            d["view_detail"] = self.view_detail
+        if self.camera_angle_deg is not None:
+            d["camera_angle_deg"] = (round(float(self.camera_angle_deg), 1)
+                                     if self.camera_angle_deg == self.camera_angle_deg else None)
         return d

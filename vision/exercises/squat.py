@@ -29,15 +29,26 @@ Method
    lifting the answer is ``not_this_exercise`` ("this looks like a leg raise").
 7. Plausibility (:mod:`vision.exercises.plausibility`): frames whose segment lengths or
    knee angle no body can have are dropped first; too many dropped is "can't tell".
+8. Views and gates (:mod:`vision.exercises.squat_gates`): the camera angle sorts side,
+   oblique and front (or rear) views. Oblique: reps on the hip drop (standing height taken
+   locally, ``STAND_WINDOW_S``), the knee angle with the sagittal plane's foreshortening
+   undone, depth never a confident fault (``OBLIQUE_KNEE_QUALITY``). Front / rear: reps
+   counted, heels not judged ("film from the side"). Knee bends while the feet and hips
+   travel (walk-in, bar walk-out, racking) are not reps. A landmark-only heel lift must
+   stand ``heel_check.NOISE_K`` times above the heel point's resting jitter.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
+from scipy.ndimage import percentile_filter
 
 from vision.exercises import common as C
 from vision.exercises import recognise as R
-from vision.exercises.heel_check import HeelRun, heel_run
+from vision.exercises import squat_gates as G
+from vision.exercises.heel_check import HeelRun, heel_run, rest_noise_frac
 from vision.exercises.report import Evidence, ExerciseReport, Fault, Rep, Unclear, split_confident
 from vision.pose.posture import choose_foot
 from vision.pose.signals import Signals, knee_angle_deg, smooth_zero_phase
@@ -55,9 +66,15 @@ FRONT_HEEL_QUALITY = 0.75   # from the front the landmark heel rise moves with t
                             # travelling forward: only a clear lift is a fault
 FRONT_KNEE_QUALITY = 0.6    # from the front the knee angle is an estimate: a shallow squat
                             # is a fault only 12 degrees or more above the bar
+OBLIQUE_KNEE_QUALITY = 0.5  # at an angle the knee is off by 20-30 degrees: a shallow squat
+                            # is never a fault there (always "unclear": film from the side)
+KNEE_QUALITY = {"side": 1.0, "oblique": OBLIQUE_KNEE_QUALITY, "front": FRONT_KNEE_QUALITY,
+                "unknown": FRONT_KNEE_QUALITY}
 MIN_HIP_DROP_FRAC = 0.03    # a rep lowers the hips by at least this share of their height
 MIN_HIP_DROP_FRAC_FRONT = 0.12  # ... from the front, where the knee angle is only estimated
 FRONT_CUTOFF_HZ = 1.5       # low-pass on front-view lengths
+MIN_SIN_OBLIQUE = 0.5       # oblique knee stretch at most 2x (camera 30 degrees off front)
+STAND_WINDOW_S = 4.0        # seconds: the standing hip height is taken this close by
 EXERCISE = "squat"
 
 
@@ -68,15 +85,22 @@ def _leg_score(sig: Signals, side: str) -> float:
     return float(seen * vis)
 
 
-def knee_angle_series(sig: Signals, view: str) -> tuple[np.ndarray, str]:
-    """(n,) knee angle in degrees (180 = straight) and the leg used ("left"/"right"/"both")."""
+def knee_angle_series(sig: Signals, view: str, camera_angle_deg: float = 90.0,
+                      ) -> tuple[np.ndarray, str]:
+    """(n,) knee angle in degrees (180 = straight) and the leg used ("left"/"right"/"both").
+
+    ``camera_angle_deg`` (90 = side on) undoes the oblique foreshortening of a side view:
+    the knee bends in the body's sagittal plane, whose forward axis shows in the picture
+    shortened by ``sin(camera_angle)``, so the horizontal image components of thigh and
+    shank are stretched back by ``1 / sin`` (not below ``MIN_SIN_OBLIQUE``)."""
     if view == "front":
         # a squat bends both knees: the straighter leg keeps a one-leg lift from counting
         est = np.stack([_front_knee(sig, s) for s in ("left", "right")])
         both = np.isfinite(est).all(axis=0)
         return np.where(both, np.max(est, axis=0), np.nan), "both"
     side = max(("left", "right"), key=lambda s: _leg_score(sig, s))
-    k = knee_angle_deg(sig.side(side, "hip"), sig.side(side, "knee"), sig.side(side, "ankle"))
+    stretch = np.array([1.0 / max(np.sin(np.radians(camera_angle_deg)), MIN_SIN_OBLIQUE), 1.0])
+    k = knee_angle_deg(*(sig.side(side, p) * stretch for p in ("hip", "knee", "ankle")))
     return k, side
 
 
@@ -115,17 +139,25 @@ def find_reps(knee: np.ndarray, fps: float) -> tuple[list[C.RepInterval], float]
     return reps, stand
 
 
-def hip_drop_frac(sig: Signals, *, front: bool = False) -> np.ndarray:
+def hip_drop_frac(sig: Signals, *, front: bool = False, local: bool = False) -> np.ndarray:
     """(n,) how far the mid-hip has come down towards the lower ankle, as a fraction of
-    its standing (90th percentile) height above it. 0 = standing tall. From the front the
-    height is measured in shoulder widths (zoom-proof)."""
+    its standing height above it (its 90th percentile; with ``local``, over
+    ``STAND_WINDOW_S`` around each frame, for oblique views where walking in changes the
+    distance and no ruler holds). 0 = standing tall. From the front the height is measured
+    in shoulder widths (zoom-proof)."""
     hip = (sig.side("left", "hip")[:, 1] + sig.side("right", "hip")[:, 1]) / 2
     hip = np.where(np.isfinite(hip), hip, np.fmax(sig.side("left", "hip")[:, 1], sig.side("right", "hip")[:, 1]))
     ankle = np.fmax(sig.side("left", "ankle")[:, 1], sig.side("right", "ankle")[:, 1])
     h = _calm(ankle - hip, sig.fps) / _shoulder_width(sig) if front else ankle - hip
-    if not np.isfinite(h).any():
+    ok = np.isfinite(h)
+    if not ok.any():
         return np.full(len(sig), np.nan)
-    return 1.0 - h / np.nanpercentile(h, 90)
+    if not local:
+        return 1.0 - h / np.nanpercentile(h, 90)
+    # standing height near each moment (walking in at an angle changes the distance)
+    filled = np.interp(np.arange(len(h)), np.flatnonzero(ok), h[ok])
+    w = max(int(STAND_WINDOW_S * sig.fps), 3)
+    return 1.0 - h / percentile_filter(filled, 90, size=w, mode="nearest")
 
 
 def heel_lifts(sig: Signals, trace, reps, knee: np.ndarray, stand: float, *,
@@ -142,11 +174,12 @@ def heel_lifts(sig: Signals, trace, reps, knee: np.ndarray, stand: float, *,
     rises = {s: C.heel_rise_frac_foot(sig, s, fc.foot_length[s], rest=rest) for s in feet}
     ankles = {s: C.part_rise_frac_foot(sig, s, "ankle", fc.foot_length[s], rest=rest)
               for s in feet}
+    noise = {s: rest_noise_frac(sig, s, fc.foot_length[s], rest) for s in feet}
     per_rep = [{s: heel_run(sig, trace, s, rises[s], r.start, r.end,
                             lift_frac=HEEL_LIFT_FRAC_FOOT, down_frac=HEEL_DOWN_FRAC_FOOT,
                             max_rise_frac=MAX_HEEL_RISE_FRAC_FOOT,
                             landmark_quality=FRONT_HEEL_QUALITY if front else 1.0,
-                            ankle_rise=ankles[s])
+                            ankle_rise=ankles[s], noise_frac=noise[s])
                 for s in feet} for r in reps]
     return per_rep, feet, fc
 
@@ -201,6 +234,7 @@ def _rep_result(sig, r, knee, runs_: dict[str, HeelRun], knee_quality: float = 1
     elif any(h.state == "unclear" for h in runs_.values()):
         h = next(h for h in runs_.values() if h.state == "unclear")
         why = {"disagree": "the heel measures disagree",
+               "noisy": "the heel points jitter about as much as they rose",
                "inconsistent": "the heel point rose but the ankle did not, as it does when a "
                                "heel really lifts"}.get(h.reason, "the heels were not seen well "
                                                                   "enough")
@@ -219,6 +253,12 @@ def _rep_result(sig, r, knee, runs_: dict[str, HeelRun], knee_quality: float = 1
     return rep, list(faults), unclear
 
 
+def _viewed(report: ExerciseReport, sv: G.SquatView) -> ExerciseReport:
+    """``report`` with the squat's view (side / oblique / front, detail, camera angle)."""
+    return replace(report, view=sv.view, view_detail=sv.view_detail,
+                   camera_angle_deg=sv.camera_angle_deg)
+
+
 def analyse(trace: Trace, **options) -> ExerciseReport:
     """Analyse a squat trace.
 
@@ -234,23 +274,37 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     if isinstance(opened, ExerciseReport):
         return opened
     sig, view, trace = opened.sig, opened.view, opened.trace
-    knee, leg = knee_angle_series(sig, view.view)
-    candidates, stand = find_reps(knee, fps)
+    sv = G.squat_view(sig, view)
+    side_on = sv.view == "side"
+    # oblique: the knee still bends mostly across the picture (2D angle); the hip height
+    # needs no shoulder ruler (the shoulders turn as the trunk leans)
+    knee, leg = knee_angle_series(sig, "front" if sv.view == "front" else "side",
+                                  sv.camera_angle_deg if sv.view == "oblique" else 90.0)
+    drop = hip_drop_frac(sig, front=sv.view == "front", local=sv.view == "oblique")
+    if sv.view != "oblique":
+        candidates, stand = find_reps(knee, fps)
+    else:
+        candidates = G.hip_drop_reps(drop, knee, fps)
+        stand = float(np.nanpercentile(knee, 90)) if np.isfinite(knee).any() else float("nan")
     candidates, rejected = R.squat_reps(sig, candidates)
-    drop = hip_drop_frac(sig, front=view.view == "front")
-    need = MIN_HIP_DROP_FRAC if view.view == "side" else MIN_HIP_DROP_FRAC_FRONT
+    candidates, stepping = G.travel_gate(candidates, G.feet_travel_mask(sig), drop, fps)
+    rejected += stepping
+    need = MIN_HIP_DROP_FRAC if side_on else MIN_HIP_DROP_FRAC_FRONT
     reps = [r for r in candidates
             if C.sustained_max(drop[r.start:r.end + 1], fps=fps, min_s=0.25) >= need]
+    view_fields = {"view_detail": sv.view_detail, "camera_angle_deg": sv.camera_angle_deg}
     warnings = []
-    if view.view == "front":
-        warnings.append("filmed from the front: knee angles are estimates; film from the side")
+    if not side_on:
+        warnings.append(f"filmed {'from an angle' if sv.view == 'oblique' else 'from the ' + sv.view_detail}"
+                        f" (about {sv.camera_angle_deg:.0f} degrees from facing the camera): "
+                        "knee angles are estimates; film from the side")
     if rejected:
         warnings.append(R.rejected_text(rejected, "squat"))
     base_metrics = {"implausible_frames": opened.dropped, "not_counted": len(rejected)}
     other = R.not_this_reason(sig, rejected, len(reps), "squat")
     if other:
-        return C.not_this(EXERCISE, sig, fps, n, other, view=view, metrics=base_metrics,
-                          warnings=tuple(warnings))
+        return _viewed(C.not_this(EXERCISE, sig, fps, n, other, view=view, metrics=base_metrics,
+                                  warnings=tuple(warnings)), sv)
     feet_reason = C.check_data(sig, parts=(), need_feet=True)
     if feet_reason or choose_foot(sig).side is None:
         feet_reason = (feet_reason or "the feet are not visible") + " (the heel check needs them)"
@@ -259,19 +313,21 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
         if C.part_coverage(sig, "ankle") < C.MIN_PART_FRAC:    # no shanks: no knee angle
             rep_objs = ()
             feet_reason += "; without the lower legs the squats cannot be counted either"
-        return C.insufficient(EXERCISE, sig, fps, n, feet_reason, view=view, reps=rep_objs,
-                              metrics={**base_metrics, "reps": len(rep_objs)},
-                              warnings=tuple(warnings))
+        return _viewed(C.insufficient(EXERCISE, sig, fps, n, feet_reason, view=view, reps=rep_objs,
+                                      metrics={**base_metrics, "reps": len(rep_objs)},
+                                      warnings=tuple(warnings)), sv)
     if not reps:
-        return C.insufficient(EXERCISE, sig, fps, n, "no squat was found: the knees did not "
-                              f"bend by {ENTER_DROP_DEG:.0f} degrees or more with both feet "
-                              "still", view=view, metrics=base_metrics, warnings=tuple(warnings))
-    per_rep, feet, fc = heel_lifts(sig, trace, reps, knee, stand, front=view.view == "front")
+        return _viewed(C.insufficient(EXERCISE, sig, fps, n, "no squat was found: the knees did "
+                                      f"not bend by {ENTER_DROP_DEG:.0f} degrees or more with "
+                                      "both feet still", view=view, metrics=base_metrics,
+                                      warnings=tuple(warnings)), sv)
+    per_rep, feet, fc = heel_lifts(sig, trace, reps, knee, stand, front=not side_on)
+    if not sv.heel_check:
+        per_rep = [{} for _ in reps]
     out_reps, faults, unclear = [], [], []
     for r, runs_ in zip(reps, per_rep, strict=False):
-        rep, f, u = _rep_result(sig, r, knee, runs_,
-                                FRONT_KNEE_QUALITY if view.view == "front" else 1.0,
-                                near=(view.near_side or fc.side) if view.view == "side" else None)
+        rep, f, u = _rep_result(sig, r, knee, runs_, KNEE_QUALITY[sv.view],
+                                near=(view.near_side or fc.side) if side_on else None)
         out_reps.append(rep)
         faults += f
         unclear += u
@@ -283,14 +339,20 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
                "standing_knee_angle_deg": round(stand, 1), "knee_side": leg,
                "heel_sides": feet, "heel_lift_threshold_pct_foot": 100 * HEEL_LIFT_FRAC_FOOT,
                "implausible_heel_frames": heel_dropped}
-    if len(feet) == 1:
+    if not sv.heel_check:
+        metrics["heel_sides"] = []
+        unclear.append(Unclear("heel_lift", out_reps[0].start_s, out_reps[-1].end_s,
+                               f"Can't tell from the {sv.view_detail} whether the heels stay "
+                               "down: film from the side, feet and floor in view.", 0.0))
+        warnings.append(f"heels not checked: filmed from the {sv.view_detail}; film from the side")
+    elif len(feet) == 1:
         warnings.append(f"heel checked on the {feet[0]} foot only (the other is not seen well)")
-    untold = sum(any(u.code == "heel_lift" and u.start_s == rp.start_s for u in unclear)
+    untold = sv.heel_check and sum(any(u.code == "heel_lift" and u.start_s == rp.start_s for u in unclear)
                  for rp in out_reps)
     if untold:
         warnings.append(f"the heels could not be judged on {untold} of {len(out_reps)} reps "
                         "(see 'unclear'); film from the side, feet and floor in view")
-    return ExerciseReport(exercise=EXERCISE, frames=n, fps=fps, view=view.view,
+    return ExerciseReport(exercise=EXERCISE, frames=n, fps=fps, view=sv.view,
                           verdict=C.verdict_for(out_reps, faults), reps=tuple(out_reps),
                           faults=C.merge_faults(faults), metrics=metrics,
-                          warnings=tuple(warnings), unclear=tuple(unclear))
+                          warnings=tuple(warnings), unclear=tuple(unclear), **view_fields)

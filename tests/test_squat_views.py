@@ -1,0 +1,127 @@
+"""Squat gates (vision.exercises.squat_gates): the view, walking the bar out / back, oblique
+views counted on the hip drop, and landmark jitter that must not read as a heel lift."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from synth.move_failures import walk_out_squat
+from synth.traces import squat_trace
+from synth.traces_b import scenarios as S
+from vision.exercises import analyse, squat
+from vision.exercises import recognise as R
+from vision.exercises import squat_gates as G
+from vision.pose.signals import prepare
+
+
+def _b_cases(view: str, n: int, *, variant: str | None = None, lift: bool = False,
+             seeds: range = range(200)):
+    """The first ``n`` renderer-B squats shot from ``view`` (and of ``variant``)."""
+    out = []
+    for seed in seeds:
+        tr, truth = S.squat(seed, lift=lift, views={view: 1})
+        if variant is None or truth["variant"] == variant:
+            out.append((tr, truth))
+        if len(out) == n:
+            break
+    return out
+
+
+def _overlaps(a0, a1, b0, b1) -> bool:
+    return a0 <= b1 and b0 <= a1
+
+
+def test_camera_angle_grows_as_the_body_turns_side_on():
+    ratios = np.linspace(0.0, G.FRONT_WIDTH_RATIO, 9)
+    angles = [G.camera_angle_deg(r) for r in ratios]
+    assert angles[0] == pytest.approx(90.0) and angles[-1] == pytest.approx(0.0)
+    assert all(a > b for a, b in zip(angles, angles[1:], strict=False))
+    assert np.isnan(G.camera_angle_deg(float("nan")))
+
+
+@pytest.mark.parametrize("view, want", [("side", "side"), ("oblique", "oblique"),
+                                        ("front", "front"), ("rear", "front")])
+def test_view_of_renderer_b_squats(view, want):
+    """Renderer-B cameras at random yaws of each kind: the squat's view, its detail (front
+    or rear) and a camera angle that fits the view, also in the JSON."""
+    for tr, truth in _b_cases(view, 3):
+        rep = analyse(tr, "squat")
+        assert rep.view == want, (truth["shot"], rep.camera_angle_deg)
+        if view in ("front", "rear"):
+            assert rep.view_detail == view
+        lo, hi = {"side": (G.SIDE_MIN_DEG, 90.0), "oblique": (G.OBLIQUE_MIN_DEG, G.SIDE_MIN_DEG),
+                  "front": (0.0, G.OBLIQUE_MIN_DEG)}[want]
+        assert lo <= rep.camera_angle_deg <= hi
+        js = rep.to_json()
+        assert js["view"] == want and js["camera_angle_deg"] == rep.camera_angle_deg
+
+
+def test_bar_walk_out_and_racking_are_not_reps():
+    """Side-view barbell squats (walk the bar out of the rack, squat, walk it back), heels
+    down: reps within 1 of the truth and no heel lift said outside a true rep."""
+    cases = _b_cases("side", 4, variant="bar")
+    assert len(cases) == 4
+    for tr, truth in cases:
+        rep = analyse(tr, "squat")
+        assert abs(len(rep.reps) - truth["n_reps"]) <= 1, truth["shot"]
+        for f in rep.faults:
+            assert any(_overlaps(f.start_s, f.end_s, t["start_s"], t["end_s"]) for t in truth["reps"])
+
+
+def test_feet_travel_marks_the_walk_not_the_squats():
+    tr, truth = walk_out_squat(3, seed=4)
+    sig = prepare(tr)
+    travel = G.feet_travel_mask(sig)
+    n_in = int(2.5 * tr.fps)
+    assert travel[:n_in].mean() > 0.5                     # walking in
+    for a, b in truth["rep_frames"]:
+        assert travel[a:b + 1].mean() < G.MAX_TRAVEL_SHARE
+    rep = squat.analyse(tr)
+    assert len(rep.reps) == 3 and not any(f.code == "heel_lift" for f in rep.faults)
+
+
+def test_oblique_squats_counted_on_the_hip_drop():
+    """Renderer-B oblique heels-down squats (30-60 degrees): every one analysed, no heel
+    lift or shallow fault, reps within 1 of the truth in 5 of 6 (a barbell set at 32 degrees still loses two
+    reps) and the mean rep error under 0.5."""
+    errors = []
+    for tr, truth in _b_cases("oblique", 6):
+        rep = analyse(tr, "squat")
+        assert rep.view in ("oblique", "front") and rep.verdict in ("good", "needs_attention")
+        # all are deep squats; at an angle depth is never a confident fault either
+        assert not any(f.code in ("heel_lift", "shallow") for f in rep.faults), truth["shot"]
+        errors.append(abs(len(rep.reps) - truth["n_reps"]))
+    assert sum(e <= 1 for e in errors) >= 5 and np.mean(errors) < 0.5
+
+
+def test_front_view_heels_are_not_judged():
+    tr, _ = squat_trace(3, heel_lift={0: 0.3, 1: 0.3, 2: 0.3}, view="front", seed=3)
+    rep = squat.analyse(tr)
+    assert rep.view == "front" and len(rep.reps) == 3
+    assert not rep.faults
+    assert rep.metrics["heel_sides"] == []
+    assert any("film from the side" in u.message for u in rep.unclear if u.code == "heel_lift")
+    assert not any("could not be judged on" in w for w in rep.warnings)   # said once, not per rep
+
+
+def test_heel_jitter_is_not_a_lift_but_a_clear_lift_still_is():
+    """Heavy landmark jitter on heels-down side squats is never a heel lift; a clear lift
+    (30 % of the foot length) on a calm trace still is."""
+    for seed in range(4):
+        tr, _ = squat_trace(3, seed=seed, noise_px=9.0)
+        rep = squat.analyse(tr)
+        assert not any(f.code == "heel_lift" for f in rep.faults), seed
+    tr, _ = squat_trace(2, heel_lift={0: 0.3, 1: 0.3}, seed=5, noise_px=1.0)
+    rep = squat.analyse(tr)
+    assert [("heel_lift" in r.faults) for r in rep.reps] == [True, True]
+
+
+def test_a_squat_clip_is_never_not_a_squat_that_looks_like_a_squat():
+    """A clip whose only knee bends are squats never gets "this does not look like a squat:
+    it looks more like a squat"."""
+    tr, _ = squat_trace(3, seed=2)
+    sig = prepare(tr)
+    assert R.clip_kind(sig) == "squat"
+    assert R.not_this_reason(sig, [], 0, "squat") is None
+    assert R.not_this_reason(sig, [], 0, "heel raise") is not None
