@@ -58,7 +58,8 @@ EVIDENCE_UNIT = "% foot length heel above toe"
 class WalkDecision:
     """The walk's tiptoe decision.
 
-    ``steps``: the steps, tiptoe flags kept only when the walk is tiptoe; ``set_aside``:
+    ``steps``: the steps, tiptoe flags kept only when the walk is tiptoe (and only on heels
+    seen well, :func:`judgeable`); ``set_aside``:
     tiptoe readings of well-seen heels in a walk that is not tiptoe (reported as unclear);
     ``unseen``: tiptoe readings of heels barely seen (counted, not reported); ``judged``:
     clearly judged steps the verdict rests on; ``tiptoe_judged``: those read tiptoe;
@@ -153,7 +154,12 @@ def decide(steps: list[Step], phases: list[str] | None = None) -> WalkDecision:
     else:
         verdict = "not_tiptoe"
     if verdict == "tiptoe":
-        return WalkDecision(tuple(steps), (), (), n, tip, verdict, tip / n, sides)
+        # Only a heel that was seen well can be blamed: a tiptoe reading of a barely seen heel
+        # (the far foot) is no reading, even in a tiptoe walk.
+        unseen = tuple(s for s in steps if s.tiptoe and not judgeable(s))
+        out = tuple(replace(s, tiptoe=False) if s.tiptoe and not judgeable(s) else s
+                    for s in steps)
+        return WalkDecision(out, (), unseen, n, tip, verdict, tip / n, sides)
     readings = [s for s in steps if s.tiptoe]
     out = tuple(replace(s, tiptoe=False) if s.tiptoe else s for s in steps)
     return WalkDecision(out, tuple(s for s in readings if judgeable(s)),
@@ -181,8 +187,9 @@ def evidence(st: Step, sig: Signals) -> Evidence:
 
 
 def tiptoe_fault(st: Step, sig: Signals, walk_confidence: float = 1.0) -> Fault:
-    """A tiptoe step of a walk called tiptoe: its confidence is its own or, if higher, the
-    walk's (the share of its judged steps read tiptoe)."""
+    """A tiptoe step of a walk called tiptoe (its heel seen well: :func:`decide` keeps no
+    other): its confidence is its own or, if higher, the walk's (the share of its judged
+    steps read tiptoe)."""
     return Fault(code="tiptoe", side=st.side, start_s=st.contact_s, end_s=st.off_s,
                  message=f"{st.side.capitalize()} foot landed and stayed on the toes: the heel "
                          f"stayed {100 * st.stance_heel_frac_foot:.0f} % of the foot length up.",
