@@ -43,16 +43,30 @@ can take it over. Three guards:
    (MediaPipe correcting its own estimate of the same body). Anything else is treated as
    missing and MediaPipe is made to re-detect inside the window, which grows with the time
    lost (``ROI_GROWTH_PER_S``) until it covers the frame.
-3. *Target.* ``target`` picks the person at the start: ``"largest"`` or ``"central"`` (people
-   are found by detecting, masking the person found and detecting again), a point ``(x, y)``
-   or a box ``(x0, y0, x1, y1)`` in normalised coordinates that the user picked.
+3. *Target.* ``target`` picks the person at the start (see :mod:`vision.pose.target`): by
+   default (None, or ``"in_view"``) the person most fully and largely in view on the first
+   frame with anybody in it; ``"largest"`` or ``"central"``; or a point ``(x, y)`` or box
+   ``(x0, y0, x1, y1)`` in normalised coordinates that the user picked. People are found by
+   detecting, masking the person found and detecting again. The default rule is judged
+   over the first ``OPENING_S`` seconds after somebody is first found (``OPENING_LOOKS``
+   looks, each person kept by position continuity, scores summed); when another person
+   wins, the tracker moves to them and ``retract_before`` (seconds) says that the frames
+   before it showed someone else. ``choice`` says which rule was used and how many people
+   were in view.
+4. *Re-acquisition.* A person lost for ``REACQUIRE_AFTER_S`` (a close-up that cut the body
+   off, someone walking through, the person leaving and coming back), or followed for that
+   long with fewer than ``MIN_IN_VIEW`` of the body landmarks in view (the model stuck on a
+   fragment), is searched for on the whole frame every ``REACQUIRE_EVERY_S``; the best
+   candidate by the default rule is taken up, or one that can be the same person if it
+   scores at least ``CONTINUITY_SCORE_FRAC`` of the best.
+   Each such restart (and any re-finding after that long) is recorded in ``gaps`` (lost-since and found-at times), so analyses
+   can tell a new start from a continued movement; the frames in between are missing.
 """
 
 from __future__ import annotations
 
 import math
 from concurrent.futures import Future
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -66,19 +80,35 @@ from vision.pose.landmarkers import (
     make_pose,
     or_zero,
 )
-from vision.pose.trace import L_HIP, L_SHOULDER, N_HAND, N_POSE, R_HIP, R_SHOULDER, HandLandmarks
+from vision.pose.target import (
+    SAME_OVERLAP,
+    BodyBox,
+    TargetChoice,
+    Window,
+    body_box,
+    box_window,
+    check_target,
+    choice_for,
+    plausible_move,
+    ranked,
+    square_window,
+)
+from vision.pose.trace import N_HAND, N_POSE, HandLandmarks
 from vision.pose.video import ANALYSIS_MAX_SIDE_PX, downscale_for_analysis, rgb_for_analysis
 
 ROI_MARGIN_BODY = 0.5        # window = body box grown by this x its longer side, each way
 ROI_GROWTH_PER_S = 1.5       # the margin grows by this many longer sides per second lost
-JUMP_SLACK_TORSO = 0.5       # hip-centre displacement always allowed (torso lengths)
-SPEED_TORSO_PER_S = 5.0      # plus this speed (a running child: ~2 body heights per second)
-SCALE_SLACK = math.log(1.6)  # torso length may change by x1.6 between frames...
-SCALE_PER_S = 1.0            # ...plus e^(1.0 * dt)
-SAME_OVERLAP = 0.5           # boxes sharing this much of the smaller one are the same body
 SWITCH_MARGIN_BODY = 0.1     # window margin (x box side) when a landmarker starts afresh
-MAX_PEOPLE = 4               # people looked for when choosing "largest" / "central"
-VIS_FOR_BOX = 0.5            # landmarks at least this visible define the body box
+MAX_PEOPLE = 4               # people looked for when choosing whom to follow
+CENSUS_MASK_MARGIN = 0.1     # a person found is masked with this margin (x box side)
+REACQUIRE_AFTER_S = 1.0      # lost (or barely in view) this long: search the whole frame
+REACQUIRE_EVERY_S = 0.25     # ... at most this often (each search costs 1-5 model runs)
+OPENING_S = 1.0              # the default rule is judged over this first second with people
+OPENING_LOOKS = 4            # ... in this many looks (the first frame included)
+OPENING_TIE = 1.05           # another person must score this much more to replace the first
+CONTINUITY_SCORE_FRAC = 0.5  # re-found: the one that can be the same person, if it scores
+                             # at least this share of the best-seen candidate
+MIN_IN_VIEW = 0.25           # followed body with fewer of its 12 body landmarks in view is weak
 MASK_GREY = 127              # value painted outside the region of interest
 # Pose presence score (0..1) needed to take up a body (and to take it up again once lost)
 # and, lower, to keep following one. The Tasks graph sets the next frame's region from raw
@@ -88,91 +118,6 @@ MASK_GREY = 127              # value painted outside the region of interest
 POSE_PRESENCE_ACQUIRE = 0.5
 POSE_PRESENCE_KEEP = 0.1
 
-Window = tuple[int, int, int, int]   # x0, y0, x1, y1 in pixels of the analysed frame
-
-
-@dataclass(frozen=True)
-class BodyBox:
-    """Where the tracked person is, in normalised full-frame coordinates.
-
-    ``x0, y0, x1, y1`` bound the visible landmarks; ``hip_x, hip_y`` is the hip centre;
-    ``torso_px`` is the shoulder-centre to hip-centre length in pixels of the analysed frame
-    (at least a quarter of the box's longer side, so a foreshortened torso cannot shrink it
-    to nothing); ``t`` the time in seconds.
-    """
-
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    hip_x: float
-    hip_y: float
-    torso_px: float
-    t: float
-
-    def contains(self, x: float, y: float, *, margin: float = 0.0) -> bool:
-        mx, my = margin * (self.x1 - self.x0), margin * (self.y1 - self.y0)
-        return self.x0 - mx <= x <= self.x1 + mx and self.y0 - my <= y <= self.y1 + my
-
-    def overlap(self, other: BodyBox) -> float:
-        """Intersection area / area of the smaller box (0..1)."""
-        iw = min(self.x1, other.x1) - max(self.x0, other.x0)
-        ih = min(self.y1, other.y1) - max(self.y0, other.y0)
-        if iw <= 0 or ih <= 0:
-            return 0.0
-        small = min((self.x1 - self.x0) * (self.y1 - self.y0),
-                    (other.x1 - other.x0) * (other.y1 - other.y0))
-        return float(iw * ih / small) if small > 0 else 0.0
-
-
-def body_box(row: np.ndarray, width: int, height: int, t: float) -> BodyBox:
-    """The :class:`BodyBox` of one pose row (33, 4) for a frame ``width`` x ``height`` px."""
-    vis = row[:, 3] >= VIS_FOR_BOX
-    pts = row[vis, :2] if vis.sum() >= 4 else row[:, :2]
-    x0, y0 = np.clip(pts.min(axis=0), 0.0, 1.0)
-    x1, y1 = np.clip(pts.max(axis=0), 0.0, 1.0)
-    hip = (row[L_HIP, :2] + row[R_HIP, :2]) / 2
-    sho = (row[L_SHOULDER, :2] + row[R_SHOULDER, :2]) / 2
-    torso = math.hypot((sho[0] - hip[0]) * width, (sho[1] - hip[1]) * height)
-    longer = max((x1 - x0) * width, (y1 - y0) * height)
-    return BodyBox(float(x0), float(y0), float(x1), float(y1), float(hip[0]), float(hip[1]),
-                   max(torso, 0.25 * longer, 1.0), float(t))
-
-
-def plausible_move(prev: BodyBox, new: BodyBox, *, width: int, height: int) -> bool:
-    """True when ``new`` can be the same person as ``prev`` given the time between them.
-
-    Notes
-    -----
-    Same person when the boxes overlap by at least ``SAME_OVERLAP`` of the smaller one, or
-    when the hip centre moved at most ``torso_prev * (JUMP_SLACK_TORSO + SPEED_TORSO_PER_S
-    * dt)`` pixels with ``|log(torso_new / torso_prev)| <= SCALE_SLACK + SCALE_PER_S * dt``.
-    """
-    if prev.overlap(new) >= SAME_OVERLAP:
-        return True
-    dt = max(new.t - prev.t, 0.0)
-    d = math.hypot((new.hip_x - prev.hip_x) * width, (new.hip_y - prev.hip_y) * height)
-    if d > prev.torso_px * (JUMP_SLACK_TORSO + SPEED_TORSO_PER_S * dt):
-        return False
-    return abs(math.log(new.torso_px / prev.torso_px)) <= SCALE_SLACK + SCALE_PER_S * dt
-
-
-def pick_person(boxes: list[BodyBox], *, how: str) -> int:
-    """Index of the person to follow among ``boxes``.
-
-    ``"largest"``: the longest torso in pixels (the person nearest the camera; torso length
-    does not change with arm or leg poses). ``"central"``: the hip centre nearest the
-    middle of the frame.
-    """
-    if not boxes:
-        raise ValueError("no people to choose from")
-    if how == "largest":
-        return max(range(len(boxes)), key=lambda i: boxes[i].torso_px)
-    if how == "central":
-        return min(range(len(boxes)),
-                   key=lambda i: math.hypot(boxes[i].hip_x - 0.5, boxes[i].hip_y - 0.5))
-    raise ValueError(f"how must be 'largest' or 'central', got {how!r}")
-
 
 class PoseTracker:
     """Pose (and hands) of one person through one stream of frames.
@@ -181,9 +126,9 @@ class PoseTracker:
     ----------
     hands : bool
         Also run MediaPipe Hands (up to two hands, full frame).
-    target : None, "largest", "central", (x, y) or (x0, y0, x1, y1)
-        Who to follow (normalised coordinates for a point or box). None follows whoever
-        MediaPipe finds first.
+    target : None, "in_view", "largest", "central", (x, y) or (x0, y0, x1, y1)
+        Who to follow (normalised coordinates for a point or box). None is ``"in_view"``:
+        the person most fully and largely in view when somebody is first found.
     max_side_px : int
         Analyse frames shrunk to this long side (pixels).
     min_detection_confidence : float
@@ -203,12 +148,17 @@ class PoseTracker:
         Detections refused as implausible jumps (another person taking over).
     n_redetections : int
         Times MediaPipe was made to detect afresh (rejections and target search).
+    choice : TargetChoice or None
+        How the person was chosen (rule, people in view), once somebody was found.
+    gaps : list of (float, float)
+        Restarts after ``REACQUIRE_AFTER_S`` or more without the person (or with the body
+        barely in view): (time lost or last seen well, time taken up again), seconds.
     """
 
     def __init__(self, *, hands: bool = False, target=None,
                  max_side_px: int = ANALYSIS_MAX_SIDE_PX,
                  min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5):
-        self.target = _check_target(target)
+        self.target = check_target(target)
         self.max_side_px = int(max_side_px)
         self._conf = (min_detection_confidence, min_tracking_confidence)
         self._pose = make_pose(*self._conf, presence=POSE_PRESENCE_ACQUIRE)
@@ -223,8 +173,16 @@ class PoseTracker:
         self._smooth = LandmarkSmoother()
         self.box: BodyBox | None = None
         self._lost_since: float | None = None
+        self._weak_since: float | None = None   # followed with the body barely in view
+        self._searched_at = -math.inf
         self.n_rejected = 0
         self.n_redetections = 0
+        self.choice: TargetChoice | None = None
+        self.gaps: list[tuple[float, float]] = []
+        self.retract_before: float | None = None
+        self._opening: list[list] | None = None   # [box, summed score] per person
+        self._followed = 0                        # index in _opening of the followed one
+        self._looks: list[float] = []             # times of the opening's looks so far
 
     # ----- public -----------------------------------------------------------------------
     def process(self, frame_bgr: np.ndarray, t: float
@@ -274,25 +232,27 @@ class PoseTracker:
 
     # ----- acquisition ------------------------------------------------------------------
     def _acquire(self, rgb: np.ndarray, t: float) -> np.ndarray | None:
-        """Find the person to follow: whoever MediaPipe finds, or the target."""
+        """Find the person to follow by the target rule, point or box."""
         h, w = rgb.shape[:2]
-        if self.target is None:
-            row = self._run_pose(rgb)
-        elif isinstance(self.target, str):
-            row = self._choose(rgb, t, self.target)
-        else:
+        if isinstance(self.target, tuple):
             row = self._find_at(rgb, t, self.target)
+            if row is not None:
+                self.choice = TargetChoice("point" if len(self.target) == 2 else "box", 1, t)
+        else:
+            row = self._choose(rgb, t, self.target or "in_view")
         if row is not None:
             self._accept(row, w, h, t)
         return row
 
-    def _choose(self, rgb: np.ndarray, t: float, how: str) -> np.ndarray | None:
-        """Detect up to MAX_PEOPLE people by masking each one found; keep one by ``how``."""
+    def _census(self, rgb: np.ndarray, t: float) -> list[tuple[np.ndarray, BodyBox]]:
+        """Up to MAX_PEOPLE people on the whole frame, found by masking each one found."""
         h, w = rgb.shape[:2]
         img = rgb.copy()
         found: list[tuple[np.ndarray, BodyBox]] = []
-        for _ in range(MAX_PEOPLE):
-            self._redetect()
+        last = self._last     # the follower's region stays valid: it did not see this frame
+        for k in range(MAX_PEOPLE):
+            if k or self.box is not None:   # before anyone is found nothing is tracked
+                self._redetect(only=self._pose)
             row = self._run_pose(img)
             if row is None:
                 break
@@ -300,27 +260,59 @@ class PoseTracker:
             if any(b.contains(box.hip_x, box.hip_y) for _, b in found):
                 break  # the same person again, through the mask
             found.append((row, box))
-            x0, y0, x1, y1 = _box_window(box, w, h, margin=0.1)
+            x0, y0, x1, y1 = box_window(box, w, h, margin=CENSUS_MASK_MARGIN)
             img[y0:y1, x0:x1] = MASK_GREY
+        if last is self._keep and last is not None:
+            self._last = last
+        return found
+
+    def _take(self, rgb: np.ndarray, found: list, i: int) -> np.ndarray:
+        """Row of ``found[i]``; MediaPipe, which tracks the last one found, is pointed at it."""
+        row, box = found[i]
+        h, w = rgb.shape[:2]
+        img = _mask(rgb, box_window(box, w, h, margin=ROI_MARGIN_BODY))
+        if len(found) > 1:
+            self._redetect()
+            again = self._run_pose(img)
+            row = row if again is None else again
+        self._hand_over(img)
+        return row
+
+    def _hand_over(self, img: np.ndarray) -> None:
+        """Let the lenient follower detect the body the strict landmarker just took up, on
+        the same image, so it tracks from the next frame. Without this it would detect afresh
+        on the next frame in a tight window, which fails whenever the face (the detector's
+        anchor) is hidden or cut off: it then lost close-ups again and again."""
+        if self._keep_loading is not None:
+            self._keep, self._keep_loading = self._keep_loading.result(), None
+        if self._keep is None:
+            return
+        self._keep.run(BLANK)
+        if self._keep.run(img).pose_landmarks:
+            self._last = self._keep
+
+    def _choose(self, rgb: np.ndarray, t: float, how: str) -> np.ndarray | None:
+        """The person to follow among those on the frame, by rule ``how``."""
+        found = self._census(rgb, t)
         if not found:
             return None
-        row, box = found[pick_person([b for _, b in found], how=how)]
-        if len(found) > 1:   # MediaPipe is tracking the last one found: point it at ours
-            self._redetect()
-            row = self._run_pose(_mask(rgb, _box_window(box, w, h, margin=ROI_MARGIN_BODY)))
-        return row
+        i, self.choice = choice_for([b for _, b in found], how, t)
+        if how == "in_view":   # judged again over the opening (someone may walk in)
+            self._opening = [[b, b.view_score] for _, b in found]
+            self._followed, self._looks = i, [t]
+        return self._take(rgb, found, i)
 
     def _find_at(self, rgb: np.ndarray, t: float, target: tuple) -> np.ndarray | None:
         """Person whose body contains the picked point, or whose hips lie in the picked box."""
         h, w = rgb.shape[:2]
         if len(target) == 2:
             px, py = target
-            windows = [_square_window(px * w, py * h, f * min(w, h), w, h) for f in (0.6, 1.0)]
+            windows = [square_window(px * w, py * h, f * min(w, h), w, h) for f in (0.6, 1.0)]
         else:
             x0, y0, x1, y1 = target
             px, py = (x0 + x1) / 2, (y0 + y1) / 2
             side = 1.25 * max((x1 - x0) * w, (y1 - y0) * h)
-            windows = [_square_window(px * w, py * h, side, w, h)]
+            windows = [square_window(px * w, py * h, side, w, h)]
         for win in windows:
             self._redetect()
             row = self._run_pose(_mask(rgb, win))
@@ -338,16 +330,25 @@ class PoseTracker:
     # ----- following --------------------------------------------------------------------
     def _follow(self, rgb: np.ndarray, t: float, *, own: bool = False) -> np.ndarray | None:
         h, w = rgb.shape[:2]
+        if self._opening is not None and self._look_due(t):
+            looked, row = self._look(rgb, t)
+            if looked:
+                return row
+        if self._search_due(t):
+            searched, row = self._reacquire(rgb, t)
+            if searched:
+                return row
         lost_s = 0.0 if self._lost_since is None else max(t - self._lost_since, 0.0)
-        window = _box_window(self.box, w, h,
-                             margin=ROI_MARGIN_BODY * (1.0 + ROI_GROWTH_PER_S * lost_s))
+        window = box_window(self.box, w, h,
+                            margin=ROI_MARGIN_BODY * (1.0 + ROI_GROWTH_PER_S * lost_s))
         if self._keep_loading is not None:
             self._keep, self._keep_loading = self._keep_loading.result(), None
         # Following: the lenient landmarker; lost: the strict one, as at the start.
         task = self._keep if self._lost_since is None else self._pose
         if task is not self._last:    # it detects afresh: show it only the tracked body
-            window = _box_window(self.box, w, h, margin=SWITCH_MARGIN_BODY)
-        row = self._run_pose(_mask(rgb, window, inplace=own), task)
+            window = box_window(self.box, w, h, margin=SWITCH_MARGIN_BODY)
+        img = _mask(rgb, window, inplace=own)
+        row = self._run_pose(img, task)
         if row is None:
             self._mark_lost(t)
             return None
@@ -357,22 +358,102 @@ class PoseTracker:
             self._redetect()          # drop the impostor; re-detect inside the window
             self._mark_lost(t)
             return None
-        self.box, self._lost_since = box, None
+        if task is self._pose:        # found again by the strict landmarker
+            self._hand_over(img)
+            if t - self._lost_since >= REACQUIRE_AFTER_S:   # a long gap: mark it
+                self.gaps.append((self._lost_since, t))
+        self._set_box(box)
         return row
 
+    def _look_due(self, t: float) -> bool:
+        return t - self._looks[0] >= len(self._looks) * OPENING_S / (OPENING_LOOKS - 1)
+
+    def _look(self, rgb: np.ndarray, t: float) -> tuple[bool, np.ndarray | None]:
+        """One look of the opening: score everybody again, matched to the people seen
+        before by position; at the last look follow the best. Returns (done, row) as
+        :meth:`_reacquire`."""
+        h, w = rgb.shape[:2]
+        self._looks.append(t)
+        found = self._census(rgb, t)
+        people = self._opening
+        match = _match(people, [b for _, b in found], w, h)
+        for k, j in match.items():
+            people[k][0] = found[j][1]
+            people[k][1] += found[j][1].view_score
+        for j, (_, b) in enumerate(found):
+            if j not in match.values():
+                people.append([b, b.view_score])
+                match[len(people) - 1] = j
+        follow, switch = self._followed, False
+        if len(self._looks) >= OPENING_LOOKS:
+            best = max(range(len(people)), key=lambda k: people[k][1])
+            if best in match and people[best][1] > OPENING_TIE * people[follow][1]:
+                # the same body seen as two (a first look at part of it) is no switch
+                switch = found[match[best]][1].overlap(self.box) < SAME_OVERLAP
+                follow = best
+            scores = sorted((p[1] for p in people), reverse=True)
+            runner = scores[1] / scores[0] if len(scores) > 1 and scores[0] > 0 else 0.0
+            self.choice = TargetChoice("in_view", len(people), self.choice.t, round(runner, 3))
+            self._opening = None
+        self._followed = follow
+        if not switch:                 # the follower, still tracking, does this frame
+            return False, None
+        row = self._take(rgb, found, match[follow])
+        self.retract_before = t        # another person won the opening: start again there
+        self._smooth.reset()
+        self._accept(row, w, h, t)
+        return True, row
+
+    def _search_due(self, t: float) -> bool:
+        """Lost, or barely in view, for REACQUIRE_AFTER_S, and not searched just now."""
+        since = self._lost_since if self._lost_since is not None else self._weak_since
+        return (since is not None and t - since >= REACQUIRE_AFTER_S
+                and t - self._searched_at >= REACQUIRE_EVERY_S)
+
+    def _reacquire(self, rgb: np.ndarray, t: float) -> tuple[bool, np.ndarray | None]:
+        """Search the whole frame. Returns (done, row): ``done`` False leaves this frame to
+        the ordinary follower (the weakly seen person is still the best one there)."""
+        self._searched_at = t
+        found = self._census(rgb, t)
+        h, w = rgb.shape[:2]
+        lost = self._lost_since is not None
+        if not lost:     # weak: only a clearly better-seen body elsewhere replaces it
+            found = [(r, b) for r, b in found if b.in_view >= 2 * MIN_IN_VIEW
+                     and b.overlap(self.box) < SAME_OVERLAP]
+        if not found:
+            return lost, None
+        boxes = [b for _, b in found]
+        order = ranked(boxes, how="in_view")
+        best = boxes[order[0]].view_score
+        same = [j for j in order if plausible_move(self.box, boxes[j], width=w, height=h)
+                and boxes[j].view_score >= CONTINUITY_SCORE_FRAC * best]
+        i = same[0] if same else order[0]
+        row = self._take(rgb, found, i)
+        self.gaps.append((self._lost_since if lost else self._weak_since, t))
+        self._smooth.reset()
+        self._accept(row, w, h, t)
+        return True, row
+
+    def _set_box(self, box: BodyBox) -> None:
+        self.box, self._lost_since = box, None
+        if box.in_view >= MIN_IN_VIEW:
+            self._weak_since = None
+        elif self._weak_since is None:
+            self._weak_since = box.t
+
     def _accept(self, row: np.ndarray, w: int, h: int, t: float) -> None:
-        self.box = body_box(row, w, h, t)
-        self._lost_since = None
+        self._weak_since = None
+        self._set_box(body_box(row, w, h, t))
 
     def _mark_lost(self, t: float) -> None:
         if self._lost_since is None:
             self._lost_since = t
 
     # ----- MediaPipe --------------------------------------------------------------------
-    def _redetect(self) -> None:
-        """Make MediaPipe detect afresh on the next frame: a blank frame makes the tracked
-        body vanish (a few ms), far cheaper than making a new landmarker."""
-        for task in (self._pose, self._keep):
+    def _redetect(self, only: VideoTask | None = None) -> None:
+        """Make MediaPipe (both landmarkers, or ``only``) detect afresh on the next frame: a
+        blank frame makes the tracked body vanish (a few ms), far cheaper than a new one."""
+        for task in (self._pose, self._keep) if only is None else (only,):
             if task is not None:
                 task.run(BLANK)
         self.n_redetections += 1
@@ -404,6 +485,19 @@ class PoseTracker:
 
 
 # ----- helpers ---------------------------------------------------------------------------
+def _match(people: list[list], boxes: list[BodyBox], w: int, h: int) -> dict[int, int]:
+    """Position continuity: person index -> index in ``boxes`` of the same body (the
+    nearest hips among the boxes that can be the same person), each box used once."""
+    out: dict[int, int] = {}
+    for k, (prev, _) in enumerate(people):
+        cands = [j for j, b in enumerate(boxes) if j not in out.values()
+                 and plausible_move(prev, b, width=w, height=h)]
+        if cands:
+            out[k] = min(cands, key=lambda j: math.hypot(boxes[j].hip_x - prev.hip_x,
+                                                         boxes[j].hip_y - prev.hip_y))
+    return out
+
+
 def _check_frame(frame: np.ndarray, kind: str) -> None:
     if frame is None or frame.ndim != 3 or frame.shape[2] != 3:
         raise ValueError(f"the frame must be an (h, w, 3) {kind} image")
@@ -420,35 +514,3 @@ def _mask(rgb: np.ndarray, window: Window, *, inplace: bool = False) -> np.ndarr
     out[:y0] = out[y1:] = MASK_GREY
     out[y0:y1, :x0] = out[y0:y1, x1:] = MASK_GREY
     return out
-
-
-def _square_window(cx: float, cy: float, side: float, w: int, h: int) -> Window:
-    """Integer window of ``side`` px centred near (cx, cy), shifted to lie inside the frame."""
-    cw, ch = int(round(min(side, w))), int(round(min(side, h)))
-    x0 = int(round(min(max(cx - cw / 2, 0), w - cw)))
-    y0 = int(round(min(max(cy - ch / 2, 0), h - ch)))
-    return (x0, y0, x0 + cw, y0 + ch)
-
-
-def _box_window(box: BodyBox, w: int, h: int, *, margin: float) -> Window:
-    """``box`` grown by ``margin`` times its longer side on every side, clipped (pixels)."""
-    longer = max((box.x1 - box.x0) * w, (box.y1 - box.y0) * h)
-    m = margin * longer
-    return (max(int(box.x0 * w - m), 0), max(int(box.y0 * h - m), 0),
-            min(int(math.ceil(box.x1 * w + m)), w), min(int(math.ceil(box.y1 * h + m)), h))
-
-
-def _check_target(target):
-    """Validate ``target``; return it as None, a string, or a tuple of floats."""
-    if target is None or target in ("largest", "central"):
-        return target
-    if isinstance(target, str):
-        raise ValueError(f"target must be 'largest', 'central', a point or a box, got {target!r}")
-    vals = tuple(float(v) for v in target)
-    if len(vals) not in (2, 4) or not all(0.0 <= v <= 1.0 for v in vals):
-        raise ValueError(f"target point/box must be 2 or 4 normalised numbers in 0..1, "
-                         f"got {target!r}")
-    if len(vals) == 4 and not (vals[0] < vals[2] and vals[1] < vals[3]):
-        raise ValueError(f"target box must be (x0, y0, x1, y1) with x0 < x1, y0 < y1, "
-                         f"got {target!r}")
-    return vals
