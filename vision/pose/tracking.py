@@ -16,6 +16,7 @@ decoded picture); the model thread only paints the mask in place and runs the mo
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 import queue
@@ -30,6 +31,14 @@ from vision.pose.trace import N_POSE, HandLandmarks, Trace
 from vision.pose.video import ANALYSIS_MAX_SIDE_PX, VideoError, check_source, open_video
 
 Progress = Callable[[int, int], None]
+
+# Files of this package whose code decides a trace's landmarks (TRACKER_SOURCES) and its
+# pixel heel measure (HEEL_SOURCES): caches of real-clip traces (tests, bench) are keyed on
+# their contents by :func:`source_stamp`, so a trace made by older tracking code is never
+# reused. Add a module here when the tracker starts to depend on it.
+TRACKER_SOURCES = ("tracking.py", "estimator.py", "target.py", "video.py", "landmarkers.py",
+                   "landmark_filter.py", "trace.py")
+HEEL_SOURCES = ("heel_contact.py", "heel_patches.py", "heel_floor.py")
 
 
 @dataclass(frozen=True)
@@ -197,6 +206,21 @@ def _heel_tracker(width: int, height: int):
     """The pixel heel analyser for :func:`track_video` (imported here: optional stage)."""
     from vision.pose.heel_contact import HeelContactTracker
     return HeelContactTracker(width, height)
+
+
+def source_stamp(names: Iterable[str], salt: str = "") -> str:
+    """12 hex digits of SHA-256 over ``salt`` and the bytes of the files ``names`` of this
+    package (``vision/pose``), in order; a missing file counts as empty."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    h = hashlib.sha256(salt.encode())
+    for name in names:
+        h.update(name.encode())
+        try:
+            with open(os.path.join(here, name), "rb") as f:
+                h.update(f.read())
+        except FileNotFoundError:
+            pass
+    return h.hexdigest()[:12]
 
 
 def usable_cores() -> int:
