@@ -169,7 +169,7 @@ def test_default_rule_prefers_the_body_seen_whole_over_a_cut_off_one():
 
 
 def test_people_are_matched_by_position_between_looks():
-    from vision.pose.estimator import _match
+    from vision.pose.opening import match as _match
 
     a, b = _box(0.25, 0.5), _box(0.75, 0.5)
     later = [_box(0.77, 0.5, t=0.3), _box(0.26, 0.5, t=0.3)]

@@ -1,30 +1,14 @@
 """MediaPipe Tasks pose (and optionally hand) landmarks for one stream, kept on one person.
 
-Conventions
+Conventions (models, timestamps, threads, hand labels: :mod:`vision.pose.landmarkers`)
 -----------
-- One ``PoseLandmarker`` (BlazePose GHUM full model, ``num_poses=1``) and at most one
-  ``HandLandmarker`` (two hands) per stream, both in VIDEO running mode and made once in
-  the constructor: never per frame. Frames must come in time order; the model bundles load
-  from this package (``vision/pose/models/*.task``), never from the network.
-- Timestamps: the Tasks API needs strictly increasing integer milliseconds. ``t`` (seconds)
-  is rounded to ms and pushed 1 ms past the previous call when it does not increase (a
-  webcam's repeated or backward clock, the tracker's own re-detection frames), so any
-  caller's clock works.
 - Output landmarks are normalised to the *full* input frame (x by width, y by height, y
-  down), whatever region was analysed; z is rescaled with x. Visibility (column 4) is the
-  model's per-landmark visibility probability (0..1), as in the legacy API. The Tasks
-  landmarker does not smooth over time; :class:`~vision.pose.landmark_filter.LandmarkSmoother`
+  down), whatever region was analysed; z is rescaled with x; column 4 is the model's
+  per-landmark visibility (0..1). :class:`~vision.pose.landmark_filter.LandmarkSmoother`
   applies the legacy graph's filters, so traces keep their meaning.
-- Frames are analysed at most ``max_side_px`` on the long side (default 960); landmarks are
-  normalised, so this changes speed, not coordinates. ``process_rgb`` takes frames already
-  made by :func:`~vision.pose.video.rgb_for_analysis` (in a decode thread, off the model's
-  path).
-- Hand labels ("Left"/"Right") keep the legacy meaning: MediaPipe's handedness for a
-  mirrored (selfie) image, so on an ordinary camera image "Left" is the person's right
-  hand. See :mod:`vision.pose.landmarkers`.
-- Threads: a tracker holds MediaPipe graphs with state; call it from one thread at a time
-  (for a webcam callback, one tracker per connection, guarded by a lock if the callback can
-  run concurrently).
+- Frames are analysed at most ``max_side_px`` on the long side (default 960);
+  ``process_rgb`` takes frames already made by :func:`~vision.pose.video.rgb_for_analysis`
+  (in a decode thread, off the model's path).
 
 Staying on one person
 ---------------------
@@ -43,24 +27,22 @@ can take it over. Three guards:
    (MediaPipe correcting its own estimate of the same body). Anything else is treated as
    missing and MediaPipe is made to re-detect inside the window, which grows with the time
    lost (``ROI_GROWTH_PER_S``) until it covers the frame.
-3. *Target.* ``target`` picks the person at the start (see :mod:`vision.pose.target`): by
-   default (None, or ``"in_view"``) the person most fully and largely in view on the first
-   frame with anybody in it; ``"largest"`` or ``"central"``; or a point ``(x, y)`` or box
-   ``(x0, y0, x1, y1)`` in normalised coordinates that the user picked. People are found by
-   detecting, masking the person found and detecting again. The default rule is judged
-   over the first ``OPENING_S`` seconds after somebody is first found (``OPENING_LOOKS``
-   looks, each person kept by position continuity, scores summed); when another person
-   wins, the tracker moves to them and ``retract_before`` (seconds) says that the frames
-   before it showed someone else. ``choice`` says which rule was used and how many people
-   were in view.
+3. *Target.* ``target`` picks the person at the start (rules: :mod:`vision.pose.target`;
+   people found by :mod:`vision.pose.finder`): by default (None, or ``"in_view"``) the
+   person most fully and largely in view over the opening second
+   (:mod:`vision.pose.opening`); when another person wins it, the tracker moves to them and
+   ``retract_before`` (seconds) says that the frames before it showed someone else.
+   ``choice`` says which rule was used and how many people were in view. A body taken up
+   is handed to the lenient follower only when the follower finds the same body
+   (:func:`~vision.pose.target.same_body`), never a second person in the window.
 4. *Re-acquisition.* A person lost for ``REACQUIRE_AFTER_S`` (a close-up that cut the body
    off, someone walking through, the person leaving and coming back), or followed for that
    long with fewer than ``MIN_IN_VIEW`` of the body landmarks in view (the model stuck on a
    fragment), is searched for on the whole frame every ``REACQUIRE_EVERY_S``; the best
    candidate by the default rule is taken up, or one that can be the same person if it
-   scores at least ``CONTINUITY_SCORE_FRAC`` of the best.
-   Each such restart (and any re-finding after that long) is recorded in ``gaps`` (lost-since and found-at times), so analyses
-   can tell a new start from a continued movement; the frames in between are missing.
+   scores at least ``CONTINUITY_SCORE_FRAC`` of the best. Each such restart (and any
+   re-finding after that long) is recorded in ``gaps`` (lost-since and found-at times), so
+   analyses can tell a new start from a continued movement; the frames between are missing.
 """
 
 from __future__ import annotations
@@ -70,46 +52,38 @@ from concurrent.futures import Future
 
 import numpy as np
 
+from vision.pose.finder import census, find_at, mask
 from vision.pose.landmark_filter import LandmarkSmoother
 from vision.pose.landmarkers import (
     BLANK,
     LOADER,
     VideoTask,
-    hand_label,
+    hand_rows,
     make_hands,
     make_pose,
-    or_zero,
+    pose_row,
 )
+from vision.pose.opening import Opening
 from vision.pose.target import (
-    SAME_OVERLAP,
+    MIN_IN_VIEW,
     BodyBox,
     TargetChoice,
-    Window,
+    again_choice,
     body_box,
     box_window,
     check_target,
     choice_for,
     plausible_move,
-    ranked,
-    square_window,
+    same_body,
 )
-from vision.pose.trace import N_HAND, N_POSE, HandLandmarks
+from vision.pose.trace import HandLandmarks
 from vision.pose.video import ANALYSIS_MAX_SIDE_PX, downscale_for_analysis, rgb_for_analysis
 
 ROI_MARGIN_BODY = 0.5        # window = body box grown by this x its longer side, each way
 ROI_GROWTH_PER_S = 1.5       # the margin grows by this many longer sides per second lost
 SWITCH_MARGIN_BODY = 0.1     # window margin (x box side) when a landmarker starts afresh
-MAX_PEOPLE = 4               # people looked for when choosing whom to follow
-CENSUS_MASK_MARGIN = 0.1     # a person found is masked with this margin (x box side)
 REACQUIRE_AFTER_S = 1.0      # lost (or barely in view) this long: search the whole frame
 REACQUIRE_EVERY_S = 0.25     # ... at most this often (each search costs 1-5 model runs)
-OPENING_S = 1.0              # the default rule is judged over this first second with people
-OPENING_LOOKS = 4            # ... in this many looks (the first frame included)
-OPENING_TIE = 1.05           # another person must score this much more to replace the first
-CONTINUITY_SCORE_FRAC = 0.5  # re-found: the one that can be the same person, if it scores
-                             # at least this share of the best-seen candidate
-MIN_IN_VIEW = 0.25           # followed body with fewer of its 12 body landmarks in view is weak
-MASK_GREY = 127              # value painted outside the region of interest
 # Pose presence score (0..1) needed to take up a body (and to take it up again once lost)
 # and, lower, to keep following one. The Tasks graph sets the next frame's region from raw
 # landmarks (the legacy graph smoothed them first), so in close-ups with the feet or trunk cut
@@ -148,6 +122,9 @@ class PoseTracker:
         Detections refused as implausible jumps (another person taking over).
     n_redetections : int
         Times MediaPipe was made to detect afresh (rejections and target search).
+    n_handover_refused : int
+        Times the lenient follower, shown the body just taken up, found another body (or
+        none) and was not handed over (it then detects afresh in a tight window).
     choice : TargetChoice or None
         How the person was chosen (rule, people in view), once somebody was found.
     gaps : list of (float, float)
@@ -177,12 +154,11 @@ class PoseTracker:
         self._searched_at = -math.inf
         self.n_rejected = 0
         self.n_redetections = 0
+        self.n_handover_refused = 0
         self.choice: TargetChoice | None = None
         self.gaps: list[tuple[float, float]] = []
         self.retract_before: float | None = None
-        self._opening: list[list] | None = None   # [box, summed score] per person
-        self._followed = 0                        # index in _opening of the followed one
-        self._looks: list[float] = []             # times of the opening's looks so far
+        self._opening: Opening | None = None      # the opening second, while it lasts
 
     # ----- public -----------------------------------------------------------------------
     def process(self, frame_bgr: np.ndarray, t: float
@@ -211,6 +187,11 @@ class PoseTracker:
         hands = self._run_hands(rgb) if self._hands is not None else []
         row = self._acquire(rgb, t) if self.box is None else self._follow(rgb, t, own=own)
         return self._smooth(row, t, rgb.shape[1], rgb.shape[0]), hands
+
+    def _keep_ready(self) -> None:
+        """Wait for the follower's background load (once)."""
+        if self._keep_loading is not None:
+            self._keep, self._keep_loading = self._keep_loading.result(), None
 
     def close(self) -> None:
         if self._keep_loading is not None:
@@ -245,23 +226,11 @@ class PoseTracker:
         return row
 
     def _census(self, rgb: np.ndarray, t: float) -> list[tuple[np.ndarray, BodyBox]]:
-        """Up to MAX_PEOPLE people on the whole frame, found by masking each one found."""
-        h, w = rgb.shape[:2]
-        img = rgb.copy()
-        found: list[tuple[np.ndarray, BodyBox]] = []
-        last = self._last     # the follower's region stays valid: it did not see this frame
-        for k in range(MAX_PEOPLE):
-            if k or self.box is not None:   # before anyone is found nothing is tracked
-                self._redetect(only=self._pose)
-            row = self._run_pose(img)
-            if row is None:
-                break
-            box = body_box(row, w, h, t)
-            if any(b.contains(box.hip_x, box.hip_y) for _, b in found):
-                break  # the same person again, through the mask
-            found.append((row, box))
-            x0, y0, x1, y1 = box_window(box, w, h, margin=CENSUS_MASK_MARGIN)
-            img[y0:y1, x0:x1] = MASK_GREY
+        """Up to MAX_PEOPLE people on the whole frame (see :func:`~vision.pose.finder.census`);
+        only the strict landmarker runs, so the follower's region stays valid."""
+        last = self._last
+        found = census(rgb, t, lambda img, fresh: self._detect(img, fresh, only=self._pose),
+                       first_fresh=self.box is not None)
         if last is self._keep and last is not None:
             self._last = last
         return found
@@ -270,26 +239,42 @@ class PoseTracker:
         """Row of ``found[i]``; MediaPipe, which tracks the last one found, is pointed at it."""
         row, box = found[i]
         h, w = rgb.shape[:2]
-        img = _mask(rgb, box_window(box, w, h, margin=ROI_MARGIN_BODY))
+        img = mask(rgb, box_window(box, w, h, margin=ROI_MARGIN_BODY))
         if len(found) > 1:
-            self._redetect()
-            again = self._run_pose(img)
-            row = row if again is None else again
-        self._hand_over(img)
+            # MediaPipe tracks the last one found: point it at this one. Its window may hold
+            # another person, whom the detector may prefer; then a tight window, and failing
+            # that the census row (the next frame then detects afresh in a tight window).
+            for window in (img, mask(rgb, box_window(box, w, h, margin=SWITCH_MARGIN_BODY))):
+                self._redetect()
+                again = self._run_pose(window)
+                if again is not None and same_body(body_box(again, w, h, box.t), box,
+                                                   width=w, height=h):
+                    row, img = again, window
+                    break
+            else:
+                self._last = None
+                return row
+        self._hand_over(img, body_box(row, w, h, box.t))
         return row
 
-    def _hand_over(self, img: np.ndarray) -> None:
-        """Let the lenient follower detect the body the strict landmarker just took up, on
-        the same image, so it tracks from the next frame. Without this it would detect afresh
-        on the next frame in a tight window, which fails whenever the face (the detector's
-        anchor) is hidden or cut off: it then lost close-ups again and again."""
-        if self._keep_loading is not None:
-            self._keep, self._keep_loading = self._keep_loading.result(), None
+    def _hand_over(self, img: np.ndarray, box: BodyBox) -> None:
+        """Let the lenient follower detect the body ``box`` the strict landmarker just took
+        up, on the same image, so it tracks from the next frame. Without this it would detect
+        afresh on the next frame in a tight window, which fails whenever the face (the
+        detector's anchor) is hidden or cut off: it then lost close-ups again and again.
+        When it finds another body there (a second person in the window) it is not handed
+        over: the follower then detects afresh in a tight window on the next frame."""
+        self._keep_ready()
         if self._keep is None:
             return
         self._keep.run(BLANK)
-        if self._keep.run(img).pose_landmarks:
+        got = pose_row(self._keep.run(img))
+        h, w = img.shape[:2]
+        if got is not None and same_body(body_box(got, w, h, box.t), box, width=w, height=h):
             self._last = self._keep
+        else:
+            self.n_handover_refused += 1
+            self._last = None
 
     def _choose(self, rgb: np.ndarray, t: float, how: str) -> np.ndarray | None:
         """The person to follow among those on the frame, by rule ``how``."""
@@ -298,39 +283,17 @@ class PoseTracker:
             return None
         i, self.choice = choice_for([b for _, b in found], how, t)
         if how == "in_view":   # judged again over the opening (someone may walk in)
-            self._opening = [[b, b.view_score] for _, b in found]
-            self._followed, self._looks = i, [t]
+            self._opening = Opening.start([b for _, b in found], i, t)
         return self._take(rgb, found, i)
 
     def _find_at(self, rgb: np.ndarray, t: float, target: tuple) -> np.ndarray | None:
         """Person whose body contains the picked point, or whose hips lie in the picked box."""
-        h, w = rgb.shape[:2]
-        if len(target) == 2:
-            px, py = target
-            windows = [square_window(px * w, py * h, f * min(w, h), w, h) for f in (0.6, 1.0)]
-        else:
-            x0, y0, x1, y1 = target
-            px, py = (x0 + x1) / 2, (y0 + y1) / 2
-            side = 1.25 * max((x1 - x0) * w, (y1 - y0) * h)
-            windows = [square_window(px * w, py * h, side, w, h)]
-        for win in windows:
-            self._redetect()
-            row = self._run_pose(_mask(rgb, win))
-            if row is None:
-                continue
-            box = body_box(row, w, h, t)
-            if len(target) == 2:
-                hit = box.contains(px, py, margin=0.1)
-            else:
-                hit = target[0] <= box.hip_x <= target[2] and target[1] <= box.hip_y <= target[3]
-            if hit:
-                return row
-        return None
+        return find_at(rgb, t, target, self._detect)
 
     # ----- following --------------------------------------------------------------------
     def _follow(self, rgb: np.ndarray, t: float, *, own: bool = False) -> np.ndarray | None:
         h, w = rgb.shape[:2]
-        if self._opening is not None and self._look_due(t):
+        if self._opening is not None and self._opening.due(t):
             looked, row = self._look(rgb, t)
             if looked:
                 return row
@@ -341,13 +304,12 @@ class PoseTracker:
         lost_s = 0.0 if self._lost_since is None else max(t - self._lost_since, 0.0)
         window = box_window(self.box, w, h,
                             margin=ROI_MARGIN_BODY * (1.0 + ROI_GROWTH_PER_S * lost_s))
-        if self._keep_loading is not None:
-            self._keep, self._keep_loading = self._keep_loading.result(), None
+        self._keep_ready()
         # Following: the lenient landmarker; lost: the strict one, as at the start.
         task = self._keep if self._lost_since is None else self._pose
         if task is not self._last:    # it detects afresh: show it only the tracked body
             window = box_window(self.box, w, h, margin=SWITCH_MARGIN_BODY)
-        img = _mask(rgb, window, inplace=own)
+        img = mask(rgb, window, inplace=own)
         row = self._run_pose(img, task)
         if row is None:
             self._mark_lost(t)
@@ -359,46 +321,24 @@ class PoseTracker:
             self._mark_lost(t)
             return None
         if task is self._pose:        # found again by the strict landmarker
-            self._hand_over(img)
+            self._hand_over(img, box)
             if t - self._lost_since >= REACQUIRE_AFTER_S:   # a long gap: mark it
                 self.gaps.append((self._lost_since, t))
         self._set_box(box)
         return row
 
-    def _look_due(self, t: float) -> bool:
-        return t - self._looks[0] >= len(self._looks) * OPENING_S / (OPENING_LOOKS - 1)
-
     def _look(self, rgb: np.ndarray, t: float) -> tuple[bool, np.ndarray | None]:
-        """One look of the opening: score everybody again, matched to the people seen
-        before by position; at the last look follow the best. Returns (done, row) as
-        :meth:`_reacquire`."""
+        """One look of the opening (see :mod:`vision.pose.opening`); at the last look
+        follow the best. Returns (done, row) as :meth:`_reacquire`."""
         h, w = rgb.shape[:2]
-        self._looks.append(t)
         found = self._census(rgb, t)
-        people = self._opening
-        match = _match(people, [b for _, b in found], w, h)
-        for k, j in match.items():
-            people[k][0] = found[j][1]
-            people[k][1] += found[j][1].view_score
-        for j, (_, b) in enumerate(found):
-            if j not in match.values():
-                people.append([b, b.view_score])
-                match[len(people) - 1] = j
-        follow, switch = self._followed, False
-        if len(self._looks) >= OPENING_LOOKS:
-            best = max(range(len(people)), key=lambda k: people[k][1])
-            if best in match and people[best][1] > OPENING_TIE * people[follow][1]:
-                # the same body seen as two (a first look at part of it) is no switch
-                switch = found[match[best]][1].overlap(self.box) < SAME_OVERLAP
-                follow = best
-            scores = sorted((p[1] for p in people), reverse=True)
-            runner = scores[1] / scores[0] if len(scores) > 1 and scores[0] > 0 else 0.0
-            self.choice = TargetChoice("in_view", len(people), self.choice.t, round(runner, 3))
-            self._opening = None
-        self._followed = follow
-        if not switch:                 # the follower, still tracking, does this frame
+        res = self._opening.look([b for _, b in found], t, self.box, self.choice.t,
+                                 width=w, height=h)
+        if res.choice is not None:
+            self.choice, self._opening = res.choice, None
+        if res.switch_to is None:      # the follower, still tracking, does this frame
             return False, None
-        row = self._take(rgb, found, match[follow])
+        row = self._take(rgb, found, res.switch_to)
         self.retract_before = t        # another person won the opening: start again there
         self._smooth.reset()
         self._accept(row, w, h, t)
@@ -417,17 +357,9 @@ class PoseTracker:
         found = self._census(rgb, t)
         h, w = rgb.shape[:2]
         lost = self._lost_since is not None
-        if not lost:     # weak: only a clearly better-seen body elsewhere replaces it
-            found = [(r, b) for r, b in found if b.in_view >= 2 * MIN_IN_VIEW
-                     and b.overlap(self.box) < SAME_OVERLAP]
-        if not found:
+        i = again_choice([b for _, b in found], self.box, lost=lost, width=w, height=h)
+        if i is None:
             return lost, None
-        boxes = [b for _, b in found]
-        order = ranked(boxes, how="in_view")
-        best = boxes[order[0]].view_score
-        same = [j for j in order if plausible_move(self.box, boxes[j], width=w, height=h)
-                and boxes[j].view_score >= CONTINUITY_SCORE_FRAC * best]
-        i = same[0] if same else order[0]
         row = self._take(rgb, found, i)
         self.gaps.append((self._lost_since if lost else self._weak_since, t))
         self._smooth.reset()
@@ -458,59 +390,25 @@ class PoseTracker:
                 task.run(BLANK)
         self.n_redetections += 1
 
+    def _detect(self, img: np.ndarray, fresh: bool, *, only: VideoTask | None = None
+                ) -> np.ndarray | None:
+        """The strict landmarker's row on ``img``; ``fresh``: after :meth:`_redetect`."""
+        if fresh:
+            self._redetect(only=only)
+        return self._run_pose(img)
+
     def _run_pose(self, rgb: np.ndarray, task: VideoTask | None = None) -> np.ndarray | None:
         task = self._pose if task is None else task
         if task is not self._last:
             task.run(BLANK)       # its own region is from an older frame: detect afresh
             self._last = task
-        res = task.run(rgb)
-        if not res.pose_landmarks:
-            return None
-        arr = np.array([[p.x, p.y, p.z, or_zero(p.visibility)] for p in res.pose_landmarks[0]],
-                       dtype=float)
-        if arr.shape != (N_POSE, 4):
-            raise RuntimeError(f"MediaPipe returned {arr.shape} pose landmarks")
-        return arr
+        return pose_row(task.run(rgb))
 
     def _run_hands(self, rgb: np.ndarray) -> list[HandLandmarks]:
-        res = self._hands.run(rgb)
-        out = []
-        for i, lms in enumerate(res.hand_landmarks or []):
-            cats = res.handedness[i] if i < len(res.handedness or []) else []
-            arr = np.array([[p.x, p.y, p.z] for p in lms], dtype=float)
-            if arr.shape == (N_HAND, 3):
-                out.append(HandLandmarks(hand_label(cats[0].category_name if cats else ""),
-                                         arr))
-        return out
+        return hand_rows(self._hands.run(rgb))
 
 
 # ----- helpers ---------------------------------------------------------------------------
-def _match(people: list[list], boxes: list[BodyBox], w: int, h: int) -> dict[int, int]:
-    """Position continuity: person index -> index in ``boxes`` of the same body (the
-    nearest hips among the boxes that can be the same person), each box used once."""
-    out: dict[int, int] = {}
-    for k, (prev, _) in enumerate(people):
-        cands = [j for j, b in enumerate(boxes) if j not in out.values()
-                 and plausible_move(prev, b, width=w, height=h)]
-        if cands:
-            out[k] = min(cands, key=lambda j: math.hypot(boxes[j].hip_x - prev.hip_x,
-                                                         boxes[j].hip_y - prev.hip_y))
-    return out
-
-
 def _check_frame(frame: np.ndarray, kind: str) -> None:
     if frame is None or frame.ndim != 3 or frame.shape[2] != 3:
         raise ValueError(f"the frame must be an (h, w, 3) {kind} image")
-
-
-def _mask(rgb: np.ndarray, window: Window, *, inplace: bool = False) -> np.ndarray:
-    """``rgb`` with everything outside ``window`` painted grey (the frame itself if the
-    window covers it); ``inplace`` paints ``rgb`` itself instead of a copy."""
-    h, w = rgb.shape[:2]
-    x0, y0, x1, y1 = window
-    if (x0, y0, x1, y1) == (0, 0, w, h):
-        return rgb
-    out = rgb if inplace else rgb.copy()
-    out[:y0] = out[y1:] = MASK_GREY
-    out[y0:y1, :x0] = out[y0:y1, x1:] = MASK_GREY
-    return out

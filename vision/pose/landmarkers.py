@@ -6,7 +6,17 @@ mode with a clock that never goes back, quiet loading, and hand labels with lega
 - Hand labels: the legacy ``solutions.hands`` named handedness for a mirrored (selfie)
   image; on the 13 real clips the Tasks landmarker names the other hand for 9 in 10 matched
   hands, so its labels are swapped back (``HAND_LABELS_SWAPPED``) and traces keep their
-  meaning.
+  meaning: "Left" on an ordinary camera image is the person's right hand.
+- One pose landmarker per role (BlazePose GHUM full, ``num_poses=1``) and at most one
+  ``HandLandmarker`` (two hands) per stream, in VIDEO running mode and made once per
+  tracker: never per frame. Frames must come in time order.
+- Timestamps: the Tasks API needs strictly increasing integer milliseconds. ``t`` (seconds)
+  is rounded to ms and pushed 1 ms past the previous call when it does not increase (a
+  webcam's repeated or backward clock, the tracker's own re-detection frames), so any
+  caller's clock works.
+- Threads: a landmarker holds a MediaPipe graph with state; call a tracker from one thread
+  at a time (for a webcam callback, one tracker per connection, guarded by a lock if the
+  callback can run concurrently).
 """
 
 from __future__ import annotations
@@ -18,6 +28,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
+
+from vision.pose.trace import N_HAND, N_POSE, HandLandmarks
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 POSE_BUNDLE = MODELS_DIR / "pose_landmarker_full.task"
@@ -149,3 +161,26 @@ def hand_label(name: str) -> str:
     if HAND_LABELS_SWAPPED:
         return {"Left": "Right", "Right": "Left"}.get(name, name)
     return name
+
+
+def pose_row(res) -> np.ndarray | None:
+    """The (33, 4) pose row (normalised x, y, z, visibility) of a pose landmarker result,
+    or None when it found nobody."""
+    if not res.pose_landmarks:
+        return None
+    arr = np.array([[p.x, p.y, p.z, or_zero(p.visibility)] for p in res.pose_landmarks[0]],
+                   dtype=float)
+    if arr.shape != (N_POSE, 4):
+        raise RuntimeError(f"MediaPipe returned {arr.shape} pose landmarks")
+    return arr
+
+
+def hand_rows(res) -> list[HandLandmarks]:
+    """The hands (legacy labels, normalised x, y, z) of a hand landmarker result."""
+    out = []
+    for i, lms in enumerate(res.hand_landmarks or []):
+        cats = res.handedness[i] if i < len(res.handedness or []) else []
+        arr = np.array([[p.x, p.y, p.z] for p in lms], dtype=float)
+        if arr.shape == (N_HAND, 3):
+            out.append(HandLandmarks(hand_label(cats[0].category_name if cats else ""), arr))
+    return out

@@ -29,8 +29,19 @@ SPEED_TORSO_PER_S = 5.0      # plus this speed (a running child: ~2 body heights
 SCALE_SLACK = math.log(1.6)  # torso length may change by x1.6 between frames...
 SCALE_PER_S = 1.0            # ...plus e^(1.0 * dt)
 SAME_OVERLAP = 0.5           # boxes sharing this much of the smaller one are the same body
+# Two skeletons found on one frame (a landmarker handing the body to another) are one body
+# only when they coincide: hips this close (torso lengths), torso lengths this alike (log
+# ratio) and boxes overlapping this much of their union. A smaller person standing inside
+# the body's box (a child in front, a man behind) shares all of the smaller box, so the
+# between-frames test (SAME_OVERLAP of the smaller box) would take them for the same body.
+SAME_BODY_HIP_TORSO = 0.3
+SAME_BODY_SCALE = math.log(1.3)
+SAME_BODY_IOU = 0.5
 VIS_FOR_BOX = 0.5            # landmarks at least this visible define the body box
 VIS_IN_VIEW = 0.5            # ... and count as "in view" for the default rule
+CONTINUITY_SCORE_FRAC = 0.5  # re-found: the one that can be the same person, if it scores
+                             # at least this share of the best-seen candidate
+MIN_IN_VIEW = 0.25           # followed body with fewer of its 12 body landmarks in view is weak
 BODY_LANDMARKS = (11, 12, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32)   # shoulders .. toes
 RULES = ("in_view", "largest", "central")
 RULE_TEXT = {
@@ -80,6 +91,17 @@ class BodyBox:
         small = min((self.x1 - self.x0) * (self.y1 - self.y0),
                     (other.x1 - other.x0) * (other.y1 - other.y0))
         return float(iw * ih / small) if small > 0 else 0.0
+
+    def iou(self, other: BodyBox) -> float:
+        """Intersection area / union area (0..1)."""
+        iw = min(self.x1, other.x1) - max(self.x0, other.x0)
+        ih = min(self.y1, other.y1) - max(self.y0, other.y0)
+        if iw <= 0 or ih <= 0:
+            return 0.0
+        inter = iw * ih
+        union = ((self.x1 - self.x0) * (self.y1 - self.y0)
+                 + (other.x1 - other.x0) * (other.y1 - other.y0) - inter)
+        return float(inter / union) if union > 0 else 0.0
 
     @property
     def view_score(self) -> float:
@@ -143,6 +165,22 @@ def plausible_move(prev: BodyBox, new: BodyBox, *, width: int, height: int) -> b
     return abs(math.log(new.torso_px / prev.torso_px)) <= SCALE_SLACK + SCALE_PER_S * dt
 
 
+def same_body(a: BodyBox, b: BodyBox, *, width: int, height: int) -> bool:
+    """True when two skeletons found on the *same frame* are one body.
+
+    Notes
+    -----
+    Hip centres at most ``SAME_BODY_HIP_TORSO`` torso lengths (the smaller torso, pixels)
+    apart, ``|log(torso_a / torso_b)| <= SAME_BODY_SCALE`` and box IoU at least
+    ``SAME_BODY_IOU``. Stricter than :func:`plausible_move`, which allows for motion and
+    for MediaPipe growing a half-size first estimate inside the body between frames.
+    """
+    d = math.hypot((a.hip_x - b.hip_x) * width, (a.hip_y - b.hip_y) * height)
+    return (d <= SAME_BODY_HIP_TORSO * min(a.torso_px, b.torso_px)
+            and abs(math.log(a.torso_px / b.torso_px)) <= SAME_BODY_SCALE
+            and a.iou(b) >= SAME_BODY_IOU)
+
+
 def pick_person(boxes: list[BodyBox], *, how: str) -> int:
     """Index of the person to follow among ``boxes`` by rule ``how`` (see the module
     docstring: ``"in_view"``, ``"largest"`` or ``"central"``)."""
@@ -174,6 +212,27 @@ def choice_for(boxes: list[BodyBox], how: str, t: float) -> tuple[int, TargetCho
     best = boxes[order[0]].view_score
     second = boxes[order[1]].view_score / best if len(order) > 1 and best > 0 else 0.0
     return order[0], TargetChoice(how, len(boxes), float(t), round(float(second), 3))
+
+
+def again_choice(boxes: list[BodyBox], prev: BodyBox, *, lost: bool, width: int,
+                 height: int) -> int | None:
+    """Whom to take up on a whole-frame search (re-acquisition): the index in ``boxes``,
+    or None for nobody. ``prev`` is the last box of the followed person; ``lost`` False
+    means that person is still followed but barely in view, and only a body elsewhere
+    with at least ``2 * MIN_IN_VIEW`` of its landmarks in view replaces them. Of the rest,
+    the best by the ``"in_view"`` rule, unless one that can be the same person
+    (:func:`plausible_move`) scores at least ``CONTINUITY_SCORE_FRAC`` of the best."""
+    idx = list(range(len(boxes)))
+    if not lost:
+        idx = [j for j in idx if boxes[j].in_view >= 2 * MIN_IN_VIEW
+               and boxes[j].overlap(prev) < SAME_OVERLAP]
+    if not idx:
+        return None
+    order = [idx[k] for k in ranked([boxes[j] for j in idx], how="in_view")]
+    best = boxes[order[0]].view_score
+    same = [j for j in order if plausible_move(prev, boxes[j], width=width, height=height)
+            and boxes[j].view_score >= CONTINUITY_SCORE_FRAC * best]
+    return same[0] if same else order[0]
 
 
 # ----- windows ---------------------------------------------------------------------------

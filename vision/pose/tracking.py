@@ -37,7 +37,7 @@ Progress = Callable[[int, int], None]
 # their contents by :func:`source_stamp`, so a trace made by older tracking code is never
 # reused. Add a module here when the tracker starts to depend on it.
 TRACKER_SOURCES = ("tracking.py", "estimator.py", "target.py", "video.py", "landmarkers.py",
-                   "landmark_filter.py", "trace.py")
+                   "landmark_filter.py", "trace.py", "finder.py", "opening.py")
 HEEL_SOURCES = ("heel_contact.py", "heel_patches.py", "heel_floor.py")
 
 
