@@ -292,6 +292,11 @@ def main(argv=None) -> int:
             continue
         r = score_clip(name, lab, trace, tol)
         r.cost = cost
+        st = getattr(trace, "stats", None)
+        if st is not None and cost:       # tracked in this run: how the tracker fared
+            r.note += (f"[tracked: {st.frames_with_person}/{st.frames} frames, "
+                       f"{st.rejected_jumps} jumps, {st.handovers_refused} hand-overs refused, "
+                       f"{len(st.reacquired)} re-acquired] ")
         rows.append(r)
         p = r.pixels
         print(f"{name:42s} {r.split[:3]} {'RIGHT' if r.right else 'wrong'}  {' | '.join(r.verdicts)}"

@@ -52,7 +52,9 @@ class TrackStats:
     ``opening_dropped`` counts the first frames left empty because they showed someone
     the opening's rule did not choose in the end. ``reacquired`` lists the whole-frame restarts as (first frame missing or barely seen,
     frame a person was taken up again), frame indices: the movement before and after such
-    a gap must not be joined, as the person may have changed.
+    a gap must not be joined, as the person may have changed. ``handovers_refused`` counts
+    the times the lenient follower, shown the body just taken up, found another body there
+    and was not handed over (it detected afresh in a tight window instead).
     """
 
     frames: int
@@ -65,6 +67,7 @@ class TrackStats:
     people_in_view: int = 0
     reacquired: tuple[tuple[int, int], ...] = ()
     opening_dropped: int = 0   # first frames left empty: they showed a person not chosen
+    handovers_refused: int = 0  # the follower found another body than the one taken up
 
 
 def track_video(path: str | os.PathLike, *, hands: bool = False, target=None,
@@ -192,7 +195,8 @@ def _track(tracker: PoseTracker, frames: Iterable[tuple[float, np.ndarray]], *, 
                        target_rule=choice.rule if choice else "",
                        target_note=choice.sentence() if choice else "",
                        people_in_view=choice.people if choice else 0, reacquired=gaps,
-                       opening_dropped=dropped)
+                       opening_dropped=dropped,
+                       handovers_refused=getattr(tracker, "n_handover_refused", 0))
     trace = Trace(fps=float(fps), width=int(width), height=int(height), t=times,
                   pose=np.stack(rows), hands=hand_rows, source=source)
     trace.stats = stats
