@@ -1,10 +1,11 @@
-"""PoseTracker's hand-over between its two landmarkers, with a scripted stand-in for MediaPipe.
+"""PoseTracker's hand-over between its two landmarkers and its scene cuts, with a scripted
+stand-in for MediaPipe.
 
 The stand-in sees people as coloured rectangles: a detection returns the visible person the
 detector prefers (as MediaPipe's detector may prefer a second person in the window), and
 once it has found someone it keeps tracking them while they stay visible, as MediaPipe does
 between frames. The tracker must follow the person its rule chose, never the one the
-detector prefers.
+detector prefers, and at a scene cut choose again rather than follow the nearest skeleton.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from vision.pose import estimator
+from vision.pose import estimator, landmarkers
 from vision.pose.landmarkers import VideoTask
 from vision.pose.target import BodyBox, body_box, plausible_move, same_body
 
@@ -81,7 +82,7 @@ def scene(monkeypatch):
     exerciser = Person((0.30, 0.08, 0.42, 0.95), (200, 40, 40), pref=0)
     other = Person((0.53, 0.45, 0.59, 0.85), (40, 200, 40), pref=1)
     people = [exerciser, other]
-    monkeypatch.setattr(estimator, "make_pose",
+    monkeypatch.setattr(landmarkers, "make_pose",
                         lambda *a, **k: VideoTask(FakeLandmarker(people)))
     frame = np.zeros((H, W, 3), np.uint8)
     for p in people:
@@ -135,3 +136,53 @@ def test_the_same_skeleton_found_twice_on_one_frame_is_the_same_body():
     shifted = row.copy()
     shifted[:, :2] += (0.004, -0.003)               # a couple of pixels of model jitter
     assert same_body(a, body_box(shifted, W, H, 0.0), width=W, height=H)
+
+
+def _texture(seed):
+    rng = np.random.default_rng(seed)
+    small = rng.integers(60, 120, (H // 16, W // 16, 3), dtype=np.uint8)
+    return np.kron(small, np.ones((16, 16, 1), np.uint8))
+
+
+@pytest.fixture
+def two_shots(monkeypatch):
+    """Shot 1: the exerciser alone on black. Shot 2 (another place): a small person near
+    where the exerciser stood (the detector prefers them) and a larger one, seen whole,
+    on the right."""
+    exerciser = Person((0.30, 0.08, 0.42, 0.95), (200, 40, 40), pref=0)
+    near = Person((0.36, 0.40, 0.44, 0.90), (40, 200, 40), pref=2)
+    whole = Person((0.66, 0.05, 0.80, 0.95), (40, 40, 200), pref=1)
+    monkeypatch.setattr(landmarkers, "make_pose",
+                        lambda *a, **k: VideoTask(FakeLandmarker([exerciser, near, whole])))
+    one = np.zeros((H, W, 3), np.uint8)
+    exerciser.draw(one)
+    two = _texture(7)
+    near.draw(two)
+    whole.draw(two)
+    return [one] * 45 + [two] * 30, whole, near
+
+
+def _track(frames):
+    with estimator.PoseTracker() as tracker:
+        rows = [tracker.process_rgb(f.copy(), i / 30, own=True)[0] for i, f in enumerate(frames)]
+    return tracker, rows
+
+
+def test_at_a_scene_cut_the_person_is_chosen_again_not_the_nearest_skeleton(two_shots):
+    frames, whole, near = two_shots
+    tracker, rows = _track(frames)
+    assert tracker.n_cuts == 1 and tracker.gaps == [(45 / 30, 45 / 30)]
+    want = (whole.box[0] + whole.box[2]) / 2
+    assert all(r is not None and abs(_hip_x(r) - want) < 0.01 for r in rows[45:])
+    assert tracker.choice.people == 1          # the first choice is the one reported
+
+
+def test_without_cut_detection_the_nearest_skeleton_is_followed(two_shots, monkeypatch):
+    from vision.pose import shots
+
+    frames, whole, near = two_shots
+    monkeypatch.setattr(shots.ShotDetector, "update", lambda self, rgb: False)
+    tracker, rows = _track(frames)
+    want = (near.box[0] + near.box[2]) / 2
+    assert tracker.n_cuts == 0
+    assert sum(r is not None and abs(_hip_x(r) - want) < 0.01 for r in rows[45:]) > 20

@@ -35,7 +35,9 @@ can take it over. Three guards:
    ``choice`` says which rule was used and how many people were in view. A body taken up
    is handed to the lenient follower only when the follower finds the same body
    (:func:`~vision.pose.target.same_body`), never a second person in the window.
-4. *Re-acquisition.* A person lost for ``REACQUIRE_AFTER_S`` (a close-up that cut the body
+4. *Scene cuts* (:mod:`vision.pose.shots`): at a cut the person is chosen again on the
+   whole frame by the rule, and the restart is a gap (below).
+5. *Re-acquisition.* A person lost for ``REACQUIRE_AFTER_S`` (a close-up that cut the body
    off, someone walking through, the person leaving and coming back), or followed for that
    long with fewer than ``MIN_IN_VIEW`` of the body landmarks in view (the model stuck on a
    fragment), is searched for on the whole frame every ``REACQUIRE_EVERY_S``; the best
@@ -48,22 +50,14 @@ can take it over. Three guards:
 from __future__ import annotations
 
 import math
-from concurrent.futures import Future
 
 import numpy as np
 
 from vision.pose.finder import census, find_at, mask
 from vision.pose.landmark_filter import LandmarkSmoother
-from vision.pose.landmarkers import (
-    BLANK,
-    LOADER,
-    VideoTask,
-    hand_rows,
-    make_hands,
-    make_pose,
-    pose_row,
-)
+from vision.pose.landmarkers import PosePair, VideoTask, hand_rows, make_hands
 from vision.pose.opening import Opening
+from vision.pose.shots import ShotDetector
 from vision.pose.target import (
     MIN_IN_VIEW,
     BodyBox,
@@ -125,6 +119,8 @@ class PoseTracker:
     n_handover_refused : int
         Times the lenient follower, shown the body just taken up, found another body (or
         none) and was not handed over (it then detects afresh in a tight window).
+    n_cuts : int
+        Scene cuts met while following somebody (each one a fresh choice and a gap).
     choice : TargetChoice or None
         How the person was chosen (rule, people in view), once somebody was found.
     gaps : list of (float, float)
@@ -137,14 +133,8 @@ class PoseTracker:
                  min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5):
         self.target = check_target(target)
         self.max_side_px = int(max_side_px)
-        self._conf = (min_detection_confidence, min_tracking_confidence)
-        self._pose = make_pose(*self._conf, presence=POSE_PRESENCE_ACQUIRE)
-        # The follower loads (about 0.6 s of CPU) in the background, on the core the model
-        # leaves free, while the first frames are decoded and the person is found.
-        self._keep: VideoTask | None = None
-        self._keep_loading: Future | None = LOADER.submit(
-            make_pose, *self._conf, presence=POSE_PRESENCE_KEEP)
-        self._last: VideoTask | None = None     # the landmarker that saw the last frame
+        self._lm = PosePair(min_detection_confidence, min_tracking_confidence,
+                            acquire=POSE_PRESENCE_ACQUIRE, keep=POSE_PRESENCE_KEEP)
         self._hands = make_hands(min_detection_confidence, min_tracking_confidence) \
             if hands else None
         self._smooth = LandmarkSmoother()
@@ -153,8 +143,10 @@ class PoseTracker:
         self._weak_since: float | None = None   # followed with the body barely in view
         self._searched_at = -math.inf
         self.n_rejected = 0
-        self.n_redetections = 0
         self.n_handover_refused = 0
+        self.n_cuts = 0
+        self._shots = ShotDetector()
+        self._cut_at: float | None = None   # a scene cut, nobody taken up since
         self.choice: TargetChoice | None = None
         self.gaps: list[tuple[float, float]] = []
         self.retract_before: float | None = None
@@ -181,29 +173,25 @@ class PoseTracker:
         _check_frame(rgb, "RGB")
         if max(rgb.shape[:2]) > self.max_side_px:
             rgb, own = downscale_for_analysis(rgb, max_side_px=self.max_side_px), True
-        for task in (self._pose, self._keep, self._hands):
-            if task is not None:
-                task.tick(t)
+        self._lm.tick(t)
+        if self._hands is not None:
+            self._hands.tick(t)
+        if self._shots.update(rgb) and self.box is not None:
+            self._new_shot(t)
         hands = self._run_hands(rgb) if self._hands is not None else []
         row = self._acquire(rgb, t) if self.box is None else self._follow(rgb, t, own=own)
         return self._smooth(row, t, rgb.shape[1], rgb.shape[0]), hands
 
-    def _keep_ready(self) -> None:
-        """Wait for the follower's background load (once)."""
-        if self._keep_loading is not None:
-            self._keep, self._keep_loading = self._keep_loading.result(), None
+    @property
+    def n_redetections(self) -> int:
+        """Times MediaPipe was made to detect afresh (rejections and target search)."""
+        return self._lm.forgets
 
     def close(self) -> None:
-        if self._keep_loading is not None:
-            try:
-                self._keep = self._keep_loading.result()
-            except Exception:  # noqa: BLE001 - a failed load has nothing to close
-                self._keep = None
-            self._keep_loading = None
-        for task in (self._pose, self._keep, self._hands):
-            if task is not None:
-                task.close()
-        self._pose = self._keep = self._hands = None
+        self._lm.close()
+        if self._hands is not None:
+            self._hands.close()
+        self._hands = None
 
     def __enter__(self) -> PoseTracker:
         return self
@@ -212,10 +200,28 @@ class PoseTracker:
         self.close()
 
     # ----- acquisition ------------------------------------------------------------------
+    def _new_shot(self, t: float) -> None:
+        """A scene cut (:mod:`vision.pose.shots`): choose again on the whole frame, never
+        the nearest skeleton across the cut; the restart is a gap."""
+        self.n_cuts += 1
+        self.box = self._opening = self._lost_since = self._weak_since = None
+        self._cut_at = t
+        self._lm.forget()
+        self._smooth.reset()
+
     def _acquire(self, rgb: np.ndarray, t: float) -> np.ndarray | None:
-        """Find the person to follow by the target rule, point or box."""
+        """Find the person to follow by the target rule, point or box; after a scene cut
+        by the rule (the default one for a point or box), ``choice`` kept as first made."""
         h, w = rgb.shape[:2]
-        if isinstance(self.target, tuple):
+        if self._cut_at is not None:
+            first = self.choice
+            how = self.target if isinstance(self.target, str) else "in_view"
+            row = self._choose(rgb, t, how, opening=False)
+            self.choice = first
+            if row is not None:
+                self.gaps.append((self._cut_at, t))
+                self._cut_at = None
+        elif isinstance(self.target, tuple):
             row = self._find_at(rgb, t, self.target)
             if row is not None:
                 self.choice = TargetChoice("point" if len(self.target) == 2 else "box", 1, t)
@@ -228,11 +234,11 @@ class PoseTracker:
     def _census(self, rgb: np.ndarray, t: float) -> list[tuple[np.ndarray, BodyBox]]:
         """Up to MAX_PEOPLE people on the whole frame (see :func:`~vision.pose.finder.census`);
         only the strict landmarker runs, so the follower's region stays valid."""
-        last = self._last
-        found = census(rgb, t, lambda img, fresh: self._detect(img, fresh, only=self._pose),
+        last = self._lm.last
+        found = census(rgb, t, lambda img, fresh: self._detect(img, fresh, only=self._lm.strict),
                        first_fresh=self.box is not None)
-        if last is self._keep and last is not None:
-            self._last = last
+        if last is self._lm.keep and last is not None:
+            self._lm.last = last
         return found
 
     def _take(self, rgb: np.ndarray, found: list, i: int) -> np.ndarray:
@@ -245,44 +251,38 @@ class PoseTracker:
             # another person, whom the detector may prefer; then a tight window, and failing
             # that the census row (the next frame then detects afresh in a tight window).
             for window in (img, mask(rgb, box_window(box, w, h, margin=SWITCH_MARGIN_BODY))):
-                self._redetect()
-                again = self._run_pose(window)
+                self._lm.forget()
+                again = self._lm.run(window)
                 if again is not None and same_body(body_box(again, w, h, box.t), box,
                                                    width=w, height=h):
                     row, img = again, window
                     break
             else:
-                self._last = None
+                self._lm.last = None
                 return row
         self._hand_over(img, body_box(row, w, h, box.t))
         return row
 
     def _hand_over(self, img: np.ndarray, box: BodyBox) -> None:
-        """Let the lenient follower detect the body ``box`` the strict landmarker just took
-        up, on the same image, so it tracks from the next frame. Without this it would detect
-        afresh on the next frame in a tight window, which fails whenever the face (the
-        detector's anchor) is hidden or cut off: it then lost close-ups again and again.
-        When it finds another body there (a second person in the window) it is not handed
-        over: the follower then detects afresh in a tight window on the next frame."""
-        self._keep_ready()
-        if self._keep is None:
-            return
-        self._keep.run(BLANK)
-        got = pose_row(self._keep.run(img))
+        """Hand the body ``box`` the strict landmarker just took up to the follower, on the
+        same image, so it tracks from the next frame (detecting afresh in a tight window
+        fails whenever the face, the detector's anchor, is hidden or cut off: close-ups
+        were lost again and again). Not when it finds another body there (a second person
+        in the window): the follower then detects afresh in a tight window."""
         h, w = img.shape[:2]
-        if got is not None and same_body(body_box(got, w, h, box.t), box, width=w, height=h):
-            self._last = self._keep
-        else:
+        if not self._lm.hand_over(img, lambda got: same_body(body_box(got, w, h, box.t), box,
+                                                             width=w, height=h)):
             self.n_handover_refused += 1
-            self._last = None
 
-    def _choose(self, rgb: np.ndarray, t: float, how: str) -> np.ndarray | None:
-        """The person to follow among those on the frame, by rule ``how``."""
+    def _choose(self, rgb: np.ndarray, t: float, how: str, *, opening: bool = True
+                ) -> np.ndarray | None:
+        """The person to follow among those on the frame, by rule ``how``; ``opening``:
+        the ``"in_view"`` rule is judged again over the opening second."""
         found = self._census(rgb, t)
         if not found:
             return None
         i, self.choice = choice_for([b for _, b in found], how, t)
-        if how == "in_view":   # judged again over the opening (someone may walk in)
+        if how == "in_view" and opening:   # judged again over the opening (someone may walk in)
             self._opening = Opening.start([b for _, b in found], i, t)
         return self._take(rgb, found, i)
 
@@ -304,23 +304,22 @@ class PoseTracker:
         lost_s = 0.0 if self._lost_since is None else max(t - self._lost_since, 0.0)
         window = box_window(self.box, w, h,
                             margin=ROI_MARGIN_BODY * (1.0 + ROI_GROWTH_PER_S * lost_s))
-        self._keep_ready()
         # Following: the lenient landmarker; lost: the strict one, as at the start.
-        task = self._keep if self._lost_since is None else self._pose
-        if task is not self._last:    # it detects afresh: show it only the tracked body
+        task = self._lm.ready() if self._lost_since is None else self._lm.strict
+        if task is not self._lm.last:    # it detects afresh: show it only the tracked body
             window = box_window(self.box, w, h, margin=SWITCH_MARGIN_BODY)
         img = mask(rgb, window, inplace=own)
-        row = self._run_pose(img, task)
+        row = self._lm.run(img, task)
         if row is None:
             self._mark_lost(t)
             return None
         box = body_box(row, w, h, t)
         if not plausible_move(self.box, box, width=w, height=h):
             self.n_rejected += 1
-            self._redetect()          # drop the impostor; re-detect inside the window
+            self._lm.forget()         # drop the impostor; re-detect inside the window
             self._mark_lost(t)
             return None
-        if task is self._pose:        # found again by the strict landmarker
+        if task is self._lm.strict:   # found again by the strict landmarker
             self._hand_over(img, box)
             if t - self._lost_since >= REACQUIRE_AFTER_S:   # a long gap: mark it
                 self.gaps.append((self._lost_since, t))
@@ -382,27 +381,13 @@ class PoseTracker:
             self._lost_since = t
 
     # ----- MediaPipe --------------------------------------------------------------------
-    def _redetect(self, only: VideoTask | None = None) -> None:
-        """Make MediaPipe (both landmarkers, or ``only``) detect afresh on the next frame: a
-        blank frame makes the tracked body vanish (a few ms), far cheaper than a new one."""
-        for task in (self._pose, self._keep) if only is None else (only,):
-            if task is not None:
-                task.run(BLANK)
-        self.n_redetections += 1
-
     def _detect(self, img: np.ndarray, fresh: bool, *, only: VideoTask | None = None
                 ) -> np.ndarray | None:
-        """The strict landmarker's row on ``img``; ``fresh``: after :meth:`_redetect`."""
+        """The strict landmarker's row on ``img``; ``fresh``: after forgetting (all
+        landmarkers, or ``only``)."""
         if fresh:
-            self._redetect(only=only)
-        return self._run_pose(img)
-
-    def _run_pose(self, rgb: np.ndarray, task: VideoTask | None = None) -> np.ndarray | None:
-        task = self._pose if task is None else task
-        if task is not self._last:
-            task.run(BLANK)       # its own region is from an older frame: detect afresh
-            self._last = task
-        return pose_row(task.run(rgb))
+            self._lm.forget(only=only)
+        return self._lm.run(img)
 
     def _run_hands(self, rgb: np.ndarray) -> list[HandLandmarks]:
         return hand_rows(self._hands.run(rgb))

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -184,3 +185,75 @@ def hand_rows(res) -> list[HandLandmarks]:
         if arr.shape == (N_HAND, 3):
             out.append(HandLandmarks(hand_label(cats[0].category_name if cats else ""), arr))
     return out
+
+
+class PosePair:
+    """Two pose landmarkers on one stream: ``strict`` (presence score ``acquire``, 0..1)
+    takes a body up; ``keep`` (presence ``keep``, lower) follows it, loaded in the
+    background (about 0.6 s of CPU, on the core the model leaves free, while the first
+    frames are decoded and the person is found): None until :meth:`ready`.
+
+    ``last`` is the landmarker that saw the last frame; the other one's region is from an
+    older frame, so :meth:`run` makes it detect afresh first. ``forgets`` counts the forced
+    re-detections (:meth:`forget`).
+    """
+
+    def __init__(self, det: float, trk: float, *, acquire: float, keep: float) -> None:
+        self.strict: VideoTask | None = make_pose(det, trk, presence=acquire)
+        self.keep: VideoTask | None = None
+        self._loading: Future | None = LOADER.submit(make_pose, det, trk, presence=keep)
+        self.last: VideoTask | None = None
+        self.forgets = 0
+
+    def ready(self) -> VideoTask | None:
+        """Wait for the follower's background load (once); the follower."""
+        if self._loading is not None:
+            self.keep, self._loading = self._loading.result(), None
+        return self.keep
+
+    def tick(self, t: float) -> None:
+        for task in (self.strict, self.keep):
+            if task is not None:
+                task.tick(t)
+
+    def forget(self, only: VideoTask | None = None) -> None:
+        """Make both landmarkers (or ``only``) detect afresh on the next frame: a blank
+        frame makes the tracked body vanish (a few ms), far cheaper than a new one."""
+        for task in (self.strict, self.keep) if only is None else (only,):
+            if task is not None:
+                task.run(BLANK)
+        self.forgets += 1
+
+    def run(self, rgb: np.ndarray, task: VideoTask | None = None) -> np.ndarray | None:
+        """Pose row of ``task`` (default ``strict``) on ``rgb``, or None."""
+        task = self.strict if task is None else task
+        if task is not self.last:
+            task.run(BLANK)       # its own region is from an older frame: detect afresh
+            self.last = task
+        return pose_row(task.run(rgb))
+
+    def hand_over(self, rgb: np.ndarray, same: Callable[[np.ndarray], bool]) -> bool:
+        """Let the follower detect, on ``rgb``, the body ``strict`` just took up, so it
+        tracks from the next frame; ``same(row)`` says whether what it found is that body.
+        False (``last`` None: the follower detects afresh next time) when it found another
+        body or none; True when handed over, or when there is no follower."""
+        keep = self.ready()
+        if keep is None:
+            return True
+        keep.run(BLANK)
+        got = pose_row(keep.run(rgb))
+        ok = got is not None and same(got)
+        self.last = keep if ok else None
+        return ok
+
+    def close(self) -> None:
+        if self._loading is not None:
+            try:
+                self.keep = self._loading.result()
+            except Exception:  # noqa: BLE001 - a failed load has nothing to close
+                self.keep = None
+            self._loading = None
+        for task in (self.strict, self.keep):
+            if task is not None:
+                task.close()
+        self.strict = self.keep = None

@@ -37,7 +37,7 @@ Progress = Callable[[int, int], None]
 # their contents by :func:`source_stamp`, so a trace made by older tracking code is never
 # reused. Add a module here when the tracker starts to depend on it.
 TRACKER_SOURCES = ("tracking.py", "estimator.py", "target.py", "video.py", "landmarkers.py",
-                   "landmark_filter.py", "trace.py", "finder.py", "opening.py")
+                   "landmark_filter.py", "trace.py", "finder.py", "opening.py", "shots.py")
 HEEL_SOURCES = ("heel_contact.py", "heel_patches.py", "heel_floor.py")
 
 
@@ -54,7 +54,9 @@ class TrackStats:
     frame a person was taken up again), frame indices: the movement before and after such
     a gap must not be joined, as the person may have changed. ``handovers_refused`` counts
     the times the lenient follower, shown the body just taken up, found another body there
-    and was not handed over (it detected afresh in a tight window instead).
+    and was not handed over (it detected afresh in a tight window instead); ``scene_cuts``
+    the scene cuts met while following (:mod:`vision.pose.shots`), each one a fresh choice
+    listed in ``reacquired``.
     """
 
     frames: int
@@ -68,6 +70,7 @@ class TrackStats:
     reacquired: tuple[tuple[int, int], ...] = ()
     opening_dropped: int = 0   # first frames left empty: they showed a person not chosen
     handovers_refused: int = 0  # the follower found another body than the one taken up
+    scene_cuts: int = 0        # cuts met while following (each a fresh choice and a gap)
 
 
 def track_video(path: str | os.PathLike, *, hands: bool = False, target=None,
@@ -196,7 +199,8 @@ def _track(tracker: PoseTracker, frames: Iterable[tuple[float, np.ndarray]], *, 
                        target_note=choice.sentence() if choice else "",
                        people_in_view=choice.people if choice else 0, reacquired=gaps,
                        opening_dropped=dropped,
-                       handovers_refused=getattr(tracker, "n_handover_refused", 0))
+                       handovers_refused=getattr(tracker, "n_handover_refused", 0),
+                       scene_cuts=getattr(tracker, "n_cuts", 0))
     trace = Trace(fps=float(fps), width=int(width), height=int(height), t=times,
                   pose=np.stack(rows), hands=hand_rows, source=source)
     trace.stats = stats
