@@ -186,3 +186,17 @@ def test_without_cut_detection_the_nearest_skeleton_is_followed(two_shots, monke
     want = (near.box[0] + near.box[2]) / 2
     assert tracker.n_cuts == 0
     assert sum(r is not None and abs(_hip_x(r) - want) < 0.01 for r in rows[45:]) > 20
+
+
+def test_the_same_body_with_its_legs_unseen_by_one_landmarker_is_the_same_body():
+    """Two landmarkers with different presence thresholds see different landmarks of one
+    squatting body: one box ends at the hips, the other at the feet (measured on the
+    side-view squat clip). Hips and torso decide, not the boxes."""
+    row = np.zeros((33, 4))
+    for i, p in enumerate(Person((0.45, 0.24, 0.58, 0.66), (1, 1, 1), 0).landmarks()):
+        row[i] = (p.x, p.y, p.z, p.visibility)
+    legs_unseen = row.copy()
+    legs_unseen[25:, 3] = 0.2
+    a, b = body_box(row, W, H, 0.0), body_box(legs_unseen, W, H, 0.0)
+    assert b.y1 < 0.5 < a.y1
+    assert same_body(a, b, width=W, height=H)

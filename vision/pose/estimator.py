@@ -245,31 +245,32 @@ class PoseTracker:
         """Row of ``found[i]``; MediaPipe, which tracks the last one found, is pointed at it."""
         row, box = found[i]
         h, w = rgb.shape[:2]
-        img = mask(rgb, box_window(box, w, h, margin=ROI_MARGIN_BODY))
         if len(found) > 1:
             # MediaPipe tracks the last one found: point it at this one. Its window may hold
             # another person, whom the detector may prefer; then a tight window, and failing
             # that the census row (the next frame then detects afresh in a tight window).
-            for window in (img, mask(rgb, box_window(box, w, h, margin=SWITCH_MARGIN_BODY))):
+            for margin in (ROI_MARGIN_BODY, SWITCH_MARGIN_BODY):
                 self._lm.forget()
-                again = self._lm.run(window)
+                again = self._lm.run(mask(rgb, box_window(box, w, h, margin=margin)))
                 if again is not None and same_body(body_box(again, w, h, box.t), box,
                                                    width=w, height=h):
-                    row, img = again, window
+                    row = again
                     break
             else:
                 self._lm.last = None
                 return row
-        self._hand_over(img, body_box(row, w, h, box.t))
+        self._hand_over(rgb, body_box(row, w, h, box.t))
         return row
 
-    def _hand_over(self, img: np.ndarray, box: BodyBox) -> None:
-        """Hand the body ``box`` the strict landmarker just took up to the follower, on the
-        same image, so it tracks from the next frame (detecting afresh in a tight window
-        fails whenever the face, the detector's anchor, is hidden or cut off: close-ups
-        were lost again and again). Not when it finds another body there (a second person
-        in the window): the follower then detects afresh in a tight window."""
-        h, w = img.shape[:2]
+    def _hand_over(self, rgb: np.ndarray, box: BodyBox) -> None:
+        """Hand the body ``box`` the strict landmarker just took up on ``rgb`` to the
+        follower, shown only that body (its box + ``SWITCH_MARGIN_BODY``), so it tracks from
+        the next frame (detecting afresh a frame later fails whenever the face, the
+        detector's anchor, is hidden or cut off: close-ups were lost again and again; on a
+        wider window it locked on with the legs of a squatting body unseen, then lost it).
+        Not when it finds another body (or none): it then detects afresh next frame."""
+        h, w = rgb.shape[:2]
+        img = mask(rgb, box_window(box, w, h, margin=SWITCH_MARGIN_BODY))
         if not self._lm.hand_over(img, lambda got: same_body(body_box(got, w, h, box.t), box,
                                                              width=w, height=h)):
             self.n_handover_refused += 1
@@ -302,7 +303,7 @@ class PoseTracker:
             if searched:
                 return row
         lost_s = 0.0 if self._lost_since is None else max(t - self._lost_since, 0.0)
-        window = box_window(self.box, w, h,
+        window = box_window(self.box, w, h, reach=self._lost_since is not None,
                             margin=ROI_MARGIN_BODY * (1.0 + ROI_GROWTH_PER_S * lost_s))
         # Following: the lenient landmarker; lost: the strict one, as at the start.
         task = self._lm.ready() if self._lost_since is None else self._lm.strict

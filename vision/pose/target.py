@@ -30,13 +30,15 @@ SCALE_SLACK = math.log(1.6)  # torso length may change by x1.6 between frames...
 SCALE_PER_S = 1.0            # ...plus e^(1.0 * dt)
 SAME_OVERLAP = 0.5           # boxes sharing this much of the smaller one are the same body
 # Two skeletons found on one frame (a landmarker handing the body to another) are one body
-# only when they coincide: hips this close (torso lengths), torso lengths this alike (log
-# ratio) and boxes overlapping this much of their union. A smaller person standing inside
-# the body's box (a child in front, a man behind) shares all of the smaller box, so the
-# between-frames test (SAME_OVERLAP of the smaller box) would take them for the same body.
+# only when their hips are this close (torso lengths) and their torso lengths this alike
+# (log ratio). A smaller person standing inside the body's box (a child in front, a man
+# behind) shares all of the smaller box, so the between-frames test (SAME_OVERLAP of the
+# smaller box) would take them for the same body. Boxes are no test here: they bound the
+# landmarks seen (visibility >= VIS_FOR_BOX), and two landmarkers with different presence
+# thresholds see different ones (on the side-view squat one box ended at the hips, the
+# other at the feet: IoU 0.15-0.33 for hips 0-18 px apart).
 SAME_BODY_HIP_TORSO = 0.3
 SAME_BODY_SCALE = math.log(1.3)
-SAME_BODY_IOU = 0.5
 VIS_FOR_BOX = 0.5            # landmarks at least this visible define the body box
 VIS_IN_VIEW = 0.5            # ... and count as "in view" for the default rule
 CONTINUITY_SCORE_FRAC = 0.5  # re-found: the one that can be the same person, if it scores
@@ -64,7 +66,10 @@ class BodyBox:
     (at least a quarter of the box's longer side, so a foreshortened torso cannot shrink it
     to nothing); ``t`` the time in seconds; ``in_view`` the share (0..1) of the body
     landmarks (shoulders to toes) visible inside the frame; ``longer_px`` the box's longer
-    side in pixels.
+    side in pixels; ``reach`` (x0, y0, x1, y1) bounds all 33 landmarks, seen or not,
+    clipped to the frame: where the body may be when the model loses it (a follower with a
+    low presence threshold reports the legs of a squatting body as barely visible, so the
+    seen box can end at the hips).
     """
 
     x0: float
@@ -77,6 +82,7 @@ class BodyBox:
     t: float
     in_view: float = 1.0
     longer_px: float = 0.0
+    reach: tuple[float, float, float, float] | None = None
 
     def contains(self, x: float, y: float, *, margin: float = 0.0) -> bool:
         mx, my = margin * (self.x1 - self.x0), margin * (self.y1 - self.y0)
@@ -91,17 +97,6 @@ class BodyBox:
         small = min((self.x1 - self.x0) * (self.y1 - self.y0),
                     (other.x1 - other.x0) * (other.y1 - other.y0))
         return float(iw * ih / small) if small > 0 else 0.0
-
-    def iou(self, other: BodyBox) -> float:
-        """Intersection area / union area (0..1)."""
-        iw = min(self.x1, other.x1) - max(self.x0, other.x0)
-        ih = min(self.y1, other.y1) - max(self.y0, other.y0)
-        if iw <= 0 or ih <= 0:
-            return 0.0
-        inter = iw * ih
-        union = ((self.x1 - self.x0) * (self.y1 - self.y0)
-                 + (other.x1 - other.x0) * (other.y1 - other.y0) - inter)
-        return float(inter / union) if union > 0 else 0.0
 
     @property
     def view_score(self) -> float:
@@ -142,9 +137,11 @@ def body_box(row: np.ndarray, width: int, height: int, t: float) -> BodyBox:
     body = row[list(BODY_LANDMARKS)]
     inside = ((body[:, 3] >= VIS_IN_VIEW) & (body[:, 0] >= 0) & (body[:, 0] <= 1)
               & (body[:, 1] >= 0) & (body[:, 1] <= 1))
+    ax0, ay0 = np.clip(np.minimum(row[:, :2].min(axis=0), (x0, y0)), 0.0, 1.0)
+    ax1, ay1 = np.clip(np.maximum(row[:, :2].max(axis=0), (x1, y1)), 0.0, 1.0)
     return BodyBox(float(x0), float(y0), float(x1), float(y1), float(hip[0]), float(hip[1]),
                    max(torso, 0.25 * longer, 1.0), float(t), float(inside.mean()),
-                   float(longer))
+                   float(longer), (float(ax0), float(ay0), float(ax1), float(ay1)))
 
 
 def plausible_move(prev: BodyBox, new: BodyBox, *, width: int, height: int) -> bool:
@@ -171,14 +168,13 @@ def same_body(a: BodyBox, b: BodyBox, *, width: int, height: int) -> bool:
     Notes
     -----
     Hip centres at most ``SAME_BODY_HIP_TORSO`` torso lengths (the smaller torso, pixels)
-    apart, ``|log(torso_a / torso_b)| <= SAME_BODY_SCALE`` and box IoU at least
-    ``SAME_BODY_IOU``. Stricter than :func:`plausible_move`, which allows for motion and
-    for MediaPipe growing a half-size first estimate inside the body between frames.
+    apart and ``|log(torso_a / torso_b)| <= SAME_BODY_SCALE``. Stricter than
+    :func:`plausible_move`, which allows for motion and for MediaPipe growing a half-size
+    first estimate inside the body between frames.
     """
     d = math.hypot((a.hip_x - b.hip_x) * width, (a.hip_y - b.hip_y) * height)
     return (d <= SAME_BODY_HIP_TORSO * min(a.torso_px, b.torso_px)
-            and abs(math.log(a.torso_px / b.torso_px)) <= SAME_BODY_SCALE
-            and a.iou(b) >= SAME_BODY_IOU)
+            and abs(math.log(a.torso_px / b.torso_px)) <= SAME_BODY_SCALE)
 
 
 def pick_person(boxes: list[BodyBox], *, how: str) -> int:
@@ -244,12 +240,15 @@ def square_window(cx: float, cy: float, side: float, w: int, h: int) -> Window:
     return (x0, y0, x0 + cw, y0 + ch)
 
 
-def box_window(box: BodyBox, w: int, h: int, *, margin: float) -> Window:
-    """``box`` grown by ``margin`` times its longer side on every side, clipped (pixels)."""
-    longer = max((box.x1 - box.x0) * w, (box.y1 - box.y0) * h)
+def box_window(box: BodyBox, w: int, h: int, *, margin: float, reach: bool = False
+               ) -> Window:
+    """``box`` grown by ``margin`` times its longer side on every side, clipped (pixels);
+    ``reach``: the box of all landmarks (``BodyBox.reach``) instead of the seen ones."""
+    x0, y0, x1, y1 = box.reach if reach and box.reach else (box.x0, box.y0, box.x1, box.y1)
+    longer = max((x1 - x0) * w, (y1 - y0) * h)
     m = margin * longer
-    return (max(int(box.x0 * w - m), 0), max(int(box.y0 * h - m), 0),
-            min(int(math.ceil(box.x1 * w + m)), w), min(int(math.ceil(box.y1 * h + m)), h))
+    return (max(int(x0 * w - m), 0), max(int(y0 * h - m), 0),
+            min(int(math.ceil(x1 * w + m)), w), min(int(math.ceil(y1 * h + m)), h))
 
 
 def check_target(target):
