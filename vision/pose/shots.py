@@ -58,7 +58,9 @@ class ShotDetector:
     def change(self, rgb: np.ndarray) -> FrameChange | None:
         """The :class:`FrameChange` from the previous frame to ``rgb`` (an RGB or BGR
         uint8 image; None for the first frame), remembering ``rgb`` as the previous one."""
-        thumb = cv2.resize(rgb, (THUMB_PX, THUMB_PX), interpolation=cv2.INTER_AREA)
+        step = max(1, min(rgb.shape[:2]) // (2 * THUMB_PX))   # every k-th pixel first:
+        thumb = cv2.resize(rgb[::step, ::step], (THUMB_PX, THUMB_PX),  # a 960 px frame
+                           interpolation=cv2.INTER_AREA)           # costs ~0.1 ms
         grey = cv2.cvtColor(thumb, cv2.COLOR_RGB2GRAY).astype(np.float32)
         hist = np.concatenate([cv2.calcHist([thumb], [c], None, [HIST_BINS], [0, 256])
                                for c in range(3)]).astype(np.float32)
