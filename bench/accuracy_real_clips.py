@@ -23,7 +23,6 @@ Needs the clips (``--data``, default ``$FOOTCOACH_SHARED_DATA/videos`` or
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -66,17 +65,13 @@ class _TimedHeel(HeelContactTracker):
 
 
 def _code_stamp(files: tuple[str, ...]) -> str:
-    """Hash of ``files`` (repo paths), so the cache follows code changes."""
-    h = hashlib.sha256(CACHE_VERSION.encode())
-    for rel in files:
-        p = ROOT / rel
-        if p.exists():
-            h.update(p.read_bytes())
-    return h.hexdigest()[:12]
+    """Hash of ``files`` (names in vision/pose), so the cache follows code changes."""
+    return tracking.source_stamp(files, CACHE_VERSION)
 
 
-TRACKING_FILES = ("vision/pose/tracking.py", "vision/pose/estimator.py", "vision/pose/video.py")
-HEEL_FILES = ("vision/pose/heel_contact.py", "vision/pose/heel_patches.py", "vision/pose/heel_floor.py")
+# the tracker's own lists: a module added to the tracker re-keys the cache by itself
+TRACKING_FILES = tracking.TRACKER_SOURCES
+HEEL_FILES = tracking.HEEL_SOURCES
 
 
 def load_trace(path: Path, cache: Path) -> tuple[Trace, dict]:
@@ -298,6 +293,11 @@ def main(argv=None) -> int:
             continue
         r = score_clip(name, lab, trace, tol)
         r.cost = cost
+        st = getattr(trace, "stats", None)
+        if st is not None and cost:       # tracked in this run: how the tracker fared
+            r.note += (f"[tracked: {st.frames_with_person}/{st.frames} frames, "
+                       f"{st.rejected_jumps} jumps, {st.handovers_refused} hand-overs refused, "
+                       f"{len(st.reacquired)} re-acquired] ")
         rows.append(r)
         p = r.pixels
         print(f"{name:42s} {r.split[:3]} {'RIGHT' if r.right else 'wrong'}  {' | '.join(r.verdicts)}"

@@ -80,9 +80,9 @@ def tmp_home(tmp_path, monkeypatch) -> Path:
     return home
 
 
-# Bump to re-track after a tracker change that matters to the real-clip tests (keying on the
-# tracker's source would re-track on every edit, a minute and a half each time).
-REAL_TRACE_VERSION = "3"   # 3: Tasks tracker, traces carry the pixel heel measure (heel_px)
+# Bump to re-track for a reason the tracking code's hash does not see (the code itself is in
+# the key: an edit there re-tracks, about a minute and a half a clip).
+REAL_TRACE_VERSION = "4"   # 4: keyed on the tracking code; 3: Tasks tracker, heel_px
 
 
 def _mediapipe_version() -> str:
@@ -99,15 +99,20 @@ def real_trace(shared_data, request):
     """``real_trace(name, *, hands=False)`` -> Trace of ``videos/<name>.mp4``.
 
     Tracked at most once per run: memoised for the session, and saved in pytest's cache dir
-    keyed by name, size, mtime, ``hands`` and ``REAL_TRACE_VERSION``. Skips when the clip is
-    absent or the tracker cannot be imported.
+    keyed by name, size, mtime, ``hands``, ``REAL_TRACE_VERSION``, the MediaPipe release and
+    the tracking code's hash. Skips when the clip is absent or the tracker cannot be
+    imported.
     """
     from vision.pose.trace import Trace, TraceError
+
+    tracking = pytest.importorskip("vision.pose.tracking")
 
     cache_dir = Path(request.config.cache.mkdir("footcoach-real-traces"))
     # The MediaPipe release is part of the key: two environments (legacy solutions, Tasks)
     # sharing one checkout must not read each other's traces.
-    key = hashlib.sha1(f"{REAL_TRACE_VERSION}/{_mediapipe_version()}".encode()).hexdigest()[:8]
+    code = tracking.source_stamp(tracking.TRACKER_SOURCES + tracking.HEEL_SOURCES)
+    key = hashlib.sha1(f"{REAL_TRACE_VERSION}/{_mediapipe_version()}/{code}".encode()
+                       ).hexdigest()[:8]
     memo: dict[tuple[str, bool], Trace] = {}
 
     def get(name: str, *, hands: bool = False) -> Trace:
@@ -126,7 +131,6 @@ def real_trace(shared_data, request):
             except TraceError:
                 trace = None      # a torn or stale file: track again
         if trace is None:
-            tracking = pytest.importorskip("vision.pose.tracking")
             trace = tracking.track_video(clip, hands=hands)
             tmp = path.with_suffix(".tmp.json")
             trace.save(tmp)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vision.pose.estimator import BodyBox, PoseTracker, body_box, pick_person, plausible_move
+from vision.pose.estimator import PoseTracker
+from vision.pose.target import BodyBox, body_box, pick_person, plausible_move
 
 W, H = 960, 540
 
@@ -151,3 +152,25 @@ def test_models_load_from_the_package():
             assert all(i.compress_type == zipfile.ZIP_STORED for i in zf.infolist())
     assert (estimator.MODELS_DIR / "LICENSE").is_file()
     assert (estimator.MODELS_DIR / "NOTICE").is_file()
+
+
+def test_default_rule_prefers_the_body_seen_whole_over_a_cut_off_one():
+    from vision.pose.target import choice_for
+
+    whole = body_box(_standing_row(cx=0.3, torso=0.18), W, H, 0.0)
+    cut = _standing_row(cx=0.7, hip_y=0.75, torso=0.22)   # feet below the frame
+    cut_box = body_box(cut, W, H, 0.0)
+    assert cut_box.in_view < whole.in_view == 1.0
+    assert pick_person([cut_box, whole], how="in_view") == 1
+    i, choice = choice_for([cut_box, whole], "in_view", 0.0)
+    assert i == 1 and choice.people == 2 and "2 people" in choice.sentence()
+    alone = choice_for([whole], "in_view", 0.0)[1]
+    assert "people" not in alone.sentence()
+
+
+def test_people_are_matched_by_position_between_looks():
+    from vision.pose.opening import match as _match
+
+    a, b = _box(0.25, 0.5), _box(0.75, 0.5)
+    later = [_box(0.77, 0.5, t=0.3), _box(0.26, 0.5, t=0.3)]
+    assert _match([[a, 1.0], [b, 1.0]], later, W, H) == {0: 1, 1: 0}

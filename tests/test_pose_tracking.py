@@ -94,3 +94,39 @@ def test_one_core_and_decode_thread_paths_give_the_same_trace(shared_data, monke
     assert threaded.stats.frames_with_person == 20
     np.testing.assert_array_equal(threaded.t, serial.t)
     np.testing.assert_array_equal(threaded.pose, serial.pose)
+
+
+def _pose_imports(path) -> set[str]:
+    """Modules of vision.pose that the file at ``path`` imports (anywhere in it)."""
+    import ast
+
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("vision.pose."):
+            out.add(node.module.split(".")[2] + ".py")
+        elif isinstance(node, ast.Import):
+            out |= {a.name.split(".")[2] + ".py" for a in node.names
+                    if a.name.startswith("vision.pose.")}
+    return out
+
+
+def test_trace_caches_are_keyed_on_every_module_the_tracker_runs():
+    """A real-clip trace cache keyed on only some of the tracker's code would hand back
+    traces made by older code (the cause of a reverted merge): every vision.pose module
+    that tracking.py reaches must be in the key."""
+    from pathlib import Path
+
+    from vision.pose import tracking
+
+    here = Path(tracking.__file__).parent
+    keyed = set(tracking.TRACKER_SOURCES) | set(tracking.HEEL_SOURCES)
+    todo, seen = ["tracking.py"], set()
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo.extend(_pose_imports(here / name))
+    assert seen <= keyed, f"not in the trace cache key: {sorted(seen - keyed)}"
+    stamp = tracking.source_stamp(tracking.TRACKER_SOURCES)
+    assert stamp != tracking.source_stamp(tracking.TRACKER_SOURCES[1:])
+    assert stamp == tracking.source_stamp(tracking.TRACKER_SOURCES)

@@ -1,30 +1,14 @@
 """MediaPipe Tasks pose (and optionally hand) landmarks for one stream, kept on one person.
 
-Conventions
+Conventions (models, timestamps, threads, hand labels: :mod:`vision.pose.landmarkers`)
 -----------
-- One ``PoseLandmarker`` (BlazePose GHUM full model, ``num_poses=1``) and at most one
-  ``HandLandmarker`` (two hands) per stream, both in VIDEO running mode and made once in
-  the constructor: never per frame. Frames must come in time order; the model bundles load
-  from this package (``vision/pose/models/*.task``), never from the network.
-- Timestamps: the Tasks API needs strictly increasing integer milliseconds. ``t`` (seconds)
-  is rounded to ms and pushed 1 ms past the previous call when it does not increase (a
-  webcam's repeated or backward clock, the tracker's own re-detection frames), so any
-  caller's clock works.
 - Output landmarks are normalised to the *full* input frame (x by width, y by height, y
-  down), whatever region was analysed; z is rescaled with x. Visibility (column 4) is the
-  model's per-landmark visibility probability (0..1), as in the legacy API. The Tasks
-  landmarker does not smooth over time; :class:`~vision.pose.landmark_filter.LandmarkSmoother`
+  down), whatever region was analysed; z is rescaled with x; column 4 is the model's
+  per-landmark visibility (0..1). :class:`~vision.pose.landmark_filter.LandmarkSmoother`
   applies the legacy graph's filters, so traces keep their meaning.
-- Frames are analysed at most ``max_side_px`` on the long side (default 960); landmarks are
-  normalised, so this changes speed, not coordinates. ``process_rgb`` takes frames already
-  made by :func:`~vision.pose.video.rgb_for_analysis` (in a decode thread, off the model's
-  path).
-- Hand labels ("Left"/"Right") keep the legacy meaning: MediaPipe's handedness for a
-  mirrored (selfie) image, so on an ordinary camera image "Left" is the person's right
-  hand. See :mod:`vision.pose.landmarkers`.
-- Threads: a tracker holds MediaPipe graphs with state; call it from one thread at a time
-  (for a webcam callback, one tracker per connection, guarded by a lock if the callback can
-  run concurrently).
+- Frames are analysed at most ``max_side_px`` on the long side (default 960);
+  ``process_rgb`` takes frames already made by :func:`~vision.pose.video.rgb_for_analysis`
+  (in a decode thread, off the model's path).
 
 Staying on one person
 ---------------------
@@ -43,43 +27,57 @@ can take it over. Three guards:
    (MediaPipe correcting its own estimate of the same body). Anything else is treated as
    missing and MediaPipe is made to re-detect inside the window, which grows with the time
    lost (``ROI_GROWTH_PER_S``) until it covers the frame.
-3. *Target.* ``target`` picks the person at the start: ``"largest"`` or ``"central"`` (people
-   are found by detecting, masking the person found and detecting again), a point ``(x, y)``
-   or a box ``(x0, y0, x1, y1)`` in normalised coordinates that the user picked.
+3. *Target.* ``target`` picks the person at the start (rules: :mod:`vision.pose.target`;
+   people found by :mod:`vision.pose.finder`): by default (None, or ``"in_view"``) the
+   person most fully and largely in view over the opening second
+   (:mod:`vision.pose.opening`); when another person wins it, the tracker moves to them and
+   ``retract_before`` (seconds) says that the frames before it showed someone else.
+   ``choice`` says which rule was used and how many people were in view. A body taken up
+   is handed to the lenient follower only when the follower finds the same body
+   (:func:`~vision.pose.target.same_body`), never a second person in the window.
+4. *Scene cuts* (:mod:`vision.pose.shots`): at a cut the person is chosen again on the
+   whole frame by the rule, and the restart is a gap (below).
+5. *Re-acquisition.* A person lost for ``REACQUIRE_AFTER_S`` (a close-up that cut the body
+   off, someone walking through, the person leaving and coming back), or followed for that
+   long with fewer than ``MIN_IN_VIEW`` of the body landmarks in view (the model stuck on a
+   fragment), is searched for on the whole frame every ``REACQUIRE_EVERY_S``; the best
+   candidate by the default rule is taken up, or one that can be the same person if it
+   scores at least ``CONTINUITY_SCORE_FRAC`` of the best. Each such restart (and any
+   re-finding after that long) is recorded in ``gaps`` (lost-since and found-at times), so
+   analyses can tell a new start from a continued movement; the frames between are missing.
 """
 
 from __future__ import annotations
 
 import math
-from concurrent.futures import Future
-from dataclasses import dataclass
 
 import numpy as np
 
+from vision.pose.finder import census, find_at, mask
 from vision.pose.landmark_filter import LandmarkSmoother
-from vision.pose.landmarkers import (
-    BLANK,
-    LOADER,
-    VideoTask,
-    hand_label,
-    make_hands,
-    make_pose,
-    or_zero,
+from vision.pose.landmarkers import PosePair, VideoTask, hand_rows, make_hands
+from vision.pose.opening import Opening
+from vision.pose.shots import ShotDetector
+from vision.pose.target import (
+    MIN_IN_VIEW,
+    BodyBox,
+    TargetChoice,
+    again_choice,
+    body_box,
+    box_window,
+    check_target,
+    choice_for,
+    plausible_move,
+    same_body,
 )
-from vision.pose.trace import L_HIP, L_SHOULDER, N_HAND, N_POSE, R_HIP, R_SHOULDER, HandLandmarks
+from vision.pose.trace import HandLandmarks
 from vision.pose.video import ANALYSIS_MAX_SIDE_PX, downscale_for_analysis, rgb_for_analysis
 
 ROI_MARGIN_BODY = 0.5        # window = body box grown by this x its longer side, each way
 ROI_GROWTH_PER_S = 1.5       # the margin grows by this many longer sides per second lost
-JUMP_SLACK_TORSO = 0.5       # hip-centre displacement always allowed (torso lengths)
-SPEED_TORSO_PER_S = 5.0      # plus this speed (a running child: ~2 body heights per second)
-SCALE_SLACK = math.log(1.6)  # torso length may change by x1.6 between frames...
-SCALE_PER_S = 1.0            # ...plus e^(1.0 * dt)
-SAME_OVERLAP = 0.5           # boxes sharing this much of the smaller one are the same body
 SWITCH_MARGIN_BODY = 0.1     # window margin (x box side) when a landmarker starts afresh
-MAX_PEOPLE = 4               # people looked for when choosing "largest" / "central"
-VIS_FOR_BOX = 0.5            # landmarks at least this visible define the body box
-MASK_GREY = 127              # value painted outside the region of interest
+REACQUIRE_AFTER_S = 1.0      # lost (or barely in view) this long: search the whole frame
+REACQUIRE_EVERY_S = 0.25     # ... at most this often (each search costs 1-5 model runs)
 # Pose presence score (0..1) needed to take up a body (and to take it up again once lost)
 # and, lower, to keep following one. The Tasks graph sets the next frame's region from raw
 # landmarks (the legacy graph smoothed them first), so in close-ups with the feet or trunk cut
@@ -87,91 +85,6 @@ MASK_GREY = 127              # value painted outside the region of interest
 # 17 % of the close-up squat, one of 0.1 took up half-visible bodies entering the frame.
 POSE_PRESENCE_ACQUIRE = 0.5
 POSE_PRESENCE_KEEP = 0.1
-
-Window = tuple[int, int, int, int]   # x0, y0, x1, y1 in pixels of the analysed frame
-
-
-@dataclass(frozen=True)
-class BodyBox:
-    """Where the tracked person is, in normalised full-frame coordinates.
-
-    ``x0, y0, x1, y1`` bound the visible landmarks; ``hip_x, hip_y`` is the hip centre;
-    ``torso_px`` is the shoulder-centre to hip-centre length in pixels of the analysed frame
-    (at least a quarter of the box's longer side, so a foreshortened torso cannot shrink it
-    to nothing); ``t`` the time in seconds.
-    """
-
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    hip_x: float
-    hip_y: float
-    torso_px: float
-    t: float
-
-    def contains(self, x: float, y: float, *, margin: float = 0.0) -> bool:
-        mx, my = margin * (self.x1 - self.x0), margin * (self.y1 - self.y0)
-        return self.x0 - mx <= x <= self.x1 + mx and self.y0 - my <= y <= self.y1 + my
-
-    def overlap(self, other: BodyBox) -> float:
-        """Intersection area / area of the smaller box (0..1)."""
-        iw = min(self.x1, other.x1) - max(self.x0, other.x0)
-        ih = min(self.y1, other.y1) - max(self.y0, other.y0)
-        if iw <= 0 or ih <= 0:
-            return 0.0
-        small = min((self.x1 - self.x0) * (self.y1 - self.y0),
-                    (other.x1 - other.x0) * (other.y1 - other.y0))
-        return float(iw * ih / small) if small > 0 else 0.0
-
-
-def body_box(row: np.ndarray, width: int, height: int, t: float) -> BodyBox:
-    """The :class:`BodyBox` of one pose row (33, 4) for a frame ``width`` x ``height`` px."""
-    vis = row[:, 3] >= VIS_FOR_BOX
-    pts = row[vis, :2] if vis.sum() >= 4 else row[:, :2]
-    x0, y0 = np.clip(pts.min(axis=0), 0.0, 1.0)
-    x1, y1 = np.clip(pts.max(axis=0), 0.0, 1.0)
-    hip = (row[L_HIP, :2] + row[R_HIP, :2]) / 2
-    sho = (row[L_SHOULDER, :2] + row[R_SHOULDER, :2]) / 2
-    torso = math.hypot((sho[0] - hip[0]) * width, (sho[1] - hip[1]) * height)
-    longer = max((x1 - x0) * width, (y1 - y0) * height)
-    return BodyBox(float(x0), float(y0), float(x1), float(y1), float(hip[0]), float(hip[1]),
-                   max(torso, 0.25 * longer, 1.0), float(t))
-
-
-def plausible_move(prev: BodyBox, new: BodyBox, *, width: int, height: int) -> bool:
-    """True when ``new`` can be the same person as ``prev`` given the time between them.
-
-    Notes
-    -----
-    Same person when the boxes overlap by at least ``SAME_OVERLAP`` of the smaller one, or
-    when the hip centre moved at most ``torso_prev * (JUMP_SLACK_TORSO + SPEED_TORSO_PER_S
-    * dt)`` pixels with ``|log(torso_new / torso_prev)| <= SCALE_SLACK + SCALE_PER_S * dt``.
-    """
-    if prev.overlap(new) >= SAME_OVERLAP:
-        return True
-    dt = max(new.t - prev.t, 0.0)
-    d = math.hypot((new.hip_x - prev.hip_x) * width, (new.hip_y - prev.hip_y) * height)
-    if d > prev.torso_px * (JUMP_SLACK_TORSO + SPEED_TORSO_PER_S * dt):
-        return False
-    return abs(math.log(new.torso_px / prev.torso_px)) <= SCALE_SLACK + SCALE_PER_S * dt
-
-
-def pick_person(boxes: list[BodyBox], *, how: str) -> int:
-    """Index of the person to follow among ``boxes``.
-
-    ``"largest"``: the longest torso in pixels (the person nearest the camera; torso length
-    does not change with arm or leg poses). ``"central"``: the hip centre nearest the
-    middle of the frame.
-    """
-    if not boxes:
-        raise ValueError("no people to choose from")
-    if how == "largest":
-        return max(range(len(boxes)), key=lambda i: boxes[i].torso_px)
-    if how == "central":
-        return min(range(len(boxes)),
-                   key=lambda i: math.hypot(boxes[i].hip_x - 0.5, boxes[i].hip_y - 0.5))
-    raise ValueError(f"how must be 'largest' or 'central', got {how!r}")
 
 
 class PoseTracker:
@@ -181,9 +94,9 @@ class PoseTracker:
     ----------
     hands : bool
         Also run MediaPipe Hands (up to two hands, full frame).
-    target : None, "largest", "central", (x, y) or (x0, y0, x1, y1)
-        Who to follow (normalised coordinates for a point or box). None follows whoever
-        MediaPipe finds first.
+    target : None, "in_view", "largest", "central", (x, y) or (x0, y0, x1, y1)
+        Who to follow (normalised coordinates for a point or box). None is ``"in_view"``:
+        the person most fully and largely in view when somebody is first found.
     max_side_px : int
         Analyse frames shrunk to this long side (pixels).
     min_detection_confidence : float
@@ -203,28 +116,41 @@ class PoseTracker:
         Detections refused as implausible jumps (another person taking over).
     n_redetections : int
         Times MediaPipe was made to detect afresh (rejections and target search).
+    n_handover_refused : int
+        Times the lenient follower, shown the body just taken up, found another body (or
+        none) and was not handed over (it then detects afresh in a tight window).
+    n_cuts : int
+        Scene cuts met while following somebody (each one a fresh choice and a gap).
+    choice : TargetChoice or None
+        How the person was chosen (rule, people in view), once somebody was found.
+    gaps : list of (float, float)
+        Restarts after ``REACQUIRE_AFTER_S`` or more without the person (or with the body
+        barely in view): (time lost or last seen well, time taken up again), seconds.
     """
 
     def __init__(self, *, hands: bool = False, target=None,
                  max_side_px: int = ANALYSIS_MAX_SIDE_PX,
                  min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5):
-        self.target = _check_target(target)
+        self.target = check_target(target)
         self.max_side_px = int(max_side_px)
-        self._conf = (min_detection_confidence, min_tracking_confidence)
-        self._pose = make_pose(*self._conf, presence=POSE_PRESENCE_ACQUIRE)
-        # The follower loads (about 0.6 s of CPU) in the background, on the core the model
-        # leaves free, while the first frames are decoded and the person is found.
-        self._keep: VideoTask | None = None
-        self._keep_loading: Future | None = LOADER.submit(
-            make_pose, *self._conf, presence=POSE_PRESENCE_KEEP)
-        self._last: VideoTask | None = None     # the landmarker that saw the last frame
+        self._lm = PosePair(min_detection_confidence, min_tracking_confidence,
+                            acquire=POSE_PRESENCE_ACQUIRE, keep=POSE_PRESENCE_KEEP)
         self._hands = make_hands(min_detection_confidence, min_tracking_confidence) \
             if hands else None
         self._smooth = LandmarkSmoother()
         self.box: BodyBox | None = None
         self._lost_since: float | None = None
+        self._weak_since: float | None = None   # followed with the body barely in view
+        self._searched_at = -math.inf
         self.n_rejected = 0
-        self.n_redetections = 0
+        self.n_handover_refused = 0
+        self.n_cuts = 0
+        self._shots = ShotDetector()
+        self._cut_at: float | None = None   # a scene cut, nobody taken up since
+        self.choice: TargetChoice | None = None
+        self.gaps: list[tuple[float, float]] = []
+        self.retract_before: float | None = None
+        self._opening: Opening | None = None      # the opening second, while it lasts
 
     # ----- public -----------------------------------------------------------------------
     def process(self, frame_bgr: np.ndarray, t: float
@@ -247,24 +173,25 @@ class PoseTracker:
         _check_frame(rgb, "RGB")
         if max(rgb.shape[:2]) > self.max_side_px:
             rgb, own = downscale_for_analysis(rgb, max_side_px=self.max_side_px), True
-        for task in (self._pose, self._keep, self._hands):
-            if task is not None:
-                task.tick(t)
+        self._lm.tick(t)
+        if self._hands is not None:
+            self._hands.tick(t)
+        if self._shots.update(rgb) and self.box is not None:
+            self._new_shot(t)
         hands = self._run_hands(rgb) if self._hands is not None else []
         row = self._acquire(rgb, t) if self.box is None else self._follow(rgb, t, own=own)
         return self._smooth(row, t, rgb.shape[1], rgb.shape[0]), hands
 
+    @property
+    def n_redetections(self) -> int:
+        """Times MediaPipe was made to detect afresh (rejections and target search)."""
+        return self._lm.forgets
+
     def close(self) -> None:
-        if self._keep_loading is not None:
-            try:
-                self._keep = self._keep_loading.result()
-            except Exception:  # noqa: BLE001 - a failed load has nothing to close
-                self._keep = None
-            self._keep_loading = None
-        for task in (self._pose, self._keep, self._hands):
-            if task is not None:
-                task.close()
-        self._pose = self._keep = self._hands = None
+        self._lm.close()
+        if self._hands is not None:
+            self._hands.close()
+        self._hands = None
 
     def __enter__(self) -> PoseTracker:
         return self
@@ -273,182 +200,201 @@ class PoseTracker:
         self.close()
 
     # ----- acquisition ------------------------------------------------------------------
+    def _new_shot(self, t: float) -> None:
+        """A scene cut (:mod:`vision.pose.shots`): choose again on the whole frame, never
+        the nearest skeleton across the cut; the restart is a gap."""
+        self.n_cuts += 1
+        self.box = self._opening = self._lost_since = self._weak_since = None
+        self._cut_at = t
+        self._lm.forget()
+        self._smooth.reset()
+
     def _acquire(self, rgb: np.ndarray, t: float) -> np.ndarray | None:
-        """Find the person to follow: whoever MediaPipe finds, or the target."""
+        """Find the person to follow by the target rule, point or box; after a scene cut
+        by the rule (the default one for a point or box), ``choice`` kept as first made."""
         h, w = rgb.shape[:2]
-        if self.target is None:
-            row = self._run_pose(rgb)
-        elif isinstance(self.target, str):
-            row = self._choose(rgb, t, self.target)
-        else:
+        if self._cut_at is not None:
+            first = self.choice
+            how = self.target if isinstance(self.target, str) else "in_view"
+            row = self._choose(rgb, t, how, opening=False)
+            self.choice = first
+            if row is not None:
+                self.gaps.append((self._cut_at, t))
+                self._cut_at = None
+        elif isinstance(self.target, tuple):
             row = self._find_at(rgb, t, self.target)
+            if row is not None:
+                self.choice = TargetChoice("point" if len(self.target) == 2 else "box", 1, t)
+        else:
+            row = self._choose(rgb, t, self.target or "in_view")
         if row is not None:
             self._accept(row, w, h, t)
         return row
 
-    def _choose(self, rgb: np.ndarray, t: float, how: str) -> np.ndarray | None:
-        """Detect up to MAX_PEOPLE people by masking each one found; keep one by ``how``."""
+    def _census(self, rgb: np.ndarray, t: float) -> list[tuple[np.ndarray, BodyBox]]:
+        """Up to MAX_PEOPLE people on the whole frame (see :func:`~vision.pose.finder.census`);
+        only the strict landmarker runs, so the follower's region stays valid."""
+        last = self._lm.last
+        found = census(rgb, t, lambda img, fresh: self._detect(img, fresh, only=self._lm.strict),
+                       first_fresh=self.box is not None)
+        if last is self._lm.keep and last is not None:
+            self._lm.last = last
+        return found
+
+    def _take(self, rgb: np.ndarray, found: list, i: int) -> np.ndarray:
+        """Row of ``found[i]``; MediaPipe, which tracks the last one found, is pointed at it."""
+        row, box = found[i]
         h, w = rgb.shape[:2]
-        img = rgb.copy()
-        found: list[tuple[np.ndarray, BodyBox]] = []
-        for _ in range(MAX_PEOPLE):
-            self._redetect()
-            row = self._run_pose(img)
-            if row is None:
-                break
-            box = body_box(row, w, h, t)
-            if any(b.contains(box.hip_x, box.hip_y) for _, b in found):
-                break  # the same person again, through the mask
-            found.append((row, box))
-            x0, y0, x1, y1 = _box_window(box, w, h, margin=0.1)
-            img[y0:y1, x0:x1] = MASK_GREY
+        if len(found) > 1:
+            # MediaPipe tracks the last one found: point it at this one. Its window may hold
+            # another person, whom the detector may prefer; then a tight window, and failing
+            # that the census row (the next frame then detects afresh in a tight window).
+            for margin in (ROI_MARGIN_BODY, SWITCH_MARGIN_BODY):
+                self._lm.forget()
+                again = self._lm.run(mask(rgb, box_window(box, w, h, margin=margin)))
+                if again is not None and same_body(body_box(again, w, h, box.t), box,
+                                                   width=w, height=h):
+                    row = again
+                    break
+            else:
+                self._lm.last = None
+                return row
+        self._hand_over(rgb, body_box(row, w, h, box.t))
+        return row
+
+    def _hand_over(self, rgb: np.ndarray, box: BodyBox) -> None:
+        """Hand the body ``box`` the strict landmarker just took up on ``rgb`` to the
+        follower, shown only that body (its box + ``SWITCH_MARGIN_BODY``), so it tracks from
+        the next frame (detecting afresh a frame later fails whenever the face, the
+        detector's anchor, is hidden or cut off: close-ups were lost again and again; on a
+        wider window it locked on with the legs of a squatting body unseen, then lost it).
+        Not when it finds another body (or none): it then detects afresh next frame."""
+        h, w = rgb.shape[:2]
+        img = mask(rgb, box_window(box, w, h, margin=SWITCH_MARGIN_BODY))
+        if not self._lm.hand_over(img, lambda got: same_body(body_box(got, w, h, box.t), box,
+                                                             width=w, height=h)):
+            self.n_handover_refused += 1
+
+    def _choose(self, rgb: np.ndarray, t: float, how: str, *, opening: bool = True
+                ) -> np.ndarray | None:
+        """The person to follow among those on the frame, by rule ``how``; ``opening``:
+        the ``"in_view"`` rule is judged again over the opening second."""
+        found = self._census(rgb, t)
         if not found:
             return None
-        row, box = found[pick_person([b for _, b in found], how=how)]
-        if len(found) > 1:   # MediaPipe is tracking the last one found: point it at ours
-            self._redetect()
-            row = self._run_pose(_mask(rgb, _box_window(box, w, h, margin=ROI_MARGIN_BODY)))
-        return row
+        i, self.choice = choice_for([b for _, b in found], how, t)
+        if how == "in_view" and opening:   # judged again over the opening (someone may walk in)
+            self._opening = Opening.start([b for _, b in found], i, t)
+        return self._take(rgb, found, i)
 
     def _find_at(self, rgb: np.ndarray, t: float, target: tuple) -> np.ndarray | None:
         """Person whose body contains the picked point, or whose hips lie in the picked box."""
-        h, w = rgb.shape[:2]
-        if len(target) == 2:
-            px, py = target
-            windows = [_square_window(px * w, py * h, f * min(w, h), w, h) for f in (0.6, 1.0)]
-        else:
-            x0, y0, x1, y1 = target
-            px, py = (x0 + x1) / 2, (y0 + y1) / 2
-            side = 1.25 * max((x1 - x0) * w, (y1 - y0) * h)
-            windows = [_square_window(px * w, py * h, side, w, h)]
-        for win in windows:
-            self._redetect()
-            row = self._run_pose(_mask(rgb, win))
-            if row is None:
-                continue
-            box = body_box(row, w, h, t)
-            if len(target) == 2:
-                hit = box.contains(px, py, margin=0.1)
-            else:
-                hit = target[0] <= box.hip_x <= target[2] and target[1] <= box.hip_y <= target[3]
-            if hit:
-                return row
-        return None
+        return find_at(rgb, t, target, self._detect)
 
     # ----- following --------------------------------------------------------------------
     def _follow(self, rgb: np.ndarray, t: float, *, own: bool = False) -> np.ndarray | None:
         h, w = rgb.shape[:2]
+        if self._opening is not None and self._opening.due(t):
+            looked, row = self._look(rgb, t)
+            if looked:
+                return row
+        if self._search_due(t):
+            searched, row = self._reacquire(rgb, t)
+            if searched:
+                return row
         lost_s = 0.0 if self._lost_since is None else max(t - self._lost_since, 0.0)
-        window = _box_window(self.box, w, h,
-                             margin=ROI_MARGIN_BODY * (1.0 + ROI_GROWTH_PER_S * lost_s))
-        if self._keep_loading is not None:
-            self._keep, self._keep_loading = self._keep_loading.result(), None
+        window = box_window(self.box, w, h, reach=self._lost_since is not None,
+                            margin=ROI_MARGIN_BODY * (1.0 + ROI_GROWTH_PER_S * lost_s))
         # Following: the lenient landmarker; lost: the strict one, as at the start.
-        task = self._keep if self._lost_since is None else self._pose
-        if task is not self._last:    # it detects afresh: show it only the tracked body
-            window = _box_window(self.box, w, h, margin=SWITCH_MARGIN_BODY)
-        row = self._run_pose(_mask(rgb, window, inplace=own), task)
+        task = self._lm.ready() if self._lost_since is None else self._lm.strict
+        if task is not self._lm.last:    # it detects afresh: show it only the tracked body
+            window = box_window(self.box, w, h, margin=SWITCH_MARGIN_BODY)
+        img = mask(rgb, window, inplace=own)
+        row = self._lm.run(img, task)
         if row is None:
             self._mark_lost(t)
             return None
         box = body_box(row, w, h, t)
         if not plausible_move(self.box, box, width=w, height=h):
             self.n_rejected += 1
-            self._redetect()          # drop the impostor; re-detect inside the window
+            self._lm.forget()         # drop the impostor; re-detect inside the window
             self._mark_lost(t)
             return None
-        self.box, self._lost_since = box, None
+        if task is self._lm.strict:   # found again by the strict landmarker
+            self._hand_over(img, box)
+            if t - self._lost_since >= REACQUIRE_AFTER_S:   # a long gap: mark it
+                self.gaps.append((self._lost_since, t))
+        self._set_box(box)
         return row
 
+    def _look(self, rgb: np.ndarray, t: float) -> tuple[bool, np.ndarray | None]:
+        """One look of the opening (see :mod:`vision.pose.opening`); at the last look
+        follow the best. Returns (done, row) as :meth:`_reacquire`."""
+        h, w = rgb.shape[:2]
+        found = self._census(rgb, t)
+        res = self._opening.look([b for _, b in found], t, self.box, self.choice.t,
+                                 width=w, height=h)
+        if res.choice is not None:
+            self.choice, self._opening = res.choice, None
+        if res.switch_to is None:      # the follower, still tracking, does this frame
+            return False, None
+        row = self._take(rgb, found, res.switch_to)
+        self.retract_before = t        # another person won the opening: start again there
+        self._smooth.reset()
+        self._accept(row, w, h, t)
+        return True, row
+
+    def _search_due(self, t: float) -> bool:
+        """Lost, or barely in view, for REACQUIRE_AFTER_S, and not searched just now."""
+        since = self._lost_since if self._lost_since is not None else self._weak_since
+        return (since is not None and t - since >= REACQUIRE_AFTER_S
+                and t - self._searched_at >= REACQUIRE_EVERY_S)
+
+    def _reacquire(self, rgb: np.ndarray, t: float) -> tuple[bool, np.ndarray | None]:
+        """Search the whole frame. Returns (done, row): ``done`` False leaves this frame to
+        the ordinary follower (the weakly seen person is still the best one there)."""
+        self._searched_at = t
+        found = self._census(rgb, t)
+        h, w = rgb.shape[:2]
+        lost = self._lost_since is not None
+        i = again_choice([b for _, b in found], self.box, lost=lost, width=w, height=h)
+        if i is None:
+            return lost, None
+        row = self._take(rgb, found, i)
+        self.gaps.append((self._lost_since if lost else self._weak_since, t))
+        self._smooth.reset()
+        self._accept(row, w, h, t)
+        return True, row
+
+    def _set_box(self, box: BodyBox) -> None:
+        self.box, self._lost_since = box, None
+        if box.in_view >= MIN_IN_VIEW:
+            self._weak_since = None
+        elif self._weak_since is None:
+            self._weak_since = box.t
+
     def _accept(self, row: np.ndarray, w: int, h: int, t: float) -> None:
-        self.box = body_box(row, w, h, t)
-        self._lost_since = None
+        self._weak_since = None
+        self._set_box(body_box(row, w, h, t))
 
     def _mark_lost(self, t: float) -> None:
         if self._lost_since is None:
             self._lost_since = t
 
     # ----- MediaPipe --------------------------------------------------------------------
-    def _redetect(self) -> None:
-        """Make MediaPipe detect afresh on the next frame: a blank frame makes the tracked
-        body vanish (a few ms), far cheaper than making a new landmarker."""
-        for task in (self._pose, self._keep):
-            if task is not None:
-                task.run(BLANK)
-        self.n_redetections += 1
-
-    def _run_pose(self, rgb: np.ndarray, task: VideoTask | None = None) -> np.ndarray | None:
-        task = self._pose if task is None else task
-        if task is not self._last:
-            task.run(BLANK)       # its own region is from an older frame: detect afresh
-            self._last = task
-        res = task.run(rgb)
-        if not res.pose_landmarks:
-            return None
-        arr = np.array([[p.x, p.y, p.z, or_zero(p.visibility)] for p in res.pose_landmarks[0]],
-                       dtype=float)
-        if arr.shape != (N_POSE, 4):
-            raise RuntimeError(f"MediaPipe returned {arr.shape} pose landmarks")
-        return arr
+    def _detect(self, img: np.ndarray, fresh: bool, *, only: VideoTask | None = None
+                ) -> np.ndarray | None:
+        """The strict landmarker's row on ``img``; ``fresh``: after forgetting (all
+        landmarkers, or ``only``)."""
+        if fresh:
+            self._lm.forget(only=only)
+        return self._lm.run(img)
 
     def _run_hands(self, rgb: np.ndarray) -> list[HandLandmarks]:
-        res = self._hands.run(rgb)
-        out = []
-        for i, lms in enumerate(res.hand_landmarks or []):
-            cats = res.handedness[i] if i < len(res.handedness or []) else []
-            arr = np.array([[p.x, p.y, p.z] for p in lms], dtype=float)
-            if arr.shape == (N_HAND, 3):
-                out.append(HandLandmarks(hand_label(cats[0].category_name if cats else ""),
-                                         arr))
-        return out
+        return hand_rows(self._hands.run(rgb))
 
 
 # ----- helpers ---------------------------------------------------------------------------
 def _check_frame(frame: np.ndarray, kind: str) -> None:
     if frame is None or frame.ndim != 3 or frame.shape[2] != 3:
         raise ValueError(f"the frame must be an (h, w, 3) {kind} image")
-
-
-def _mask(rgb: np.ndarray, window: Window, *, inplace: bool = False) -> np.ndarray:
-    """``rgb`` with everything outside ``window`` painted grey (the frame itself if the
-    window covers it); ``inplace`` paints ``rgb`` itself instead of a copy."""
-    h, w = rgb.shape[:2]
-    x0, y0, x1, y1 = window
-    if (x0, y0, x1, y1) == (0, 0, w, h):
-        return rgb
-    out = rgb if inplace else rgb.copy()
-    out[:y0] = out[y1:] = MASK_GREY
-    out[y0:y1, :x0] = out[y0:y1, x1:] = MASK_GREY
-    return out
-
-
-def _square_window(cx: float, cy: float, side: float, w: int, h: int) -> Window:
-    """Integer window of ``side`` px centred near (cx, cy), shifted to lie inside the frame."""
-    cw, ch = int(round(min(side, w))), int(round(min(side, h)))
-    x0 = int(round(min(max(cx - cw / 2, 0), w - cw)))
-    y0 = int(round(min(max(cy - ch / 2, 0), h - ch)))
-    return (x0, y0, x0 + cw, y0 + ch)
-
-
-def _box_window(box: BodyBox, w: int, h: int, *, margin: float) -> Window:
-    """``box`` grown by ``margin`` times its longer side on every side, clipped (pixels)."""
-    longer = max((box.x1 - box.x0) * w, (box.y1 - box.y0) * h)
-    m = margin * longer
-    return (max(int(box.x0 * w - m), 0), max(int(box.y0 * h - m), 0),
-            min(int(math.ceil(box.x1 * w + m)), w), min(int(math.ceil(box.y1 * h + m)), h))
-
-
-def _check_target(target):
-    """Validate ``target``; return it as None, a string, or a tuple of floats."""
-    if target is None or target in ("largest", "central"):
-        return target
-    if isinstance(target, str):
-        raise ValueError(f"target must be 'largest', 'central', a point or a box, got {target!r}")
-    vals = tuple(float(v) for v in target)
-    if len(vals) not in (2, 4) or not all(0.0 <= v <= 1.0 for v in vals):
-        raise ValueError(f"target point/box must be 2 or 4 normalised numbers in 0..1, "
-                         f"got {target!r}")
-    if len(vals) == 4 and not (vals[0] < vals[2] and vals[1] < vals[3]):
-        raise ValueError(f"target box must be (x0, y0, x1, y1) with x0 < x1, y0 < y1, "
-                         f"got {target!r}")
-    return vals

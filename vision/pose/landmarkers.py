@@ -6,18 +6,31 @@ mode with a clock that never goes back, quiet loading, and hand labels with lega
 - Hand labels: the legacy ``solutions.hands`` named handedness for a mirrored (selfie)
   image; on the 13 real clips the Tasks landmarker names the other hand for 9 in 10 matched
   hands, so its labels are swapped back (``HAND_LABELS_SWAPPED``) and traces keep their
-  meaning.
+  meaning: "Left" on an ordinary camera image is the person's right hand.
+- One pose landmarker per role (BlazePose GHUM full, ``num_poses=1``) and at most one
+  ``HandLandmarker`` (two hands) per stream, in VIDEO running mode and made once per
+  tracker: never per frame. Frames must come in time order.
+- Timestamps: the Tasks API needs strictly increasing integer milliseconds. ``t`` (seconds)
+  is rounded to ms and pushed 1 ms past the previous call when it does not increase (a
+  webcam's repeated or backward clock, the tracker's own re-detection frames), so any
+  caller's clock works.
+- Threads: a landmarker holds a MediaPipe graph with state; call a tracker from one thread
+  at a time (for a webcam callback, one tracker per connection, guarded by a lock if the
+  callback can run concurrently).
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
+
+from vision.pose.trace import N_HAND, N_POSE, HandLandmarks
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 POSE_BUNDLE = MODELS_DIR / "pose_landmarker_full.task"
@@ -149,3 +162,98 @@ def hand_label(name: str) -> str:
     if HAND_LABELS_SWAPPED:
         return {"Left": "Right", "Right": "Left"}.get(name, name)
     return name
+
+
+def pose_row(res) -> np.ndarray | None:
+    """The (33, 4) pose row (normalised x, y, z, visibility) of a pose landmarker result,
+    or None when it found nobody."""
+    if not res.pose_landmarks:
+        return None
+    arr = np.array([[p.x, p.y, p.z, or_zero(p.visibility)] for p in res.pose_landmarks[0]],
+                   dtype=float)
+    if arr.shape != (N_POSE, 4):
+        raise RuntimeError(f"MediaPipe returned {arr.shape} pose landmarks")
+    return arr
+
+
+def hand_rows(res) -> list[HandLandmarks]:
+    """The hands (legacy labels, normalised x, y, z) of a hand landmarker result."""
+    out = []
+    for i, lms in enumerate(res.hand_landmarks or []):
+        cats = res.handedness[i] if i < len(res.handedness or []) else []
+        arr = np.array([[p.x, p.y, p.z] for p in lms], dtype=float)
+        if arr.shape == (N_HAND, 3):
+            out.append(HandLandmarks(hand_label(cats[0].category_name if cats else ""), arr))
+    return out
+
+
+class PosePair:
+    """Two pose landmarkers on one stream: ``strict`` (presence score ``acquire``, 0..1)
+    takes a body up; ``keep`` (presence ``keep``, lower) follows it, loaded in the
+    background (about 0.6 s of CPU, on the core the model leaves free, while the first
+    frames are decoded and the person is found): None until :meth:`ready`.
+
+    ``last`` is the landmarker that saw the last frame; the other one's region is from an
+    older frame, so :meth:`run` makes it detect afresh first. ``forgets`` counts the forced
+    re-detections (:meth:`forget`).
+    """
+
+    def __init__(self, det: float, trk: float, *, acquire: float, keep: float) -> None:
+        self.strict: VideoTask | None = make_pose(det, trk, presence=acquire)
+        self.keep: VideoTask | None = None
+        self._loading: Future | None = LOADER.submit(make_pose, det, trk, presence=keep)
+        self.last: VideoTask | None = None
+        self.forgets = 0
+
+    def ready(self) -> VideoTask | None:
+        """Wait for the follower's background load (once); the follower."""
+        if self._loading is not None:
+            self.keep, self._loading = self._loading.result(), None
+        return self.keep
+
+    def tick(self, t: float) -> None:
+        for task in (self.strict, self.keep):
+            if task is not None:
+                task.tick(t)
+
+    def forget(self, only: VideoTask | None = None) -> None:
+        """Make both landmarkers (or ``only``) detect afresh on the next frame: a blank
+        frame makes the tracked body vanish (a few ms), far cheaper than a new one."""
+        for task in (self.strict, self.keep) if only is None else (only,):
+            if task is not None:
+                task.run(BLANK)
+        self.forgets += 1
+
+    def run(self, rgb: np.ndarray, task: VideoTask | None = None) -> np.ndarray | None:
+        """Pose row of ``task`` (default ``strict``) on ``rgb``, or None."""
+        task = self.strict if task is None else task
+        if task is not self.last:
+            task.run(BLANK)       # its own region is from an older frame: detect afresh
+            self.last = task
+        return pose_row(task.run(rgb))
+
+    def hand_over(self, rgb: np.ndarray, same: Callable[[np.ndarray], bool]) -> bool:
+        """Let the follower detect, on ``rgb``, the body ``strict`` just took up, so it
+        tracks from the next frame; ``same(row)`` says whether what it found is that body.
+        False (``last`` None: the follower detects afresh next time) when it found another
+        body or none; True when handed over, or when there is no follower."""
+        keep = self.ready()
+        if keep is None:
+            return True
+        keep.run(BLANK)
+        got = pose_row(keep.run(rgb))
+        ok = got is not None and same(got)
+        self.last = keep if ok else None
+        return ok
+
+    def close(self) -> None:
+        if self._loading is not None:
+            try:
+                self.keep = self._loading.result()
+            except Exception:  # noqa: BLE001 - a failed load has nothing to close
+                self.keep = None
+            self._loading = None
+        for task in (self.strict, self.keep):
+            if task is not None:
+                task.close()
+        self.strict = self.keep = None

@@ -16,6 +16,7 @@ decoded picture); the model thread only paints the mask in place and runs the mo
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 import queue
@@ -31,17 +32,45 @@ from vision.pose.video import ANALYSIS_MAX_SIDE_PX, VideoError, check_source, op
 
 Progress = Callable[[int, int], None]
 
+# Files of this package whose code decides a trace's landmarks (TRACKER_SOURCES) and its
+# pixel heel measure (HEEL_SOURCES): caches of real-clip traces (tests, bench) are keyed on
+# their contents by :func:`source_stamp`, so a trace made by older tracking code is never
+# reused. Add a module here when the tracker starts to depend on it.
+TRACKER_SOURCES = ("tracking.py", "estimator.py", "target.py", "video.py", "landmarkers.py",
+                   "landmark_filter.py", "trace.py", "finder.py", "opening.py", "shots.py")
+HEEL_SOURCES = ("heel_contact.py", "heel_patches.py", "heel_floor.py")
+
 
 @dataclass(frozen=True)
 class TrackStats:
     """What happened while tracking: frames seen, frames with a person, rejected jumps
-    (detections refused as another person) and forced re-detections."""
+    (detections refused as another person) and forced re-detections.
+
+    ``target_rule`` names how the person was chosen (a key of
+    :data:`vision.pose.target.RULE_TEXT`; "" when nobody was found), ``target_note`` says it
+    in plain words, ``people_in_view`` is how many people were found then.
+    ``opening_dropped`` counts the first frames left empty because they showed someone
+    the opening's rule did not choose in the end. ``reacquired`` lists the whole-frame restarts as (first frame missing or barely seen,
+    frame a person was taken up again), frame indices: the movement before and after such
+    a gap must not be joined, as the person may have changed. ``handovers_refused`` counts
+    the times the lenient follower, shown the body just taken up, found another body there
+    and was not handed over (it detected afresh in a tight window instead); ``scene_cuts``
+    the scene cuts met while following (:mod:`vision.pose.shots`), each one a fresh choice
+    listed in ``reacquired``.
+    """
 
     frames: int
     frames_with_person: int
     rejected_jumps: int
     redetections: int
     expected_frames: int = 0   # frames the container announced (after max_frames); 0: unknown
+    target_rule: str = ""
+    target_note: str = ""
+    people_in_view: int = 0
+    reacquired: tuple[tuple[int, int], ...] = ()
+    opening_dropped: int = 0   # first frames left empty: they showed a person not chosen
+    handovers_refused: int = 0  # the follower found another body than the one taken up
+    scene_cuts: int = 0        # cuts met while following (each a fresh choice and a gap)
 
 
 def track_video(path: str | os.PathLike, *, hands: bool = False, target=None,
@@ -56,8 +85,9 @@ def track_video(path: str | os.PathLike, *, hands: bool = False, target=None,
         Video file, folder of images or glob (see :func:`vision.pose.video.open_video`).
     hands : bool
         Also record hand landmarks.
-    target : None, "largest", "central", (x, y) or (x0, y0, x1, y1)
-        Who to follow (see :class:`~vision.pose.estimator.PoseTracker`).
+    target : None, "in_view", "largest", "central", (x, y) or (x0, y0, x1, y1)
+        Who to follow (see :class:`~vision.pose.estimator.PoseTracker`); None: the person
+        most fully and largely in view. ``trace.stats`` says which rule was used.
     progress : callable, optional
         Called as ``progress(done_frames, total_frames)`` after each frame; ``total`` is the
         container's frame count (an estimate; 0 when unknown).
@@ -105,6 +135,7 @@ def track_video(path: str | os.PathLike, *, hands: bool = False, target=None,
                            observe=heel.update if heel is not None else None)
             if heel is not None:
                 trace.heel_px = heel.result().to_array()
+                trace.heel_px[:trace.stats.opening_dropped] = np.nan
             return trace
         finally:
             frames.close()    # stop the decode thread before the video is closed
@@ -150,13 +181,27 @@ def _track(tracker: PoseTracker, frames: Iterable[tuple[float, np.ndarray]], *, 
         hand_rows.append(hs)
         if progress is not None:
             progress(i + 1, max(total, i + 1))
+    if not ts:
+        raise VideoError(f"{source or 'the stream'} gave no frames to track.")
+    choice = tracker.choice
+    times = np.array(ts)
+    dropped = 0
+    if tracker.retract_before is not None:   # the opening showed someone else first
+        dropped = int(np.searchsorted(times, tracker.retract_before - 1e-6))
+        rows[:dropped] = [missing] * dropped
+    gaps = tuple((int(np.searchsorted(times, a - 1e-6)), int(np.searchsorted(times, b - 1e-6)))
+                 for a, b in tracker.gaps)
     stats = TrackStats(frames=len(ts),
                        frames_with_person=sum(not np.isnan(r[0, 0]) for r in rows),
                        rejected_jumps=tracker.n_rejected, redetections=tracker.n_redetections,
-                       expected_frames=max(0, int(total)))
-    if not ts:
-        raise VideoError(f"{source or 'the stream'} gave no frames to track.")
-    trace = Trace(fps=float(fps), width=int(width), height=int(height), t=np.array(ts),
+                       expected_frames=max(0, int(total)),
+                       target_rule=choice.rule if choice else "",
+                       target_note=choice.sentence() if choice else "",
+                       people_in_view=choice.people if choice else 0, reacquired=gaps,
+                       opening_dropped=dropped,
+                       handovers_refused=getattr(tracker, "n_handover_refused", 0),
+                       scene_cuts=getattr(tracker, "n_cuts", 0))
+    trace = Trace(fps=float(fps), width=int(width), height=int(height), t=times,
                   pose=np.stack(rows), hands=hand_rows, source=source)
     trace.stats = stats
     return trace
@@ -169,6 +214,21 @@ def _heel_tracker(width: int, height: int):
     """The pixel heel analyser for :func:`track_video` (imported here: optional stage)."""
     from vision.pose.heel_contact import HeelContactTracker
     return HeelContactTracker(width, height)
+
+
+def source_stamp(names: Iterable[str], salt: str = "") -> str:
+    """12 hex digits of SHA-256 over ``salt`` and the bytes of the files ``names`` of this
+    package (``vision/pose``), in order; a missing file counts as empty."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    h = hashlib.sha256(salt.encode())
+    for name in names:
+        h.update(name.encode())
+        try:
+            with open(os.path.join(here, name), "rb") as f:
+                h.update(f.read())
+        except FileNotFoundError:
+            pass
+    return h.hexdigest()[:12]
 
 
 def usable_cores() -> int:
