@@ -104,6 +104,8 @@ def run(args) -> int:
           f"({pct:.0f} %), {stats.frames / max(elapsed, 1e-9):.1f} frames/s", file=sys.stderr)
     if stats.frames_with_person == 0:
         print("warning: nobody was found in this video", file=sys.stderr)
+    elif getattr(stats, "people_in_view", 0) > 1 and stats.target_note:
+        print(f"note: {stats.target_note}", file=sys.stderr)
     if args.annotate:
         return _annotate(args, trace)
     return 0

@@ -752,3 +752,20 @@ def test_history_chart_draws_the_bands_of_each_age(tmp_home):
         (r.category, r.from_months, r.lo) for r in want]
     grey = no_band_spans("staheli_index", x0, x1)
     assert grey and grey[0][0] == x0 and grey[0][1] == 36
+
+
+def test_people_note_says_who_was_followed_when_several_were_in_view():
+    from ui.widgets import people_note
+    from vision.pose.tracking import TrackStats
+
+    class T:
+        pass
+
+    trace = T()
+    trace.stats = TrackStats(90, 90, 0, 0, target_rule="largest", people_in_view=3)
+    note = people_note(trace)
+    assert note.startswith("3 people were in view") and "nearest the camera" in note
+    assert "only the child" in note                 # what to do about it, in the app
+    trace.stats = TrackStats(90, 90, 0, 0, target_rule="in_view", people_in_view=1)
+    assert people_note(trace) is None
+    assert people_note(T()) is None                 # a trace without stats (a loaded file)

@@ -100,3 +100,29 @@ def test_non_positive_numbers_are_usage_errors(tmp_path, option):
     with pytest.raises(SystemExit) as exc:
         _run([tmp_path / "x.mp4", "-o", tmp_path / "t.json", *option])
     assert exc.value.code == 2
+
+
+def test_several_people_in_view_say_who_was_followed(tmp_path, monkeypatch, capsys):
+    """With two people in view the summary names the rule that chose the one followed (the
+    user can pick the other with --target); with one person nothing extra is printed."""
+    from vision.pose.target import TargetChoice
+    from vision.pose.tracking import TrackStats
+
+    def fake_track(people):
+        def track(*_a, **_k):
+            tr = Trace(fps=30.0, width=64, height=48, t=np.arange(3) / 30.0,
+                       pose=np.full((3, 33, 4), np.nan))
+            note = TargetChoice("in_view", people, 0.0, 0.0).sentence()
+            tr.stats = TrackStats(3, 3, 0, 0, target_rule="in_view", target_note=note,
+                                  people_in_view=people)
+            return tr
+        return track
+
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"x")
+    for people, shown in ((2, True), (1, False)):
+        monkeypatch.setattr("vision.pose.tracking.track_video", fake_track(people))
+        assert _run([clip, "-o", tmp_path / f"t{people}.json"]) == 0
+        err = capsys.readouterr().err
+        assert ("note: Followed the person most fully" in err) is shown
+        assert ("2 people were in view" in err) is shown

@@ -17,7 +17,7 @@ import streamlit as st
 
 from ui.engines import engine, load
 from ui.state import current_child, get_store
-from ui.widgets import guard, partial_video_note
+from ui.widgets import guard, partial_video_note, people_note
 
 ROOT = Path(__file__).resolve().parents[1]
 TRACE_DIR = ROOT / "sample_media" / "traces"
@@ -143,9 +143,11 @@ def _video(exercise: str, options: dict):
             return None
         st.session_state["mv_result"] = (key, *result)
         st.rerun()                 # show the result without the "Analyse" button
-    _, report, video, playable, stills, note = done
-    if note:
-        st.warning(note, icon=":material/content_cut:")
+    _, report, video, playable, stills, (partial, people) = done
+    if partial:
+        st.warning(partial, icon=":material/content_cut:")
+    if people:
+        st.info(people, icon=":material/group:")
     return report, lambda: _playback(video, playable, data), stills
 
 
@@ -165,7 +167,8 @@ def _playback(video: bytes, playable: bool, original: bytes) -> None:
 
 def _process_video(data: bytes, suffix: str, exercise: str, options: dict, file_name: str):
     """Run the engines on the uploaded video: (report, annotated mp4, playable, stills of
-    each finding's moment, a note when only part of the file could be read) or None."""
+    each finding's moment, notes (only part of the file could be read; who was followed when
+    several people were in view)) or None."""
     from vision.exercises import analyse
     from vision.pose.tracking import track_video
 
@@ -181,7 +184,7 @@ def _process_video(data: bytes, suffix: str, exercise: str, options: dict, file_
         trace = track_video(src, hands=exercise == "massage",
                             progress=progress("Finding the body in each frame…"))
         report = analyse(trace, exercise, **options)
-        note = partial_video_note(trace, file_name)
+        note = (partial_video_note(trace, file_name), people_note(trace))
         from ui.movement_report import stills_from_video
 
         stills = stills_from_video(src, trace, report)

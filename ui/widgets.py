@@ -73,6 +73,23 @@ def partial_video_note(trace, file_name: str) -> str | None:
             "from the phone and upload the new file.")
 
 
+def people_note(trace) -> str | None:
+    """Who was followed, in plain words, when more than one person was in view (else None).
+    Reads ``trace.stats`` (``people_in_view``, ``target_rule``) of
+    :func:`vision.pose.tracking.track_video`. The app has no picker, so the advice is to film
+    the child alone (the CLI's ``--target`` picks a person by hand)."""
+    stats = getattr(trace, "stats", None)
+    people = int(getattr(stats, "people_in_view", 0) or 0)
+    if people <= 1:
+        return None
+    from vision.pose.target import RULE_TEXT
+
+    rule = getattr(stats, "target_rule", "") or "in_view"
+    who = RULE_TEXT.get(rule, RULE_TEXT["in_view"])
+    return (f"{people} people were in view; the check follows {who}. If that is not the "
+            "child, film again with only the child in the picture.")
+
+
 def fmt(value, digits: int = 2, unit: str = "") -> str:
     """A number for a table cell; an en dash for a missing value."""
     if value is None:
