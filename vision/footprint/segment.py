@@ -23,6 +23,9 @@ Method
    one axis (an elongated part points at its partner unless it is a toe row across it), and
    a whole sole (heel to ball in one part) never takes another body. A part that is clearly
    no piece of a foot (a hand, a drawn line: :mod:`vision.footprint.gate`) stays alone.
+   Light contact the threshold or the opening lost (a wet print's faint lateral band and
+   rim: :attr:`vision.footprint.threshold.Binarised.faint`) is given back inside the outline
+   of each foot's heel and forefoot pads only, so nothing beside a foot comes in.
    Thin drawn lines are taken out before holes are filled. Any number of candidates is
    returned; the shape gate decides which are feet.
 5. Crosshatch (grid-mat) prints: faint contact and toes joined through faint hatch,
