@@ -311,12 +311,12 @@ def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Seg
         kept = [p for p in kept if p.area >= EDGE_PART_FRAC * largest
                 or not edge[p.coords[:, 0], p.coords[:, 1]].any()]
     faint = density = None
-    if not textured:
+    if bin_.wet:
         # light contact (a wet print's lateral band and rim) the threshold or the opening
         # lost, given back inside each foot's outline only; drawn lines stay out
         faint = filled | _close_fill(bin_.faint & ~dilate(strokes, _STROKE_FRAC * scale),
                                      scale, textured=False)
-    elif feature != "colour":
+    elif textured and feature != "colour":
         lines = hatch_lines(image, feature, polarity, mask)
         if float(lines[erode(mask, _CLOSE_FRAC * scale)].mean()) >= MIN_HATCH_SHARE:
             # a real crosshatch (not a blotchy wet print that the closing test took for

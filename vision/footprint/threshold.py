@@ -15,7 +15,8 @@ Method
    ``_MIN_SEPARATION`` (a wet print a few grey levels darker than the paper) is still
    accepted when it stands well above the paper's noise and its dark class is a blob inside
    the sheet, not a band along the border (the residue of uneven light on blank paper).
-3. A second, fainter mask (:attr:`Binarised.faint`): the same hysteresis with its low
+3. On a wet print (faint and solid: :attr:`Binarised.wet`) a second, fainter mask
+   (:attr:`Binarised.faint`): the same hysteresis with its low
    threshold lowered to ``_FAINT_LOW`` of Otsu (still above the paper's mottling). A wet
    print is pressed lightly at its rim and in the midfoot, so its lateral band and the
    edge of its arch can be a third as dark as the heel; the main mask loses them and the
@@ -42,8 +43,11 @@ TEXTURE_CLOSE_FRAC = 0.0075     # closing radius: crosshatch period is ~0.6 % of
 _LOW_SOLID = 0.5                # hysteresis low threshold / Otsu: solid prints
 _LOW_TEXTURED = 0.5             # ... crosshatch: light contact is drawn with sparse lines
 _MOTTLING_SIGMAS = 2.0          # paper mottling: this many robust sigmas above its median
-_FAINT_LOW = 0.25               # faint-contact mask: hysteresis low threshold / Otsu (solid
+_FAINT_LOW = 0.25               # faint-contact mask: hysteresis low threshold / Otsu (wet
 #                                 prints; never below the paper's mottling)
+_WET_MAX_CONTRAST = 0.25        # a wet print darkens the paper by 12-30 % at its darkest (its
+#                                 median contrast is lower); ink and paint by 40-85 %
+_SOLID_MAX_GAIN = 1.3           # texture gain of a solid print (a crosshatch, even faint, more)
 _TEXTURE_GAIN = 1.4             # closing darkens a crosshatch print ~2x, a solid one <1.3x
 _MIN_SEPARATION = 0.035         # darkening (fraction of paper brightness) print vs paper
 _MIN_FAINT_SEPARATION = 0.016   # a fainter print (wet print, 4-8 grey levels) is accepted...
@@ -65,14 +69,17 @@ class Binarised:
     contrast : median darkening of the print over the paper (fraction of its brightness).
     feature : the darkening map used ("grey", "neutral" or "colour").
     textured : a grid-mat crosshatch (closed before thresholding).
-    faint : ``mask`` plus fainter contact joined to it (low threshold ``_FAINT_LOW`` of
-        Otsu, above the paper's mottling); equal to ``mask`` on a crosshatch.
+    wet : a faint solid print on light paper (contrast under ``_WET_MAX_CONTRAST``, texture
+        gain under ``_SOLID_MAX_GAIN``): a wet print, pressed lightly at its rim and band.
+    faint : on a wet print, ``mask`` plus fainter contact joined to it (low threshold
+        ``_FAINT_LOW`` of Otsu, above the paper's mottling); otherwise ``mask`` itself.
     """
 
     mask: np.ndarray = field(repr=False)
     contrast: float
     feature: str
     textured: bool
+    wet: bool
     faint: np.ndarray = field(repr=False)
 
 
@@ -317,8 +324,9 @@ def binarise(image: np.ndarray, valid: np.ndarray | None, polarity: str) -> Bina
                        interpolation=cv2.INTER_NEAREST).astype(bool) & (dens > th)
     mask = _seeded(dens, low_th, seeds, valid)
     faint = mask
-    if not textured:
-        faint_th = max(mottling, _FAINT_LOW * th)
-        if faint_th < low_th:
-            faint = _seeded(dens, faint_th, seeds, valid)
-    return Binarised(mask=mask, contrast=sep, feature=name, textured=textured, faint=faint)
+    wet = polarity == "dark_on_light" and sep < _WET_MAX_CONTRAST and gain < _SOLID_MAX_GAIN
+    faint_th = max(mottling, _FAINT_LOW * th)
+    if wet and faint_th < low_th:
+        faint = _seeded(dens, faint_th, seeds, valid)
+    return Binarised(mask=mask, contrast=sep, feature=name, textured=textured, wet=wet,
+                     faint=faint)
