@@ -23,6 +23,9 @@ Method
    one axis (an elongated part points at its partner unless it is a toe row across it), and
    a whole sole (heel to ball in one part) never takes another body. A part that is clearly
    no piece of a foot (a hand, a drawn line: :mod:`vision.footprint.gate`) stays alone.
+   Light contact the threshold or the opening lost (a wet print's faint lateral band and
+   rim: :attr:`vision.footprint.threshold.Binarised.faint`) is given back inside the outline
+   of each foot's heel and forefoot pads only, so nothing beside a foot comes in.
    Thin drawn lines are taken out before holes are filled. Any number of candidates is
    returned; the shape gate decides which are feet.
 5. Crosshatch (grid-mat) prints: faint contact and toes joined through faint hatch,
@@ -280,7 +283,8 @@ def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Seg
         raise ValueError(f"image must be BGR uint8 (rows, cols, 3), got {image.dtype} "
                          f"{image.shape}")
     polarity = detect_polarity(image)
-    mask, contrast, feature, textured = binarise(image, valid, polarity)
+    bin_ = binarise(image, valid, polarity)
+    mask, contrast, feature, textured = bin_.mask, bin_.contrast, bin_.feature, bin_.textured
     _, rough = label_parts(cv2.resize(mask.astype(np.uint8), None, fx=_ROUGH_SCALE, fy=_ROUGH_SCALE,
                                  interpolation=cv2.INTER_NEAREST))
     if not rough:
@@ -307,7 +311,12 @@ def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Seg
         kept = [p for p in kept if p.area >= EDGE_PART_FRAC * largest
                 or not edge[p.coords[:, 0], p.coords[:, 1]].any()]
     faint = density = None
-    if textured and feature != "colour":
+    if bin_.wet:
+        # light contact (a wet print's lateral band and rim) the threshold or the opening
+        # lost, given back inside each foot's outline only; drawn lines stay out
+        faint = filled | _close_fill(bin_.faint & ~dilate(strokes, _STROKE_FRAC * scale),
+                                     scale, textured=False)
+    elif textured and feature != "colour":
         lines = hatch_lines(image, feature, polarity, mask)
         if float(lines[erode(mask, _CLOSE_FRAC * scale)].mean()) >= MIN_HATCH_SHARE:
             # a real crosshatch (not a blotchy wet print that the closing test took for

@@ -15,23 +15,39 @@ Method
    ``_MIN_SEPARATION`` (a wet print a few grey levels darker than the paper) is still
    accepted when it stands well above the paper's noise and its dark class is a blob inside
    the sheet, not a band along the border (the residue of uneven light on blank paper).
+3. On a wet print (faint and solid: :attr:`Binarised.wet`) a second, fainter mask
+   (:attr:`Binarised.faint`): the same hysteresis with its low
+   threshold lowered to ``_FAINT_LOW`` of Otsu (still above the paper's mottling). A wet
+   print is pressed lightly at its rim and in the midfoot, so its lateral band and the
+   edge of its arch can be a third as dark as the heel; the main mask loses them and the
+   arch index reads low. The faint mask is never measured as such: the segmentation gives
+   back only its pixels inside a foot's outline (:func:`vision.footprint.hatch.restore_faint_contact`),
+   where nothing but contact lies.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
 from vision.footprint.morphology import disk
 
-__all__ = ["NoPrintFound", "detect_polarity", "print_darkness", "separability", "sharp_seeds",
-           "binarise", "TEXTURE_SIGMA_FRAC", "TEXTURE_CLOSE_FRAC"]
+__all__ = ["NoPrintFound", "Binarised", "detect_polarity", "print_darkness", "separability",
+           "sharp_seeds", "binarise", "TEXTURE_SIGMA_FRAC", "TEXTURE_CLOSE_FRAC"]
 
 _BG_RADIUS_FRAC = 0.14          # paper-level closing radius / long side (wider than a sole)
 TEXTURE_SIGMA_FRAC = 0.002      # of the image's long side: smoothing of the density
 TEXTURE_CLOSE_FRAC = 0.0075     # closing radius: crosshatch period is ~0.6 % of the sheet
 _LOW_SOLID = 0.5                # hysteresis low threshold / Otsu: solid prints
 _LOW_TEXTURED = 0.5             # ... crosshatch: light contact is drawn with sparse lines
+_MOTTLING_SIGMAS = 2.0          # paper mottling: this many robust sigmas above its median
+_FAINT_LOW = 0.25               # faint-contact mask: hysteresis low threshold / Otsu (wet
+#                                 prints; never below the paper's mottling)
+_WET_MAX_CONTRAST = 0.25        # a wet print darkens the paper by 12-30 % at its darkest (its
+#                                 median contrast is lower); ink and paint by 40-85 %
+_SOLID_MAX_GAIN = 1.3           # texture gain of a solid print (a crosshatch, even faint, more)
 _TEXTURE_GAIN = 1.4             # closing darkens a crosshatch print ~2x, a solid one <1.3x
 _MIN_SEPARATION = 0.035         # darkening (fraction of paper brightness) print vs paper
 _MIN_FAINT_SEPARATION = 0.016   # a fainter print (wet print, 4-8 grey levels) is accepted...
@@ -43,6 +59,28 @@ _MIN_MEASURED_FRAC = 0.0002     # of the picture's area: smaller parts' edges ar
 
 class NoPrintFound(Exception):
     """Nothing print-like on the image (blank paper, an unrelated photo)."""
+
+
+@dataclass(frozen=True)
+class Binarised:
+    """Print masks of one image (bool arrays of its (rows, cols)) and facts about them.
+
+    mask : the print (hysteresis from Otsu down to half Otsu or the paper's mottling).
+    contrast : median darkening of the print over the paper (fraction of its brightness).
+    feature : the darkening map used ("grey", "neutral" or "colour").
+    textured : a grid-mat crosshatch (closed before thresholding).
+    wet : a faint solid print on light paper (contrast under ``_WET_MAX_CONTRAST``, texture
+        gain under ``_SOLID_MAX_GAIN``): a wet print, pressed lightly at its rim and band.
+    faint : on a wet print, ``mask`` plus fainter contact joined to it (low threshold
+        ``_FAINT_LOW`` of Otsu, above the paper's mottling); otherwise ``mask`` itself.
+    """
+
+    mask: np.ndarray = field(repr=False)
+    contrast: float
+    feature: str
+    textured: bool
+    wet: bool
+    faint: np.ndarray = field(repr=False)
 
 
 def _background(channel: np.ndarray, *, how: str = "close") -> np.ndarray:
@@ -219,8 +257,20 @@ def sharp_seeds(dens: np.ndarray, th: float, low_th: float, paper: float,
     return strong & (sharp if sharp.any() else keep)[lab]
 
 
-def binarise(image: np.ndarray, valid: np.ndarray | None, polarity: str
-             ) -> tuple[np.ndarray, float, str, bool]:
+def _seeded(dens: np.ndarray, low_th: float, seeds: np.ndarray,
+            valid: np.ndarray | None) -> np.ndarray:
+    """The parts of ``dens > low_th`` (inside ``valid``) that hold a seed pixel (bool)."""
+    low = (dens > low_th).astype(np.uint8)
+    if valid is not None:
+        low &= valid.astype(np.uint8)
+    n, lab = cv2.connectedComponents(low, connectivity=8)
+    strong = np.zeros(n, bool)
+    strong[np.unique(lab[seeds])] = True
+    strong[0] = False
+    return strong[lab]
+
+
+def binarise(image: np.ndarray, valid: np.ndarray | None, polarity: str) -> Binarised:
     """Best darkening map, smoothed to a density, hysteresis-thresholded.
 
     The maps are computed at half resolution (a density needs no more). For a textured
@@ -263,7 +313,7 @@ def binarise(image: np.ndarray, valid: np.ndarray | None, polarity: str
     # hysteresis low threshold: half Otsu, raised above the paper's own mottling (kraft,
     # cardboard) so that faint contact joins the print but paper blotches do not
     paper = vals[vals <= th]
-    mottling = float(np.median(paper) + 2 * 1.4826 * np.median(np.abs(paper - np.median(paper))))
+    mottling = float(np.median(paper) + _MOTTLING_SIGMAS * 1.4826 * np.median(np.abs(paper - np.median(paper))))
     low_frac = _LOW_TEXTURED if textured else _LOW_SOLID
     low_th = low_frac * th
     if not textured and polarity == "dark_on_light":
@@ -272,11 +322,11 @@ def binarise(image: np.ndarray, valid: np.ndarray | None, polarity: str
     dens = cv2.resize(dens, (cols, rows), interpolation=cv2.INTER_LINEAR)
     seeds = cv2.resize(seeds.astype(np.uint8), (cols, rows),
                        interpolation=cv2.INTER_NEAREST).astype(bool) & (dens > th)
-    low = (dens > low_th).astype(np.uint8)
-    if valid is not None:
-        low &= valid.astype(np.uint8)
-    n, lab = cv2.connectedComponents(low, connectivity=8)
-    strong = np.zeros(n, bool)
-    strong[np.unique(lab[seeds])] = True
-    strong[0] = False
-    return strong[lab], sep, name, textured
+    mask = _seeded(dens, low_th, seeds, valid)
+    faint = mask
+    wet = polarity == "dark_on_light" and sep < _WET_MAX_CONTRAST and gain < _SOLID_MAX_GAIN
+    faint_th = max(mottling, _FAINT_LOW * th)
+    if wet and faint_th < low_th:
+        faint = _seeded(dens, faint_th, seeds, valid)
+    return Binarised(mask=mask, contrast=sep, feature=name, textured=textured, wet=wet,
+                     faint=faint)
