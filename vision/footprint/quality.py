@@ -201,6 +201,20 @@ def _median_u8(image: np.ndarray, mask: np.ndarray) -> float:
     return (lo + hi) / 2.0
 
 
+def _score(issues: list[str], gate_margin: float) -> float:
+    """The 0..1 score of a print with these issues and shape-gate margin (module docstring);
+    ``no_scale`` means no sheet was found."""
+    score = 1.0
+    for code in issues:
+        score *= _PENALTY[code]
+    if "no_scale" in issues and ("blur" in issues or "low_contrast" in issues):
+        score *= _SOFT_NO_SHEET    # a soft print with no sheet in view: a floor, a deck?
+    score *= _GATE_FLOOR + (1.0 - _GATE_FLOOR) * float(np.clip(2.0 * gate_margin - 1.0, 0, 1))
+    for code in issues:
+        score = min(score, _CAP.get(code, 1.0))
+    return float(np.clip(score, 0, 1))
+
+
 def _not_one_foot(checks: dict[str, float]) -> bool:
     """Whether the fit checks lie outside the ranges of one whole foot (``_FIT_RANGES``;
     the gap ranges only when the print has a gap). Missing checks count as in range."""
@@ -208,6 +222,19 @@ def _not_one_foot(checks: dict[str, float]) -> bool:
     if checks.get("gap_frac", 0.0) >= MIN_GAP_FRAC:
         ranges.update(_GAP_RANGES)
     return any(not lo <= checks[k] <= hi for k, (lo, hi) in ranges.items() if k in checks)
+
+
+def _fit_issues(checks: dict[str, float], issues: list[str]) -> list[str]:
+    """The issues scored from the measured checks: ``not_one_foot`` (fit checks out of
+    range), ``faint_band`` (a broken band whose gap holds faint ink), ``weak_side``."""
+    out = []
+    if _not_one_foot(checks):
+        out.append("not_one_foot")
+    if "broken_band" in issues and checks.get("gap_ink", 0.0) > _FAINT_GAP_INK:
+        out.append("faint_band")
+    if checks.get("side_confidence", 1.0) < _WEAK_SIDE:
+        out.append("weak_side")
+    return out
 
 
 def assess(geom, *, image: np.ndarray | None = None, valid: np.ndarray | None = None,
@@ -277,21 +304,8 @@ def assess(geom, *, image: np.ndarray | None = None, valid: np.ndarray | None = 
         issues.append("broken_band")
     if drawn_line:
         issues.append("drawn_line")
-    if fit is not None and _not_one_foot(checks):
-        issues.append("not_one_foot")
-    if "broken_band" in issues and checks.get("gap_ink", 0.0) > _FAINT_GAP_INK:
-        issues.append("faint_band")
-    if geom.side_confidence < _WEAK_SIDE:
-        issues.append("weak_side")
-    score = 1.0
-    for code in issues:
-        score *= _PENALTY[code]
-    if not sheet_found and ("blur" in issues or "low_contrast" in issues):
-        score *= _SOFT_NO_SHEET    # a soft print with no sheet in view: a floor, a deck?
-    score *= _GATE_FLOOR + (1.0 - _GATE_FLOOR) * float(np.clip(2.0 * gate_margin - 1.0, 0, 1))
-    for code in issues:
-        score = min(score, _CAP.get(code, 1.0))
-    return Quality(score=float(np.clip(score, 0, 1)), issues=tuple(issues),
+    issues += _fit_issues(checks, issues)
+    return Quality(score=_score(issues, gate_margin), issues=tuple(issues),
                    advice=tuple(ADVICE[c] for c in issues),
                    checks=tuple((k, float(v)) for k, v in checks.items()))
 
