@@ -76,7 +76,8 @@ _BOX_PAD_PX = 8               # the checks work in the print's box grown by this
 _EDGE_MARGIN_PX = 3           # the picture's or sheet's border zone
 _TOE_END_FRAC = 0.8           # an edge contact beyond this share of the length is the toe end
 _MERGED_ASPECT = 0.75         # width / length of the toe-less print above this: two feet
-_SMUDGED_RAGGED = 1.45        # outline perimeter / hull perimeter above this: smudged
+_SMUDGED_RAGGED = 1.35        # outline perimeter / hull perimeter above this: smudged (true
+#                               whole feet on the dev sets: <= 1.29, real grid mat <= 1.23)
 _LOW_CONTRAST = 0.08          # print darkening (fraction of the paper level) below this
 _AREA_PER_LENGTH2 = 0.22      # print area / foot length squared (with toes)
 _BLUR_EDGE_FRAC = 0.02        # edge width above this share of the foot length: blurred
