@@ -96,10 +96,10 @@ _FAINT_GAP_INK = 0.1          # share of a broken band's gap holding faint ink: 
 #: (low, high) of each fit check (dimensionless, :mod:`vision.footprint.fit`) outside which
 #: the print is not one whole foot (``not_one_foot``). The gap checks only apply when the
 #: toe-less print has a gap (``gap_frac`` >= ``MIN_GAP_FRAC``).
-#: Dev ranges of true whole feet (renderer A seeds 0+ and 9,000,000+, 195 feet; real grid-mat
-#: and inverted contact prints): heel_ball 0.54-0.83, length_width 1.81-3.31 (the real
-#: grid-mat feet are the longest), gap_at 0.40-0.60, rear_share 0.31-0.58; each range is
-#: widened by about 0.1-0.2 (margin), see the closing note of issue 10.
+#: Dev ranges of true whole feet (renderer A seeds 0+ and 9,000,000+: 195 feet; renderer B
+#: dev: 42; real grid-mat and inverted contact prints: 21): heel_ball 0.54-0.83,
+#: length_width 1.81-3.31 (the real grid-mat feet are the longest), gap_at 0.40-0.60,
+#: rear_share 0.31-0.58; each range is widened by a margin of 0.07-0.19.
 _FIT_RANGES = {"heel_ball": (0.4, 0.9), "length_width": (1.65, 3.5)}
 _GAP_RANGES = {"gap_at": (0.3, 0.7), "rear_share": (0.2, 0.7)}
 
