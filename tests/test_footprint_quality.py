@@ -123,3 +123,30 @@ def test_every_issue_has_plain_advice():
     assert len(q.advice) == len(q.issues) >= 2
     for code, text in zip(q.issues, q.advice, strict=True):
         assert text == ADVICE[code] and "_" not in text and text.endswith(".")
+
+
+def _measured(mask: np.ndarray, score: float):
+    from vision.footprint.result import FootMeasurement, Quality
+
+    geom = analyse_foot(mask)
+    foot = FootMeasurement(side=geom.side, arch_index=0.2, staheli_index=0.6,
+                           chippaux_smirak_index=30.0, clarke_angle_deg=40.0, length_mm=None,
+                           width_mm=None, category=None, age_reading=None,
+                           quality=Quality(score=score))
+    return foot, geom, None
+
+
+@pytest.mark.parametrize("partner_score, flipped", [(0.9, True), (0.3, False)])
+def test_only_a_trusted_print_can_flip_the_other_side(partner_score, flipped):
+    from vision.footprint import _resolve_sides
+
+    left = _mask(0.5, "left")
+    sheet = np.zeros((left.shape[0], 2 * left.shape[1]), bool)
+    a, b = sheet.copy(), sheet.copy()
+    a[:, :left.shape[1]] = left                 # two left prints side by side, toes up:
+    b[:, left.shape[1]:] = left                 # the one on the right is out of place
+    sure, other = _measured(a, 0.95), _measured(b, partner_score)
+    assert sure[0].side == other[0].side == "left"
+    out = _resolve_sides([sure, other])
+    sides = [p[0].side for p in out]
+    assert sides == (["left", "right"] if flipped else ["left", "left"])
