@@ -7,7 +7,7 @@ the axis from the heel, ``s`` across it). :mod:`vision.footprint.quality` turns 
 issues and the score.
 
 - ``length_width``: heel-to-toe length / widest forefoot width. A child's or adult's
-  footprint is 2.2-3.3 times as long as its ball is wide; a forefoot or heel measured alone is
+  footprint is about 1.8-3.3 times as long as its ball is wide (dev whole feet); a forefoot or heel measured alone is
   shorter, two prints joined end to end longer.
 - ``heel_ball``: widest heel width / widest forefoot width (about 0.5-0.85 on a foot).
 - ``toe_share``: toe area / whole print area.
@@ -15,7 +15,7 @@ issues and the score.
   toe-less print (0 heel .. 1 ball front) and how long it is (share of that length). A
   broken arch band leaves its gap in the midfoot; anywhere else it is two things joined.
 - ``rear_share``: share of the toe-less print behind the gap (0 when there is no gap): the
-  heel pad of a broken band holds about a fifth to two fifths of the contact.
+  heel pad of a broken band holds about 0.3-0.6 of the contact (dev whole feet).
 - ``offset``: sideways distance between the centres of the rear and the front 30 % of the
   toe-less print, over the forefoot width: the heel sits almost behind the ball.
 - ``fill``: toe-less area / (toe-less length x forefoot width).
