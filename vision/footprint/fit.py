@@ -7,8 +7,8 @@ the axis from the heel, ``s`` across it). :mod:`vision.footprint.quality` turns 
 issues and the score.
 
 - ``length_width``: heel-to-toe length / widest forefoot width. A child's or adult's
-  footprint is about 1.8-3.3 times as long as its ball is wide (dev whole feet); a forefoot or heel measured alone is
-  shorter, two prints joined end to end longer.
+  footprint is about 1.8-3.3 times as long as its ball is wide (dev whole feet); a forefoot
+  or heel measured alone is shorter, two prints joined end to end longer.
 - ``heel_ball``: widest heel width / widest forefoot width (about 0.5-0.85 on a foot).
 - ``toe_share``: toe area / whole print area.
 - ``gap_at``, ``gap_frac``: where the longest stretch without contact lies along the
