@@ -178,7 +178,17 @@ def _resolve_sides(pairs: list) -> list:
 
     Two prints: one person. More (siblings): prints are paired by length, the two of most
     alike length first (a pair differs by under ``_PAIR_LENGTH_RATIO``); a print left
-    without a partner keeps its own side. Within a pair, see :func:`_resolve_pair`."""
+    without a partner keeps its own side. Within a pair, see :func:`_resolve_pair`. Only
+    prints scored at least ``RELIABLE_SCORE`` are paired: a phantom or a part of a print
+    must not flip the side of a print that is trusted."""
+    from vision.footprint.quality import RELIABLE_SCORE
+
+    trusted = [k for k, p in enumerate(pairs) if p[0].quality.score >= RELIABLE_SCORE]
+    if len(trusted) < len(pairs):       # a print not trusted does not set another's side
+        out = list(pairs)
+        for k, p in zip(trusted, _resolve_sides([pairs[k] for k in trusted]), strict=True):
+            out[k] = p
+        return out
     if len(pairs) < 2:
         return pairs
     if len(pairs) == 2:
