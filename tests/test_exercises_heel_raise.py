@@ -13,7 +13,7 @@ from vision.exercises import heel_raise
 @pytest.mark.parametrize("view", ["side", "front", "rear"])
 def test_reps_peak_and_hold_over_a_batch(view):
     rng = np.random.default_rng({"side": 1, "front": 2, "rear": 3}[view])
-    peak_err, hold_err = [], []
+    peak_err, hold_err, unmeasured = [], [], 0
     for _ in range(10):
         reps = int(rng.integers(1, 5))
         tr, truth = heel_raise_trace(reps, fps=float(rng.choice([24, 30, 50, 60])), view=view,
@@ -24,11 +24,18 @@ def test_reps_peak_and_hold_over_a_batch(view):
         rep = heel_raise.analyse(tr)
         assert rep.metrics["reps"] == reps
         for r, peak, hold in zip(rep.reps, truth["peak_rise_frac_foot"], truth["hold_s"], strict=False):
-            peak_err.append(r.metrics["peak_heel_rise_pct_foot"] / 100 - peak)
             hold_err.append(r.metrics["hold_s"] - hold)
+            if r.metrics["peak_heel_rise_pct_foot"] is None:    # heels too noisy: said so
+                unmeasured += 1
+                assert any(u.code == "heel_rise" and u.start_s <= r.end_s and r.start_s <= u.end_s
+                           for u in rep.unclear)
+                continue
+            peak_err.append(r.metrics["peak_heel_rise_pct_foot"] / 100 - peak)
+    # the noisiest heels (2.5 px on a 27 px foot) give no height; most reps have one
+    assert len(peak_err) >= 2 * unmeasured
     # from the front or back the foot is foreshortened and its length comes from the shank
     # (an anthropometric ratio), so the scale is rougher there
-    assert np.max(np.abs(peak_err)) < (0.07 if view == "side" else 0.1)   # foot lengths
+    assert np.max(np.abs(peak_err)) < (0.04 if view == "side" else 0.1)   # foot lengths
     # a 27 px foot with 2.5 px jitter still times the hold to within half a second
     assert np.max(np.abs(hold_err)) < 0.5 and np.mean(np.abs(hold_err)) < 0.2   # seconds
 
@@ -214,20 +221,62 @@ def _foot_px(tr) -> float:
     return float(np.nanmean(np.hypot(d[:, 0] * tr.width, d[:, 1] * tr.height))) / tr.height
 
 
-@pytest.mark.parametrize("seed", [31, 32, 33, 34])
-def test_noisy_heels_are_counted_from_the_body(seed):
-    """Heel and toe points jittering by 0.16 foot lengths (a heel next to the floor, badly
-    seen) hide small raises from the heel signal; the body's rise (shoulders, hips and knees
-    together) counts them all, and no height above a full tiptoe is reported."""
+def _noisy_heels(seed: int, sd_foot: float):
+    """Five 0.18 foot-length raises whose heel and toe points jitter by ``sd_foot`` foot
+    lengths (a heel next to the floor, badly seen)."""
     rng = np.random.default_rng(seed)
     tr, truth = heel_raise_trace(5, rise_frac_foot=0.18, fps=30.0, seed=seed, noise_px=0.5)
     pose = tr.pose.copy()
     for k in (29, 30, 31, 32):          # heels and foot indices
-        pose[:, k, 1] += rng.normal(0, 0.16 * _foot_px(tr), len(pose))
-    rep = heel_raise.analyse(_with_pose(tr, pose))
+        pose[:, k, 1] += rng.normal(0, sd_foot * _foot_px(tr), len(pose))
+    return _with_pose(tr, pose), truth
+
+
+@pytest.mark.parametrize("seed", [31, 32, 33, 34])
+def test_noisy_heels_are_counted_from_the_body(seed):
+    """Heel and toe points jittering by 0.16 foot lengths hide small raises from the heel
+    signal; the body's rise (shoulders, hips and knees together) counts them all. The
+    clean raises get no fault, and each height is within 10 % of the truth or not given
+    (the jitter's largest swing reads as the peak: 35 % high), with an unclear entry."""
+    tr, truth = _noisy_heels(seed, 0.16)
+    rep = heel_raise.analyse(tr)
     assert rep.metrics["reps"] == 5
+    assert rep.faults == () and rep.verdict != "needs_attention"
+    for r, true in zip(rep.reps, truth["peak_rise_frac_foot"], strict=True):
+        peak = r.metrics["peak_heel_rise_pct_foot"]
+        if peak is None:
+            assert any(u.code == "heel_rise" and u.start_s <= r.end_s and r.start_s <= u.end_s
+                       for u in rep.unclear)
+        else:
+            assert abs(peak / 100 - true) <= 0.1 * true
+
+
+@pytest.mark.parametrize("seed,sd", [(35, 0.16), (35, 0.25), (31, 0.25), (36, 0.08)])
+def test_heel_jitter_is_no_sinking_of_the_heels(seed, sd):
+    """Clean raises with jittering heel points: a jitter dip is not "the heels sank during
+    the hold" (it came back as a heel_lift fault at confidence 1.0, "measured 0.0 %"), and
+    no height more than 10 % off the truth is given."""
+    tr, truth = _noisy_heels(seed, sd)
+    rep = heel_raise.analyse(tr)
+    assert not any(f.code == "heel_lift" for f in rep.faults)
+    assert all(r.ok for r in rep.reps)
     peaks = [r.metrics["peak_heel_rise_pct_foot"] for r in rep.reps]
-    assert all(p is None or p <= 100 * heel_raise.MAX_RISE_FRAC_FOOT for p in peaks)
+    assert all(p is None or abs(p / 100 - 0.18) <= 0.018 for p in peaks), peaks
+    if rep.reps and None in peaks:
+        assert any("jitter" in w for w in rep.warnings)
+
+
+def test_a_sag_whose_depth_cannot_be_read_is_unclear_not_a_fault():
+    """A dip in the hold with the heels unseen in it (no depth to compare with the peak)
+    is "can't tell", never a fault with made-up evidence."""
+    from vision.exercises import common as C
+    tr, _ = heel_raise_trace(1, rise_frac_foot=0.3, hold_s=3.0, fps=30.0, seed=37)
+    sig = C.prepare_for_exercise(tr, {})
+    rise = heel_raise.rise_signal(sig).mean.copy()
+    rise[40:60] = np.nan
+    out = heel_raise._sag_fault(sig, 40, 60, rise, ["left", "right"])
+    assert out.code == "heel_lift" and not isinstance(out, heel_raise.Fault)
+    assert "can't tell" in out.message.lower()
 
 
 def test_heels_hidden_in_a_raise_count_it_with_no_height():

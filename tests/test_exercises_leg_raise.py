@@ -166,3 +166,48 @@ def test_standing_leg_raise_is_told_to_lie_down_and_film_from_the_side():
     rep = leg_raise.analyse(standing)
     assert rep.verdict == "not_this_exercise"
     assert "lie on your back" in rep.reason and "film from the side" in rep.reason
+
+
+def test_every_top_hidden_is_cant_tell_with_filming_advice():
+    """The person lost at the top of every raise: no raise was measured, so the answer is
+    "can't tell" with how to film, not "good" (it was "good" with every peak None). The
+    raises stay counted and say why each has no height."""
+    import json
+    tr, truth = leg_raise_trace(3, peak_hip_flexion_deg=[40, 40, 40], legs="both", seed=5,
+                                noise_px=0.5)
+    pose = tr.pose.copy()
+    for a, b in truth["rep_frames"]:
+        mid, half = (a + b) // 2, int(0.5 * tr.fps)
+        pose[mid - half:mid + half, :, 3] = 0.0
+    lost = type(tr)(fps=tr.fps, width=tr.width, height=tr.height, t=tr.t, pose=pose,
+                    hands=tr.hands, source=tr.source)
+    rep = leg_raise.analyse(lost)
+    assert rep.verdict == "insufficient_data" and rep.faults == ()
+    assert "can't tell" in rep.reason and "film from the side" in rep.reason
+    assert len(rep.reps) == 3 and all(r.metrics["peak_hip_flexion_deg"] is None for r in rep.reps)
+    assert len([u for u in rep.unclear if u.code == "leg_raise"]) == 3
+    json.dumps(rep.to_json(), allow_nan=False)
+    # the same raises seen whole are measured and judged (low lifts)
+    seen = leg_raise.analyse(tr)
+    assert seen.verdict == "needs_attention" and {f.code for f in seen.faults} == {"low_lift"}
+
+
+def test_a_rep_whose_other_leg_has_no_angle_is_json_safe():
+    """Both legs in one rep, the less-seen leg's hip angle unmeasured through it: its own
+    peak is None (was NaN, which is not JSON), the better-seen leg speaks for the rep."""
+    import json
+
+    from vision.exercises import common as C
+    tr, _ = leg_raise_trace(1, peak_hip_flexion_deg=80, legs="both", seed=8, noise_px=0.5)
+    sig = C.prepare_for_exercise(tr, {})
+    legs = leg_raise.leg_signals(sig, leg_raise.swing_view_of(sig))
+    (a, b, by_side), = leg_raise.merge_legs({s: leg_raise._leg_reps(d["hip_bridged"], sig.fps)
+                                            for s, d in legs.items()})
+    assert set(by_side) == {"left", "right"}
+    worse = min(legs, key=lambda s: legs[s]["quality"])
+    legs[worse]["hip"] = legs[worse]["hip"].copy()
+    legs[worse]["hip"][by_side[worse].start:by_side[worse].end + 1] = np.nan
+    rep, _, _ = leg_raise._rep(sig, legs, a, b, by_side)
+    assert rep.metrics[f"peak_hip_flexion_deg_{worse}"] is None
+    assert rep.metrics["peak_hip_flexion_deg"] == pytest.approx(80, abs=5)
+    json.dumps(rep.to_json(), allow_nan=False)

@@ -47,6 +47,13 @@ when there was a real hold before the dip).
 Any view works (side, front, rear, oblique) as long as the feet are in the picture; the
 hips need not be (a legs-only close-up): the hip checks are then skipped.
 
+Noisy heels: when the heel points jitter so much that a heel down cannot be told from up
+(``NOISE_K`` times :func:`rise_noise` above ``MAX_FLOOR_SHARE`` of ``ENTER_FRAC_FOOT``),
+raises are counted (on the body's rise when it is seen) but no height is given (the
+largest swing of the jitter would read as the peak: 15-35 % high) and the hold is not
+judged for sinking; each such raise gets an unclear ``heel_rise`` entry and the report a
+warning. A sag whose depth cannot be read (heels unseen) is unclear, never a fault.
+
 Pixel witness: each raise is checked by :func:`vision.exercises.heel_check.heel_run` on
 the better-seen foot; when the trace carries pixel heel measures and they contradict the
 landmarks, the raise is not counted and is reported as unclear ("can't tell").
@@ -212,10 +219,12 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     heels_clean = NOISE_K * noise <= MAX_FLOOR_SHARE * ENTER_FRAC_FOOT
     # the body seen: raises are counted from its rise (steadier than heel points), each
     # checked on the heels where they are seen (heel_raise_body)
+    if not heels_clean:
+        sags = {}       # a jitter dip is no sag: the hold is not judged on such heels
     body = B.body_raises(sig, float(np.mean([flen[s] for s in feet])))
     if body.parts:
         found, sags = B.merge_with_heels(body, found if heels_clean else [], sags, fps)
-        for r in found:
+        for r in found if heels_clean else ():
             dips = hold_sags(top_sig[r.start:r.end + 1], fps)
             if dips and (r.start, r.end) not in sags:
                 sags[(r.start, r.end)] = [(r.start + a, r.start + b) for a, b in dips]
@@ -250,7 +259,8 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
         calm = smooth_zero_phase(seg, fps=fps, cutoff_hz=HOLD_CUTOFF_HZ)
         hold = float(np.sum(calm >= HOLD_SHARE * np.nanmax(calm)) / fps)
         sank = [_sag_fault(sig, a, b, rise, feet) for a, b in sags.get((r.start, r.end), [])]
-        sank, _low = split_confident(sank)
+        unclear += [u for u in sank if isinstance(u, Unclear)]
+        sank, _low = split_confident([f for f in sank if isinstance(f, Fault)])
         sank = list(sank)
         unclear += _low
         faults += sank
@@ -260,7 +270,10 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
         # heel; a heel read higher than that is the heel landmark creeping up towards the
         # ankle (the shank leaning forward), not the heel: its height is not known
         over_ankle = np.isfinite(ank) and peak > ank / ANKLE_MIN_SHARE
-        if over_ankle or gated[r.start:r.end + 1].mean() > REP_GATED_MAX_SHARE:
+        if not heels_clean:     # the peak of such a jitter reads high (its largest swing)
+            unclear.append(_noisy_heels_unclear(sig, r, noise))
+            peak = float("nan")
+        elif over_ankle or gated[r.start:r.end + 1].mean() > REP_GATED_MAX_SHARE:
             unclear.append(Unclear("heel_rise", C.frames_to_s(sig, r.start),
                                    C.frames_to_s(sig, r.end),
                                    "Can't tell how high the heels rose here: "
@@ -277,6 +290,10 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
                                      C.round_or_none(100 * witness.value_frac)
                                      if witness.reason in ("agree", "pixels") else None}))
     warnings = [] if len(feet) == 2 else [f"heels checked on the {feet[0]} foot only"]
+    if reps and not heels_clean:
+        warnings.append("the heel points jitter too much to measure the heels: raises "
+                        "counted, their height and any sinking during the hold not checked; "
+                        + FILM_ADVICE)
     if rejected:
         warnings.append(R.rejected_text(rejected, "heel raise"))
     other = R.not_this_reason(sig, rejected, len(reps), "heel raise")
@@ -343,20 +360,35 @@ def _body_only_rep(sig: Signals, body: B.BodyRaises, r, unclear: list) -> Rep:
                                          "peak_heel_rise_pct_foot_pixels": None})
 
 
-def _sag_fault(sig: Signals, a: int, b: int, rise: np.ndarray, feet: list[str]) -> Fault:
+def _sag_fault(sig: Signals, a: int, b: int, rise: np.ndarray,
+               feet: list[str]) -> Fault | Unclear:
     """The sag ``a``..``b`` (half-open rows) as a fault: evidence is the lowest rise in it
-    as a share of the peak before it, against ``SAG_SHARE``."""
+    as a share of the peak before it, against ``SAG_SHARE``; unclear (never a fault) when
+    that share cannot be read."""
     from vision.pose.trace import SIDE_IDX
     start, end = C.frames_to_s(sig, a), C.frames_to_s(sig, b - 1)
     before = rise[max(a - int(2 * sig.fps), 0):a]
     peak = float(np.nanmax(before)) if np.isfinite(before).any() else float("nan")
     share = float(np.nanmin(rise[a:b]) / peak) if peak > 0 and np.isfinite(rise[a:b]).any() else float("nan")
     cols = [SIDE_IDX[s][p] for s in feet for p in ("heel", "toe")]
+    if not np.isfinite(share):      # the heels unseen in the dip or before it: no evidence
+        return Unclear("heel_lift", start, end, "Can't tell whether the heels sank during the "
+                       "hold here: they are not seen well enough. " + FILM_ADVICE.capitalize()
+                       + ".", 0.0)
     quality = C.visibility_quality(sig, cols, a, b - 1)
-    conf = C.confidence(share, SAG_SHARE, below=True, quality=quality) if np.isfinite(share) else quality
     return Fault(code="heel_lift", side="both", start_s=start, end_s=end,
                  message=f"The heels sank during the hold ({end - start:.1f} s below half the "
                          "height): keep them up until it is time to lower them.",
-                 confidence=conf,
-                 evidence=Evidence(100 * np.nan_to_num(share), 100 * SAG_SHARE,
+                 confidence=C.confidence(share, SAG_SHARE, below=True, quality=quality),
+                 evidence=Evidence(100 * share, 100 * SAG_SHARE,
                                    C.source_frames(sig, a, b - 1), "% of the peak rise"))
+
+
+def _noisy_heels_unclear(sig: Signals, r, noise: float) -> Unclear:
+    """The "can't tell" entry of a raise counted while the heel points jitter by ``noise``
+    (foot lengths, std of the rise signal): no height, no hold check."""
+    return Unclear("heel_rise", C.frames_to_s(sig, r.start), C.frames_to_s(sig, r.end),
+                   "Counted; can't tell how high the heels rose here, nor whether they stayed "
+                   f"up: the heel points jitter by about {100 * noise:.0f} % of the foot "
+                   "length, too much to read a heel from. " + FILM_ADVICE.capitalize() + ".",
+                   0.0)

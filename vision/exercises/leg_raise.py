@@ -39,6 +39,8 @@ reported as unclear.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from vision.exercises import common as C
@@ -276,7 +278,7 @@ def _rep(sig, legs, a, b, by_side) -> tuple[Rep, list[Fault]]:
          "min_knee_extension_deg": C.round_or_none(min(knees.values())) if knees else None,
          "complete": complete}
     if len(peaks) == 2:
-        m.update({f"peak_hip_flexion_deg_{s}": round(v, 1) for s, v in peaks.items()})
+        m.update({f"peak_hip_flexion_deg_{s}": C.round_or_none(v, 1) for s, v in peaks.items()})
     return (Rep(t0, t1, ok=not faults, faults=tuple(f.code for f in faults), metrics=m),
             list(faults), list(unclear))
 
@@ -330,7 +332,27 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
                "target_hip_flexion_deg": TARGET_DEG, "legs_analysed": sorted(legs),
                "implausible_frames": opened.dropped,
                "off_side_deg": C.round_or_none(swing.off_side_deg)}
+    if all(r.metrics["peak_hip_flexion_deg"] is None for r in reps):
+        return replace(C.insufficient(EXERCISE, sig, fps, n, _no_height_reason(reps),
+                                      view=view, reps=tuple(reps), metrics=metrics,
+                                      warnings=tuple(warnings)), unclear=tuple(unclear))
     return ExerciseReport(exercise=EXERCISE, frames=n, fps=fps, view=view.view,
                           verdict=C.verdict_for(reps, faults), reps=tuple(reps),
                           faults=C.merge_faults(faults), metrics=metrics, warnings=tuple(warnings),
                           unclear=tuple(unclear))
+
+
+def _no_height_reason(reps: list[Rep]) -> str:
+    """Why no raise of ``reps`` (each with no peak) could be judged, with filming advice."""
+    cut = sum(not r.metrics["complete"] for r in reps)
+    hidden = ("the trunk out of the picture or not seen; film from the side, level with the "
+              "body, with the whole body from head to feet in view")
+    whole = "start recording with the legs down and stop after the last one is down"
+    if cut == len(reps):
+        why = f"the video starts or ends during every raise, so no top is in it; {whole}"
+    elif cut:
+        why = (f"each raise was cut by the start or end of the video or its top was hidden "
+               f"({hidden}; {whole})")
+    else:
+        why = f"the top of every raise was hidden ({hidden})"
+    return f"can't tell how high the legs rose: {why}"
