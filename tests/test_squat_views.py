@@ -95,11 +95,35 @@ def test_oblique_squats_counted_on_the_hip_drop():
     assert sum(e <= 1 for e in errors) >= 5 and np.mean(errors) < 0.5
 
 
+def _shoulders_hidden(tr):
+    pose = tr.pose.copy()
+    pose[:, 11:13, 3] = 0.0          # both shoulders unseen: no body width, no camera angle
+    return type(tr)(fps=tr.fps, width=tr.width, height=tr.height, t=tr.t, pose=pose,
+                    hands=tr.hands, source=tr.source)
+
+
+def test_shoulders_out_of_frame_heel_lifts_are_still_found():
+    """Side squats lifting the heels by 30 % with both shoulders unseen: the camera angle is
+    unknown, but the heels are still judged (every rep a heel lift), and the warning names
+    no "nan" angle."""
+    for seed in (1, 2, 3):
+        tr, truth = squat_trace(3, seed=seed, heel_lift={0: 0.3, 1: 0.3, 2: 0.3})
+        rep = squat.analyse(_shoulders_hidden(tr))
+        assert rep.verdict == "needs_attention", seed
+        assert len(rep.reps) == 3 and all("heel_lift" in r.faults for r in rep.reps), seed
+        assert not any("nan" in w for w in rep.warnings)
+        assert rep.to_json()["camera_angle_deg"] is None
+
+
 def test_front_view_heels_are_not_judged():
+    """From the front / rear the heels are not judged: 30 % heel lifts are no fault, but
+    the answer is "can't tell" (film from the side), never "good"; the reps still count."""
     tr, _ = squat_trace(3, heel_lift={0: 0.3, 1: 0.3, 2: 0.3}, view="front", seed=3)
     rep = squat.analyse(tr)
     assert rep.view == "front" and len(rep.reps) == 3
     assert not rep.faults
+    assert rep.verdict == "insufficient_data" and "film from the side" in rep.reason
+    assert rep.to_json()["reps"] and rep.metrics["reps"] == 3
     assert rep.metrics["heel_sides"] == []
     assert any("film from the side" in u.message for u in rep.unclear if u.code == "heel_lift")
     assert not any("could not be judged on" in w for w in rep.warnings)   # said once, not per rep

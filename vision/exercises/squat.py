@@ -253,6 +253,16 @@ def _rep_result(sig, r, knee, runs_: dict[str, HeelRun], knee_quality: float = 1
     return rep, list(faults), unclear
 
 
+def _view_warning(sv: G.SquatView) -> str:
+    """The warning for a squat not filmed side on (oblique, front / rear, or unknown)."""
+    if not np.isfinite(sv.camera_angle_deg):
+        return ("the camera angle is unknown (the shoulders were not seen): knee angles are "
+                "estimates; film from the side, whole body in view")
+    where = "from an angle" if sv.view == "oblique" else f"from the {sv.view_detail}"
+    return (f"filmed {where} (about {sv.camera_angle_deg:.0f} degrees from facing the camera): "
+            "knee angles are estimates; film from the side")
+
+
 def _viewed(report: ExerciseReport, sv: G.SquatView) -> ExerciseReport:
     """``report`` with the squat's view (side / oblique / front, detail, camera angle)."""
     return replace(report, view=sv.view, view_detail=sv.view_detail,
@@ -295,9 +305,7 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     view_fields = {"view_detail": sv.view_detail, "camera_angle_deg": sv.camera_angle_deg}
     warnings = []
     if not side_on:
-        warnings.append(f"filmed {'from an angle' if sv.view == 'oblique' else 'from the ' + sv.view_detail}"
-                        f" (about {sv.camera_angle_deg:.0f} degrees from facing the camera): "
-                        "knee angles are estimates; film from the side")
+        warnings.append(_view_warning(sv))
     if rejected:
         warnings.append(R.rejected_text(rejected, "squat"))
     base_metrics = {"implausible_frames": opened.dropped, "not_counted": len(rejected)}
@@ -327,7 +335,8 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     out_reps, faults, unclear = [], [], []
     for r, runs_ in zip(reps, per_rep, strict=False):
         rep, f, u = _rep_result(sig, r, knee, runs_, KNEE_QUALITY[sv.view],
-                                near=(view.near_side or fc.side) if side_on else None)
+                                near=(view.near_side or fc.side) if sv.view in ("side", "unknown")
+                                else None)
         out_reps.append(rep)
         faults += f
         unclear += u
@@ -347,12 +356,20 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
         warnings.append(f"heels not checked: filmed from the {sv.view_detail}; film from the side")
     elif len(feet) == 1:
         warnings.append(f"heel checked on the {feet[0]} foot only (the other is not seen well)")
-    untold = sv.heel_check and sum(any(u.code == "heel_lift" and u.start_s == rp.start_s for u in unclear)
-                 for rp in out_reps)
-    if untold:
+    untold = sum(any(u.code == "heel_lift" and u.start_s == rp.start_s for u in unclear)
+                 for rp in out_reps) if sv.heel_check else len(out_reps)
+    if untold and sv.heel_check:
         warnings.append(f"the heels could not be judged on {untold} of {len(out_reps)} reps "
                         "(see 'unclear'); film from the side, feet and floor in view")
+    verdict = C.verdict_without_evidence(out_reps, faults, judged=len(out_reps) - untold)
+    reason = None
+    if verdict == "insufficient_data":
+        where = f"filmed from the {sv.view_detail}" if not sv.heel_check else "on no rep"
+        reason = (f"can't tell whether the heels stay down ({where}): film from the side, "
+                  "feet and floor in view")
+        warnings.append(reason)
     return ExerciseReport(exercise=EXERCISE, frames=n, fps=fps, view=sv.view,
-                          verdict=C.verdict_for(out_reps, faults), reps=tuple(out_reps),
+                          verdict=verdict, reps=tuple(out_reps),
                           faults=C.merge_faults(faults), metrics=metrics,
-                          warnings=tuple(warnings), unclear=tuple(unclear), **view_fields)
+                          warnings=tuple(warnings), unclear=tuple(unclear), reason=reason,
+                          **view_fields)

@@ -9,6 +9,8 @@
   :data:`vision.pose.posture.SIDE_MAX_RATIO`), front under ``OBLIQUE_MIN_DEG``, oblique in
   between. ``view_detail`` tells front from rear by the shoulder order (facing the camera,
   the left shoulder is on the image right).
+  Without a width (both shoulders hidden) the angle is NaN: the view is the estimator's
+  (:attr:`ViewEstimate.view`, else "unknown") and the heels are judged as from the side.
 - **Feet travel** (:func:`feet_travel_mask`): frames where a well-seen ankle steps more
   than ``TRAVEL_SHANK`` shank lengths within ``TRAVEL_WINDOW_S``, the hips moving with it (walking in, walking a
   bar out of the rack or back into it, turning round). A squat keeps both feet put, so a
@@ -85,7 +87,10 @@ def squat_view(sig: Signals, est: ViewEstimate) -> SquatView:
     """The squat's view from :func:`vision.pose.posture.detect_view`'s estimate."""
     angle = camera_angle_deg(est.width_ratio)
     if not np.isfinite(angle):
-        return SquatView("unknown", "unknown", angle, False)
+        # no width (both shoulders hidden): the estimator's view, heels still judged as
+        # from the side (dropping the heel check would turn real heel lifts into "good")
+        v = est.view if est.view in ("side", "front") else "unknown"
+        return SquatView(v, v, angle, v != "front")
     if est.view == "side" or angle >= SIDE_MIN_DEG:
         return SquatView("side", "side", round(angle, 1), True)
     facing = _facing_camera(sig)
