@@ -10,9 +10,13 @@ from synth.move_failures import walk_out_squat
 from synth.traces import squat_trace
 from synth.traces_b import scenarios as S
 from vision.exercises import analyse, squat
+from vision.exercises import common as C
+from vision.exercises import heel_check as H
 from vision.exercises import recognise as R
 from vision.exercises import squat_gates as G
+from vision.pose.posture import choose_foot
 from vision.pose.signals import prepare
+from vision.pose.trace import SIDE_IDX
 
 
 def _b_cases(view: str, n: int, *, variant: str | None = None, lift: bool = False,
@@ -149,3 +153,51 @@ def test_a_squat_clip_is_never_not_a_squat_that_looks_like_a_squat():
     assert R.clip_kind(sig) == "squat"
     assert R.not_this_reason(sig, [], 0, "squat") is None
     assert R.not_this_reason(sig, [], 0, "heel raise") is not None
+
+
+def _rest_mask(n: int, rep_frames) -> np.ndarray:
+    rest = np.ones(n, bool)
+    for a, b in rep_frames:
+        rest[a:b + 1] = False
+    return rest
+
+
+def test_heel_jitter_is_measured_over_real_time_not_rest_frames_joined():
+    """A jitter-free heel point that creeps to a new resting height after each rep (0.04
+    foot lengths): each rest keeps its own running median, so the measured jitter stays
+    near zero instead of reading the steps between rests as jitter."""
+    tr, truth = squat_trace(5, seed=4, noise_px=0.0)
+    sig0 = prepare(tr)
+    fc = choose_foot(sig0)
+    side, foot = fc.side, fc.foot_length[fc.side]
+    step = np.zeros(len(tr))
+    for k, (a, _) in enumerate(truth["rep_frames"]):
+        step[a:] += 0.04 * (-1) ** k
+    pose = tr.pose.copy()
+    pose[:, SIDE_IDX[side]["heel"], 1] += step * foot
+    crept = type(tr)(fps=tr.fps, width=tr.width, height=tr.height, t=tr.t, pose=pose,
+                     source=tr.source)
+    rest = _rest_mask(len(tr), truth["rep_frames"])
+    assert H.rest_noise_frac(prepare(crept), side, foot, rest) < 0.04 / 8
+
+
+def test_unmeasured_heel_jitter_makes_a_landmark_lift_unclear():
+    """Fewer than MIN_REST_FRAMES resting frames (continuous reps, a clip starting at the
+    bottom): the jitter is unknown (NaN, not 0), and a landmark-only heel "lift" is then
+    "unclear", never a fault; with the jitter measured the same 30 % lift is "up"."""
+    tr, truth = squat_trace(2, heel_lift={0: 0.3, 1: 0.3}, seed=5, noise_px=1.0)
+    sig = prepare(tr)
+    fc = choose_foot(sig)
+    side, foot = fc.side, fc.foot_length[fc.side]
+    few = np.zeros(len(sig), bool)
+    few[:H.MIN_REST_FRAMES - 1] = True
+    assert np.isnan(H.rest_noise_frac(sig, side, foot, few))
+    rest = _rest_mask(len(sig), truth["rep_frames"])
+    rise = C.heel_rise_frac_foot(sig, side, foot, rest=rest)
+    a, b = truth["rep_frames"][0]
+    kw = dict(lift_frac=squat.HEEL_LIFT_FRAC_FOOT, down_frac=squat.HEEL_DOWN_FRAC_FOOT,
+              max_rise_frac=squat.MAX_HEEL_RISE_FRAC_FOOT)
+    measured = H.rest_noise_frac(sig, side, foot, rest)
+    assert H.heel_run(sig, tr, side, rise, a, b, noise_frac=measured, **kw).state == "up"
+    unknown = H.heel_run(sig, tr, side, rise, a, b, noise_frac=float("nan"), **kw)
+    assert unknown.state == "unclear" and unknown.confidence == 0.0

@@ -235,6 +235,8 @@ def _rep_result(sig, r, knee, runs_: dict[str, HeelRun], knee_quality: float = 1
         h = next(h for h in runs_.values() if h.state == "unclear")
         why = {"disagree": "the heel measures disagree",
                "noisy": "the heel points jitter about as much as they rose",
+               "no_rest": "the heels were never seen standing still between reps, so their "
+                          "jitter is unknown",
                "inconsistent": "the heel point rose but the ankle did not, as it does when a "
                                "heel really lifts"}.get(h.reason, "the heels were not seen well "
                                                                   "enough")
