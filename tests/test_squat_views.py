@@ -201,3 +201,24 @@ def test_unmeasured_heel_jitter_makes_a_landmark_lift_unclear():
     assert H.heel_run(sig, tr, side, rise, a, b, noise_frac=measured, **kw).state == "up"
     unknown = H.heel_run(sig, tr, side, rise, a, b, noise_frac=float("nan"), **kw)
     assert unknown.state == "unclear" and unknown.confidence == 0.0
+
+
+def test_a_hip_drop_holding_a_one_leg_knee_lift_is_vetoed():
+    """Oblique views count reps on the hip drop; one holding most of a knee bend that was
+    one leg lifting (or a step) is that movement, not a squat; hip drops clear of it stay."""
+    lift = C.RepInterval(225, 252, 229, 120.0, 57.0)
+    dip, clear = C.RepInterval(232, 286, 253, 110.0, 67.0), C.RepInterval(20, 80, 50, 95.0, 80.0)
+    kept, vetoed = G.knee_veto([clear, dip], [(lift, "leg_lift")])
+    assert kept == [clear] and vetoed == [(dip, "leg_lift")]
+    assert G.knee_veto([clear, dip], []) == ([clear, dip], [])
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_child_dancing_at_an_angle_is_not_a_squat(real_trace):
+    """child_dancing.mp4 (bench/labels: a child dancing, a knee lift, wide-stance bends)
+    read as a squat: seen at an oblique angle, its one hip drop holds a one-leg knee lift,
+    so it is not a squat ("looks more like a leg raise"), never a "good" squat."""
+    rep = squat.analyse(real_trace("child_dancing"))
+    assert rep.verdict == "not_this_exercise" and "leg raise" in rep.reason
+    assert not rep.faults

@@ -34,7 +34,9 @@ Method
    locally, ``STAND_WINDOW_S``), the knee angle with the sagittal plane's foreshortening
    undone, depth never a confident fault (``OBLIQUE_KNEE_QUALITY``). Front / rear: reps
    counted, heels not judged ("film from the side"). Knee bends while the feet and hips
-   travel (walk-in, bar walk-out, racking) are not reps. A landmark-only heel lift must
+   travel (walk-in, bar walk-out, racking) are not reps; at an oblique angle neither is a
+   hip drop holding most of a knee bend (either leg's knee angle) that is one knee lifting
+   or a step (:func:`knee_rejects`, :func:`vision.exercises.squat_gates.knee_veto`). A landmark-only heel lift must
    stand ``heel_check.NOISE_K`` times above the heel point's resting jitter.
 """
 
@@ -137,6 +139,19 @@ def find_reps(knee: np.ndarray, fps: float) -> tuple[list[C.RepInterval], float]
                              fps=fps, direction="below", min_duration_s=MIN_REP_S,
                              min_amplitude=ENTER_DROP_DEG, baseline=stand)
     return reps, stand
+
+
+def knee_rejects(sig: Signals, camera_angle: float) -> list:
+    """Oblique views: each leg's knee-angle candidates (:func:`find_reps`, foreshortening
+    undone for ``camera_angle`` degrees) that :func:`vision.exercises.recognise.squat_reps`
+    rejects (``[(candidate, kind)]``): one knee lifting or stepping, which the hip-drop reps
+    never see (a dance's knee lift is no squat)."""
+    stretch = np.array([1.0 / max(np.sin(np.radians(camera_angle)), MIN_SIN_OBLIQUE), 1.0])
+    out = []
+    for s in ("left", "right"):
+        k = knee_angle_deg(*(sig.side(s, p) * stretch for p in ("hip", "knee", "ankle")))
+        out += R.squat_reps(sig, find_reps(k, sig.fps)[0])[1]
+    return out
 
 
 def hip_drop_frac(sig: Signals, *, front: bool = False, local: bool = False) -> np.ndarray:
@@ -299,6 +314,9 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
         candidates = G.hip_drop_reps(drop, knee, fps)
         stand = float(np.nanpercentile(knee, 90)) if np.isfinite(knee).any() else float("nan")
     candidates, rejected = R.squat_reps(sig, candidates)
+    if sv.view == "oblique":
+        candidates, vetoed = G.knee_veto(candidates, knee_rejects(sig, sv.camera_angle_deg))
+        rejected += vetoed
     candidates, stepping = G.travel_gate(candidates, G.feet_travel_mask(sig), drop, fps)
     rejected += stepping
     need = MIN_HIP_DROP_FRAC if side_on else MIN_HIP_DROP_FRAC_FRONT

@@ -18,7 +18,8 @@
 - **Hip-drop reps** (:func:`hip_drop_reps`): away from the side view the knee angle is
   only an estimate, so reps are found on the hip coming down (a fraction of its standing
   height above the ankles) and kept only when the knee estimate agrees (it bends by
-  ``KNEE_AGREE_DEG`` or more inside the rep).
+  ``KNEE_AGREE_DEG`` or more inside the rep); one holding most of a knee-angle candidate
+  that is one leg lifting or a step is vetoed (:func:`knee_veto`).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ MAX_TRAVEL_SHARE = 0.3      # a knee bend this much inside stepping frames is no
 HIP_ENTER_FRAC = 0.12       # hip drop (share of standing hip height) that starts a rep
 HIP_LEAVE_FRAC = 0.05       # ... and back within this ends it
 HIP_MIN_REP_S = 0.5         # seconds: shorter hip dips are wobbles
+VETO_OVERLAP_SHARE = 0.5    # a hip drop holding this share of a rejected knee bend is it
 KNEE_AGREE_DEG = 20.0       # the knee estimate must bend this much inside a hip-drop rep
 
 
@@ -185,3 +187,17 @@ def hip_drop_reps(drop: np.ndarray, knee: np.ndarray, fps: float) -> list[C.RepI
         out.append(C.RepInterval(r.start, r.end, r.start + k, float(seg[k]),
                                  float(stand - seg[k]), r.complete))
     return out
+
+
+def knee_veto(candidates, knee_rejected: list) -> tuple[list, list]:
+    """Hip-drop candidates split into kept and ``[(candidate, kind)]``: a candidate that
+    holds ``VETO_OVERLAP_SHARE`` or more of the frames of a knee-angle candidate rejected
+    as ``kind`` (one leg lifting, a step; ``knee_rejected`` as from
+    :func:`vision.exercises.recognise.squat_reps`) is that movement, not a squat."""
+    kept, rejected = [], []
+    for r in candidates:
+        kinds = [k for q, k in knee_rejected
+                 if min(r.end, q.end) - max(r.start, q.start) + 1
+                 >= VETO_OVERLAP_SHARE * (q.end - q.start + 1)]
+        (rejected.append((r, kinds[0])) if kinds else kept.append(r))
+    return kept, rejected
