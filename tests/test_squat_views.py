@@ -86,17 +86,18 @@ def test_feet_travel_marks_the_walk_not_the_squats():
 
 
 def test_oblique_squats_counted_on_the_hip_drop():
-    """Renderer-B oblique heels-down squats (30-60 degrees): every one analysed, no heel
-    lift or shallow fault, reps within 1 of the truth in 5 of 6 (a barbell set at 32 degrees still loses two
-    reps) and the mean rep error under 0.5."""
+    """Renderer-B oblique heels-down squats (30-60 degrees): every one analysed (its reps
+    counted, even when the heels cannot be told), no heel lift or shallow fault, every rep
+    count within 1 of the truth and the mean rep error under 0.5."""
     errors = []
     for tr, truth in _b_cases("oblique", 6):
         rep = analyse(tr, "squat")
-        assert rep.view in ("oblique", "front") and rep.verdict in ("good", "needs_attention")
+        assert rep.view in ("oblique", "front"), truth["shot"]
+        assert rep.verdict in ("good", "needs_attention", "insufficient_data"), truth["shot"]
         # all are deep squats; at an angle depth is never a confident fault either
         assert not any(f.code in ("heel_lift", "shallow") for f in rep.faults), truth["shot"]
         errors.append(abs(len(rep.reps) - truth["n_reps"]))
-    assert sum(e <= 1 for e in errors) >= 5 and np.mean(errors) < 0.5
+    assert max(errors) <= 1 and np.mean(errors) < 0.5, errors
 
 
 def _shoulders_hidden(tr):
