@@ -16,7 +16,6 @@ from vision.exercises import recognise as R
 from vision.exercises import squat_gates as G
 from vision.pose.posture import choose_foot
 from vision.pose.signals import prepare
-from vision.pose.trace import SIDE_IDX
 
 
 def _b_cases(view: str, n: int, *, variant: str | None = None, lift: bool = False,
@@ -161,25 +160,6 @@ def _rest_mask(n: int, rep_frames) -> np.ndarray:
     for a, b in rep_frames:
         rest[a:b + 1] = False
     return rest
-
-
-def test_heel_jitter_is_measured_over_real_time_not_rest_frames_joined():
-    """A jitter-free heel point that creeps to a new resting height after each rep (0.04
-    foot lengths): each rest keeps its own running median, so the measured jitter stays
-    near zero instead of reading the steps between rests as jitter."""
-    tr, truth = squat_trace(5, seed=4, noise_px=0.0)
-    sig0 = prepare(tr)
-    fc = choose_foot(sig0)
-    side, foot = fc.side, fc.foot_length[fc.side]
-    step = np.zeros(len(tr))
-    for k, (a, _) in enumerate(truth["rep_frames"]):
-        step[a:] += 0.04 * (-1) ** k
-    pose = tr.pose.copy()
-    pose[:, SIDE_IDX[side]["heel"], 1] += step * foot
-    crept = type(tr)(fps=tr.fps, width=tr.width, height=tr.height, t=tr.t, pose=pose,
-                     source=tr.source)
-    rest = _rest_mask(len(tr), truth["rep_frames"])
-    assert H.rest_noise_frac(prepare(crept), side, foot, rest) < 0.04 / 8
 
 
 def test_unmeasured_heel_jitter_makes_a_landmark_lift_unclear():

@@ -11,7 +11,6 @@ counted before anything is decided.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,11 +63,12 @@ def rest_noise_frac(sig: Signals, side: str, foot_len: float, rest: np.ndarray, 
     """Robust SD (foot lengths) of the landmark heel height above the foot index over the
     resting frames ``rest`` (standing, heels down), after the same low-pass as the heel
     rise (``cutoff_hz``) and less its running median over ``NOISE_WINDOW_S``: how much the
-    heel point jitters when nothing moves. The running median is taken in real time (over
-    the resting frames within ``NOISE_WINDOW_S`` of each, not over resting frames joined end
-    to end). NaN when fewer than ``MIN_REST_FRAMES`` are measured (continuous reps, a clip
-    starting at the bottom): the jitter is then unknown, not zero."""
-    from scipy.ndimage import generic_filter
+    heel point jitters when nothing moves. The running median runs over the resting frames
+    joined end to end (``NOISE_WINDOW_S`` of them, so it spans more than one rest and the
+    heel's slow wander from one rest to the next counts as jitter). NaN when fewer than
+    ``MIN_REST_FRAMES`` are measured (continuous reps, a clip starting at the bottom): the
+    jitter is then unknown, not zero."""
+    from scipy.ndimage import median_filter
 
     from vision.pose.signals import smooth_zero_phase
     if not np.isfinite(foot_len) or foot_len <= 0:
@@ -76,15 +76,10 @@ def rest_noise_frac(sig: Signals, side: str, foot_len: float, rest: np.ndarray, 
     y = np.stack([sig.side(side, "heel")[:, 1], sig.side(side, "toe")[:, 1]], 1)
     y = smooth_zero_phase(y, fps=sig.fps, cutoff_hz=cutoff_hz)
     rel = (y[:, 1] - y[:, 0]) / foot_len
-    ok = rest & np.isfinite(rel)
-    if ok.sum() < MIN_REST_FRAMES:
+    x = rel[rest & np.isfinite(rel)]
+    if x.size < MIN_REST_FRAMES:
         return float("nan")
-    at_rest = np.where(ok, rel, np.nan)
-    size = max(int(NOISE_WINDOW_S * sig.fps), 3)
-    with warnings.catch_warnings():         # windows with no rest frame: NaN, unused
-        warnings.simplefilter("ignore", RuntimeWarning)
-        med = generic_filter(at_rest, np.nanmedian, size=size, mode="constant", cval=np.nan)
-    res = rel[ok] - med[ok]
+    res = x - median_filter(x, size=max(int(NOISE_WINDOW_S * sig.fps), 3), mode="nearest")
     return float(MAD_TO_SD * np.median(np.abs(res - np.median(res))))
 
 
