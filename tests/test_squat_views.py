@@ -186,12 +186,14 @@ def test_unmeasured_heel_jitter_makes_a_landmark_lift_unclear():
 
 def test_a_hip_drop_holding_a_one_leg_knee_lift_is_vetoed():
     """Oblique views count reps on the hip drop; one holding most of a knee bend that was
-    one leg lifting (or a step) is that movement, not a squat; hip drops clear of it stay."""
+    one leg lifting is that movement, not a squat; hip drops clear of it stay."""
     lift = C.RepInterval(225, 252, 229, 120.0, 57.0)
     dip, clear = C.RepInterval(232, 286, 253, 110.0, 67.0), C.RepInterval(20, 80, 50, 95.0, 80.0)
     kept, vetoed = G.knee_veto([clear, dip], [(lift, "leg_lift")])
     assert kept == [clear] and vetoed == [(dip, "leg_lift")]
     assert G.knee_veto([clear, dip], []) == ([clear, dip], [])
+    # stepping was judged on the hip drop's own frames: a knee candidate's "walking" vetoes nothing
+    assert G.knee_veto([clear, dip], [(lift, "walking")]) == ([clear, dip], [])
 
 
 @pytest.mark.realdata

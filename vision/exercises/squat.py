@@ -35,8 +35,8 @@ Method
    undone, depth never a confident fault (``OBLIQUE_KNEE_QUALITY``). Front / rear: reps
    counted, heels not judged ("film from the side"). Knee bends while the feet and hips
    travel (walk-in, bar walk-out, racking) are not reps; at an oblique angle neither is a
-   hip drop holding most of a knee bend (either leg's knee angle) that is one knee lifting
-   or a step (:func:`knee_rejects`, :func:`vision.exercises.squat_gates.knee_veto`). A landmark-only heel lift must
+   hip drop holding most of a knee bend (either leg's knee angle) that is one knee
+   lifting (:func:`knee_rejects`, :func:`vision.exercises.squat_gates.knee_veto`). A landmark-only heel lift must
    stand ``heel_check.NOISE_K`` times above the heel point's resting jitter.
 """
 

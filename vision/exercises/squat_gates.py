@@ -19,7 +19,7 @@
   only an estimate, so reps are found on the hip coming down (a fraction of its standing
   height above the ankles) and kept only when the knee estimate agrees (it bends by
   ``KNEE_AGREE_DEG`` or more inside the rep); one holding most of a knee-angle candidate
-  that is one leg lifting or a step is vetoed (:func:`knee_veto`).
+  that is one leg lifting is vetoed (:func:`knee_veto`).
 """
 
 from __future__ import annotations
@@ -190,14 +190,16 @@ def hip_drop_reps(drop: np.ndarray, knee: np.ndarray, fps: float) -> list[C.RepI
 
 
 def knee_veto(candidates, knee_rejected: list) -> tuple[list, list]:
-    """Hip-drop candidates split into kept and ``[(candidate, kind)]``: a candidate that
-    holds ``VETO_OVERLAP_SHARE`` or more of the frames of a knee-angle candidate rejected
-    as ``kind`` (one leg lifting, a step; ``knee_rejected`` as from
-    :func:`vision.exercises.recognise.squat_reps`) is that movement, not a squat."""
+    """Hip-drop candidates split into kept and ``[(candidate, "leg_lift")]``: a candidate
+    that holds ``VETO_OVERLAP_SHARE`` or more of the frames of a knee-angle candidate
+    rejected as one leg lifting (``knee_rejected`` as from
+    :func:`vision.exercises.recognise.squat_reps`) is that movement, not a squat. Knee
+    candidates rejected as stepping veto nothing: the hip drop's own frames were already
+    judged for stepping (``squat_reps``, :func:`travel_gate`)."""
     kept, rejected = [], []
     for r in candidates:
-        kinds = [k for q, k in knee_rejected
-                 if min(r.end, q.end) - max(r.start, q.start) + 1
+        kinds = [k for q, k in knee_rejected if k == "leg_lift"
+                 and min(r.end, q.end) - max(r.start, q.start) + 1
                  >= VETO_OVERLAP_SHARE * (q.end - q.start + 1)]
         (rejected.append((r, kinds[0])) if kinds else kept.append(r))
     return kept, rejected
