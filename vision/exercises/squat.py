@@ -353,13 +353,16 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     if not sv.heel_check:
         per_rep = [{} for _ in reps]
     out_reps, faults, unclear = [], [], []
+    judged = 0      # reps whose heels were judged (a far heel unclear beside a near heel
+                    # seen down is judged: the near heel is the evidence)
+    near = (view.near_side or fc.side) if sv.view in ("side", "unknown") else None
     for r, runs_ in zip(reps, per_rep, strict=False):
-        rep, f, u = _rep_result(sig, r, knee, runs_, KNEE_QUALITY[sv.view],
-                                near=(view.near_side or fc.side) if sv.view in ("side", "unknown")
-                                else None)
+        rep, f, u = _rep_result(sig, r, knee, runs_, KNEE_QUALITY[sv.view], near=near)
         out_reps.append(rep)
         faults += f
         unclear += u
+        judged += bool(runs_) and (_far_only(runs_, near)
+                                   or not any(x.code == "heel_lift" for x in u))
     heel_vals = [m for rp in out_reps if (m := rp.metrics["max_heel_lift_pct_foot"]) is not None]
     heel_dropped = sum(h.dropped for runs_ in per_rep for h in runs_.values())
     metrics = {**base_metrics, "reps": len(out_reps),
@@ -381,7 +384,7 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     if untold and sv.heel_check:
         warnings.append(f"the heels could not be judged on {untold} of {len(out_reps)} reps "
                         "(see 'unclear'); film from the side, feet and floor in view")
-    verdict = C.verdict_without_evidence(out_reps, faults, judged=len(out_reps) - untold)
+    verdict = C.verdict_without_evidence(out_reps, faults, judged=judged)
     reason = None
     if verdict == "insufficient_data":
         where = f"filmed from the {sv.view_detail}" if not sv.heel_check else "on no rep"
