@@ -14,6 +14,17 @@ distance). All are deterministic given ``seed``. Shared keyword options (``**sce
   wrong position), ``far_foot_wander`` (side views: the far foot drifts by this many
   foot lengths, as MediaPipe does with an occluded foot), ``resolution`` (w, h).
 
+**Mirrored pictures (known, not fixed).** :mod:`synth.body`'s world frame (x forward, y up,
+z = the body's left) is left-handed, so every picture this renderer makes is the mirror
+image of a real camera's: facing the camera (``view="front"``) the left shoulder is on the
+image *left* (real MediaPipe clips have it on the right), so the squat's ``view_detail``
+reads "rear" for ``view="front"`` and "front" for ``view="rear"``; in side views the body
+faces the image direction opposite to a real one for the same near side. Checks of front
+versus rear (``view_detail``) or of facing against near side belong on renderer B
+(:mod:`synth.traces_b`), which is not mirrored. Fixing it here would flip the image x and
+the ``facing`` -> camera-yaw mapping of :func:`make_scene`, which every generator sharing it
+(heel and leg raises, the failure traces) and their tests rely on.
+
 The body model and camera live in :mod:`synth.body` (``BodyModel``, ``Segments``,
 ``Camera``); this module has :func:`make_scene`, :func:`render` and
 :func:`phase_schedule` for building other movements (gait, massage). The heel-raise and
@@ -201,6 +212,9 @@ def squat_trace(reps: int = 3, depth_deg=None, *, heel_lift: dict | None = None,
         length, vertical, relative to the foot index).
     arms : "forward" | "down" | "held"
         ``held`` raises the arms forward-up as if an adult held the child's hands.
+
+    The picture is mirrored (see the module notes): ``view="front"`` reads as filmed from
+    the rear (``view_detail``), and the other way round.
 
     Returns
     -------

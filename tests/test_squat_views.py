@@ -10,9 +10,13 @@ from synth.move_failures import walk_out_squat
 from synth.traces import squat_trace
 from synth.traces_b import scenarios as S
 from vision.exercises import analyse, squat
+from vision.exercises import common as C
+from vision.exercises import heel_check as H
 from vision.exercises import recognise as R
 from vision.exercises import squat_gates as G
+from vision.pose.posture import choose_foot
 from vision.pose.signals import prepare
+from vision.pose.trace import SIDE_IDX
 
 
 def _b_cases(view: str, n: int, *, variant: str | None = None, lift: bool = False,
@@ -82,24 +86,49 @@ def test_feet_travel_marks_the_walk_not_the_squats():
 
 
 def test_oblique_squats_counted_on_the_hip_drop():
-    """Renderer-B oblique heels-down squats (30-60 degrees): every one analysed, no heel
-    lift or shallow fault, reps within 1 of the truth in 5 of 6 (a barbell set at 32 degrees still loses two
-    reps) and the mean rep error under 0.5."""
+    """Renderer-B oblique heels-down squats (30-60 degrees): every one analysed (its reps
+    counted, even when the heels cannot be told), no heel lift or shallow fault, every rep
+    count within 1 of the truth and the mean rep error under 0.5."""
     errors = []
     for tr, truth in _b_cases("oblique", 6):
         rep = analyse(tr, "squat")
-        assert rep.view in ("oblique", "front") and rep.verdict in ("good", "needs_attention")
+        assert rep.view in ("oblique", "front"), truth["shot"]
+        assert rep.verdict in ("good", "needs_attention", "insufficient_data"), truth["shot"]
         # all are deep squats; at an angle depth is never a confident fault either
         assert not any(f.code in ("heel_lift", "shallow") for f in rep.faults), truth["shot"]
         errors.append(abs(len(rep.reps) - truth["n_reps"]))
-    assert sum(e <= 1 for e in errors) >= 5 and np.mean(errors) < 0.5
+    assert max(errors) <= 1 and np.mean(errors) < 0.5, errors
+
+
+def _shoulders_hidden(tr):
+    pose = tr.pose.copy()
+    pose[:, 11:13, 3] = 0.0          # both shoulders unseen: no body width, no camera angle
+    return type(tr)(fps=tr.fps, width=tr.width, height=tr.height, t=tr.t, pose=pose,
+                    hands=tr.hands, source=tr.source)
+
+
+def test_shoulders_out_of_frame_heel_lifts_are_still_found():
+    """Side squats lifting the heels by 30 % with both shoulders unseen: the camera angle is
+    unknown, but the heels are still judged (every rep a heel lift), and the warning names
+    no "nan" angle."""
+    for seed in (1, 2, 3):
+        tr, truth = squat_trace(3, seed=seed, heel_lift={0: 0.3, 1: 0.3, 2: 0.3})
+        rep = squat.analyse(_shoulders_hidden(tr))
+        assert rep.verdict == "needs_attention", seed
+        assert len(rep.reps) == 3 and all("heel_lift" in r.faults for r in rep.reps), seed
+        assert not any("nan" in w for w in rep.warnings)
+        assert rep.to_json()["camera_angle_deg"] is None
 
 
 def test_front_view_heels_are_not_judged():
+    """From the front / rear the heels are not judged: 30 % heel lifts are no fault, but
+    the answer is "can't tell" (film from the side), never "good"; the reps still count."""
     tr, _ = squat_trace(3, heel_lift={0: 0.3, 1: 0.3, 2: 0.3}, view="front", seed=3)
     rep = squat.analyse(tr)
     assert rep.view == "front" and len(rep.reps) == 3
     assert not rep.faults
+    assert rep.verdict == "insufficient_data" and "film from the side" in rep.reason
+    assert rep.to_json()["reps"] and rep.metrics["reps"] == 3
     assert rep.metrics["heel_sides"] == []
     assert any("film from the side" in u.message for u in rep.unclear if u.code == "heel_lift")
     assert not any("could not be judged on" in w for w in rep.warnings)   # said once, not per rep
@@ -125,3 +154,73 @@ def test_a_squat_clip_is_never_not_a_squat_that_looks_like_a_squat():
     assert R.clip_kind(sig) == "squat"
     assert R.not_this_reason(sig, [], 0, "squat") is None
     assert R.not_this_reason(sig, [], 0, "heel raise") is not None
+
+
+def _rest_mask(n: int, rep_frames) -> np.ndarray:
+    rest = np.ones(n, bool)
+    for a, b in rep_frames:
+        rest[a:b + 1] = False
+    return rest
+
+
+def test_unmeasured_heel_jitter_makes_a_landmark_lift_unclear():
+    """Fewer than MIN_REST_FRAMES resting frames (continuous reps, a clip starting at the
+    bottom): the jitter is unknown (NaN, not 0), and a landmark-only heel "lift" is then
+    "unclear", never a fault; with the jitter measured the same 30 % lift is "up"."""
+    tr, truth = squat_trace(2, heel_lift={0: 0.3, 1: 0.3}, seed=5, noise_px=1.0)
+    sig = prepare(tr)
+    fc = choose_foot(sig)
+    side, foot = fc.side, fc.foot_length[fc.side]
+    few = np.zeros(len(sig), bool)
+    few[:H.MIN_REST_FRAMES - 1] = True
+    assert np.isnan(H.rest_noise_frac(sig, side, foot, few))
+    rest = _rest_mask(len(sig), truth["rep_frames"])
+    rise = C.heel_rise_frac_foot(sig, side, foot, rest=rest)
+    a, b = truth["rep_frames"][0]
+    kw = dict(lift_frac=squat.HEEL_LIFT_FRAC_FOOT, down_frac=squat.HEEL_DOWN_FRAC_FOOT,
+              max_rise_frac=squat.MAX_HEEL_RISE_FRAC_FOOT)
+    measured = H.rest_noise_frac(sig, side, foot, rest)
+    assert H.heel_run(sig, tr, side, rise, a, b, noise_frac=measured, **kw).state == "up"
+    unknown = H.heel_run(sig, tr, side, rise, a, b, noise_frac=float("nan"), **kw)
+    assert unknown.state == "unclear" and unknown.confidence == 0.0
+
+
+def test_a_hip_drop_holding_a_one_leg_knee_lift_is_vetoed():
+    """Oblique views count reps on the hip drop; one holding most of a knee bend that was
+    one leg lifting is that movement, not a squat; hip drops clear of it stay."""
+    lift = C.RepInterval(225, 252, 229, 120.0, 57.0)
+    dip, clear = C.RepInterval(232, 286, 253, 110.0, 67.0), C.RepInterval(20, 80, 50, 95.0, 80.0)
+    kept, vetoed = G.knee_veto([clear, dip], [(lift, "leg_lift")])
+    assert kept == [clear] and vetoed == [(dip, "leg_lift")]
+    assert G.knee_veto([clear, dip], []) == ([clear, dip], [])
+    # stepping was judged on the hip drop's own frames: a knee candidate's "walking" vetoes nothing
+    assert G.knee_veto([clear, dip], [(lift, "walking")]) == ([clear, dip], [])
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_child_dancing_at_an_angle_is_not_a_squat(real_trace):
+    """child_dancing.mp4 (bench/labels: a child dancing, a knee lift, wide-stance bends)
+    read as a squat: seen at an oblique angle, its one hip drop holds a one-leg knee lift,
+    so it is not a squat ("looks more like a leg raise"), never a "good" squat."""
+    rep = squat.analyse(real_trace("child_dancing"))
+    assert rep.verdict == "not_this_exercise" and "leg raise" in rep.reason
+    assert not rep.faults
+
+
+def test_a_far_heel_rising_alone_beside_a_near_heel_down_still_judges_the_rep():
+    """Side squats, heels down, the far heel's landmark pulled up by 30 % of the foot in
+    every rep (hidden behind the near leg, it wanders): the near heel seen down is the
+    evidence, so the squat is judged "good", not "can't tell", and no heel lift is said."""
+    for seed in (1, 2):
+        tr, truth = squat_trace(3, seed=seed, noise_px=0.5, far_foot_wander=0.0)
+        far = SIDE_IDX["right" if truth["near_side"] == "left" else "left"]
+        pose = tr.pose.copy()
+        foot = np.nanmedian(np.hypot(*(pose[:, far["heel"], :2] - pose[:, far["toe"], :2]).T))
+        for a, b in truth["rep_frames"]:
+            pose[a:b + 1, far["heel"], 1] -= 0.3 * foot * np.sin(np.linspace(0, np.pi, b - a + 1))
+        pose[:, far["heel"], 3] = pose[:, far["toe"], 3] = 0.9      # seen well enough to use
+        rep = squat.analyse(type(tr)(fps=tr.fps, width=tr.width, height=tr.height, t=tr.t,
+                                     pose=pose, source=tr.source))
+        assert len(rep.reps) == 3 and not any(f.code == "heel_lift" for f in rep.faults), seed
+        assert rep.verdict == "good", (seed, rep.reason, [u.message for u in rep.unclear])

@@ -354,6 +354,16 @@ def verdict_for(reps, faults) -> str:
     return "needs_attention" if faults or any(not r.ok for r in reps) else "good"
 
 
+def verdict_without_evidence(reps, faults, judged: int) -> str:
+    """:func:`verdict_for`, except that a clip whose main check (the squat's heels, the leg
+    raise's height) was made on none of the reps (``judged`` = how many reps it was made
+    on) and that shows no fault is "insufficient_data" ("can't tell"), never "good": no
+    evidence is not a good result. The caller gives the reason (with the filming advice)
+    and keeps the reps."""
+    verdict = verdict_for(reps, faults)
+    return "insufficient_data" if verdict == "good" and judged <= 0 else verdict
+
+
 def merge_faults(faults: list[Fault]) -> tuple[Fault, ...]:
     """Faults sorted by start time (one per rep and code; no merging across reps)."""
     return tuple(sorted(faults, key=lambda f: (f.start_s, f.code)))

@@ -63,17 +63,22 @@ def rest_noise_frac(sig: Signals, side: str, foot_len: float, rest: np.ndarray, 
     """Robust SD (foot lengths) of the landmark heel height above the foot index over the
     resting frames ``rest`` (standing, heels down), after the same low-pass as the heel
     rise (``cutoff_hz``) and less its running median over ``NOISE_WINDOW_S``: how much the
-    heel point jitters when nothing moves. 0.0 when fewer than ``MIN_REST_FRAMES`` are
-    measured."""
+    heel point jitters when nothing moves. The running median runs over the resting frames
+    joined end to end (``NOISE_WINDOW_S`` of them, so it spans more than one rest and the
+    heel's slow wander from one rest to the next counts as jitter). NaN when fewer than
+    ``MIN_REST_FRAMES`` are measured (continuous reps, a clip starting at the bottom): the
+    jitter is then unknown, not zero."""
     from scipy.ndimage import median_filter
 
     from vision.pose.signals import smooth_zero_phase
+    if not np.isfinite(foot_len) or foot_len <= 0:
+        return float("nan")
     y = np.stack([sig.side(side, "heel")[:, 1], sig.side(side, "toe")[:, 1]], 1)
     y = smooth_zero_phase(y, fps=sig.fps, cutoff_hz=cutoff_hz)
     rel = (y[:, 1] - y[:, 0]) / foot_len
     x = rel[rest & np.isfinite(rel)]
-    if x.size < MIN_REST_FRAMES or not np.isfinite(foot_len) or foot_len <= 0:
-        return 0.0
+    if x.size < MIN_REST_FRAMES:
+        return float("nan")
     res = x - median_filter(x, size=max(int(NOISE_WINDOW_S * sig.fps), 3), mode="nearest")
     return float(MAD_TO_SD * np.median(np.abs(res - np.median(res))))
 
@@ -114,7 +119,8 @@ def heel_run(sig: Signals, trace, side: str, rise: np.ndarray, a: int, b: int, *
     :func:`vision.exercises.common.confidence` of the sustained rise against ``lift_frac``.
     ``noise_frac`` (foot lengths, :func:`rest_noise_frac`) is the landmark jitter at rest: a
     landmark-only "up" that does not rise ``NOISE_K`` times above it is "unclear" (reason
-    "noisy"), since jitter alone can hold such a rise for ``MIN_STATE_S``.
+    "noisy"), since jitter alone can hold such a rise for ``MIN_STATE_S``; with the jitter
+    unknown (NaN: no resting frames) a landmark-only "up" is "unclear" (reason "no_rest").
     """
     gated, dropped_all = gate_values(rise, max_rise_frac)
     dropped = int(np.sum(np.isfinite(rise[a:b + 1]) & ~np.isfinite(gated[a:b + 1])))
@@ -130,8 +136,10 @@ def heel_run(sig: Signals, trace, side: str, rise: np.ndarray, a: int, b: int, *
         p, q = max(runs_up, key=lambda r: r[1] - r[0])
         val = C.sustained_max(x[p:q], fps=fps, min_s=MIN_STATE_S)
         c = float(np.median(cf[p:q])) * C.confidence(val, lift_frac)
-        if str(rs[p]) not in ("agree", "pixels") and val < NOISE_K * noise_frac:
-            return HeelRun("unclear", val, 0.0, (a + p, a + q - 1), dropped, "noisy")
+        if str(rs[p]) not in ("agree", "pixels") and not val >= NOISE_K * noise_frac:
+            # jitter as large as the rise, or never measured (NaN: no rest seen)
+            return HeelRun("unclear", val, 0.0, (a + p, a + q - 1), dropped,
+                           "noisy" if np.isfinite(noise_frac) else "no_rest")
         if ankle_rise is not None and str(rs[p]) not in ("agree", "pixels"):
             ank = C.sustained_max(ankle_rise[a + p:a + q], fps=fps, min_s=MIN_STATE_S)
             if np.isfinite(ank) and ank < MIN_ANKLE_SHARE * val:

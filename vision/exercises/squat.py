@@ -34,7 +34,9 @@ Method
    locally, ``STAND_WINDOW_S``), the knee angle with the sagittal plane's foreshortening
    undone, depth never a confident fault (``OBLIQUE_KNEE_QUALITY``). Front / rear: reps
    counted, heels not judged ("film from the side"). Knee bends while the feet and hips
-   travel (walk-in, bar walk-out, racking) are not reps. A landmark-only heel lift must
+   travel (walk-in, bar walk-out, racking) are not reps; at an oblique angle neither is a
+   hip drop holding most of a knee bend (either leg's knee angle) that is one knee
+   lifting (:func:`knee_rejects`, :func:`vision.exercises.squat_gates.knee_veto`). A landmark-only heel lift must
    stand ``heel_check.NOISE_K`` times above the heel point's resting jitter.
 """
 
@@ -139,6 +141,19 @@ def find_reps(knee: np.ndarray, fps: float) -> tuple[list[C.RepInterval], float]
     return reps, stand
 
 
+def knee_rejects(sig: Signals, camera_angle: float) -> list:
+    """Oblique views: each leg's knee-angle candidates (:func:`find_reps`, foreshortening
+    undone for ``camera_angle`` degrees) that :func:`vision.exercises.recognise.squat_reps`
+    rejects (``[(candidate, kind)]``): one knee lifting or stepping, which the hip-drop reps
+    never see (a dance's knee lift is no squat)."""
+    stretch = np.array([1.0 / max(np.sin(np.radians(camera_angle)), MIN_SIN_OBLIQUE), 1.0])
+    out = []
+    for s in ("left", "right"):
+        k = knee_angle_deg(*(sig.side(s, p) * stretch for p in ("hip", "knee", "ankle")))
+        out += R.squat_reps(sig, find_reps(k, sig.fps)[0])[1]
+    return out
+
+
 def hip_drop_frac(sig: Signals, *, front: bool = False, local: bool = False) -> np.ndarray:
     """(n,) how far the mid-hip has come down towards the lower ankle, as a fraction of
     its standing height above it (its 90th percentile; with ``local``, over
@@ -235,6 +250,8 @@ def _rep_result(sig, r, knee, runs_: dict[str, HeelRun], knee_quality: float = 1
         h = next(h for h in runs_.values() if h.state == "unclear")
         why = {"disagree": "the heel measures disagree",
                "noisy": "the heel points jitter about as much as they rose",
+               "no_rest": "the heels were never seen standing still between reps, so their "
+                          "jitter is unknown",
                "inconsistent": "the heel point rose but the ankle did not, as it does when a "
                                "heel really lifts"}.get(h.reason, "the heels were not seen well "
                                                                   "enough")
@@ -251,6 +268,16 @@ def _rep_result(sig, r, knee, runs_: dict[str, HeelRun], knee_quality: float = 1
                "max_heel_lift_pct_foot": C.round_or_none(100 * top if vals else np.nan)}
     rep = Rep(t0, t1, ok=not faults, faults=tuple(f.code for f in faults), metrics=metrics)
     return rep, list(faults), unclear
+
+
+def _view_warning(sv: G.SquatView) -> str:
+    """The warning for a squat not filmed side on (oblique, front / rear, or unknown)."""
+    if not np.isfinite(sv.camera_angle_deg):
+        return ("the camera angle is unknown (the shoulders were not seen): knee angles are "
+                "estimates; film from the side, whole body in view")
+    where = "from an angle" if sv.view == "oblique" else f"from the {sv.view_detail}"
+    return (f"filmed {where} (about {sv.camera_angle_deg:.0f} degrees from facing the camera): "
+            "knee angles are estimates; film from the side")
 
 
 def _viewed(report: ExerciseReport, sv: G.SquatView) -> ExerciseReport:
@@ -287,6 +314,9 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
         candidates = G.hip_drop_reps(drop, knee, fps)
         stand = float(np.nanpercentile(knee, 90)) if np.isfinite(knee).any() else float("nan")
     candidates, rejected = R.squat_reps(sig, candidates)
+    if sv.view == "oblique":
+        candidates, vetoed = G.knee_veto(candidates, knee_rejects(sig, sv.camera_angle_deg))
+        rejected += vetoed
     candidates, stepping = G.travel_gate(candidates, G.feet_travel_mask(sig), drop, fps)
     rejected += stepping
     need = MIN_HIP_DROP_FRAC if side_on else MIN_HIP_DROP_FRAC_FRONT
@@ -295,9 +325,7 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     view_fields = {"view_detail": sv.view_detail, "camera_angle_deg": sv.camera_angle_deg}
     warnings = []
     if not side_on:
-        warnings.append(f"filmed {'from an angle' if sv.view == 'oblique' else 'from the ' + sv.view_detail}"
-                        f" (about {sv.camera_angle_deg:.0f} degrees from facing the camera): "
-                        "knee angles are estimates; film from the side")
+        warnings.append(_view_warning(sv))
     if rejected:
         warnings.append(R.rejected_text(rejected, "squat"))
     base_metrics = {"implausible_frames": opened.dropped, "not_counted": len(rejected)}
@@ -325,12 +353,16 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     if not sv.heel_check:
         per_rep = [{} for _ in reps]
     out_reps, faults, unclear = [], [], []
+    judged = 0      # reps whose heels were judged (a far heel unclear beside a near heel
+                    # seen down is judged: the near heel is the evidence)
+    near = (view.near_side or fc.side) if sv.view in ("side", "unknown") else None
     for r, runs_ in zip(reps, per_rep, strict=False):
-        rep, f, u = _rep_result(sig, r, knee, runs_, KNEE_QUALITY[sv.view],
-                                near=(view.near_side or fc.side) if side_on else None)
+        rep, f, u = _rep_result(sig, r, knee, runs_, KNEE_QUALITY[sv.view], near=near)
         out_reps.append(rep)
         faults += f
         unclear += u
+        judged += bool(runs_) and (_far_only(runs_, near)
+                                   or not any(x.code == "heel_lift" for x in u))
     heel_vals = [m for rp in out_reps if (m := rp.metrics["max_heel_lift_pct_foot"]) is not None]
     heel_dropped = sum(h.dropped for runs_ in per_rep for h in runs_.values())
     metrics = {**base_metrics, "reps": len(out_reps),
@@ -347,12 +379,20 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
         warnings.append(f"heels not checked: filmed from the {sv.view_detail}; film from the side")
     elif len(feet) == 1:
         warnings.append(f"heel checked on the {feet[0]} foot only (the other is not seen well)")
-    untold = sv.heel_check and sum(any(u.code == "heel_lift" and u.start_s == rp.start_s for u in unclear)
-                 for rp in out_reps)
-    if untold:
+    untold = sum(any(u.code == "heel_lift" and u.start_s == rp.start_s for u in unclear)
+                 for rp in out_reps) if sv.heel_check else len(out_reps)
+    if untold and sv.heel_check:
         warnings.append(f"the heels could not be judged on {untold} of {len(out_reps)} reps "
                         "(see 'unclear'); film from the side, feet and floor in view")
+    verdict = C.verdict_without_evidence(out_reps, faults, judged=judged)
+    reason = None
+    if verdict == "insufficient_data":
+        where = f"filmed from the {sv.view_detail}" if not sv.heel_check else "on no rep"
+        reason = (f"can't tell whether the heels stay down ({where}): film from the side, "
+                  "feet and floor in view")
+        warnings.append(reason)
     return ExerciseReport(exercise=EXERCISE, frames=n, fps=fps, view=sv.view,
-                          verdict=C.verdict_for(out_reps, faults), reps=tuple(out_reps),
+                          verdict=verdict, reps=tuple(out_reps),
                           faults=C.merge_faults(faults), metrics=metrics,
-                          warnings=tuple(warnings), unclear=tuple(unclear), **view_fields)
+                          warnings=tuple(warnings), unclear=tuple(unclear), reason=reason,
+                          **view_fields)

@@ -9,6 +9,8 @@
   :data:`vision.pose.posture.SIDE_MAX_RATIO`), front under ``OBLIQUE_MIN_DEG``, oblique in
   between. ``view_detail`` tells front from rear by the shoulder order (facing the camera,
   the left shoulder is on the image right).
+  Without a width (both shoulders hidden) the angle is NaN: the view is the estimator's
+  (:attr:`ViewEstimate.view`, else "unknown") and the heels are judged as from the side.
 - **Feet travel** (:func:`feet_travel_mask`): frames where a well-seen ankle steps more
   than ``TRAVEL_SHANK`` shank lengths within ``TRAVEL_WINDOW_S``, the hips moving with it (walking in, walking a
   bar out of the rack or back into it, turning round). A squat keeps both feet put, so a
@@ -16,7 +18,8 @@
 - **Hip-drop reps** (:func:`hip_drop_reps`): away from the side view the knee angle is
   only an estimate, so reps are found on the hip coming down (a fraction of its standing
   height above the ankles) and kept only when the knee estimate agrees (it bends by
-  ``KNEE_AGREE_DEG`` or more inside the rep).
+  ``KNEE_AGREE_DEG`` or more inside the rep); one holding most of a knee-angle candidate
+  that is one leg lifting is vetoed (:func:`knee_veto`).
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ MAX_TRAVEL_SHARE = 0.3      # a knee bend this much inside stepping frames is no
 HIP_ENTER_FRAC = 0.12       # hip drop (share of standing hip height) that starts a rep
 HIP_LEAVE_FRAC = 0.05       # ... and back within this ends it
 HIP_MIN_REP_S = 0.5         # seconds: shorter hip dips are wobbles
+VETO_OVERLAP_SHARE = 0.5    # a hip drop holding this share of a rejected knee bend is it
 KNEE_AGREE_DEG = 20.0       # the knee estimate must bend this much inside a hip-drop rep
 
 
@@ -85,7 +89,10 @@ def squat_view(sig: Signals, est: ViewEstimate) -> SquatView:
     """The squat's view from :func:`vision.pose.posture.detect_view`'s estimate."""
     angle = camera_angle_deg(est.width_ratio)
     if not np.isfinite(angle):
-        return SquatView("unknown", "unknown", angle, False)
+        # no width (both shoulders hidden): the estimator's view, heels still judged as
+        # from the side (dropping the heel check would turn real heel lifts into "good")
+        v = est.view if est.view in ("side", "front") else "unknown"
+        return SquatView(v, v, angle, v != "front")
     if est.view == "side" or angle >= SIDE_MIN_DEG:
         return SquatView("side", "side", round(angle, 1), True)
     facing = _facing_camera(sig)
@@ -180,3 +187,19 @@ def hip_drop_reps(drop: np.ndarray, knee: np.ndarray, fps: float) -> list[C.RepI
         out.append(C.RepInterval(r.start, r.end, r.start + k, float(seg[k]),
                                  float(stand - seg[k]), r.complete))
     return out
+
+
+def knee_veto(candidates, knee_rejected: list) -> tuple[list, list]:
+    """Hip-drop candidates split into kept and ``[(candidate, "leg_lift")]``: a candidate
+    that holds ``VETO_OVERLAP_SHARE`` or more of the frames of a knee-angle candidate
+    rejected as one leg lifting (``knee_rejected`` as from
+    :func:`vision.exercises.recognise.squat_reps`) is that movement, not a squat. Knee
+    candidates rejected as stepping veto nothing: the hip drop's own frames were already
+    judged for stepping (``squat_reps``, :func:`travel_gate`)."""
+    kept, rejected = [], []
+    for r in candidates:
+        kinds = [k for q, k in knee_rejected if k == "leg_lift"
+                 and min(r.end, q.end) - max(r.start, q.start) + 1
+                 >= VETO_OVERLAP_SHARE * (q.end - q.start + 1)]
+        (rejected.append((r, kinds[0])) if kinds else kept.append(r))
+    return kept, rejected
