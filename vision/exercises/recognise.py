@@ -9,9 +9,15 @@ depend on the camera distance), measured on the smoothed landmarks of
   which an ankle travels more than ``FEET_TRAVEL_SHANK`` from where it stood is stepping
   (the walk-in, walking a bar out of the rack or back into it, turning round): not a rep.
   One ankle rising more than ``LEG_LIFT_SHANK`` while the other stays down is a leg lift
-  (a standing leg raise or a knee lift), not a squat.
+  (a standing leg raise or a knee lift), not a squat. The hips must also come down: a
+  candidate in which the mid-hip does not sink ``MIN_HIP_DESCENT_SHANK`` below where it
+  stood at the candidate's edges, for ``HIP_DESCENT_MIN_S``, is a knee angle that moved
+  without a squat (a heel raise read from the front, a stoop, a leg raise): not a rep.
 - **heel raise**: heels rise while the knees stay straight: a candidate in which the knee
   bends by more than ``HEEL_RAISE_MAX_KNEE_BEND_DEG`` is a squat or a jump, not a raise.
+  The feet stay put, but a heel raise filmed from the front or rear sees noisy ankles: it
+  is walking only when the ankles travel and the body travels with them
+  (``RAISE_WALK_HIP_SHANK``), as it does in a walk.
 
 When every candidate was rejected for the same kind of movement, :func:`looks_like` names
 it, and the analysis answers ``not_this_exercise`` ("this looks like a leg raise, not a
@@ -37,8 +43,19 @@ MIN_LIFT_S = 0.3            # a leg lift lasts at least this long (s)
 MIN_EVENTS = 2              # this many leg lifts (or knee bends) and no rep: the clip shows them
 WALK_TRAVEL_SHANK = 3.0     # the hips crossing this much of the picture (shank lengths): walking
 SQUAT_BEND_DEG = 40.0       # a knee bend this deep with the feet still reads as a squat
+# The hips of a squat rep sink >= 0.38 shank lengths below the candidate's edges on the dev
+# traces (renderer B, seeds 0-11 and 500000-11, every view); heel raises <= 0.14, stoops
+# <= 0.28, walks and standing leg raises <= 0.26: the bar sits between the two groups.
+MIN_HIP_DESCENT_SHANK = 0.33
+HIP_DESCENT_MIN_S = 0.25    # ... sustained this long (s), so one jittery frame does not count
+EDGE_SHARE_DIV = 10         # the standing level: median of the first and last tenth
+# In a heel raise the hips move <= 0.26 shank lengths from where they stood (they rise with
+# the heels) on the same dev traces; raise candidates found in walks move them >= 0.90.
+RAISE_WALK_HIP_SHANK = 0.5
 
-KINDS = {"walking": "walking or stepping", "leg_lift": "a leg raise", "squat": "a squat"}
+KINDS = {"walking": "walking or stepping", "leg_lift": "a leg raise", "squat": "a squat",
+         "hips_up": "a movement in which the hips do not come down (a heel raise, bending "
+                    "over or standing)"}
 # (a heel raise clip read as a squat, etc., says so in the exercise's own module)
 
 
@@ -75,9 +92,39 @@ def _ankle_motion(sig: Signals, side: str, a: int, b: int, shank: float) -> tupl
     return travel, rise
 
 
+def hip_descent(sig: Signals, a: int, b: int, shank: float) -> float:
+    """How far the mid-hip sinks (image down, shank lengths) over rows ``a``..``b`` below
+    its level at their edges (median of the first and last ``EDGE_SHARE_DIV``-th), held
+    for ``HIP_DESCENT_MIN_S``. NaN when the hips are not seen."""
+    from vision.exercises.common import sustained_max
+    y = np.stack([sig.side("left", "hip")[a:b + 1, 1], sig.side("right", "hip")[a:b + 1, 1]])
+    seen = np.isfinite(y)
+    if not seen.any() or not np.isfinite(shank) or shank <= 0:
+        return float("nan")
+    y = np.where(seen.all(axis=0), y.mean(axis=0), np.nanmax(np.where(seen, y, -np.inf), axis=0))
+    y = np.where(np.isfinite(y), y, np.nan)
+    k = max(len(y) // EDGE_SHARE_DIV, 1)
+    edges = np.concatenate([y[:k], y[-k:]])
+    if not np.isfinite(edges).any():
+        return float("nan")
+    return sustained_max((y - np.nanmedian(edges)) / shank, fps=sig.fps, min_s=HIP_DESCENT_MIN_S)
+
+
 def squat_kind(sig: Signals, a: int, b: int) -> str | None:
-    """None when rows ``a``..``b`` look like a squat; else "walking" or "leg_lift".
-    Only well-seen ankles speak (:func:`_ankle_seen_well`)."""
+    """None when rows ``a``..``b`` look like a squat; else "leg_lift", "walking" (the
+    feet, :func:`feet_kind`) or "hips_up" (the hips did not come down by
+    ``MIN_HIP_DESCENT_SHANK``; hips not seen do not speak)."""
+    kind = feet_kind(sig, a, b)
+    if kind:
+        return kind
+    drop = hip_descent(sig, a, b, _shank(sig))
+    return "hips_up" if np.isfinite(drop) and drop < MIN_HIP_DESCENT_SHANK else None
+
+
+def feet_kind(sig: Signals, a: int, b: int) -> str | None:
+    """"leg_lift" when one ankle rises while the other stays, "walking" when the feet
+    travel over rows ``a``..``b``, else None. Only well-seen ankles speak
+    (:func:`_ankle_seen_well`)."""
     shank = _shank(sig)
     motion = {s: _ankle_motion(sig, s, a, b, shank) for s in ("left", "right")}
     rises = {s: r for s, (_, r) in motion.items() if np.isfinite(r)}
@@ -113,11 +160,36 @@ def squat_reps(sig: Signals, candidates) -> tuple[list, list]:
     return kept, rejected
 
 
+def hip_travel(sig: Signals, a: int, b: int, shank: float) -> float:
+    """Largest distance (shank lengths) of the mid-hip over rows ``a``..``b`` from where it
+    stood at their start (median of the first ``START_SHARE_DIV``-th); NaN when unseen."""
+    p = np.stack([sig.side("left", "hip")[a:b + 1], sig.side("right", "hip")[a:b + 1]])
+    both = np.isfinite(p[..., 0]).all(axis=0)
+    pts = p.mean(axis=0)[both]
+    if len(pts) < 3 or not np.isfinite(shank) or shank <= 0:
+        return float("nan")
+    start = np.median(pts[:max(len(pts) // START_SHARE_DIV, 1)], axis=0)
+    return float(np.max(np.hypot(*(pts - start).T)) / shank)
+
+
+def _walks(sig: Signals, a: int, b: int) -> bool:
+    """Walking over rows ``a``..``b`` for a standing exercise whose feet should stay: the
+    hips travel more than ``RAISE_WALK_HIP_SHANK`` and the well-seen ankles travel too (or
+    none is seen well). Noisy ankles under still hips (a raise filmed from the front) and
+    hips swaying over still feet are not walking."""
+    shank = _shank(sig)
+    moved = hip_travel(sig, a, b, shank)
+    if not (np.isfinite(moved) and moved > RAISE_WALK_HIP_SHANK):
+        return False
+    seen = [s for s in ("left", "right") if _ankle_seen_well(sig, s, a, b)]
+    return not seen or feet_kind(sig, a, b) == "walking"
+
+
 def heel_raise_kind(sig: Signals, a: int, b: int) -> str | None:
     """None when the feet stay put and the knees straight over rows ``a``..``b`` (a heel
-    raise); "walking" when an ankle travels, "squat" when the seen knees bend more than
-    ``HEEL_RAISE_MAX_KNEE_BEND_DEG``."""
-    if squat_kind(sig, a, b) == "walking":
+    raise); "walking" when the body travels (:func:`_walks`), "squat" when the seen knees
+    bend more than ``HEEL_RAISE_MAX_KNEE_BEND_DEG``."""
+    if _walks(sig, a, b):
         return "walking"
     bends = []
     for s in ("left", "right"):
