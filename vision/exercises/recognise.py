@@ -13,6 +13,7 @@ depend on the camera distance), measured on the smoothed landmarks of
   candidate in which the mid-hip does not sink ``MIN_HIP_DESCENT_SHANK`` below where it
   stood at the candidate's edges, for ``HIP_DESCENT_MIN_S``, is a knee angle that moved
   without a squat (a heel raise read from the front, a stoop, a leg raise): not a rep.
+  Applied where the knee angle is estimated (views read as front), see :func:`squat_reps`.
 - **heel raise**: heels rise while the knees stay straight: a candidate in which the knee
   bends by more than ``HEEL_RAISE_MAX_KNEE_BEND_DEG`` is a squat or a jump, not a raise.
   The feet stay put, but a heel raise filmed from the front or rear sees noisy ankles: it
@@ -52,6 +53,10 @@ EDGE_SHARE_DIV = 10         # the standing level: median of the first and last t
 # In a heel raise the hips move <= 0.26 shank lengths from where they stood (they rise with
 # the heels) on the same dev traces; raise candidates found in walks move them >= 0.90.
 RAISE_WALK_HIP_SHANK = 0.5
+# Both ankles of a raise filmed from the front wander alike (0.58 / 0.72 shank lengths on
+# seed 500006); a standing leg raise or a step moves one (0.73 / 0.25): "one foot" is the
+# other travelling less than this share of it.
+ONE_FOOT_SHARE = 0.5
 
 KINDS = {"walking": "walking or stepping", "leg_lift": "a leg raise", "squat": "a squat",
          "hips_up": "a movement in which the hips do not come down (a heel raise, bending "
@@ -110,12 +115,12 @@ def hip_descent(sig: Signals, a: int, b: int, shank: float) -> float:
     return sustained_max((y - np.nanmedian(edges)) / shank, fps=sig.fps, min_s=HIP_DESCENT_MIN_S)
 
 
-def squat_kind(sig: Signals, a: int, b: int) -> str | None:
+def squat_kind(sig: Signals, a: int, b: int, *, hips: bool = True) -> str | None:
     """None when rows ``a``..``b`` look like a squat; else "leg_lift", "walking" (the
-    feet, :func:`feet_kind`) or "hips_up" (the hips did not come down by
+    feet, :func:`feet_kind`) or, with ``hips``, "hips_up" (the hips did not come down by
     ``MIN_HIP_DESCENT_SHANK``; hips not seen do not speak)."""
     kind = feet_kind(sig, a, b)
-    if kind:
+    if kind or not hips:
         return kind
     drop = hip_descent(sig, a, b, _shank(sig))
     return "hips_up" if np.isfinite(drop) and drop < MIN_HIP_DESCENT_SHANK else None
@@ -152,24 +157,32 @@ def _best_seen_travel(sig: Signals, travels: dict, a: int, b: int) -> float:
 
 def squat_reps(sig: Signals, candidates) -> tuple[list, list]:
     """Candidates (``RepInterval``) split into squat reps and ``[(candidate, kind)]``
-    rejected (see :func:`squat_kind`)."""
+    rejected (see :func:`squat_kind`). The hips must come down only where the knee angle
+    is an estimate (a view the tracker reads as "front": front, rear, most obliques): a
+    side-view knee angle is measured, and a child's squat with the heels up and the knees
+    forward lowers the hips as little as a stoop does (0.17-0.2 shank lengths on renderer
+    A), so from the side the hips cannot tell them apart."""
+    from vision.pose.posture import detect_view
+    hips = detect_view(sig).view == "front"
     kept, rejected = [], []
     for r in candidates:
-        kind = squat_kind(sig, r.start, r.end)
+        kind = squat_kind(sig, r.start, r.end, hips=hips)
         (kept if kind is None else rejected).append(r if kind is None else (r, kind))
     return kept, rejected
 
 
 def hip_travel(sig: Signals, a: int, b: int, shank: float) -> float:
-    """Largest distance (shank lengths) of the mid-hip over rows ``a``..``b`` from where it
-    stood at their start (median of the first ``START_SHARE_DIV``-th); NaN when unseen."""
-    p = np.stack([sig.side("left", "hip")[a:b + 1], sig.side("right", "hip")[a:b + 1]])
-    both = np.isfinite(p[..., 0]).all(axis=0)
-    pts = p.mean(axis=0)[both]
-    if len(pts) < 3 or not np.isfinite(shank) or shank <= 0:
+    """Largest horizontal distance (shank lengths) of the mid-hip over rows ``a``..``b``
+    from where it stood at their start (median of the first ``START_SHARE_DIV``-th): a
+    walk carries the hips across, a squat or a raise moves them mostly up and down. NaN
+    when unseen."""
+    x = np.stack([sig.side("left", "hip")[a:b + 1, 0], sig.side("right", "hip")[a:b + 1, 0]])
+    x = x.mean(axis=0)
+    x = x[np.isfinite(x)]
+    if len(x) < 3 or not np.isfinite(shank) or shank <= 0:
         return float("nan")
-    start = np.median(pts[:max(len(pts) // START_SHARE_DIV, 1)], axis=0)
-    return float(np.max(np.hypot(*(pts - start).T)) / shank)
+    start = np.median(x[:max(len(x) // START_SHARE_DIV, 1)])
+    return float(np.max(np.abs(x - start)) / shank)
 
 
 def _walks(sig: Signals, a: int, b: int) -> bool:
@@ -185,11 +198,27 @@ def _walks(sig: Signals, a: int, b: int) -> bool:
     return not seen or feet_kind(sig, a, b) == "walking"
 
 
+def _one_foot_moves(sig: Signals, a: int, b: int) -> bool:
+    """One well-seen ankle travels more than ``FEET_TRAVEL_SHANK`` over rows ``a``..``b``
+    while the other is not seen well or travels less than ``ONE_FOOT_SHARE`` of it (a
+    step, a leg swinging): a heel raise moves both feet alike, noise included."""
+    shank = _shank(sig)
+    t = [m[0] for s in ("left", "right")
+         if np.isfinite((m := _ankle_motion(sig, s, a, b, shank))[0])]
+    return bool(t) and max(t) > FEET_TRAVEL_SHANK and (
+        len(t) == 1 or min(t) < ONE_FOOT_SHARE * max(t))
+
+
 def heel_raise_kind(sig: Signals, a: int, b: int) -> str | None:
     """None when the feet stay put and the knees straight over rows ``a``..``b`` (a heel
-    raise); "walking" when the body travels (:func:`_walks`), "squat" when the seen knees
-    bend more than ``HEEL_RAISE_MAX_KNEE_BEND_DEG``."""
+    raise); "walking" when the body travels (:func:`_walks`) or one foot moves on its own
+    (:func:`_one_foot_moves`), "leg_lift" when one leg lifts (:func:`feet_kind`), "squat"
+    when the seen knees bend more than ``HEEL_RAISE_MAX_KNEE_BEND_DEG``."""
     if _walks(sig, a, b):
+        return "walking"
+    if feet_kind(sig, a, b) == "leg_lift":
+        return "leg_lift"
+    if _one_foot_moves(sig, a, b):
         return "walking"
     bends = []
     for s in ("left", "right"):
