@@ -17,8 +17,9 @@ depend on the camera distance), measured on the smoothed landmarks of
 - **heel raise**: heels rise while the knees stay straight: a candidate in which the knee
   bends by more than ``HEEL_RAISE_MAX_KNEE_BEND_DEG`` is a squat or a jump, not a raise.
   The feet stay put, but a heel raise filmed from the front or rear sees noisy ankles: it
-  is walking only when the ankles travel and the body travels with them
-  (``RAISE_WALK_HIP_SHANK``), as it does in a walk.
+  is walking only when the ankles travel and the hips travel across with them
+  (``RAISE_WALK_HIP_SHANK``), as in a walk, or when one foot moves on its own (a step,
+  ``ONE_FOOT_SHARE``); one ankle rising alone is a leg lift.
 
 When every candidate was rejected for the same kind of movement, :func:`looks_like` names
 it, and the analysis answers ``not_this_exercise`` ("this looks like a leg raise, not a
