@@ -28,6 +28,8 @@ squat").
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from vision.pose.signals import Signals, knee_angle_deg
@@ -45,10 +47,11 @@ MIN_LIFT_S = 0.3            # a leg lift lasts at least this long (s)
 MIN_EVENTS = 2              # this many leg lifts (or knee bends) and no rep: the clip shows them
 WALK_TRAVEL_SHANK = 3.0     # the hips crossing this much of the picture (shank lengths): walking
 SQUAT_BEND_DEG = 40.0       # a knee bend this deep with the feet still reads as a squat
-# The hips of a squat rep sink >= 0.38 shank lengths below the candidate's edges on the dev
-# traces (renderer B, seeds 0-11 and 500000-11, every view); heel raises <= 0.14, stoops
-# <= 0.28, walks and standing leg raises <= 0.26: the bar sits between the two groups.
-MIN_HIP_DESCENT_SHANK = 0.33
+# Relative to the lower ankle, the hips of a squat rep sink >= 0.36 shank lengths below the
+# candidate's edges in front-read views (synth.traces front squats with heel lifts; renderer
+# B dev traces, seeds 0-11 and 500000-11, where the few lower candidates are walk-ins);
+# heel raises <= 0.13, stoops <= 0.24, standing leg raises <= 0.18, walks <= 0.12.
+MIN_HIP_DESCENT_SHANK = 0.30
 HIP_DESCENT_MIN_S = 0.25    # ... sustained this long (s), so one jittery frame does not count
 EDGE_SHARE_DIV = 10         # the standing level: median of the first and last tenth
 # In a heel raise the hips move <= 0.26 shank lengths from where they stood (they rise with
@@ -99,16 +102,21 @@ def _ankle_motion(sig: Signals, side: str, a: int, b: int, shank: float) -> tupl
 
 
 def hip_descent(sig: Signals, a: int, b: int, shank: float) -> float:
-    """How far the mid-hip sinks (image down, shank lengths) over rows ``a``..``b`` below
-    its level at their edges (median of the first and last ``EDGE_SHARE_DIV``-th), held
-    for ``HIP_DESCENT_MIN_S``. NaN when the hips are not seen."""
+    """How far the mid-hip sinks towards the feet (image down relative to the lower ankle,
+    the one on the floor; shank lengths) over rows ``a``..``b`` below its level at their
+    edges (median of the first and last ``EDGE_SHARE_DIV``-th), held for
+    ``HIP_DESCENT_MIN_S``. Relative to the ankle, so heels lifting in a squat (the ankles
+    and hips rise) do not hide it and a heel raise (both rise together) shows none. NaN
+    when the hips or ankles are not seen."""
     from vision.exercises.common import sustained_max
     y = np.stack([sig.side("left", "hip")[a:b + 1, 1], sig.side("right", "hip")[a:b + 1, 1]])
-    seen = np.isfinite(y)
-    if not seen.any() or not np.isfinite(shank) or shank <= 0:
+    ank = np.stack([sig.side("left", "ankle")[a:b + 1, 1], sig.side("right", "ankle")[a:b + 1, 1]])
+    if not np.isfinite(y).any() or not np.isfinite(ank).any() or not np.isfinite(shank) \
+            or shank <= 0:
         return float("nan")
-    y = np.where(seen.all(axis=0), y.mean(axis=0), np.nanmax(np.where(seen, y, -np.inf), axis=0))
-    y = np.where(np.isfinite(y), y, np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        y = np.nanmean(y, axis=0) - np.nanmax(ank, axis=0)
     k = max(len(y) // EDGE_SHARE_DIV, 1)
     edges = np.concatenate([y[:k], y[-k:]])
     if not np.isfinite(edges).any():
