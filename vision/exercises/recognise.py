@@ -9,9 +9,17 @@ depend on the camera distance), measured on the smoothed landmarks of
   which an ankle travels more than ``FEET_TRAVEL_SHANK`` from where it stood is stepping
   (the walk-in, walking a bar out of the rack or back into it, turning round): not a rep.
   One ankle rising more than ``LEG_LIFT_SHANK`` while the other stays down is a leg lift
-  (a standing leg raise or a knee lift), not a squat.
+  (a standing leg raise or a knee lift), not a squat. The hips must also come down: a
+  candidate in which the mid-hip does not sink ``MIN_HIP_DESCENT_SHANK`` below where it
+  stood at the candidate's edges, for ``HIP_DESCENT_MIN_S``, is a knee angle that moved
+  without a squat (a heel raise read from the front, a stoop, a leg raise): not a rep.
+  Applied where the knee angle is estimated (views read as front), see :func:`squat_reps`.
 - **heel raise**: heels rise while the knees stay straight: a candidate in which the knee
   bends by more than ``HEEL_RAISE_MAX_KNEE_BEND_DEG`` is a squat or a jump, not a raise.
+  The feet stay put, but a heel raise filmed from the front or rear sees noisy ankles: it
+  is walking only when the ankles travel and the hips travel across with them
+  (``RAISE_WALK_HIP_SHANK``), as in a walk, or when one foot moves on its own (a step,
+  ``ONE_FOOT_SHARE``); one ankle rising alone is a leg lift.
 
 When every candidate was rejected for the same kind of movement, :func:`looks_like` names
 it, and the analysis answers ``not_this_exercise`` ("this looks like a leg raise, not a
@@ -19,6 +27,8 @@ squat").
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 
@@ -37,8 +47,24 @@ MIN_LIFT_S = 0.3            # a leg lift lasts at least this long (s)
 MIN_EVENTS = 2              # this many leg lifts (or knee bends) and no rep: the clip shows them
 WALK_TRAVEL_SHANK = 3.0     # the hips crossing this much of the picture (shank lengths): walking
 SQUAT_BEND_DEG = 40.0       # a knee bend this deep with the feet still reads as a squat
+# Relative to the lower ankle, the hips of a squat rep sink >= 0.36 shank lengths below the
+# candidate's edges in front-read views (synth.traces front squats with heel lifts; renderer
+# B dev traces, seeds 0-11 and 500000-11, where the few lower candidates are walk-ins);
+# heel raises <= 0.13, stoops <= 0.24, standing leg raises <= 0.18, walks <= 0.12.
+MIN_HIP_DESCENT_SHANK = 0.30
+HIP_DESCENT_MIN_S = 0.25    # ... sustained this long (s), so one jittery frame does not count
+EDGE_SHARE_DIV = 10         # the standing level: median of the first and last tenth
+# In a heel raise the hips move <= 0.26 shank lengths from where they stood (they rise with
+# the heels) on the same dev traces; raise candidates found in walks move them >= 0.90.
+RAISE_WALK_HIP_SHANK = 0.5
+# Both ankles of a raise filmed from the front wander alike (0.58 / 0.72 shank lengths on
+# seed 500006); a standing leg raise or a step moves one (0.73 / 0.25): "one foot" is the
+# other travelling less than this share of it.
+ONE_FOOT_SHARE = 0.5
 
-KINDS = {"walking": "walking or stepping", "leg_lift": "a leg raise", "squat": "a squat"}
+KINDS = {"walking": "walking or stepping", "leg_lift": "a leg raise", "squat": "a squat",
+         "hips_up": "a movement in which the hips do not come down (a heel raise, bending "
+                    "over or standing)"}
 # (a heel raise clip read as a squat, etc., says so in the exercise's own module)
 
 
@@ -75,9 +101,44 @@ def _ankle_motion(sig: Signals, side: str, a: int, b: int, shank: float) -> tupl
     return travel, rise
 
 
-def squat_kind(sig: Signals, a: int, b: int) -> str | None:
-    """None when rows ``a``..``b`` look like a squat; else "walking" or "leg_lift".
-    Only well-seen ankles speak (:func:`_ankle_seen_well`)."""
+def hip_descent(sig: Signals, a: int, b: int, shank: float) -> float:
+    """How far the mid-hip sinks towards the feet (image down relative to the lower ankle,
+    the one on the floor; shank lengths) over rows ``a``..``b`` below its level at their
+    edges (median of the first and last ``EDGE_SHARE_DIV``-th), held for
+    ``HIP_DESCENT_MIN_S``. Relative to the ankle, so heels lifting in a squat (the ankles
+    and hips rise) do not hide it and a heel raise (both rise together) shows none. NaN
+    when the hips or ankles are not seen."""
+    from vision.exercises.common import sustained_max
+    y = np.stack([sig.side("left", "hip")[a:b + 1, 1], sig.side("right", "hip")[a:b + 1, 1]])
+    ank = np.stack([sig.side("left", "ankle")[a:b + 1, 1], sig.side("right", "ankle")[a:b + 1, 1]])
+    if not np.isfinite(y).any() or not np.isfinite(ank).any() or not np.isfinite(shank) \
+            or shank <= 0:
+        return float("nan")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        y = np.nanmean(y, axis=0) - np.nanmax(ank, axis=0)
+    k = max(len(y) // EDGE_SHARE_DIV, 1)
+    edges = np.concatenate([y[:k], y[-k:]])
+    if not np.isfinite(edges).any():
+        return float("nan")
+    return sustained_max((y - np.nanmedian(edges)) / shank, fps=sig.fps, min_s=HIP_DESCENT_MIN_S)
+
+
+def squat_kind(sig: Signals, a: int, b: int, *, hips: bool = True) -> str | None:
+    """None when rows ``a``..``b`` look like a squat; else "leg_lift", "walking" (the
+    feet, :func:`feet_kind`) or, with ``hips``, "hips_up" (the hips did not come down by
+    ``MIN_HIP_DESCENT_SHANK``; hips not seen do not speak)."""
+    kind = feet_kind(sig, a, b)
+    if kind or not hips:
+        return kind
+    drop = hip_descent(sig, a, b, _shank(sig))
+    return "hips_up" if np.isfinite(drop) and drop < MIN_HIP_DESCENT_SHANK else None
+
+
+def feet_kind(sig: Signals, a: int, b: int) -> str | None:
+    """"leg_lift" when one ankle rises while the other stays, "walking" when the feet
+    travel over rows ``a``..``b``, else None. Only well-seen ankles speak
+    (:func:`_ankle_seen_well`)."""
     shank = _shank(sig)
     motion = {s: _ankle_motion(sig, s, a, b, shank) for s in ("left", "right")}
     rises = {s: r for s, (_, r) in motion.items() if np.isfinite(r)}
@@ -105,19 +166,68 @@ def _best_seen_travel(sig: Signals, travels: dict, a: int, b: int) -> float:
 
 def squat_reps(sig: Signals, candidates) -> tuple[list, list]:
     """Candidates (``RepInterval``) split into squat reps and ``[(candidate, kind)]``
-    rejected (see :func:`squat_kind`)."""
+    rejected (see :func:`squat_kind`). The hips must come down only where the knee angle
+    is an estimate (a view the tracker reads as "front": front, rear, most obliques): a
+    side-view knee angle is measured, and a child's squat with the heels up and the knees
+    forward lowers the hips as little as a stoop does (0.17-0.2 shank lengths on renderer
+    A), so from the side the hips cannot tell them apart."""
+    from vision.pose.posture import detect_view
+    hips = detect_view(sig).view == "front"
     kept, rejected = [], []
     for r in candidates:
-        kind = squat_kind(sig, r.start, r.end)
+        kind = squat_kind(sig, r.start, r.end, hips=hips)
         (kept if kind is None else rejected).append(r if kind is None else (r, kind))
     return kept, rejected
 
 
+def hip_travel(sig: Signals, a: int, b: int, shank: float) -> float:
+    """Largest horizontal distance (shank lengths) of the mid-hip over rows ``a``..``b``
+    from where it stood at their start (median of the first ``START_SHARE_DIV``-th): a
+    walk carries the hips across, a squat or a raise moves them mostly up and down. NaN
+    when unseen."""
+    x = np.stack([sig.side("left", "hip")[a:b + 1, 0], sig.side("right", "hip")[a:b + 1, 0]])
+    x = x.mean(axis=0)
+    x = x[np.isfinite(x)]
+    if len(x) < 3 or not np.isfinite(shank) or shank <= 0:
+        return float("nan")
+    start = np.median(x[:max(len(x) // START_SHARE_DIV, 1)])
+    return float(np.max(np.abs(x - start)) / shank)
+
+
+def _walks(sig: Signals, a: int, b: int) -> bool:
+    """Walking over rows ``a``..``b`` for a standing exercise whose feet should stay: the
+    hips travel more than ``RAISE_WALK_HIP_SHANK`` and the well-seen ankles travel too (or
+    none is seen well). Noisy ankles under still hips (a raise filmed from the front) and
+    hips swaying over still feet are not walking."""
+    shank = _shank(sig)
+    moved = hip_travel(sig, a, b, shank)
+    if not (np.isfinite(moved) and moved > RAISE_WALK_HIP_SHANK):
+        return False
+    seen = [s for s in ("left", "right") if _ankle_seen_well(sig, s, a, b)]
+    return not seen or feet_kind(sig, a, b) == "walking"
+
+
+def _one_foot_moves(sig: Signals, a: int, b: int) -> bool:
+    """One well-seen ankle travels more than ``FEET_TRAVEL_SHANK`` over rows ``a``..``b``
+    while the other is not seen well or travels less than ``ONE_FOOT_SHARE`` of it (a
+    step, a leg swinging): a heel raise moves both feet alike, noise included."""
+    shank = _shank(sig)
+    t = [m[0] for s in ("left", "right")
+         if np.isfinite((m := _ankle_motion(sig, s, a, b, shank))[0])]
+    return bool(t) and max(t) > FEET_TRAVEL_SHANK and (
+        len(t) == 1 or min(t) < ONE_FOOT_SHARE * max(t))
+
+
 def heel_raise_kind(sig: Signals, a: int, b: int) -> str | None:
     """None when the feet stay put and the knees straight over rows ``a``..``b`` (a heel
-    raise); "walking" when an ankle travels, "squat" when the seen knees bend more than
-    ``HEEL_RAISE_MAX_KNEE_BEND_DEG``."""
-    if squat_kind(sig, a, b) == "walking":
+    raise); "walking" when the body travels (:func:`_walks`) or one foot moves on its own
+    (:func:`_one_foot_moves`), "leg_lift" when one leg lifts (:func:`feet_kind`), "squat"
+    when the seen knees bend more than ``HEEL_RAISE_MAX_KNEE_BEND_DEG``."""
+    if _walks(sig, a, b):
+        return "walking"
+    if feet_kind(sig, a, b) == "leg_lift":
+        return "leg_lift"
+    if _one_foot_moves(sig, a, b):
         return "walking"
     bends = []
     for s in ("left", "right"):
