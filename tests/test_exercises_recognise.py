@@ -86,5 +86,8 @@ def test_squats_keep_their_reps(view):
     for seed in SEEDS:
         trace, truth = S.make("squat", seed, views={view: 1})
         rep = analyse(trace, "squat")
-        assert rep.verdict in ACCEPTED, (view, seed, rep.reason)
+        # from the front the heels are not judged ("can't tell", film from the side), but the
+        # squat is recognised: it is never refused as another movement and its reps are counted
+        allowed = ACCEPTED + (("insufficient_data",) if view == "front" else ())
+        assert rep.verdict in allowed, (view, seed, rep.reason)
         assert abs(len(rep.reps) - truth["n_reps"]) <= 1, (view, seed)
