@@ -167,13 +167,16 @@ def _drop_border_strips(mask: np.ndarray, scale: float,
     band[:width], band[-width:], band[:, :width], band[:, -width:] = True, True, True, True
     if valid is not None:
         band |= ~erode(valid, width)
-    hug = (mask & band).astype(np.uint8)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(hug, connectivity=8)
+    hug = mask & band
     out = mask.copy()
-    for k in range(1, n):
-        _, _, w, h, _ = stats[k]
-        if max(w / cols, h / rows) > _BORDER_STRIP_SPAN:
-            out[labels == k] = False
+    box = bounding_box(hug, 0)       # labelled inside its bounding box: less work
+    if box is not None:
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(hug[box].astype(np.uint8),
+                                                               connectivity=8)
+        span = np.maximum(stats[:, cv2.CC_STAT_WIDTH] / cols, stats[:, cv2.CC_STAT_HEIGHT] / rows)
+        strip = span > _BORDER_STRIP_SPAN
+        strip[0] = False
+        out[box] &= ~strip[labels]
     return dilate(erode(out, _OPEN_FRAC * scale), _OPEN_FRAC * scale)
 
 
