@@ -8,7 +8,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-__all__ = ["bounding_box", "disk", "dilate", "erode", "fill_small_holes"]
+__all__ = ["bounding_box", "depth", "disk", "dilate", "erode", "fill_small_holes"]
 
 
 def disk(radius: float) -> np.ndarray:
@@ -33,6 +33,16 @@ def dilate(mask: np.ndarray, radius: float) -> np.ndarray:
     box = bounding_box(mask, int(np.ceil(radius)) + 2)
     if box is not None:
         out[box] = cv2.distanceTransform((~mask[box]).astype(np.uint8), cv2.DIST_L2, 5) <= radius
+    return out
+
+
+def depth(mask: np.ndarray) -> np.ndarray:
+    """Distance (px, float32) of every mask pixel to the nearest pixel outside the mask (0
+    off the mask). ``depth(mask) > r`` is ``erode(mask, r)``: one map serves every radius."""
+    out = np.zeros(mask.shape, np.float32)
+    box = bounding_box(mask, 3)    # a blank ring around the mask holds its nearest background
+    if box is not None:
+        out[box] = cv2.distanceTransform(mask[box].astype(np.uint8), cv2.DIST_L2, 5)
     return out
 
 

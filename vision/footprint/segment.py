@@ -60,7 +60,7 @@ from vision.footprint.hatch import (
     split_faint_toes,
 )
 from vision.footprint.marks import LINE_MAX_FRAC, NOTICE_FRAC, colour_marks, stroke_like
-from vision.footprint.morphology import bounding_box, dilate, erode, fill_small_holes
+from vision.footprint.morphology import bounding_box, depth, dilate, erode, fill_small_holes
 from vision.footprint.split import split_touching_hands
 from vision.footprint.threshold import NoPrintFound, binarise, detect_polarity
 
@@ -157,16 +157,17 @@ def _drop_strokes(mask: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarra
 
 
 def _drop_border_strips(mask: np.ndarray, scale: float,
-                        valid: np.ndarray | None = None) -> np.ndarray:
+                        valid_depth: np.ndarray | None = None) -> np.ndarray:
     """Remove long strips hugging the picture's (or the sheet's) border: the table, a
     neighbouring sheet, a fold or the shaded edge of the paper. A print meets the border
-    over a short stretch at most."""
+    over a short stretch at most. ``valid_depth`` is :func:`~vision.footprint.morphology.depth`
+    of the usable region (px), None: the whole picture is usable."""
     rows, cols = mask.shape
     width = max(2, int(round(_BORDER_BAND_FRAC * scale)))
     band = np.zeros(mask.shape, bool)
     band[:width], band[-width:], band[:, :width], band[:, -width:] = True, True, True, True
-    if valid is not None:
-        band |= ~erode(valid, width)
+    if valid_depth is not None:
+        band |= ~(valid_depth > width)
     hug = mask & band
     out = mask.copy()
     box = bounding_box(hug, 0)       # labelled inside its bounding box: less work
@@ -305,14 +306,16 @@ def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Seg
     filled = _close_fill(mask, scale, textured=textured)
     # the opening removes pen lines and printed rules
     opened = dilate(erode(filled, _OPEN_FRAC * scale), _OPEN_FRAC * scale)
-    labels, parts = label_parts(split_touching_hands(_drop_border_strips(opened, scale, valid)))
+    valid_depth = None if valid is None else depth(valid)
+    labels, parts = label_parts(split_touching_hands(_drop_border_strips(opened, scale,
+                                                                         valid_depth)))
     kept = [p for p in parts if not _is_clutter(p, scale, mask.shape)]
     if not kept:
         raise NoPrintFound("only marks and lines, no footprint")
     scale = float(np.sqrt(max(p.area for p in kept) / _AREA_PER_LENGTH2))
     # shadows and table at the sheet's edge must not join a foot; without a sheet the
     # picture's border is not special (a contact print may fill the picture)
-    edge = None if valid is None else ~erode(valid, 3)
+    edge = None if valid_depth is None else ~(valid_depth > 3)
     if edge is not None:
         largest = max(p.area for p in kept)
         kept = [p for p in kept if p.area >= EDGE_PART_FRAC * largest
