@@ -12,6 +12,8 @@ Usage:
 an MD5 of the overlay (which draws every foot's outline, so a changed mask changes it) and
 the CPU milliseconds of the engine call. ``compare`` reports every photo whose JSON differs
 (numbers compared to 1e-9) or whose overlay differs, and the total CPU time of each dump.
+Dump a tree that cannot change while it runs (modules load lazily): for main, export a
+commit first (``git archive COMMIT vision synth | tar -x -C DIR``, then ``--root DIR``).
 """
 
 from __future__ import annotations
