@@ -1,13 +1,15 @@
 """Speed and memory of measure_footprint on 12 MP JPEG photos, decode included.
 
-Usage: python bench/bench_footprint.py [N] [--seed S] [--long-side PX]
+Usage: python bench/bench_footprint.py [N] [--seed S] [--long-side PX] [--engine TREE]
 
 Renders N photos (synth.footprint_render, 4000 x 3000 by default), writes them as
 JPEG files, then times ``measure_footprint(path)`` on each, single-threaded
 (``cv2.setNumThreads(1)``). Prints images/s, median and p90 wall and CPU milliseconds end to
 end (the numbers; then with the overlay, which is drawn when ``result.overlay`` is first read),
 median ms per stage, and peak memory (max RSS of the process; Python+NumPy allocations
-via tracemalloc). CPU time is the fairer figure on a shared machine.
+via tracemalloc). CPU time is the fairer figure on a shared machine; to compare two code
+trees on the same photos, run once with ``--engine`` naming the other tree (its ``vision``
+package is measured; the photos, from the same seed, are the same).
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from synth.footprint_render import random_spec, render_photo  # noqa: E402
-from vision.footprint import measure_footprint  # noqa: E402
 
 
 def _render(n: int, seed: int, long_side: int, folder: Path) -> list[Path]:
@@ -47,11 +48,19 @@ def main(argv=None) -> int:
     ap.add_argument("n", nargs="?", type=int, default=10)
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--long-side", type=int, default=4000)
+    ap.add_argument("--engine", type=Path, help="code tree whose vision package is timed")
     ap.add_argument("--render-to", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.render_to is not None:  # child process: rendering must not count in our memory
         _render(args.n, args.seed, args.long_side, args.render_to)
         return 0
+    if args.engine is not None:
+        sys.path.insert(0, str(args.engine.resolve()))
+        for name in [m for m in sys.modules if m == "vision" or m.startswith("vision.")]:
+            del sys.modules[name]
+    import vision
+    from vision.footprint import measure_footprint
+    print(f"engine: {Path(vision.__file__).parent}")
     cv2.setNumThreads(1)
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([sys.executable, __file__, str(args.n), "--seed", str(args.seed),

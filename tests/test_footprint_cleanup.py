@@ -57,3 +57,16 @@ def test_two_pieces_are_returned_unchanged():
     mask = f.heel | f.ball
     kept, gone = cut_writing(mask, FOOT_PX)
     assert gone is None and kept is mask
+
+
+def test_the_cut_is_the_same_wherever_the_candidate_lies_on_a_larger_picture():
+    """Worked out inside the candidate's bounding box: the cut pixels must be the same when
+    the candidate sits far from the picture's origin."""
+    foot, word = drawn_foot().whole, _word(880)
+    big = np.zeros((SHAPE[0] + 500, SHAPE[1] + 800), bool)
+    rows, cols = slice(300, 300 + SHAPE[0]), slice(700, 700 + SHAPE[1])
+    big[rows, cols] = foot | word
+    kept, gone = cut_writing(big, FOOT_PX)
+    assert gone is not None and kept.shape == gone.shape == big.shape
+    assert np.array_equal(kept[rows, cols], foot) and kept.sum() == foot.sum()
+    assert np.array_equal(gone[rows, cols], word) and gone.sum() == word.sum()

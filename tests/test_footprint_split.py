@@ -58,3 +58,16 @@ def test_a_foot_a_hand_alone_and_two_touching_feet_are_left_alone():
     two = foot | other
     assert _parts(two)[0] < _parts(foot)[0] + _parts(other)[0]    # they touch
     assert np.array_equal(split_touching_hands(two), two)
+
+
+def test_the_cut_is_the_same_wherever_the_prints_lie_on_a_larger_picture():
+    """Labelled inside the prints' bounding box: the cut must land on the same pixels when
+    the prints sit far from the picture's origin on a mostly blank sheet."""
+    both = drawn_foot().whole | _hand()
+    near = split_touching_hands(both)
+    assert not np.array_equal(near, both)                  # there is a cut to place
+    big = np.zeros((both.shape[0] + 700, both.shape[1] + 900), bool)
+    big[400:400 + both.shape[0], 600:600 + both.shape[1]] = both
+    far = split_touching_hands(big)
+    assert not far[:400].any() and not far[:, :600].any()
+    assert np.array_equal(far[400:400 + both.shape[0], 600:600 + both.shape[1]], near)

@@ -19,6 +19,7 @@ import numpy as np
 
 from vision.footprint.grouping import body_frame
 from vision.footprint.marks import stroke_like
+from vision.footprint.morphology import bounding_box
 
 __all__ = ["cut_writing"]
 
@@ -28,7 +29,20 @@ _BEHIND_FRAC = 0.01      # of the core's length: a piece whose centre is this fa
 
 
 def cut_writing(mask: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray | None]:
-    """(candidate without writing, the pixels cut off or None)."""
+    """(candidate without writing, the pixels cut off or None). Worked out inside the
+    candidate's bounding box (the same result as on the whole picture, less work)."""
+    box = bounding_box(mask, 1)
+    if box is None:
+        return mask, None
+    kept, gone = _cut_writing(mask[box], scale)
+    if gone is None:
+        return mask, None
+    out, cut = mask.copy(), np.zeros(mask.shape, bool)
+    out[box], cut[box] = kept, gone
+    return out, cut
+
+
+def _cut_writing(mask: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray | None]:
     n, lab, stats, cents = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
     if n <= 2:
         return mask, None

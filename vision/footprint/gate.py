@@ -360,6 +360,15 @@ def _hull_mask(mask: np.ndarray) -> np.ndarray:
     return out.view(bool)
 
 
+def _common_box(masks) -> tuple[slice, slice]:
+    """The bounding box (row and column slices) of all non-empty bool masks together."""
+    rects = [cv2.boundingRect(np.ascontiguousarray(m, dtype=bool).view(np.uint8)) for m in masks]
+    rects = [r for r in rects if r[2] > 0] or [(0, 0, 0, 0)]
+    x0, y0 = min(r[0] for r in rects), min(r[1] for r in rects)
+    x1, y1 = max(r[0] + r[2] for r in rects), max(r[1] + r[3] for r in rects)
+    return slice(y0, y1), slice(x0, x1)
+
+
 def judge_marks(marks, feet, image: np.ndarray | None = None) -> list[Candidate]:
     """The marks worth telling the user about, judged against the sheet's feet: drawn lines,
     writing, stickers and other blobs at least :data:`~vision.footprint.marks.NOTICE_FRAC`
@@ -372,9 +381,12 @@ def judge_marks(marks, feet, image: np.ndarray | None = None) -> list[Candidate]
     paper = float(np.median(sat[::4, ::4])) if sat is not None else 0.0
     foot_px = float(np.sqrt(max(np.count_nonzero(m) for m in feet) / _AREA_PER_LENGTH2)) \
         if feet else 0.0
-    away = None
+    away, box = None, (slice(None), slice(None))
     if feet:
-        union = np.logical_or.reduce(list(feet))
+        # the distance from the feet is needed on the marks only: worked out inside the
+        # box around feet and marks (every shortest path lies inside it; same distances)
+        box = _common_box(list(feet) + list(marks))
+        union = np.logical_or.reduce([f[box] for f in feet])
         away = cv2.distanceTransform((~union).astype(np.uint8), cv2.DIST_L2, 3)
     hulls = [_hull_mask(f) for f in feet]
     out = []
@@ -384,7 +396,7 @@ def judge_marks(marks, feet, image: np.ndarray | None = None) -> list[Candidate]
         ink = _ink(sat, m) if sat is not None else 0.0
         vivid = (sat is not None and bool(feet) and ink > ref + _INK_SAT_DIFF,
                  sat is not None and ink > paper + _INK_SAT_DIFF)
-        clear = away is None or float(away[m].min()) > _MARK_CLEAR_FRAC * foot_px
+        clear = away is None or float(away[m[box]].min()) > _MARK_CLEAR_FRAC * foot_px
         kind = _mark_kind(m, foot_px, vivid, clear)
         if kind is not None:
             out.append(Candidate(m, Verdict(kind, 0.0, shape_facts(m), "left-out mark"),

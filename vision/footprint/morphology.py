@@ -8,7 +8,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-__all__ = ["disk", "dilate", "erode", "fill_small_holes"]
+__all__ = ["bounding_box", "depth", "disk", "dilate", "erode", "fill_small_holes"]
 
 
 def disk(radius: float) -> np.ndarray:
@@ -16,9 +16,10 @@ def disk(radius: float) -> np.ndarray:
     return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
 
 
-def _box(mask: np.ndarray, margin: int) -> tuple[slice, slice] | None:
-    """Bounding box of ``mask`` grown by ``margin`` px (clipped), None when empty. The
-    morphology below works inside it only: same result, less work on a mostly blank sheet."""
+def bounding_box(mask: np.ndarray, margin: int) -> tuple[slice, slice] | None:
+    """Bounding box of ``mask`` grown by ``margin`` px (clipped), as slices; None when empty.
+    Labelling and morphology work inside it only: same result, less work on a mostly blank
+    sheet."""
     x, y, w, h = cv2.boundingRect(np.ascontiguousarray(mask, dtype=bool).view(np.uint8))
     if w == 0:
         return None
@@ -29,16 +30,26 @@ def _box(mask: np.ndarray, margin: int) -> tuple[slice, slice] | None:
 def dilate(mask: np.ndarray, radius: float) -> np.ndarray:
     """Binary dilation by a Euclidean disk, in linear time (distance transform)."""
     out = np.zeros(mask.shape, bool)
-    box = _box(mask, int(np.ceil(radius)) + 2)
+    box = bounding_box(mask, int(np.ceil(radius)) + 2)
     if box is not None:
         out[box] = cv2.distanceTransform((~mask[box]).astype(np.uint8), cv2.DIST_L2, 5) <= radius
+    return out
+
+
+def depth(mask: np.ndarray) -> np.ndarray:
+    """Distance (px, float32) of every mask pixel to the nearest pixel outside the mask (0
+    off the mask). ``depth(mask) > r`` is ``erode(mask, r)``: one map serves every radius."""
+    out = np.zeros(mask.shape, np.float32)
+    box = bounding_box(mask, 3)    # a blank ring around the mask holds its nearest background
+    if box is not None:
+        out[box] = cv2.distanceTransform(mask[box].astype(np.uint8), cv2.DIST_L2, 5)
     return out
 
 
 def erode(mask: np.ndarray, radius: float) -> np.ndarray:
     """Binary erosion by a Euclidean disk, in linear time (distance transform)."""
     out = np.zeros(mask.shape, bool)
-    box = _box(mask, 3)    # a blank ring around the mask holds its nearest background
+    box = bounding_box(mask, 3)    # a blank ring around the mask holds its nearest background
     if box is not None:
         out[box] = cv2.distanceTransform(mask[box].astype(np.uint8), cv2.DIST_L2, 5) > radius
     return out
@@ -47,7 +58,7 @@ def erode(mask: np.ndarray, radius: float) -> np.ndarray:
 def fill_small_holes(mask: np.ndarray, max_area: float) -> np.ndarray:
     """Fill holes up to ``max_area`` px (crosshatch gaps, unprinted specks). A large hole is
     paper enclosed by pen lines or printed rules around a print, not part of the print."""
-    box = _box(mask, 1)    # holes lie inside the mask's bounding box; a blank ring or the
+    box = bounding_box(mask, 1)    # holes lie inside the mask's bounding box; a blank ring or the
     if box is None:        # picture's border surrounds it
         return mask.copy()
     n, labels, stats, _ = cv2.connectedComponentsWithStats((~mask[box]).astype(np.uint8), 4)

@@ -60,7 +60,7 @@ from vision.footprint.hatch import (
     split_faint_toes,
 )
 from vision.footprint.marks import LINE_MAX_FRAC, NOTICE_FRAC, colour_marks, stroke_like
-from vision.footprint.morphology import dilate, erode, fill_small_holes
+from vision.footprint.morphology import bounding_box, depth, dilate, erode, fill_small_holes
 from vision.footprint.split import split_touching_hands
 from vision.footprint.threshold import NoPrintFound, binarise, detect_polarity
 
@@ -142,34 +142,42 @@ def _drop_strokes(mask: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarra
     enclosed between an outline and the print never becomes print."""
     r = max(1.0, _STROKE_FRAC * scale)
     thin = mask & ~dilate(erode(mask, r), r)
-    n, lab, stats, _ = cv2.connectedComponentsWithStats(thin.astype(np.uint8), 8)
+    box = bounding_box(thin, 1)       # labelled inside its bounding box: less work
+    if box is None:
+        return mask, np.zeros(mask.shape, bool)
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(thin[box].astype(np.uint8), 8)
     span = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
     long = span >= _STROKE_MIN_SPAN * scale
     long[0] = False
     if not long.any():
         return mask, np.zeros(mask.shape, bool)
-    lines = long[lab]
+    lines = np.zeros(mask.shape, bool)
+    lines[box] = long[lab]
     return mask & ~lines, lines
 
 
 def _drop_border_strips(mask: np.ndarray, scale: float,
-                        valid: np.ndarray | None = None) -> np.ndarray:
+                        valid_depth: np.ndarray | None = None) -> np.ndarray:
     """Remove long strips hugging the picture's (or the sheet's) border: the table, a
     neighbouring sheet, a fold or the shaded edge of the paper. A print meets the border
-    over a short stretch at most."""
+    over a short stretch at most. ``valid_depth`` is :func:`~vision.footprint.morphology.depth`
+    of the usable region (px), None: the whole picture is usable."""
     rows, cols = mask.shape
     width = max(2, int(round(_BORDER_BAND_FRAC * scale)))
     band = np.zeros(mask.shape, bool)
     band[:width], band[-width:], band[:, :width], band[:, -width:] = True, True, True, True
-    if valid is not None:
-        band |= ~erode(valid, width)
-    hug = (mask & band).astype(np.uint8)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(hug, connectivity=8)
+    if valid_depth is not None:
+        band |= ~(valid_depth > width)
+    hug = mask & band
     out = mask.copy()
-    for k in range(1, n):
-        _, _, w, h, _ = stats[k]
-        if max(w / cols, h / rows) > _BORDER_STRIP_SPAN:
-            out[labels == k] = False
+    box = bounding_box(hug, 0)       # labelled inside its bounding box: less work
+    if box is not None:
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(hug[box].astype(np.uint8),
+                                                               connectivity=8)
+        span = np.maximum(stats[:, cv2.CC_STAT_WIDTH] / cols, stats[:, cv2.CC_STAT_HEIGHT] / rows)
+        strip = span > _BORDER_STRIP_SPAN
+        strip[0] = False
+        out[box] &= ~strip[labels]
     return dilate(erode(out, _OPEN_FRAC * scale), _OPEN_FRAC * scale)
 
 
@@ -298,14 +306,16 @@ def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Seg
     filled = _close_fill(mask, scale, textured=textured)
     # the opening removes pen lines and printed rules
     opened = dilate(erode(filled, _OPEN_FRAC * scale), _OPEN_FRAC * scale)
-    labels, parts = label_parts(split_touching_hands(_drop_border_strips(opened, scale, valid)))
+    valid_depth = None if valid is None else depth(valid)
+    labels, parts = label_parts(split_touching_hands(_drop_border_strips(opened, scale,
+                                                                         valid_depth)))
     kept = [p for p in parts if not _is_clutter(p, scale, mask.shape)]
     if not kept:
         raise NoPrintFound("only marks and lines, no footprint")
     scale = float(np.sqrt(max(p.area for p in kept) / _AREA_PER_LENGTH2))
     # shadows and table at the sheet's edge must not join a foot; without a sheet the
     # picture's border is not special (a contact print may fill the picture)
-    edge = None if valid is None else ~erode(valid, 3)
+    edge = None if valid_depth is None else ~(valid_depth > 3)
     if edge is not None:
         largest = max(p.area for p in kept)
         kept = [p for p in kept if p.area >= EDGE_PART_FRAC * largest

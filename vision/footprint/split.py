@@ -26,6 +26,7 @@ from skimage.morphology import h_maxima
 from skimage.segmentation import watershed
 
 from vision.footprint.gate import judge, shape_facts
+from vision.footprint.morphology import bounding_box
 
 __all__ = ["split_touching_hands", "HAND_MIN_DIGITS"]
 
@@ -107,14 +108,16 @@ def _hand_cut(sub: np.ndarray) -> np.ndarray | None:
 
 def split_touching_hands(mask: np.ndarray) -> np.ndarray:
     """The print mask with every hand that touches another print cut off it (bool)."""
-    n, lab, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
-    if n <= 1:
+    box = bounding_box(mask, 0)       # labelled inside its bounding box: less work
+    if box is None:
         return mask
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(mask[box].astype(np.uint8), 8)
     areas = stats[1:, cv2.CC_STAT_AREA]
     out = mask
     for k in 1 + np.flatnonzero(areas >= _MIN_PART_FRAC * areas.max()):
-        x, y, w, h = stats[k, :4]
-        sub = lab[y:y + h, x:x + w] == k
+        bx, by, w, h = stats[k, :4]
+        sub = lab[by:by + h, bx:bx + w] == k
+        x, y = bx + box[1].start, by + box[0].start
         if shape_facts(sub).digits < HAND_MIN_DIGITS:
             continue
         f = min(1.0, _WORK_SIDE_PX / max(w, h))

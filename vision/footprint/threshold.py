@@ -305,20 +305,21 @@ def binarise(image: np.ndarray, valid: np.ndarray | None, polarity: str) -> Bina
         dens = closed
     vals = dens[hvalid] if hvalid is not None else dens.ravel()
     th, _ = separability(vals)
-    fg = vals[vals > th]
-    sep = float(np.median(fg) - np.median(vals[vals <= th])) if fg.size else 0.0
+    fg, paper = vals[vals > th], vals[vals <= th]
+    paper_median = np.median(paper)      # (a NumPy scalar, as before: same arithmetic)
+    sep = float(np.median(fg) - paper_median) if fg.size else 0.0
     if sep < _MIN_SEPARATION and not (_faint_print(dens, hvalid, vals, th, sep)
                                       or (textured and _faint_print_raw(raw, hvalid))):
         raise NoPrintFound(f"no print darker than the paper (contrast {sep:.3f})")
     # hysteresis low threshold: half Otsu, raised above the paper's own mottling (kraft,
     # cardboard) so that faint contact joins the print but paper blotches do not
-    paper = vals[vals <= th]
-    mottling = float(np.median(paper) + _MOTTLING_SIGMAS * 1.4826 * np.median(np.abs(paper - np.median(paper))))
+    mottling = float(paper_median + _MOTTLING_SIGMAS * 1.4826
+                     * np.median(np.abs(paper - paper_median)))
     low_frac = _LOW_TEXTURED if textured else _LOW_SOLID
     low_th = low_frac * th
     if not textured and polarity == "dark_on_light":
         low_th = float(np.clip(mottling, low_frac * th, 0.9 * th))
-    seeds = sharp_seeds(dens, th, low_th, float(np.median(paper)), hvalid)
+    seeds = sharp_seeds(dens, th, low_th, float(paper_median), hvalid)
     dens = cv2.resize(dens, (cols, rows), interpolation=cv2.INTER_LINEAR)
     seeds = cv2.resize(seeds.astype(np.uint8), (cols, rows),
                        interpolation=cv2.INTER_NEAREST).astype(bool) & (dens > th)
