@@ -30,6 +30,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from vision.footprint.bandpair import doubt_broken_band
 from vision.footprint.coords import PhotoMap, mask_box
 from vision.footprint.gate import IGNORED_KIND, plural_message, summary
 from vision.footprint.result import FootMeasurement, FootprintError, FootprintResult, IgnoredBlob
@@ -178,11 +179,12 @@ def _resolve_sides(pairs: list) -> list:
 
     Two prints: one person. More (siblings): prints are paired by length, the two of most
     alike length first (a pair differs by under ``_PAIR_LENGTH_RATIO``); a print left
-    without a partner keeps its own side. Within a pair, see :func:`_resolve_pair`."""
+    without a partner keeps its own side. Within a pair, see :func:`_resolve_pair`; a broken
+    arch band beside a whole one is doubted (:func:`bandpair.doubt_broken_band`)."""
     if len(pairs) < 2:
         return pairs
     if len(pairs) == 2:
-        return _resolve_pair(pairs)
+        return doubt_broken_band(_resolve_pair(pairs))
     out = list(pairs)
     lengths = [float(np.count_nonzero(g.full_mask)) ** 0.5 for _, g, _ in pairs]
     order = sorted(range(len(pairs)), key=lambda k: lengths[k])
@@ -190,7 +192,7 @@ def _resolve_sides(pairs: list) -> list:
     while k + 1 < len(order):
         i, j = order[k], order[k + 1]
         if lengths[j] <= _PAIR_LENGTH_RATIO * lengths[i]:
-            out[i], out[j] = _resolve_pair([out[i], out[j]])
+            out[i], out[j] = doubt_broken_band(_resolve_pair([out[i], out[j]]))
             k += 2
         else:
             k += 1
