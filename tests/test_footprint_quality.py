@@ -126,6 +126,7 @@ def test_every_issue_has_plain_advice():
 
 
 def _measured(mask: np.ndarray, score: float):
+    from vision.footprint.indices import compute_indices
     from vision.footprint.result import FootMeasurement, Quality
 
     geom = analyse_foot(mask)
@@ -133,7 +134,7 @@ def _measured(mask: np.ndarray, score: float):
                            chippaux_smirak_index=30.0, clarke_angle_deg=40.0, length_mm=None,
                            width_mm=None, category=None, age_reading=None,
                            quality=Quality(score=score))
-    return foot, geom, None
+    return foot, geom, compute_indices(geom)
 
 
 @pytest.mark.parametrize("partner_score, flipped", [(0.9, True), (0.3, False)])

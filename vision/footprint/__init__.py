@@ -30,6 +30,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from vision.footprint.bandpair import doubt_broken_band
 from vision.footprint.coords import PhotoMap, mask_box
 from vision.footprint.gate import IGNORED_KIND, plural_message, summary
 from vision.footprint.result import FootMeasurement, FootprintError, FootprintResult, IgnoredBlob
@@ -42,6 +43,8 @@ ANALYSIS_SIDE_PX = 1200    # without a sheet, prints are segmented at this size
 _SHEET_MARGIN_FRAC = 0.022  # rectified sheet border ignored (shadows, the paper's edge)
 
 _PAIR_LENGTH_RATIO = 1.06   # two prints of one person's feet differ in length by less than this
+_TWO_PEOPLE_RATIO = 1.15    # two prints whose heel-toe lengths differ by more: two children
+_SIDE_BY_SIDE_COS = 0.8      # a person's two prints: axes within ~37 degrees of each other
 
 NOT_MEASURED = "No footprint could be measured on this photo. "
 NO_FOOTPRINT = ("No footprint found on this photo: the paper looks blank or nothing stands "
@@ -176,9 +179,11 @@ def _positional_side(geom, other) -> str:
 def _resolve_sides(pairs: list) -> list:
     """Prints of one person's two feet are a left and a right foot.
 
-    Two prints: one person. More (siblings): prints are paired by length, the two of most
-    alike length first (a pair differs by under ``_PAIR_LENGTH_RATIO``); a print left
-    without a partner keeps its own side. Within a pair, see :func:`_resolve_pair`. Only
+    Two prints: one person, unless their heel-toe lengths differ by more than
+    ``_TWO_PEOPLE_RATIO`` (two children: each keeps its own side). More (siblings): prints
+    are paired by length, the two of most alike length first (a pair differs by under ``_PAIR_LENGTH_RATIO``); a print left
+    without a partner keeps its own side. Within a pair, see :func:`_resolve_pair`; a broken
+    arch band beside a whole one is doubted (:func:`bandpair.doubt_broken_band`). Only
     prints scored at least ``RELIABLE_SCORE`` are paired: a phantom or a part of a print
     must not flip the side of a print that is trusted."""
     from vision.footprint.quality import RELIABLE_SCORE
@@ -192,7 +197,10 @@ def _resolve_sides(pairs: list) -> list:
     if len(pairs) < 2:
         return pairs
     if len(pairs) == 2:
-        return _resolve_pair(pairs)
+        lengths = sorted(_heel_toe_px(g) for _, g, _ in pairs)
+        if lengths[1] > _TWO_PEOPLE_RATIO * lengths[0]:
+            return pairs                 # two children's feet: each keeps its own side
+        return doubt_broken_band(_resolve_pair(pairs))
     out = list(pairs)
     lengths = [float(np.count_nonzero(g.full_mask)) ** 0.5 for _, g, _ in pairs]
     order = sorted(range(len(pairs)), key=lambda k: lengths[k])
@@ -200,24 +208,44 @@ def _resolve_sides(pairs: list) -> list:
     while k + 1 < len(order):
         i, j = order[k], order[k + 1]
         if lengths[j] <= _PAIR_LENGTH_RATIO * lengths[i]:
-            out[i], out[j] = _resolve_pair([out[i], out[j]])
+            out[i], out[j] = doubt_broken_band(_resolve_pair([out[i], out[j]]))
             k += 2
         else:
             k += 1
     return out
 
 
+def _heel_toe_px(geom) -> float:
+    """Print length (px): heel centre to second-toe tip."""
+    return float(np.hypot(*np.subtract(geom.toe_xy, geom.heel_xy)))
+
+
+def _side_by_side(g0, g1) -> bool:
+    """Whether two prints lie side by side, as a person stands: axes about parallel and
+    the offset between them mostly across the axes (not one ahead of the other)."""
+    u0, u1 = np.asarray(g0.axis_uv, float), np.asarray(g1.axis_uv, float)
+    if float(u0 @ u1) < _SIDE_BY_SIDE_COS:
+        return False
+    u = (u0 + u1) / max(float(np.linalg.norm(u0 + u1)), 1e-9)
+    c0, c1 = (np.argwhere(g.full_mask).mean(axis=0)[::-1] for g in (g0, g1))
+    off = c1 - c0
+    along = abs(float(off @ u))
+    across = abs(float(off @ np.array([-u[1], u[0]])))
+    return across > along
+
+
 def _resolve_pair(pairs: list) -> list:
     """Two prints of one person are a left and a right foot. When the anatomical side cues
     say both are the same side, the print whose side disagrees with its position (the left
-    print is on the left, looking along the feet) is flipped; failing that, the less
-    certain one."""
+    print is on the left, looking along the feet: only for prints side by side,
+    :func:`_side_by_side`) is flipped; failing that, the less certain one."""
     from dataclasses import replace
 
     (f0, g0, i0), (f1, g1, i1) = pairs
     if f0.side != f1.side:
         return pairs
-    pos = [_positional_side(g0, g1), _positional_side(g1, g0)]
+    pos = [_positional_side(g0, g1), _positional_side(g1, g0)] if _side_by_side(g0, g1) \
+        else ["", ""]                  # placed apart (siblings' sheets): position says nothing
     if pos[0] != pos[1] and pos[0] != f0.side:
         k = 0
     elif pos[0] != pos[1] and pos[1] != f1.side:

@@ -31,6 +31,8 @@ _SOLE_HEEL_RATIO = 0.4          # ... and its narrow end is this wide vs its wid
 _SOLE_BINS = 10                 # width profile bins along the axis
 _TOE_ROW_ELONG = 1.8            # a toe row is this elongated ...
 _TOE_ROW_ALONG = 0.6            # ... across the link to its foot (|cos| below this)
+_TOE_ROW_AREA = 0.35            # ... and under this share of its sole's area (a whole foot
+#                                 lying across the link is another foot, not a toe row)
 _MAX_PADS = 2                   # a foot leaves at most two large pads (heel, forefoot): a
 #                                 third part as large is another print (a hand, a foot)
 EDGE_PART_FRAC = 0.3             # parts at the sheet's edge under this share of the largest
@@ -171,9 +173,15 @@ def _off_axis(ma: np.ndarray, mb: np.ndarray) -> bool:
 
 def _sole_plus_body(ga, gb, ma: np.ndarray, mb: np.ndarray) -> bool:
     """Whether one group is a whole sole pointing at the other, and the other is another
-    body, not its toe row."""
+    body, not its toe row; or both groups are whole soles (heel, band and ball each: two
+    feet, e.g. siblings' feet stacked obliquely on one sheet, never one) unless the smaller
+    is a toe row (across the link, under ``_TOE_ROW_AREA`` of the other's area)."""
     link = principal(mb)[0] - principal(ma)[0]
     link = link / max(float(np.linalg.norm(link)), 1e-9)
+    small, big = (mb, ma) if mb[0] <= ma[0] else (ma, mb)
+    toe_row = _across(small, link) and small[0] < _TOE_ROW_AREA * big[0]
+    if not toe_row and _whole_sole(ga, ma) and _whole_sole(gb, mb):
+        return True
     for g, m, other in ((ga, ma, mb), (gb, mb, ma)):
         along = abs(float(link @ principal(m)[2][:, 1])) >= _MERGE_MIN_ALONG
         if along and not _across(other, link) and _whole_sole(g, m):

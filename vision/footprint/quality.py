@@ -22,6 +22,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from vision.footprint.bandpair import BAND_UNLIKE_ADVICE, BAND_UNLIKE_OTHER
 from vision.footprint.fit import MIN_GAP_FRAC, gap_ink
 from vision.footprint.result import Quality
 from vision.footprint.source import SourceCheck
@@ -69,6 +70,7 @@ ADVICE = {
                   "more ink or water, pressing the whole foot down evenly.",
     "weak_side": "The print's shape does not clearly say whether this is the left or the "
                  "right foot: check the side, and make sure the toes are printed.",
+    BAND_UNLIKE_OTHER: BAND_UNLIKE_ADVICE,      # set beside the other foot (bandpair.py)
 }
 
 # --- print checks ---
