@@ -91,14 +91,3 @@ def test_squats_keep_their_reps(view):
         allowed = ACCEPTED + (("insufficient_data",) if view == "front" else ())
         assert rep.verdict in allowed, (view, seed, rep.reason)
         assert abs(len(rep.reps) - truth["n_reps"]) <= 1, (view, seed)
-
-
-def test_a_rep_found_from_its_bottom_still_shows_its_hip_drop():
-    """A candidate that starts when the hips are already low (its edges are in the squat) is
-    measured from where the hips stood before it, not from its own low edge."""
-    shank = 0.25
-    stand = np.full(30, 0.4)
-    sig = _signals(np.r_[stand, 0.4 + shank * _bump(60, 0.6), stand], shank=shank)
-    a, b = 50, 89                                   # from mid-descent to standing again
-    assert R.hip_descent(sig, a, b, shank) == pytest.approx(0.6, abs=0.05)
-    assert R.squat_kind(sig, a, b) is None

@@ -53,8 +53,6 @@ SQUAT_BEND_DEG = 40.0       # a knee bend this deep with the feet still reads as
 # heel raises <= 0.13, stoops <= 0.24, standing leg raises <= 0.18, walks <= 0.12.
 MIN_HIP_DESCENT_SHANK = 0.30
 HIP_DESCENT_MIN_S = 0.25    # ... sustained this long (s), so one jittery frame does not count
-STANDING_WINDOW_S = 2.0     # the standing level is also read this long (s) around a candidate
-STANDING_PERCENTILE = 10    # ... as this percentile of the hips' height (the highest they stand)
 EDGE_SHARE_DIV = 10         # the standing level: median of the first and last tenth
 # In a heel raise the hips move <= 0.26 shank lengths from where they stood (they rise with
 # the heels) on the same dev traces; raise candidates found in walks move them >= 0.90.
@@ -106,35 +104,24 @@ def _ankle_motion(sig: Signals, side: str, a: int, b: int, shank: float) -> tupl
 def hip_descent(sig: Signals, a: int, b: int, shank: float) -> float:
     """How far the mid-hip sinks towards the feet (image down relative to the lower ankle,
     the one on the floor; shank lengths) over rows ``a``..``b`` below its level at their
-    edges (median of the first and last ``EDGE_SHARE_DIV``-th) or, if higher, where they
-    stood within ``STANDING_WINDOW_S`` before and after them (``STANDING_PERCENTILE``), held for
+    edges (median of the first and last ``EDGE_SHARE_DIV``-th), held for
     ``HIP_DESCENT_MIN_S``. Relative to the ankle, so heels lifting in a squat (the ankles
     and hips rise) do not hide it and a heel raise (both rise together) shows none. NaN
     when the hips or ankles are not seen."""
     from vision.exercises.common import sustained_max
-    pad = int(round(STANDING_WINDOW_S * sig.fps))
-    a0, b0 = max(a - pad, 0), min(b + pad, len(sig.t_s) - 1)
-    y = np.stack([sig.side("left", "hip")[a0:b0 + 1, 1], sig.side("right", "hip")[a0:b0 + 1, 1]])
-    ank = np.stack([sig.side("left", "ankle")[a0:b0 + 1, 1],
-                    sig.side("right", "ankle")[a0:b0 + 1, 1]])
+    y = np.stack([sig.side("left", "hip")[a:b + 1, 1], sig.side("right", "hip")[a:b + 1, 1]])
+    ank = np.stack([sig.side("left", "ankle")[a:b + 1, 1], sig.side("right", "ankle")[a:b + 1, 1]])
     if not np.isfinite(y).any() or not np.isfinite(ank).any() or not np.isfinite(shank) \
             or shank <= 0:
         return float("nan")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         y = np.nanmean(y, axis=0) - np.nanmax(ank, axis=0)
-        outside = np.concatenate([y[:a - a0], y[b - a0 + 1:]])     # before and after it
-        around = float(np.nanpercentile(outside, STANDING_PERCENTILE)) \
-            if np.isfinite(outside).any() else float("nan")
-    y = y[a - a0:b - a0 + 1]
     k = max(len(y) // EDGE_SHARE_DIV, 1)
     edges = np.concatenate([y[:k], y[-k:]])
     if not np.isfinite(edges).any():
         return float("nan")
-    # A candidate cut short (it starts or ends low, in the squat) has edges below standing:
-    # the standing level is the higher of its edges and the hips' height before and after.
-    stand = np.nanmin([np.nanmedian(edges), around])
-    return sustained_max((y - stand) / shank, fps=sig.fps, min_s=HIP_DESCENT_MIN_S)
+    return sustained_max((y - np.nanmedian(edges)) / shank, fps=sig.fps, min_s=HIP_DESCENT_MIN_S)
 
 
 def squat_kind(sig: Signals, a: int, b: int, *, hips: bool = True) -> str | None:
