@@ -103,7 +103,17 @@ def test_an_uncertain_side_lowers_the_score():
     sure = _assess(m, geom=replace(geom, side_confidence=1.0))
     unsure = _assess(m, geom=replace(geom, side_confidence=0.1))
     assert "weak_side" in unsure.issues and "weak_side" not in sure.issues
-    assert unsure.score < sure.score
+    assert sure.score >= RELIABLE_SCORE > unsure.score      # alone it is not trusted
+
+
+def test_a_drawn_line_alone_puts_the_foot_below_trust():
+    m, geom = _sure_geom()
+    ix = compute_indices(geom)
+    args = dict(image=_paper(m.shape, (m, INK)), midfoot_width_px=ix.midfoot_width_px,
+                fit=fit_checks(geom, ix))
+    assert assess(geom, **args).score >= RELIABLE_SCORE
+    q = assess(geom, drawn_line=True, **args)
+    assert q.issues == ("drawn_line",) and q.score < RELIABLE_SCORE
 
 
 def _sure_geom():

@@ -12,7 +12,8 @@ counts as passed: it raises ``unmeasured``, which alone puts the foot below 0.5.
 ``RELIABLE_SCORE`` (0.5) the app asks for a retake, so an issue whose factor or cap is below
 0.5 is one that alone makes the numbers untrustworthy (on the dev renders, bench
 ``calibration_footprint.py``): blur, no toes, a smudged outline, proportions no whole foot
-has, faint ink in a broken band's gap.
+has, faint ink in a broken band's gap, an unsure side (wet renders: a right foot measured
+from a left one's print), a drawn line across the print (an outline joined to its edge).
 
 The assembly fit checks (:mod:`vision.footprint.fit`) are scored against the ranges true
 whole feet show on the dev renders (renderer A seeds 0+ and 9,000,000+, renderer B dev),
@@ -112,7 +113,7 @@ _PENALTY = {
     "toes_cut_off": 0.5, "touches_edge": 0.7, "merged_feet": 0.35, "smudged": 0.45,
     "low_contrast": 0.75, "blur": 0.45, "no_scale": 0.95, "extra_prints": 0.85,
     "no_toes": 0.45, "not_paper_print": 0.25, "broken_band": 0.85, "odd_shape": 0.6,
-    "drawn_line": 0.55, "not_one_foot": 1.0, "faint_band": 1.0, "weak_side": 0.55,
+    "drawn_line": 0.45, "not_one_foot": 1.0, "faint_band": 1.0, "weak_side": 0.45,
     "unmeasured": 1.0,
 }
 #: the score's ceiling when the issue is present
