@@ -103,17 +103,28 @@ def test_an_uncertain_side_lowers_the_score():
     sure = _assess(m, geom=replace(geom, side_confidence=1.0))
     unsure = _assess(m, geom=replace(geom, side_confidence=0.1))
     assert "weak_side" in unsure.issues and "weak_side" not in sure.issues
-    assert sure.score >= RELIABLE_SCORE > unsure.score      # alone it is not trusted
+    assert unsure.score < sure.score
 
 
-def test_a_drawn_line_alone_puts_the_foot_below_trust():
+def test_on_a_wet_print_an_uncertain_side_alone_is_not_trusted():
+    m, geom = _sure_geom()
+    ix = compute_indices(geom)
+    args = dict(image=_paper(m.shape, (m, INK)), midfoot_width_px=ix.midfoot_width_px,
+                fit=fit_checks(geom, ix), wet=True)
+    assert assess(geom, **args).score >= RELIABLE_SCORE
+    q = assess(replace(geom, side_confidence=0.1), **args)
+    assert q.issues == ("weak_side",) and q.score < RELIABLE_SCORE
+
+
+def test_on_a_wet_print_a_drawn_line_alone_is_not_trusted():
     m, geom = _sure_geom()
     ix = compute_indices(geom)
     args = dict(image=_paper(m.shape, (m, INK)), midfoot_width_px=ix.midfoot_width_px,
                 fit=fit_checks(geom, ix))
-    assert assess(geom, **args).score >= RELIABLE_SCORE
-    q = assess(geom, drawn_line=True, **args)
-    assert q.issues == ("drawn_line",) and q.score < RELIABLE_SCORE
+    assert assess(geom, wet=True, **args).score >= RELIABLE_SCORE
+    dry, wet = (assess(geom, drawn_line=True, wet=w, **args) for w in (False, True))
+    assert dry.issues == wet.issues == ("drawn_line",)
+    assert wet.score < RELIABLE_SCORE and wet.score < dry.score
 
 
 def _sure_geom():

@@ -12,8 +12,8 @@ counts as passed: it raises ``unmeasured``, which alone puts the foot below 0.5.
 ``RELIABLE_SCORE`` (0.5) the app asks for a retake, so an issue whose factor or cap is below
 0.5 is one that alone makes the numbers untrustworthy (on the dev renders, bench
 ``calibration_footprint.py``): blur, no toes, a smudged outline, proportions no whole foot
-has, faint ink in a broken band's gap, an unsure side (wet renders: a right foot measured
-from a left one's print), a drawn line across the print (an outline joined to its edge).
+has, faint ink in a broken band's gap, and on a wet print an unsure side or a drawn line
+across the print (``_WET_PENALTY``).
 
 The assembly fit checks (:mod:`vision.footprint.fit`) are scored against the ranges true
 whole feet show on the dev renders (renderer A seeds 0+ and 9,000,000+, renderer B dev),
@@ -113,11 +113,17 @@ _PENALTY = {
     "toes_cut_off": 0.5, "touches_edge": 0.7, "merged_feet": 0.35, "smudged": 0.45,
     "low_contrast": 0.75, "blur": 0.45, "no_scale": 0.95, "extra_prints": 0.85,
     "no_toes": 0.45, "not_paper_print": 0.25, "broken_band": 0.85, "odd_shape": 0.6,
-    "drawn_line": 0.45, "not_one_foot": 1.0, "faint_band": 1.0, "weak_side": 0.45,
+    "drawn_line": 0.55, "not_one_foot": 1.0, "faint_band": 1.0, "weak_side": 0.55,
     "unmeasured": 1.0,
 }
 #: the score's ceiling when the issue is present
 _CAP = {"not_paper_print": 0.25, "not_one_foot": 0.4, "faint_band": 0.45, "unmeasured": 0.45}
+#: on a wet print (faint contact given back, :mod:`vision.footprint.segment`) a drawn line
+#: may have joined the print and an unsure side comes from a faint outline: each alone puts
+#: the foot below 0.5 there (wet renders: a right foot measured from a left print, both feet
+#: AI +0.07). On ink, grid-mat and inverted prints they stay x0.55: on dev 0+ 15 of 92
+#: trusted feet carry one of them alone, all right.
+_WET_PENALTY = {"drawn_line": 0.45, "weak_side": 0.45}
 
 
 def _print_box(mask: np.ndarray, pad: int = _BOX_PAD_PX) -> tuple[slice, slice]:
@@ -214,12 +220,13 @@ def _median_u8(image: np.ndarray, mask: np.ndarray) -> float:
     return (lo + hi) / 2.0
 
 
-def _score(issues: list[str], gate_margin: float) -> float:
+def _score(issues: list[str], gate_margin: float, wet: bool = False) -> float:
     """The 0..1 score of a print with these issues and shape-gate margin (module docstring);
-    ``no_scale`` means no sheet was found. A NaN (an unmeasured margin) scores 0."""
+    ``no_scale`` means no sheet was found, ``wet`` a wet print (``_WET_PENALTY``). A NaN (an
+    unmeasured margin) scores 0."""
     score = 1.0
     for code in issues:
-        score *= _PENALTY[code]
+        score *= _WET_PENALTY.get(code, _PENALTY[code]) if wet else _PENALTY[code]
     if "no_scale" in issues and ("blur" in issues or "low_contrast" in issues):
         score *= _SOFT_NO_SHEET    # a soft print with no sheet in view: a floor, a deck?
     score *= _GATE_FLOOR + (1.0 - _GATE_FLOOR) * float(np.clip(2.0 * gate_margin - 1.0, 0, 1))
@@ -271,7 +278,8 @@ def assess(geom, *, image: np.ndarray | None = None, valid: np.ndarray | None = 
            contrast: float = 1.0, sheet_found: bool = True,
            source: SourceCheck | None = None, extra_prints: bool = False,
            gate_margin: float = 1.0, midfoot_width_px: float | None = None,
-           drawn_line: bool = False, fit: dict[str, float] | None = None) -> Quality:
+           drawn_line: bool = False, fit: dict[str, float] | None = None,
+           wet: bool = False) -> Quality:
     """Score one foot's print and list what to fix.
 
     Parameters
@@ -290,7 +298,9 @@ def assess(geom, *, image: np.ndarray | None = None, valid: np.ndarray | None = 
         be checked to belong together (``broken_band``).
     drawn_line : a drawn line or writing crosses the print's box (an outline traced around
         the foot may have joined its edge: ``drawn_line``).
-    fit : the assembly fit checks of :func:`vision.footprint.fit.fit_checks`, optional.
+    fit : the assembly fit checks of :func:`vision.footprint.fit.fit_checks`; without them
+        (or with one missing or NaN) the print is ``unmeasured``.
+    wet : a wet print (``Segmentation.wet``): ``drawn_line`` and ``weak_side`` weigh more.
 
     Returns
     -------
@@ -335,7 +345,7 @@ def assess(geom, *, image: np.ndarray | None = None, valid: np.ndarray | None = 
     if drawn_line:
         issues.append("drawn_line")
     issues += _fit_issues(checks, issues)
-    return Quality(score=_score(issues, gate_margin), issues=tuple(issues),
+    return Quality(score=_score(issues, gate_margin, wet), issues=tuple(issues),
                    advice=tuple(ADVICE[c] for c in issues),
                    checks=tuple((k, float(v)) for k, v in checks.items()))
 

@@ -117,6 +117,8 @@ class Segmentation:
         empty on a printed form (crosshatch), whose rules and logos are no user's marks.
     filled : the print mask before the opening that removes thin lines (fingers of a small
         handprint survive in it), for the shape gate.
+    wet : a wet print (:attr:`vision.footprint.threshold.Binarised.wet`): its faint contact
+        was given back, so a drawn line or a faint outline can have joined it.
     """
 
     feet: tuple[np.ndarray, ...]
@@ -129,6 +131,7 @@ class Segmentation:
     textured: bool = False
     marks: tuple[np.ndarray, ...] = field(default=(), repr=False)
     filled: np.ndarray | None = field(default=None, repr=False)
+    wet: bool = False
 
 
 def _close_fill(mask: np.ndarray, scale: float, *, textured: bool) -> np.ndarray:
@@ -347,7 +350,7 @@ def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Seg
     return Segmentation(feet=tuple(feet), polarity=polarity, contrast=contrast,
                         foreground=fg, dropped=max(0, len(parts) - used),
                         extra_bodies=extra, feature=feature, textured=textured, marks=marks,
-                        filled=filled)
+                        filled=filled, wet=bool(bin_.wet))
 
 
 def _new_colour_marks(image, ink, fg, scale, valid, marks) -> tuple[np.ndarray, ...]:
