@@ -24,8 +24,9 @@ Method
    a whole sole (heel to ball in one part) never takes another body. A part that is clearly
    no piece of a foot (a hand, a drawn line: :mod:`vision.footprint.gate`) stays alone.
    Light contact the threshold or the opening lost (a wet print's faint lateral band and
-   rim: :attr:`vision.footprint.threshold.Binarised.faint`) is given back inside the outline
-   of each foot's heel and forefoot pads only, so nothing beside a foot comes in.
+   rim: :attr:`vision.footprint.threshold.Binarised.faint`) is given back inside the convex
+   hull of each foot's heel and forefoot pads, so nothing beside a foot comes in; the hull
+   also covers the medial arch hollow, so a faint shadow or blotch there can come in too.
    Thin drawn lines are taken out before holes are filled. Any number of candidates is
    returned; the shape gate decides which are feet.
 5. Crosshatch (grid-mat) prints: faint contact and toes joined through faint hatch,
