@@ -125,7 +125,7 @@ def _measure_foot(mask, *, image, valid, seg, sheet, source, age_months, margin,
     geom = analyse_foot(mask)
     ix = compute_indices(geom)
     mm = None if sheet is None else sheet.mm_per_px
-    quality = assess(geom, image=image, valid=valid, contrast=seg.contrast,
+    quality = assess(geom, image=image, valid=valid, contrast=seg.contrast, wet=seg.wet,
                      sheet_found=sheet is not None, source=source,
                      extra_prints=seg.extra_bodies > 0, gate_margin=margin,
                      midfoot_width_px=ix.midfoot_width_px,

@@ -116,8 +116,9 @@ def gap_ink(geom, image: np.ndarray) -> float:
     """Share (0..1) of the toe-less print's convex hull, across its longest gap along the
     axis, that holds faint ink: pixels at least ``_INK_STEP`` of the way from the paper
     level to the print level (either polarity). 0 when the print has no gap longer than
-    ``MIN_GAP_FRAC`` of its length or the levels cannot be measured. A high-arch print
-    whose band is truly broken shows bare paper there; a band printed too faint to be
+    ``MIN_GAP_FRAC`` of its length; NaN when it cannot be measured (empty print, too few
+    pixels in the gap or beside the print, no contrast between print and paper). A
+    high-arch print whose band is truly broken shows bare paper there; a band printed too faint to be
     segmented shows ink (the arch index measured without it reads too low).
 
     ``image`` is the BGR uint8 picture the mask was cut from (same pixel grid)."""
@@ -125,7 +126,7 @@ def gap_ink(geom, image: np.ndarray) -> float:
     m8 = np.ascontiguousarray(geom.toeless_mask[rows, cols], dtype=np.uint8)
     ys, xs = np.nonzero(m8)
     if xs.size == 0:
-        return 0.0
+        return float("nan")
     t, _ = _axis_coords(geom, rows, cols, ys, xs)
     gap = _gap_span(t)
     if gap is None or gap[1] - gap[0] < MIN_GAP_FRAC * max(float(t.max() - t.min()), 1.0):
@@ -136,16 +137,16 @@ def gap_ink(geom, image: np.ndarray) -> float:
     ht, _ = _axis_coords(geom, rows, cols, hy, hx)
     inside = (ht > gap[0]) & (ht < gap[1])
     if np.count_nonzero(inside) < _MIN_LEVEL_PX:
-        return 0.0
+        return float("nan")
     grey = cv2.cvtColor(image[rows, cols], cv2.COLOR_BGR2GRAY).astype(np.float32)
     k = np.ones((2 * _LEVEL_PX + 1,) * 2, np.uint8)
     inner = cv2.erode(m8, k) > 0
     full = np.ascontiguousarray(geom.full_mask[rows, cols], dtype=np.uint8)
     outer = cv2.dilate(hull | full, k) == 0
     if np.count_nonzero(inner) < _MIN_LEVEL_PX or np.count_nonzero(outer) < _MIN_LEVEL_PX:
-        return 0.0
+        return float("nan")
     ink, paper = float(np.median(grey[inner])), float(np.median(grey[outer]))
     if abs(ink - paper) < 1.0:
-        return 0.0
+        return float("nan")
     step = (grey[hy[inside], hx[inside]] - paper) / (ink - paper)
     return float(np.count_nonzero(step >= _INK_STEP) / step.size)

@@ -6,11 +6,14 @@ outline, low contrast, blur, no scale, a shape at the edge of the footprint rang
 gate margin), a broken arch band, a drawn line across the print.
 
 Score: the product of one factor per issue (``_PENALTY``), capped (``_CAP``) at 0.25 for
-``not_paper_print``, 0.4 for ``not_one_foot`` and 0.45 for ``faint_band``. Below
+``not_paper_print``, 0.4 for ``not_one_foot`` and 0.45 for ``faint_band`` and
+``unmeasured``. A check that could not be made (too few pixels, no contrast, a NaN) never
+counts as passed: it raises ``unmeasured``, which alone puts the foot below 0.5. Below
 ``RELIABLE_SCORE`` (0.5) the app asks for a retake, so an issue whose factor or cap is below
 0.5 is one that alone makes the numbers untrustworthy (on the dev renders, bench
 ``calibration_footprint.py``): blur, no toes, a smudged outline, proportions no whole foot
-has, faint ink in a broken band's gap.
+has, faint ink in a broken band's gap, and on a wet print an unsure side or a drawn line
+across the print (``_WET_PENALTY``).
 
 The assembly fit checks (:mod:`vision.footprint.fit`) are scored against the ranges true
 whole feet show on the dev renders (renderer A seeds 0+ and 9,000,000+, renderer B dev),
@@ -68,6 +71,9 @@ ADVICE = {
     "faint_band": "The outer edge of the arch shows faint ink that was too pale to measure, "
                   "so the arch index would read too low. Retake the print with a little "
                   "more ink or water, pressing the whole foot down evenly.",
+    "unmeasured": "Some checks of this print could not be made (its edge, its arch band or "
+                  "its proportions), so its numbers cannot be trusted: photograph the whole "
+                  "print, sharp and in even light, with a margin of paper around it.",
     "weak_side": "The print's shape does not clearly say whether this is the left or the "
                  "right foot: check the side, and make sure the toes are printed.",
     BAND_UNLIKE_OTHER: BAND_UNLIKE_ADVICE,      # set beside the other foot (bandpair.py)
@@ -110,9 +116,16 @@ _PENALTY = {
     "low_contrast": 0.75, "blur": 0.45, "no_scale": 0.95, "extra_prints": 0.85,
     "no_toes": 0.45, "not_paper_print": 0.25, "broken_band": 0.85, "odd_shape": 0.6,
     "drawn_line": 0.55, "not_one_foot": 1.0, "faint_band": 1.0, "weak_side": 0.55,
+    "unmeasured": 1.0,
 }
 #: the score's ceiling when the issue is present
-_CAP = {"not_paper_print": 0.25, "not_one_foot": 0.4, "faint_band": 0.45}
+_CAP = {"not_paper_print": 0.25, "not_one_foot": 0.4, "faint_band": 0.45, "unmeasured": 0.45}
+#: on a wet print (faint contact given back, :mod:`vision.footprint.segment`) a drawn line
+#: may have joined the print and an unsure side comes from a faint outline: each alone puts
+#: the foot below 0.5 there (wet renders: a right foot measured from a left print, both feet
+#: AI +0.07). On ink, grid-mat and inverted prints they stay x0.55: on dev 0+ 15 of 92
+#: trusted feet carry one of them alone, all right.
+_WET_PENALTY = {"drawn_line": 0.45, "weak_side": 0.45}
 
 
 def _print_box(mask: np.ndarray, pad: int = _BOX_PAD_PX) -> tuple[slice, slice]:
@@ -170,11 +183,12 @@ def _shape_ratios(mask: np.ndarray) -> tuple[float, float]:
 
 
 def _edge_width_px(image: np.ndarray, mask: np.ndarray) -> float:
-    """Typical width (px) of the print's edge: contrast / steepest slope across the outline."""
+    """Typical width (px) of the print's edge: contrast / steepest slope across the outline;
+    NaN when it cannot be measured (too few pixels across or beside the outline)."""
     st = _EDGE_STEP
     ys, xs = np.nonzero(mask[::st, ::st])
     if len(xs) == 0:
-        return 0.0
+        return float("nan")
     pad = _EDGE_PAD_PX
     y0, y1 = max(0, st * ys.min() - pad), min(mask.shape[0], st * ys.max() + pad + st)
     x0, x1 = max(0, st * xs.min() - pad), min(mask.shape[1], st * xs.max() + pad + st)
@@ -185,7 +199,7 @@ def _edge_width_px(image: np.ndarray, mask: np.ndarray) -> float:
     k_band = np.ones((_EDGE_BAND_PX,) * 2, np.uint8)
     band = (cv2.dilate(m8, k_band) - cv2.erode(m8, k_band)) > 0
     if band.sum() < _MIN_BAND_PX:
-        return 0.0
+        return float("nan")
     gx = cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3) / _SOBEL_NORM
     gy = cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3) / _SOBEL_NORM
     slope = float(np.percentile(np.hypot(gx[band], gy[band]), _SLOPE_PERCENTILE))
@@ -193,7 +207,7 @@ def _edge_width_px(image: np.ndarray, mask: np.ndarray) -> float:
     inner = cv2.erode(m8, k_side)
     outer = (cv2.dilate(m8, k_side) == 0).view(np.uint8)
     if np.count_nonzero(inner) < _MIN_BAND_PX or np.count_nonzero(outer) < _MIN_BAND_PX:
-        return 0.0
+        return float("nan")
     step = abs(_median_u8(grey8, outer) - _median_u8(grey8, inner))
     return step / max(slope, 1e-6)
 
@@ -208,39 +222,57 @@ def _median_u8(image: np.ndarray, mask: np.ndarray) -> float:
     return (lo + hi) / 2.0
 
 
-def _score(issues: list[str], gate_margin: float) -> float:
+def _score(issues: list[str], gate_margin: float, wet: bool = False) -> float:
     """The 0..1 score of a print with these issues and shape-gate margin (module docstring);
-    ``no_scale`` means no sheet was found."""
+    ``no_scale`` means no sheet was found, ``wet`` a wet print (``_WET_PENALTY``). A NaN (an
+    unmeasured margin) scores 0."""
     score = 1.0
     for code in issues:
-        score *= _PENALTY[code]
+        score *= _WET_PENALTY.get(code, _PENALTY[code]) if wet else _PENALTY[code]
     if "no_scale" in issues and ("blur" in issues or "low_contrast" in issues):
         score *= _SOFT_NO_SHEET    # a soft print with no sheet in view: a floor, a deck?
     score *= _GATE_FLOOR + (1.0 - _GATE_FLOOR) * float(np.clip(2.0 * gate_margin - 1.0, 0, 1))
+    if not np.isfinite(score):
+        score = 0.0
     for code in issues:
         score = min(score, _CAP.get(code, 1.0))
     return float(np.clip(score, 0, 1))
 
 
-def _not_one_foot(checks: dict[str, float]) -> bool:
-    """Whether the fit checks lie outside the ranges of one whole foot (``_FIT_RANGES``;
-    the gap ranges only when the print has a gap). Missing checks count as in range."""
+def _fit_ranges(checks: dict[str, float]) -> tuple[bool, bool]:
+    """(some fit check lies outside the ranges of one whole foot, some fit check is missing
+    or NaN): ``_FIT_RANGES``, plus ``_GAP_RANGES`` when the print has a gap (or its gap
+    share is unmeasured)."""
     ranges = dict(_FIT_RANGES)
-    if checks.get("gap_frac", 0.0) >= MIN_GAP_FRAC:
+    gap = checks.get("gap_frac", float("nan"))
+    if not gap < MIN_GAP_FRAC:                # a gap, or NaN: the gap checks apply
         ranges.update(_GAP_RANGES)
-    return any(not lo <= checks[k] <= hi for k, (lo, hi) in ranges.items() if k in checks)
+    values = {k: float(checks.get(k, float("nan"))) for k in ranges}
+    unmeasured = not np.isfinite(gap) or any(not np.isfinite(v) for v in values.values())
+    out = any(np.isfinite(v) and not (lo <= v <= hi)
+              for v, (lo, hi) in zip(values.values(), ranges.values(), strict=True))
+    return out, unmeasured
 
 
 def _fit_issues(checks: dict[str, float], issues: list[str]) -> list[str]:
     """The issues scored from the measured checks: ``not_one_foot`` (fit checks out of
-    range), ``faint_band`` (a broken band whose gap holds faint ink), ``weak_side``."""
+    range), ``faint_band`` (a broken band whose gap holds faint ink), ``weak_side``, and
+    ``unmeasured`` when a check these need is missing or NaN (it never counts as passed)."""
     out = []
-    if _not_one_foot(checks):
+    off, unmeasured = _fit_ranges(checks)
+    if off:
         out.append("not_one_foot")
-    if "broken_band" in issues and checks.get("gap_ink", 0.0) > _FAINT_GAP_INK:
-        out.append("faint_band")
-    if checks.get("side_confidence", 1.0) < _WEAK_SIDE:
+    if "broken_band" in issues:
+        ink = float(checks.get("gap_ink", float("nan")))
+        unmeasured |= not np.isfinite(ink)
+        if ink > _FAINT_GAP_INK:
+            out.append("faint_band")
+    if not (float(checks.get("side_confidence", float("nan"))) >= _WEAK_SIDE):
         out.append("weak_side")
+    edge = float(checks.get("edge_width", float("nan")))   # no picture: not measured
+    unmeasured |= not np.isfinite(edge) or not np.isfinite(checks["gate_margin"])
+    if unmeasured:
+        out.append("unmeasured")
     return out
 
 
@@ -248,7 +280,8 @@ def assess(geom, *, image: np.ndarray | None = None, valid: np.ndarray | None = 
            contrast: float = 1.0, sheet_found: bool = True,
            source: SourceCheck | None = None, extra_prints: bool = False,
            gate_margin: float = 1.0, midfoot_width_px: float | None = None,
-           drawn_line: bool = False, fit: dict[str, float] | None = None) -> Quality:
+           drawn_line: bool = False, fit: dict[str, float] | None = None,
+           wet: bool = False) -> Quality:
     """Score one foot's print and list what to fix.
 
     Parameters
@@ -267,7 +300,9 @@ def assess(geom, *, image: np.ndarray | None = None, valid: np.ndarray | None = 
         be checked to belong together (``broken_band``).
     drawn_line : a drawn line or writing crosses the print's box (an outline traced around
         the foot may have joined its edge: ``drawn_line``).
-    fit : the assembly fit checks of :func:`vision.footprint.fit.fit_checks`, optional.
+    fit : the assembly fit checks of :func:`vision.footprint.fit.fit_checks`; without them
+        (or with one missing or NaN) the print is ``unmeasured``.
+    wet : a wet print (``Segmentation.wet``): ``drawn_line`` and ``weak_side`` weigh more.
 
     Returns
     -------
@@ -294,7 +329,7 @@ def assess(geom, *, image: np.ndarray | None = None, valid: np.ndarray | None = 
     if image is not None:
         length = float(np.sqrt(geom.full_mask.sum() / _AREA_PER_LENGTH2))
         checks["edge_width"] = _edge_width_px(image, geom.full_mask) / max(length, 1.0)
-        if checks["edge_width"] > _BLUR_EDGE_FRAC:
+        if checks["edge_width"] > _BLUR_EDGE_FRAC:        # NaN: ``unmeasured``
             issues.append("blur")
         checks["gap_ink"] = gap_ink(geom, image)
     if not geom.toes_found:
@@ -305,14 +340,14 @@ def assess(geom, *, image: np.ndarray | None = None, valid: np.ndarray | None = 
         issues.append("no_scale")
     if source is not None and source.kind != "paper_print":
         issues.append("not_paper_print")
-    if gate_margin < 1.0:
+    if not (gate_margin >= 1.0):
         issues.append("odd_shape")
     if midfoot_width_px is not None and midfoot_width_px <= 0:
         issues.append("broken_band")
     if drawn_line:
         issues.append("drawn_line")
     issues += _fit_issues(checks, issues)
-    return Quality(score=_score(issues, gate_margin), issues=tuple(issues),
+    return Quality(score=_score(issues, gate_margin, wet), issues=tuple(issues),
                    advice=tuple(ADVICE[c] for c in issues),
                    checks=tuple((k, float(v)) for k, v in checks.items()))
 

@@ -24,8 +24,9 @@ Method
    a whole sole (heel to ball in one part) never takes another body. A part that is clearly
    no piece of a foot (a hand, a drawn line: :mod:`vision.footprint.gate`) stays alone.
    Light contact the threshold or the opening lost (a wet print's faint lateral band and
-   rim: :attr:`vision.footprint.threshold.Binarised.faint`) is given back inside the outline
-   of each foot's heel and forefoot pads only, so nothing beside a foot comes in.
+   rim: :attr:`vision.footprint.threshold.Binarised.faint`) is given back inside the convex
+   hull of each foot's heel and forefoot pads, so nothing beside a foot comes in; the hull
+   also covers the medial arch hollow, so a faint shadow or blotch there can come in too.
    Thin drawn lines are taken out before holes are filled. Any number of candidates is
    returned; the shape gate decides which are feet.
 5. Crosshatch (grid-mat) prints: faint contact and toes joined through faint hatch,
@@ -112,6 +113,8 @@ class Segmentation:
         empty on a printed form (crosshatch), whose rules and logos are no user's marks.
     filled : the print mask before the opening that removes thin lines (fingers of a small
         handprint survive in it), for the shape gate.
+    wet : a wet print (:attr:`vision.footprint.threshold.Binarised.wet`): its faint contact
+        was given back, so a drawn line or a faint outline can have joined it.
     """
 
     feet: tuple[np.ndarray, ...]
@@ -124,6 +127,7 @@ class Segmentation:
     textured: bool = False
     marks: tuple[np.ndarray, ...] = field(default=(), repr=False)
     filled: np.ndarray | None = field(default=None, repr=False)
+    wet: bool = False
 
 
 def _close_fill(mask: np.ndarray, scale: float, *, textured: bool) -> np.ndarray:
@@ -348,7 +352,7 @@ def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Seg
     return Segmentation(feet=tuple(feet), polarity=polarity, contrast=contrast,
                         foreground=fg, dropped=max(0, len(parts) - used),
                         extra_bodies=extra, feature=feature, textured=textured, marks=marks,
-                        filled=filled)
+                        filled=filled, wet=bool(bin_.wet))
 
 
 def _new_colour_marks(image, ink, fg, scale, valid, marks) -> tuple[np.ndarray, ...]:
