@@ -65,3 +65,23 @@ def test_an_ink_print_gets_no_faint_mask():
     b = binarise(img, None, "dark_on_light")
     assert not b.wet
     assert b.faint is b.mask
+
+
+def _arch_index(mask: np.ndarray) -> float:
+    from vision.footprint.anatomy import analyse_foot
+    from vision.footprint.indices import compute_indices
+    return compute_indices(analyse_foot(mask)).arch_index
+
+
+def test_a_faint_shadow_in_the_arch_hollow_stays_out_of_a_wet_print():
+    """The pads' convex hull covers the medial arch hollow: a faint shadow there (3 % darker
+    than the paper, under the main threshold) is no contact and must not raise the AI."""
+    f = drawn_foot(band_px=40)
+    shadow = np.zeros(SHAPE, np.uint8)
+    cv2.ellipse(shadow, (265, 525), (40, 95), 0, 0, 360, 1, -1)   # in the hollow
+    shadow = (shadow > 0) & ~f.whole
+    img = photo([(f.heel | f.ball | f.toes, PAD_DARK), (f.band, PAD_DARK), (shadow, 0.03)])
+    assert binarise(img, None, "dark_on_light").wet
+    foot = segment_prints(img).feet[0]
+    assert foot[shadow].mean() < 0.2
+    assert abs(_arch_index(foot) - _arch_index(f.whole)) < 0.04

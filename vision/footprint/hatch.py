@@ -169,7 +169,7 @@ def split_faint_toes(foot: np.ndarray, dens: np.ndarray, th: float, scale: float
 
 
 def restore_faint_contact(body: np.ndarray, core: np.ndarray, filled: np.ndarray,
-                          others: np.ndarray) -> np.ndarray:
+                          others: np.ndarray, reach_px: float | None = None) -> np.ndarray:
     """Give back to a foot body the print the opening took inside the body's outline.
 
     On a grid-mat print light midfoot contact is drawn with sparse, often single-direction
@@ -180,6 +180,12 @@ def restore_faint_contact(body: np.ndarray, core: np.ndarray, filled: np.ndarray
     and connected there to the body are contact; pen lines, the form's rules and header lie
     outside a foot's outline. ``others`` (other feet) stay out. All arrays are bool of one
     shape.
+
+    With ``reach_px`` (px; a wet print's faint mask) the hull also covers the medial arch
+    hollow, where a faint shadow or paper blotch is no contact: only pixels within
+    ``reach_px`` of the body (its own edge, blurred) come back, plus a faint region beyond
+    that joins two separate core parts (a lateral band the main mask lost), never a new
+    region grown from one part into the hollow.
     """
     cnts, _ = cv2.findContours(core.astype(np.uint8), cv2.RETR_EXTERNAL,
                                cv2.CHAIN_APPROX_SIMPLE)
@@ -187,9 +193,34 @@ def restore_faint_contact(body: np.ndarray, core: np.ndarray, filled: np.ndarray
         return body
     hull = np.zeros(body.shape, np.uint8)
     cv2.fillConvexPoly(hull, cv2.convexHull(np.vstack(cnts)), 1)
-    cand = (filled & (hull > 0) & ~others) | body
+    extra = filled & (hull > 0) & ~others & ~body
+    if reach_px is not None:
+        extra = _near_or_bridging(extra, body, core, reach_px)
+    cand = extra | body
     n, lab = cv2.connectedComponents(cand.astype(np.uint8), connectivity=8)
     keep = np.zeros(n, bool)
     keep[np.unique(lab[body])] = True
     keep[0] = False
     return keep[lab]
+
+
+def _near_or_bridging(extra: np.ndarray, body: np.ndarray, core: np.ndarray,
+                      reach_px: float) -> np.ndarray:
+    """The pixels of ``extra`` within ``reach_px`` (px) of ``body``, plus each connected
+    region of the rest that touches two or more separate parts of ``core`` (bool arrays)."""
+    near = extra & dilate(body, reach_px)
+    far = extra & ~near
+    if not far.any():
+        return near
+    n_core, core_lab = cv2.connectedComponents(core.astype(np.uint8), connectivity=8)
+    if n_core < 3:                       # one core part: nothing to bridge
+        return near
+    n, lab = cv2.connectedComponents(far.astype(np.uint8), connectivity=8)
+    near_core = cv2.dilate(core_lab.astype(np.uint16), np.ones((3, 3), np.uint8),
+                           iterations=int(np.ceil(reach_px)) + 2)
+    ys, xs = np.nonzero(far & (near_core > 0))
+    pairs = np.unique(np.column_stack([lab[ys, xs], near_core[ys, xs]]), axis=0)
+    ids, counts = np.unique(pairs[:, 0], return_counts=True)
+    bridges = np.zeros(n, bool)
+    bridges[ids[counts >= 2]] = True
+    return near | bridges[lab]

@@ -25,8 +25,9 @@ Method
    no piece of a foot (a hand, a drawn line: :mod:`vision.footprint.gate`) stays alone.
    Light contact the threshold or the opening lost (a wet print's faint lateral band and
    rim: :attr:`vision.footprint.threshold.Binarised.faint`) is given back inside the convex
-   hull of each foot's heel and forefoot pads, so nothing beside a foot comes in; the hull
-   also covers the medial arch hollow, so a faint shadow or blotch there can come in too.
+   hull of each foot's heel and forefoot pads (nothing beside a foot comes in), and only
+   near the foot's own edge or as a band joining two pads the main mask left apart: the hull
+   also covers the medial arch hollow, where a faint shadow or blotch is no contact.
    Thin drawn lines are taken out before holes are filled. Any number of candidates is
    returned; the shape gate decides which are feet.
 5. Crosshatch (grid-mat) prints: faint contact and toes joined through faint hatch,
@@ -82,6 +83,9 @@ _MAX_BODIES = 8                 # more large parts than this is not a footprint 
 _CLOSE_FRAC = 0.008             # of foot length: closes the crosshatch
 _OPEN_FRAC = 0.025              # of foot length: removes pen lines and printed rules
 _STROKE_FRAC = 0.012            # of foot length: drawn lines are thinner than twice this
+_FAINT_REACH_FRAC = 0.01        # of foot length: a wet print's faint contact comes back this
+#                                 close to the main mask (its blurred edge: the blur check's
+#                                 limit), farther only as a lost band joining heel and ball
 _STROKE_MIN_SPAN = 0.1          # of foot length: a thin piece this long is a line
 _MAX_HOLE_FRAC = 0.02           # of foot length squared: larger holes are not filled
 _MAX_HOLE_TEXTURED = 0.005      # ... on a crosshatch print, whose closing joins the toes to the
@@ -212,13 +216,16 @@ def _not_foot_part(part: Part, scale: float) -> bool:
 def _group(labels: np.ndarray, parts: list[Part], scale: float,
            edge: np.ndarray | None = None, image: np.ndarray | None = None,
            textured: bool = False, filled: np.ndarray | None = None,
-           density: tuple[np.ndarray, float] | None = None) -> tuple[list[np.ndarray], int]:
+           density: tuple[np.ndarray, float] | None = None,
+           reach_px: float | None = None) -> tuple[list[np.ndarray], int]:
     """Bodies (big parts, merged per foot) plus toes. On a crosshatch (grid-mat) print,
     made on a printed form, small parts join only when they fit a toe of a body
     (:func:`vision.footprint.grouping.attach_toes`; ``image`` gives their ink colour);
     otherwise every small part near a body joins it. With ``filled`` (the print before the
     opening) faint contact inside each body's outline is given back first; with ``density``
-    (crosshatch density, firm-contact threshold) toes joined by faint contact are cut off."""
+    (crosshatch density, firm-contact threshold) toes joined by faint contact are cut off;
+    ``reach_px`` limits a wet print's faint contact to the body's edge and lost bands
+    (:func:`vision.footprint.hatch.restore_faint_contact`)."""
     parts = sorted(parts, key=lambda p: -p.area)
     big = [p for p in parts if p.area >= _BODY_FRAC * parts[0].area][:_MAX_BODIES]
     if textured and image is not None:
@@ -263,7 +270,7 @@ def _group(labels: np.ndarray, parts: list[Part], scale: float,
             for j, m in enumerate(masks):
                 if j != k:
                     others |= m
-            masks[k] = restore_faint_contact(masks[k], cores[k], filled, others)
+            masks[k] = restore_faint_contact(masks[k], cores[k], filled, others, reach_px)
     if density is not None:
         masks = [split_faint_toes(m, density[0], density[1], scale) for m in masks]
     attach_toes(masks, small, scale, image, strict=textured)
@@ -324,12 +331,13 @@ def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Seg
         largest = max(p.area for p in kept)
         kept = [p for p in kept if p.area >= EDGE_PART_FRAC * largest
                 or not edge[p.coords[:, 0], p.coords[:, 1]].any()]
-    faint = density = None
+    faint = density = reach = None
     if bin_.wet:
         # light contact (a wet print's lateral band and rim) the threshold or the opening
         # lost, given back inside each foot's outline only; drawn lines stay out
         faint = filled | _close_fill(bin_.faint & ~dilate(strokes, _STROKE_FRAC * scale),
                                      scale, textured=False)
+        reach = _FAINT_REACH_FRAC * scale
     elif textured and feature != "colour":
         lines = hatch_lines(image, feature, polarity, mask)
         if float(lines[erode(mask, _CLOSE_FRAC * scale)].mean()) >= MIN_HATCH_SHARE:
@@ -337,7 +345,7 @@ def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Seg
             # one): recover faint contact and cut toes joined through it
             faint = filled | hatch_contact(lines)
             density = contact_density(image, valid, feature, polarity)
-    feet, extra = _group(labels, kept, scale, edge, image, textured, faint, density)
+    feet, extra = _group(labels, kept, scale, edge, image, textured, faint, density, reach)
     if not textured:
         feet = [m for m in (cut_writing(m, scale)[0] for m in feet) if m.any()]
     fg = np.zeros(mask.shape, bool)
