@@ -29,6 +29,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from vision.footprint.morphology import bounding_box
+
 __all__ = ["fit_checks", "gap_ink", "FIT_KEYS", "MIN_GAP_FRAC"]
 
 FIT_KEYS = ("length_width", "heel_ball", "toe_share", "gap_at", "gap_frac", "rear_share",
@@ -44,10 +46,9 @@ _MIN_LEVEL_PX = 20          # fewer pixels than this: the levels are not measure
 
 
 def _box(mask: np.ndarray, pad: int = 0) -> tuple[slice, slice]:
-    """(rows, cols) of the mask's bounding box grown by ``pad`` px (clipped)."""
-    x, y, w, h = cv2.boundingRect(np.ascontiguousarray(mask, dtype=bool).view(np.uint8))
-    return (slice(max(y - pad, 0), min(y + h + pad, mask.shape[0])),
-            slice(max(x - pad, 0), min(x + w + pad, mask.shape[1])))
+    """(rows, cols) of the mask's bounding box grown by ``pad`` px (clipped); empty slices
+    for an empty mask."""
+    return bounding_box(mask, pad) or (slice(0, 0), slice(0, 0))
 
 
 def _gap_span(t: np.ndarray) -> tuple[float, float] | None:

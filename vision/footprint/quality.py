@@ -27,6 +27,7 @@ import numpy as np
 
 from vision.footprint.bandpair import BAND_UNLIKE_ADVICE, BAND_UNLIKE_OTHER
 from vision.footprint.fit import MIN_GAP_FRAC, gap_ink
+from vision.footprint.morphology import bounding_box
 from vision.footprint.result import Quality
 from vision.footprint.source import SourceCheck
 
@@ -129,10 +130,9 @@ _WET_PENALTY = {"drawn_line": 0.45, "weak_side": 0.45}
 
 
 def _print_box(mask: np.ndarray, pad: int = _BOX_PAD_PX) -> tuple[slice, slice]:
-    """(rows, cols) slices of the mask's bounding box grown by ``pad`` px (clipped)."""
-    x, y, w, h = cv2.boundingRect(np.ascontiguousarray(mask, dtype=bool).view(np.uint8))
-    return (slice(max(y - pad, 0), min(y + h + pad, mask.shape[0])),
-            slice(max(x - pad, 0), min(x + w + pad, mask.shape[1])))
+    """(rows, cols) slices of the mask's bounding box grown by ``pad`` px (clipped); empty
+    slices for an empty mask."""
+    return bounding_box(mask, pad) or (slice(0, 0), slice(0, 0))
 
 
 def _edge_zone(shape: tuple[int, int], valid: np.ndarray | None, margin: int = _EDGE_MARGIN_PX,
