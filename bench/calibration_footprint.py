@@ -14,9 +14,10 @@ renderer written apart from the first, never tuned on) with seeds of the DEV spl
 
 - renderer a: dev seeds from ``--seed-base`` (default 0) up to 10,999,999. Seeds 7,000,000+
   and 9,000,000+ were the sealed splits of sessions 3 and 4 and have been seen: they are extra
-  dev data now. Sealed: ``SEALED_SEED_BASE`` = 11,000,000+ (session 5's sealed split).
-- renderer b: dev seeds 0..999,999 (``DEV_SEEDS_B``, from ``--seed-base``); sealed:
-  ``SEALED_SEED_BASE_B`` = 5,000,000+.
+  dev data now, as are 11,000,000+ (session 6's sealed split). Sealed: ``SEALED_SEED_BASE``
+  = 13,000,000+ (session 7).
+- renderer b: dev seeds 0..5,999,999 (``DEV_SEEDS_B``, from ``--seed-base``; 5,000,000+ was
+  session 6's sealed split, seen); sealed: ``SEALED_SEED_BASE_B`` = 6,000,000+.
 
 It runs ``vision.footprint.measure_footprint``
 and matches the measured feet to the true feet by position in the photo (heel and toe
@@ -52,10 +53,10 @@ sys.path.insert(0, os.getcwd())           # the engine under test: the current w
 
 import numpy as np  # noqa: E402
 
-DEV_SEEDS = range(0, 11_000_000)         # renderer a (7M+ and 9M+: earlier sealed splits, seen)
-SEALED_SEED_BASE = 11_000_000            # renderer a, session 5's sealed split
-DEV_SEEDS_B = range(0, 1_000_000)        # renderer b
-SEALED_SEED_BASE_B = 5_000_000           # renderer b sealed split
+DEV_SEEDS = range(0, 13_000_000)         # renderer a (7M+, 9M+, 11M+: earlier sealed splits, seen)
+SEALED_SEED_BASE = 13_000_000            # renderer a, session 7's sealed split
+DEV_SEEDS_B = range(0, 6_000_000)        # renderer b (5M+: session 6's sealed split, seen)
+SEALED_SEED_BASE_B = 6_000_000           # renderer b, session 7's sealed split
 AI_TOL = 0.05                 # |AI error| above this is a wrong reading
 MATCH_MAX_FRAC = 0.25         # mean heel/toe distance / true foot length to match
 CONFIDENT = 0.5               # quality at and above which the app shows a reading

@@ -36,7 +36,7 @@ import numpy as np  # noqa: E402
 
 from synth.footprint_render import random_spec, render_photo  # noqa: E402
 
-SEALED_FROM = 11_000_000      # seeds at and above this are the sealed split: never run here
+SEALED_FROM = 13_000_000      # seeds at and above this are the sealed split (session 7): never run here
 MATCH_MAX_FRAC = 0.25         # mean heel/toe distance / true foot length to match
 
 
