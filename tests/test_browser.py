@@ -567,7 +567,7 @@ def test_live_webcam_round_trip(server, playwright):
     frame.get_by_role("button", name="START").click(timeout=60_000)
     t0 = time.perf_counter()
     state = None
-    while time.perf_counter() - t0 < 45:
+    while time.perf_counter() - t0 < 120:     # model load + WebRTC set-up; slow when CI is loaded
         state = frame.locator("video").first.evaluate(
             "v => [v.videoWidth, v.readyState, v.currentTime]")
         if state[0] > 0 and state[2] > 1.0:
