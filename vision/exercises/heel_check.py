@@ -207,7 +207,10 @@ def heel_run(sig: Signals, trace, side: str, rise: np.ndarray, a: int, b: int, *
     With ``rise_max`` (the heel rise read the other way, ``agree="max"``), ``ankle_rise``
     and ``bottom`` (the rep's bottom frames, :func:`bottom_frames`) given, a "noisy" run is
     still "up" (reason "bottom") when the lift is clear over the bottom
-    (:meth:`BottomLift.clear`); its value is then the combined bottom rise.
+    (:meth:`BottomLift.clear`) of a foot seen fully (heel and foot index at visibility
+    ``QUALITY_VIS_HIGH`` or more over the run: the far foot in a side view, guessed by the
+    tracker, wanders with the near leg and never qualifies); its value is then the combined
+    bottom rise.
     """
     gated, dropped_all = gate_values(rise, max_rise_frac)
     dropped = int(np.sum(np.isfinite(rise[a:b + 1]) & ~np.isfinite(gated[a:b + 1])))
@@ -226,8 +229,9 @@ def heel_run(sig: Signals, trace, side: str, rise: np.ndarray, a: int, b: int, *
         if str(rs[p]) not in ("agree", "pixels") and not val >= NOISE_K * noise_frac:
             # jitter as large as the rise, or never measured (NaN: no rest seen)
             bl = None
+            seen = float(np.median(landmark_confidence(sig, side)[a + p:a + q]))
             if (np.isfinite(noise_frac) and rise_max is not None and ankle_rise is not None
-                    and bottom is not None):
+                    and bottom is not None and seen >= 1.0):
                 bl = bottom_lift(gated, gate_values(rise_max, max_rise_frac)[0], ankle_rise,
                                  bottom, noise_frac, fps)
             if bl is None or not bl.clear(lift_frac, down_frac):

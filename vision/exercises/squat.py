@@ -37,7 +37,9 @@ Method
    travel (walk-in, bar walk-out, racking) are not reps; at an oblique angle neither is a
    hip drop holding most of a knee bend (either leg's knee angle) that is one knee
    lifting (:func:`knee_rejects`, :func:`vision.exercises.squat_gates.knee_veto`). A landmark-only heel lift must
-   stand ``heel_check.NOISE_K`` times above the heel point's resting jitter.
+   stand ``heel_check.NOISE_K`` times above the heel point's resting jitter, or be clear
+   over the rep's bottom, where the heel above the foot index, the heel and the ankle rise
+   together (:func:`vision.exercises.heel_check.bottom_lift`).
 """
 
 from __future__ import annotations

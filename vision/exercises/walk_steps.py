@@ -29,6 +29,10 @@ MID_STANCE = (0.10, 0.60)          # share of the stance where the heel height i
 CONTACT_WINDOW_S = 0.05            # contact heel height: median over +- this
 MIN_SIDE_FRAC = 0.3
 STEP_VIEW_MAX_RATIO = 0.6   # steps are still read up to this shoulder/trunk ratio (oblique)
+OBLIQUE_WALK_MAX_RATIO = 0.65  # a walk filmed at an angle is judged up to this width ratio:
+                            # about 40 degrees from facing the camera (0.85 x cos 40), where
+                            # a foot still shows 0.64 of its length side-on (sin 40); steeper,
+                            # the heel-toe line shrinks towards the landmark jitter
 MIN_UPRIGHT = 0.7          # cos 45 deg: a walker's trunk is near vertical
 MIN_SIDE_ON = 0.5          # projected foot length / foot length for a side-on foot
 MIN_STANCE_S = 0.12
@@ -74,11 +78,18 @@ class Step:
 def side_view_frames(sig: Signals, *, window_s: float = 0.5,
                      max_ratio: float = SIDE_MAX_RATIO) -> np.ndarray:
     """(n,) True where an upright body (trunk within 45 degrees of vertical) is seen side-on:
-    shoulder separation perpendicular to the trunk below ``max_ratio`` trunk lengths,
-    rolling median over ``window_s`` seconds. Where only one shoulder is seen (the far one
-    hidden behind the body, as from the side) the trunk runs from the seen shoulder to the
-    seen hips, the hips' separation decides, and with only one hip seen too the frame
-    reads side-on (both far landmarks hidden)."""
+    :func:`width_ratio` below ``max_ratio`` trunk lengths."""
+    return width_ratio(sig, window_s=window_s) < max_ratio
+
+
+def width_ratio(sig: Signals, *, window_s: float = 0.5) -> np.ndarray:
+    """(n,) the body's width in the picture: shoulder separation perpendicular to the trunk,
+    in trunk lengths, rolling median over ``window_s`` seconds (0 side-on, about
+    ``squat_gates.FRONT_WIDTH_RATIO`` facing the camera; inf where the trunk is not upright,
+    within 45 degrees of vertical). Where only one shoulder is seen (the far one hidden
+    behind the body, as from the side) the trunk runs from the seen shoulder to the seen
+    hips, the hips' separation decides, and with only one hip seen too the frame reads
+    side-on (both far landmarks hidden)."""
     ls, rs = sig.p(L_SHOULDER), sig.p(R_SHOULDER)
     lh, rh = sig.p(L_HIP), sig.p(R_HIP)
     with warnings.catch_warnings():
@@ -94,8 +105,7 @@ def side_view_frames(sig: Signals, *, window_s: float = 0.5,
     with np.errstate(invalid="ignore"):
         upright = -trunk[:, 1] >= MIN_UPRIGHT * tlen       # shoulders above the hips
     ratio = np.where(upright, ratio, np.inf)
-    ratio = _rolling_median(ratio, max(int(window_s * sig.fps), 1))
-    return ratio < max_ratio
+    return _rolling_median(ratio, max(int(window_s * sig.fps), 1))
 
 
 def _rolling_median(x: np.ndarray, w: int) -> np.ndarray:
