@@ -69,6 +69,7 @@ from vision.exercises.walk_steps import (
     CUTOFF_HZ,
     MIN_SIDE_FRAC,
     OBLIQUE_WALK_MAX_RATIO,
+    OBLIQUE_WALK_MIN_DEG,
     STANCE_CAP_S,
     STEP_VIEW_MAX_RATIO,
     TIPTOE_HEEL_FRAC,
@@ -165,14 +166,15 @@ def analyse(trace: Trace, *, min_steps: int = 2) -> ExerciseReport:
     warnings = []
     person_n = max(int(sig.person.sum()), 1)
     side_frac = float((side_view & sig.person).sum() / person_n)
-    view = _view(side_frac)
+    angle = walk_camera_angle(sig)
+    view = _view(side_frac, angle)
     # near the picture edges a wide-angle camera sees the walker a little obliquely: the
     # feet still show their steps (each foot's projected length is checked in find_steps)
     oblique_ok = side_view_frames(sig, max_ratio=STEP_VIEW_MAX_RATIO)
     if side_frac < MIN_SIDE_FRAC:
-        angle = walk_camera_angle(sig)
         at_angle = side_view_frames(sig, max_ratio=OBLIQUE_WALK_MAX_RATIO)
-        if float((at_angle & sig.person).sum() / person_n) < MIN_SIDE_FRAC:
+        if not angle >= OBLIQUE_WALK_MIN_DEG or float((at_angle & sig.person).sum()
+                                                        / person_n) < MIN_SIDE_FRAC:
             steps = front_steps(sig, trace)
             return _front_report(trace, steps, view, min_steps, angle)
         # filmed at an angle: the steps whose foot is seen side-on enough are judged
@@ -193,7 +195,8 @@ def analyse(trace: Trace, *, min_steps: int = 2) -> ExerciseReport:
         if not np.isfinite(L) or L <= 0:
             L = np.nanmax([v for v in choice.foot_length.values()] + [np.nan])
         if np.isfinite(L) and L > 0:
-            steps += find_steps(sig, trace, side, L, oblique_ok, body_x)
+            steps += find_steps(sig, trace, side, L, oblique_ok, body_x,
+                                need_floor=view == "oblique")
     turns = turn_times(sig)
     steps = sorted((_unjudged(s) if any(abs(s.contact_s - t) < TURN_GUARD_S for t in turns)
                     else s for s in steps), key=lambda s: s.contact_s)
@@ -241,16 +244,20 @@ def _front_report(trace: Trace, steps: list[Step], view: str, min_steps: int,
                   angle: float = float("nan")) -> ExerciseReport:
     """A walk not seen from the side: the steps are counted, tiptoe is not judged (from
     the front or behind, or a steep oblique, the picture cannot show the heel's height
-    above the floor). ``angle`` (degrees from facing the camera) names a steep oblique."""
+    above the floor). ``angle`` (degrees from facing the camera) names an oblique view
+    (``OBLIQUE_WALK_MIN_DEG`` or more) whose feet were too rarely seen side-on."""
     n = len(steps)
     counted = (f"{n} steps counted ({sum(s.side == 'left' for s in steps)} left, "
                f"{sum(s.side == 'right' for s in steps)} right)" if n >= min_steps
                else "fewer than two steps were found")
-    if np.isfinite(angle) and angle >= OBLIQUE_MIN_DEG:
+    if np.isfinite(angle) and angle >= OBLIQUE_WALK_MIN_DEG:
+        # named only well clear of facing: the width ratio facing the camera varies with
+        # the build (0.7-0.85 trunk lengths), so 30-40 degrees may still be a front view
         view = "oblique"
         where = (f"filmed from an angle (about {angle:.0f} degrees from facing the camera) the "
-                 "feet point too much towards the camera to show the heels' height")
+                 "feet were too rarely seen side-on to show the heels' height")
     else:
+        view = "front" if view == "oblique" else view
         where = "from the front or behind the video cannot show whether the heels reach the floor"
     reason = f"{counted}; to check tiptoe, film from the side: {where}" + _FILM_WALK
     return _insufficient(trace, reason, view=view,
@@ -280,8 +287,12 @@ def _insufficient(trace: Trace, reason: str, *, view: str = "unknown", reps=(),
                           warnings=(*warnings, reason), reason=reason)
 
 
-def _view(side_frac: float) -> str:
-    return "side" if side_frac >= 0.5 else "front"
+def _view(side_frac: float, angle: float = float("nan")) -> str:
+    """"side" when most frames are side-on, else "oblique" for a walk filmed at least
+    ``OBLIQUE_MIN_DEG`` from facing the camera (``angle``, degrees), else "front"."""
+    if side_frac >= 0.5:
+        return "side"
+    return "oblique" if np.isfinite(angle) and angle >= OBLIQUE_MIN_DEG else "front"
 
 
 def _report(trace: Trace, sig, decision: D.WalkDecision, phases: list[str], view: str,
