@@ -46,7 +46,7 @@ MIN_PASS_STANCES = 3       # ... and this many stances (runs of at least MIN_STA
 MIN_STANCE_FRAMES = 3
 PASS_SMOOTH_FRAMES = 15    # rolling median of the foot's pointing that splits the passes
 MAX_GROUND_SLOPE = 0.6     # a walkway seen at most about 30 degrees from above its line
-FLOOR_LINE_TOL_FOOT = 0.1  # stance foot-index positions this close (RMS, foot lengths) to
+FLOOR_LINE_TOL_FOOT = 0.15  # stance foot-index positions this close (RMS, foot lengths) to
                            # one line: the pass's floor line is straight (oblique walks)
 SLOPE_SE_K = 3.0           # a floor-line slope within this many standard errors of 0 is level
 TURN_SMOOTH_S = 0.3        # turns: rolling median of the facing sign over this ...
