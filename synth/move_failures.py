@@ -46,7 +46,9 @@ __all__ = ["occluded_far_foot_squat", "knee_travel_squat", "walk_out_squat", "tu
 FAR_VIS = (0.75, 0.95)         # visibility MediaPipe gives a hidden far foot (over-confident)
 GUESS_VIS = (0.5, 0.65)        # visibility of trunk landmarks guessed outside the picture
 GUESSED_HIP_DEG = 140.0        # hip flexion the guessed trunk makes (issue 13's clip)
-OBLIQUE_JUDGED_DEG = 40.0      # oblique walks up to this yaw must still be judged for tiptoe
+OBLIQUE_JUDGED_DEG = 60.0      # oblique walks up to this yaw must still be judged for tiptoe
+                               # (session 7: a foot 30 degrees from facing the camera still
+                               # shows half its length side-on; steeper is counted only)
 WALK_CADENCE_HZ = 0.9          # walk-in / walk-out gait cycles a second
 WALK_SPEED_HEIGHTS = 0.7       # walking speed, body heights a second
 WALK_THIGH_DEG = 22.0          # thigh swing amplitude while walking

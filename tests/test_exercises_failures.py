@@ -80,7 +80,7 @@ def test_front_and_steep_oblique_walks_count_steps_and_say_film_from_the_side(ma
     if make == "front":
         trace, truth = M.front_walk(pattern="tiptoe", seed=seed)
     elif make == "steep_oblique":
-        trace, truth = M.oblique_walk(60.0, pattern="tiptoe", seed=seed)
+        trace, truth = M.oblique_walk(75.0, pattern="tiptoe", seed=seed)
     else:
         trace, truth = M.front_walk(seed=seed, out_and_back=True)
     rep = walk.analyse(trace)

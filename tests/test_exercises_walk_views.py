@@ -115,3 +115,45 @@ def test_one_clear_step_or_an_even_split_is_cant_tell():
                   + [_step(6.5, "right", True)]).verdict == "not_tiptoe"
     assert decide([_step(t, s, True) for t, s in ((1, "left"), (1.5, "right"), (2, "left"))]
                   + [_step(2.5, "right", False)]).tiptoe
+
+
+def _oblique_walks(style: str, lo: float, hi: float, n: int):
+    """The first ``n`` renderer-B walks of ``style`` filmed obliquely ``lo``..``hi`` degrees
+    from facing the camera."""
+    out = []
+    for seed in range(200):
+        trace, truth = S.walk(seed, style=style, views=("oblique",))
+        if lo <= abs(truth["shot"]["yaw_deg"]) < hi:
+            out.append((trace, truth))
+        if len(out) == n:
+            return out
+    return out
+
+
+def test_oblique_walks_where_the_foot_shows_side_on_are_judged():
+    """Filmed 45-60 degrees from facing the camera, a foot still shows most of its length
+    side-on: tiptoe walks are found (or "can't tell", never "good"), heel-first walks are
+    never tiptoe; the view is "oblique" (or "side" where the body's width reads side-on)."""
+    found = 0
+    for trace, _ in _oblique_walks("tiptoe", 45, 61, 3):
+        rep = analyse(trace)
+        assert rep.verdict in ("needs_attention", "insufficient_data")
+        found += rep.verdict == "needs_attention"
+        assert rep.view in ("oblique", "side")      # the width ratio may read it side-on
+    assert found >= 2
+    for trace, _ in _oblique_walks("heel", 45, 61, 3):
+        rep = analyse(trace)
+        assert not _tiptoe_faults(rep) and rep.verdict != "needs_attention"
+
+
+def test_steep_oblique_walks_are_counted_not_judged_and_the_view_is_named():
+    """Filmed about 30 degrees from facing the camera the feet point too much at it: steps
+    are counted, tiptoe is not judged, and a reason naming an oblique view gives its angle."""
+    for trace, _ in _oblique_walks("tiptoe", 30, 34, 4):
+        rep = analyse(trace)
+        assert rep.verdict == "insufficient_data" and not rep.faults
+        assert rep.metrics["tiptoe_checked"] is False
+        assert "film from the side" in rep.reason
+        assert rep.view in ("oblique", "front")      # the body's width may read it facing
+        if rep.view == "oblique":
+            assert "from an angle" in rep.reason

@@ -7,6 +7,15 @@ two witnesses disagree the state is "unclear": the caller reports it as "can't t
 this video", never as a fault. Heel rises above a physical limit (the caller's
 ``max_rise_frac``, foot lengths) are a wrong pose, not a heel: those frames are dropped and
 counted before anything is decided.
+
+A landmark-only lift whose frame-by-frame rise is within the heel point's jitter can still
+be clear over the bottom of the rep (:func:`bottom_lift`): a heel that lifts stays up while
+the knees are bent, and three landmark witnesses rise together -- the heel above the foot
+index, the heel itself, and the ankle (by about ``ANKLE_PER_HEEL`` of the heel's rise, the
+foot turning about its ball) -- while jitter moves them apart and averages out over the
+bottom's frames. Such a lift is said only when their combined rise reaches the lift level,
+each witness has left the "down" band, and the combined rise stands ``BOTTOM_K`` standard
+errors above the jitter (:class:`BottomLift`); otherwise it stays "unclear".
 """
 
 from __future__ import annotations
@@ -28,6 +37,14 @@ NOISE_K = 3.0              # a lift must rise this many noise SDs above rest, el
 MAD_TO_SD = 1.4826         # median absolute deviation -> standard deviation (normal noise)
 MIN_REST_FRAMES = 10       # fewer resting frames than this: the noise is not measured
 NOISE_CUTOFF_HZ = 2.0      # Hz: the heel rise's low-pass (common.heel_rise_frac_foot)
+ANKLE_PER_HEEL = 0.7       # a lifted heel raises the ankle by about this share of its rise:
+                           # the ankle sits about a quarter of the foot length in front of
+                           # the heel point and the foot turns about the ball (~0.75 along)
+BOTTOM_SHARE = 0.6         # the rep's bottom: knee bent past this share of the rep's bend
+NOISE_CORR_S = 0.35        # seconds over which the low-passed heel jitter stays correlated
+                           # (1 / (2 x NOISE_CUTOFF_HZ) = 0.25 s for white jitter, longer
+                           # with the tracker's slow wander): one independent sample each
+BOTTOM_K = 3.0             # a bottom lift must stand this many standard errors above jitter
 NOISE_WINDOW_S = 3.0      # seconds: running median the jitter is measured against (longer
                            # than a rep's bottom, so slow tracker wander counts as jitter)
 
@@ -83,6 +100,71 @@ def rest_noise_frac(sig: Signals, side: str, foot_len: float, rest: np.ndarray, 
     return float(MAD_TO_SD * np.median(np.abs(res - np.median(res))))
 
 
+@dataclass(frozen=True)
+class BottomLift:
+    """Heel evidence of one foot over the bottom of a rep (foot lengths, seconds).
+
+    ``combined`` is the median over the bottom frames of the mean of the three witnesses:
+    the heel's rise above the foot index and its own rise (the two landmark measures of
+    :func:`vision.exercises.common.heel_rise_frac_foot`) and the ankle's rise divided by
+    ``ANKLE_PER_HEEL``; ``heel`` is the median of the two heel measures' mean and
+    ``ankle`` the ankle witness alone (both foot lengths of heel rise); ``std_error`` the
+    jitter of ``combined``: the resting jitter (:func:`rest_noise_frac`) over the square
+    root of the independent samples in ``seconds`` of bottom (one per ``NOISE_CORR_S``).
+    NaN where unmeasured."""
+
+    combined: float
+    heel: float
+    ankle: float
+    std_error: float
+    seconds: float
+
+    def clear(self, lift_frac: float, down_frac: float) -> bool:
+        """The lift is clear: ``combined`` at least ``lift_frac``, both witnesses above
+        ``down_frac`` (none reads the heel down) and ``combined`` at least ``BOTTOM_K``
+        standard errors (False when anything is unmeasured)."""
+        vals = (self.combined, self.heel, self.ankle, self.std_error)
+        if not all(np.isfinite(v) for v in vals):
+            return False
+        return bool(self.combined >= lift_frac and min(self.heel, self.ankle) > down_frac
+                    and self.combined >= BOTTOM_K * self.std_error)
+
+
+def bottom_frames(knee: np.ndarray, a: int, b: int, stand: float = float("nan")) -> np.ndarray:
+    """(n,) True on the rep ``a``..``b``'s bottom: frames whose knee angle (degrees) is bent
+    past ``BOTTOM_SHARE`` of the way from standing (``stand``, degrees; the rep's
+    straightest angle when NaN) to the rep's deepest angle."""
+    out = np.zeros(len(knee), bool)
+    seg = np.asarray(knee[a:b + 1], float)
+    if not np.isfinite(seg).any():
+        return out
+    deep = float(np.nanmin(seg))
+    top = float(stand) if np.isfinite(stand) else float(np.nanmax(seg))
+    with np.errstate(invalid="ignore"):
+        out[a:b + 1] = seg <= top - BOTTOM_SHARE * (top - deep)
+    return out
+
+
+def bottom_lift(rise_min: np.ndarray, rise_max: np.ndarray, ankle_rise: np.ndarray,
+                bottom: np.ndarray, noise_frac: float, fps: float) -> BottomLift:
+    """:class:`BottomLift` over the frames ``bottom`` from the heel rise read both ways
+    (``rise_min`` / ``rise_max``: the smaller and the larger of the heel's rise above the
+    foot index and its own rise, foot lengths), the ankle's rise (foot lengths) and the
+    resting jitter ``noise_frac`` (foot lengths)."""
+    m = np.asarray(bottom, bool)
+    heel = (np.asarray(rise_min, float)[m] + np.asarray(rise_max, float)[m]) / 2
+    ank = np.asarray(ankle_rise, float)[m] / ANKLE_PER_HEEL
+    both = (2 * heel + ank) / 3
+    seconds = float(m.sum() / fps)
+
+    def med(x):
+        x = x[np.isfinite(x)]
+        return float(np.median(x)) if x.size >= max(MIN_REST_FRAMES // 2, 2) else float("nan")
+
+    n_ind = max(seconds / NOISE_CORR_S, 1.0)
+    return BottomLift(med(both), med(heel), med(ank), float(noise_frac) / np.sqrt(n_ind), seconds)
+
+
 def _states(sig: Signals, trace, side: str, rise: np.ndarray, conf: np.ndarray,
             lift_frac: float, down_frac: float):
     """(state, confidence, rise, reason) arrays from heel_evidence, or from the landmarks
@@ -105,7 +187,8 @@ def _states(sig: Signals, trace, side: str, rise: np.ndarray, conf: np.ndarray,
 def heel_run(sig: Signals, trace, side: str, rise: np.ndarray, a: int, b: int, *,
              lift_frac: float, down_frac: float, max_rise_frac: float,
              landmark_quality: float = 1.0, ankle_rise: np.ndarray | None = None,
-             noise_frac: float = 0.0) -> HeelRun:
+             noise_frac: float = 0.0, rise_max: np.ndarray | None = None,
+             bottom: np.ndarray | None = None) -> HeelRun:
     """Heel verdict of ``side`` over rows ``a``..``b`` (see :class:`HeelRun`).
 
     ``rise`` is the landmark heel rise (n,), foot lengths; ``landmark_quality`` (0..1)
@@ -121,6 +204,13 @@ def heel_run(sig: Signals, trace, side: str, rise: np.ndarray, a: int, b: int, *
     landmark-only "up" that does not rise ``NOISE_K`` times above it is "unclear" (reason
     "noisy"), since jitter alone can hold such a rise for ``MIN_STATE_S``; with the jitter
     unknown (NaN: no resting frames) a landmark-only "up" is "unclear" (reason "no_rest").
+    With ``rise_max`` (the heel rise read the other way, ``agree="max"``), ``ankle_rise``
+    and ``bottom`` (the rep's bottom frames, :func:`bottom_frames`) given, a "noisy" run is
+    still "up" (reason "bottom") when the lift is clear over the bottom
+    (:meth:`BottomLift.clear`) of a foot seen fully (heel and foot index at visibility
+    ``QUALITY_VIS_HIGH`` or more over the run: the far foot in a side view, guessed by the
+    tracker, wanders with the near leg and never qualifies); its value is then the combined
+    bottom rise.
     """
     gated, dropped_all = gate_values(rise, max_rise_frac)
     dropped = int(np.sum(np.isfinite(rise[a:b + 1]) & ~np.isfinite(gated[a:b + 1])))
@@ -138,8 +228,17 @@ def heel_run(sig: Signals, trace, side: str, rise: np.ndarray, a: int, b: int, *
         c = float(np.median(cf[p:q])) * C.confidence(val, lift_frac)
         if str(rs[p]) not in ("agree", "pixels") and not val >= NOISE_K * noise_frac:
             # jitter as large as the rise, or never measured (NaN: no rest seen)
-            return HeelRun("unclear", val, 0.0, (a + p, a + q - 1), dropped,
-                           "noisy" if np.isfinite(noise_frac) else "no_rest")
+            bl = None
+            seen = float(np.median(landmark_confidence(sig, side)[a + p:a + q]))
+            if (np.isfinite(noise_frac) and rise_max is not None and ankle_rise is not None
+                    and bottom is not None and seen >= 1.0):
+                bl = bottom_lift(gated, gate_values(rise_max, max_rise_frac)[0], ankle_rise,
+                                 bottom, noise_frac, fps)
+            if bl is None or not bl.clear(lift_frac, down_frac):
+                return HeelRun("unclear", val, 0.0, (a + p, a + q - 1), dropped,
+                               "noisy" if np.isfinite(noise_frac) else "no_rest")
+            c = float(np.median(cf[p:q])) * C.confidence(bl.combined, lift_frac)
+            return HeelRun("up", bl.combined, c, (a + p, a + q - 1), dropped, "bottom")
         if ankle_rise is not None and str(rs[p]) not in ("agree", "pixels"):
             ank = C.sustained_max(ankle_rise[a + p:a + q], fps=fps, min_s=MIN_STATE_S)
             if np.isfinite(ank) and ank < MIN_ANKLE_SHARE * val:

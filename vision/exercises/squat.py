@@ -37,7 +37,9 @@ Method
    travel (walk-in, bar walk-out, racking) are not reps; at an oblique angle neither is a
    hip drop holding most of a knee bend (either leg's knee angle) that is one knee
    lifting (:func:`knee_rejects`, :func:`vision.exercises.squat_gates.knee_veto`). A landmark-only heel lift must
-   stand ``heel_check.NOISE_K`` times above the heel point's resting jitter.
+   stand ``heel_check.NOISE_K`` times above the heel point's resting jitter, or be clear
+   over the rep's bottom, where the heel above the foot index, the heel and the ankle rise
+   together (:func:`vision.exercises.heel_check.bottom_lift`).
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ from scipy.ndimage import percentile_filter
 from vision.exercises import common as C
 from vision.exercises import recognise as R
 from vision.exercises import squat_gates as G
-from vision.exercises.heel_check import HeelRun, heel_run, rest_noise_frac
+from vision.exercises.heel_check import HeelRun, bottom_frames, heel_run, rest_noise_frac
 from vision.exercises.report import Evidence, ExerciseReport, Fault, Rep, Unclear, split_confident
 from vision.pose.posture import choose_foot
 from vision.pose.signals import Signals, knee_angle_deg, smooth_zero_phase
@@ -187,6 +189,8 @@ def heel_lifts(sig: Signals, trace, reps, knee: np.ndarray, stand: float, *,
         in_rep[r.start:r.end + 1] = True
     rest = ~in_rep & (knee > stand - LEAVE_DROP_DEG)
     rises = {s: C.heel_rise_frac_foot(sig, s, fc.foot_length[s], rest=rest) for s in feet}
+    rises_max = {s: C.heel_rise_frac_foot(sig, s, fc.foot_length[s], rest=rest, agree="max")
+                 for s in feet}
     ankles = {s: C.part_rise_frac_foot(sig, s, "ankle", fc.foot_length[s], rest=rest)
               for s in feet}
     noise = {s: rest_noise_frac(sig, s, fc.foot_length[s], rest) for s in feet}
@@ -194,7 +198,8 @@ def heel_lifts(sig: Signals, trace, reps, knee: np.ndarray, stand: float, *,
                             lift_frac=HEEL_LIFT_FRAC_FOOT, down_frac=HEEL_DOWN_FRAC_FOOT,
                             max_rise_frac=MAX_HEEL_RISE_FRAC_FOOT,
                             landmark_quality=FRONT_HEEL_QUALITY if front else 1.0,
-                            ankle_rise=ankles[s], noise_frac=noise[s])
+                            ankle_rise=ankles[s], noise_frac=noise[s], rise_max=rises_max[s],
+                            bottom=bottom_frames(knee, r.start, r.end, stand))
                 for s in feet} for r in reps]
     return per_rep, feet, fc
 

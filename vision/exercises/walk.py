@@ -64,9 +64,12 @@ from vision.exercises.common import (
 )
 from vision.exercises.heel_check import pixel_heel
 from vision.exercises.report import ExerciseReport, Rep, split_confident
+from vision.exercises.squat_gates import OBLIQUE_MIN_DEG, camera_angle_deg
 from vision.exercises.walk_steps import (
     CUTOFF_HZ,
     MIN_SIDE_FRAC,
+    OBLIQUE_WALK_MAX_RATIO,
+    OBLIQUE_WALK_MIN_DEG,
     STANCE_CAP_S,
     STEP_VIEW_MAX_RATIO,
     TIPTOE_HEEL_FRAC,
@@ -74,6 +77,7 @@ from vision.exercises.walk_steps import (
     Step,
     find_steps,
     side_view_frames,
+    width_ratio,
 )
 from vision.exercises.walk_turns import front_steps, turn_times
 from vision.pose.posture import choose_foot, detect_view
@@ -162,16 +166,27 @@ def analyse(trace: Trace, *, min_steps: int = 2) -> ExerciseReport:
     warnings = []
     person_n = max(int(sig.person.sum()), 1)
     side_frac = float((side_view & sig.person).sum() / person_n)
+    angle = walk_camera_angle(sig)
+    view = _view(side_frac, angle)
+    # near the picture edges a wide-angle camera sees the walker a little obliquely: the
+    # feet still show their steps (each foot's projected length is checked in find_steps)
+    oblique_ok = side_view_frames(sig, max_ratio=STEP_VIEW_MAX_RATIO)
     if side_frac < MIN_SIDE_FRAC:
-        steps = front_steps(sig, trace)
-        return _front_report(trace, steps, side_frac, min_steps)
+        at_angle = side_view_frames(sig, max_ratio=OBLIQUE_WALK_MAX_RATIO)
+        if not angle >= OBLIQUE_WALK_MIN_DEG or float((at_angle & sig.person).sum()
+                                                        / person_n) < MIN_SIDE_FRAC:
+            steps = front_steps(sig, trace)
+            return _front_report(trace, steps, view, min_steps, angle)
+        # filmed at an angle: the steps whose foot is seen side-on enough are judged
+        side_view = oblique_ok = at_angle
+        view = "oblique"
+        warnings.append(f"filmed from an angle (about {angle:.0f} degrees from facing the "
+                        "camera): heels judged only on steps whose foot was seen side-on "
+                        "enough; film from the side")
     front = [(a, b) for a, b in runs(sig.person & ~side_view) if (b - a) >= 0.5 * sig.fps]
     if front:
         spans = ", ".join(f"{sig.t_s[a]:.1f}-{sig.t_s[b - 1]:.1f} s" for a, b in front)
         warnings.append(f"parts not seen from the side were not used ({spans})")
-    # near the picture edges a wide-angle camera sees the walker a little obliquely: the
-    # feet still show their steps (each foot's projected length is checked in find_steps)
-    oblique_ok = side_view_frames(sig, max_ratio=STEP_VIEW_MAX_RATIO)
     choice = choose_foot(sig)
     body_x = (sig.p(L_HIP)[:, 0] + sig.p(R_HIP)[:, 0]) / 2
     steps: list[Step] = []
@@ -180,7 +195,8 @@ def analyse(trace: Trace, *, min_steps: int = 2) -> ExerciseReport:
         if not np.isfinite(L) or L <= 0:
             L = np.nanmax([v for v in choice.foot_length.values()] + [np.nan])
         if np.isfinite(L) and L > 0:
-            steps += find_steps(sig, trace, side, L, oblique_ok, body_x)
+            steps += find_steps(sig, trace, side, L, oblique_ok, body_x,
+                                need_floor=view == "oblique")
     turns = turn_times(sig)
     steps = sorted((_unjudged(s) if any(abs(s.contact_s - t) < TURN_GUARD_S for t in turns)
                     else s for s in steps), key=lambda s: s.contact_s)
@@ -195,7 +211,7 @@ def analyse(trace: Trace, *, min_steps: int = 2) -> ExerciseReport:
     if decision.unseen:
         warnings.append(f"{len(decision.unseen)} step(s) whose heel was hardly seen (hidden "
                         "or out of the picture) were not judged")
-    return _report(trace, sig, decision, phases, side_frac, warnings, min_steps, unclear,
+    return _report(trace, sig, decision, phases, view, warnings, min_steps, unclear,
                    dropped)
 
 
@@ -215,18 +231,36 @@ def _seen_from_side(trace: Trace) -> bool:
     return float((side_view_frames(sig) & sig.person).sum() / person) >= MIN_SIDE_FRAC
 
 
-def _front_report(trace: Trace, steps: list[Step], side_frac: float,
-                  min_steps: int) -> ExerciseReport:
+def walk_camera_angle(sig) -> float:
+    """Degrees between the camera axis and the walker's facing direction (0 facing the
+    camera or walking away from it, 90 side-on) from the median width ratio of the upright
+    frames (:func:`vision.exercises.walk_steps.width_ratio`); NaN when never seen upright."""
+    r = width_ratio(sig)
+    r = r[np.isfinite(r) & sig.person]
+    return camera_angle_deg(float(np.median(r))) if r.size else float("nan")
+
+
+def _front_report(trace: Trace, steps: list[Step], view: str, min_steps: int,
+                  angle: float = float("nan")) -> ExerciseReport:
     """A walk not seen from the side: the steps are counted, tiptoe is not judged (from
     the front or behind, or a steep oblique, the picture cannot show the heel's height
-    above the floor)."""
+    above the floor). ``angle`` (degrees from facing the camera) names an oblique view
+    (``OBLIQUE_WALK_MIN_DEG`` or more) whose feet were too rarely seen side-on."""
     n = len(steps)
     counted = (f"{n} steps counted ({sum(s.side == 'left' for s in steps)} left, "
                f"{sum(s.side == 'right' for s in steps)} right)" if n >= min_steps
                else "fewer than two steps were found")
-    reason = (f"{counted}; to check tiptoe, film from the side: from the front or behind the "
-              "video cannot show whether the heels reach the floor" + _FILM_WALK)
-    return _insufficient(trace, reason, view=_view(side_frac),
+    if np.isfinite(angle) and angle >= OBLIQUE_WALK_MIN_DEG:
+        # named only well clear of facing: the width ratio facing the camera varies with
+        # the build (0.7-0.85 trunk lengths), so 30-40 degrees may still be a front view
+        view = "oblique"
+        where = (f"filmed from an angle (about {angle:.0f} degrees from facing the camera) the "
+                 "feet were too rarely seen side-on to show the heels' height")
+    else:
+        view = "front" if view == "oblique" else view
+        where = "from the front or behind the video cannot show whether the heels reach the floor"
+    reason = f"{counted}; to check tiptoe, film from the side: {where}" + _FILM_WALK
+    return _insufficient(trace, reason, view=view,
                          reps=tuple(_step_rep(st, "walking") for st in steps),
                          metrics={"steps": n, "steps_left": sum(s.side == "left" for s in steps),
                                   "steps_right": sum(s.side == "right" for s in steps),
@@ -253,11 +287,15 @@ def _insufficient(trace: Trace, reason: str, *, view: str = "unknown", reps=(),
                           warnings=(*warnings, reason), reason=reason)
 
 
-def _view(side_frac: float) -> str:
-    return "side" if side_frac >= 0.5 else "front"
+def _view(side_frac: float, angle: float = float("nan")) -> str:
+    """"side" when most frames are side-on, else "oblique" for a walk filmed at least
+    ``OBLIQUE_MIN_DEG`` from facing the camera (``angle``, degrees), else "front"."""
+    if side_frac >= 0.5:
+        return "side"
+    return "oblique" if np.isfinite(angle) and angle >= OBLIQUE_MIN_DEG else "front"
 
 
-def _report(trace: Trace, sig, decision: D.WalkDecision, phases: list[str], side_frac: float,
+def _report(trace: Trace, sig, decision: D.WalkDecision, phases: list[str], view: str,
             warnings: list[str], min_steps: int, unclear=(), dropped: int = 0) -> ExerciseReport:
     steps = list(decision.steps)
     faults, low = split_confident([D.tiptoe_fault(s, sig, decision.confidence)
@@ -286,15 +324,15 @@ def _report(trace: Trace, sig, decision: D.WalkDecision, phases: list[str], side
                         warnings=tuple(warnings))
     if n_steps < min_steps:
         return _insufficient(trace, "fewer than two steps were seen from the side: walk "
-                             "across the picture, a few steps each way", view=_view(side_frac),
+                             "across the picture, a few steps each way", view=view,
                              reps=reps, metrics=metrics, warnings=tuple(warnings))
     if not checked:    # never "good" nor tiptoe on too few clearly judged steps
         return ExerciseReport(exercise="walk", frames=len(trace), fps=trace.fps,
-                              view=_view(side_frac), verdict="insufficient_data", reps=reps,
+                              view=view, verdict="insufficient_data", reps=reps,
                               metrics=metrics, unclear=tuple(unclear),
                               reason=(reason := D.cant_tell_reason(decision, n_steps)),
                               warnings=(*warnings, reason))
     return ExerciseReport(exercise="walk", frames=len(trace), fps=trace.fps,
-                          view=_view(side_frac), verdict="needs_attention" if faults else "good",
+                          view=view, verdict="needs_attention" if faults else "good",
                           reps=reps, faults=faults, metrics=metrics, warnings=tuple(warnings),
                           unclear=tuple(unclear))

@@ -8,7 +8,7 @@ rows of :class:`vision.pose.signals.Signals`.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -29,6 +29,12 @@ MID_STANCE = (0.10, 0.60)          # share of the stance where the heel height i
 CONTACT_WINDOW_S = 0.05            # contact heel height: median over +- this
 MIN_SIDE_FRAC = 0.3
 STEP_VIEW_MAX_RATIO = 0.6   # steps are still read up to this shoulder/trunk ratio (oblique)
+OBLIQUE_WALK_MAX_RATIO = 0.65  # a walk filmed at an angle is judged up to this width ratio:
+                            # about 40 degrees from facing the camera (0.85 x cos 40), where
+                            # a foot still shows 0.64 of its length side-on (sin 40); steeper,
+                            # the heel-toe line shrinks towards the landmark jitter
+OBLIQUE_WALK_MIN_DEG = 40.0  # ... and only when the walk as a whole (its median width
+                             # ratio) was filmed at least this far from facing the camera
 MIN_UPRIGHT = 0.7          # cos 45 deg: a walker's trunk is near vertical
 MIN_SIDE_ON = 0.5          # projected foot length / foot length for a side-on foot
 MIN_STANCE_S = 0.12
@@ -40,6 +46,8 @@ MIN_PASS_STANCES = 3       # ... and this many stances (runs of at least MIN_STA
 MIN_STANCE_FRAMES = 3
 PASS_SMOOTH_FRAMES = 15    # rolling median of the foot's pointing that splits the passes
 MAX_GROUND_SLOPE = 0.6     # a walkway seen at most about 30 degrees from above its line
+FLOOR_LINE_TOL_FOOT = 0.15  # stance foot-index positions this close (RMS, foot lengths) to
+                           # one line: the pass's floor line is straight (oblique walks)
 SLOPE_SE_K = 3.0           # a floor-line slope within this many standard errors of 0 is level
 TURN_SMOOTH_S = 0.3        # turns: rolling median of the facing sign over this ...
 TURN_HOLD_S = 0.5          # ... which must hold this long on each side of the turn
@@ -74,11 +82,18 @@ class Step:
 def side_view_frames(sig: Signals, *, window_s: float = 0.5,
                      max_ratio: float = SIDE_MAX_RATIO) -> np.ndarray:
     """(n,) True where an upright body (trunk within 45 degrees of vertical) is seen side-on:
-    shoulder separation perpendicular to the trunk below ``max_ratio`` trunk lengths,
-    rolling median over ``window_s`` seconds. Where only one shoulder is seen (the far one
-    hidden behind the body, as from the side) the trunk runs from the seen shoulder to the
-    seen hips, the hips' separation decides, and with only one hip seen too the frame
-    reads side-on (both far landmarks hidden)."""
+    :func:`width_ratio` below ``max_ratio`` trunk lengths."""
+    return width_ratio(sig, window_s=window_s) < max_ratio
+
+
+def width_ratio(sig: Signals, *, window_s: float = 0.5) -> np.ndarray:
+    """(n,) the body's width in the picture: shoulder separation perpendicular to the trunk,
+    in trunk lengths, rolling median over ``window_s`` seconds (0 side-on, about
+    ``squat_gates.FRONT_WIDTH_RATIO`` facing the camera; inf where the trunk is not upright,
+    within 45 degrees of vertical). Where only one shoulder is seen (the far one hidden
+    behind the body, as from the side) the trunk runs from the seen shoulder to the seen
+    hips, the hips' separation decides, and with only one hip seen too the frame reads
+    side-on (both far landmarks hidden)."""
     ls, rs = sig.p(L_SHOULDER), sig.p(R_SHOULDER)
     lh, rh = sig.p(L_HIP), sig.p(R_HIP)
     with warnings.catch_warnings():
@@ -94,8 +109,7 @@ def side_view_frames(sig: Signals, *, window_s: float = 0.5,
     with np.errstate(invalid="ignore"):
         upright = -trunk[:, 1] >= MIN_UPRIGHT * tlen       # shoulders above the hips
     ratio = np.where(upright, ratio, np.inf)
-    ratio = _rolling_median(ratio, max(int(window_s * sig.fps), 1))
-    return ratio < max_ratio
+    return _rolling_median(ratio, max(int(window_s * sig.fps), 1))
 
 
 def _rolling_median(x: np.ndarray, w: int) -> np.ndarray:
@@ -180,8 +194,9 @@ def _foot_signals(sig: Signals, trace: Trace, side: str, foot_len: float) -> dic
     c = (heel + toe + ankle) / 3
     planar = np.hypot(_speed(c[:, 0], sig.t_s), _speed(c[:, 1], sig.t_s)) / foot_len
     speed = _speed(cx, sig.t_s) / foot_len
-    slope = ground_slope(toe, d[:, 0], speed, foot_len)
+    slope, straight = floor_line(toe, d[:, 0], speed, foot_len)
     return {"cx": cx, "speed": speed, "c": c, "planar": planar, "slope": slope,
+            "floor": straight,
             "rise": (d[:, 1] - slope * d[:, 0]) / foot_len, "point": d[:, 0] / foot_len,
             "heel_y": heel[:, 1] / foot_len, "toe_y": toe[:, 1] / foot_len,
             "length": np.hypot(d[:, 0], d[:, 1]) / foot_len,
@@ -203,8 +218,19 @@ def ground_slope(toe: np.ndarray, point: np.ndarray, speed: np.ndarray,
     less than ``MIN_PASS_FOOT`` foot lengths, or the slope is within ``SLOPE_SE_K``
     standard errors of level (landmark noise); clipped to ``MAX_GROUND_SLOPE``.
     """
+    return floor_line(toe, point, speed, foot_len)[0]
+
+
+def floor_line(toe: np.ndarray, point: np.ndarray, speed: np.ndarray,
+               foot_len: float) -> tuple[np.ndarray, np.ndarray]:
+    """(slope, straight): :func:`ground_slope` and (n,) True on the passes whose stance
+    positions lie on one straight line, within ``FLOOR_LINE_TOL_FOOT`` foot lengths (RMS)
+    of the fit. A pass whose stances stray from a line (a turn that kept the foot's
+    pointing, a foot the tracker guessed) gives no floor to read the heel's height from at
+    an angle."""
     n = len(toe)
     out = np.zeros(n)
+    straight = np.zeros(n, bool)
     sgn = np.sign(_rolling_median(point, PASS_SMOOTH_FRAMES))
     with np.errstate(invalid="ignore"):
         still = (np.abs(speed) < SWING_LEAVE_FOOT_PER_S) & np.isfinite(toe).all(1)
@@ -220,7 +246,8 @@ def ground_slope(toe: np.ndarray, point: np.ndarray, speed: np.ndarray,
             se = float(np.sqrt((res ** 2).sum() / (len(pts) - 2) / sxx))
             if abs(m) > SLOPE_SE_K * se:
                 out[a:b] = np.clip(m, -MAX_GROUND_SLOPE, MAX_GROUND_SLOPE)
-    return out
+            straight[a:b] = bool(np.sqrt(np.mean(res ** 2)) <= FLOOR_LINE_TOL_FOOT * foot_len)
+    return out, straight
 
 
 def _pose_at_contact(f: dict, b: int, off: int, fps: float) -> tuple[float, float]:
@@ -270,9 +297,13 @@ def _merge_swings(swings: list[tuple[int, int]], fps: float) -> list[tuple[int, 
 
 
 def find_steps(sig: Signals, trace: Trace, side: str, foot_len: float,
-               side_view: np.ndarray, body_x: np.ndarray) -> list[Step]:
+               side_view: np.ndarray, body_x: np.ndarray, *,
+               need_floor: bool = False) -> list[Step]:
     """Steps of one foot (see the module notes). ``sig`` is ``prepare(trace)``; ``body_x``
-    the hip centre x (n,), height-normalised."""
+    the hip centre x (n,), height-normalised. With ``need_floor`` (a walk filmed at an
+    angle, where a flat foot's heel sits above its toe in the picture by the floor line's
+    slope) a step whose pass has no straight floor line (:func:`floor_line`) is counted but
+    its heel height is not read (NaN: not judged)."""
     f = _foot_signals(sig, trace, side, foot_len)
     other = "right" if side == "left" else "left"
     f["other_heel_vis"] = _foot_xy(trace, sig, [SIDE_IDX[other]["heel"]])[1][:, 0]
@@ -302,8 +333,10 @@ def find_steps(sig: Signals, trace: Trace, side: str, foot_len: float,
                 and np.sign(disp) == np.sign(facing) and (cut or np.sign(moved) == np.sign(disp))
                 and (cut or abs(moved) >= MIN_BODY_FOOT) and length >= MIN_SIDE_ON):
             continue
-        steps.append(_classify(sig, side, f, b, off, disp, cut=cut,
-                               touch=touch_down(f, a, b, off, sig.fps)))
+        st = _classify(sig, side, f, b, off, disp, cut=cut, touch=touch_down(f, a, b, off, sig.fps))
+        if need_floor and f["floor"][early].mean() < 0.5:
+            st = replace(st, stance_heel_frac_foot=float("nan"), tiptoe=False)
+        steps.append(st)
     return steps
 
 
