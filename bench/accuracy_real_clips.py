@@ -58,9 +58,9 @@ class _TimedHeel(HeelContactTracker):
 
     cpu_s = 0.0
 
-    def update(self, frame, t, pose_row):
+    def update(self, frame, t, pose_row, **kw):
         t0 = time.thread_time()
-        super().update(frame, t, pose_row)
+        super().update(frame, t, pose_row, **kw)
         _TimedHeel.cpu_s += time.thread_time() - t0
 
 

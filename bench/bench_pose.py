@@ -2,7 +2,8 @@
 
 The headline (issue 13): ``footcoach track`` against the bare loop a user would write on the
 same clip and frames (decode, BGR -> RGB, ``PoseLandmarker.detect_for_video``; model load
-included in both), side by side with their ratio (target >= 0.9).
+included in both), side by side with their ratio (target >= 0.9), and the share of the
+pixel heel analysis (track with and without it; target under 10 %), in one run.
 
 Prints frames/s and ms per frame for each stage on a 720p clip: the real AV1 clip
 ``squat_two_people_av1.mp4`` (720x1280, decoded by PyAV) and an H.264 1280x720 copy of a
@@ -11,8 +12,11 @@ synthetic 1280x720 clip drawn with OpenCV (no person in it, so the detector runs
 
 Target (DESIGN.md): ``footcoach track`` >= 40 frames/s on a 720p clip on 2 cores.
 
-Usage: ``python bench/bench_pose.py [--frames N] [--clip PATH] [--headline]``
-(``--headline``: only the track / bare-loop comparison)
+Usage: ``python bench/bench_pose.py [--frames N] [--clip PATH] [--headline [--repeats K]]``
+(``--headline``: only the track / bare-loop ratio and the pixel heel share, the bare loop,
+track and track without the pixel heel run in turn K times, medians compared; wall and CPU
+per frame both printed, with the wall spread and the load average, since a shared machine
+makes wall times noisy)
 """
 
 from __future__ import annotations
@@ -114,17 +118,45 @@ def bare_loop(path: Path, n: int) -> int:
     return done
 
 
-def bench_headline(path: Path, n: int) -> None:
-    """``footcoach track`` and the bare loop on the same frames, one after the other."""
-    with _Timer() as bare:
-        frames = bare_loop(path, n)
-    _line("bare decode + model loop (incl. load)", frames, bare)
-    with _Timer() as tm:
-        trace = track_video(path, max_frames=n)
-    _line("footcoach track (incl. load)", len(trace), tm)
-    ratio = (len(trace) / tm.wall) / (frames / bare.wall)
-    print(f"  {'track / bare loop':40s} {ratio:7.2f}      (target >= 0.9; person in "
-          f"{trace.stats.frames_with_person}/{trace.stats.frames} frames)", flush=True)
+def _median(xs: list[float]) -> float:
+    return float(np.median(xs))
+
+
+def bench_headline(path: Path, n: int, repeats: int = 3) -> None:
+    """``footcoach track`` against the bare loop on the same frames, and the share of the
+    pixel heel analysis (track with and without it), in one run: the three are run in turn
+    ``repeats`` times (interleaved, so a change in the machine's load hits them alike) and
+    the medians compared. Wall and CPU (all threads) per frame are both printed, with the
+    spread of the wall times: on a machine shared with other work, wall times follow the
+    load and the CPU times are the steadier measure (though they too grow when the cores'
+    caches are shared)."""
+    runs = {"bare": [], "track": [], "noheel": []}
+    frames = {}
+    for _ in range(repeats):
+        with _Timer() as tm:
+            frames["bare"] = bare_loop(path, n)
+        runs["bare"].append(tm)
+        for key, heel in (("track", True), ("noheel", False)):
+            with _Timer() as tm:
+                trace = track_video(path, max_frames=n, heel_pixels=heel)
+            frames[key] = len(trace)
+            runs[key].append(tm)
+    names = {"bare": "bare decode + model loop (incl. load)",
+             "track": "footcoach track (incl. load)",
+             "noheel": "footcoach track, no pixel heel"}
+    wall = {k: _median([t.wall for t in v]) / max(frames[k], 1) for k, v in runs.items()}
+    cpu = {k: _median([t.cpu for t in v]) / max(frames[k], 1) for k, v in runs.items()}
+    for k, name in names.items():
+        spread = [1000 * t.wall / max(frames[k], 1) for t in runs[k]]
+        print(f"  {name:40s} {1 / wall[k]:7.1f} frames/s  {1000 * wall[k]:7.2f} ms/frame  "
+              f"(cpu {1000 * cpu[k]:6.2f} ms/frame; wall {min(spread):.1f}-{max(spread):.1f} "
+              f"over {repeats} runs, {frames[k]} frames)", flush=True)
+    print(f"  {'track / bare loop':40s} {wall['bare'] / wall['track']:7.2f}      "
+          f"(frames/s ratio, target >= 0.9; by CPU {cpu['bare'] / cpu['track']:.2f}; person "
+          f"in {trace.stats.frames_with_person}/{trace.stats.frames} frames)", flush=True)
+    print(f"  {'pixel heel share of track':40s} {100 * (wall['track'] / wall['noheel'] - 1):+6.1f} %"
+          f"     (wall; target < 10 %; by CPU {100 * (cpu['track'] / cpu['noheel'] - 1):+.1f} %)",
+          flush=True)
 
 
 def bench_clip(path: Path, n: int, *, analyse: bool) -> None:
@@ -148,7 +180,7 @@ def bench_clip(path: Path, n: int, *, analyse: bool) -> None:
     with _Timer() as tm, open_video(path) as video:
         trace = track_frames(video, video.fps, video.width, video.height, max_frames=n)
     _line("track, serial decode (incl. load)", len(trace), tm)
-    bench_headline(path, n)
+    bench_headline(path, n, repeats=1)
     if analyse:
         _bench_analysis(track_video(path, max_frames=n))
 
@@ -172,10 +204,14 @@ def main(argv=None) -> int:
     ap.add_argument("--frames", type=int, default=150)
     ap.add_argument("--clip", type=Path, default=None)
     ap.add_argument("--headline", action="store_true",
-                    help="only footcoach track against the bare decode + model loop")
+                    help="only footcoach track against the bare decode + model loop and the "
+                         "pixel heel share")
+    ap.add_argument("--repeats", type=int, default=3,
+                    help="interleaved runs of each in --headline (medians are compared)")
     args = ap.parse_args(argv)
-    print(f"pose pipeline speed on {os.cpu_count()} cores (target: footcoach track >= 40 "
-          f"frames/s at 720p)")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"pose pipeline speed on {os.cpu_count()} cores, load average {load:.1f} (target: "
+          f"footcoach track >= 40 frames/s at 720p)")
     with tempfile.TemporaryDirectory() as tmp:
         clips = [args.clip] if args.clip else []
         if not clips and VIDEOS.is_dir():
@@ -187,7 +223,7 @@ def main(argv=None) -> int:
         for clip in clips:
             if args.headline:
                 print(f"\n{clip.name}", flush=True)
-                bench_headline(clip, args.frames)
+                bench_headline(clip, args.frames, repeats=args.repeats)
             else:
                 bench_clip(clip, args.frames, analyse=True)
     return 0

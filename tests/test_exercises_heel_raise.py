@@ -251,6 +251,30 @@ def test_noisy_heels_are_counted_from_the_body(seed):
             assert abs(peak / 100 - true) <= 0.1 * true
 
 
+@pytest.mark.parametrize("seed,sd", [(31, 0.16), (38, 0.25)])
+def test_raises_with_every_heel_reading_noisy_are_cant_tell_not_good(seed, sd):
+    """Every raise counted from the body but no heel height read (the heel points jitter
+    too much) and so no sinking checked either: no evidence about the heels is not a good
+    result. The verdict is "can't tell" with the reason, and the raises are kept."""
+    tr, _ = _noisy_heels(seed, sd)
+    rep = heel_raise.analyse(tr)
+    assert rep.metrics["reps"] == 5
+    assert all(r.metrics["peak_heel_rise_pct_foot"] is None for r in rep.reps)
+    assert rep.verdict == "insufficient_data"
+    assert "can't tell" in rep.reason and "jitter" in rep.reason
+
+
+def test_one_raise_with_a_heel_height_is_enough_evidence():
+    """Heels hidden in one raise of three: the other two carry the evidence (not
+    "can't tell" for the clip)."""
+    tr, truth = heel_raise_trace(3, rise_frac_foot=0.3, seed=35, noise_px=0.5)
+    pose = tr.pose.copy()
+    a, b = truth["rep_frames"][1]
+    pose[a:b + 1, 29:33, 3] = 0.0
+    rep = heel_raise.analyse(_with_pose(tr, pose))
+    assert rep.verdict == "good" and rep.reason is None
+
+
 @pytest.mark.parametrize("seed,sd", [(35, 0.16), (35, 0.25), (31, 0.25), (36, 0.08)])
 def test_heel_jitter_is_no_sinking_of_the_heels(seed, sd):
     """Clean raises with jittering heel points: a jitter dip is not "the heels sank during

@@ -211,3 +211,33 @@ def test_a_rep_whose_other_leg_has_no_angle_is_json_safe():
     assert rep.metrics[f"peak_hip_flexion_deg_{worse}"] is None
     assert rep.metrics["peak_hip_flexion_deg"] == pytest.approx(80, abs=5)
     json.dumps(rep.to_json(), allow_nan=False)
+
+
+def _one_leg_still_up_at_the_end(seed: int):
+    """Both legs raised to 50 degrees; the less-seen leg stays up and the recording stops
+    a second after the other one is down: that leg's raise is cut by the end."""
+    from vision.exercises import common as C
+    from vision.pose.trace import SIDE_IDX
+    tr, truth = leg_raise_trace(1, peak_hip_flexion_deg=50, legs="both", seed=seed,
+                                noise_px=0.5)
+    sig = C.prepare_for_exercise(tr, {})
+    legs = leg_raise.leg_signals(sig, leg_raise.swing_view_of(sig))
+    held = min(legs, key=lambda s: legs[s]["quality"])
+    top = int(np.argmax(truth["hip_flexion_deg"]))
+    pose = tr.pose.copy()
+    for part in ("knee", "ankle", "heel", "toe"):
+        pose[top:, SIDE_IDX[held][part]] = pose[top, SIDE_IDX[held][part]]
+    end = min(truth["rep_frames"][0][1] + int(tr.fps), len(pose))
+    return type(tr)(fps=tr.fps, width=tr.width, height=tr.height, t=tr.t[:end],
+                    pose=pose[:end], hands=tr.hands[:end], source=tr.source)
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_a_raise_cut_by_the_recording_is_no_evidence_of_a_good_lift(seed):
+    """The only raise is cut by the end of the video (one leg still up), so its height was
+    never checked against the bar (a 50 degree lift went unflagged): that is no evidence
+    of a good raise. The verdict is "can't tell" with the reason; the raise stays listed."""
+    rep = leg_raise.analyse(_one_leg_still_up_at_the_end(seed))
+    assert len(rep.reps) == 1 and not rep.reps[0].metrics["complete"]
+    assert rep.verdict == "insufficient_data" and rep.faults == ()
+    assert "can't tell" in rep.reason and "starts or ends" in rep.reason

@@ -288,3 +288,24 @@ def test_floor_frame_measures_a_foot_that_stays_put_never_a_walking_one():
     assert not q.any()
     rise, q = measure_rise(heel, fore, **args)    # no floor frame: nothing measured
     assert not q.any()
+
+
+def test_a_scene_cut_seeds_the_patches_afresh():
+    """At a scene cut the heel, forefoot and floor patches are seeded again on the new shot,
+    never followed across it: what the second shot reads is what it reads alone (its own
+    flat frames, its own floor), whatever the first shot showed. Carried over, the patches
+    of a first shot with the heel held up lean the second shot's floor line by 0.01-0.05
+    foot lengths on these frames."""
+    truth = _raise_curve(peak=0.25)
+    second, rows2 = _render({"left": truth, "right": np.zeros_like(truth)}, seed=0)
+    alone = _run(second, rows2)
+    for seed, held in ((0, 0.2), (0, 0.1), (1, 0.0)):
+        first, rows1 = _render({"left": np.full(40, held), "right": np.zeros(40)}, seed=seed)
+        tracker = HeelContactTracker(W, H)
+        for i, (f, r) in enumerate(zip(first + second, rows1 + rows2, strict=True)):
+            tracker.update(f, i / 30.0, r, new_shot=i == len(first))
+        after = tracker.result()
+        for side in ("left", "right"):
+            a, b = alone.side(side), after.side(side)
+            np.testing.assert_array_equal(b.rise_frac[len(first):], a.rise_frac)
+            np.testing.assert_array_equal(b.quality[len(first):], a.quality)

@@ -130,3 +130,29 @@ def test_trace_caches_are_keyed_on_every_module_the_tracker_runs():
     stamp = tracking.source_stamp(tracking.TRACKER_SOURCES)
     assert stamp != tracking.source_stamp(tracking.TRACKER_SOURCES[1:])
     assert stamp == tracking.source_stamp(tracking.TRACKER_SOURCES)
+
+
+class _CutTracker:
+    """A stand-in for PoseTracker whose stream has a scene cut at frame ``cut``."""
+
+    choice, retract_before, gaps, n_rejected, n_redetections = None, None, (), 0, 0
+
+    def __init__(self, cut: int):
+        self.cut, self.n_cuts, self.seen = cut, 0, 0
+
+    def process_rgb(self, rgb, t, own=False):
+        self.n_cuts += self.seen == self.cut
+        self.seen += 1
+        return None, []
+
+
+def test_the_frame_observer_is_told_of_each_scene_cut():
+    """The pixel heel analysis must hear of the tracker's scene cuts on the frame they
+    happen (it then seeds its patches afresh), and on no other frame."""
+    from vision.pose.tracking import _track
+    told = []
+    frames = [(i / 30, np.zeros((8, 8, 3), np.uint8)) for i in range(6)]
+    _track(_CutTracker(cut=3), frames, fps=30.0, width=8, height=8, progress=None, total=6,
+           max_frames=None, source="", prepared=True,
+           observe=lambda f, t, row, new_shot: told.append(new_shot))
+    assert told == [False, False, False, True, False, False]

@@ -54,6 +54,10 @@ largest swing of the jitter would read as the peak: 15-35 % high) and the hold i
 judged for sinking; each such raise gets an unclear ``heel_rise`` entry and the report a
 warning. A sag whose depth cannot be read (heels unseen) is unclear, never a fault.
 
+When no raise has a heel height (every one noisy, unseen or read impossibly high) and
+no fault was found, the verdict is "can't tell" (insufficient_data, with the reason and the
+raises kept; :func:`vision.exercises.common.verdict_without_evidence`), never "good".
+
 Pixel witness: each raise is checked by :func:`vision.exercises.heel_check.heel_run` on
 the better-seen foot; when the trace carries pixel heel measures and they contradict the
 landmarks, the raise is not counted and is reported as unclear ("can't tell").
@@ -314,10 +318,26 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
                "heel_sides": feet, "implausible_frames": opened.dropped + over,
                "not_counted": len(rejected)}
     faults = C.merge_faults(faults)
+    # the heels' height is the evidence: a clip where it was read on no raise (every heel
+    # reading jittered, or the heels went unseen) is "can't tell", never "good"
+    verdict = C.verdict_without_evidence(reps, faults, judged=len(peaks))
+    reason = None
+    if verdict == "insufficient_data":
+        reason = _no_height_reason(heels_clean, noise)
+        warnings.append(reason)
     return ExerciseReport(exercise=EXERCISE, frames=n, fps=fps, view=view.view,
-                          verdict=C.verdict_for(reps, faults), reps=tuple(reps),
-                          faults=faults, metrics=metrics, warnings=tuple(warnings),
-                          unclear=tuple(unclear))
+                          verdict=verdict, reps=tuple(reps), faults=faults, metrics=metrics,
+                          warnings=tuple(warnings), unclear=tuple(unclear), reason=reason)
+
+
+def _no_height_reason(heels_clean: bool, noise: float) -> str:
+    """Why the heels were judged on no raise (``noise``: the rise's jitter, foot lengths),
+    with the filming advice."""
+    why = (f"the heel points jitter by about {100 * noise:.0f} % of the foot length, too much "
+           "to read a heel from" if not heels_clean else
+           "the heels were unseen, or read higher than a heel can rise, in every raise")
+    return (f"can't tell how high the heels rose or whether they stayed up: {why}; the raises "
+            f"are counted; {FILM_ADVICE}")
 
 
 def _heels_veto(r, peak: float, ank: float, hip_up: np.ndarray, low: np.ndarray,

@@ -32,14 +32,15 @@ still ("other parts still"): frames where the trunk line turns more than
 ``MAX_TRUNK_TURN_DEG`` from its usual direction are the tracker guessing the shoulders, and
 their hip angle is dropped too. Reps are still found across such stretches, but a rep
 whose hip angle is unmeasured on more than ``MAX_UNMEASURED_SHARE`` of its frames gets no
-peak (an "unclear" entry says why) and no fault. Every fault carries its evidence
+peak (an "unclear" entry says why) and no fault. A clip in which no raise was judged (no
+peak measured, or every measured one cut by the start or end of the video, which skips the
+low-lift check) and no fault found is "can't tell" with the reason and the raises kept
+(:func:`vision.exercises.common.verdict_without_evidence`), never "good". Every fault carries its evidence
 and a confidence; below :data:`vision.exercises.report.FAULT_CONFIDENCE_MIN` it is
 reported as unclear.
 """
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 import numpy as np
 
@@ -332,27 +333,33 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
                "target_hip_flexion_deg": TARGET_DEG, "legs_analysed": sorted(legs),
                "implausible_frames": opened.dropped,
                "off_side_deg": C.round_or_none(swing.off_side_deg)}
-    if all(r.metrics["peak_hip_flexion_deg"] is None for r in reps):
-        return replace(C.insufficient(EXERCISE, sig, fps, n, _no_height_reason(reps),
-                                      view=view, reps=tuple(reps), metrics=metrics,
-                                      warnings=tuple(warnings)), unclear=tuple(unclear))
+    # the height is the evidence: a rep counts as judged when its peak was measured and
+    # checked against the bar (a rep cut by the recording has no low-lift check)
+    judged = sum(r.metrics["peak_hip_flexion_deg"] is not None and r.metrics["complete"]
+                 for r in reps)
+    verdict = C.verdict_without_evidence(reps, faults, judged=judged)
+    reason = None
+    if verdict == "insufficient_data":
+        reason = _no_height_reason(reps)
+        warnings.append(reason)
     return ExerciseReport(exercise=EXERCISE, frames=n, fps=fps, view=view.view,
-                          verdict=C.verdict_for(reps, faults), reps=tuple(reps),
-                          faults=C.merge_faults(faults), metrics=metrics, warnings=tuple(warnings),
-                          unclear=tuple(unclear))
+                          verdict=verdict, reps=tuple(reps), faults=C.merge_faults(faults),
+                          metrics=metrics, warnings=tuple(warnings), unclear=tuple(unclear),
+                          reason=reason)
 
 
 def _no_height_reason(reps: list[Rep]) -> str:
-    """Why no raise of ``reps`` (each with no peak) could be judged, with filming advice."""
+    """Why no raise of ``reps`` could be judged (each has no peak, or was cut by the start
+    or end of the video), with filming advice."""
     cut = sum(not r.metrics["complete"] for r in reps)
     hidden = ("the trunk out of the picture or not seen; film from the side, level with the "
               "body, with the whole body from head to feet in view")
     whole = "start recording with the legs down and stop after the last one is down"
     if cut == len(reps):
-        why = f"the video starts or ends during every raise, so no top is in it; {whole}"
+        why = f"the video starts or ends during every raise, so none was seen whole; {whole}"
     elif cut:
         why = (f"each raise was cut by the start or end of the video or its top was hidden "
                f"({hidden}; {whole})")
     else:
         why = f"the top of every raise was hidden ({hidden})"
-    return f"can't tell how high the legs rose: {why}"
+    return f"can't tell whether the legs rose high enough: {why}"

@@ -208,7 +208,8 @@ class HeelContactTracker:
         self._floor = P.Floor()
         self._next_floor = 0
 
-    def update(self, frame: np.ndarray, t: float, pose_row: np.ndarray | None) -> None:
+    def update(self, frame: np.ndarray, t: float, pose_row: np.ndarray | None, *,
+               new_shot: bool = False) -> None:
         """Add one frame.
 
         Parameters
@@ -221,8 +222,14 @@ class HeelContactTracker:
         pose_row : ndarray (33, 4) or None
             The frame's normalised landmarks (x, y, z, visibility); None or NaN when no
             person was found (the frame is then unmeasured and tracking restarts).
+        new_shot : bool
+            The frame starts a new shot (a scene cut, :mod:`vision.pose.shots`): the heel,
+            forefoot and floor patches are seeded afresh on it, never followed across the
+            cut, so no measure of this shot leans on the floor line of another.
         """
         _check_frame(frame)
+        if new_shot:
+            self.restart()
         self._t.append(float(t))
         row = None if pose_row is None else np.asarray(pose_row, float)
         active = [f for f in self._feet.values() if f.seg >= 0]
@@ -254,6 +261,14 @@ class HeelContactTracker:
                 self._rec[side][-1] = _Record(foot_px=self._rec[side][-1].foot_px)
         self._track_floor(view, row, geos, floor_ok)
         self._prev = view
+
+    def restart(self) -> None:
+        """Forget the patches being followed (feet and floor): the next frame seeds afresh
+        and starts new segments (the frames given so far keep their records)."""
+        for foot in self._feet.values():
+            foot.seg = -1
+        self._floor.seg = -1
+        self._prev = None
 
     def _track_floor(self, view, row, geos, followed: bool | None) -> None:
         """Follow the floor around the feet (camera motion; ``followed`` is the result when
@@ -350,11 +365,15 @@ def heel_pixels_from_video(path: str | os.PathLike, trace: Trace, *,
     """Second pass over a video a trace was tracked from (traces tracked earlier).
 
     Frames are matched to trace rows by time (nearest frame within half a frame interval;
-    rows with no frame stay unmeasured). Raises :class:`vision.pose.video.VideoError` when
+    rows with no frame stay unmeasured). Scene cuts are found again on the frames
+    (:class:`vision.pose.shots.ShotDetector`) and start the patches afresh, as in
+    ``footcoach track``. Raises :class:`vision.pose.video.VideoError` when
     the file cannot be read; a video whose size does not match the trace's aspect ratio
     raises ``ValueError`` (it is not the clip the trace came from).
     """
+    from vision.pose.shots import ShotDetector
     from vision.pose.video import open_video
+    shots = ShotDetector()
     with open_video(path) as video:
         if video.height and trace.height and abs(video.width / video.height - trace.aspect) > 0.02:
             raise ValueError(f"{os.path.basename(os.fspath(path))} is {video.width}x{video.height}"
@@ -362,12 +381,15 @@ def heel_pixels_from_video(path: str | os.PathLike, trace: Trace, *,
         tracker = HeelContactTracker(trace.width, trace.height)
         half = 0.5 / trace.fps
         j, n = 0, len(trace)
+        cut = False
         for i, (t, frame) in enumerate(video):
             if j >= n or (max_frames is not None and i >= max_frames):
                 break
+            cut |= shots.update(frame)      # BGR frames serve as well (ShotDetector.change)
             while j < n - 1 and trace.t[j] < t - half:
                 j += 1
             if abs(trace.t[j] - t) <= half:
-                tracker.update(frame, float(trace.t[j]), trace.pose[j])
+                tracker.update(frame, float(trace.t[j]), trace.pose[j], new_shot=cut)
+                cut = False
                 j += 1
     return tracker.result().resample(trace.t)

@@ -52,6 +52,7 @@ class VideoTask:
     def __init__(self, landmarker) -> None:
         self._lm = landmarker
         self._ms = -1
+        self._fresh = False     # True: the last frame run was blank (nothing tracked)
 
     def tick(self, t: float) -> None:
         """Move the clock to ``t`` seconds (never backwards: at least 1 ms past the last
@@ -62,10 +63,21 @@ class VideoTask:
         """One blank frame at time 0 (the first inference logs a few notices)."""
         self.run(BLANK)
 
+    def reset(self) -> None:
+        """Make the landmarker detect afresh on its next frame: a blank frame makes the
+        tracked body vanish (a model run, 14-25 ms of CPU). Skipped when the last frame run
+        was already blank (the warm-up, or a reset with nothing run since): the landmarker
+        then tracks nothing, and a second blank would cost a run and change nothing."""
+        if not self._fresh:
+            self.run(BLANK)
+        else:
+            self._ms += 1       # the clock moves as if it ran (the graph's filters use it)
+
     def run(self, rgb: np.ndarray):
         import mediapipe as mp
 
         self._ms += 1
+        self._fresh = rgb is BLANK
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
         return self._lm.detect_for_video(image, self._ms)
 
@@ -221,14 +233,14 @@ class PosePair:
         frame makes the tracked body vanish (a few ms), far cheaper than a new one."""
         for task in (self.strict, self.keep) if only is None else (only,):
             if task is not None:
-                task.run(BLANK)
+                task.reset()
         self.forgets += 1
 
     def run(self, rgb: np.ndarray, task: VideoTask | None = None) -> np.ndarray | None:
         """Pose row of ``task`` (default ``strict``) on ``rgb``, or None."""
         task = self.strict if task is None else task
         if task is not self.last:
-            task.run(BLANK)       # its own region is from an older frame: detect afresh
+            task.reset()          # its own region is from an older frame: detect afresh
             self.last = task
         return pose_row(task.run(rgb))
 
@@ -240,7 +252,7 @@ class PosePair:
         keep = self.ready()
         if keep is None:
             return True
-        keep.run(BLANK)
+        keep.reset()
         got = pose_row(keep.run(rgb))
         ok = got is not None and same(got)
         self.last = keep if ok else None

@@ -162,7 +162,8 @@ def _track(tracker: PoseTracker, frames: Iterable[tuple[float, np.ndarray]], *, 
            width: int, height: int, progress: Progress | None, total: int,
            max_frames: int | None, source: str, prepared: bool, observe=None) -> Trace:
     """The loop of :func:`track_frames` with a tracker the caller made; ``observe(frame,
-    t, pose_row_or_None)`` (optional) sees each frame after the model."""
+    t, pose_row_or_None, new_shot=bool)`` (optional) sees each frame after the model,
+    ``new_shot`` True on the frame where the tracker met a scene cut."""
     ts: list[float] = []
     rows: list[np.ndarray] = []
     hand_rows: list[list[HandLandmarks]] = []
@@ -172,10 +173,11 @@ def _track(tracker: PoseTracker, frames: Iterable[tuple[float, np.ndarray]], *, 
     for i, (t, frame) in enumerate(frames):
         if max_frames is not None and i >= max_frames:
             break
+        cuts = tracker.n_cuts
         row, hs = (tracker.process_rgb(frame, t, own=True) if prepared else
                    tracker.process(frame, t))
         if observe is not None:
-            observe(frame, t, row)
+            observe(frame, t, row, new_shot=tracker.n_cuts != cuts)
         ts.append(float(t))
         rows.append(missing if row is None else row)
         hand_rows.append(hs)
