@@ -126,18 +126,20 @@ def test_bending_forward_is_told_from_a_squat_by_trunk_tilt_and_hip_drop(
 
 def test_a_left_right_swap_of_the_ankles_is_no_step():
     """From the front the tracker swaps the left and right ankles: the feet did not move.
-    A foot that really steps a shank length forward still does."""
+    A foot that really steps a shank length away still does."""
     n = 60
     sig = _signals(np.full(n, 0.4))
     xy = sig.xy.copy()
     li, ri = SIDE_IDX["left"]["ankle"], SIDE_IDX["right"]["ankle"]
+    xy[:, li, 0], xy[:, ri, 0] = 0.4, 0.6           # feet 0.8 shank lengths apart
     xy[30:, [li, ri]] = xy[30:, [ri, li]]           # swapped for the second half
     swapped = Signals(fps=sig.fps, t_s=sig.t_s, frame_index=sig.frame_index, xy=xy,
                       xy_raw=xy, visibility=sig.visibility, z=sig.z, aspect=sig.aspect)
     assert R.feet_kind(swapped, 0, n - 1) is None
     stepped = xy.copy()
-    stepped[30:, li] = sig.xy[30:, li] - np.array([0.25, 0.0])  # a shank out to the side
-    stepped[30:, ri] = sig.xy[30:, ri]
+    stepped[:, ri] = xy[0, ri]
+    stepped[:, li] = xy[0, li]
+    stepped[30:, li] -= np.array([0.25, 0.0])       # a shank length out to the side
     step = Signals(fps=sig.fps, t_s=sig.t_s, frame_index=sig.frame_index, xy=stepped,
                    xy_raw=stepped, visibility=sig.visibility, z=sig.z, aspect=sig.aspect)
     assert R.feet_kind(step, 0, n - 1) == "walking"
