@@ -135,14 +135,15 @@ def test_a_left_right_swap_of_the_ankles_is_no_step():
     xy[30:, [li, ri]] = xy[30:, [ri, li]]           # swapped for the second half
     swapped = Signals(fps=sig.fps, t_s=sig.t_s, frame_index=sig.frame_index, xy=xy,
                       xy_raw=xy, visibility=sig.visibility, z=sig.z, aspect=sig.aspect)
-    assert R.feet_kind(swapped, 0, n - 1) is None
+    assert R.feet_kind(swapped, 0, n - 1, swaps=True) is None
+    assert R.squat_kind(swapped, 0, n - 1, hips=False) is None
     stepped = xy.copy()
     stepped[:, ri] = xy[0, ri]
     stepped[:, li] = xy[0, li]
     stepped[30:, li] -= np.array([0.25, 0.0])       # a shank length out to the side
     step = Signals(fps=sig.fps, t_s=sig.t_s, frame_index=sig.frame_index, xy=stepped,
                    xy_raw=stepped, visibility=sig.visibility, z=sig.z, aspect=sig.aspect)
-    assert R.feet_kind(step, 0, n - 1) == "walking"
+    assert R.feet_kind(step, 0, n - 1, swaps=True) == "walking"
 
 
 # trace generator B "other" seeds that are stoops (bending forward, knees nearly straight):

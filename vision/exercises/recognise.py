@@ -8,8 +8,8 @@ depend on the camera distance), measured on the smoothed landmarks of
 - **squat**: hips and knees flex together while both feet stay put. A candidate during
   which an ankle travels more than ``FEET_TRAVEL_SHANK`` from where it stood is stepping
   (the walk-in, walking a bar out of the rack or back into it, turning round): not a rep;
-  travel is measured from the nearer of the two ankles' start places, so the tracker
-  swapping left and right (common from the front) is no step.
+  where the two ankles lie nearer each other's start places than their own, the tracker
+  swapped left and right (common from the front): no step.
   One ankle rising more than ``LEG_LIFT_SHANK`` while the other stays down is a leg lift
   (a standing leg raise or a knee lift), not a squat. The hips must also come down: a
   candidate in which the mid-hip does not sink ``MIN_HIP_DESCENT_SHANK`` below where it
@@ -65,16 +65,16 @@ EDGE_SHARE_DIV = 10         # the standing level: median of the first and last t
 # Bending forward vs squatting, from vertical image distances only (yaw-proof). "Tilt" is
 # the share by which the shoulders' height above the hips shrinks (1 - cos of the trunk's
 # lean from vertical); "hip share" is the hips' descent over the shoulders' fall relative
-# to the hips that the tilt causes. Trace generator B dev seeds 0-99 (every view): squat
-# reps tilt <= 0.47 (lean 58 deg) and have a hip share >= 0.97; stoops counted as squats
-# before this check tilt >= 0.47 with a hip share <= 0.62. A real squat with the trunk
-# leaning 55 degrees and the hips down 20 cm (trunk 50 cm) has a share of about 0.95.
+# to the hips that the tilt causes. Trace generator B dev seeds (squats 0-99, stoops
+# 0-299, every view): squat reps tilt <= 0.54 with a hip share >= 0.93 but for one front
+# view (0.79-0.83, squat_lift 45, camera above the shoulders); stoops counted as squats
+# before this check tilt >= 0.43 with a hip share <= 0.62. A real squat leaning 55 degrees
+# with the hips down 20 cm (trunk 50 cm) has a share of about 0.95.
 STOOP_MIN_TILT = 0.3        # the trunk leans >= 45 degrees: a stoop can be told
 STOOP_MAX_HIP_SHARE = 0.8   # ... and the hips fell less than this share: bending forward
 # Hips down by half a shank bend the knees to about 100 degrees: whatever the trunk does,
-# that is no stoop with nearly straight knees (stoops <= 0.36 on the dev seeds above; a
-# front-view squat with a camera above the shoulders, squat_lift 45, shows a hip share
-# of 0.79-0.83 with the hips 0.64-0.79 shank lengths down).
+# that is no stoop with nearly straight knees (stoops <= 0.36 shank lengths on the dev
+# seeds above; the front-view squat_lift 45 above: 0.64-0.79).
 STOOP_MAX_HIP_DROP_SHANK = 0.5
 # In a heel raise the hips move <= 0.26 shank lengths from where they stood (they rise with
 # the heels) on the same dev traces; raise candidates found in walks move them >= 0.90.
@@ -117,25 +117,41 @@ def _start_place(sig: Signals, side: str, a: int, b: int) -> np.ndarray:
     return np.median(p[:max(len(p) // START_SHARE_DIV, 1)], axis=0)
 
 
-def _ankle_motion(sig: Signals, side: str, a: int, b: int, shank: float) -> tuple[float, float]:
+def _ankle_motion(sig: Signals, side: str, a: int, b: int, shank: float, *,
+                  swaps: bool = False) -> tuple[float, float]:
     """(travel, rise) of one ankle over rows ``a``..``b``, shank lengths: the largest
-    distance from the nearer of the two ankles' start places (:func:`_start_place`; the
-    tracker swapping left and right moves no foot) and the largest rise above its own
-    (image up). NaN when the ankle is not seen (well)."""
+    distance from its start place (:func:`_start_place`) and the largest rise above it
+    (image up). With ``swaps``, where the two ankles are closer to each other's start
+    places than to their own (:func:`_swapped`), the tracker has swapped left and right:
+    this ankle is measured from the other's start. NaN when the ankle is not seen (well)."""
     p = sig.side(side, "ankle")[a:b + 1]
     ok = np.isfinite(p[:, 0])
     if (ok.sum() < 3 or not np.isfinite(shank) or shank <= 0
             or not _ankle_seen_well(sig, side, a, b)):
         return float("nan"), float("nan")
-    pts = p[ok]
     start = _start_place(sig, side, a, b)
     other = _start_place(sig, "right" if side == "left" else "left", a, b)
-    away = np.hypot(*(pts - start).T)
-    if np.isfinite(other).all():
-        away = np.minimum(away, np.hypot(*(pts - other).T))
-    travel = float(np.max(away) / shank)
+    crossed = _swapped(sig, a, b) if swaps else np.zeros(len(p), bool)
+    origin = np.where(crossed[:, None], other, start)[ok]
+    pts = p[ok]
+    travel = float(np.max(np.hypot(*(pts - origin).T)) / shank)
     rise = float(np.max(start[1] - pts[:, 1]) / shank)
     return travel, rise
+
+
+def _swapped(sig: Signals, a: int, b: int) -> np.ndarray:
+    """(b - a + 1,) True where both ankles are seen and, together, lie nearer each other's
+    start places than their own (the tracker swapped left and right: common from the
+    front); a foot that steps moves one ankle away from both places, which no swap
+    explains."""
+    left, right = sig.side("left", "ankle")[a:b + 1], sig.side("right", "ankle")[a:b + 1]
+    l0, r0 = _start_place(sig, "left", a, b), _start_place(sig, "right", a, b)
+    if not (np.isfinite(l0).all() and np.isfinite(r0).all()):
+        return np.zeros(len(left), bool)
+    with np.errstate(invalid="ignore"):
+        straight = np.hypot(*(left - l0).T) + np.hypot(*(right - r0).T)
+        crossed = np.hypot(*(left - r0).T) + np.hypot(*(right - l0).T)
+        return crossed < straight
 
 
 def hip_descent(sig: Signals, a: int, b: int, shank: float) -> float:
@@ -217,7 +233,7 @@ def squat_kind(sig: Signals, a: int, b: int, *, hips: bool = True) -> str | None
     feet, :func:`feet_kind`), "stoop" (bending forward, :func:`is_stoop`, in every view)
     or, with ``hips``, "hips_up" (the hips did not come down by ``MIN_HIP_DESCENT_SHANK``;
     hips not seen do not speak)."""
-    kind = feet_kind(sig, a, b)
+    kind = feet_kind(sig, a, b, swaps=True)
     if kind:
         return kind
     if is_stoop(sig, a, b):
@@ -228,12 +244,13 @@ def squat_kind(sig: Signals, a: int, b: int, *, hips: bool = True) -> str | None
     return "hips_up" if np.isfinite(drop) and drop < MIN_HIP_DESCENT_SHANK else None
 
 
-def feet_kind(sig: Signals, a: int, b: int) -> str | None:
+def feet_kind(sig: Signals, a: int, b: int, *, swaps: bool = False) -> str | None:
     """"leg_lift" when one ankle rises while the other stays, "walking" when the feet
     travel over rows ``a``..``b``, else None. Only well-seen ankles speak
-    (:func:`_ankle_seen_well`)."""
+    (:func:`_ankle_seen_well`); with ``swaps`` (squats), a left/right swap of the tracker
+    is no travel (:func:`_ankle_motion`)."""
     shank = _shank(sig)
-    motion = {s: _ankle_motion(sig, s, a, b, shank) for s in ("left", "right")}
+    motion = {s: _ankle_motion(sig, s, a, b, shank, swaps=swaps) for s in ("left", "right")}
     rises = {s: r for s, (_, r) in motion.items() if np.isfinite(r)}
     if rises and max(rises.values()) > LEG_LIFT_SHANK and (
             len(rises) == 1 or min(rises.values()) < STILL_ANKLE_SHANK):
