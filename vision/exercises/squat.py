@@ -74,8 +74,6 @@ KNEE_QUALITY = {"side": 1.0, "oblique": OBLIQUE_KNEE_QUALITY, "front": FRONT_KNE
                 "unknown": FRONT_KNEE_QUALITY}
 MIN_HIP_DROP_FRAC = 0.03    # a rep lowers the hips by at least this share of their height
 MIN_HIP_DROP_FRAC_FRONT = 0.12  # ... from the front, where the knee angle is only estimated
-FRONT_REST_DROP_FRAC = 0.06     # front: hips within half that of standing are at rest ...
-EDGE_REST_S = 0.25              # ... over this long (s) at a candidate's ends
 FRONT_CUTOFF_HZ = 1.5       # low-pass on front-view lengths
 MIN_SIN_OBLIQUE = 0.5       # oblique knee stretch at most 2x (camera 30 degrees off front)
 STAND_WINDOW_S = 4.0        # seconds: the standing hip height is taken this close by
@@ -132,38 +130,15 @@ def _front_knee(sig: Signals, side: str) -> np.ndarray:
     return 180.0 - (out[0] + out[1])
 
 
-def find_reps(knee: np.ndarray, fps: float, *, edges: bool = False,
-              ) -> tuple[list[C.RepInterval], float]:
-    """Squat reps on the knee angle and the standing knee angle (degrees); with ``edges``
-    also the reps cut by the start or end of the trace (``complete=False``)."""
+def find_reps(knee: np.ndarray, fps: float) -> tuple[list[C.RepInterval], float]:
+    """Squat reps on the knee angle and the standing knee angle (degrees)."""
     if not np.isfinite(knee).any():
         return [], float("nan")
     stand = float(np.nanpercentile(knee, 90))
     reps = C.hysteresis_reps(knee, enter=stand - ENTER_DROP_DEG, leave=stand - LEAVE_DROP_DEG,
                              fps=fps, direction="below", min_duration_s=MIN_REP_S,
-                             min_amplitude=ENTER_DROP_DEG, baseline=stand, edges=edges)
+                             min_amplitude=ENTER_DROP_DEG, baseline=stand)
     return reps, stand
-
-
-def hips_stood_at_edges(candidates, drop: np.ndarray, fps: float) -> list:
-    """Front views: the knee estimate (acos of shortened lengths) turns a few per cent of
-    length jitter into 10-20 degrees, so a person standing at the start or end of the clip
-    often never reads "back within ``LEAVE_DROP_DEG``" and a whole first or last rep was
-    dropped as cut by the trace's edge. Such a candidate (``complete=False``) is kept
-    when the hips show the rest instead: their drop (``drop``, share of the standing
-    height) over the first and the last ``EDGE_REST_S`` of the candidate is below
-    ``FRONT_REST_DROP_FRAC``. Complete candidates are kept as they are."""
-    k = max(int(round(EDGE_REST_S * fps)), 1)
-    out = []
-    for r in candidates:
-        if r.complete:
-            out.append(r)
-            continue
-        seg = drop[r.start:r.end + 1]
-        ends = [seg[:k], seg[-k:]]
-        if all(np.isfinite(e).any() and np.nanmedian(e) < FRONT_REST_DROP_FRAC for e in ends):
-            out.append(r)
-    return out
 
 
 def knee_rejects(sig: Signals, camera_angle: float) -> list:
@@ -333,10 +308,7 @@ def analyse(trace: Trace, **options) -> ExerciseReport:
     knee, leg = knee_angle_series(sig, "front" if sv.view == "front" else "side",
                                   sv.camera_angle_deg if sv.view == "oblique" else 90.0)
     drop = hip_drop_frac(sig, front=sv.view == "front", local=sv.view == "oblique")
-    if sv.view == "front":
-        candidates, stand = find_reps(knee, fps, edges=True)
-        candidates = hips_stood_at_edges(candidates, drop, fps)
-    elif sv.view != "oblique":
+    if sv.view != "oblique":
         candidates, stand = find_reps(knee, fps)
     else:
         candidates = G.hip_drop_reps(drop, knee, fps)
