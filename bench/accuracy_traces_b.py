@@ -17,7 +17,9 @@ exercise)``. Printed per exercise and view:
 - not an exercise: how often it is accepted as one (any verdict but insufficient /
   not_this_exercise) and any fault raised;
 - recognition: each trace of the first ``--cross`` seeds analysed as all four exercises; right
-  when only its own exercise accepts it (for a non-exercise: none).
+  when only its own exercise accepts it (for a non-exercise: none); "insufficient" when its
+  own exercise answered insufficient_data (a front-view squat's heels cannot be judged) and
+  no other accepts it; every other outcome is wrong. Also per kind / view.
 
 Seeds: development 0..5,999,999 (``--seed-base``); the sealed split is 6,000,000+ and is
 run only with ``--sealed``, once, by the lead at the end. Usage::
@@ -207,6 +209,7 @@ def table_squat(recs) -> list[tuple[str, str]]:
                                                        sum(r["truth_reps"] for r in s))),
             ("clips insufficient / not-this", _rate(len(recs) - len(counted), len(recs))),
             ("rep count exact (analysed clips)", _rate(sum(r["nreps"]["squat"] == r["truth_reps"] for r in counted), len(counted))),
+            ("rep count exact (all clips, 0 if refused)", _rate(sum(r["nreps"]["squat"] == r["truth_reps"] for r in recs), len(recs))),
             ("rep count mean |error|", f"{np.mean([abs(r['nreps']['squat'] - r['truth_reps']) for r in counted]):.2f}" if counted else "-"),
             ("min knee angle |error| (deg)", _mae(ke) + f" of {n_true} matched")]
 
@@ -275,18 +278,43 @@ TABLES = {"squat": table_squat, "walk": table_walk, "heel-raise": table_heel_rai
           "leg-raise": table_leg, "other": table_other}
 
 
+WANT = {"squat": "squat", "squat_lift": "squat", "walk": "walk", "heel_raise": "heel-raise",
+        "leg_raise": "leg-raise", "leg_raise_standing": None, "other": None}
+
+
+def recognition_outcome(r) -> str:
+    """"right" (only its own exercise accepts it; for a non-exercise: none), "insufficient"
+    (its own exercise answered insufficient_data, so the check could not be made, and no
+    other exercise accepts it), else "wrong" (another exercise accepts it, or its own
+    refuses it as not this exercise)."""
+    want = WANT[r["kind"]]
+    got = {ex for ex, v in r["verdicts"].items() if v in ACCEPTED}
+    if got == ({want} if want else set()):
+        return "right"
+    if want and not got and r["verdicts"].get(want) == "insufficient_data":
+        return "insufficient"
+    return "wrong"
+
+
 def recognition(recs) -> list[tuple[str, str]]:
     crossed = [r for r in recs if len(r.get("verdicts", {})) == len(CHECKED)]
-    right, confusion = 0, defaultdict(int)
+    count, confusion = defaultdict(int), defaultdict(int)
+    per_kind = defaultdict(lambda: defaultdict(int))
     for r in crossed:
-        want = {"squat": "squat", "squat_lift": "squat", "walk": "walk", "heel_raise": "heel-raise",
-                "leg_raise": "leg-raise", "leg_raise_standing": None, "other": None}[r["kind"]]
-        got = {ex for ex, v in r["verdicts"].items() if v in ACCEPTED}
-        ok = got == ({want} if want else set())
-        right += ok
-        if not ok:
-            confusion[f"{r['kind']} -> {'+'.join(sorted(got)) or 'none'}"] += 1
-    return [("right (only its own exercise accepts it)", _rate(right, len(crossed))),
+        out = recognition_outcome(r)
+        count[out] += 1
+        per_kind[f"{r['kind']}/{r['view']}"][out] += 1
+        if out != "right":
+            got = {ex for ex, v in r["verdicts"].items() if v in ACCEPTED}
+            own = r["verdicts"].get(WANT[r["kind"]] or "", "")
+            tag = f" ({own})" if not got and own else ""
+            confusion[f"{r['kind']} -> {'+'.join(sorted(got)) or 'none'}{tag}"] += 1
+    table = {k: " ".join(f"{o[0]}{v[o]}" for o in ("right", "insufficient", "wrong") if v[o])
+             for k, v in sorted(per_kind.items())}
+    return [("right (only its own exercise accepts it)", _rate(count["right"], len(crossed))),
+            ("insufficient (own: can't tell; none other)", _rate(count["insufficient"], len(crossed))),
+            ("wrong (another accepts it / own refuses)", _rate(count["wrong"], len(crossed))),
+            ("per kind/view (r right, i insuff., w wrong)", json.dumps(table)),
             ("confusions", json.dumps(dict(sorted(confusion.items()))))]
 
 

@@ -7,13 +7,21 @@ depend on the camera distance), measured on the smoothed landmarks of
 
 - **squat**: hips and knees flex together while both feet stay put. A candidate during
   which an ankle travels more than ``FEET_TRAVEL_SHANK`` from where it stood is stepping
-  (the walk-in, walking a bar out of the rack or back into it, turning round): not a rep.
+  (the walk-in, walking a bar out of the rack or back into it, turning round): not a rep;
+  where the two ankles lie nearer each other's start places than their own, the tracker
+  swapped left and right (common from the front): no step.
   One ankle rising more than ``LEG_LIFT_SHANK`` while the other stays down is a leg lift
   (a standing leg raise or a knee lift), not a squat. The hips must also come down: a
   candidate in which the mid-hip does not sink ``MIN_HIP_DESCENT_SHANK`` below where it
   stood at the candidate's edges, for ``HIP_DESCENT_MIN_S``, is a knee angle that moved
   without a squat (a heel raise read from the front, a stoop, a leg raise): not a rep.
   Applied where the knee angle is estimated (views read as front), see :func:`squat_reps`.
+  Bending forward (a stoop: the trunk tips towards horizontal over nearly straight knees)
+  also bends the knee angle in the picture; it is told apart in every view by
+  :func:`stoop_shares`: the trunk's height over the hips shrinks by ``STOOP_MIN_TILT`` or
+  more and the hips come down less than ``STOOP_MAX_HIP_SHARE`` of what the trunk's tilt
+  brings the shoulders down. Both are vertical image distances, which a camera turning
+  round the body does not shorten (angles in the picture do).
 - **heel raise**: heels rise while the knees stay straight: a candidate in which the knee
   bends by more than ``HEEL_RAISE_MAX_KNEE_BEND_DEG`` is a squat or a jump, not a raise.
   The feet stay put, but a heel raise filmed from the front or rear sees noisy ankles: it
@@ -54,6 +62,20 @@ SQUAT_BEND_DEG = 40.0       # a knee bend this deep with the feet still reads as
 MIN_HIP_DESCENT_SHANK = 0.30
 HIP_DESCENT_MIN_S = 0.25    # ... sustained this long (s), so one jittery frame does not count
 EDGE_SHARE_DIV = 10         # the standing level: median of the first and last tenth
+# Bending forward vs squatting, from vertical image distances only (yaw-proof). "Tilt" is
+# the share by which the shoulders' height above the hips shrinks (1 - cos of the trunk's
+# lean from vertical); "hip share" is the hips' descent over the shoulders' fall relative
+# to the hips that the tilt causes. Trace generator B dev seeds (squats 0-99, stoops
+# 0-299, every view): squat reps tilt <= 0.54 with a hip share >= 0.93 but for one front
+# view (0.79-0.83, squat_lift 45, camera above the shoulders); stoops counted as squats
+# before this check tilt >= 0.43 with a hip share <= 0.62. A real squat leaning 55 degrees
+# with the hips down 20 cm (trunk 50 cm) has a share of about 0.95.
+STOOP_MIN_TILT = 0.3        # the trunk leans >= 45 degrees: a stoop can be told
+STOOP_MAX_HIP_SHARE = 0.8   # ... and the hips fell less than this share: bending forward
+# Hips down by half a shank bend the knees to about 100 degrees: whatever the trunk does,
+# that is no stoop with nearly straight knees (stoops <= 0.36 shank lengths on the dev
+# seeds above; the front-view squat_lift 45 above: 0.64-0.79).
+STOOP_MAX_HIP_DROP_SHANK = 0.5
 # In a heel raise the hips move <= 0.26 shank lengths from where they stood (they rise with
 # the heels) on the same dev traces; raise candidates found in walks move them >= 0.90.
 RAISE_WALK_HIP_SHANK = 0.5
@@ -63,6 +85,7 @@ RAISE_WALK_HIP_SHANK = 0.5
 ONE_FOOT_SHARE = 0.5
 
 KINDS = {"walking": "walking or stepping", "leg_lift": "a leg raise", "squat": "a squat",
+         "stoop": "bending forward (the trunk tips over while the knees stay nearly straight)",
          "hips_up": "a movement in which the hips do not come down (a heel raise, bending "
                     "over or standing)"}
 # (a heel raise clip read as a squat, etc., says so in the exercise's own module)
@@ -84,21 +107,51 @@ def _ankle_seen_well(sig: Signals, side: str, a: int, b: int) -> bool:
     return bool(v.size and np.median(v) >= RELIABLE_ANKLE_VIS)
 
 
-def _ankle_motion(sig: Signals, side: str, a: int, b: int, shank: float) -> tuple[float, float]:
+def _start_place(sig: Signals, side: str, a: int, b: int) -> np.ndarray:
+    """(2,) where an ankle stood at the start of rows ``a``..``b`` (median of the first
+    ``START_SHARE_DIV``-th of the frames it is seen); NaN when unseen."""
+    p = sig.side(side, "ankle")[a:b + 1]
+    p = p[np.isfinite(p[:, 0])]
+    if not len(p):
+        return np.full(2, np.nan)
+    return np.median(p[:max(len(p) // START_SHARE_DIV, 1)], axis=0)
+
+
+def _ankle_motion(sig: Signals, side: str, a: int, b: int, shank: float, *,
+                  swaps: bool = False) -> tuple[float, float]:
     """(travel, rise) of one ankle over rows ``a``..``b``, shank lengths: the largest
-    distance from its position at the start (median of the first frames seen) and the
-    largest rise above it (image up). NaN when the ankle is not seen (well)."""
+    distance from its start place (:func:`_start_place`) and the largest rise above it
+    (image up). With ``swaps``, where the two ankles are closer to each other's start
+    places than to their own (:func:`_swapped`), the tracker has swapped left and right:
+    this ankle is measured from the other's start. NaN when the ankle is not seen (well)."""
     p = sig.side(side, "ankle")[a:b + 1]
     ok = np.isfinite(p[:, 0])
     if (ok.sum() < 3 or not np.isfinite(shank) or shank <= 0
             or not _ankle_seen_well(sig, side, a, b)):
         return float("nan"), float("nan")
+    start = _start_place(sig, side, a, b)
+    other = _start_place(sig, "right" if side == "left" else "left", a, b)
+    crossed = _swapped(sig, a, b) if swaps else np.zeros(len(p), bool)
+    origin = np.where(crossed[:, None], other, start)[ok]
     pts = p[ok]
-    k = max(len(pts) // START_SHARE_DIV, 1)
-    start = np.median(pts[:k], axis=0)
-    travel = float(np.max(np.hypot(*(pts - start).T)) / shank)
+    travel = float(np.max(np.hypot(*(pts - origin).T)) / shank)
     rise = float(np.max(start[1] - pts[:, 1]) / shank)
     return travel, rise
+
+
+def _swapped(sig: Signals, a: int, b: int) -> np.ndarray:
+    """(b - a + 1,) True where both ankles are seen and, together, lie nearer each other's
+    start places than their own (the tracker swapped left and right: common from the
+    front); a foot that steps moves one ankle away from both places, which no swap
+    explains."""
+    left, right = sig.side("left", "ankle")[a:b + 1], sig.side("right", "ankle")[a:b + 1]
+    l0, r0 = _start_place(sig, "left", a, b), _start_place(sig, "right", a, b)
+    if not (np.isfinite(l0).all() and np.isfinite(r0).all()):
+        return np.zeros(len(left), bool)
+    with np.errstate(invalid="ignore"):
+        straight = np.hypot(*(left - l0).T) + np.hypot(*(right - r0).T)
+        crossed = np.hypot(*(left - r0).T) + np.hypot(*(right - l0).T)
+        return crossed < straight
 
 
 def hip_descent(sig: Signals, a: int, b: int, shank: float) -> float:
@@ -124,23 +177,80 @@ def hip_descent(sig: Signals, a: int, b: int, shank: float) -> float:
     return sustained_max((y - np.nanmedian(edges)) / shank, fps=sig.fps, min_s=HIP_DESCENT_MIN_S)
 
 
+def _mid_y(sig: Signals, part: str, a: int, b: int) -> np.ndarray:
+    """(b - a + 1,) image y of the middle of the left and right ``part`` (either one
+    where only one is seen; NaN where neither)."""
+    y = np.stack([sig.side(s, part)[a:b + 1, 1] for s in ("left", "right")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(y, axis=0)
+
+
+def stoop_shares(sig: Signals, a: int, b: int) -> tuple[float, float]:
+    """(tilt, hip share) of rows ``a``..``b``: how a stoop differs from a squat, from
+    vertical image distances only (a camera turning round the body shortens neither).
+
+    - tilt: the share by which the shoulders' height above the hips (mid-shoulder to
+      mid-hip, image vertical) shrinks below its level at the rows' edges (median of the
+      first and last ``EDGE_SHARE_DIV``-th), held for ``HIP_DESCENT_MIN_S``: 1 - cos of
+      the trunk's lean from vertical (0 upright, 0.3 at 45 degrees, 1 horizontal);
+    - hip share: the hips' descent (:func:`hip_descent`) over the fall of the shoulders
+      relative to the hips that the tilt makes (tilt x the standing trunk height). A squat
+      brings the hips down by bending the knees (share >> 1); a stoop brings the
+      shoulders down by folding at the hips over nearly straight knees (share < 1).
+
+    NaN when the shoulders or hips are not seen."""
+    from vision.exercises.common import sustained_max
+    trunk = _mid_y(sig, "hip", a, b) - _mid_y(sig, "shoulder", a, b)
+    k = max(len(trunk) // EDGE_SHARE_DIV, 1)
+    edges = np.concatenate([trunk[:k], trunk[-k:]])
+    if not np.isfinite(edges).any():
+        return float("nan"), float("nan")
+    stand = float(np.nanmedian(edges))
+    shank = _shank(sig)
+    if not (stand > 0 and np.isfinite(shank) and shank > 0):
+        return float("nan"), float("nan")
+    tilt = sustained_max(1.0 - trunk / stand, fps=sig.fps, min_s=HIP_DESCENT_MIN_S)
+    drop = hip_descent(sig, a, b, shank)
+    if not (np.isfinite(tilt) and np.isfinite(drop)) or tilt <= 0:
+        return tilt, float("nan")
+    return tilt, float(max(drop, 0.0) * shank / (tilt * stand))
+
+
+def is_stoop(sig: Signals, a: int, b: int) -> bool:
+    """Rows ``a``..``b`` bend forward rather than squat: the trunk tilts by
+    ``STOOP_MIN_TILT`` or more while the hips come down less than
+    ``STOOP_MAX_HIP_SHARE`` of the shoulders' fall (:func:`stoop_shares`) and less than
+    ``STOOP_MAX_HIP_DROP_SHANK`` shank lengths; unseen shoulders or hips do not speak."""
+    tilt, share = stoop_shares(sig, a, b)
+    if not (np.isfinite(share) and tilt >= STOOP_MIN_TILT and share < STOOP_MAX_HIP_SHARE):
+        return False
+    return bool(hip_descent(sig, a, b, _shank(sig)) < STOOP_MAX_HIP_DROP_SHANK)
+
+
 def squat_kind(sig: Signals, a: int, b: int, *, hips: bool = True) -> str | None:
     """None when rows ``a``..``b`` look like a squat; else "leg_lift", "walking" (the
-    feet, :func:`feet_kind`) or, with ``hips``, "hips_up" (the hips did not come down by
-    ``MIN_HIP_DESCENT_SHANK``; hips not seen do not speak)."""
-    kind = feet_kind(sig, a, b)
-    if kind or not hips:
+    feet, :func:`feet_kind`), "stoop" (bending forward, :func:`is_stoop`, in every view)
+    or, with ``hips``, "hips_up" (the hips did not come down by ``MIN_HIP_DESCENT_SHANK``;
+    hips not seen do not speak)."""
+    kind = feet_kind(sig, a, b, swaps=True)
+    if kind:
         return kind
+    if is_stoop(sig, a, b):
+        return "stoop"
+    if not hips:
+        return None
     drop = hip_descent(sig, a, b, _shank(sig))
     return "hips_up" if np.isfinite(drop) and drop < MIN_HIP_DESCENT_SHANK else None
 
 
-def feet_kind(sig: Signals, a: int, b: int) -> str | None:
+def feet_kind(sig: Signals, a: int, b: int, *, swaps: bool = False) -> str | None:
     """"leg_lift" when one ankle rises while the other stays, "walking" when the feet
     travel over rows ``a``..``b``, else None. Only well-seen ankles speak
-    (:func:`_ankle_seen_well`)."""
+    (:func:`_ankle_seen_well`); with ``swaps`` (squats), a left/right swap of the tracker
+    is no travel (:func:`_ankle_motion`)."""
     shank = _shank(sig)
-    motion = {s: _ankle_motion(sig, s, a, b, shank) for s in ("left", "right")}
+    motion = {s: _ankle_motion(sig, s, a, b, shank, swaps=swaps) for s in ("left", "right")}
     rises = {s: r for s, (_, r) in motion.items() if np.isfinite(r)}
     if rises and max(rises.values()) > LEG_LIFT_SHANK and (
             len(rises) == 1 or min(rises.values()) < STILL_ANKLE_SHANK):
@@ -335,10 +445,15 @@ def not_this_reason(sig: Signals, rejected: list, kept: int, exercise: str) -> s
 
 def looks_like(rejected: list, *, kept: int) -> str | None:
     """What the clip shows instead ("a leg raise", ...) when the rejected candidates are
-    all of one kind and outnumber the kept reps; None otherwise."""
+    all of one kind and outnumber the kept reps; None otherwise. Bending forward mixed
+    with "hips up" (shallower bends, or knee-estimate wobbles while standing between
+    bends) is bending forward: in both the hips stayed up, and a trunk tilted past
+    ``STOOP_MIN_TILT`` says why."""
     if not rejected or len(rejected) <= MIN_SHARE_FOR_CALL * 2 * kept:
         return None
     kinds = {k for _, k in rejected}
+    if kinds == {"stoop", "hips_up"}:
+        kinds = {"stoop"}
     if kept or len(kinds) != 1:
         return None
     return KINDS[kinds.pop()]
