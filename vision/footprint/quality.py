@@ -129,7 +129,8 @@ _CAP = {"not_paper_print": 0.25, "not_one_foot": 0.4, "faint_band": 0.45, "unmea
 _WET_PENALTY = {"drawn_line": 0.45, "weak_side": 0.45}
 #: a left-out mark lying wholly in the print's toe zone is toes the toe row split off (a
 #: drawn line there is removed with the toes before the arch index is measured): it is no
-#: ``drawn_line``. Toe zone, along the heel -> toe axis: from the ball's front minus
+#: ``drawn_line``. Toe zone, along the heel -> toe axis: from the ball's front (or the toe
+#: cut, whichever lies further back) minus
 #: ``_TOE_ZONE_BACK`` to the print's front end plus ``_TOE_ZONE_FRONT``; across: the
 #: print's width grown by ``_TOE_ZONE_SIDE`` on each side (fractions of the print length).
 #: Dev renders (bench ``calibration_footprint.py --records``): renderer B's split toe rows
@@ -162,9 +163,12 @@ def _in_toe_zone(geom, mark: np.ndarray, box: tuple[slice, slice]) -> bool:
     t_mark = (mx - hx) * ux + (my - hy) * uy
     s_mark = (mx - hx) * -uy + (my - hy) * ux
     bx, by = (float(v) for v in geom.ball_front_xy)
-    t_ball = (bx - hx) * ux + (by - hy) * uy
+    t_back = (bx - hx) * ux + (by - hy) * uy             # the ball's front ...
+    ty, tx = np.nonzero(geom.toes_mask)
+    if len(tx):                                          # ... or the toes' cut, if further back
+        t_back = min(t_back, float(((tx - hx) * ux + (ty - hy) * uy).min()))
     side = _TOE_ZONE_SIDE * length
-    return bool(t_mark.min() >= t_ball - _TOE_ZONE_BACK * length
+    return bool(t_mark.min() >= t_back - _TOE_ZONE_BACK * length
                 and t_mark.max() <= t_print.max() + _TOE_ZONE_FRONT * length
                 and s_mark.min() >= s_print.min() - side
                 and s_mark.max() <= s_print.max() + side)
