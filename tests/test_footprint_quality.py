@@ -12,7 +12,7 @@ from synth.foot_shape import FootShape, rasterise_foot
 from vision.footprint.anatomy import analyse_foot
 from vision.footprint.fit import fit_checks, gap_ink
 from vision.footprint.indices import compute_indices
-from vision.footprint.quality import ADVICE, RELIABLE_SCORE, assess
+from vision.footprint.quality import ADVICE, RELIABLE_SCORE, assess, line_crosses_print
 
 PAD_PX = 60
 PAPER, INK = 230, 60
@@ -234,3 +234,55 @@ def test_only_a_trusted_print_can_flip_the_other_side(partner_score, flipped):
     out = _resolve_sides([sure, other])
     sides = [p[0].side for p in out]
     assert sides == (["left", "right"] if flipped else ["left", "left"])
+
+
+def _toe_row_mark(m: np.ndarray, geom) -> np.ndarray:
+    """The print's toes, as a mark the segmentation split off (a row of lesser toes)."""
+    return geom.toes_mask & m
+
+
+def test_split_off_toes_are_not_a_drawn_line():
+    m = _mask(0.5)
+    geom = analyse_foot(m)
+    assert geom.toes_found
+    toes = _toe_row_mark(m, geom)
+    assert toes.any()
+    assert not line_crosses_print(geom, [toes])
+
+
+def _line_beside_arch(m: np.ndarray, gap_px: int = 4) -> np.ndarray:
+    """A 3 px pen line along the print's left edge at mid length, ``gap_px`` outside it."""
+    rows = np.flatnonzero(m.any(axis=1))
+    r0, r1 = rows[0] + (rows[-1] - rows[0]) // 3, rows[0] + 2 * (rows[-1] - rows[0]) // 3
+    out = np.zeros_like(m)
+    for r in range(r0, r1):
+        c = int(np.flatnonzero(m[r])[0]) - gap_px
+        out[r, max(c - 3, 0):c] = True
+    return out
+
+
+def test_a_line_beside_the_arch_or_across_the_heel_is_a_drawn_line():
+    m = _mask(0.5)
+    geom = analyse_foot(m)
+    assert line_crosses_print(geom, [_line_beside_arch(m)])
+    heel = np.zeros_like(m)
+    rows = np.flatnonzero(m.any(axis=1))
+    heel[rows[-1] - 5:rows[-1] - 2, :] = True              # toes up: the heel is at the bottom
+    assert line_crosses_print(geom, [heel])
+    toes_and_line = _toe_row_mark(m, geom) | _line_beside_arch(m)
+    assert line_crosses_print(geom, [toes_and_line])       # not wholly in the toe zone
+
+
+def test_a_mark_away_from_the_print_is_no_drawn_line():
+    m = _mask(0.5)
+    geom = analyse_foot(m)
+    far = np.zeros_like(m)
+    far[:5, :5] = True                                     # in the padding, outside the box
+    assert not line_crosses_print(geom, [far])
+
+
+def test_toes_not_found_leave_a_toe_zone_mark_a_drawn_line():
+    m = _mask(0.5)
+    geom = analyse_foot(m)
+    toes = _toe_row_mark(m, geom)
+    assert line_crosses_print(replace(geom, toes_found=False), [toes])

@@ -31,7 +31,7 @@ import cv2
 import numpy as np
 
 from vision.footprint.bandpair import doubt_broken_band
-from vision.footprint.coords import PhotoMap, mask_box
+from vision.footprint.coords import PhotoMap
 from vision.footprint.gate import IGNORED_KIND, plural_message, summary
 from vision.footprint.result import FootMeasurement, FootprintError, FootprintResult, IgnoredBlob
 
@@ -115,11 +115,11 @@ def _measure_foot(mask, *, image, valid, seg, sheet, source, age_months, margin,
                   lines=()):
     """One foot: geometry, indices, readings, quality -> (FootMeasurement, geom, indices).
     ``margin`` is the shape gate's foot margin (0..1), ``pmap`` the analysis -> photo map,
-    ``lines`` the boxes (analysis pixels) of drawn lines and writing left out."""
+    ``lines`` the masks (analysis pixels) of drawn lines and writing left out."""
     from vision.footprint.anatomy import analyse_foot
     from vision.footprint.fit import fit_checks
     from vision.footprint.indices import compute_indices
-    from vision.footprint.quality import assess
+    from vision.footprint.quality import assess, line_crosses_print
     from vision.footprint.reading import read_foot
 
     geom = analyse_foot(mask)
@@ -129,7 +129,7 @@ def _measure_foot(mask, *, image, valid, seg, sheet, source, age_months, margin,
                      sheet_found=sheet is not None, source=source,
                      extra_prints=seg.extra_bodies > 0, gate_margin=margin,
                      midfoot_width_px=ix.midfoot_width_px,
-                     drawn_line=any(_boxes_meet(mask_box(mask), b) for b in lines),
+                     drawn_line=line_crosses_print(geom, lines),
                      fit=fit_checks(geom, ix))
     m8 = np.ascontiguousarray(geom.full_mask, dtype=bool).view(np.uint8)
     x, y, w, h = cv2.boundingRect(m8)                     # outline of the print only
@@ -374,7 +374,7 @@ def _gate_and_measure(seg, *, view, valid, sheet, source, age_months, pmap, stag
         feet_masks = [c.mask for c in candidates if c.verdict.kind == "foot"]
         marks = judge_marks(seg.marks, feet_masks, view)
     ignored = [_ignored(c, pmap) for c in candidates + marks if c.verdict.kind != "foot"]
-    lines = [mask_box(c.mask) for c in candidates + marks
+    lines = [c.mask for c in candidates + marks
              if c.verdict.kind in ("drawing", "text")]
     pairs = []
     with stages("measure"):
@@ -390,11 +390,6 @@ def _gate_and_measure(seg, *, view, valid, sheet, source, age_months, pmap, stag
             except FootprintError:
                 ignored.append(_ignored(c, pmap, "unknown"))  # a fragment that is no foot
     return pairs, ignored
-
-
-def _boxes_meet(a, b) -> bool:
-    """Whether two (x0, y0, x1, y1) boxes overlap."""
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _ignored(c, pmap, kind: str | None = None) -> IgnoredBlob:

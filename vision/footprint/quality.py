@@ -31,7 +31,7 @@ from vision.footprint.morphology import bounding_box
 from vision.footprint.result import Quality
 from vision.footprint.source import SourceCheck
 
-__all__ = ["assess", "ADVICE"]
+__all__ = ["assess", "ADVICE", "line_crosses_print"]
 
 #: Calibrated cut-off (bench/calibration_footprint.py): a foot scored at or above it is
 #: reported; below it the product asks for a retake instead of showing its numbers.
@@ -127,6 +127,66 @@ _CAP = {"not_paper_print": 0.25, "not_one_foot": 0.4, "faint_band": 0.45, "unmea
 #: AI +0.07). On ink, grid-mat and inverted prints they stay x0.55: on dev 0+ 15 of 92
 #: trusted feet carry one of them alone, all right.
 _WET_PENALTY = {"drawn_line": 0.45, "weak_side": 0.45}
+#: a left-out mark lying wholly in the print's toe zone is toes the toe row split off (a
+#: drawn line there is removed with the toes before the arch index is measured): it is no
+#: ``drawn_line``. Toe zone, along the heel -> toe axis: from the ball's front (or the toe
+#: cut, whichever lies further back) minus
+#: ``_TOE_ZONE_BACK`` to the print's front end plus ``_TOE_ZONE_FRONT``; across: the
+#: print's width grown by ``_TOE_ZONE_SIDE`` on each side (fractions of the print length).
+#: Dev renders (bench ``calibration_footprint.py --records``): renderer B's split toe rows
+#: were taken for drawn lines on about half of its whole feet.
+_TOE_ZONE_BACK = 0.02
+_TOE_ZONE_FRONT = 0.01
+_TOE_ZONE_SIDE = 0.02
+
+
+def _boxes_meet(a: tuple[slice, slice], b: tuple[slice, slice]) -> bool:
+    """Whether two (rows, cols) slice boxes overlap."""
+    return all(x.start < y.stop and y.start < x.stop for x, y in zip(a, b, strict=True))
+
+
+def _in_toe_zone(geom, mark: np.ndarray, box: tuple[slice, slice]) -> bool:
+    """Whether every pixel of ``mark`` (bool, picture-sized; ``box`` its bounding box) lies
+    in the print's toe zone (``_TOE_ZONE_*``); never when the print's toes were not found."""
+    if not geom.toes_found:
+        return False
+    ux, uy = (float(v) for v in geom.axis_uv)
+    hx, hy = (float(v) for v in geom.heel_xy)
+    ys, xs = np.nonzero(geom.full_mask)
+    if len(xs) == 0:
+        return False
+    t_print = (xs - hx) * ux + (ys - hy) * uy            # px along the axis, from the heel
+    s_print = (xs - hx) * -uy + (ys - hy) * ux           # px across it
+    length = float(t_print.max() - t_print.min())
+    my, mx = np.nonzero(mark[box])
+    my, mx = my + box[0].start, mx + box[1].start
+    t_mark = (mx - hx) * ux + (my - hy) * uy
+    s_mark = (mx - hx) * -uy + (my - hy) * ux
+    bx, by = (float(v) for v in geom.ball_front_xy)
+    t_back = (bx - hx) * ux + (by - hy) * uy             # the ball's front ...
+    ty, tx = np.nonzero(geom.toes_mask)
+    if len(tx):                                          # ... or the toes' cut, if further back
+        t_back = min(t_back, float(((tx - hx) * ux + (ty - hy) * uy).min()))
+    side = _TOE_ZONE_SIDE * length
+    return bool(t_mark.min() >= t_back - _TOE_ZONE_BACK * length
+                and t_mark.max() <= t_print.max() + _TOE_ZONE_FRONT * length
+                and s_mark.min() >= s_print.min() - side
+                and s_mark.max() <= s_print.max() + side)
+
+
+def line_crosses_print(geom, marks) -> bool:
+    """Whether a drawn line or writing left out of the prints (``marks``: bool masks of the
+    analysis picture) may have joined this print's edge (``drawn_line``): its box meets the
+    print's box and it does not lie wholly in the print's toe zone (:func:`_in_toe_zone`:
+    split-off toes, or a line the toe removal cuts away)."""
+    own = bounding_box(geom.full_mask, 0)
+    if own is None:
+        return False
+    for mark in marks:
+        box = bounding_box(mark, 0)
+        if box is not None and _boxes_meet(own, box) and not _in_toe_zone(geom, mark, box):
+            return True
+    return False
 
 
 def _print_box(mask: np.ndarray, pad: int = _BOX_PAD_PX) -> tuple[slice, slice]:

@@ -223,7 +223,8 @@ def source_check(image: np.ndarray, foreground: np.ndarray, *, polarity: str,
         return SourceCheck("podoscope_scan", False, "This looks like a scan or a cut-out "
                            "picture of a sole (an exactly white background), not a photo of "
                            "a footprint on paper.")
-    if polarity == "light_on_dark" and fg["sat"] > _SCAN_PRINT_SAT:
+    if polarity == "light_on_dark" and fg["sat"] > _SCAN_PRINT_SAT and not sheet_found:
+        # a sheet's edge in view: a light print on dark paper (a scanner's glass has none)
         return SourceCheck("podoscope_scan", False, "This looks like a podoscope or scanner "
                            "capture of the sole, not a footprint on paper.")
     if not sheet_found:
