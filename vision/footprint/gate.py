@@ -39,7 +39,7 @@ import numpy as np
 from vision.footprint.marks import STROKE_MAX_FRAC, noticeable, stroke_like, stroke_width
 
 __all__ = ["ShapeFacts", "Verdict", "Candidate", "shape_facts", "judge", "sort_candidates",
-           "judge_marks",
+           "judge_marks", "touching_feet", "TOUCH_FRAC",
            "MESSAGES", "IGNORED_KIND", "plural_message", "summary"]
 
 _WORK_SIDE_PX = 200          # shape facts are measured on a copy at most this big (px)
@@ -62,6 +62,8 @@ _HAND_MIN_DIGITS = 3         # deep gaps between digits of a hand
 _HAND_MAX_ELONG = 2.1        # a hand with spread fingers is not much longer than wide
 _OVERLAP_COVER = 0.24        # coverage above this with a short, wide shape: two prints
 _OVERLAP_MAX_ELONG = 1.9
+_OVERLAP_MAX_COVER = 0.45    # coverage above this is a compact blot or dot (a disc: 0.79),
+#                              not two feet: even two prints side by side cover less
 _TEXT_MIN_PIECES = 3         # writing: several stroke pieces in a row
 _TEXT_MIN_ASPECT = 2.5       # ... a line of letters, this much wider than tall
 _FOOT_MARGIN_MIN = 0.5       # margin below this (but not clearly something else): uncertain
@@ -218,8 +220,8 @@ def judge(facts: ShapeFacts, *, vivid: bool = False, small: bool = False) -> Ver
         return Verdict("sticker", 0.0, facts, "coloured mark")
     if small:      # a piece of a print (a toe row, a heel) or a mark: never a foot here
         return Verdict("unknown", 0.0, facts, "much smaller than the sheet's feet")
-    if facts.coverage >= _OVERLAP_COVER and facts.elongation <= _OVERLAP_MAX_ELONG \
-            and not small:
+    if _OVERLAP_COVER <= facts.coverage <= _OVERLAP_MAX_COVER \
+            and facts.elongation <= _OVERLAP_MAX_ELONG and not small:
         return Verdict("overlap", 0.0, facts, "more print than one foot, short and wide")
     if margin >= _FOOT_MARGIN_MIN:
         return Verdict("foot", margin, facts)
@@ -294,7 +296,7 @@ def sort_candidates(masks, image: np.ndarray | None = None,
                 and (f.solidity < _OVERLAP_SOLIDITY or f.elongation < _FOOT_ELONG[1]):
             v = Verdict("overlap", 0.0, f, "more print than one foot of this sheet")
         elif v.kind == "uncertain" and not footish and f.solidity < _OVERLAP_SOLIDITY \
-                and f.coverage > _OVERLAP_COVER_ALONE:
+                and _OVERLAP_COVER_ALONE < f.coverage <= _OVERLAP_MAX_COVER:
             v = Verdict("overlap", 0.0, f, "X-shaped, more print than one foot")
         if v.kind != "foot" and filled is not None:
             again = judge(shape_facts(_with_thin_parts(m, filled)))
@@ -401,4 +403,32 @@ def judge_marks(marks, feet, image: np.ndarray | None = None) -> list[Candidate]
         if kind is not None:
             out.append(Candidate(m, Verdict(kind, 0.0, shape_facts(m), "left-out mark"),
                                  int(np.count_nonzero(m))))
+    return out
+
+
+TOUCH_FRAC = 0.02           # of foot length: two feet nearer than this (about 3 mm on a
+#                             child's print) touched or overlapped on the paper
+
+
+def touching_feet(masks) -> list[bool]:
+    """Per foot candidate: whether another one comes within ``TOUCH_FRAC`` of its length.
+
+    Two prints made that close ran into each other (one foot's toes pressed on the other's
+    ball, a heel over a forefoot): the segmentation may cut the joined print anywhere, so
+    neither print is known to be one whole foot. Feet printed for measuring stand apart.
+    The foot length is the area estimate (``_AREA_PER_LENGTH2``) of the smaller print.
+    """
+    masks = [np.ascontiguousarray(m, dtype=bool) for m in masks]
+    out = [False] * len(masks)
+    for i in range(len(masks)):
+        for j in range(i + 1, len(masks)):
+            a, b = masks[i], masks[j]
+            if not a.any() or not b.any():
+                continue
+            box = _common_box([a, b])
+            away = cv2.distanceTransform((~b[box]).astype(np.uint8), cv2.DIST_L2, 3)
+            length = float(np.sqrt(min(np.count_nonzero(a), np.count_nonzero(b))
+                                   / _AREA_PER_LENGTH2))
+            if float(away[a[box]].min()) < TOUCH_FRAC * length:
+                out[i] = out[j] = True
     return out
