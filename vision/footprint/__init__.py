@@ -30,7 +30,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from vision.footprint.bandpair import doubt_broken_band, doubt_touching
+from vision.footprint.bandpair import doubt, doubt_broken_band
 from vision.footprint.coords import PhotoMap, mask_box
 from vision.footprint.gate import IGNORED_KIND, plural_message, summary
 from vision.footprint.result import FootMeasurement, FootprintError, FootprintResult, IgnoredBlob
@@ -387,22 +387,37 @@ def _gate_and_measure(seg, *, view, valid, sheet, source, age_months, pmap, stag
     ignored = [_ignored(c, pmap) for c in candidates + marks if c.verdict.kind != "foot"]
     lines = [mask_box(c.mask) for c in candidates + marks
              if c.verdict.kind in ("drawing", "text")]
-    pairs, touch = [], []
+    pairs = []
     with stages("measure"):
         touching = touching_feet(feet_masks)
         for c, t in zip((c for c in candidates if c.verdict.kind == "foot"), touching,
                         strict=True):
             try:
-                pairs.append(_measure_foot(c.mask, image=view, valid=valid, seg=seg,
-                                           sheet=sheet, source=source,
-                                           age_months=age_months,
-                                           margin=c.verdict.foot_margin, pmap=pmap,
-                                           lines=lines))
-                # touching another print, or two feet's toe rows in one print
-                touch.append(t or pairs[-1][1].two_halluces)
+                pair = _measure_foot(c.mask, image=view, valid=valid, seg=seg, sheet=sheet,
+                                     source=source, age_months=age_months,
+                                     margin=c.verdict.foot_margin, pmap=pmap, lines=lines)
             except FootprintError:
                 ignored.append(_ignored(c, pmap, "unknown"))  # a fragment that is no foot
-    return doubt_touching(pairs, touch), ignored
+                continue
+            pairs.append(_doubted(pair, c.mask, view, touching=t, textured=seg.textured))
+    return pairs, ignored
+
+
+def _doubted(pair, mask, view, *, touching: bool, textured: bool):
+    """A measured foot capped below the confidence line (``bandpair.doubt``) when its
+    outline is known not to be one whole foot's: it touches another print or holds a hallux
+    at both ends of its toe row (``merged_feet``: two feet ran together), or its rim is of
+    another colour than its ink (``drawn_line``: a traced outline joined its edge;
+    :func:`vision.footprint.gate.foreign_rim`, not on crosshatch prints)."""
+    from vision.footprint.gate import FOREIGN_RIM, foreign_rim
+    from vision.footprint.quality import ADVICE
+
+    foot, geom, ix = pair
+    if touching or geom.two_halluces:
+        foot = doubt(foot, "merged_feet", ADVICE["merged_feet"])
+    if not textured and foreign_rim(mask, view) > FOREIGN_RIM:
+        foot = doubt(foot, "drawn_line", ADVICE["drawn_line"])
+    return foot, geom, ix
 
 
 def _boxes_meet(a, b) -> bool:

@@ -10,18 +10,15 @@ likely a failed print. That foot's quality is then capped below the confidence l
 plain reason (``band_unlike_other``), so no confident near-0 reading is shown beside a normal
 one. Two broken bands (a high-arched child) are left as they are.
 
-Two prints that touch or overlap on the paper (:func:`vision.footprint.gate.touching_feet`)
-are doubted the same way (``merged_feet``): where one ran into the other, the segmentation
-may have given a piece of one foot (its toes, part of its ball) to the other, so neither is
-known to be one whole foot.
+:func:`doubt` caps a print the same way for other evidence that its outline is not one
+whole foot's (prints that touch, a line joined to the edge: ``vision.footprint``).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-__all__ = ["BAND_UNLIKE_OTHER", "BAND_UNLIKE_ADVICE", "doubt_broken_band", "doubt_touching",
-           "TOUCHING", "TOUCHING_ADVICE"]
+__all__ = ["BAND_UNLIKE_OTHER", "BAND_UNLIKE_ADVICE", "doubt_broken_band", "doubt", "DOUBT_CAP"]
 
 BAND_UNLIKE_OTHER = "band_unlike_other"
 BAND_UNLIKE_ADVICE = ("The arch band of this print is broken but the other foot's print has "
@@ -30,8 +27,6 @@ BAND_UNLIKE_ADVICE = ("The arch band of this print is broken but the other foot'
                       "both feet, with a little more ink or water.")
 PAIR_AI_GAP = 0.05           # partner's arch index above the broken one's by more than this
 DOUBT_CAP = 0.45             # quality ceiling of the doubted print (below the 0.5 line)
-TOUCHING = "merged_feet"
-TOUCHING_ADVICE = "The two feet touch or overlap: print each foot with space between them."
 
 
 def _broken(ix) -> bool:
@@ -72,23 +67,13 @@ def doubt_broken_band(pairs: list) -> list:
     return out
 
 
-def _doubt(foot, issue: str, advice: str):
-    """``foot`` with its quality capped at ``DOUBT_CAP`` and ``issue`` added (once)."""
+
+def doubt(foot, issue: str, advice: str):
+    """``foot`` (a FootMeasurement) with its quality capped at ``DOUBT_CAP`` and ``issue``
+    with its ``advice`` added (once)."""
     q = foot.quality
     if issue in q.issues:
         return replace(foot, quality=replace(q, score=min(float(q.score), DOUBT_CAP)))
     return replace(foot, quality=replace(q, score=min(float(q.score), DOUBT_CAP),
                                          issues=(*q.issues, issue),
                                          advice=(*q.advice, advice)))
-
-
-def doubt_touching(pairs: list, touching: list[bool]) -> list:
-    """Cap the quality of every print that touches another one (``merged_feet``).
-
-    Parameters
-    ----------
-    pairs : list of (FootMeasurement, FootGeometry, FootIndices)
-    touching : one bool per pair, from :func:`vision.footprint.gate.touching_feet`.
-    """
-    return [(_doubt(f, TOUCHING, TOUCHING_ADVICE), g, i) if t else (f, g, i)
-            for (f, g, i), t in zip(pairs, touching, strict=True)]
