@@ -64,7 +64,7 @@ def test_two_feet_in_one_print_show_two_halluces():
     the halluces are at both ends of the joined toe row): the gate sees one foot-shaped
     print, the toe row shows two halluces."""
     right, left = _foot("right"), _foot("left")
-    both = _place((500, 420), (right, 10, 10), (left, 10, 10 + int(0.3 * right.shape[1])))
+    both = _place((500, 420), (right, 10, 10), (left, 10, 10 + int(0.25 * right.shape[1])))
     assert judge(shape_facts(both)).kind == "foot"
     assert analyse_foot(both).two_halluces
 

@@ -63,7 +63,7 @@ _AXIS_STILL_DEG = 0.05      # the axis iteration stops when it turns less than t
 _SECOND_TOE_REACH = 0.12    # of ball width: a toe tip this near the 2nd metatarsal
 _FRONT_WINDOW = 0.03        # of ball width: half-window for the toe row's front edge
 _CRUMB = 0.01               # of the biggest blob: smaller toe-less blobs are crumbs
-_HALLUX_OVER_MID = 1.25     # an end toe this many times thicker than every middle toe ...
+_HALLUX_OVER_MID = 1.5      # an end toe this many times thicker than every middle toe ...
 _HALLUX_ALIKE = 0.75        # ... at both ends, the thinner end this alike: two halluces
 
 
