@@ -151,3 +151,19 @@ def test_same_side_is_said_only_of_one_childs_two_prints():
     assert _one_person_same_side([_pair("right", 500.0), _pair("right", 505.0)])
     assert not _one_person_same_side([_pair("right", 400.0), _pair("right", 520.0)])
     assert not _one_person_same_side([_pair("left", 500.0), _pair("right", 505.0)])
+
+
+def test_a_wet_prints_darker_drying_rim_is_its_own_ink():
+    """Water gathers at a wet print's edge: a darker rim of the same colour is no line."""
+    foot = np.pad(_foot("left"), 60)
+    inner = cv2.erode(foot.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+    paper = np.array([225.0, 228.0, 232.0])
+    wet = paper * 0.85                           # the wet paper: darker, the same colour
+    rim = paper * 0.72                           # the drying rim: darker still
+    img = np.tile(paper, foot.shape + (1,)).astype(np.float32)
+    img[foot] = rim
+    img[inner] = wet
+    img = cv2.GaussianBlur(img, (0, 0), 1.2)
+    img += np.random.default_rng(1).normal(0, 1.5, img.shape)
+    img = np.clip(img, 0, 255).astype(np.uint8)
+    assert foreign_rim(foot, img) < 0.5 * FOREIGN_RIM

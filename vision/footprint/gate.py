@@ -490,9 +490,10 @@ def foreign_rim(mask: np.ndarray, image: np.ndarray) -> float:
     """Share of a print's outer rim whose colour is no mix of the print's ink and the paper.
 
     An edge pixel of a print is ink partly covering paper: its Lab colour lies on the line
-    from the ink colour (the print's core) to the paper colour (a ring just outside). A
-    pencil or crayon outline traced round the foot that the mask took in (closed onto the
-    print's edge) is another colour: its rim pixels lie off that line by more than
+    through the ink colour (the print's core) and the paper colour (a ring just outside); a
+    wet print's darker drying rim is the same colour, more of it, and lies on that line too.
+    A pencil or crayon outline traced round the foot that the mask took in (closed onto the
+    print's edge) is another colour: its rim pixels lie off the line by more than
     ``_OFF_MIX`` of the ink-paper distance. A graphite line round a black print is on the
     line and is not seen. 0 when the print is too small to have a core.
     """
@@ -515,6 +516,6 @@ def foreign_rim(mask: np.ndarray, image: np.ndarray) -> float:
     if span2 < 1.0:
         return 0.0
     x = lab[rim] - ink
-    t = np.clip(x @ d / span2, 0.0, 1.0)
+    t = x @ d / span2                  # along the line; a darker rim of the same ink is on it
     off = np.linalg.norm(x - t[:, None] * d, axis=1) / np.sqrt(span2)
     return float(np.count_nonzero(off > _OFF_MIX) / off.size)
