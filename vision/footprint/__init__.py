@@ -30,7 +30,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from vision.footprint.bandpair import doubt_broken_band
+from vision.footprint.bandpair import doubt, doubt_broken_band
 from vision.footprint.coords import PhotoMap
 from vision.footprint.gate import IGNORED_KIND, plural_message, summary
 from vision.footprint.result import FootMeasurement, FootprintError, FootprintResult, IgnoredBlob
@@ -150,7 +150,17 @@ def _measure_foot(mask, *, image, valid, seg, sheet, source, age_months, margin,
     return foot, geom, ix
 
 
-def _warnings(sheet, source, feet, ignored) -> list[str]:
+def _one_person_same_side(pairs) -> bool:
+    """Whether the sheet's two prints are one person's feet (heel-toe lengths within
+    ``_TWO_PEOPLE_RATIO``) and both read as the same side. Two children's prints (a
+    sibling's sheet) may well be two left feet: nothing to say then."""
+    if len(pairs) != 2 or pairs[0][0].side != pairs[1][0].side:
+        return False
+    lengths = sorted(_heel_toe_px(g) for _, g, _ in pairs)
+    return lengths[1] <= _TWO_PEOPLE_RATIO * lengths[0]
+
+
+def _warnings(sheet, source, pairs, ignored) -> list[str]:
     out = []
     if sheet is None:
         out.append("No whole sheet of paper was found in the photo, so lengths and widths "
@@ -161,8 +171,9 @@ def _warnings(sheet, source, feet, ignored) -> list[str]:
                    "sheet's proportions; pass the paper size if it is another one.")
     if source.kind != "paper_print":
         out.append(source.message + " The numbers below are not reliable.")
-    if len(feet) == 2 and feet[0].side == feet[1].side:
-        out.append("Both prints look like the same side; check which foot is which.")
+    if _one_person_same_side(pairs):
+        out.append("Both prints look like the same side: if they are one child's two feet, "
+                   "check which foot is which.")
     return out + summary([b.kind for b in ignored])
 
 
@@ -360,14 +371,14 @@ def _run(source, image_name, paper, age_months, overlay, stages) -> FootprintRes
     return FootprintResult(
         image=image_name, ok=True, feet=tuple(feet),
         scale_mm_per_px=None if sheet is None else float(sheet.mm_per_px),
-        warnings=tuple(_warnings(sheet, source_kind, feet, ignored)), overlay_drawer=drawer,
+        warnings=tuple(_warnings(sheet, source_kind, pairs, ignored)), overlay_drawer=drawer,
         timings_ms=stages.ms, ignored=tuple(ignored), photo_map=pmap)
 
 
 def _gate_and_measure(seg, *, view, valid, sheet, source, age_months, pmap, stages):
     """Shape gate over every candidate and mark, then each foot measured.
     Returns ([(FootMeasurement, FootGeometry, FootIndices)], [IgnoredBlob])."""
-    from vision.footprint.gate import judge_marks, sort_candidates
+    from vision.footprint.gate import judge_marks, sort_candidates, touching_feet
 
     with stages("gate"):
         candidates = sort_candidates(seg.feet, view, seg.filled)
@@ -378,18 +389,35 @@ def _gate_and_measure(seg, *, view, valid, sheet, source, age_months, pmap, stag
              if c.verdict.kind in ("drawing", "text")]
     pairs = []
     with stages("measure"):
-        for c in candidates:
-            if c.verdict.kind != "foot":
-                continue
+        touching = touching_feet(feet_masks)
+        for c, t in zip((c for c in candidates if c.verdict.kind == "foot"), touching,
+                        strict=True):
             try:
-                pairs.append(_measure_foot(c.mask, image=view, valid=valid, seg=seg,
-                                           sheet=sheet, source=source,
-                                           age_months=age_months,
-                                           margin=c.verdict.foot_margin, pmap=pmap,
-                                           lines=lines))
+                pair = _measure_foot(c.mask, image=view, valid=valid, seg=seg, sheet=sheet,
+                                     source=source, age_months=age_months,
+                                     margin=c.verdict.foot_margin, pmap=pmap, lines=lines)
             except FootprintError:
                 ignored.append(_ignored(c, pmap, "unknown"))  # a fragment that is no foot
+                continue
+            pairs.append(_doubted(pair, c.mask, view, touching=t, textured=seg.textured))
     return pairs, ignored
+
+
+def _doubted(pair, mask, view, *, touching: bool, textured: bool):
+    """A measured foot capped below the confidence line (``bandpair.doubt``) when its
+    outline is known not to be one whole foot's: it touches another print or holds a hallux
+    at both ends of its toe row (``merged_feet``: two feet ran together), or its rim is of
+    another colour than its ink (``drawn_line``: a traced outline joined its edge;
+    :func:`vision.footprint.gate.foreign_rim`, not on crosshatch prints)."""
+    from vision.footprint.gate import FOREIGN_RIM, foreign_rim
+    from vision.footprint.quality import ADVICE
+
+    foot, geom, ix = pair
+    if touching or geom.two_halluces:
+        foot = doubt(foot, "merged_feet", ADVICE["merged_feet"])
+    if not textured and foreign_rim(mask, view) > FOREIGN_RIM:
+        foot = doubt(foot, "drawn_line", ADVICE["drawn_line"])
+    return foot, geom, ix
 
 
 def _ignored(c, pmap, kind: str | None = None) -> IgnoredBlob:

@@ -63,6 +63,8 @@ _AXIS_STILL_DEG = 0.05      # the axis iteration stops when it turns less than t
 _SECOND_TOE_REACH = 0.12    # of ball width: a toe tip this near the 2nd metatarsal
 _FRONT_WINDOW = 0.03        # of ball width: half-window for the toe row's front edge
 _CRUMB = 0.01               # of the biggest blob: smaller toe-less blobs are crumbs
+_HALLUX_OVER_MID = 1.5      # an end toe this many times thicker than every middle toe ...
+_HALLUX_ALIKE = 0.75        # ... at both ends, the thinner end this alike: two halluces
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ class FootGeometry:
     ball_front_xy: Point
     axis_uv: Point
     toes_found: bool
+    two_halluces: bool = False     # both ends of the toe row bear a hallux (two feet, see
+    #                                :func:`_two_halluces`)
 
 
 def _principal_axis(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -374,7 +378,21 @@ def analyse_foot(mask: np.ndarray, *, work_px: int = 700) -> FootGeometry:
     return FootGeometry(side=side, side_confidence=float(np.clip(abs(score) / _SIDE_FULL_SCORE, 0, 1)),
                         full_mask=out[0], toeless_mask=out[1], toes_mask=out[2], heel_xy=heel,
                         toe_xy=toe, ball_front_xy=(float(tl[k] + bx0), float(tt[k] + by0)),
-                        axis_uv=(float(a[0]), float(a[1])), toes_found=bool(len(sp.tips) > 0))
+                        axis_uv=(float(a[0]), float(a[1])), toes_found=bool(len(sp.tips) > 0),
+                        two_halluces=_two_halluces(sp.tips))
+
+
+def _two_halluces(tips) -> bool:
+    """Whether both ends of the toe row bear a hallux: one foot has one hallux (the
+    thickest toe, at the medial end) and a little toe at the other end no thicker than the
+    toes between; two feet side by side in one print (toe rows run together) show a hallux
+    at each end. ``tips``: (column, tip row, thickness along the axis) per toe, in column
+    order (:func:`vision.footprint.toes.split_toes`); needs a middle toe to compare with."""
+    if len(tips) < 3:
+        return False
+    ends = sorted((tips[0][2], tips[-1][2]))
+    middle = max(t[2] for t in tips[1:-1])
+    return ends[0] >= _HALLUX_OVER_MID * middle and ends[0] >= _HALLUX_ALIKE * ends[1]
 
 
 def _drop_behind_heel(m: np.ndarray, heel_xy, a) -> np.ndarray:

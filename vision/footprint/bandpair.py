@@ -9,13 +9,16 @@ has a whole band and an arch index well above the broken one's, the broken band 
 likely a failed print. That foot's quality is then capped below the confidence line with a
 plain reason (``band_unlike_other``), so no confident near-0 reading is shown beside a normal
 one. Two broken bands (a high-arched child) are left as they are.
+
+:func:`doubt` caps a print the same way for other evidence that its outline is not one
+whole foot's (prints that touch, a line joined to the edge: ``vision.footprint``).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-__all__ = ["BAND_UNLIKE_OTHER", "BAND_UNLIKE_ADVICE", "doubt_broken_band"]
+__all__ = ["BAND_UNLIKE_OTHER", "BAND_UNLIKE_ADVICE", "doubt_broken_band", "doubt", "DOUBT_CAP"]
 
 BAND_UNLIKE_OTHER = "band_unlike_other"
 BAND_UNLIKE_ADVICE = ("The arch band of this print is broken but the other foot's print has "
@@ -62,3 +65,15 @@ def doubt_broken_band(pairs: list) -> list:
                     advice=(*q.advice, BAND_UNLIKE_ADVICE))
         out[k] = (replace(foot, quality=q), geom, ix)
     return out
+
+
+
+def doubt(foot, issue: str, advice: str):
+    """``foot`` (a FootMeasurement) with its quality capped at ``DOUBT_CAP`` and ``issue``
+    with its ``advice`` added (once)."""
+    q = foot.quality
+    if issue in q.issues:
+        return replace(foot, quality=replace(q, score=min(float(q.score), DOUBT_CAP)))
+    return replace(foot, quality=replace(q, score=min(float(q.score), DOUBT_CAP),
+                                         issues=(*q.issues, issue),
+                                         advice=(*q.advice, advice)))

@@ -22,6 +22,10 @@ Properties (:class:`ShapeFacts`, all dimensionless; "length" is the blob's long 
 - ``coverage``: area / length squared. One foot covers about 0.2 of its length squared;
   two crossed feet much more for their length.
 - ``vivid``: the blob's ink is far more saturated than the sheet's footprints (a sticker).
+- ``evenness``: narrowest / widest extent across the principal axis over the middle
+  ``_EVEN_SPAN`` of the length. A foot narrows from the ball to the midfoot and the heel
+  (heel about 0.6-0.7 of the ball's width; even a flat foot's midfoot is narrower than its
+  ball); a ruler, a strip of tape or a straight bar is as wide all along (near 1).
 
 Verdicts (:class:`Verdict`): ``foot``, ``hand``, ``drawing`` (strokes, outlines, doodles),
 ``text``, ``sticker``, ``overlap`` (more print than one foot can leave, X or side-by-side
@@ -37,9 +41,10 @@ import cv2
 import numpy as np
 
 from vision.footprint.marks import STROKE_MAX_FRAC, noticeable, stroke_like, stroke_width
+from vision.footprint.morphology import bounding_box, dilate, erode
 
 __all__ = ["ShapeFacts", "Verdict", "Candidate", "shape_facts", "judge", "sort_candidates",
-           "judge_marks",
+           "judge_marks", "touching_feet", "TOUCH_FRAC", "foreign_rim", "FOREIGN_RIM",
            "MESSAGES", "IGNORED_KIND", "plural_message", "summary"]
 
 _WORK_SIDE_PX = 200          # shape facts are measured on a copy at most this big (px)
@@ -62,9 +67,15 @@ _HAND_MIN_DIGITS = 3         # deep gaps between digits of a hand
 _HAND_MAX_ELONG = 2.1        # a hand with spread fingers is not much longer than wide
 _OVERLAP_COVER = 0.24        # coverage above this with a short, wide shape: two prints
 _OVERLAP_MAX_ELONG = 1.9
+_OVERLAP_MAX_THICK = 0.7     # thickness at or above this is a compact blot or dot (a disc:
+#                              1), not two feet: their union is longer than it is thick
 _TEXT_MIN_PIECES = 3         # writing: several stroke pieces in a row
 _TEXT_MIN_ASPECT = 2.5       # ... a line of letters, this much wider than tall
 _FOOT_MARGIN_MIN = 0.5       # margin below this (but not clearly something else): uncertain
+_EVEN_SPAN = 0.8             # share of the length (centred) where the width is compared
+_EVEN_BINS = 8               # width bins over that span
+_BAR_EVENNESS = 0.85         # evenness above this with ...
+_BAR_SOLIDITY = 0.9          # ... a solid, convex outline: a straight bar (ruler), no foot
 
 
 MESSAGES = {
@@ -102,6 +113,7 @@ class ShapeFacts:
     pieces: int
     aspect_box: float          # width / height of the upright bounding box (>= 1)
     length_px: float           # long principal extent (4 sigma), analysis pixels
+    evenness: float = 0.0      # narrowest / widest cross extent along the middle (0..1)
 
 
 @dataclass(frozen=True)
@@ -194,7 +206,29 @@ def shape_facts(mask: np.ndarray) -> ShapeFacts:
     aspect = max(w, h) / max(min(w, h), 1)
     return ShapeFacts(elongation=float(length / max(width, 1e-9)), solidity=solidity,
                       digits=int(digits), thickness=thickness, fill=fill, coverage=coverage,
-                      pieces=pieces, aspect_box=float(aspect), length_px=float(length / f))
+                      pieces=pieces, aspect_box=float(aspect), length_px=float(length / f),
+                      evenness=_evenness(xs, ys, evecs))
+
+
+def _evenness(xs: np.ndarray, ys: np.ndarray, evecs: np.ndarray) -> float:
+    """Narrowest / widest extent across the principal axis over the middle ``_EVEN_SPAN``
+    of the blob's extent along it (``_EVEN_BINS`` bins; 0 when a bin is empty)."""
+    pts = np.stack([xs, ys], axis=1).astype(np.float64)
+    t, s = pts @ evecs[:, 1], pts @ evecs[:, 0]
+    lo, hi = float(t.min()), float(t.max())
+    pad = (1.0 - _EVEN_SPAN) / 2 * (hi - lo)
+    edges = np.linspace(lo + pad, hi - pad, _EVEN_BINS + 1)
+    k = np.searchsorted(edges, t, side="right") - 1
+    inside = (k >= 0) & (k < _EVEN_BINS)
+    if not inside.any():
+        return 0.0
+    k, s = k[inside], s[inside]
+    s_lo = np.full(_EVEN_BINS, np.inf)
+    s_hi = np.full(_EVEN_BINS, -np.inf)
+    np.minimum.at(s_lo, k, s)
+    np.maximum.at(s_hi, k, s)
+    width = np.where(s_hi >= s_lo, s_hi - s_lo + 1.0, 0.0)
+    return float(width.min() / max(width.max(), 1e-9))
 
 
 def judge(facts: ShapeFacts, *, vivid: bool = False, small: bool = False) -> Verdict:
@@ -216,10 +250,12 @@ def judge(facts: ShapeFacts, *, vivid: bool = False, small: bool = False) -> Ver
         return Verdict("hand", 0.0, facts, f"{facts.digits} long digit gaps, no heel")
     if vivid and (small or margin < _FOOT_MARGIN_MIN):
         return Verdict("sticker", 0.0, facts, "coloured mark")
+    if facts.evenness > _BAR_EVENNESS and facts.solidity > _BAR_SOLIDITY:
+        return Verdict("unknown", 0.0, facts, "a straight bar of even width (a ruler, a strip)")
     if small:      # a piece of a print (a toe row, a heel) or a mark: never a foot here
         return Verdict("unknown", 0.0, facts, "much smaller than the sheet's feet")
     if facts.coverage >= _OVERLAP_COVER and facts.elongation <= _OVERLAP_MAX_ELONG \
-            and not small:
+            and facts.thickness < _OVERLAP_MAX_THICK and not small:
         return Verdict("overlap", 0.0, facts, "more print than one foot, short and wide")
     if margin >= _FOOT_MARGIN_MIN:
         return Verdict("foot", margin, facts)
@@ -230,6 +266,7 @@ _INK_SAT_DIFF = 40.0        # HSV saturation (0-255): ink this much more coloure
 _SMALL_FRAC = 0.33          # of the largest foot-like candidate's area: too small for a foot
 #                             of this sheet (siblings' feet differ by less: 0.4-1)
 _OVERLAP_AREA = 1.45        # area vs the largest single foot: two prints in one blob
+_OVERLAP_MIN_AREA = 0.9     # two prints overlapping leave at least about one foot's area
 _OVERLAP_SOLIDITY = 0.8     # without another foot to compare: an X-shaped (concave) blob
 _OVERLAP_COVER_ALONE = 0.3  # ... that covers this much of its length squared
 _AREA_PER_LENGTH2 = 0.22    # print area / foot length squared (toes included)
@@ -296,12 +333,22 @@ def sort_candidates(masks, image: np.ndarray | None = None,
         elif v.kind == "uncertain" and not footish and f.solidity < _OVERLAP_SOLIDITY \
                 and f.coverage > _OVERLAP_COVER_ALONE:
             v = Verdict("overlap", 0.0, f, "X-shaped, more print than one foot")
+        if v.kind == "overlap" and footish and a < _OVERLAP_MIN_AREA * _largest_other(footish, a):
+            v = Verdict("unknown", 0.0, f, "a mark smaller than one foot of this sheet")
         if v.kind != "foot" and filled is not None:
             again = judge(shape_facts(_with_thin_parts(m, filled)))
             if again.kind == "hand":
                 v = again
         out.append(Candidate(m, v, a))
     return out
+
+
+def _largest_other(footish: list[int], own: int) -> float:
+    """The largest foot-like area other than ``own`` (0 when there is none)."""
+    others = list(footish)
+    if own in others:
+        others.remove(own)
+    return float(max(others, default=0))
 
 
 def _second_largest(footish: list[int], own: int) -> float:
@@ -402,3 +449,73 @@ def judge_marks(marks, feet, image: np.ndarray | None = None) -> list[Candidate]
             out.append(Candidate(m, Verdict(kind, 0.0, shape_facts(m), "left-out mark"),
                                  int(np.count_nonzero(m))))
     return out
+
+
+TOUCH_FRAC = 0.02           # of foot length: two feet nearer than this (about 3 mm on a
+#                             child's print) touched or overlapped on the paper
+
+
+def touching_feet(masks) -> list[bool]:
+    """Per foot candidate: whether another one comes within ``TOUCH_FRAC`` of its length.
+
+    Two prints made that close ran into each other (one foot's toes pressed on the other's
+    ball, a heel over a forefoot): the segmentation may cut the joined print anywhere, so
+    neither print is known to be one whole foot. Feet printed for measuring stand apart.
+    The foot length is the area estimate (``_AREA_PER_LENGTH2``) of the smaller print.
+    """
+    masks = [np.ascontiguousarray(m, dtype=bool) for m in masks]
+    out = [False] * len(masks)
+    for i in range(len(masks)):
+        for j in range(i + 1, len(masks)):
+            a, b = masks[i], masks[j]
+            if not a.any() or not b.any():
+                continue
+            box = _common_box([a, b])
+            away = cv2.distanceTransform((~b[box]).astype(np.uint8), cv2.DIST_L2, 3)
+            length = float(np.sqrt(min(np.count_nonzero(a), np.count_nonzero(b))
+                                   / _AREA_PER_LENGTH2))
+            if float(away[a[box]].min()) < TOUCH_FRAC * length:
+                out[i] = out[j] = True
+    return out
+
+
+_RIM_FRAC = 0.006           # of foot length: the print's outer rim, where a line would sit
+_INK_DEPTH = 0.04           # of foot length: pixels this deep inside give the ink colour
+_PAPER_RING = 0.03          # of foot length: the paper colour from a ring this wide outside
+_OFF_MIX = 0.25             # Lab distance from the ink-paper mix line (of |ink - paper|)
+FOREIGN_RIM = 0.08          # share of the rim off the mix line: a line joined the edge
+
+
+def foreign_rim(mask: np.ndarray, image: np.ndarray) -> float:
+    """Share of a print's outer rim whose colour is no mix of the print's ink and the paper.
+
+    An edge pixel of a print is ink partly covering paper: its Lab colour lies on the line
+    through the ink colour (the print's core) and the paper colour (a ring just outside); a
+    wet print's darker drying rim is the same colour, more of it, and lies on that line too.
+    A pencil or crayon outline traced round the foot that the mask took in (closed onto the
+    print's edge) is another colour: its rim pixels lie off the line by more than
+    ``_OFF_MIX`` of the ink-paper distance. A graphite line round a black print is on the
+    line and is not seen. 0 when the print is too small to have a core.
+    """
+    box = bounding_box(mask, int(0.1 * np.sqrt(np.count_nonzero(mask) / _AREA_PER_LENGTH2)) + 4)
+    if box is None:
+        return 0.0
+    m8 = np.ascontiguousarray(mask[box], dtype=np.uint8)
+    length = float(np.sqrt(np.count_nonzero(m8) / _AREA_PER_LENGTH2))
+    rim_r = max(1, round(_RIM_FRAC * length))
+    core = erode(m8 > 0, _INK_DEPTH * length)
+    rim = (m8 > 0) & ~erode(m8 > 0, rim_r)
+    ring = dilate(m8 > 0, _PAPER_RING * length + rim_r) & ~dilate(m8 > 0, 2 * rim_r)
+    if not core.any() or not ring.any() or not rim.any():
+        return 0.0
+    lab = cv2.cvtColor(np.ascontiguousarray(image[box]), cv2.COLOR_BGR2LAB).astype(np.float32)
+    ink = np.median(lab[core], axis=0)
+    paper = np.median(lab[ring], axis=0)
+    d = paper - ink
+    span2 = float(d @ d)
+    if span2 < 1.0:
+        return 0.0
+    x = lab[rim] - ink
+    t = x @ d / span2                  # along the line; a darker rim of the same ink is on it
+    off = np.linalg.norm(x - t[:, None] * d, axis=1) / np.sqrt(span2)
+    return float(np.count_nonzero(off > _OFF_MIX) / off.size)
