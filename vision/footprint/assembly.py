@@ -16,9 +16,10 @@ import numpy as np
 from scipy.spatial.distance import cdist
 
 from vision.footprint.hatch import CORE_FRAC
+from vision.footprint.morphology import bounding_box
 
-__all__ = ["Part", "label_parts", "principal", "outline_gap", "merge_bodies", "two_feet",
-           "EDGE_PART_FRAC"]
+__all__ = ["Part", "label_parts", "part_areas", "principal", "outline_gap", "merge_bodies",
+           "two_feet", "EDGE_PART_FRAC"]
 
 _SHAPE_WEIGHT = 0.25            # two-feet split: weight of the groups' shape vs balance
 _MIN_BALANCE = 0.6              # two feet of one person: smaller / larger area at least this
@@ -70,9 +71,38 @@ def principal(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return mean, np.maximum(evals, 1e-6), evecs
 
 
+def _even_box(mask: np.ndarray) -> tuple[int, int, int, int] | None:
+    """(r0, c0, r1, c1) bounding box of a bool mask, its top-left corner moved up and left
+    to even rows and columns; None when empty. OpenCV labels in 2x2 blocks, so a window
+    starting on even rows and columns numbers the parts as the whole image does."""
+    box = bounding_box(mask, 0)
+    if box is None:
+        return None
+    return box[0].start // 2 * 2, box[1].start // 2 * 2, box[0].stop, box[1].stop
+
+
+def part_areas(mask: np.ndarray) -> np.ndarray:
+    """Areas (px) of the 8-connected parts of a bool mask, in label order."""
+    box = _even_box(mask)
+    if box is None:
+        return np.zeros(0, np.int32)
+    r0, c0, r1, c1 = box
+    stats = cv2.connectedComponentsWithStats(mask[r0:r1, c0:c1].astype(np.uint8), 8)[2]
+    return stats[1:, cv2.CC_STAT_AREA]
+
+
 def label_parts(mask: np.ndarray) -> tuple[np.ndarray, list[Part]]:
-    """Label 8-connected parts and measure each (cv2, fast)."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    """Label 8-connected parts and measure each (cv2, fast; labelled inside the mask's
+    bounding box: the same labels as on the whole image, see :func:`_even_box`)."""
+    labels = np.zeros(mask.shape, np.int32)
+    box = _even_box(mask)
+    if box is None:
+        return labels, []
+    y0, x0, y1, x1 = box
+    n, labels[y0:y1, x0:x1], stats, _ = cv2.connectedComponentsWithStats(
+        mask[y0:y1, x0:x1].astype(np.uint8), 8)
+    stats[:, 0] += x0
+    stats[:, 1] += y0
     parts = []
     for k in range(1, n):
         c0, r0, w, h, area = (int(v) for v in stats[k])
