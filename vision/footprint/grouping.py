@@ -179,7 +179,7 @@ def attach_toes(masks: list[np.ndarray], small: list, scale: float,
         return
     if not strict:
         reach = _TOE_REACH * scale
-        small = [p for p in small if _within(p.bbox, masks, reach)]
+        small = _near_feet(small, masks, reach)
         gap_to = _FootDistances(masks, small)
         sat = None if image is None else saturation(image)
         inks = [None if sat is None else ink_colour(sat, _pixels(m)) for m in masks]
@@ -197,7 +197,7 @@ def attach_toes(masks: list[np.ndarray], small: list, scale: float,
         return
     frames = [body_frame(m) for m in masks]
     lengths = [float(np.clip(f.t1 - f.t0, scale, _MAX_LENGTH_RATIO * scale)) for f in frames]
-    small = [p for p in small if _within(p.bbox, masks, _TOE_REACH * max(lengths))]
+    small = _near_feet(small, masks, _TOE_REACH * max(lengths))
     gap_to = _FootDistances(masks, small)
     sat = None if image is None else saturation(image)
     inks = [None if sat is None else ink_colour(sat, _pixels(m)) for m in masks]
@@ -269,14 +269,20 @@ def _box_of(mask: np.ndarray) -> tuple[int, int, int, int] | None:
     return None if box is None else (box[0].start, box[1].start, box[0].stop, box[1].stop)
 
 
-def _within(bbox, masks: list[np.ndarray], reach: float) -> bool:
-    """Whether a part with box ``bbox`` (r0, c0, r1, c1) may lie within ``reach`` px of a
-    foot: its box is nearer than that to a foot's box (rows or columns apart, whichever
+def _near_feet(parts: list, masks: list[np.ndarray], reach: float) -> list:
+    """The parts (with ``bbox`` (r0, c0, r1, c1)) that may lie within ``reach`` px of a
+    foot: their box is nearer than that to a foot's box (rows or columns apart, whichever
     is more). The distance map's steps (1, 1.4, 2.2 px for a straight, diagonal and
     knight's step) never cover more rows or columns than their length, so a part farther
     away is out of reach of every foot pixel."""
-    for mask in masks:
-        box = _box_of(mask)
+    boxes = [_box_of(m) for m in masks]
+    return [p for p in parts if _within(p.bbox, boxes, reach)]
+
+
+def _within(bbox, boxes: list, reach: float) -> bool:
+    """Whether box ``bbox`` lies nearer than ``reach`` + 2 px (rows or columns apart) to
+    one of the feet's ``boxes`` (None: an empty foot, measured on the whole image)."""
+    for box in boxes:
         if box is None:
             return True          # an empty foot: measured as before, on the whole image
         rows = max(box[0] - bbox[2] + 1, bbox[0] - box[2] + 1, 0)
