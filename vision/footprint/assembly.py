@@ -16,9 +16,10 @@ import numpy as np
 from scipy.spatial.distance import cdist
 
 from vision.footprint.hatch import CORE_FRAC
+from vision.footprint.morphology import bounding_box
 
-__all__ = ["Part", "label_parts", "principal", "outline_gap", "merge_bodies", "two_feet",
-           "EDGE_PART_FRAC"]
+__all__ = ["Part", "label_parts", "part_areas", "principal", "outline_gap", "merge_bodies",
+           "two_feet", "EDGE_PART_FRAC"]
 
 _SHAPE_WEIGHT = 0.25            # two-feet split: weight of the groups' shape vs balance
 _MIN_BALANCE = 0.6              # two feet of one person: smaller / larger area at least this
@@ -70,9 +71,38 @@ def principal(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return mean, np.maximum(evals, 1e-6), evecs
 
 
+def _even_box(mask: np.ndarray) -> tuple[int, int, int, int] | None:
+    """(r0, c0, r1, c1) bounding box of a bool mask, its top-left corner moved up and left
+    to even rows and columns; None when empty. OpenCV labels in 2x2 blocks, so a window
+    starting on even rows and columns numbers the parts as the whole image does."""
+    box = bounding_box(mask, 0)
+    if box is None:
+        return None
+    return box[0].start // 2 * 2, box[1].start // 2 * 2, box[0].stop, box[1].stop
+
+
+def part_areas(mask: np.ndarray) -> np.ndarray:
+    """Areas (px) of the 8-connected parts of a bool mask, in label order."""
+    box = _even_box(mask)
+    if box is None:
+        return np.zeros(0, np.int32)
+    r0, c0, r1, c1 = box
+    stats = cv2.connectedComponentsWithStats(mask[r0:r1, c0:c1].astype(np.uint8), 8)[2]
+    return stats[1:, cv2.CC_STAT_AREA]
+
+
 def label_parts(mask: np.ndarray) -> tuple[np.ndarray, list[Part]]:
-    """Label 8-connected parts and measure each (cv2, fast)."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    """Label 8-connected parts and measure each (cv2, fast; labelled inside the mask's
+    bounding box: the same labels as on the whole image, see :func:`_even_box`)."""
+    labels = np.zeros(mask.shape, np.int32)
+    box = _even_box(mask)
+    if box is None:
+        return labels, []
+    y0, x0, y1, x1 = box
+    n, labels[y0:y1, x0:x1], stats, _ = cv2.connectedComponentsWithStats(
+        mask[y0:y1, x0:x1].astype(np.uint8), 8)
+    stats[:, 0] += x0
+    stats[:, 1] += y0
     parts = []
     for k in range(1, n):
         c0, r0, w, h, area = (int(v) for v in stats[k])
@@ -99,7 +129,8 @@ def outline_gap(pa: Part, pb: Part) -> float:
     return float(cdist(a, b).min())
 
 
-def _merge_score(ga: list[Part], gb: list[Part], gaps: dict, *, strict: bool = True) -> float:
+def _merge_score(ga: list[Part], gb: list[Part], gaps: dict, *, strict: bool = True,
+                 soles: dict | None = None) -> float:
     """How well two groups of parts make one foot together; 0 when they do not.
 
     Heel and forefoot of a high-arched foot lie end to end: the union is elongated
@@ -108,10 +139,11 @@ def _merge_score(ga: list[Part], gb: list[Part], gaps: dict, *, strict: bool = T
     higher, so a heel joins its own forefoot before the other foot's. ``strict=False``
     skips the oblique-part test (:func:`_off_axis`): :func:`two_feet` uses the layout of
     both feet instead (a forefoot with its lateral band tail lies obliquely to its heel).
+    ``soles`` keeps :func:`_whole_sole` answers per group between calls (see there).
     """
     ma = np.sum([p.moments for p in ga], axis=0)
     mb = np.sum([p.moments for p in gb], axis=0)
-    if _sole_plus_body(ga, gb, ma, mb) or (strict and _off_axis(ma, mb)):
+    if _sole_plus_body(ga, gb, ma, mb, soles) or (strict and _off_axis(ma, mb)):
         return 0.0       # a whole sole has its heel and ball: another body is another foot's
     _, evals, evecs = principal(ma + mb)
     elong = float(np.sqrt(evals[1] / evals[0]))
@@ -171,7 +203,19 @@ def _off_axis(ma: np.ndarray, mb: np.ndarray) -> bool:
     return False
 
 
-def _sole_plus_body(ga, gb, ma: np.ndarray, mb: np.ndarray) -> bool:
+def _sole(group: list[Part], m: np.ndarray, soles: dict | None) -> bool:
+    """:func:`_whole_sole`, answered once per group: ``soles`` maps the group's parts (in
+    order: ``m`` is their moments summed in that order) to the answer, during one call of
+    :func:`merge_bodies` or :func:`two_feet` (the parts stay alive: ``id`` is unique)."""
+    if soles is None:
+        return _whole_sole(group, m)
+    key = tuple(id(p) for p in group)
+    if key not in soles:
+        soles[key] = _whole_sole(group, m)
+    return soles[key]
+
+
+def _sole_plus_body(ga, gb, ma: np.ndarray, mb: np.ndarray, soles: dict | None = None) -> bool:
     """Whether one group is a whole sole pointing at the other, and the other is another
     body, not its toe row; or both groups are whole soles (heel, band and ball each: two
     feet, e.g. siblings' feet stacked obliquely on one sheet, never one) unless the smaller
@@ -180,11 +224,11 @@ def _sole_plus_body(ga, gb, ma: np.ndarray, mb: np.ndarray) -> bool:
     link = link / max(float(np.linalg.norm(link)), 1e-9)
     small, big = (mb, ma) if mb[0] <= ma[0] else (ma, mb)
     toe_row = _across(small, link) and small[0] < _TOE_ROW_AREA * big[0]
-    if not toe_row and _whole_sole(ga, ma) and _whole_sole(gb, mb):
+    if not toe_row and _sole(ga, ma, soles) and _sole(gb, mb, soles):
         return True
     for g, m, other in ((ga, ma, mb), (gb, mb, ma)):
         along = abs(float(link @ principal(m)[2][:, 1])) >= _MERGE_MIN_ALONG
-        if along and not _across(other, link) and _whole_sole(g, m):
+        if along and not _across(other, link) and _sole(g, m, soles):
             return True
     return False
 
@@ -199,11 +243,11 @@ def two_feet(bodies: list[Part], gaps: dict) -> list[list[Part]] | None:
     n = len(bodies)
     if not 3 <= n <= 6:
         return None
-    best = (0.0, None)
+    best, soles = (0.0, None), {}
     for code in range(1, 2 ** (n - 1)):
         b = [p for k, p in enumerate(bodies[1:]) if code >> k & 1]
         a = [bodies[0]] + [p for k, p in enumerate(bodies[1:]) if not code >> k & 1]
-        quality = [_group_score(g, gaps, strict=False) for g in (a, b)]
+        quality = [_group_score(g, gaps, strict=False, soles=soles) for g in (a, b)]
         if min(quality) <= 0 or _links_cross(a, b):
             continue
         sa, sb = sum(p.area for p in a), sum(p.area for p in b)
@@ -214,12 +258,13 @@ def two_feet(bodies: list[Part], gaps: dict) -> list[list[Part]] | None:
     return best[1]
 
 
-def _group_score(group: list[Part], gaps: dict, *, strict: bool = True) -> float:
+def _group_score(group: list[Part], gaps: dict, *, strict: bool = True,
+                 soles: dict | None = None) -> float:
     """1 for a single part; else how well the largest part and the rest make one foot."""
     if len(group) == 1:
         return 1.0
     group = sorted(group, key=lambda p: -p.area)
-    return _merge_score(group[:1], group[1:], gaps, strict=strict)
+    return _merge_score(group[:1], group[1:], gaps, strict=strict, soles=soles)
 
 
 def _link(group: list[Part]) -> tuple[np.ndarray, np.ndarray] | None:
@@ -259,7 +304,7 @@ def merge_bodies(bodies: list[Part], edge: np.ndarray | None = None
              and edge[p.coords[:, 0], p.coords[:, 1]].any()]
     bodies = [p for p in bodies if all(p is not q for q in fixed)]
     groups = [[p] for p in bodies]
-    gaps = {}
+    gaps, soles = {}, {}
     for p in bodies:
         for q in bodies:
             if p.label < q.label:
@@ -268,7 +313,7 @@ def merge_bodies(bodies: list[Part], edge: np.ndarray | None = None
         best = (0.0, -1, -1)
         for i in range(len(groups)):
             for j in range(i + 1, len(groups)):
-                score = _merge_score(groups[i], groups[j], gaps)
+                score = _merge_score(groups[i], groups[j], gaps, soles=soles)
                 if score > best[0]:
                     best = (score, i, j)
         if best[0] <= 0:

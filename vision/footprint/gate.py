@@ -35,6 +35,8 @@ shape) or ``uncertain`` (between the foot ranges and the others: reported, not m
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import cv2
@@ -167,8 +169,30 @@ def _deep_defects(contour: np.ndarray, depth_px: float) -> int:
     return int(np.count_nonzero(depth > depth_px))
 
 
+_FACTS_MEMO: OrderedDict = OrderedDict()   # the last blobs measured (see shape_facts)
+_FACTS_MEMO_SIZE = 64
+
+
 def shape_facts(mask: np.ndarray) -> ShapeFacts:
-    """Measure one blob (bool mask, any size; several parts allowed)."""
+    """Measure one blob (bool mask, any size; several parts allowed).
+
+    The facts depend on the blob's bounding box only; a blob measured again (a part
+    judged by the hand split and again by the grouping, a mark judged twice) is answered
+    from the last ``_FACTS_MEMO_SIZE`` blobs, keyed by its box's exact pixels."""
+    x, y, w, h = cv2.boundingRect(np.ascontiguousarray(mask, dtype=bool).view(np.uint8))
+    crop = np.ascontiguousarray(mask[y:y + h, x:x + w])
+    key = (w, h, crop.dtype.str, hashlib.blake2b(crop.tobytes(), digest_size=16).digest())
+    facts = _FACTS_MEMO.get(key)
+    if facts is None:
+        facts = _measure_shape(crop)
+        _FACTS_MEMO[key] = facts
+        if len(_FACTS_MEMO) > _FACTS_MEMO_SIZE:
+            _FACTS_MEMO.popitem(last=False)
+    return facts
+
+
+def _measure_shape(mask: np.ndarray) -> ShapeFacts:
+    """:func:`shape_facts` of a blob, worked out."""
     m, f = _work_copy(mask)
     n, lab, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
     areas = stats[1:, cv2.CC_STAT_AREA]

@@ -52,7 +52,7 @@ def hatch_lines(image: np.ndarray, feature: str, polarity: str, ink: np.ndarray
     pixels (over half of it), a wet or solid print almost none.
     """
     img = image if polarity == "dark_on_light" else 255 - image
-    g = (img.max(axis=2) if feature == "neutral" else
+    g = (np.maximum(np.maximum(img[..., 0], img[..., 1]), img[..., 2]) if feature == "neutral" else
          cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)).astype(np.float32)
     closed = cv2.morphologyEx(g, cv2.MORPH_CLOSE, disk(_LINE_RADIUS_FRAC * max(g.shape)))
     hat = (closed - g) / np.maximum(closed, 1.0)

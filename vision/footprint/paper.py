@@ -103,7 +103,9 @@ def _candidate_masks(small: np.ndarray) -> list[np.ndarray]:
     _, bright = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     lab = cv2.cvtColor(small, cv2.COLOR_BGR2LAB).astype(np.float32)
     border = np.concatenate([lab[0], lab[-1], lab[:, 0], lab[:, -1]])
-    dist = np.linalg.norm(lab - np.median(border, axis=0), axis=2)
+    d = lab - np.median(border, axis=0)
+    dist = np.sqrt(d[..., 0] * d[..., 0] + d[..., 1] * d[..., 1] + d[..., 2] * d[..., 2])
+    # (the same float32 sums as np.linalg.norm(d, axis=2), summed in order; faster)
     dist8 = np.clip(dist * 2, 0, 255).astype(np.uint8)
     _, far = cv2.threshold(dist8, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     return [bright, far]

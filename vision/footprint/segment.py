@@ -47,6 +47,7 @@ from vision.footprint.assembly import (
     label_parts,
     merge_bodies,
     outline_gap,
+    part_areas,
     two_feet,
 )
 from vision.footprint.cleanup import cut_writing
@@ -304,13 +305,13 @@ def segment_prints(image: np.ndarray, *, valid: np.ndarray | None = None) -> Seg
     polarity = detect_polarity(image)
     bin_ = binarise(image, valid, polarity)
     mask, contrast, feature, textured = bin_.mask, bin_.contrast, bin_.feature, bin_.textured
-    _, rough = label_parts(cv2.resize(mask.astype(np.uint8), None, fx=_ROUGH_SCALE, fy=_ROUGH_SCALE,
-                                 interpolation=cv2.INTER_NEAREST))
-    if not rough:
+    rough = part_areas(cv2.resize(mask.astype(np.uint8), None, fx=_ROUGH_SCALE,
+                                  fy=_ROUGH_SCALE, interpolation=cv2.INTER_NEAREST) > 0)
+    if not rough.size:
         raise NoPrintFound("no print found")
     # foot length from the largest part's area (a print covers ~22 % of length squared):
     # robust to a pen line or a fold joined to the print, unlike its major axis
-    scale = float(np.sqrt(max(p.area for p in rough) / _AREA_PER_LENGTH2)) / _ROUGH_SCALE
+    scale = float(np.sqrt(int(rough.max()) / _AREA_PER_LENGTH2)) / _ROUGH_SCALE
     strokes = None
     if not textured:
         mask, strokes = _drop_strokes(mask, scale)
