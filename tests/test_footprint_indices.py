@@ -346,3 +346,26 @@ def test_axis_frame_covers_the_print_at_any_angle():
         assert abs(int(fr.image.sum()) - int(m.sum())) < 0.03 * m.sum()
         assert not fr.image[0].any() and not fr.image[-1].any()      # padding kept
         assert not fr.image[:, 0].any() and not fr.image[:, -1].any()
+
+
+def test_second_toe_found_when_it_sits_far_from_the_hallux():
+    """Renderer B's feet (written apart from the engine) put the second toe 0.5-0.6 ball
+    widths in from the medial border, with a wide gap beside the hallux. On their clean
+    contact masks the axis must still end at the second toe: a tip on the hallux's edge
+    turns the axis ~6 degrees medially and reads the arch index ~0.007 high."""
+    from synth.footprint_b.anatomy import random_params, rasterise
+    from synth.footprint_b.archindex import arch_index as arch_index_b
+
+    rng = np.random.default_rng(11)
+    errs = []
+    for _ in range(8):
+        p = random_params(rng)
+        side = "left" if rng.random() < 0.5 else "right"
+        r = rasterise(p, side, (300.0, 700.0), rng.uniform(0, 360), 3.0, rng)
+        truth = arch_index_b(r.sole, r.heel_xy, r.toe_xy, (r.x0, r.y0)).arch_index
+        g = analyse_foot(r.contact)
+        assert g.side == side
+        tip = np.add(g.toe_xy, (r.x0, r.y0))
+        assert np.hypot(*np.subtract(tip, r.toe_xy)) < 0.1 * p.ball_w_mm * 3.0
+        errs.append(compute_indices(g).arch_index - truth)
+    assert max(abs(e) for e in errs) <= 0.006, errs

@@ -60,7 +60,10 @@ _SMALL_PART = 0.002         # of the biggest part: smaller parts are specks ...
 _MIN_PART_PX = 10           # ... as are parts under this many pixels
 _PINHOLE = 0.001            # of the print: holes smaller than this are filled
 _AXIS_STILL_DEG = 0.05      # the axis iteration stops when it turns less than this
-_SECOND_TOE_REACH = 0.12    # of ball width: a toe tip this near the 2nd metatarsal
+_SECOND_TOE_REACH = 0.25    # of ball width: a toe tip this near the 2nd metatarsal
+#                             position is the second toe (feet differ: its tip lies 0.35-0.6
+#                             ball widths in from the medial border; a hallux-wide gap
+#                             beside it otherwise sends the axis to the hallux's edge)
 _FRONT_WINDOW = 0.03        # of ball width: half-window for the toe row's front edge
 _CRUMB = 0.01               # of the biggest blob: smaller toe-less blobs are crumbs
 _HALLUX_OVER_MID = 1.5      # an end toe this many times thicker than every middle toe ...
